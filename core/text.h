@@ -1,0 +1,28 @@
+/* text.h: making outside text safe. Anything read from a file, sysfs or the network passes
+ * through text_clean() before it reaches the screen, a file or a command line. */
+#ifndef SPARKLINK_TEXT_H
+#define SPARKLINK_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum text_flags {
+	TEXT_ASCII = 1 << 0, /* also replace every non-ASCII character (for ASCII terminals) */
+	TEXT_NAME = 1 << 1,  /* an identifier: only [A-Za-z0-9._:@+-], everything else replaced */
+};
+
+/* Copy at most srclen bytes of src into dst (dst_size bytes, always NUL-terminated). Invalid
+ * UTF-8, C0/C1 controls, DEL and bidirectional overrides become '?'; the copy never cuts a
+ * character in half. Returns true if anything was replaced or cut. */
+bool text_clean(char *dst, size_t dst_size, const char *src, size_t srclen, unsigned flags);
+
+/* In-place variant for NUL-terminated strings. */
+bool text_clean_inplace(char *s, unsigned flags);
+
+/* True if s is a plausible interface name: 1..15 bytes of [A-Za-z0-9._-]. */
+bool text_is_ifname(const char *s);
+
+/* Display width of a clean UTF-8 string (as wcwidth counts). */
+int text_width(const char *s);
+
+#endif

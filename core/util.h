@@ -1,0 +1,43 @@
+/* util.h: small helpers shared by core/ and ui/: allocation, strings, files. */
+#ifndef SPARKLINK_UTIL_H
+#define SPARKLINK_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+__attribute__((format(printf, 1, 2))) char *xasprintf(const char *fmt, ...);
+
+/* Copy src into dst (size dst_size), always NUL-terminated; returns strlen(src). */
+size_t str_copy(char *dst, const char *src, size_t dst_size);
+/* Remove trailing white space (newlines from sysfs files) in place. */
+void str_rstrip(char *s);
+bool str_starts(const char *s, const char *prefix);
+
+/* Read a small file whole into buf (NUL-terminated, trailing white space removed).
+ * Returns the length, or -errno. A file longer than buf is truncated (not an error). */
+int file_read_small(const char *path, char *buf, size_t size);
+
+/* Monotonic clock in nanoseconds / milliseconds. */
+int64_t clock_ns(void);
+int64_t clock_ms(void);
+
+/* A growable byte buffer (output of formatters, JSON, captured text). */
+struct buf {
+	char *data;
+	size_t len, cap;
+};
+void buf_init(struct buf *b);
+void buf_free(struct buf *b);
+void buf_add(struct buf *b, const char *s, size_t n);
+void buf_puts(struct buf *b, const char *s);
+__attribute__((format(printf, 2, 3))) void buf_printf(struct buf *b, const char *fmt, ...);
+void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+
+#endif

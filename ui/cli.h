@@ -1,0 +1,15 @@
+/* cli.h: the command-line front end (no screen). Each command returns an exit code. */
+#ifndef SPARKLINK_CLI_H
+#define SPARKLINK_CLI_H
+
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_FAIL = 1,     /* the command could not do its job; a message says why */
+	EXIT_USAGE = 2,    /* bad command line */
+	EXIT_NOTHING = 3,  /* nothing to report: no RDMA device */
+};
+
+int cli_ports(int argc, char **argv);
+int console_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,283 @@
+/* console.c: the full-screen console. One loop owns the terminal, netlink and signals; events
+ * update the model and mark it dirty; the screen is redrawn once per turn when dirty.
+ * Overlays (help, later dialogs) are states, never nested loops. */
+#define _XOPEN_SOURCE_EXTENDED 1
+#include "core/loop.h"
+#include "core/model.h"
+#include "core/netmon.h"
+#include "core/sysfs.h"
+#include "core/util.h"
+#include "ui/cli.h"
+#include "ui/port_panel.h"
+#include "ui/screen.h"
+
+#include <curses.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+enum state { STATE_MAIN, STATE_HELP };
+
+struct console {
+	struct loop *loop;
+	struct screen scr;
+	struct model model;
+	struct netmon *netmon;
+	enum state state;
+	bool dirty;
+	char status[160];
+	char hostname[64];
+};
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+
+enum action { ACT_NONE, ACT_QUIT, ACT_HELP, ACT_CLOSE, ACT_REDRAW };
+
+struct binding {
+	int key;
+	enum action action;
+	const char *label; /* shown in the F-key bar when set */
+};
+
+static const struct binding bindings[] = {
+	{ KEY_F(1), ACT_HELP, "Help" },
+	{ '?', ACT_HELP, NULL },
+	{ 'h', ACT_HELP, NULL },
+	{ KEY_F(10), ACT_QUIT, "Quit" },
+	{ 'q', ACT_QUIT, NULL },
+	{ 27, ACT_CLOSE, NULL },
+	{ 12, ACT_REDRAW, NULL }, /* Ctrl-L */
+};
+
+static const char *const help_lines[] = {
+	"sparklink shows every ConnectX-7 port of this Spark, live.",
+	"",
+	"Each physical QSFP port appears once, with its two netdevs (twins):",
+	"one cable brings both twins Up; both are needed for full bandwidth.",
+	"States are updated from kernel events as they happen.",
+	"",
+	"Keys",
+	"  F1  ?  h      this help",
+	"  F10 q         quit",
+	"  Esc           close this help",
+	"  Ctrl-L        redraw the screen",
+	"",
+	"Command line: sparklink ports [-v|--json|--watch]; sparklink --help",
+	"NO_COLOR=1 turns colour off; SPARKLINK_ASCII=1 forces ASCII lines.",
+};
+
+static void draw_fkeys(struct console *c)
+{
+	struct screen *s = &c->scr;
+	int y = s->rows - 1, x = 0;
+	screen_fill(s, y, 0, 1, s->cols, ROLE_KEYTEXT);
+	for (size_t i = 0; i < ARRAY_LEN(bindings); i++) {
+		const struct binding *b = &bindings[i];
+		if (!b->label || b->key < KEY_F(1) || b->key > KEY_F(12))
+			continue;
+		char k[8];
+		snprintf(k, sizeof(k), "F%d", b->key - KEY_F(0));
+		screen_text(s, y, x, 4, ROLE_KEY, k);
+		x += (int)strlen(k);
+		screen_text(s, y, x, 12, ROLE_KEYTEXT, b->label);
+		x += (int)strlen(b->label) + 2;
+	}
+}
+
+static void draw_help(struct console *c)
+{
+	struct screen *s = &c->scr;
+	int w = 72, h = (int)ARRAY_LEN(help_lines) + 4;
+	if (w > s->cols - 2)
+		w = s->cols - 2;
+	if (h > s->rows - 2)
+		h = s->rows - 2;
+	int y = (s->rows - h) / 2, x = (s->cols - w) / 2;
+	screen_fill(s, y, x, h, w, ROLE_NORMAL);
+	screen_box(s, y, x, h, w, ROLE_FRAME, "Help (Esc closes)");
+	for (size_t i = 0; i < ARRAY_LEN(help_lines) && (int)i < h - 3; i++)
+		screen_text(s, y + 2 + (int)i, x + 2, w - 4,
+			    help_lines[i][0] && help_lines[i][0] != ' ' && strlen(help_lines[i]) < 10
+				    ? ROLE_HEADER : ROLE_NORMAL,
+			    help_lines[i]);
+}
+
+static void draw(struct console *c)
+{
+	struct screen *s = &c->scr;
+	erase();
+	if (s->cols < MIN_COLS || s->rows < MIN_ROWS) {
+		char msg[160];
+		snprintf(msg, sizeof(msg), "Terminal too small: %dx%d, need at least %dx%d.", s->cols,
+			 s->rows, MIN_COLS, MIN_ROWS);
+		screen_text(s, s->rows / 2 - 1, 1, s->cols - 2, ROLE_WARN, msg);
+		screen_text(s, s->rows / 2, 1, s->cols - 2, ROLE_NORMAL,
+			    "Enlarge the window, or press q to quit.");
+		refresh();
+		return;
+	}
+	char title[200];
+	snprintf(title, sizeof(title), " sparklink %s  |  %s  |  %s", SPARKLINK_VERSION, c->hostname,
+		 c->model.netlink_ok ? "live (netlink)" : "static (sysfs only)");
+	screen_fill(s, 0, 0, 1, s->cols, ROLE_TITLE);
+	screen_text(s, 0, 0, s->cols, ROLE_TITLE, title);
+	port_panel_draw(s, &c->model, 1, 0, s->rows - 3, s->cols);
+	screen_text(s, s->rows - 2, 1, s->cols - 2, ROLE_DIM, c->status);
+	draw_fkeys(c);
+	if (c->state == STATE_HELP)
+		draw_help(c);
+	refresh();
+}
+
+static void after_turn(void *arg)
+{
+	struct console *c = arg;
+	if (c->dirty || c->model.dirty) {
+		draw(c);
+		c->dirty = false;
+		c->model.dirty = false;
+	}
+}
+
+static enum action key_action(int key)
+{
+	for (size_t i = 0; i < ARRAY_LEN(bindings); i++)
+		if (bindings[i].key == key)
+			return bindings[i].action;
+	return ACT_NONE;
+}
+
+static void do_action(struct console *c, enum action a)
+{
+	switch (a) {
+	case ACT_QUIT:
+		loop_quit(c->loop, EXIT_OK);
+		break;
+	case ACT_HELP:
+		c->state = c->state == STATE_HELP ? STATE_MAIN : STATE_HELP;
+		break;
+	case ACT_CLOSE:
+		c->state = STATE_MAIN;
+		break;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	default:
+		return;
+	}
+	c->dirty = true;
+}
+
+/* A click on the F-key bar acts as the key under it. */
+static void on_mouse(struct console *c)
+{
+	MEVENT ev;
+	if (getmouse(&ev) != OK || ev.y != c->scr.rows - 1)
+		return;
+	int x = 0;
+	for (size_t i = 0; i < ARRAY_LEN(bindings); i++) {
+		const struct binding *b = &bindings[i];
+		if (!b->label || b->key < KEY_F(1) || b->key > KEY_F(12))
+			continue;
+		int w = (b->key - KEY_F(0) >= 10 ? 3 : 2) + (int)strlen(b->label) + 2;
+		if (ev.x >= x && ev.x < x + w) {
+			do_action(c, b->action);
+			return;
+		}
+		x += w;
+	}
+}
+
+static void on_terminal(struct loop_watch *w, int fd, short revents, void *arg)
+{
+	(void)w;
+	(void)fd;
+	struct console *c = arg;
+	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		loop_quit(c->loop, EXIT_OK); /* the terminal went away */
+		return;
+	}
+	wint_t ch;
+	int r;
+	while ((r = get_wch(&ch)) != ERR) {
+		int key = (int)ch;
+		if (r == KEY_CODE_YES && key == KEY_RESIZE) {
+			screen_resize(&c->scr);
+			c->dirty = true;
+			continue;
+		}
+		if (r == KEY_CODE_YES && key == KEY_MOUSE) {
+			on_mouse(c);
+			continue;
+		}
+		if (c->scr.cols < MIN_COLS || c->scr.rows < MIN_ROWS) {
+			if (key == 'q' || key == KEY_F(10))
+				loop_quit(c->loop, EXIT_OK);
+			continue;
+		}
+		do_action(c, key_action(key));
+	}
+}
+
+static void on_signal(int signo, void *arg)
+{
+	struct console *c = arg;
+	if (signo == SIGWINCH) {
+		screen_resize(&c->scr);
+		c->dirty = true;
+		return;
+	}
+	loop_quit(c->loop, EXIT_OK);
+}
+
+static void on_netlink_change(void *arg)
+{
+	struct console *c = arg;
+	c->dirty = true;
+}
+
+int console_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	struct console c;
+	memset(&c, 0, sizeof(c));
+	char err[256];
+	if (!screen_open(&c.scr, err, sizeof(err))) {
+		fprintf(stderr, "sparklink: %s\n", err);
+		return EXIT_FAIL;
+	}
+	if (gethostname(c.hostname, sizeof(c.hostname)) != 0)
+		str_copy(c.hostname, "?", sizeof(c.hostname));
+	c.hostname[sizeof(c.hostname) - 1] = '\0';
+	c.loop = loop_new();
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
+	loop_signals(c.loop, sigs, 4, on_signal, &c);
+	signal(SIGPIPE, SIG_IGN);
+	model_init(&c.model);
+	rdma_inventory_scan(&c.model.rdma, true);
+	c.model.rdma_scanned = true;
+	c.netmon = netmon_new(c.loop, &c.model, on_netlink_change, &c, err, sizeof(err));
+	if (!c.netmon) {
+		snprintf(c.status, sizeof(c.status), "Netlink unavailable (%s): showing sysfs once.", err);
+		model_load_sysfs_netdevs(&c.model);
+		model_rebuild(&c.model);
+	} else if (c.model.rdma.nproblems) {
+		snprintf(c.status, sizeof(c.status), "sysfs: %s", c.model.rdma.problems[0]);
+	} else {
+		snprintf(c.status, sizeof(c.status), "Watching %zu interfaces. F1 for help.",
+			 c.model.nnetdevs);
+	}
+	loop_watch_new(c.loop, STDIN_FILENO, POLLIN, on_terminal, &c);
+	loop_after_turn(c.loop, after_turn, &c);
+	draw(&c);
+	int rc = loop_run(c.loop);
+	screen_close(&c.scr);
+	netmon_free(c.netmon);
+	model_free(&c.model);
+	loop_free(c.loop);
+	return rc < 0 ? EXIT_FAIL : rc;
+}

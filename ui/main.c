@@ -1,0 +1,74 @@
+/* main.c: sparklink's entry point: global options, then the console or a command. */
+#include "core/sysfs.h"
+#include "ui/cli.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"Usage: sparklink [OPTIONS] [COMMAND [ARGS]]\n"
+	"\n"
+	"Connect NVIDIA DGX Spark machines over their ConnectX-7 QSFP ports.\n"
+	"Without a command, opens the full-screen console.\n"
+	"\n"
+	"Commands:\n"
+	"  ports [-v|--json|--watch]   RDMA ports and their netdevs, as ibdev2netdev prints them\n"
+	"\n"
+	"Options:\n"
+	"  --sysfs DIR     read RDMA and netdev attributes under DIR instead of /sys\n"
+	"                  (also $SPARKLINK_SYSFS; fixture trees and the lab use it)\n"
+	"  -h, --help      show this help and exit\n"
+	"  -V, --version   show the version and exit\n"
+	"\n"
+	"Environment: NO_COLOR (any value) turns colour off in the console.\n"
+	"Exit status: 0 success, 1 failure, 2 bad usage, 3 nothing found (no RDMA device).\n"
+	"See sparklink(1) for the console's keys and each command's options.\n";
+
+int main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "sysfs", required_argument, NULL, 's' },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+	/* '+': stop at the first non-option, the command; its options are its own */
+	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("sparklink %s\n", SPARKLINK_VERSION);
+			return EXIT_OK;
+		case 's':
+			if (!optarg[0]) {
+				fprintf(stderr, "sparklink: --sysfs needs a directory\n");
+				return EXIT_USAGE;
+			}
+			sysfs_set_root(optarg);
+			break;
+		default:
+			fprintf(stderr, "Try 'sparklink --help'.\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return console_main(0, NULL);
+	const char *cmd = argv[optind];
+	int cargc = argc - optind;
+	char **cargv = argv + optind;
+	if (strcmp(cmd, "ports") == 0)
+		return cli_ports(cargc, cargv);
+	if (strcmp(cmd, "help") == 0) {
+		fputs(usage_text, stdout);
+		return EXIT_OK;
+	}
+	fprintf(stderr, "sparklink: unknown command '%s'\nTry 'sparklink --help'.\n", cmd);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,15 @@
+/* port_panel.h: the ports side of the main screen: one panel per physical port with both
+ * twins, then the other interfaces, then the findings. Every state is in words as well as in
+ * colour. */
+#ifndef SPARKLINK_PORT_PANEL_H
+#define SPARKLINK_PORT_PANEL_H
+
+#include "core/model.h"
+#include "ui/screen.h"
+
+/* Draw within rows [y, y+h) and columns [x, x+w); returns the rows used. */
+int port_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w);
+/* Text of one twin's line, as the panel shows it (for tests and the log). */
+void port_panel_twin_line(const struct twin *t, char *out, size_t size);
+
+#endif

@@ -1,0 +1,46 @@
+/* screen.h: the terminal, in one place: curses set-up and tear-down, the colour scheme by
+ * meaning (not by colour), UTF-8 or ASCII line drawing, stderr kept off the screen. */
+#ifndef SPARKLINK_SCREEN_H
+#define SPARKLINK_SCREEN_H
+
+#include <stdbool.h>
+
+enum role {
+	ROLE_NORMAL,
+	ROLE_TITLE,
+	ROLE_FRAME,
+	ROLE_HEADER,
+	ROLE_GOOD,    /* Up, done */
+	ROLE_BAD,     /* Down, failing */
+	ROLE_WARN,    /* warnings */
+	ROLE_DIM,     /* absent, unknown */
+	ROLE_KEY,     /* F-key bar: the key */
+	ROLE_KEYTEXT, /* F-key bar: the label */
+	ROLE_SELECT,
+	ROLE_COUNT
+};
+
+struct screen {
+	int rows, cols;
+	bool color;
+	bool utf8;
+	int saved_stderr;   /* the real stderr while curses runs */
+	int captured_fd;    /* where stderr goes meanwhile */
+};
+
+/* Start curses on the controlling terminal. Returns false with a message in err. */
+bool screen_open(struct screen *s, char *err, int errsize);
+/* End curses, restore the terminal, then print whatever was written to stderr meanwhile. */
+void screen_close(struct screen *s);
+/* Re-read the terminal size (after SIGWINCH) and tell curses. */
+void screen_resize(struct screen *s);
+int screen_attr(const struct screen *s, enum role r);
+
+/* Drawing helpers on stdscr, clipped to the screen; text is clean UTF-8 from the model. */
+void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, const char *text);
+void screen_box(const struct screen *s, int y, int x, int h, int w, enum role r,
+		const char *title);
+void screen_hline(const struct screen *s, int y, int x, int w, enum role r);
+void screen_fill(const struct screen *s, int y, int x, int h, int w, enum role r);
+
+#endif
