@@ -81,7 +81,7 @@ static void draw_fkeys(struct console *c)
 		char k[8];
 		snprintf(k, sizeof(k), "F%d", b->key - KEY_F(0));
 		screen_text(s, y, x, 4, ROLE_KEY, k);
-		x += (int)strlen(k);
+		x += (int)strlen(k) + 1;
 		screen_text(s, y, x, 12, ROLE_KEYTEXT, b->label);
 		x += (int)strlen(b->label) + 2;
 	}
@@ -182,7 +182,7 @@ static void on_mouse(struct console *c)
 		const struct binding *b = &bindings[i];
 		if (!b->label || b->key < KEY_F(1) || b->key > KEY_F(12))
 			continue;
-		int w = (b->key - KEY_F(0) >= 10 ? 3 : 2) + (int)strlen(b->label) + 2;
+		int w = (b->key - KEY_F(0) >= 10 ? 3 : 2) + 1 + (int)strlen(b->label) + 2;
 		if (ev.x >= x && ev.x < x + w) {
 			do_action(c, b->action);
 			return;
@@ -205,7 +205,9 @@ static void on_terminal(struct loop_watch *w, int fd, short revents, void *arg)
 	while ((r = get_wch(&ch)) != ERR) {
 		int key = (int)ch;
 		if (r == KEY_CODE_YES && key == KEY_RESIZE) {
-			screen_resize(&c->scr);
+			/* queued by our own resizeterm() (SIGWINCH comes through the signalfd):
+			 * only take the new size, or we would queue another one forever */
+			getmaxyx(stdscr, c->scr.rows, c->scr.cols);
 			c->dirty = true;
 			continue;
 		}
