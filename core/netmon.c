@@ -260,3 +260,15 @@ unsigned netmon_resyncs(const struct netmon *nm)
 {
 	return nm->resyncs;
 }
+
+int netmon_snapshot(struct model *m, char *err, size_t errsize)
+{
+	struct netmon *nm = netmon_new(NULL, m, NULL, NULL, err, errsize);
+	if (!nm) {
+		model_load_sysfs_netdevs(m);
+		model_rebuild(m);
+		return -1;
+	}
+	netmon_free(nm);
+	return 0;
+}

@@ -25,4 +25,7 @@ void netmon_sync(struct netmon *nm);
 /* How many resyncs after overruns happened (for tests and the log). */
 unsigned netmon_resyncs(const struct netmon *nm);
 
+/* One-shot: fill the model's netdevs from a netlink dump (no loop), falling back to sysfs alone.
+ * Returns 0, or -1 with the netlink error in err (the model is still filled from sysfs). */
+int netmon_snapshot(struct model *m, char *err, size_t errsize);
 #endif

@@ -6,10 +6,12 @@ enum exit_code {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,     /* the command could not do its job; a message says why */
 	EXIT_USAGE = 2,    /* bad command line */
-	EXIT_NOTHING = 3,  /* nothing to report: no RDMA device */
+	EXIT_NOTHING = 3,  /* nothing to report: no RDMA device, no peer */
+	EXIT_UNAVAILABLE = 4, /* a service sparklink needs is not there (mDNS) */
 };
 
 int cli_ports(int argc, char **argv);
+int cli_discover(int argc, char **argv);
 int console_main(int argc, char **argv);
 
 #endif

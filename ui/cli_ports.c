@@ -138,18 +138,13 @@ int cli_ports(int argc, char **argv)
 		rc = run_watch(&m);
 	} else if (json) {
 		char err[256];
-		struct netmon *nm = netmon_new(NULL, &m, NULL, NULL, err, sizeof(err));
-		if (!nm) {
+		if (netmon_snapshot(&m, err, sizeof(err)) < 0)
 			fprintf(stderr, "sparklink: %s; using sysfs alone\n", err);
-			model_load_sysfs_netdevs(&m);
-			model_rebuild(&m);
-		}
 		struct buf out;
 		buf_init(&out);
 		report_json(&m, &out);
 		fwrite(out.data, 1, out.len, stdout);
 		buf_free(&out);
-		netmon_free(nm);
 	} else {
 		if (m.rdma.no_class || m.rdma.nports == 0) {
 			fprintf(stderr, "sparklink: no RDMA devices under %s/class/infiniband\n",

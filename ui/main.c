@@ -16,6 +16,8 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  ports [-v|--json|--watch]   RDMA ports and their netdevs, as ibdev2netdev prints them\n"
+	"  discover [--all] [--json] [--timeout SEC] [--hostfile FILE]\n"
+	"                              Sparks announcing SSH over mDNS, as discover-sparks\n"
 	"\n"
 	"Options:\n"
 	"  --sysfs DIR     read RDMA and netdev attributes under DIR instead of /sys\n"
@@ -24,7 +26,8 @@ static const char usage_text[] =
 	"  -V, --version   show the version and exit\n"
 	"\n"
 	"Environment: NO_COLOR (any value) turns colour off in the console.\n"
-	"Exit status: 0 success, 1 failure, 2 bad usage, 3 nothing found (no RDMA device).\n"
+	"Exit status: 0 success, 1 failure, 2 bad usage, 3 nothing found (no RDMA device,\n"
+	"no peer), 4 mDNS unavailable.\n"
 	"See sparklink(1) for the console's keys and each command's options.\n";
 
 int main(int argc, char **argv)
@@ -65,6 +68,8 @@ int main(int argc, char **argv)
 	char **cargv = argv + optind;
 	if (strcmp(cmd, "ports") == 0)
 		return cli_ports(cargc, cargv);
+	if (strcmp(cmd, "discover") == 0)
+		return cli_discover(cargc, cargv);
 	if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

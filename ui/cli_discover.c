@@ -1,0 +1,278 @@
+/* cli_discover.c: `sparklink discover`: Sparks seen over mDNS, as discover-sparks prints them. */
+#include "core/files.h"
+#include "core/json.h"
+#include "core/loop.h"
+#include "core/model.h"
+#include "core/netmon.h"
+#include "core/peers.h"
+#include "core/util.h"
+#include "ui/cli.h"
+
+#include <arpa/inet.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char discover_usage[] =
+	"Usage: sparklink discover [--all] [--json] [--timeout SEC] [--hostfile FILE]\n"
+	"  Lists the Sparks that announce SSH over mDNS on an Up ConnectX interface, as\n"
+	"  discover-sparks does:  Found: 169.254.35.62 (spark-2.local)\n"
+	"  A peer with no IPv4 address on the cable yet is listed by its IPv6 link-local address.\n"
+	"  --all            include peers seen only on other interfaces (the LAN)\n"
+	"  --json           the whole peer list, with where each address was seen\n"
+	"  --timeout SEC    wait at most SEC seconds for answers (default 5)\n"
+	"  --hostfile FILE  also write an MPI hostfile: this node, then each peer, one address\n"
+	"                   per line (cable addresses preferred)\n"
+	"Exit status: 0 found, 1 failure, 2 bad usage, 3 no peer found, 4 mDNS unavailable.\n";
+
+struct dctx {
+	struct loop *loop;
+	struct peers *peers;
+	bool done;
+};
+
+static void changed(void *arg)
+{
+	struct dctx *c = arg;
+	const struct peers *p = c->peers;
+	if (p->state == MDNS_UNAVAILABLE || p->state == MDNS_WAITING ||
+	    (p->all_for_now && p->pending == 0))
+		loop_quit(c->loop, 0);
+}
+
+static void timed_out(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	struct dctx *c = arg;
+	loop_quit(c->loop, 0);
+}
+
+static void on_signal(int signo, void *arg)
+{
+	(void)signo;
+	struct dctx *c = arg;
+	loop_quit(c->loop, 0);
+}
+
+static bool wanted(const struct model *m, const struct peer_addr *a, bool all)
+{
+	return all || peer_addr_on_up_port(m, a);
+}
+
+/* discover-sparks' lines: IPv4 on the wanted interfaces; IPv6 link-local (with its scope) for an
+ * interface where the peer has no IPv4 yet. Returns the number of lines. */
+static int print_found(const struct model *m, const struct peers *p, bool all)
+{
+	int lines = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct peer *pe = &p->v[i];
+		if (pe->self)
+			continue;
+		for (size_t k = 0; k < pe->naddrs; k++) {
+			const struct peer_addr *a = &pe->addrs[k];
+			if (!wanted(m, a, all))
+				continue;
+			if (a->family == AF_INET) {
+				printf("Found: %s (%s)\n", a->addr, pe->host);
+				lines++;
+				continue;
+			}
+			bool v4_here = false;
+			for (size_t j = 0; j < pe->naddrs; j++)
+				v4_here |= pe->addrs[j].family == AF_INET && pe->addrs[j].ifindex == a->ifindex;
+			if (!v4_here && a->link_local) {
+				printf("Found: %s%%%s (%s)\n", a->addr, a->ifname, pe->host);
+				lines++;
+			}
+		}
+	}
+	return lines;
+}
+
+static void json_out(const struct model *m, const struct peers *p)
+{
+	struct buf out;
+	buf_init(&out);
+	struct json j;
+	json_init(&j, &out, true);
+	json_object_begin(&j, NULL);
+	json_int(&j, "version", 1);
+	json_string(&j, "mdns", mdns_state_word(p->state));
+	json_array_begin(&j, "peers");
+	for (size_t i = 0; i < p->n; i++) {
+		const struct peer *pe = &p->v[i];
+		json_object_begin(&j, NULL);
+		json_string(&j, "host", pe->host);
+		json_string(&j, "service", pe->service);
+		json_bool(&j, "host_is_plain_dns_name", pe->host_ok);
+		json_bool(&j, "self", pe->self);
+		json_array_begin(&j, "addresses");
+		for (size_t k = 0; k < pe->naddrs; k++) {
+			const struct peer_addr *a = &pe->addrs[k];
+			int port = peer_addr_port(m, a);
+			json_object_begin(&j, NULL);
+			json_string(&j, "interface", a->ifname);
+			if (port >= 0)
+				json_int(&j, "port", port);
+			else
+				json_null(&j, "port");
+			json_string(&j, "seen_on", port >= 0 ? "cable" : "lan");
+			json_bool(&j, "interface_up", peer_addr_on_up_port(m, a) || port < 0);
+			json_string(&j, "family", a->family == AF_INET ? "inet" : "inet6");
+			json_string(&j, "address", a->addr);
+			json_bool(&j, "link_local", a->link_local);
+			json_int(&j, "ssh_port", a->port);
+			json_object_end(&j);
+		}
+		json_array_end(&j);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+}
+
+/* The best address of a peer for a hostfile: IPv4 on an Up cable, else IPv4 anywhere. */
+static const char *best_ipv4(const struct model *m, const struct peer *pe)
+{
+	const char *lan = NULL;
+	for (size_t k = 0; k < pe->naddrs; k++) {
+		const struct peer_addr *a = &pe->addrs[k];
+		if (a->family != AF_INET)
+			continue;
+		if (peer_addr_on_up_port(m, a))
+			return a->addr;
+		if (!lan)
+			lan = a->addr;
+	}
+	return lan;
+}
+
+/* This node's own address: IPv4 on an Up ConnectX twin, else its own mDNS record's IPv4. */
+static const char *self_ipv4(const struct model *m, const struct peers *p)
+{
+	for (size_t k = 0; k < m->nports; k++)
+		for (size_t t = 0; t < m->ports[k].ntwins; t++) {
+			const struct netdev *d = m->ports[k].twins[t].netdev;
+			if (!d || !d->carrier)
+				continue;
+			for (size_t a = 0; a < d->naddrs; a++)
+				if (d->addrs[a].family == AF_INET)
+					return d->addrs[a].text;
+		}
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].self)
+			return best_ipv4(m, &p->v[i]);
+	return NULL;
+}
+
+static int write_hostfile(const char *path, const struct model *m, const struct peers *p)
+{
+	struct buf b;
+	buf_init(&b);
+	const char *me = self_ipv4(m, p);
+	struct in_addr chk;
+	if (me && inet_pton(AF_INET, me, &chk) == 1)
+		buf_printf(&b, "%s\n", me);
+	for (size_t i = 0; i < p->n; i++) {
+		if (p->v[i].self)
+			continue;
+		const char *a = best_ipv4(m, &p->v[i]);
+		if (a && inet_pton(AF_INET, a, &chk) == 1 && !(me && strcmp(a, me) == 0))
+			buf_printf(&b, "%s\n", a);
+	}
+	char err[512];
+	int r = file_replace(path, b.data ? b.data : "", b.len, 0644, (uid_t)-1, (gid_t)-1, err,
+			     sizeof(err));
+	buf_free(&b);
+	if (r < 0) {
+		fprintf(stderr, "sparklink discover: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_discover(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "all", no_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "hostfile", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	bool all = false, json = false;
+	double timeout = 5;
+	const char *hostfile = NULL;
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a': all = true; break;
+		case 'j': json = true; break;
+		case 't': {
+			char *end;
+			timeout = strtod(optarg, &end);
+			if (end == optarg || *end || !(timeout > 0) || timeout > 3600) {
+				fprintf(stderr, "sparklink discover: --timeout takes seconds, from 0.1 to 3600, "
+						"not '%s'\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		}
+		case 'f': hostfile = optarg; break;
+		case 'h': fputs(discover_usage, stdout); return EXIT_OK;
+		default: fputs(discover_usage, stderr); return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "sparklink discover: unexpected argument '%s'\n", argv[optind]);
+		return EXIT_USAGE;
+	}
+	struct model m;
+	model_init(&m);
+	rdma_inventory_scan(&m.rdma, false);
+	char err[256];
+	netmon_snapshot(&m, err, sizeof(err));
+
+	struct peers peers;
+	peers_init(&peers);
+	struct dctx ctx = { .peers = &peers };
+	ctx.loop = loop_new();
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	loop_signals(ctx.loop, sigs, 3, on_signal, &ctx);
+	struct loop_timer *t = loop_timer_new(ctx.loop, timed_out, &ctx);
+	loop_timer_after(t, (int64_t)(timeout * 1000));
+	struct discovery *d = discovery_new(ctx.loop, &peers, changed, &ctx);
+	if (peers.state != MDNS_UNAVAILABLE)
+		loop_run(ctx.loop);
+
+	int rc = EXIT_OK;
+	if (peers.state == MDNS_UNAVAILABLE || peers.state == MDNS_WAITING) {
+		fprintf(stderr, "sparklink discover: mDNS is unavailable: %s.\n"
+				"Start dbus and avahi-daemon (systemctl start avahi-daemon) and try "
+				"again.\n",
+			peers.reason);
+		rc = EXIT_UNAVAILABLE;
+	} else if (json) {
+		json_out(&m, &peers);
+	} else if (print_found(&m, &peers, all) == 0) {
+		fprintf(stderr, "sparklink discover: no Spark found %s within %.1f s.\n",
+			all ? "on any interface" : "on an Up ConnectX interface (try --all for the LAN)",
+			timeout);
+		rc = EXIT_NOTHING;
+	}
+	if (hostfile && rc != EXIT_UNAVAILABLE && write_hostfile(hostfile, &m, &peers) < 0)
+		rc = EXIT_FAIL;
+	fflush(stdout);
+	discovery_free(d);
+	loop_timer_free(t);
+	peers_free(&peers);
+	model_free(&m);
+	loop_free(ctx.loop);
+	return rc;
+}
