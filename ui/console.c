@@ -5,9 +5,11 @@
 #include "core/loop.h"
 #include "core/model.h"
 #include "core/netmon.h"
+#include "core/peers.h"
 #include "core/sysfs.h"
 #include "core/util.h"
 #include "ui/cli.h"
+#include "ui/peer_panel.h"
 #include "ui/port_panel.h"
 #include "ui/screen.h"
 
@@ -25,6 +27,10 @@ struct console {
 	struct screen scr;
 	struct model model;
 	struct netmon *netmon;
+	struct peers peers;
+	struct discovery *discovery;
+	size_t peer_sel;
+	bool peer_focus;
 	enum state state;
 	bool dirty;
 	char status[160];
@@ -34,7 +40,7 @@ struct console {
 #define MIN_COLS 80
 #define MIN_ROWS 24
 
-enum action { ACT_NONE, ACT_QUIT, ACT_HELP, ACT_CLOSE, ACT_REDRAW };
+enum action { ACT_NONE, ACT_QUIT, ACT_HELP, ACT_CLOSE, ACT_REDRAW, ACT_FOCUS, ACT_UP, ACT_DOWN };
 
 struct binding {
 	int key;
@@ -50,6 +56,11 @@ static const struct binding bindings[] = {
 	{ 'q', ACT_QUIT, NULL },
 	{ 27, ACT_CLOSE, NULL },
 	{ 12, ACT_REDRAW, NULL }, /* Ctrl-L */
+	{ '\t', ACT_FOCUS, NULL },
+	{ KEY_UP, ACT_UP, NULL },
+	{ 'k', ACT_UP, NULL },
+	{ KEY_DOWN, ACT_DOWN, NULL },
+	{ 'j', ACT_DOWN, NULL },
 };
 
 static const char *const help_lines[] = {
@@ -64,6 +75,11 @@ static const char *const help_lines[] = {
 	"  F10 q         quit",
 	"  Esc           close this help",
 	"  Ctrl-L        redraw the screen",
+	"  Tab           move focus to the peers list and back",
+	"  Up/Down j/k   choose a peer",
+	"",
+	"Peers are other Sparks announcing SSH over mDNS (avahi), with where",
+	"each was seen: on a cable (port N) or on the LAN.",
 	"",
 	"Command line: sparklink ports [-v|--json|--watch]; sparklink --help",
 	"NO_COLOR=1 turns colour off; SPARKLINK_ASCII=1 forces ASCII lines.",
@@ -124,7 +140,24 @@ static void draw(struct console *c)
 		 c->model.netlink_ok ? "live (netlink)" : "static (sysfs only)");
 	screen_fill(s, 0, 0, 1, s->cols, ROLE_TITLE);
 	screen_text(s, 0, 0, s->cols, ROLE_TITLE, title);
-	port_panel_draw(s, &c->model, 1, 0, s->rows - 3, s->cols);
+	int top = 1, bottom = s->rows - 2; /* rows [top, bottom) */
+	const struct model *m = &c->model;
+	if (s->cols >= 130) {
+		int pw = s->cols >= 160 ? 56 : 46, lw = s->cols - pw;
+		int y = top;
+		y += port_panel_draw(s, m, y, 0, bottom - y, lw);
+		y += iface_panel_draw(s, m, y, 0, bottom - y - 3, lw);
+		findings_panel_draw(s, m, y, 0, bottom - y, lw);
+		peer_panel_draw(s, m, &c->peers, c->peer_sel, c->peer_focus, top, lw, bottom - top, pw);
+	} else {
+		int y = top;
+		y += port_panel_draw(s, m, y, 0, bottom - y, s->cols);
+		y += peer_panel_draw(s, m, &c->peers, c->peer_sel, c->peer_focus, y, 0,
+				     bottom - y - 3 > 4 ? 4 + (bottom - y - 3 - 4) / 2 : bottom - y - 3,
+				     s->cols);
+		y += iface_panel_draw(s, m, y, 0, bottom - y - 3, s->cols);
+		findings_panel_draw(s, m, y, 0, bottom - y, s->cols);
+	}
 	screen_text(s, s->rows - 2, 1, s->cols - 2, ROLE_DIM, c->status);
 	draw_fkeys(c);
 	if (c->state == STATE_HELP)
@@ -164,6 +197,17 @@ static void do_action(struct console *c, enum action a)
 		break;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
+		break;
+	case ACT_FOCUS:
+		c->peer_focus = !c->peer_focus;
+		break;
+	case ACT_UP:
+		if (c->peer_sel > 0)
+			c->peer_sel--;
+		break;
+	case ACT_DOWN:
+		if (c->peer_sel + 1 < peer_panel_count(&c->peers))
+			c->peer_sel++;
 		break;
 	default:
 		return;
@@ -241,6 +285,15 @@ static void on_netlink_change(void *arg)
 	c->dirty = true;
 }
 
+static void on_peers_change(void *arg)
+{
+	struct console *c = arg;
+	size_t n = peer_panel_count(&c->peers);
+	if (c->peer_sel >= n)
+		c->peer_sel = n ? n - 1 : 0;
+	c->dirty = true;
+}
+
 int console_main(int argc, char **argv)
 {
 	(void)argc;
@@ -273,11 +326,15 @@ int console_main(int argc, char **argv)
 		snprintf(c.status, sizeof(c.status), "Watching %zu interfaces. F1 for help.",
 			 c.model.nnetdevs);
 	}
+	peers_init(&c.peers);
+	c.discovery = discovery_new(c.loop, &c.peers, on_peers_change, &c);
 	loop_watch_new(c.loop, STDIN_FILENO, POLLIN, on_terminal, &c);
 	loop_after_turn(c.loop, after_turn, &c);
 	draw(&c);
 	int rc = loop_run(c.loop);
 	screen_close(&c.scr);
+	discovery_free(c.discovery);
+	peers_free(&c.peers);
 	netmon_free(c.netmon);
 	model_free(&c.model);
 	loop_free(c.loop);

@@ -113,7 +113,7 @@ int port_panel_draw(const struct screen *s, const struct model *m, int y, int x,
 {
 	int y0 = y, bottom = y + h;
 	char title[128];
-	if (m->nports == 0) {
+	if (m->nports == 0 && y + 3 <= bottom) {
 		screen_box(s, y, x, 3, w, ROLE_FRAME, "ConnectX ports");
 		const char *why = m->rdma.no_class ? "No RDMA devices on this machine"
 						   : "No RDMA ports found";
@@ -136,49 +136,56 @@ int port_panel_draw(const struct screen *s, const struct model *m, int y, int x,
 		}
 		y += ph;
 	}
-	if (y + 3 <= bottom && m->nothers) {
-		int oh = 3 + (int)m->nothers;
-		if (y + oh > bottom - 3)
-			oh = bottom - 3 - y > 3 ? bottom - 3 - y : 3;
-		screen_box(s, y, x, oh, w, ROLE_FRAME, "Other interfaces");
-		header(s, y + 1, x + 2, w - 4, "");
-		size_t fit = (size_t)(oh - 3);
-		for (size_t i = 0; i < m->nothers && i < fit; i++) {
-			const struct netdev *d = &m->netdevs[m->others[i]];
-			if (i + 1 == fit && m->nothers > fit) {
-				char more[64];
-				snprintf(more, sizeof(more), "... %zu more", m->nothers - i);
-				screen_text(s, y + 2 + (int)i, x + 2, w - 4, ROLE_DIM, more);
-				break;
-			}
-			row(s, y + 2 + (int)i, x + 2, w - 4, "", d->name, d);
-		}
-		y += oh;
-	}
-	if (y + 3 <= bottom) {
-		int fh = bottom - y;
-		int need = 2 + (m->nfindings ? (int)m->nfindings * 2 : 1);
-		if (fh > need)
-			fh = need;
-		screen_box(s, y, x, fh, w, ROLE_FRAME, "Findings");
-		int fy = y + 1;
-		if (!m->nfindings)
-			screen_text(s, fy, x + 2, w - 4, ROLE_GOOD, "OK: nothing to report.");
-		for (size_t i = 0; i < m->nfindings && fy < y + fh - 1; i++) {
-			const struct finding *f = &m->findings[i];
-			char line[256];
-			snprintf(line, sizeof(line), "%s: %s",
-				 f->level == FINDING_ERROR ? "PROBLEM" : f->level == FINDING_WARN ? "WARNING" : "NOTE",
-				 f->text);
-			screen_text(s, fy++, x + 2, w - 4,
-				    f->level == FINDING_ERROR ? ROLE_BAD
-				    : f->level == FINDING_WARN ? ROLE_WARN : ROLE_NORMAL, line);
-			if (fy < y + fh - 1) {
-				snprintf(line, sizeof(line), "  Fix: %s", f->fix);
-				screen_text(s, fy++, x + 2, w - 4, ROLE_DIM, line);
-			}
-		}
-		y += fh;
-	}
 	return y - y0;
+}
+
+int iface_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w)
+{
+	if (h < 3 || !m->nothers)
+		return 0;
+	int oh = 3 + (int)m->nothers;
+	if (oh > h)
+		oh = h;
+	screen_box(s, y, x, oh, w, ROLE_FRAME, "Other interfaces");
+	header(s, y + 1, x + 2, w - 4, "");
+	size_t fit = (size_t)(oh - 3);
+	for (size_t i = 0; i < m->nothers && i < fit; i++) {
+		const struct netdev *d = &m->netdevs[m->others[i]];
+		if (i + 1 == fit && m->nothers > fit) {
+			char more[64];
+			snprintf(more, sizeof(more), "... %zu more", m->nothers - i);
+			screen_text(s, y + 2 + (int)i, x + 2, w - 4, ROLE_DIM, more);
+			break;
+		}
+		row(s, y + 2 + (int)i, x + 2, w - 4, "", d->name, d);
+	}
+	return oh;
+}
+
+int findings_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w)
+{
+	if (h < 3)
+		return 0;
+	int fh = 2 + (m->nfindings ? (int)m->nfindings * 2 : 1);
+	if (fh > h)
+		fh = h;
+	screen_box(s, y, x, fh, w, ROLE_FRAME, "Findings");
+	int fy = y + 1;
+	if (!m->nfindings)
+		screen_text(s, fy, x + 2, w - 4, ROLE_GOOD, "OK: nothing to report.");
+	for (size_t i = 0; i < m->nfindings && fy < y + fh - 1; i++) {
+		const struct finding *f = &m->findings[i];
+		char line[256];
+		snprintf(line, sizeof(line), "%s: %s",
+			 f->level == FINDING_ERROR ? "PROBLEM" : f->level == FINDING_WARN ? "WARNING" : "NOTE",
+			 f->text);
+		screen_text(s, fy++, x + 2, w - 4,
+			    f->level == FINDING_ERROR ? ROLE_BAD
+			    : f->level == FINDING_WARN ? ROLE_WARN : ROLE_NORMAL, line);
+		if (fy < y + fh - 1) {
+			snprintf(line, sizeof(line), "  Fix: %s", f->fix);
+			screen_text(s, fy++, x + 2, w - 4, ROLE_DIM, line);
+		}
+	}
+	return fh;
 }

@@ -7,8 +7,10 @@
 #include "core/model.h"
 #include "ui/screen.h"
 
-/* Draw within rows [y, y+h) and columns [x, x+w); returns the rows used. */
+/* Each draws within rows [y, y+h) and columns [x, x+w) and returns the rows it used. */
 int port_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w);
+int iface_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w);
+int findings_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w);
 /* Text of one twin's line, as the panel shows it (for tests and the log). */
 void port_panel_twin_line(const struct twin *t, char *out, size_t size);
 

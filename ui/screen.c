@@ -172,6 +172,35 @@ void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, co
 	attrset(A_NORMAL);
 }
 
+int screen_text_wrap(const struct screen *s, int y, int x, int maxw, int maxh, enum role r,
+		     const char *text)
+{
+	int rows = 0;
+	const char *p = text;
+	while (*p && rows < maxh && maxw > 0) {
+		while (*p == ' ')
+			p++;
+		size_t len = strlen(p);
+		size_t cut = len;
+		if (text_width(p) > maxw) {
+			/* the last space that keeps the line within maxw columns (ASCII widths) */
+			cut = 0;
+			for (size_t i = 0; i < len && (int)i <= maxw; i++)
+				if (p[i] == ' ')
+					cut = i;
+			if (cut == 0)
+				cut = (size_t)maxw;
+		}
+		char line[512];
+		size_t n = cut < sizeof(line) - 1 ? cut : sizeof(line) - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		screen_text(s, y + rows++, x, maxw, r, line);
+		p += cut;
+	}
+	return rows;
+}
+
 void screen_hline(const struct screen *s, int y, int x, int w, enum role r)
 {
 	const char *const *b = s->utf8 ? box_utf8 : box_ascii;

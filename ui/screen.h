@@ -40,6 +40,9 @@ int screen_attr(const struct screen *s, enum role r);
 void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, const char *text);
 void screen_box(const struct screen *s, int y, int x, int h, int w, enum role r,
 		const char *title);
+/* Word-wrapped text within [y, y+maxh); returns the rows used. */
+int screen_text_wrap(const struct screen *s, int y, int x, int maxw, int maxh, enum role r,
+		     const char *text);
 void screen_hline(const struct screen *s, int y, int x, int w, enum role r);
 void screen_fill(const struct screen *s, int y, int x, int h, int w, enum role r);
 

@@ -1,0 +1,17 @@
+/* peer_panel.h: the Sparks seen over mDNS: name, where each address was seen (port N or the
+ * LAN), addresses; the selected one is highlighted. This machine itself is not listed. */
+#ifndef SPARKLINK_PEER_PANEL_H
+#define SPARKLINK_PEER_PANEL_H
+
+#include "core/model.h"
+#include "core/peers.h"
+#include "ui/screen.h"
+
+/* Peers that can be chosen (not this machine), in display order. */
+size_t peer_panel_count(const struct peers *p);
+const struct peer *peer_panel_get(const struct peers *p, size_t index);
+
+int peer_panel_draw(const struct screen *s, const struct model *m, const struct peers *p,
+		    size_t selected, bool focused, int y, int x, int h, int w);
+
+#endif
