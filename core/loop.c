@@ -22,6 +22,7 @@ struct loop_watch {
 struct loop_timer {
 	struct loop *loop;
 	int64_t due; /* < 0: disarmed */
+	uint64_t fired_turn; /* the turn it last fired in: once per turn at most */
 	loop_timer_fn *fn;
 	void *arg;
 	bool dead;
@@ -244,13 +245,23 @@ int loop_turn(struct loop *l, int timeout_ms)
 		w->fn(w, w->fd, re, w->arg);
 		ran++;
 	}
+	/* due timers fire earliest first, whatever order they were created in; a callback may
+	 * free, disarm or re-arm any timer (a re-armed one waits for the next turn) */
 	int64_t now = clock_ms();
-	for (size_t i = 0; i < l->ntimers; i++) {
-		struct loop_timer *t = l->timers[i];
-		if (t->dead || t->due < 0 || t->due > now)
-			continue;
-		t->due = -1;
-		t->fn(t, t->arg);
+	for (;;) {
+		struct loop_timer *next = NULL;
+		for (size_t i = 0; i < l->ntimers; i++) {
+			struct loop_timer *t = l->timers[i];
+			if (t->dead || t->due < 0 || t->due > now || t->fired_turn == l->stats.turns)
+				continue;
+			if (!next || t->due < next->due)
+				next = t;
+		}
+		if (!next)
+			break;
+		next->due = -1;
+		next->fired_turn = l->stats.turns;
+		next->fn(next, next->arg);
 		ran++;
 	}
 	if (ran == 0)

@@ -216,32 +216,37 @@ static void find_netdev(struct rdma_inventory *inv, struct rdma_port *p)
 
 static void scan_device(struct rdma_inventory *inv, const char *dev)
 {
-	char path[PATH_MAX], buf[128];
+	char path[PATH_MAX], buf[128], name[64];
 	size_t nports;
 	int err;
 	if (!text_is_ifname(dev) && strlen(dev) >= 64) {
 		problem(inv, "an RDMA device name is too long; skipped");
 		return;
 	}
+	/* the directory name is outside text too: only its clean form reaches a sentence */
+	text_clean(name, sizeof(name), dev, strlen(dev), TEXT_NAME);
 	sysfs_path(path, sizeof(path), "class/infiniband/%s/ports", dev);
 	char **ports = list_dir(path, &nports, &err);
 	if (!ports && err) {
-		char clean[64];
-		text_clean(clean, sizeof(clean), dev, strlen(dev), TEXT_NAME);
-		problem(inv, "%s: cannot list its ports (%s)", clean, strerror(err));
+		problem(inv, "%s: cannot list its ports (%s)", name, strerror(err));
 		return;
 	}
 	for (size_t i = 0; i < nports; i++) {
 		char *end;
 		long pn = strtol(ports[i], &end, 10);
 		if (*end || pn <= 0 || pn > 255) {
-			problem(inv, "%s: ignoring a port entry that is not a number", dev);
+			problem(inv, "%s: ignoring a port entry that is not a number", name);
 			continue;
 		}
 		struct rdma_port p = { .port = (unsigned)pn, .link = RDMA_LINK_UNKNOWN };
-		text_clean(p.ibdev, sizeof(p.ibdev), dev, strlen(dev), TEXT_NAME);
-		if (sysfs_link_name(p.pci, sizeof(p.pci), "class/infiniband/%s/device", dev) < 0)
+		str_copy(p.ibdev, name, sizeof(p.ibdev));
+		/* readlink() alone names the target of a dangling link too: it must resolve */
+		sysfs_path(path, sizeof(path), "class/infiniband/%s/device", dev);
+		if (sysfs_link_name(p.pci, sizeof(p.pci), "class/infiniband/%s/device", dev) < 0 ||
+		    access(path, F_OK) != 0) {
+			p.pci[0] = '\0';
 			problem(inv, "%s: device link missing or dangling; PCI address unknown", p.ibdev);
+		}
 		p.pci_ok = p.pci[0] && parse_pci(&p);
 		if (sysfs_read(p.fw_ver, sizeof(p.fw_ver), "class/infiniband/%s/fw_ver", dev) < 0)
 			p.fw_ver[0] = '\0';

@@ -107,8 +107,12 @@ int sysfs_link_name(char *buf, size_t size, const char *fmt, ...)
 	/* a relative "../../" link: resolve it to find the directory's name */
 	if (strcmp(base, "..") == 0 || strcmp(base, ".") == 0) {
 		char *real = realpath(path, NULL);
-		if (!real)
-			return -errno;
+		if (!real) {
+			int e = errno;
+			if (size)
+				buf[0] = '\0';
+			return -e;
+		}
 		const char *b = strrchr(real, '/');
 		text_clean(buf, size, b ? b + 1 : real, strlen(b ? b + 1 : real), TEXT_NAME);
 		free(real);

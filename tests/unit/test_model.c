@@ -1,0 +1,487 @@
+/* test_model.c: twin grouping, other interfaces and findings on models built by hand. */
+#include "core/model.h"
+#include "core/util.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+/* --- building a model ------------------------------------------------------------------- */
+
+static void add_rdma(struct model *m, const char *ibdev, const char *pci, const char *netdev)
+{
+	m->rdma.ports = xrealloc(m->rdma.ports, m->rdma.nports + 1, sizeof(*m->rdma.ports));
+	struct rdma_port *p = &m->rdma.ports[m->rdma.nports++];
+	memset(p, 0, sizeof(*p));
+	str_copy(p->ibdev, ibdev, sizeof(p->ibdev));
+	p->port = 1;
+	str_copy(p->netdev, netdev, sizeof(p->netdev));
+	str_copy(p->pci, pci, sizeof(p->pci));
+	p->pci_ok = sscanf(pci, "%x:%x:%x.%x", &p->pci_domain, &p->pci_bus, &p->pci_slot,
+			   &p->pci_func) == 4;
+	str_copy(p->state, "DOWN", sizeof(p->state));
+	p->link = RDMA_LINK_DOWN;
+}
+
+static struct netdev *nd(struct model *m, const char *name)
+{
+	for (size_t i = 0; i < m->nnetdevs; i++)
+		if (strcmp(m->netdevs[i].name, name) == 0)
+			return &m->netdevs[i];
+	fail_msg("no netdev %s", name);
+	return NULL;
+}
+
+/* Netdevs must be added before any pointer from nd() is kept (the array moves). */
+static void add_netdev(struct model *m, const char *name, const char *phys_port_name)
+{
+	m->netdevs = xrealloc(m->netdevs, m->nnetdevs + 1, sizeof(*m->netdevs));
+	struct netdev *d = &m->netdevs[m->nnetdevs++];
+	memset(d, 0, sizeof(*d));
+	str_copy(d->name, name, sizeof(d->name));
+	d->ifindex = (int)m->nnetdevs;
+	d->mtu = 1500;
+	d->speed_mbps = -1;
+	str_copy(d->operstate, "down", sizeof(d->operstate));
+	str_copy(d->phys_port_name, phys_port_name ? phys_port_name : "",
+		 sizeof(d->phys_port_name));
+}
+
+static void set_up(struct model *m, const char *name, bool up)
+{
+	struct netdev *d = nd(m, name);
+	d->admin_up = up;
+	d->carrier = up;
+	d->speed_mbps = up ? 200000 : -1;
+	str_copy(d->operstate, up ? "up" : "down", sizeof(d->operstate));
+}
+
+static void add_addr(struct model *m, const char *name, const char *cidr)
+{
+	struct netdev *d = nd(m, name);
+	struct netdev_addr a = { 0 };
+	char text[64];
+	str_copy(text, cidr, sizeof(text));
+	char *slash = strchr(text, '/');
+	assert_non_null(slash);
+	*slash = '\0';
+	a.prefixlen = (unsigned)atoi(slash + 1);
+	a.family = strchr(text, ':') ? AF_INET6 : AF_INET;
+	str_copy(a.text, text, sizeof(a.text));
+	/* as netmon sets it */
+	a.link_local = str_starts(text, "169.254.") || str_starts(text, "fe80:");
+	d->addrs = xrealloc(d->addrs, d->naddrs + 1, sizeof(*d->addrs));
+	d->addrs[d->naddrs++] = a;
+}
+
+/* A Spark: RDMA ports in `ls` order (as the scan gives them), netdevs sorted by name, plus the
+ * management interfaces and lo. */
+static void spark(struct model *m)
+{
+	model_init(m);
+	add_rdma(m, "roceP2p1s0f0", "0002:01:00.0", "enP2p1s0f0np0");
+	add_rdma(m, "roceP2p1s0f1", "0002:01:00.1", "enP2p1s0f1np1");
+	add_rdma(m, "rocep1s0f0", "0000:01:00.0", "enp1s0f0np0");
+	add_rdma(m, "rocep1s0f1", "0000:01:00.1", "enp1s0f1np1");
+	add_netdev(m, "enP2p1s0f0np0", "p0");
+	add_netdev(m, "enP2p1s0f1np1", "p1");
+	add_netdev(m, "enP7s7", NULL);
+	add_netdev(m, "enp1s0f0np0", "p0");
+	add_netdev(m, "enp1s0f1np1", "p1");
+	add_netdev(m, "lo", NULL);
+	add_netdev(m, "wlP9s9", NULL);
+	set_up(m, "lo", true);
+	add_addr(m, "lo", "127.0.0.1/8");
+	set_up(m, "enP7s7", true);
+	add_addr(m, "enP7s7", "10.0.0.5/24");
+}
+
+/* A healthy cabled port 1: both twins Up at 200G, MTU 9000, one /24 each. */
+static void healthy_port1(struct model *m)
+{
+	set_up(m, "enp1s0f1np1", true);
+	set_up(m, "enP2p1s0f1np1", true);
+	nd(m, "enp1s0f1np1")->mtu = 9000;
+	nd(m, "enP2p1s0f1np1")->mtu = 9000;
+	add_addr(m, "enp1s0f1np1", "192.168.100.10/24");
+	add_addr(m, "enP2p1s0f1np1", "192.168.101.10/24");
+}
+
+static size_t count_code(const struct model *m, const char *code)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->nfindings; i++)
+		if (strcmp(m->findings[i].code, code) == 0)
+			n++;
+	return n;
+}
+
+static const struct finding *finding(const struct model *m, const char *code)
+{
+	for (size_t i = 0; i < m->nfindings; i++)
+		if (strcmp(m->findings[i].code, code) == 0)
+			return &m->findings[i];
+	for (size_t i = 0; i < m->nfindings; i++)
+		print_message("  finding %s: %s\n", m->findings[i].code, m->findings[i].text);
+	fail_msg("no finding %s", code);
+	return NULL;
+}
+
+static void dump(const struct model *m)
+{
+	for (size_t i = 0; i < m->nfindings; i++)
+		print_message("  finding %s: %s\n", m->findings[i].code, m->findings[i].text);
+}
+
+/* Every finding explains itself and says what to do. */
+static void check_sentences(const struct model *m)
+{
+	for (size_t i = 0; i < m->nfindings; i++) {
+		const struct finding *f = &m->findings[i];
+		assert_true(strlen(f->code) > 0);
+		assert_true(strlen(f->text) > 10);
+		assert_true(strlen(f->fix) > 10);
+	}
+}
+
+/* --- grouping --------------------------------------------------------------------------- */
+
+static void test_twin_grouping(void **state)
+{
+	(void)state;
+	struct model m;
+	spark(&m);
+	set_up(&m, "enp1s0f1np1", true);
+	set_up(&m, "enP2p1s0f1np1", true);
+	unsigned long gen = m.generation;
+	model_rebuild(&m);
+	assert_true(m.generation > gen);
+	assert_true(m.dirty);
+	assert_int_equal(m.nports, 2);
+	for (int k = 0; k < 2; k++) {
+		const struct phys_port *pp = &m.ports[k];
+		assert_int_equal(pp->number, k);
+		assert_int_equal(pp->ntwins, 2);
+		/* twins ordered by PCI domain: 0000 first, then 0002, same function = port number */
+		assert_int_equal(pp->twins[0].rdma->pci_domain, 0);
+		assert_int_equal(pp->twins[1].rdma->pci_domain, 2);
+		for (int t = 0; t < 2; t++) {
+			assert_int_equal(pp->twins[t].rdma->pci_func, (unsigned)k);
+			assert_non_null(pp->twins[t].netdev);
+			assert_string_equal(pp->twins[t].netdev->name, pp->twins[t].rdma->netdev);
+			assert_string_equal(pp->twins[t].netdev_name, pp->twins[t].rdma->netdev);
+			assert_true(pp->twins[t].netdev->rdma);
+		}
+	}
+	assert_string_equal(m.ports[1].twins[0].netdev_name, "enp1s0f1np1");
+	assert_string_equal(m.ports[1].twins[1].netdev_name, "enP2p1s0f1np1");
+	assert_false(m.ports[0].cabled);
+	assert_true(m.ports[1].cabled);
+	/* rebuilding again is stable */
+	model_rebuild(&m);
+	assert_int_equal(m.nports, 2);
+	assert_int_equal(m.ports[1].number, 1);
+	assert_true(m.ports[1].cabled);
+	model_free(&m);
+}
+
+/* One twin with carrier is enough for the port to be cabled. */
+static void test_cabled_by_one_twin(void **state)
+{
+	(void)state;
+	struct model m;
+	spark(&m);
+	set_up(&m, "enP2p1s0f0np0", true);
+	model_rebuild(&m);
+	assert_true(m.ports[0].cabled);
+	assert_false(m.ports[1].cabled);
+	model_free(&m);
+}
+
+/* Without netdevs (no phys_port_name), the PCI function numbers the port. */
+static void test_grouping_without_netdevs(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	add_rdma(&m, "roceP2p1s0f1", "0002:01:00.1", "enP2p1s0f1np1");
+	add_rdma(&m, "rocep1s0f0", "0000:01:00.0", "enp1s0f0np0");
+	add_rdma(&m, "rocep1s0f1", "0000:01:00.1", "enp1s0f1np1");
+	add_rdma(&m, "roceP2p1s0f0", "0002:01:00.0", "enP2p1s0f0np0");
+	model_rebuild(&m);
+	assert_int_equal(m.nports, 2);
+	for (int k = 0; k < 2; k++) {
+		assert_int_equal(m.ports[k].number, k);
+		assert_int_equal(m.ports[k].ntwins, 2);
+		assert_int_equal(m.ports[k].twins[0].rdma->pci_domain, 0);
+		assert_int_equal(m.ports[k].twins[1].rdma->pci_domain, 2);
+		assert_null(m.ports[k].twins[0].netdev);
+		assert_false(m.ports[k].cabled);
+	}
+	assert_string_equal(m.ports[0].twins[1].netdev_name, "enP2p1s0f0np0");
+	assert_int_equal(m.nothers, 0);
+	model_free(&m);
+}
+
+/* Different functions, or the same domain, are not twins. */
+static void test_not_twins(void **state)
+{
+	(void)state;
+	struct model m;
+	model_init(&m);
+	add_rdma(&m, "roceP2p1s0f1", "0002:01:00.1", "enP2p1s0f1np1");
+	add_rdma(&m, "rocep1s0f0", "0000:01:00.0", "enp1s0f0np0");
+	model_rebuild(&m);
+	assert_int_equal(m.nports, 2);
+	assert_int_equal(m.ports[0].ntwins, 1);
+	assert_int_equal(m.ports[1].ntwins, 1);
+	assert_int_equal(m.ports[0].number, 0);
+	assert_int_equal(m.ports[1].number, 1);
+	model_free(&m);
+	/* an unknown PCI address groups nothing */
+	model_init(&m);
+	add_rdma(&m, "mlx5_0", "", "eth2");
+	add_rdma(&m, "mlx5_1", "", "eth3");
+	model_rebuild(&m);
+	assert_int_equal(m.nports, 2);
+	assert_int_equal(m.ports[0].ntwins, 1);
+	model_free(&m);
+}
+
+static void test_other_interfaces(void **state)
+{
+	(void)state;
+	struct model m;
+	spark(&m);
+	model_rebuild(&m);
+	/* enP7s7 and wlP9s9, in netdev order; not lo, not the four RDMA netdevs */
+	assert_int_equal(m.nothers, 2);
+	assert_string_equal(m.netdevs[m.others[0]].name, "enP7s7");
+	assert_string_equal(m.netdevs[m.others[1]].name, "wlP9s9");
+	for (size_t i = 0; i < m.nothers; i++)
+		assert_false(m.netdevs[m.others[i]].rdma);
+	assert_non_null(model_netdev(&m, "lo"));
+	assert_false(model_netdev(&m, "lo")->rdma);
+	assert_true(model_netdev(&m, "enp1s0f0np0")->rdma);
+	assert_null(model_netdev(&m, "nosuch0"));
+	model_free(&m);
+}
+
+/* --- findings --------------------------------------------------------------------------- */
+
+static void test_healthy_no_findings(void **state)
+{
+	(void)state;
+	struct model m;
+	spark(&m);
+	healthy_port1(&m);
+	model_rebuild(&m);
+	dump(&m);
+	assert_int_equal(m.nfindings, 0);
+	model_free(&m);
+}
+
+static void test_no_link(void **state)
+{
+	(void)state;
+	struct model m;
+	spark(&m);
+	model_rebuild(&m);
+	dump(&m);
+	assert_int_equal(count_code(&m, "no-link"), 1);
+	assert_int_equal(finding(&m, "no-link")->level, FINDING_ERROR);
+	assert_int_equal(m.nfindings, 1);
+	check_sentences(&m);
+	/* a machine without RDMA ports has nothing to cable: no such finding */
+	model_free(&m);
+	model_init(&m);
+	add_netdev(&m, "eth0", NULL);
+	model_rebuild(&m);
+	assert_int_equal(count_code(&m, "no-link"), 0);
+	model_free(&m);
+}
+
+static void test_twin_down(void **state)
+{
+	(void)state;
+	struct model m;
+	spark(&m);
+	healthy_port1(&m);
+	set_up(&m, "enP2p1s0f1np1", false);
+	model_rebuild(&m);
+	dump(&m);
+	const struct finding *f = finding(&m, "twin-down");
+	assert_int_equal(f->level, FINDING_WARN);
+	assert_non_null(strstr(f->text, "enp1s0f1np1"));
+	assert_non_null(strstr(f->text, "enP2p1s0f1np1"));
+	/* Up one named first, then the Down twin */
+	assert_true(strstr(f->text, "enp1s0f1np1") < strstr(f->text, "enP2p1s0f1np1"));
+	assert_int_equal(count_code(&m, "twin-down"), 1);
+	assert_int_equal(count_code(&m, "no-link"), 0);
+	check_sentences(&m);
+	/* the other way round */
+	set_up(&m, "enP2p1s0f1np1", true);
+	set_up(&m, "enp1s0f1np1", false);
+	model_rebuild(&m);
+	f = finding(&m, "twin-down");
+	assert_true(strstr(f->text, "enP2p1s0f1np1") < strstr(f->text, "enp1s0f1np1"));
+	model_free(&m);
+}
+
+static void test_slow_link(void **state)
+{
+	(void)state;
+	struct model m;
+	spark(&m);
+	healthy_port1(&m);
+	nd(&m, "enP2p1s0f1np1")->speed_mbps = 100000;
+	model_rebuild(&m);
+	dump(&m);
+	assert_int_equal(count_code(&m, "slow-link"), 1);
+	const struct finding *f = finding(&m, "slow-link");
+	assert_int_equal(f->level, FINDING_WARN);
+	assert_non_null(strstr(f->text, "enP2p1s0f1np1"));
+	assert_non_null(strstr(f->text, "100 Gb/s"));
+	assert_int_equal(m.nfindings, 1);
+	check_sentences(&m);
+	/* unknown speed is not slow */
+	nd(&m, "enP2p1s0f1np1")->speed_mbps = -1;
+	model_rebuild(&m);
+	assert_int_equal(count_code(&m, "slow-link"), 0);
+	model_free(&m);
+}
+
+static void test_mtu_mismatch(void **state)
+{
+	(void)state;
+	struct model m;
+	spark(&m);
+	healthy_port1(&m);
+	nd(&m, "enP2p1s0f1np1")->mtu = 1500;
+	model_rebuild(&m);
+	dump(&m);
+	assert_int_equal(count_code(&m, "mtu-mismatch"), 1);
+	const struct finding *f = finding(&m, "mtu-mismatch");
+	assert_non_null(strstr(f->text, "9000"));
+	assert_non_null(strstr(f->text, "1500"));
+	assert_non_null(strstr(f->text, "enp1s0f1np1"));
+	assert_non_null(strstr(f->text, "enP2p1s0f1np1"));
+	assert_int_equal(m.nfindings, 1);
+	check_sentences(&m);
+	model_free(&m);
+}
+
+static void test_same_subnet(void **state)
+{
+	(void)state;
+	struct model m;
+	spark(&m);
+	set_up(&m, "enp1s0f1np1", true);
+	set_up(&m, "enP2p1s0f1np1", true);
+	/* both twins in one /24 (the mistake NVIDIA's own texts disagree about) */
+	add_addr(&m, "enp1s0f1np1", "192.168.100.10/24");
+	add_addr(&m, "enP2p1s0f1np1", "192.168.100.11/24");
+	model_rebuild(&m);
+	dump(&m);
+	assert_int_equal(count_code(&m, "same-subnet"), 1);
+	const struct finding *f = finding(&m, "same-subnet");
+	assert_int_equal(f->level, FINDING_WARN);
+	assert_non_null(strstr(f->text, "enp1s0f1np1"));
+	assert_non_null(strstr(f->text, "enP2p1s0f1np1"));
+	assert_non_null(strstr(f->text, "192.168.100.10/24"));
+	assert_non_null(strstr(f->text, "192.168.100.11/24"));
+	assert_int_equal(m.nfindings, 1);
+	check_sentences(&m);
+	model_free(&m);
+
+	/* same network written with different host parts and prefixes: a /16 holding the /24 */
+	spark(&m);
+	healthy_port1(&m);
+	add_addr(&m, "enP7s7", "192.168.7.1/16");
+	model_rebuild(&m);
+	dump(&m);
+	assert_int_equal(count_code(&m, "same-subnet"), 2); /* enP7s7 overlaps both twins */
+	model_free(&m);
+
+	/* link-local on every twin is per link by definition: no finding */
+	spark(&m);
+	set_up(&m, "enp1s0f1np1", true);
+	set_up(&m, "enP2p1s0f1np1", true);
+	add_addr(&m, "enp1s0f1np1", "169.254.10.1/16");
+	add_addr(&m, "enP2p1s0f1np1", "169.254.20.2/16");
+	model_rebuild(&m);
+	dump(&m);
+	assert_int_equal(count_code(&m, "same-subnet"), 0);
+	assert_int_equal(m.nfindings, 0);
+	model_free(&m);
+
+	/* neighbouring /24s are different networks */
+	spark(&m);
+	healthy_port1(&m);
+	add_addr(&m, "enp1s0f0np0", "192.168.102.10/24");
+	add_addr(&m, "enP2p1s0f0np0", "192.168.103.10/24");
+	model_rebuild(&m);
+	assert_int_equal(count_code(&m, "same-subnet"), 0);
+	model_free(&m);
+}
+
+static void test_no_address(void **state)
+{
+	(void)state;
+	struct model m;
+	spark(&m);
+	set_up(&m, "enp1s0f1np1", true);
+	set_up(&m, "enP2p1s0f1np1", true);
+	add_addr(&m, "enp1s0f1np1", "fe80::1/64"); /* IPv6 link-local only: no IPv4 */
+	add_addr(&m, "enP2p1s0f1np1", "192.168.101.10/24");
+	model_rebuild(&m);
+	dump(&m);
+	assert_int_equal(count_code(&m, "no-address"), 1);
+	const struct finding *f = finding(&m, "no-address");
+	assert_int_equal(f->level, FINDING_INFO);
+	assert_non_null(strstr(f->text, "enp1s0f1np1"));
+	assert_null(strstr(f->text, "enP2p1s0f1np1"));
+	assert_int_equal(m.nfindings, 1);
+	check_sentences(&m);
+	/* a Down twin without an address is not reported: only cabled ones need one */
+	model_free(&m);
+	spark(&m);
+	healthy_port1(&m);
+	model_rebuild(&m);
+	assert_int_equal(count_code(&m, "no-address"), 0);
+	model_free(&m);
+}
+
+static void test_level_words(void **state)
+{
+	(void)state;
+	assert_string_equal(finding_level_word(FINDING_ERROR), "error");
+	assert_string_equal(finding_level_word(FINDING_WARN), "warning");
+	assert_string_equal(finding_level_word(FINDING_INFO), "note");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_twin_grouping),
+		cmocka_unit_test(test_cabled_by_one_twin),
+		cmocka_unit_test(test_grouping_without_netdevs),
+		cmocka_unit_test(test_not_twins),
+		cmocka_unit_test(test_other_interfaces),
+		cmocka_unit_test(test_healthy_no_findings),
+		cmocka_unit_test(test_no_link),
+		cmocka_unit_test(test_twin_down),
+		cmocka_unit_test(test_slow_link),
+		cmocka_unit_test(test_mtu_mismatch),
+		cmocka_unit_test(test_same_subnet),
+		cmocka_unit_test(test_no_address),
+		cmocka_unit_test(test_level_words),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
