@@ -1,0 +1,71 @@
+#!/bin/bash
+# tui_tmux_helper: tests/lib/tmux.sh drives programs in a private detached tmux: bash (typing,
+# waiting for output, resize seen by the program, exit status) and less (a full-screen program).
+set -u
+. "$(dirname -- "$0")/../lib/tmux.sh"
+T0=$SECONDS
+fail() { echo "FAIL [tmux_helper]: $*" >&2; exit 1; }
+command -v tmux >/dev/null || fail "tmux is not installed (scripts/install-deps installs it)"
+S=sltest-$$
+TMP=$(mktemp -d) || fail "mktemp"
+trap 'tmux_stop "$S"; rm -rf -- "$TMP"' EXIT
+
+echo "[tmux_helper] bash: type, wait, exit status"
+tmux_start "$S" env -i PATH=/usr/bin:/bin TERM=xterm-256color PS1='PROMPT> ' bash --norc --noprofile ||
+	fail "tmux_start failed"
+tmux_wait "$S" '^PROMPT>' 5 || fail "bash prompt did not show"
+[ "$(tmux -L "$S" display-message -p -t "$S" '#{window_width}x#{window_height}')" = 100x30 ] ||
+	fail "the pane is not 100x30"
+tmux_type "$S" 'echo "hello-$((6 * 7))"'
+tmux_keys "$S" Enter
+tmux_wait "$S" '^hello-42$' 5 || fail "typed command output not seen"
+tmux_alive "$S" || fail "tmux_alive says bash is not running"
+pid=$(tmux_pid "$S")
+[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = bash ] || fail "tmux_pid does not give bash's PID ($pid)"
+
+echo "[tmux_helper] resize reaches the program"
+tmux_type "$S" 'stty size'
+tmux_keys "$S" Enter
+tmux_wait "$S" '^30 100$' 5 || fail "stty size does not print 30 100"
+tmux_resize "$S" 60 20 || fail "tmux_resize failed"
+tmux_keys "$S" C-l
+tmux_type "$S" 'stty size'
+tmux_keys "$S" Enter
+tmux_wait "$S" '^20 60$' 5 || fail "after tmux_resize 60 20, stty size does not print 20 60"
+tmux_resize "$S" 100 30
+
+echo "[tmux_helper] a full-screen program (less)"
+seq 1 500 | sed 's/^/line-/' >"$TMP/lines"
+tmux_type "$S" "less $TMP/lines"
+tmux_keys "$S" Enter
+tmux_wait "$S" '^line-1$' 5 || fail "less did not show the first line"
+tmux_keys "$S" G
+tmux_wait "$S" '^line-500$' 5 || fail "less did not go to the end after G"
+tmux_wait_gone "$S" '^line-1$' 2 || fail "line-1 still on screen after G"
+tmux_keys "$S" q
+tmux_wait "$S" '^PROMPT>$' 5 || fail "bash prompt did not come back after q"
+
+echo "[tmux_helper] a timeout prints the screen and returns 1"
+err=$(tmux_wait "$S" 'never-there' 0.3 2>&1) && fail "tmux_wait found a string that is not there"
+grep -q 'PROMPT>' <<<"$err" || fail "tmux_wait on timeout did not print the screen: $err"
+
+echo "[tmux_helper] exit status and stop"
+tmux_type "$S" 'exit 3'
+tmux_keys "$S" Enter
+st=$(tmux_wait_exit "$S" 5) || fail "bash did not exit"
+[ "$st" = 3 ] || fail "exit status is '$st', expected 3"
+sock=$(tmux -L "$S" display-message -p '#{socket_path}')
+tmux_stop "$S"
+tmux -L "$S" has-session 2>/dev/null && fail "the tmux server still runs after tmux_stop"
+[ -e "$sock" ] && fail "tmux_stop left the socket $sock"
+
+echo "[tmux_helper] tmux_stop ends a program that ignores SIGHUP"
+tmux_start "$S" sh -c 'trap "" HUP; echo ready; sleep 60' || fail "tmux_start failed"
+tmux_wait "$S" '^ready$' 5 || fail "sh did not start"
+pid=$(tmux_pid "$S")
+tmux_stop "$S"
+sleep 0.1
+if [ -r "/proc/$pid/stat" ] && ! awk '{ exit ($3 == "Z" ? 0 : 1) }' "/proc/$pid/stat"; then
+	fail "the program (pid $pid) survived tmux_stop"
+fi
+echo "PASS [tmux_helper] in $((SECONDS - T0))s"
