@@ -25,6 +25,7 @@ __attribute__((format(printf, 2, 3))) static void problem(struct rdma_inventory 
 	va_end(ap);
 	if (!s)
 		return;
+	text_clean_inplace(s, 0); /* paths and names in it may hold any bytes */
 	inv->problems = xrealloc(inv->problems, inv->nproblems + 1, sizeof(char *));
 	inv->problems[inv->nproblems++] = s;
 }

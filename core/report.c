@@ -2,9 +2,11 @@
 #include "core/report.h"
 #include "core/json.h"
 #include "core/sysfs.h"
+#include "core/text.h"
 
 #include <errno.h>
 #include <arpa/inet.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,7 +76,11 @@ void report_json(const struct model *m, struct buf *out)
 	json_init(&j, out, true);
 	json_object_begin(&j, NULL);
 	json_int(&j, "version", 1);
-	json_string(&j, "sysfs_root", sysfs_root());
+	/* the root comes from the command line or the environment: any bytes at all, while a
+	 * JSON document must be UTF-8 */
+	char root[PATH_MAX];
+	text_clean(root, sizeof(root), sysfs_root(), strlen(sysfs_root()), 0);
+	json_string(&j, "sysfs_root", root);
 	json_object_begin(&j, "rdma");
 	json_bool(&j, "available", !m->rdma.no_class && m->rdma.nports > 0);
 	json_int(&j, "devices_seen_by_libibverbs", (long long)m->rdma.verbs_devices);

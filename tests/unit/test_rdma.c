@@ -428,6 +428,27 @@ static void test_unreadable_directory(void **state)
 	rdma_inventory_free(&inv);
 }
 
+/* A root whose own name holds an escape sequence and a byte that is not UTF-8 (the root comes
+ * from the command line): sentences quoting paths under it are still clean text. */
+static void test_odd_root(void **state)
+{
+	struct fx *f = *state;
+	fx_make(f, NULL);
+	fx_delete(f, "class/infiniband");
+	fx_puts(f, "class/infiniband", "not a directory\n");
+	char odd[PATH_MAX];
+	snprintf(odd, sizeof(odd), "%s/../odd\x1b[2J\xff", f->root);
+	assert_int_equal(symlink("sys", odd), 0);
+	sysfs_set_root(odd);
+	struct rdma_inventory inv;
+	rdma_inventory_scan(&inv, false);
+	dump_problems(&inv);
+	assert_int_equal(inv.nports, 0);
+	assert_true(has_problem(&inv, "class/infiniband", NULL));
+	assert_all_clean(&inv);
+	rdma_inventory_free(&inv);
+}
+
 #define FX_TEST(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int main(void)
@@ -447,6 +468,7 @@ int main(void)
 		FX_TEST(test_hostile_device_name),
 		FX_TEST(test_empty_files),
 		FX_TEST(test_unreadable_directory),
+		FX_TEST(test_odd_root),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

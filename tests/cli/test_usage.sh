@@ -1,0 +1,68 @@
+#!/bin/bash
+# cli_usage: bad command lines exit 2 with a message on stderr and nothing on stdout;
+# --help and --version exit 0 and print on stdout (so `sparklink --help | less` works).
+set -u
+# shellcheck source=tests/cli/cli-lib.sh disable=SC2154 # $tmp, $rc, $wait_rc come from cli-lib.sh
+. "$(dirname -- "$0")/cli-lib.sh"
+cli_init cli_usage
+fx_make "$tmp/sys" --up p1
+
+# usage_error WHAT ARGS...: exit 2, stderr says something, stdout empty
+usage_error() {
+	local what=$1
+	shift
+	SPARKLINK_SYSFS=$tmp/sys "$SPARKLINK" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 2 ] || fail "$what: exit $rc, want 2 (stderr: $(cat "$tmp/err"))"
+	[ -s "$tmp/out" ] && fail "$what: printed on stdout: $(cat "$tmp/out")"
+	[ -s "$tmp/err" ] || fail "$what: no message on stderr"
+	check_clean "$tmp/err"
+	return 0
+}
+
+usage_error "ports --bogus" ports --bogus
+grep -q -- "--bogus" "$tmp/err" || fail "ports --bogus: the message does not name the option: $(cat "$tmp/err")"
+grep -q "Usage: sparklink ports" "$tmp/err" || fail "ports --bogus: no usage line"
+
+usage_error "ports -v --json" ports -v --json
+grep -q "choose one of" "$tmp/err" || fail "ports -v --json: unclear message: $(cat "$tmp/err")"
+usage_error "ports --json --watch" ports --json --watch
+usage_error "ports -v --watch" ports -v --watch
+
+usage_error "ports extra" ports extra
+grep -q "extra" "$tmp/err" || fail "ports extra: the message does not name the argument"
+
+usage_error "bogus" bogus
+grep -q "unknown command 'bogus'" "$tmp/err" || fail "bogus: unclear message: $(cat "$tmp/err")"
+
+usage_error "--sysfs without a directory" --sysfs
+grep -q "sysfs" "$tmp/err" || fail "--sysfs: the message does not name the option: $(cat "$tmp/err")"
+usage_error "--sysfs ''" --sysfs "" ports
+grep -q "needs a directory" "$tmp/err" || fail "--sysfs '': unclear message: $(cat "$tmp/err")"
+
+usage_error "--bogus" --bogus
+grep -q "sparklink --help" "$tmp/err" || fail "--bogus: does not point to --help"
+
+# help and version: stdout, exit 0, nothing on stderr
+for args in --help -h help "ports --help" "ports -h"; do
+	# shellcheck disable=SC2086
+	"$SPARKLINK" $args >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "$args: exit $rc"
+	[ -s "$tmp/err" ] && fail "$args: wrote to stderr: $(cat "$tmp/err")"
+	grep -q "^Usage: sparklink" "$tmp/out" || fail "$args: no usage on stdout: $(cat "$tmp/out")"
+done
+grep -q -- "--json" "$tmp/out" || fail "ports --help does not mention --json"
+
+for args in --version -V; do
+	"$SPARKLINK" $args >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "$args: exit $rc"
+	[ -s "$tmp/err" ] && fail "$args: wrote to stderr"
+	grep -Eqx 'sparklink [0-9]+\.[0-9]+\.[0-9]+' "$tmp/out" || fail "$args: prints '$(cat "$tmp/out")'"
+done
+
+# a reader that goes away early is no reason for a sanitizer report or a garbled message
+"$SPARKLINK" --sysfs "$tmp/sys" ports -v 2>"$tmp/err" | head -c0
+check_clean "$tmp/err"
+pass
