@@ -85,7 +85,9 @@ static void add_link(struct nl_object *obj, void *arg)
 	struct link_ctx *c = arg;
 	struct rtnl_link *l = (struct rtnl_link *)obj;
 	const char *name = rtnl_link_get_name(l);
-	if (!name)
+	/* the kernel also announces links per protocol family (AF_INET6 on IPv6 changes); libnl
+	 * keeps those as separate, soon stale objects: only the AF_UNSPEC one is the link */
+	if (!name || rtnl_link_get_family(l) != AF_UNSPEC)
 		return;
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
