@@ -423,3 +423,17 @@ bool peer_addr_on_up_port(const struct model *m, const struct peer_addr *a)
 		}
 	return false;
 }
+
+bool peer_addr_live(const struct model *m, const struct peer_addr *a)
+{
+	const struct netdev *d = model_netdev(m, a->ifname);
+	return d && d->carrier;
+}
+
+size_t peer_live_addrs(const struct model *m, const struct peer *p)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < p->naddrs; k++)
+		n += peer_addr_live(m, &p->addrs[k]);
+	return n;
+}

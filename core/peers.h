@@ -67,5 +67,10 @@ const char *mdns_state_word(enum mdns_state s);
 int peer_addr_port(const struct model *m, const struct peer_addr *a);
 /* True if the address is on a ConnectX twin that is Up now. */
 bool peer_addr_on_up_port(const struct model *m, const struct peer_addr *a);
+/* True if the interface the address was seen on has carrier now. avahi keeps records on a link
+ * that lost carrier until they expire, so liveness is judged from the ports model. */
+bool peer_addr_live(const struct model *m, const struct peer_addr *a);
+/* Number of live addresses of a peer. */
+size_t peer_live_addrs(const struct model *m, const struct peer *p);
 
 #endif

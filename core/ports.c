@@ -202,7 +202,7 @@ static void compute_findings(struct model *m)
 					uint32_t mk = ntohl(ma) < ntohl(mb) ? ma : mb;
 					if ((na & mk) == (nb & mk)) {
 						fix(add(m, FINDING_WARN, "same-subnet",
-							"%s (%s/%u) and %s (%s/%u) are in one IPv4 subnet.",
+							"One IPv4 subnet on two interfaces: %s (%s/%u) and %s (%s/%u).",
 							a->name, a->addrs[x].text, a->addrs[x].prefixlen,
 							b->name, b->addrs[y].text, b->addrs[y].prefixlen),
 						    "Give each twin its own /24 (e.g. 192.168.100.x and "

@@ -58,7 +58,7 @@ static void on_signal(int signo, void *arg)
 
 static bool wanted(const struct model *m, const struct peer_addr *a, bool all)
 {
-	return all || peer_addr_on_up_port(m, a);
+	return all ? peer_addr_live(m, a) : peer_addr_on_up_port(m, a);
 }
 
 /* discover-sparks' lines: IPv4 on the wanted interfaces; IPv6 link-local (with its scope) for an
@@ -119,7 +119,7 @@ static void json_out(const struct model *m, const struct peers *p)
 			else
 				json_null(&j, "port");
 			json_string(&j, "seen_on", port >= 0 ? "cable" : "lan");
-			json_bool(&j, "interface_up", peer_addr_on_up_port(m, a) || port < 0);
+			json_bool(&j, "live", peer_addr_live(m, a));
 			json_string(&j, "family", a->family == AF_INET ? "inet" : "inet6");
 			json_string(&j, "address", a->addr);
 			json_bool(&j, "link_local", a->link_local);
@@ -141,7 +141,7 @@ static const char *best_ipv4(const struct model *m, const struct peer *pe)
 	const char *lan = NULL;
 	for (size_t k = 0; k < pe->naddrs; k++) {
 		const struct peer_addr *a = &pe->addrs[k];
-		if (a->family != AF_INET)
+		if (a->family != AF_INET || !peer_addr_live(m, a))
 			continue;
 		if (peer_addr_on_up_port(m, a))
 			return a->addr;

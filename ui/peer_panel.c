@@ -42,7 +42,7 @@ int peer_panel_draw(const struct screen *s, const struct model *m, const struct 
 	size_t n = peer_panel_count(p);
 	int need = 2;
 	for (size_t i = 0; i < n; i++)
-		need += 1 + (int)peer_panel_get(p, i)->naddrs;
+		need += 1 + (int)peer_live_addrs(m, peer_panel_get(p, i));
 	if (need < 5)
 		need = 5;
 	int ph = need < h ? need : h;
@@ -60,15 +60,17 @@ int peer_panel_draw(const struct screen *s, const struct model *m, const struct 
 		bool sel = i == selected;
 		bool cable = false;
 		for (size_t k = 0; k < pe->naddrs; k++)
-			cable |= peer_addr_port(m, &pe->addrs[k]) >= 0;
+			cable |= peer_addr_live(m, &pe->addrs[k]) && peer_addr_port(m, &pe->addrs[k]) >= 0;
 		char line[320];
 		snprintf(line, sizeof(line), "%s %s  (%s)", sel ? ">" : " ", pe->host,
-			 cable ? "on a cable" : "LAN only");
+			 !peer_live_addrs(m, pe) ? "not reachable now" : cable ? "on a cable" : "LAN only");
 		if (sel)
 			screen_fill(s, ry, x + 1, 1, w - 2, focused ? ROLE_SELECT : ROLE_NORMAL);
 		screen_text(s, ry++, x + 1, w - 2, sel && focused ? ROLE_SELECT : ROLE_HEADER, line);
 		for (size_t k = 0; k < pe->naddrs && ry < last; k++) {
 			const struct peer_addr *a = &pe->addrs[k];
+			if (!peer_addr_live(m, a))
+				continue; /* a record avahi keeps on a link without carrier */
 			char where[24];
 			where_text(m, a, where, sizeof(where));
 			snprintf(line, sizeof(line), "    %-7s %-13s %s%s%s", where, a->ifname, a->addr,

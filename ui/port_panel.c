@@ -166,7 +166,7 @@ int findings_panel_draw(const struct screen *s, const struct model *m, int y, in
 {
 	if (h < 3)
 		return 0;
-	int fh = 2 + (m->nfindings ? (int)m->nfindings * 2 : 1);
+	int fh = 2 + (m->nfindings ? (int)m->nfindings * 3 : 1);
 	if (fh > h)
 		fh = h;
 	screen_box(s, y, x, fh, w, ROLE_FRAME, "Findings");
@@ -179,12 +179,12 @@ int findings_panel_draw(const struct screen *s, const struct model *m, int y, in
 		snprintf(line, sizeof(line), "%s: %s",
 			 f->level == FINDING_ERROR ? "PROBLEM" : f->level == FINDING_WARN ? "WARNING" : "NOTE",
 			 f->text);
-		screen_text(s, fy++, x + 2, w - 4,
-			    f->level == FINDING_ERROR ? ROLE_BAD
-			    : f->level == FINDING_WARN ? ROLE_WARN : ROLE_NORMAL, line);
+		fy += screen_text_wrap(s, fy, x + 2, w - 4, y + fh - 1 - fy,
+				       f->level == FINDING_ERROR ? ROLE_BAD
+				       : f->level == FINDING_WARN ? ROLE_WARN : ROLE_NORMAL, line);
 		if (fy < y + fh - 1) {
-			snprintf(line, sizeof(line), "  Fix: %s", f->fix);
-			screen_text(s, fy++, x + 2, w - 4, ROLE_DIM, line);
+			snprintf(line, sizeof(line), "Fix: %s", f->fix);
+			fy += screen_text_wrap(s, fy, x + 4, w - 6, y + fh - 1 - fy, ROLE_DIM, line);
 		}
 	}
 	return fh;
