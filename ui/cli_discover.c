@@ -27,10 +27,16 @@ static const char discover_usage[] =
 	"                   per line (cable addresses preferred)\n"
 	"Exit status: 0 found, 1 failure, 2 bad usage, 3 no peer found, 4 mDNS unavailable.\n";
 
+/* After the browser's initial set (ALL_FOR_NOW), resolvers still pending get this long: a
+ * record that will not resolve (a host gone, a hostile name) must not hold the answer up for
+ * avahi's own 5 s resolver timeout. */
+#define RESOLVE_GRACE_MS 1000
+
 struct dctx {
 	struct loop *loop;
 	struct peers *peers;
-	bool done;
+	struct loop_timer *grace;
+	bool grace_armed;
 };
 
 static void changed(void *arg)
@@ -38,8 +44,12 @@ static void changed(void *arg)
 	struct dctx *c = arg;
 	const struct peers *p = c->peers;
 	if (p->state == MDNS_UNAVAILABLE || p->state == MDNS_WAITING ||
-	    (p->all_for_now && p->pending == 0))
+	    (p->all_for_now && p->pending == 0)) {
 		loop_quit(c->loop, 0);
+	} else if (p->all_for_now && !c->grace_armed) {
+		c->grace_armed = true;
+		loop_timer_after(c->grace, RESOLVE_GRACE_MS);
+	}
 }
 
 static void timed_out(struct loop_timer *t, void *arg)
@@ -181,8 +191,16 @@ static int write_hostfile(const char *path, const struct model *m, const struct 
 		if (p->v[i].self)
 			continue;
 		const char *a = best_ipv4(m, &p->v[i]);
-		if (a && inet_pton(AF_INET, a, &chk) == 1 && !(me && strcmp(a, me) == 0))
-			buf_printf(&b, "%s\n", a);
+		if (!a || inet_pton(AF_INET, a, &chk) != 1)
+			continue;
+		/* one line per address: two names (or a hostile one) may claim the same address */
+		char line[64];
+		snprintf(line, sizeof(line), "%s\n", a);
+		bool seen = (me && strcmp(a, me) == 0) || (b.data && str_starts(b.data, line));
+		for (const char *q = b.data; !seen && q && (q = strstr(q, line)); q++)
+			seen = q > b.data && q[-1] == '\n';
+		if (!seen)
+			buf_puts(&b, line);
 	}
 	char err[512];
 	int r = file_replace(path, b.data ? b.data : "", b.len, 0644, (uid_t)-1, (gid_t)-1, err,
@@ -247,6 +265,7 @@ int cli_discover(int argc, char **argv)
 	loop_signals(ctx.loop, sigs, 3, on_signal, &ctx);
 	struct loop_timer *t = loop_timer_new(ctx.loop, timed_out, &ctx);
 	loop_timer_after(t, (int64_t)(timeout * 1000));
+	ctx.grace = loop_timer_new(ctx.loop, timed_out, &ctx);
 	struct discovery *d = discovery_new(ctx.loop, &peers, changed, &ctx);
 	if (peers.state != MDNS_UNAVAILABLE)
 		loop_run(ctx.loop);
@@ -271,6 +290,7 @@ int cli_discover(int argc, char **argv)
 	fflush(stdout);
 	discovery_free(d);
 	loop_timer_free(t);
+	loop_timer_free(ctx.grace);
 	peers_free(&peers);
 	model_free(&m);
 	loop_free(ctx.loop);
