@@ -32,12 +32,22 @@ void model_free(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
+static int cmp_netdev(const void *a, const void *b)
+{
+	return strcmp(((const struct netdev *)a)->name, ((const struct netdev *)b)->name);
+}
+
+static int cmp_name_key(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct netdev *)elem)->name);
+}
+
+/* netdevs are kept sorted by name (model_sort_netdevs), so this is a binary search */
 const struct netdev *model_netdev(const struct model *m, const char *name)
 {
-	for (size_t i = 0; i < m->nnetdevs; i++)
-		if (strcmp(m->netdevs[i].name, name) == 0)
-			return &m->netdevs[i];
-	return NULL;
+	if (!m->nnetdevs)
+		return NULL;
+	return bsearch(name, m->netdevs, m->nnetdevs, sizeof(*m->netdevs), cmp_name_key);
 }
 
 const char *finding_level_word(enum finding_level l)
@@ -49,29 +59,37 @@ const char *finding_level_word(enum finding_level l)
 	}
 }
 
-static int cmp_netdev(const void *a, const void *b)
+void model_sort_netdevs(struct model *m)
 {
-	return strcmp(((const struct netdev *)a)->name, ((const struct netdev *)b)->name);
+	if (m->nnetdevs > 1)
+		qsort(m->netdevs, m->nnetdevs, sizeof(*m->netdevs), cmp_netdev);
 }
 
-void model_load_sysfs_netdevs(struct model *m)
+char **sysfs_netdev_names(size_t *n)
 {
 	char path[4096];
 	sysfs_path(path, sizeof(path), "class/net");
-	for (size_t i = 0; i < m->nnetdevs; i++)
-		netdev_clear(&m->netdevs[i]);
-	m->nnetdevs = 0;
+	*n = 0;
 	DIR *d = opendir(path);
 	if (!d)
-		return;
+		return NULL;
+	char **v = NULL;
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' || !text_is_ifname(e->d_name))
 			continue;
-		m->netdevs = xrealloc(m->netdevs, m->nnetdevs + 1, sizeof(*m->netdevs));
-		struct netdev *n = &m->netdevs[m->nnetdevs++];
-		memset(n, 0, sizeof(*n));
-		str_copy(n->name, e->d_name, sizeof(n->name));
+		v = xrealloc(v, *n + 1, sizeof(char *));
+		v[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	return v;
+}
+
+void netdev_load_sysfs(struct netdev *n, const char *name)
+{
+	memset(n, 0, sizeof(*n));
+	str_copy(n->name, name, sizeof(n->name));
+	{
 		char buf[64];
 		long v;
 		n->carrier = sysfs_read(buf, sizeof(buf), "class/net/%s/carrier", n->name) > 0 &&
@@ -85,8 +103,22 @@ void model_load_sysfs_netdevs(struct model *m)
 		sysfs_read(n->phys_port_name, sizeof(n->phys_port_name), "class/net/%s/phys_port_name",
 			   n->name);
 	}
-	closedir(d);
-	if (m->nnetdevs)
-		qsort(m->netdevs, m->nnetdevs, sizeof(*m->netdevs), cmp_netdev);
+}
+
+void model_load_sysfs_netdevs(struct model *m)
+{
+	for (size_t i = 0; i < m->nnetdevs; i++)
+		netdev_clear(&m->netdevs[i]);
+	free(m->netdevs);
+	size_t n;
+	char **names = sysfs_netdev_names(&n);
+	m->netdevs = xcalloc(n ? n : 1, sizeof(*m->netdevs));
+	m->nnetdevs = n;
+	for (size_t i = 0; i < n; i++) {
+		netdev_load_sysfs(&m->netdevs[i], names[i]);
+		free(names[i]);
+	}
+	free(names);
+	model_sort_netdevs(m);
 	m->netlink_ok = false;
 }

@@ -84,5 +84,10 @@ const char *finding_level_word(enum finding_level l);
 
 /* Fill netdevs from the sysfs tree alone (no netlink): fixtures and the fallback path. */
 void model_load_sysfs_netdevs(struct model *m);
+/* One netdev's attributes from sysfs; the interface names under class/net (caller frees). */
+void netdev_load_sysfs(struct netdev *n, const char *name);
+char **sysfs_netdev_names(size_t *n);
+/* Keep netdevs sorted by name: model_netdev() searches them by halves. */
+void model_sort_netdevs(struct model *m);
 
 #endif

@@ -40,24 +40,35 @@ static void on_change(struct nl_cache *cache, struct nl_object *obj, int action,
 	nm->changed = true; /* the rebuild happens once, after the whole batch */
 }
 
-struct addr_ctx {
-	struct netdev *devs;
-	size_t ndevs;
+/* netdevs by ifindex, for the address walk: an index sorted by ifindex, searched by halves */
+struct ifx {
+	int ifindex;
+	struct netdev *dev;
 };
 
-static struct netdev *by_ifindex(struct netdev *devs, size_t n, int ifindex)
+struct addr_ctx {
+	struct ifx *index;
+	size_t n;
+};
+
+static int cmp_ifx(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (devs[i].ifindex == ifindex)
-			return &devs[i];
-	return NULL;
+	int x = ((const struct ifx *)a)->ifindex, y = ((const struct ifx *)b)->ifindex;
+	return (x > y) - (x < y);
+}
+
+static struct netdev *by_ifindex(const struct addr_ctx *c, int ifindex)
+{
+	struct ifx key = { .ifindex = ifindex };
+	struct ifx *hit = c->n ? bsearch(&key, c->index, c->n, sizeof(*c->index), cmp_ifx) : NULL;
+	return hit ? hit->dev : NULL;
 }
 
 static void add_addr(struct nl_object *obj, void *arg)
 {
 	struct addr_ctx *c = arg;
 	struct rtnl_addr *a = (struct rtnl_addr *)obj;
-	struct netdev *d = by_ifindex(c->devs, c->ndevs, rtnl_addr_get_ifindex(a));
+	struct netdev *d = by_ifindex(c, rtnl_addr_get_ifindex(a));
 	struct nl_addr *local = rtnl_addr_get_local(a);
 	int fam = rtnl_addr_get_family(a);
 	if (!d || !local || (fam != AF_INET && fam != AF_INET6))
@@ -118,6 +129,11 @@ static int cmp_netdev(const void *a, const void *b)
 	return strcmp(((const struct netdev *)a)->name, ((const struct netdev *)b)->name);
 }
 
+static int cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct netdev *)elem)->name);
+}
+
 /* Static attributes from sysfs for one netdev (speed only while it has carrier). */
 static void read_sysfs_extras(struct netdev *d, const struct netdev *old)
 {
@@ -137,32 +153,36 @@ void netmon_sync(struct netmon *nm)
 	struct model *m = nm->model;
 	struct link_ctx lc = { 0 };
 	nl_cache_foreach(nm->links, add_link, &lc);
-	struct addr_ctx ac = { lc.devs, lc.n };
+	struct addr_ctx ac = { xcalloc(lc.n ? lc.n : 1, sizeof(struct ifx)), lc.n };
+	for (size_t i = 0; i < lc.n; i++)
+		ac.index[i] = (struct ifx){ lc.devs[i].ifindex, &lc.devs[i] };
+	if (ac.n > 1)
+		qsort(ac.index, ac.n, sizeof(*ac.index), cmp_ifx);
 	nl_cache_foreach(nm->addrs, add_addr, &ac);
-
-	/* netdevs that exist only in a fixture tree (tests, the lab's extra attributes) */
-	struct model fx;
-	model_init(&fx);
-	if (strcmp(sysfs_root(), "/sys") != 0)
-		model_load_sysfs_netdevs(&fx);
-	for (size_t i = 0; i < fx.nnetdevs; i++) {
-		bool known = false;
-		for (size_t k = 0; k < lc.n && !known; k++)
-			known = strcmp(lc.devs[k].name, fx.netdevs[i].name) == 0;
-		if (known)
-			continue;
-		if (lc.n == lc.cap) {
-			lc.cap = lc.cap ? lc.cap * 2 : 16;
-			lc.devs = xrealloc(lc.devs, lc.cap, sizeof(*lc.devs));
-		}
-		lc.devs[lc.n++] = fx.netdevs[i];
-		fx.netdevs[i].addrs = NULL;
-		fx.netdevs[i].naddrs = 0;
-	}
-	model_free(&fx);
-
-	if (lc.n)
+	free(ac.index);
+	if (lc.n > 1)
 		qsort(lc.devs, lc.n, sizeof(*lc.devs), cmp_netdev);
+
+	/* netdevs that exist only in a fixture tree (tests): names from the directory, attributes
+	 * read only for names netlink does not know */
+	if (strcmp(sysfs_root(), "/sys") != 0) {
+		size_t nnames, known = lc.n;
+		char **names = sysfs_netdev_names(&nnames);
+		for (size_t i = 0; i < nnames; i++) {
+			if (known && bsearch(names[i], lc.devs, known, sizeof(*lc.devs), cmp_name))
+				goto next;
+			if (lc.n == lc.cap) {
+				lc.cap = lc.cap ? lc.cap * 2 : 16;
+				lc.devs = xrealloc(lc.devs, lc.cap, sizeof(*lc.devs));
+			}
+			netdev_load_sysfs(&lc.devs[lc.n++], names[i]);
+		next:
+			free(names[i]);
+		}
+		free(names);
+		if (lc.n > known)
+			qsort(lc.devs, lc.n, sizeof(*lc.devs), cmp_netdev);
+	}
 	for (size_t i = 0; i < lc.n; i++) {
 		struct netdev *d = &lc.devs[i];
 		const struct netdev *old = model_netdev(m, d->name);

@@ -152,10 +152,13 @@ static void publish(struct discovery *d)
 		d->fn(d->arg);
 }
 
-static void set_state(struct discovery *d, enum mdns_state s, const char *text)
+/* Returns true if the state or its text changed. */
+static bool set_state(struct discovery *d, enum mdns_state s, const char *text)
 {
+	bool same = d->out->state == s && strcmp(d->out->state_text, text) == 0;
 	d->out->state = s;
 	str_copy(d->out->state_text, text, sizeof(d->out->state_text));
+	return !same;
 }
 
 static void drop_records(struct discovery *d)
@@ -167,6 +170,7 @@ static void drop_records(struct discovery *d)
 	d->recs = NULL;
 	d->nrecs = 0;
 	d->out->all_for_now = false;
+	d->out->cache_exhausted = false;
 }
 
 static struct record *find_record(struct discovery *d, int ifindex, AvahiProtocol proto,
@@ -265,6 +269,8 @@ static void browse_cb(AvahiServiceBrowser *b, AvahiIfIndex ifindex, AvahiProtoco
 		publish(d);
 		break;
 	case AVAHI_BROWSER_CACHE_EXHAUSTED:
+		d->out->cache_exhausted = true;
+		publish(d);
 		break;
 	case AVAHI_BROWSER_FAILURE:
 		set_state(d, MDNS_UNAVAILABLE, "mDNS: browsing failed; retrying");
@@ -353,9 +359,10 @@ static void start_client(struct discovery *d)
 			 sizeof(d->out->reason));
 		snprintf(text, sizeof(text), "mDNS unavailable: %s; retrying", d->out->reason);
 		d->client = NULL;
-		set_state(d, MDNS_UNAVAILABLE, text);
 		schedule_retry(d);
-		publish(d);
+		/* a retry that fails the same way changes nothing on screen: no redraw */
+		if (set_state(d, MDNS_UNAVAILABLE, text) || d->nrecs)
+			publish(d);
 		return;
 	}
 	d->client = c;

@@ -47,6 +47,7 @@ struct peers {
 	char state_text[160]; /* for the screen: "mDNS unavailable: ...; retrying" */
 	char reason[128];     /* why mDNS is unavailable, without the retry: for the CLI */
 	bool all_for_now;   /* the browser has reported its initial set */
+	bool cache_exhausted; /* the daemon's cache has been read out */
 	size_t pending;     /* resolvers that have not answered yet */
 	unsigned long generation;
 	bool dirty;

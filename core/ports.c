@@ -48,6 +48,7 @@ static int cmp_twin(const void *a, const void *b)
 
 static void group(struct model *m)
 {
+	model_sort_netdevs(m); /* hand-built models too: model_netdev() needs the order */
 	free(m->ports);
 	m->ports = NULL;
 	m->nports = 0;
@@ -185,11 +186,21 @@ static void compute_findings(struct model *m)
 				    "Choose an addressing plan (link-local or static) for the cabled twins.");
 		}
 	}
-	/* two interfaces in one IPv4 subnet (link-local 169.254/16 is per link by definition) */
+	/* two interfaces in one IPv4 subnet (link-local 169.254/16 is per link by definition);
+	 * only netdevs with such an address take part: with hundreds of netdevs, few have one */
+	size_t *v4 = xcalloc(m->nnetdevs ? m->nnetdevs : 1, sizeof(size_t)), nv4 = 0;
 	for (size_t i = 0; i < m->nnetdevs; i++) {
-		const struct netdev *a = &m->netdevs[i];
-		for (size_t j = i + 1; j < m->nnetdevs; j++) {
-			const struct netdev *b = &m->netdevs[j];
+		const struct netdev *d = &m->netdevs[i];
+		for (size_t x = 0; x < d->naddrs; x++)
+			if (d->addrs[x].family == AF_INET && !d->addrs[x].link_local) {
+				v4[nv4++] = i;
+				break;
+			}
+	}
+	for (size_t ii = 0; ii < nv4; ii++) {
+		const struct netdev *a = &m->netdevs[v4[ii]];
+		for (size_t jj = ii + 1; jj < nv4; jj++) {
+			const struct netdev *b = &m->netdevs[v4[jj]];
 			bool found = false;
 			for (size_t x = 0; x < a->naddrs && !found; x++) {
 				uint32_t na, ma;
@@ -214,6 +225,7 @@ static void compute_findings(struct model *m)
 			}
 		}
 	}
+	free(v4);
 }
 
 void model_rebuild(struct model *m)

@@ -35,16 +35,29 @@ static const char discover_usage[] =
 struct dctx {
 	struct loop *loop;
 	struct peers *peers;
+	const struct model *model;
 	struct loop_timer *grace;
 	bool grace_armed;
+	bool all, stream;
+	struct buf printed; /* lines already printed, to print each once */
+	int nprinted;
 };
+
+static int print_found(struct dctx *c);
 
 static void changed(void *arg)
 {
 	struct dctx *c = arg;
 	const struct peers *p = c->peers;
+	if (c->stream)
+		print_found(c);
 	if (p->state == MDNS_UNAVAILABLE || p->state == MDNS_WAITING ||
 	    (p->all_for_now && p->pending == 0)) {
+		loop_quit(c->loop, 0);
+	} else if (p->cache_exhausted && p->pending == 0 && c->nprinted > 0) {
+		/* avahi has read out its cache and every record in it is resolved; on a running
+		 * Spark the cache holds every announcement already: no need to wait for the
+		 * first query round (about a second) to end */
 		loop_quit(c->loop, 0);
 	} else if (p->all_for_now && !c->grace_armed) {
 		c->grace_armed = true;
@@ -71,11 +84,28 @@ static bool wanted(const struct model *m, const struct peer_addr *a, bool all)
 	return all ? peer_addr_live(m, a) : peer_addr_on_up_port(m, a);
 }
 
-/* discover-sparks' lines: IPv4 on the wanted interfaces; IPv6 link-local (with its scope) for an
- * interface where the peer has no IPv4 yet. Returns the number of lines. */
-static int print_found(const struct model *m, const struct peers *p, bool all)
+/* One line, unless it was printed before. */
+static void emit(struct dctx *c, const char *line)
 {
-	int lines = 0;
+	for (const char *q = c->printed.data; q && (q = strstr(q, line)); q++)
+		if ((q == c->printed.data || q[-1] == '\n') && q[strlen(line)] == '\n')
+			return;
+	buf_puts(&c->printed, line);
+	buf_puts(&c->printed, "\n");
+	printf("%s\n", line);
+	fflush(stdout);
+	c->nprinted++;
+}
+
+/* discover-sparks' lines: IPv4 on the wanted interfaces; IPv6 link-local (with its scope) for an
+ * interface where the peer has no IPv4 yet. Printed as peers resolve. Returns the number of
+ * lines printed so far. */
+static int print_found(struct dctx *c)
+{
+	const struct model *m = c->model;
+	const struct peers *p = c->peers;
+	bool all = c->all;
+	char line[400];
 	for (size_t i = 0; i < p->n; i++) {
 		const struct peer *pe = &p->v[i];
 		if (pe->self)
@@ -85,20 +115,21 @@ static int print_found(const struct model *m, const struct peers *p, bool all)
 			if (!wanted(m, a, all))
 				continue;
 			if (a->family == AF_INET) {
-				printf("Found: %s (%s)\n", a->addr, pe->host);
-				lines++;
+				snprintf(line, sizeof(line), "Found: %s (%s)", a->addr, pe->host);
+				emit(c, line);
 				continue;
 			}
 			bool v4_here = false;
 			for (size_t j = 0; j < pe->naddrs; j++)
 				v4_here |= pe->addrs[j].family == AF_INET && pe->addrs[j].ifindex == a->ifindex;
 			if (!v4_here && a->link_local) {
-				printf("Found: %s%%%s (%s)\n", a->addr, a->ifname, pe->host);
-				lines++;
+				snprintf(line, sizeof(line), "Found: %s%%%s (%s)", a->addr, a->ifname,
+					 pe->host);
+				emit(c, line);
 			}
 		}
 	}
-	return lines;
+	return c->nprinted;
 }
 
 static void json_out(const struct model *m, const struct peers *p)
@@ -253,20 +284,21 @@ int cli_discover(int argc, char **argv)
 	}
 	struct model m;
 	model_init(&m);
-	rdma_inventory_scan(&m.rdma, false);
-	char err[256];
-	netmon_snapshot(&m, err, sizeof(err));
-
 	struct peers peers;
 	peers_init(&peers);
-	struct dctx ctx = { .peers = &peers };
+	struct dctx ctx = { .peers = &peers, .model = &m, .all = all, .stream = !json };
+	buf_init(&ctx.printed);
 	ctx.loop = loop_new();
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	loop_signals(ctx.loop, sigs, 3, on_signal, &ctx);
 	struct loop_timer *t = loop_timer_new(ctx.loop, timed_out, &ctx);
 	loop_timer_after(t, (int64_t)(timeout * 1000));
 	ctx.grace = loop_timer_new(ctx.loop, timed_out, &ctx);
+	/* browse first: the daemon answers while this process reads sysfs and netlink */
 	struct discovery *d = discovery_new(ctx.loop, &peers, changed, &ctx);
+	rdma_inventory_scan(&m.rdma, false);
+	char err[256];
+	netmon_snapshot(&m, err, sizeof(err));
 	if (peers.state != MDNS_UNAVAILABLE)
 		loop_run(ctx.loop);
 
@@ -279,7 +311,7 @@ int cli_discover(int argc, char **argv)
 		rc = EXIT_UNAVAILABLE;
 	} else if (json) {
 		json_out(&m, &peers);
-	} else if (print_found(&m, &peers, all) == 0) {
+	} else if (print_found(&ctx) == 0) {
 		fprintf(stderr, "sparklink discover: no Spark found %s within %.1f s.\n",
 			all ? "on any interface" : "on an Up ConnectX interface (try --all for the LAN)",
 			timeout);
@@ -291,6 +323,7 @@ int cli_discover(int argc, char **argv)
 	discovery_free(d);
 	loop_timer_free(t);
 	loop_timer_free(ctx.grace);
+	buf_free(&ctx.printed);
 	peers_free(&peers);
 	model_free(&m);
 	loop_free(ctx.loop);

@@ -82,6 +82,7 @@ bool screen_open(struct screen *s, char *err, int errsize)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
+	typeahead(-1); /* no peeking at stdin in the middle of every refresh */
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
 	mouseinterval(0);
