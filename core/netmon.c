@@ -247,7 +247,10 @@ struct netmon *netmon_new(struct loop *loop, struct model *m, netmon_change_fn *
 	what = "start the netlink cache manager";
 	if ((r = nl_cache_mngr_alloc(nm->evsock, NETLINK_ROUTE, NL_AUTO_PROVIDE, &nm->mngr)) < 0)
 		goto fail;
-	nl_socket_set_buffer_size(nm->evsock, 4 << 20, 0);
+	/* a large buffer makes overruns rare; SPARKLINK_NETLINK_RCVBUF (bytes) shrinks it so the
+	 * tests can provoke one and see the resync */
+	const char *rb = getenv("SPARKLINK_NETLINK_RCVBUF");
+	nl_socket_set_buffer_size(nm->evsock, rb && atoi(rb) > 0 ? atoi(rb) : 4 << 20, 0);
 	what = "read the interface list";
 	if ((r = nl_cache_mngr_add(nm->mngr, "route/link", on_change, nm, &nm->links)) < 0)
 		goto fail;

@@ -8,8 +8,14 @@
 #include <avahi-client/client.h>
 #include <avahi-client/lookup.h>
 #include <avahi-common/error.h>
+#include <errno.h>
+#include <limits.h>
 #include <net/if.h>
+#include <poll.h>
 #include <stdio.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +49,8 @@ struct discovery {
 	struct record *recs;
 	size_t nrecs;
 	struct loop_timer *retry;
+	struct loop_watch *busw;  /* inotify: waiting for the system bus socket to appear */
+	int inotify_fd;
 	struct loop_timer *reap; /* frees a failed client outside its own callback */
 	AvahiClient *dead;
 	int retry_ms;
@@ -280,8 +288,72 @@ static void browse_cb(AvahiServiceBrowser *b, AvahiIfIndex ifindex, AvahiProtoco
 
 static void start_client(struct discovery *d);
 
+/* The system bus socket's path, from DBUS_SYSTEM_BUS_ADDRESS (unix:path=...) or the default. */
+static bool bus_socket_path(char *out, size_t size)
+{
+	const char *a = getenv("DBUS_SYSTEM_BUS_ADDRESS");
+	if (!a || !a[0]) {
+		str_copy(out, "/run/dbus/system_bus_socket", size);
+		return true;
+	}
+	if (!str_starts(a, "unix:path="))
+		return false; /* abstract or TCP: nothing in the file system to wait for */
+	str_copy(out, a + strlen("unix:path="), size);
+	char *comma = strchr(out, ',');
+	if (comma)
+		*comma = '\0';
+	return out[0] == '/';
+}
+
+static void stop_bus_wait(struct discovery *d)
+{
+	loop_watch_free(d->busw);
+	d->busw = NULL;
+	if (d->inotify_fd >= 0)
+		close(d->inotify_fd);
+	d->inotify_fd = -1;
+}
+
+static void bus_changed(struct loop_watch *w, int fd, short revents, void *arg);
+
+/* Wait for the bus socket with inotify on the nearest existing directory above it: no wakeup
+ * until something is created there. Returns false if that cannot be done (use the timer). */
+static bool start_bus_wait(struct discovery *d)
+{
+	char path[PATH_MAX];
+	if (!bus_socket_path(path, sizeof(path)))
+		return false;
+	stop_bus_wait(d);
+	d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (d->inotify_fd < 0)
+		return false;
+	for (;;) {
+		char *slash = strrchr(path, '/');
+		if (!slash)
+			break;
+		if (slash == path)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (inotify_add_watch(d->inotify_fd, path, IN_CREATE | IN_MOVED_TO | IN_ATTRIB) >= 0) {
+			d->busw = loop_watch_new(d->loop, d->inotify_fd, POLLIN, bus_changed, d);
+			return true;
+		}
+		if (errno != ENOENT || strcmp(path, "/") == 0)
+			break;
+	}
+	stop_bus_wait(d);
+	return false;
+}
+
 static void schedule_retry(struct discovery *d)
 {
+	char path[PATH_MAX];
+	struct stat st;
+	/* the bus is there but the client failed anyway: back off on the timer */
+	bool bus_there = bus_socket_path(path, sizeof(path)) && stat(path, &st) == 0;
+	if (!bus_there && start_bus_wait(d))
+		return;
 	loop_timer_after(d->retry, d->retry_ms);
 	d->retry_ms = d->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : d->retry_ms * 2;
 }
@@ -357,9 +429,10 @@ static void start_client(struct discovery *d)
 			 err == AVAHI_ERR_NO_DAEMON ? "the system D-Bus is not reachable"
 						   : avahi_strerror(err),
 			 sizeof(d->out->reason));
-		snprintf(text, sizeof(text), "mDNS unavailable: %s; retrying", d->out->reason);
 		d->client = NULL;
 		schedule_retry(d);
+		snprintf(text, sizeof(text), "mDNS unavailable: %s; %s", d->out->reason,
+			 d->busw ? "waiting for it" : "retrying");
 		/* a retry that fails the same way changes nothing on screen: no redraw */
 		if (set_state(d, MDNS_UNAVAILABLE, text) || d->nrecs)
 			publish(d);
@@ -385,6 +458,26 @@ static void retry_fired(struct loop_timer *t, void *arg)
 		start_client(d);
 }
 
+static void bus_changed(struct loop_watch *w, int fd, short revents, void *arg)
+{
+	(void)w;
+	(void)revents;
+	struct discovery *d = arg;
+	char buf[4096];
+	while (read(fd, buf, sizeof(buf)) > 0) {
+		/* drain: what was created does not matter, only whether the socket is there now */
+	}
+	char path[PATH_MAX];
+	struct stat st;
+	if (bus_socket_path(path, sizeof(path)) && stat(path, &st) == 0) {
+		stop_bus_wait(d);
+		if (!d->client)
+			start_client(d);
+	} else {
+		start_bus_wait(d); /* a directory on the way appeared: watch one level deeper */
+	}
+}
+
 struct discovery *discovery_new(struct loop *loop, struct peers *out, discovery_change_fn *fn,
 				void *arg)
 {
@@ -393,6 +486,7 @@ struct discovery *discovery_new(struct loop *loop, struct peers *out, discovery_
 	d->ap = avahi_poll_new(loop);
 	d->retry = loop_timer_new(loop, retry_fired, d);
 	d->reap = loop_timer_new(loop, reap_fired, d);
+	d->inotify_fd = -1;
 	d->retry_ms = RETRY_MIN_MS;
 	start_client(d);
 	return d;
@@ -405,6 +499,7 @@ void discovery_free(struct discovery *d)
 	stop_client(d);
 	if (d->dead)
 		avahi_client_free(d->dead);
+	stop_bus_wait(d);
 	loop_timer_free(d->retry);
 	loop_timer_free(d->reap);
 	avahi_poll_free(d->ap);

@@ -26,8 +26,9 @@ static const char ports_usage[] =
 struct watch_ctx {
 	struct loop *loop;
 	struct model *model;
+	struct netmon *netmon;
 	struct snapshot snap;
-	int status;
+	unsigned resyncs;
 };
 
 static int write_all(int fd, const char *s, size_t n)
@@ -48,6 +49,11 @@ static int write_all(int fd, const char *s, size_t n)
 static void watch_changed(void *arg)
 {
 	struct watch_ctx *w = arg;
+	if (w->netmon && netmon_resyncs(w->netmon) != w->resyncs) {
+		w->resyncs = netmon_resyncs(w->netmon);
+		fprintf(stderr, "sparklink: netlink events were lost (socket overrun); "
+				"all interfaces re-read\n");
+	}
 	struct buf out;
 	buf_init(&out);
 	if (report_changes(&w->snap, w->model, &out) > 0 &&
@@ -88,6 +94,7 @@ static int run_watch(struct model *m)
 		loop_free(w.loop);
 		return EXIT_FAIL;
 	}
+	w.netmon = nm;
 	snapshot_take(&w.snap, m);
 	/* a pipe reports POLLERR once its reader closes: no write needed to notice */
 	loop_watch_new(w.loop, STDOUT_FILENO, 0, stdout_gone, &w);

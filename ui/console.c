@@ -14,6 +14,7 @@
 #include "ui/screen.h"
 
 #include <curses.h>
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -322,6 +323,9 @@ int console_main(int argc, char **argv)
 		model_rebuild(&c.model);
 	} else if (c.model.rdma.nproblems) {
 		snprintf(c.status, sizeof(c.status), "sysfs: %s", c.model.rdma.problems[0]);
+	} else if (c.model.rdma.nports && c.model.rdma.verbs_errno == ENOSYS) {
+		snprintf(c.status, sizeof(c.status),
+			 "libibverbs: no RDMA stack on this machine; port state comes from sysfs.");
 	} else {
 		snprintf(c.status, sizeof(c.status), "Watching %zu interfaces. F1 for help.",
 			 c.model.nnetdevs);
