@@ -89,4 +89,14 @@ step "spark-1's own avahi-daemon restarts: the console reconnects and rebuilds t
 tmux_wait "$sess" 'mDNS unavailable' 15 || fail "the console does not say mDNS is unavailable while avahi is down"
 "$SPARKLAB" daemon spark-1 avahi start || fail "cannot start spark-1's avahi-daemon"
 tmux_wait "$sess" 'port 1 +enp1s0f1np1' 30 || fail "after avahi came back, the console did not rebuild spark-2 on port 1"
+
+step "spark-1's system D-Bus goes away and comes back: the console follows without a key press"
+"$SPARKLAB" daemon spark-1 avahi stop || fail "cannot stop spark-1's avahi-daemon"
+"$SPARKLAB" daemon spark-1 dbus stop || fail "cannot stop spark-1's dbus-daemon"
+tmux_wait "$sess" 'mDNS unavailable' 15 || fail "the console does not say mDNS is unavailable without D-Bus"
+"$SPARKLAB" daemon spark-1 dbus start || fail "cannot start spark-1's dbus-daemon"
+tmux_wait "$sess" 'waiting for avahi-daemon' 15 || fail "with D-Bus back but no avahi, the console does not say it waits for avahi-daemon"
+"$SPARKLAB" daemon spark-1 avahi start || fail "cannot start spark-1's avahi-daemon"
+tmux_wait "$sess" 'port 1 +enp1s0f1np1' 30 || fail "after D-Bus and avahi came back, spark-2 did not return"
+tmux_alive "$sess" || fail "the console died while D-Bus restarted"
 tmux_keys "$sess" q
