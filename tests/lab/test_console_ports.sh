@@ -6,11 +6,7 @@ set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
 . "$here/../lib/tmux.sh"
-: "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
-SPARKLINK=$(readlink -f -- "$SPARKLINK")
-lab_require
-sess=ports-$$
-trap 'tmux_stop "$sess" 2>/dev/null; lab_exit_trap' EXIT
+lab_console_test ports
 
 twin_re() { # netdev state -> a regex for its row in a port panel
 	printf '%s +%s +%s' "$1" "$2" "$3"

@@ -9,11 +9,7 @@ set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
 . "$here/../lib/tmux.sh"
-: "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
-SPARKLINK=$(readlink -f -- "$SPARKLINK")
-lab_require
-sess=disc-$$
-trap 'tmux_stop "$sess" 2>/dev/null; lab_exit_trap' EXIT
+lab_console_test disc
 
 step "up (b2b: spark-1 p1 <-> spark-2 p1)"
 lab_up 2

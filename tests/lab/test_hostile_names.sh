@@ -6,12 +6,8 @@ set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
 . "$here/../lib/tmux.sh"
-: "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
-SPARKLINK=$(readlink -f -- "$SPARKLINK")
 ANNOUNCE=$here/tools/mdns-announce.py
-lab_require
-sess=hostile-$$
-trap 'tmux_stop "$sess" 2>/dev/null; lab_exit_trap' EXIT
+lab_console_test hostile
 hex() { printf "$1" | od -An -tx1 | tr -d ' \n'; }
 
 step "up; spark-2 publishes hostile names with avahi-publish and as raw mDNS packets"

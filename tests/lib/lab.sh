@@ -139,3 +139,14 @@ ipv4_of() { # node if [prefix] -> first IPv4 address (optionally starting with p
 	lx "$1" ip -4 -o addr show dev "$2" 2>/dev/null |
 		awk -v p="${3:-}" '{ split($4, a, "/"); if (index(a[1], p) == 1) { print a[1]; exit } }'
 }
+
+# lab_console_test NAME: for tests that drive the console in tmux inside the lab. Needs tmux.sh
+# sourced too. Checks $SPARKLINK (made absolute: it runs inside nodes), skips where the lab
+# cannot run, sets $sess, and makes the exit trap stop that tmux session before the lab goes.
+lab_console_test() {
+	: "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
+	SPARKLINK=$(readlink -f -- "$SPARKLINK")
+	lab_require
+	sess=$1-$$
+	trap 'tmux_stop "$sess" 2>/dev/null; lab_exit_trap' EXIT
+}
