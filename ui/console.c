@@ -144,7 +144,9 @@ static void draw(struct console *c)
 	int top = 1, bottom = s->rows - 2; /* rows [top, bottom) */
 	const struct model *m = &c->model;
 	if (s->cols >= 130) {
-		int pw = s->cols >= 160 ? 56 : 46, lw = s->cols - pw;
+		/* the ports need about 82 columns (60 fixed + an IPv4/prefix); peers get the rest:
+		 * 48 at 130 columns fit "port 1  enP2p1s0f1np1 fe80::5ebb:47ff:fe14:4" */
+		int pw = s->cols - 82 > 60 ? 60 : s->cols - 82, lw = s->cols - pw;
 		int y = top;
 		y += port_panel_draw(s, m, y, 0, bottom - y, lw);
 		y += iface_panel_draw(s, m, y, 0, bottom - y - 3, lw);

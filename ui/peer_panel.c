@@ -73,9 +73,7 @@ int peer_panel_draw(const struct screen *s, const struct model *m, const struct 
 				continue; /* a record avahi keeps on a link without carrier */
 			char where[24];
 			where_text(m, a, where, sizeof(where));
-			snprintf(line, sizeof(line), "    %-7s %-13s %s%s%s", where, a->ifname, a->addr,
-				 a->family == AF_INET6 && a->link_local ? "%" : "",
-				 a->family == AF_INET6 && a->link_local ? a->ifname : "");
+			snprintf(line, sizeof(line), "  %-7s %-13s %s", where, a->ifname, a->addr);
 			screen_text(s, ry++, x + 1, w - 2, ROLE_NORMAL, line);
 		}
 	}

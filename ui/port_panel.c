@@ -17,7 +17,8 @@ static void speed_text(const struct netdev *d, char *out, size_t size)
 		snprintf(out, size, "%ld Mb/s", d->speed_mbps);
 }
 
-/* IPv4 addresses first, then IPv6; as many as fit, then "+N". */
+/* IPv4 addresses first, then IPv6; as many as fit, then "+N". The first one is always shown
+ * (clipped by the caller if it must be). IPv6 link-local is always /64: shown without it. */
 static void addr_text(const struct netdev *d, char *out, size_t size, int maxw)
 {
 	out[0] = '\0';
@@ -30,8 +31,12 @@ static void addr_text(const struct netdev *d, char *out, size_t size, int maxw)
 			if ((pass == 0) != (a->family == AF_INET))
 				continue;
 			char one[64];
-			snprintf(one, sizeof(one), "%s%s/%u", out[0] ? " " : "", a->text, a->prefixlen);
-			if ((int)(strlen(out) + strlen(one)) > maxw - 4) {
+			if (a->family == AF_INET6 && a->link_local)
+				snprintf(one, sizeof(one), "%s%s", out[0] ? " " : "", a->text);
+			else
+				snprintf(one, sizeof(one), "%s%s/%u", out[0] ? " " : "", a->text,
+					 a->prefixlen);
+			if (shown && (int)(strlen(out) + strlen(one)) > maxw - 4) {
 				char more[16];
 				snprintf(more, sizeof(more), " +%zu", d->naddrs - shown);
 				if (strlen(out) + strlen(more) < size)
