@@ -8,10 +8,15 @@ enum exit_code {
 	EXIT_USAGE = 2,    /* bad command line */
 	EXIT_NOTHING = 3,  /* nothing to report: no RDMA device, no peer */
 	EXIT_UNAVAILABLE = 4, /* a service sparklink needs is not there (mDNS) */
+	EXIT_HOSTKEY = 5,  /* a host key was not accepted, or it changed */
+	EXIT_AUTH = 6,     /* authentication failed */
+	EXIT_USER = 7,     /* user names differ between the nodes */
 };
 
 int cli_ports(int argc, char **argv);
 int cli_discover(int argc, char **argv);
+int cli_pair(int argc, char **argv);
+int cli_verify(int argc, char **argv);
 int console_main(int argc, char **argv);
 
 #endif
