@@ -258,7 +258,7 @@ int cli_discover(int argc, char **argv)
 	double timeout = 5;
 	const char *hostfile = NULL;
 	int c;
-	optind = 1;
+	optind = 0; /* 0: reinitialise getopt (main parsed with "+" first) */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'a': all = true; break;

@@ -116,7 +116,7 @@ int cli_ports(int argc, char **argv)
 	};
 	bool verbose = false, json = false, watch = false;
 	int c;
-	optind = 1;
+	optind = 0; /* 0: reinitialise getopt (main parsed with "+" first) */
 	while ((c = getopt_long(argc, argv, "vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v': verbose = true; break;

@@ -33,7 +33,7 @@ static void on_msg(const struct worker_msg *m, void *owner)
 		r->wrong_thread = true;
 	if (r->n < 16) {
 		r->kinds[r->n] = m->kind;
-		strncpy(r->texts[r->n], m->text, 63);
+		snprintf(r->texts[r->n], sizeof(r->texts[r->n]), "%s", m->text);
 		r->n++;
 	}
 	if (m->question) {
