@@ -73,6 +73,8 @@ bool text_clean(char *dst, size_t dst_size, const char *src, size_t srclen, unsi
 		if (len == 0) {
 			len = 1;
 			put = "?", putlen = 1;
+		} else if ((flags & TEXT_LINES) && cp == '\n') {
+			/* kept */
 		} else if (is_unsafe(cp) || ((flags & TEXT_ASCII) && cp >= 0x80) ||
 			   ((flags & TEXT_NAME) && !is_name_char(cp))) {
 			put = "?", putlen = 1;

@@ -138,6 +138,8 @@ void buf_free(struct buf *b)
 
 void buf_add(struct buf *b, const char *s, size_t n)
 {
+	if (n == 0 && b->data)
+		return;
 	if (b->len + n + 1 > b->cap) {
 		size_t cap = b->cap ? b->cap : 256;
 		while (cap < b->len + n + 1)
@@ -145,7 +147,8 @@ void buf_add(struct buf *b, const char *s, size_t n)
 		b->data = xrealloc(b->data, cap, 1);
 		b->cap = cap;
 	}
-	memcpy(b->data + b->len, s, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
 	b->len += n;
 	b->data[b->len] = '\0';
 }
