@@ -9,6 +9,7 @@
 #include "core/sysfs.h"
 #include "core/util.h"
 #include "ui/cli.h"
+#include "ui/pair_dialog.h"
 #include "ui/peer_panel.h"
 #include "ui/port_panel.h"
 #include "ui/screen.h"
@@ -21,7 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
-enum state { STATE_MAIN, STATE_HELP };
+enum state { STATE_MAIN, STATE_HELP, STATE_PAIR };
+
+#define MAX_PAIRED 32
 
 struct console {
 	struct loop *loop;
@@ -32,16 +35,27 @@ struct console {
 	struct discovery *discovery;
 	size_t peer_sel;
 	bool peer_focus;
+	struct pair_dialog pair;
+	struct {
+		char host[256];
+		char status[64];
+	} paired[MAX_PAIRED]; /* what this session learned about each peer's SSH */
+	size_t npaired;
 	enum state state;
 	bool dirty;
 	char status[160];
 	char hostname[64];
 };
 
+static void pair_notify(void *arg);
+
+static const char *peer_ssh_status(const struct peer *p, void *arg);
+
 #define MIN_COLS 80
 #define MIN_ROWS 24
 
-enum action { ACT_NONE, ACT_QUIT, ACT_HELP, ACT_CLOSE, ACT_REDRAW, ACT_FOCUS, ACT_UP, ACT_DOWN };
+enum action { ACT_NONE, ACT_QUIT, ACT_HELP, ACT_CLOSE, ACT_REDRAW, ACT_FOCUS, ACT_UP, ACT_DOWN,
+	      ACT_PAIR, ACT_VERIFY };
 
 struct binding {
 	int key;
@@ -51,6 +65,13 @@ struct binding {
 
 static const struct binding bindings[] = {
 	{ KEY_F(1), ACT_HELP, "Help" },
+	{ KEY_F(2), ACT_PAIR, "Pair" },
+	{ KEY_F(3), ACT_VERIFY, "Verify" },
+	{ 'p', ACT_PAIR, NULL },
+	{ 'v', ACT_VERIFY, NULL },
+	{ '\r', ACT_PAIR, NULL },
+	{ '\n', ACT_PAIR, NULL },
+	{ KEY_ENTER, ACT_PAIR, NULL },
 	{ '?', ACT_HELP, NULL },
 	{ 'h', ACT_HELP, NULL },
 	{ KEY_F(10), ACT_QUIT, "Quit" },
@@ -78,6 +99,8 @@ static const char *const help_lines[] = {
 	"  Ctrl-L        redraw the screen",
 	"  Tab           move focus to the peers list and back",
 	"  Up/Down j/k   choose a peer",
+	"  F2 p Enter    pair with the chosen peer (passwordless SSH both ways)",
+	"  F3 v          verify SSH with the chosen peer, both ways, keys only",
 	"",
 	"Peers are other Sparks announcing SSH over mDNS (avahi), with where",
 	"each was seen: on a cable (port N) or on the LAN.",
@@ -151,11 +174,12 @@ static void draw(struct console *c)
 		y += port_panel_draw(s, m, y, 0, bottom - y, lw);
 		y += iface_panel_draw(s, m, y, 0, bottom - y - 3, lw);
 		findings_panel_draw(s, m, y, 0, bottom - y, lw);
-		peer_panel_draw(s, m, &c->peers, c->peer_sel, c->peer_focus, top, lw, bottom - top, pw);
+		peer_panel_draw(s, m, &c->peers, c->peer_sel, c->peer_focus, peer_ssh_status, c, top, lw,
+				bottom - top, pw);
 	} else {
 		int y = top;
 		y += port_panel_draw(s, m, y, 0, bottom - y, s->cols);
-		y += peer_panel_draw(s, m, &c->peers, c->peer_sel, c->peer_focus, y, 0,
+		y += peer_panel_draw(s, m, &c->peers, c->peer_sel, c->peer_focus, peer_ssh_status, c, y, 0,
 				     bottom - y - 3 > 4 ? 4 + (bottom - y - 3 - 4) / 2 : bottom - y - 3,
 				     s->cols);
 		y += iface_panel_draw(s, m, y, 0, bottom - y - 3, s->cols);
@@ -165,7 +189,65 @@ static void draw(struct console *c)
 	draw_fkeys(c);
 	if (c->state == STATE_HELP)
 		draw_help(c);
+	if (c->state == STATE_PAIR)
+		pair_dialog_draw(s, &c->pair);
 	refresh();
+}
+
+static void pair_notify(void *arg);
+
+static const char *peer_ssh_status(const struct peer *p, void *arg)
+{
+	struct console *c = arg;
+	for (size_t i = 0; i < c->npaired; i++)
+		if (strcmp(c->paired[i].host, p->host) == 0)
+			return c->paired[i].status;
+	return "not paired";
+}
+
+static void remember(struct console *c, const char *host, const char *status)
+{
+	size_t i = 0;
+	while (i < c->npaired && strcmp(c->paired[i].host, host) != 0)
+		i++;
+	if (i == c->npaired) {
+		if (c->npaired == MAX_PAIRED)
+			return;
+		c->npaired++;
+	}
+	str_copy(c->paired[i].host, host, sizeof(c->paired[i].host));
+	str_copy(c->paired[i].status, status, sizeof(c->paired[i].status));
+}
+
+static void pair_finished(struct console *c)
+{
+	const struct pair_dialog *d = &c->pair;
+	if (d->status == PAIR_OK)
+		remember(c, d->peer, "verified both ways");
+	else if (d->job.out.files_changed > 0 || d->dir_ok[0] == 1 || d->dir_ok[1] == 1)
+		remember(c, d->peer, "paired, not verified");
+	snprintf(c->status, sizeof(c->status), "%s %s: %s", d->verify ? "Verify" : "Pairing", d->peer,
+		 d->summary[0] ? d->summary : pair_status_word(d->status));
+}
+
+static void open_pair(struct console *c, bool verify)
+{
+	const struct peer *p = peer_panel_get(&c->peers, c->peer_sel);
+	if (!p) {
+		snprintf(c->status, sizeof(c->status),
+			 "No peer to %s: none is seen over mDNS yet (is the cable in, avahi running?).",
+			 verify ? "verify" : "pair with");
+		return;
+	}
+	char why[256];
+	if (!pair_dialog_open(&c->pair, p, &c->model, verify, why, sizeof(why))) {
+		snprintf(c->status, sizeof(c->status), "Cannot %s %s: %s", verify ? "verify" : "pair with",
+			 p->host, why);
+		return;
+	}
+	c->pair.notify = pair_notify;
+	c->pair.notify_arg = c;
+	c->state = STATE_PAIR;
 }
 
 static void after_turn(void *arg)
@@ -211,6 +293,11 @@ static void do_action(struct console *c, enum action a)
 	case ACT_DOWN:
 		if (c->peer_sel + 1 < peer_panel_count(&c->peers))
 			c->peer_sel++;
+		break;
+	case ACT_PAIR:
+	case ACT_VERIFY:
+		if (c->state == STATE_MAIN)
+			open_pair(c, a == ACT_VERIFY);
 		break;
 	default:
 		return;
@@ -263,8 +350,17 @@ static void on_terminal(struct loop_watch *w, int fd, short revents, void *arg)
 			continue;
 		}
 		if (c->scr.cols < MIN_COLS || c->scr.rows < MIN_ROWS) {
-			if (key == 'q' || key == KEY_F(10))
+			if (c->state != STATE_PAIR && (key == 'q' || key == KEY_F(10)))
 				loop_quit(c->loop, EXIT_OK);
+			continue;
+		}
+		if (c->state == STATE_PAIR) {
+			if (!pair_dialog_key(&c->pair, c->loop, key, r == OK)) {
+				pair_finished(c);
+				pair_dialog_close(&c->pair);
+				c->state = STATE_MAIN;
+			}
+			c->dirty = true;
 			continue;
 		}
 		do_action(c, key_action(key));
@@ -283,6 +379,12 @@ static void on_signal(int signo, void *arg)
 }
 
 static void on_netlink_change(void *arg)
+{
+	struct console *c = arg;
+	c->dirty = true;
+}
+
+static void pair_notify(void *arg)
 {
 	struct console *c = arg;
 	c->dirty = true;
@@ -339,6 +441,8 @@ int console_main(int argc, char **argv)
 	draw(&c);
 	int rc = loop_run(c.loop);
 	screen_close(&c.scr);
+	if (c.state == STATE_PAIR)
+		pair_dialog_close(&c.pair);
 	discovery_free(c.discovery);
 	peers_free(&c.peers);
 	netmon_free(c.netmon);

@@ -18,6 +18,9 @@ static const char usage_text[] =
 	"  ports [-v|--json|--watch]   RDMA ports and their netdevs, as ibdev2netdev prints them\n"
 	"  discover [--all] [--json] [--timeout SEC] [--hostfile FILE]\n"
 	"                              Sparks announcing SSH over mDNS, as discover-sparks\n"
+	"  pair HOST [--user NAME] [--password-stdin] [--accept-fingerprint SHA256:...]\n"
+	"                              passwordless SSH both ways with HOST, verified\n"
+	"  verify HOST [--user NAME]   `hostname` over SSH both ways, keys only\n"
 	"\n"
 	"Options:\n"
 	"  --sysfs DIR     read RDMA and netdev attributes under DIR instead of /sys\n"
@@ -27,7 +30,8 @@ static const char usage_text[] =
 	"\n"
 	"Environment: NO_COLOR (any value) turns colour off in the console.\n"
 	"Exit status: 0 success, 1 failure, 2 bad usage, 3 nothing found (no RDMA device,\n"
-	"no peer), 4 mDNS unavailable.\n"
+	"no peer), 4 mDNS unavailable, 5 host key not accepted or changed, 6 authentication\n"
+	"failed, 7 user names differ.\n"
 	"See sparklink(1) for the console's keys and each command's options.\n";
 
 int main(int argc, char **argv)
@@ -70,6 +74,10 @@ int main(int argc, char **argv)
 		return cli_ports(cargc, cargv);
 	if (strcmp(cmd, "discover") == 0)
 		return cli_discover(cargc, cargv);
+	if (strcmp(cmd, "pair") == 0)
+		return cli_pair(cargc, cargv);
+	if (strcmp(cmd, "verify") == 0)
+		return cli_verify(cargc, cargv);
 	if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

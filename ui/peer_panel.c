@@ -35,7 +35,8 @@ static void where_text(const struct model *m, const struct peer_addr *a, char *o
 }
 
 int peer_panel_draw(const struct screen *s, const struct model *m, const struct peers *p,
-		    size_t selected, bool focused, int y, int x, int h, int w)
+		    size_t selected, bool focused, peer_status_fn *ssh_status, void *arg, int y, int x,
+		    int h, int w)
 {
 	if (h < 3)
 		return 0;
@@ -62,8 +63,9 @@ int peer_panel_draw(const struct screen *s, const struct model *m, const struct 
 		for (size_t k = 0; k < pe->naddrs; k++)
 			cable |= peer_addr_live(m, &pe->addrs[k]) && peer_addr_port(m, &pe->addrs[k]) >= 0;
 		char line[320];
-		snprintf(line, sizeof(line), "%s %s  (%s)", sel ? ">" : " ", pe->host,
-			 !peer_live_addrs(m, pe) ? "not reachable now" : cable ? "on a cable" : "LAN only");
+		snprintf(line, sizeof(line), "%s %s  (%s; %s)", sel ? ">" : " ", pe->host,
+			 !peer_live_addrs(m, pe) ? "not reachable now" : cable ? "on a cable" : "LAN only",
+			 ssh_status ? ssh_status(pe, arg) : "not paired");
 		if (sel)
 			screen_fill(s, ry, x + 1, 1, w - 2, focused ? ROLE_SELECT : ROLE_NORMAL);
 		screen_text(s, ry++, x + 1, w - 2, sel && focused ? ROLE_SELECT : ROLE_HEADER, line);

@@ -11,7 +11,10 @@
 size_t peer_panel_count(const struct peers *p);
 const struct peer *peer_panel_get(const struct peers *p, size_t index);
 
+/* ssh_status(peer, arg) gives the pairing state shown after the name ("not paired", ...). */
+typedef const char *peer_status_fn(const struct peer *p, void *arg);
 int peer_panel_draw(const struct screen *s, const struct model *m, const struct peers *p,
-		    size_t selected, bool focused, int y, int x, int h, int w);
+		    size_t selected, bool focused, peer_status_fn *ssh_status, void *arg, int y, int x,
+		    int h, int w);
 
 #endif
