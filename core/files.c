@@ -22,7 +22,12 @@ int file_replace(const char *path, const char *data, size_t len, mode_t mode, ui
 	base = base ? base + 1 : path;
 	int fd = -1, e = 0;
 	for (int attempt = 0; attempt < 100 && fd < 0; attempt++) {
-		snprintf(tmp, sizeof(tmp), "%s/.%s.sparklink-%d-%d", dn, base, (int)getpid(), attempt);
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s/.%s.sparklink-%d-%d", dn, base,
+				     (int)getpid(), attempt) >= sizeof(tmp)) {
+			/* a cut name would collide with the next attempt's */
+			snprintf(err, errsize, "cannot replace %s: the path is too long", path);
+			return -ENAMETOOLONG;
+		}
 		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 		if (fd < 0 && errno != EEXIST)
 			break;
@@ -59,8 +64,12 @@ int file_replace(const char *path, const char *data, size_t len, mode_t mode, ui
 		e = errno;
 		goto fail;
 	}
-	close(fd);
+	int c = close(fd);
 	fd = -1;
+	if (c < 0 && errno != EINTR) { /* a late write error (NFS): do not rename it in */
+		e = errno;
+		goto fail;
+	}
 	what = "replace";
 	if (rename(tmp, path) < 0) {
 		e = errno;
