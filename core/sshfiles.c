@@ -677,6 +677,26 @@ static void sfile_free(struct sfile *f)
 	f->data = NULL;
 }
 
+/* path without repeated or trailing slashes ("/" stays "/"). */
+static void dir_norm(const char *path, char *out, size_t size)
+{
+	size_t o = 0;
+	for (const char *p = path; *p && o + 1 < size; p++)
+		if (*p != '/' || !o || out[o - 1] != '/')
+			out[o++] = *p;
+	while (o > 1 && out[o - 1] == '/')
+		o--;
+	out[o] = '\0';
+}
+
+static bool same_dir_path(const char *a, const char *b)
+{
+	char x[PATH_MAX], y[PATH_MAX];
+	dir_norm(a, x, sizeof(x));
+	dir_norm(b, y, sizeof(y));
+	return !strcmp(x, y);
+}
+
 /* Open path for an edit: its directory must be the user's ~/.ssh (made if create) or a
  * directory only its owner (the user or root) can change; the file a regular file of the user
  * or root with one link, or missing (then f->exists is false). */
@@ -708,7 +728,7 @@ static int sfile_open(const struct ssh_user *u, const char *path, bool create, s
 	if (r < 0)
 		return r;
 	struct stat dst;
-	if (!strcmp(f->dir, sshdir)) {
+	if (same_dir_path(f->dir, sshdir)) {
 		bool fixed;
 		r = sshdir_open(u, create, NULL, 0, &fixed, &f->dirfd, err, errsize);
 		if (r < 0)
@@ -726,10 +746,10 @@ static int sfile_open(const struct ssh_user *u, const char *path, bool create, s
 		}
 		if ((dst.st_uid != u->uid && dst.st_uid != 0) || (dst.st_mode & 022)) {
 			snprintf(err, errsize,
-				 "%s can be changed by users other than %s and root (owner uid %u, "
-				 "mode %04o); sparklink does not write files there",
-				 f->dir, u->name, (unsigned)dst.st_uid,
-				 (unsigned)(dst.st_mode & 07777));
+				 "%s can be changed by users other than %s%s (owner uid %u, mode "
+				 "%04o); sparklink does not write files there",
+				 f->dir, u->uid ? u->name : "root", u->uid ? " and root" : "",
+				 (unsigned)dst.st_uid, (unsigned)(dst.st_mode & 07777));
 			return -EPERM;
 		}
 	}
@@ -837,6 +857,8 @@ static int file_edit(const struct ssh_user *u, const char *path, bool create, ed
 			f.data = xcalloc(1, 1); /* no file: empty */
 		if (r == 0)
 			r = fn(ctx, &f, &out, err, errsize);
+		if (r > 0 && sshfiles_test_hook)
+			sshfiles_test_hook(f.path);
 		if (r > 0)
 			r = sfile_commit(u, &f, out.data, out.len, 0600, err, errsize);
 		buf_free(&out);

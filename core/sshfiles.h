@@ -127,4 +127,8 @@ bool ssh_key_valid(const char *keytype, const char *key_b64);
  * end), an IPv4 address, or an IPv6 address with an optional %interface. */
 bool ssh_name_valid(const char *name);
 
+/* Tests only: if the program defines it, called after a file was read for an edit and before it
+ * is replaced (to change the file in between). */
+void sshfiles_test_hook(const char *path) __attribute__((weak));
+
 #endif

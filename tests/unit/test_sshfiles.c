@@ -753,6 +753,20 @@ static void test_kh_add_hashed(void **state)
 	struct stat st;
 	assert_int_equal(lstat(e->kh, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0600);
+	/* a home with a trailing slash still names ~/.ssh (made by the add) */
+	struct ssh_user slash = e->u;
+	char kh2[PATH_MAX + 32];
+	snprintf(slash.home, sizeof(slash.home), "%s/", e->home);
+	snprintf(kh2, sizeof(kh2), "%s//.ssh//known_hosts", e->home);
+	assert_int_equal(unlink(e->kh), 0);
+	assert_int_equal(rmdir(e->ssh), 0);
+	assert_int_equal(known_hosts_add(&slash, kh2, names, 3, 22, ED, k.k1, true, &added, e->err,
+					 sizeof(e->err)),
+			 0);
+	assert_int_equal(added, 3);
+	assert_int_equal(lstat(e->ssh, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(lstat(e->kh, &st), 0);
 	for (int i = 0; i < 3; i++) {
 		char where[PATH_MAX + 64], w[PATH_MAX + 64];
 		const char *one[] = {names[i]};
@@ -908,6 +922,57 @@ static void test_kh_remove_exact(void **state)
 			 0);
 	assert_int_equal(removed, 0);
 	assert_true(same_inode(e->kh, &st));
+}
+
+/* ---- somebody else edits the file meanwhile ---------------------------------------------- */
+
+static int hook_changes; /* how many more edits to make from the hook */
+static int hook_calls;
+
+/* Another writer (ssh recording a host) appends a line between our read and our rename. */
+void sshfiles_test_hook(const char *path)
+{
+	hook_calls++;
+	if (hook_changes <= 0)
+		return;
+	hook_changes--;
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fprintf(f, "# written meanwhile %d\n", hook_calls);
+	fclose(f);
+}
+
+static void test_concurrent_edit(void **state)
+{
+	struct env *e = *state;
+	struct keys k;
+	keys_init(&k);
+	mkdir_ssh(e);
+	write_str(e->ak, "# mine\n");
+	/* changed once: the edit starts again and keeps the other writer's line */
+	hook_changes = 1;
+	hook_calls = 0;
+	bool added = false;
+	assert_int_equal(authkeys_add(&e->u, k.line1, &added, e->err, sizeof(e->err)), 0);
+	assert_true(added);
+	assert_int_equal(hook_calls, 2);
+	char want[512];
+	snprintf(want, sizeof(want), "# mine\n# written meanwhile 1\n%s\n", k.line1);
+	assert_file_str(e->ak, want);
+	/* changed every time: gives up, writes nothing of its own, loses nothing */
+	hook_changes = 100;
+	hook_calls = 0;
+	assert_int_equal(authkeys_add(&e->u, k.line2, &added, e->err, sizeof(e->err)), -EAGAIN);
+	assert_false(added);
+	assert_int_equal(hook_calls, 5);
+	assert_non_null(strstr(e->err, e->ak));
+	size_t n;
+	char *d = read_all(e->ak, &n);
+	assert_null(strstr(d, k.k2));
+	assert_non_null(strstr(d, "# written meanwhile 5\n"));
+	assert_true(!strncmp(d, want, strlen(want)));
+	free(d);
+	hook_changes = 0;
 }
 
 /* ---- modes, owners, links ------------------------------------------------------------------ */
@@ -1415,6 +1480,7 @@ int main(void)
 		T(test_kh_add_plain_and_ports),
 		T(test_kh_add_refuses_conflicts),
 		T(test_kh_remove_exact),
+		T(test_concurrent_edit),
 		T(test_sshdir_fixed),
 		T(test_symlinks_refused),
 		T(test_hard_links_and_size_refused),
