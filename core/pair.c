@@ -220,6 +220,10 @@ static enum pair_status connect_and_check(struct ctx *c)
 	enum kh_status ks = known_hosts_check(kh, names, c->req->npeer_names,
 					      c->req->port ? c->req->port : 22, c->keytype, c->keyb64,
 					      where, sizeof(where));
+	if (ks == KH_ERROR) {
+		st = fail(c, PAIR_FAILED, "cannot check the host key: %s", where);
+		goto out;
+	}
 	if (ks == KH_CHANGED || ks == KH_REVOKED) {
 		st = fail(c, PAIR_HOSTKEY_CHANGED,
 			  "WARNING: the host key of %s is not the one recorded in %s (%s). Someone may be "
@@ -554,20 +558,32 @@ static enum pair_status exchange(struct ctx *c)
 	const char *names[PAIR_MAX_NAMES + 1];
 	names_of(c->req->peer_names, c->req->npeer_names, names);
 	size_t nn = c->req->npeer_names;
-	struct buf data;
-	buf_init(&data);
-	for (size_t i = 0; i < nn; i++)
-		buf_printf(&data, "%s%s", i ? "," : "", names[i]);
-	buf_printf(&data, " %s %s", c->keytype, c->keyb64);
-	int r = journal_record(c->journal, "known-hosts-add", "local", kh, data.data);
-	buf_free(&data);
-	if (r < 0)
-		return fail(c, PAIR_FAILED, "cannot write the journal");
-	int nadded = 0;
-	if (known_hosts_add(&c->req->local, kh, names, nn, c->req->port ? c->req->port : 22,
-			    c->keytype, c->keyb64, ssh_hash_known_hosts(&c->req->local), &nadded, err,
-			    sizeof(err)) < 0)
-		return fail(c, PAIR_FAILED, "%s", err);
+	/* journal (and add) only the names that do not have this key yet: a rollback must never
+	 * remove a line that was there before */
+	const char *fresh[PAIR_MAX_NAMES + 1];
+	size_t nfresh = 0;
+	unsigned port = c->req->port ? c->req->port : 22;
+	for (size_t i = 0; i < nn; i++) {
+		char where[300];
+		if (known_hosts_check(kh, &names[i], 1, port, c->keytype, c->keyb64, where,
+				      sizeof(where)) == KH_UNKNOWN)
+			fresh[nfresh++] = names[i];
+	}
+	int nadded = 0, r = 0;
+	if (nfresh) {
+		struct buf data;
+		buf_init(&data);
+		for (size_t i = 0; i < nfresh; i++)
+			buf_printf(&data, "%s%s", i ? "," : "", fresh[i]);
+		buf_printf(&data, " %s %s", c->keytype, c->keyb64);
+		r = journal_record(c->journal, "known-hosts-add", "local", kh, data.data);
+		buf_free(&data);
+		if (r < 0)
+			return fail(c, PAIR_FAILED, "cannot write the journal");
+		if (known_hosts_add(&c->req->local, kh, fresh, nfresh, port, c->keytype, c->keyb64,
+				    ssh_hash_known_hosts(&c->req->local), &nadded, err, sizeof(err)) < 0)
+			return fail(c, PAIR_FAILED, "%s", err);
+	}
 	c->out->files_changed += nadded > 0;
 	step(c, "%s's host key recorded in your known_hosts (%d new name%s)", peer, nadded,
 	     nadded == 1 ? "" : "s");
@@ -586,9 +602,16 @@ static enum pair_status exchange(struct ctx *c)
 			return fail(c, PAIR_FAILED, "cannot write the journal");
 		bool changed = false;
 		const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
-		if (ssh_config_add_host(&c->req->local, c->peer_hostname, hn, nh, user, &changed, err,
-					sizeof(err)) < 0)
+		int cr = ssh_config_add_host(&c->req->local, c->peer_hostname, hn, nh, user, &changed,
+					     err, sizeof(err));
+		if (cr == -EEXIST) {
+			struct worker_msg m = { .kind = PAIR_MSG_WARN };
+			snprintf(m.text, sizeof(m.text), "Your ~/.ssh/config has its own Host %s: left as it is",
+				 c->peer_hostname);
+			worker_post(c->w, &m);
+		} else if (cr < 0) {
 			return fail(c, PAIR_FAILED, "%s", err);
+		}
 		c->out->files_changed += changed;
 		step(c, "Host %s %s your ~/.ssh/config", c->peer_hostname,
 		     changed ? "written to" : "already in");
@@ -615,6 +638,7 @@ static enum pair_status exchange(struct ctx *c)
 		shq(&cmd, KNOWN_HOSTS_ADD);
 		buf_puts(&cmd, " sparklink ");
 		shq(&cmd, blob);
+		struct buf data;
 		buf_init(&data);
 		for (size_t i = 0; i < ns; i++) {
 			char khl[4096];
@@ -623,9 +647,10 @@ static enum pair_status exchange(struct ctx *c)
 			shq(&cmd, selfn[i]);
 			buf_puts(&cmd, " ");
 			shq(&cmd, khl);
-			buf_printf(&data, "%s%s", i ? "," : "", selfn[i]);
+			/* the exact lines (hashed ones carry our random salt): rollback removes
+			 * these and nothing else */
+			buf_printf(&data, "%s%s", i ? "\n" : "", khl);
 		}
-		buf_printf(&data, " %s %s", type, blob);
 		r = journal_record(c->journal, "known-hosts-add", host, "~/.ssh/known_hosts", data.data);
 		buf_free(&data);
 		if (r < 0) {
