@@ -48,6 +48,26 @@ bool pair_dialog_open(struct pair_dialog *d, const struct peer *p, const struct 
 	return true;
 }
 
+static bool admin_char(int key)
+{
+	return (key >= 'a' && key <= 'z') || (key >= 'A' && key <= 'Z') || (key >= '0' && key <= '9') ||
+	       key == '.' || key == '_' || key == '-';
+}
+
+/* Back to the start for another run of the job (after a failed login: create the user). */
+static void rearm(struct pair_dialog *d)
+{
+	if (d->worker)
+		worker_free(d->worker);
+	d->worker = NULL;
+	d->nlines = 0;
+	d->dir_ok[0] = d->dir_ok[1] = -1;
+	d->summary[0] = '\0';
+	d->finished = false;
+	memset(&d->job.out, 0, sizeof(d->job.out));
+	str_copy(d->job.req.accept_fingerprint, d->accepted_fp, sizeof(d->job.req.accept_fingerprint));
+}
+
 static void start(struct pair_dialog *d, struct loop *loop)
 {
 	d->worker = worker_start(loop, pair_job_run, &d->job, on_msg, d);
@@ -121,9 +141,28 @@ bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_
 			return false;
 		if (enter)
 			start(d, loop);
+		else if (is_char && key == 'u' && !d->verify)
+			d->phase = PD_ADMIN;
+		return true;
+	case PD_ADMIN:
+		if (esc) {
+			d->phase = PD_CONFIRM;
+		} else if (enter && d->adminlen) {
+			str_copy(d->job.req.remote_user, d->admin, sizeof(d->job.req.remote_user));
+			d->job.req.create_user = strcmp(d->admin, d->job.req.local.name) != 0;
+			d->phase = PD_CONFIRM;
+		} else if ((is_char && (key == 127 || key == 8)) || (!is_char && key == KEY_BACKSPACE)) {
+			if (d->adminlen)
+				d->admin[--d->adminlen] = '\0';
+		} else if (is_char && admin_char(key) && d->adminlen < sizeof(d->admin) - 1) {
+			d->admin[d->adminlen++] = (char)key;
+			d->admin[d->adminlen] = '\0';
+		}
 		return true;
 	case PD_FINGERPRINT:
 		if (is_char && (key == 'y' || key == 'Y')) {
+			const char *fp = strchr(d->question, ' ');
+			str_copy(d->accepted_fp, fp ? fp + 1 : "", sizeof(d->accepted_fp));
 			worker_answer(d->worker, "yes");
 			d->phase = PD_RUNNING;
 		} else if (esc || (is_char && (key == 'n' || key == 'N'))) {
@@ -167,6 +206,12 @@ bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_
 	case PD_CANCELLING:
 		return true;
 	case PD_DONE:
+		if (is_char && key == 'u' && !d->verify &&
+		    (d->status == PAIR_AUTH_FAILED || d->status == PAIR_USER_MISMATCH)) {
+			rearm(d);
+			d->phase = PD_ADMIN;
+			return true;
+		}
 		return !(esc || enter || (is_char && key == 'q'));
 	}
 	return true;
@@ -195,7 +240,24 @@ void pair_dialog_draw(const struct screen *s, const struct pair_dialog *d)
 		 r->remote_user[0] ? r->remote_user : r->local.name, r->local.name);
 	screen_text(s, ry++, x + 2, iw, ROLE_DIM, t);
 	ry++;
+	if (d->phase == PD_ADMIN) {
+		ry += screen_text_wrap(s, ry, x + 2, iw, last - ry - 3, ROLE_NORMAL,
+				       "The playbook needs the same user name on both nodes. To create "
+				       "yours on the peer as it does (useradd -m, group sudo, a new "
+				       "password), give a user there who can use sudo: you will type that "
+				       "user's password, then the new one.");
+		snprintf(t, sizeof(t), "User on the peer with sudo: %s_", d->admin);
+		screen_text(s, ry + 1, x + 2, iw, ROLE_HEADER, t);
+		screen_text(s, last, x + 2, iw, ROLE_HEADER, "Enter: use this user    Esc: back");
+		return;
+	}
 	if (d->phase == PD_CONFIRM) {
+		if (r->create_user) {
+			snprintf(t, sizeof(t), "Will log in as %s, create user %s on the peer, then pair as %s.",
+				 r->remote_user, r->local.name, r->local.name);
+			screen_text(s, ry++, x + 2, iw, ROLE_WARN, t);
+			ry++;
+		}
 		ry += screen_text_wrap(s, ry, x + 2, iw, last - ry, ROLE_NORMAL,
 				       d->verify ? "Checks `hostname` over SSH both ways with keys only. "
 						   "Nothing is changed."
@@ -204,7 +266,9 @@ void pair_dialog_draw(const struct screen *s, const struct pair_dialog *d)
 						   "host key into the other's known_hosts. You will see the "
 						   "peer's host key before anything is trusted, and type the "
 						   "password once. No private key leaves its machine.");
-		screen_text(s, last, x + 2, iw, ROLE_HEADER, "Enter: start    Esc: cancel");
+		screen_text(s, last, x + 2, iw, ROLE_HEADER,
+			    d->verify ? "Enter: start    Esc: cancel"
+				      : "Enter: start    u: your user is missing there (create it)    Esc: cancel");
 		return;
 	}
 	size_t first = 0, room = (size_t)(last - ry - 5 > 1 ? last - ry - 5 : 1);
@@ -222,7 +286,10 @@ void pair_dialog_draw(const struct screen *s, const struct pair_dialog *d)
 		screen_text(s, last, x + 2, iw, ROLE_HEADER, "y: accept and record it    n or Esc: refuse");
 		break;
 	case PD_PASSWORD:
-		snprintf(t, sizeof(t), "%s (try %d of 3): ", d->question, d->tries);
+		if (d->tries > 0)
+			snprintf(t, sizeof(t), "%s (try %d of 3): ", d->question, d->tries);
+		else
+			snprintf(t, sizeof(t), "%s: ", d->question);
 		screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
 		screen_text(s, ry++, x + 4, iw - 2, ROLE_DIM, d->pwlen ? "(typing, not shown)" : "(not shown as you type)");
 		screen_text(s, last, x + 2, iw, ROLE_HEADER, "Enter: log in    Esc: cancel");
@@ -243,7 +310,10 @@ void pair_dialog_draw(const struct screen *s, const struct pair_dialog *d)
 		}
 		ry += screen_text_wrap(s, ry, x + 2, iw, last - ry, d->status == PAIR_OK ? ROLE_GOOD : ROLE_BAD,
 				       d->summary[0] ? d->summary : pair_status_word(d->status));
-		screen_text(s, last, x + 2, iw, ROLE_HEADER, "Enter or Esc: close");
+		screen_text(s, last, x + 2, iw, ROLE_HEADER,
+			    !d->verify && (d->status == PAIR_AUTH_FAILED || d->status == PAIR_USER_MISMATCH)
+				    ? "Enter or Esc: close    u: log in as another user and create yours there"
+				    : "Enter or Esc: close");
 		break;
 	default:
 		break;

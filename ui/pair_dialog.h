@@ -16,7 +16,8 @@
 #include <stdbool.h>
 #include <wchar.h>
 
-enum pd_phase { PD_CONFIRM, PD_RUNNING, PD_FINGERPRINT, PD_PASSWORD, PD_CANCELLING, PD_DONE };
+enum pd_phase { PD_CONFIRM, PD_ADMIN, PD_RUNNING, PD_FINGERPRINT, PD_PASSWORD, PD_CANCELLING,
+		PD_DONE };
 
 struct pair_dialog {
 	enum pd_phase phase;
@@ -28,6 +29,10 @@ struct pair_dialog {
 	size_t nlines;
 	char question[512];
 	char password[512];       /* wiped after each use */
+	char admin[64];           /* PD_ADMIN: a user on the peer who can use sudo */
+	char accepted_fp[128];    /* the host key accepted in this dialog ("SHA256:..."): a rerun
+				   * (to create the user) requires that same key without asking */
+	size_t adminlen;
 	size_t pwlen;
 	int tries;
 	char dir_text[2][200];
