@@ -50,7 +50,14 @@ err=$(tmux_wait "$S" 'never-there' 0.3 2>&1) && fail "tmux_wait found a string t
 grep -q 'PROMPT>' <<<"$err" || fail "tmux_wait on timeout did not print the screen: $err"
 
 echo "[tmux_helper] exit status and stop"
-tmux_type "$S" 'exit 3'
+# keys typed while bash's readline is still taking the terminal back from less can be lost:
+# press Enter only once the command is echoed (type it again if it was not)
+for _ in 1 2 3; do
+	tmux_type "$S" 'exit 3'
+	tmux_wait "$S" '^PROMPT> ?exit 3$' 2 2>/dev/null && break
+	tmux_keys "$S" C-u
+done
+tmux_wait "$S" '^PROMPT> ?exit 3$' 1 || fail "'exit 3' was never echoed at the bash prompt"
 tmux_keys "$S" Enter
 st=$(tmux_wait_exit "$S" 5) || fail "bash did not exit"
 [ "$st" = 3 ] || fail "exit status is '$st', expected 3"
