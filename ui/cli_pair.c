@@ -277,9 +277,6 @@ static int run(int argc, char **argv, bool verify)
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'u':
-			if (!text_is_ifname(optarg) && strlen(optarg) > 0 && strlen(optarg) < 64) {
-				/* user names: the same safe alphabet as interface names, longer allowed */
-			}
 			if (strlen(optarg) >= sizeof(r->remote_user) || strspn(optarg,
 			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(optarg) ||
 			    optarg[0] == '-' || !optarg[0]) {
