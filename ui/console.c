@@ -166,10 +166,10 @@ static void draw(struct console *c)
 	screen_text(s, 0, 0, s->cols, ROLE_TITLE, title);
 	int top = 1, bottom = s->rows - 2; /* rows [top, bottom) */
 	const struct model *m = &c->model;
-	if (s->cols >= 130) {
-		/* the ports need about 82 columns (60 fixed + an IPv4/prefix); peers get the rest:
-		 * 48 at 130 columns fit "port 1  enP2p1s0f1np1 fe80::5ebb:47ff:fe14:4" */
-		int pw = s->cols - 82 > 60 ? 60 : s->cols - 82, lw = s->cols - pw;
+	if (s->cols >= 134) {
+		/* side by side once both fit whole: the ports need 86 columns (60 fixed + an IPv6
+		 * link-local address), the peers 48 ("port 1  enP2p1s0f1np1 fe80::5ebb:47ff:fe14:4") */
+		int pw = s->cols - 86 > 60 ? 60 : s->cols - 86, lw = s->cols - pw;
 		int y = top;
 		y += port_panel_draw(s, m, y, 0, bottom - y, lw);
 		y += iface_panel_draw(s, m, y, 0, bottom - y - 3, lw);
