@@ -1,11 +1,9 @@
 /* pair.c: the pairing job: libssh in a worker thread. */
 #include "core/pair.h"
-#include "core/base64.h"
 #include "core/files.h"
 #include "core/journal.h"
 #include "core/model.h"
 #include "core/peers.h"
-#include "core/sha1.h"
 #include "core/text.h"
 #include "core/util.h"
 
@@ -16,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -479,24 +476,17 @@ static const char KNOWN_HOSTS_ADD[] =
 	"then printf '%s\\n' \"$2\" >> \"$t\"; n=$((n+1)); fi; shift 2; done\n"
 	"if [ $n -gt 0 ]; then chmod 600 \"$t\"; mv -f \"$t\" \"$f\"; trap - EXIT; fi; echo $n\n";
 
-/* One known_hosts line for name (hashed as OpenSSH does: |1|base64(salt)|base64(HMAC-SHA1)). */
-static void known_hosts_line(char *out, size_t size, const char *name, bool hashed,
-			     const char *type, const char *b64)
+/* One known_hosts line for name, hashed when the peer's ssh hashes (never silently plain). */
+static int known_hosts_line(char *out, size_t size, const char *name, bool hashed,
+			    const char *type, const char *b64)
 {
-	if (!hashed) {
-		snprintf(out, size, "%s %s %s", name, type, b64);
-		return;
-	}
-	unsigned char salt[20], mac[20];
-	if (getrandom(salt, sizeof(salt), 0) != (ssize_t)sizeof(salt)) {
-		snprintf(out, size, "%s %s %s", name, type, b64);
-		return;
-	}
-	hmac_sha1(salt, sizeof(salt), name, strlen(name), mac);
-	char s64[32], m64[32];
-	base64_encode(salt, sizeof(salt), s64);
-	base64_encode(mac, sizeof(mac), m64);
-	snprintf(out, size, "|1|%s|%s %s %s", s64, m64, type, b64);
+	char host[300];
+	if (!hashed)
+		str_copy(host, name, sizeof(host));
+	else if (known_hosts_hash_name(name, host, sizeof(host)) < 0)
+		return -1;
+	snprintf(out, size, "%s %s %s", host, type, b64);
+	return 0;
 }
 
 static enum pair_status exchange(struct ctx *c)
@@ -642,7 +632,12 @@ static enum pair_status exchange(struct ctx *c)
 		buf_init(&data);
 		for (size_t i = 0; i < ns; i++) {
 			char khl[4096];
-			known_hosts_line(khl, sizeof(khl), selfn[i], c->peer_hashes, type, blob);
+			if (known_hosts_line(khl, sizeof(khl), selfn[i], c->peer_hashes, type,
+					     blob) < 0) {
+				buf_free(&cmd);
+				buf_free(&data);
+				return fail(c, PAIR_FAILED, "cannot get random bytes to hash a host name");
+			}
 			buf_puts(&cmd, " ");
 			shq(&cmd, selfn[i]);
 			buf_puts(&cmd, " ");

@@ -1158,6 +1158,24 @@ static int pattern_list_match(const char *name, const char *list, size_t ln)
 }
 
 /* "|1|base64(salt)|base64(HMAC-SHA1(salt, name))" for name? */
+int known_hosts_hash_name(const char *name, char *out, size_t size)
+{
+	uint8_t salt[SHA1_LEN], mac[SHA1_LEN];
+	char s64[64], m64[64];
+	ssize_t g;
+	do
+		g = getrandom(salt, sizeof(salt), 0);
+	while (g < 0 && errno == EINTR);
+	if (g != (ssize_t)sizeof(salt))
+		return g < 0 ? -errno : -EIO;
+	hmac_sha1(salt, sizeof(salt), name, strlen(name), mac);
+	base64_encode(salt, sizeof(salt), s64);
+	base64_encode(mac, sizeof(mac), m64);
+	if ((size_t)snprintf(out, size, "|1|%s|%s", s64, m64) >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
 static bool hashed_match(const char *h, size_t hn, const char *name)
 {
 	if (hn < 3 || memcmp(h, "|1|", 3))
@@ -1382,25 +1400,17 @@ static int kh_add_edit(void *vctx, const struct sfile *f, struct buf *out, char 
 			return st == KH_REVOKED ? -EKEYREVOKED : -EKEYREJECTED;
 		}
 		if (c->hashed) {
-			uint8_t salt[SHA1_LEN], mac[SHA1_LEN];
-			char s64[64], m64[64];
-			ssize_t g;
-			do
-				g = getrandom(salt, sizeof(salt), 0);
-			while (g < 0 && errno == EINTR);
-			if (g != (ssize_t)sizeof(salt)) {
-				int e = g < 0 ? errno : EIO;
-				snprintf(err, errsize, "cannot get random bytes for %s: %s",
-					 f->path, strerror(e));
+			char host[80];
+			int e = known_hosts_hash_name(c->names[i], host, sizeof(host));
+			if (e < 0) {
+				snprintf(err, errsize, "cannot get random bytes for %s: %s", f->path,
+					 strerror(-e));
 				buf_free(&text);
 				c->count = 0;
-				return -e;
+				return e;
 			}
-			hmac_sha1(salt, sizeof(salt), c->names[i], strlen(c->names[i]), mac);
-			base64_encode(salt, sizeof(salt), s64);
-			base64_encode(mac, sizeof(mac), m64);
-			buf_printf(&text, "%s|1|%s|%s %s %s", text.len ? "\n" : "", s64, m64,
-				   c->key.type, c->key.b64);
+			buf_printf(&text, "%s%s %s %s", text.len ? "\n" : "", host, c->key.type,
+				   c->key.b64);
 		} else {
 			buf_printf(&text, "%s%s", text.len ? "," : "", c->names[i]);
 		}

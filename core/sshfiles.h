@@ -121,6 +121,9 @@ int ssh_config_remove_host(const struct ssh_user *u, const char *alias, bool *re
  * sk-ecdsa-sha2-nistp256@openssh.com), single spaces, canonical base64 whose blob names the same
  * type, comment of printable ASCII without quotes/backslashes/$/`. No newline. */
 bool pubkey_line_valid(const char *line);
+/* The hashed form of a host name as OpenSSH writes it (HashKnownHosts): "|1|base64(salt)|
+ * base64(HMAC-SHA1(salt, name))" with a fresh random salt. Returns 0 or -errno. */
+int known_hosts_hash_name(const char *name, char *out, size_t size);
 /* keytype is one of those types and key_b64 its canonical base64 blob. */
 bool ssh_key_valid(const char *keytype, const char *key_b64);
 /* A plain DNS name (labels of [A-Za-z0-9_-], no leading/trailing '-', not all-numeric at the

@@ -68,16 +68,6 @@ static enum role link_role(const struct netdev *d)
 	return d && d->carrier ? ROLE_GOOD : d ? ROLE_BAD : ROLE_DIM;
 }
 
-void port_panel_twin_line(const struct twin *t, char *out, size_t size)
-{
-	char speed[24], addrs[256];
-	speed_text(t->netdev, speed, sizeof(speed));
-	addr_text(t->netdev, addrs, sizeof(addrs), 200);
-	snprintf(out, size, "%s %s %s %s %u %s", t->rdma->ibdev,
-		 t->netdev_name[0] ? t->netdev_name : "-", link_word(t->netdev), speed,
-		 t->netdev ? t->netdev->mtu : 0, addrs);
-}
-
 /* Columns of a netdev row: RDMA device, netdev, link, speed, MTU, addresses. */
 static void row(const struct screen *s, int y, int x, int w, const char *ibdev, const char *name,
 		const struct netdev *d)

@@ -11,7 +11,5 @@
 int port_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w);
 int iface_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w);
 int findings_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w);
-/* Text of one twin's line, as the panel shows it (for tests and the log). */
-void port_panel_twin_line(const struct twin *t, char *out, size_t size);
 
 #endif
