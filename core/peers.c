@@ -517,13 +517,7 @@ int peer_addr_port(const struct model *m, const struct peer_addr *a)
 
 bool peer_addr_on_up_port(const struct model *m, const struct peer_addr *a)
 {
-	for (size_t k = 0; k < m->nports; k++)
-		for (size_t t = 0; t < m->ports[k].ntwins; t++) {
-			const struct twin *tw = &m->ports[k].twins[t];
-			if (strcmp(tw->netdev_name, a->ifname) == 0)
-				return tw->netdev && tw->netdev->carrier;
-		}
-	return false;
+	return peer_addr_port(m, a) >= 0 && peer_addr_live(m, a);
 }
 
 bool peer_addr_live(const struct model *m, const struct peer_addr *a)

@@ -70,6 +70,10 @@ int main(int argc, char **argv)
 	const char *cmd = argv[optind];
 	int cargc = argc - optind;
 	char **cargv = argv + optind;
+	/* getopt names argv[0] in its messages: "sparklink ports: unrecognized option ..." */
+	static char prog[64];
+	snprintf(prog, sizeof(prog), "sparklink %s", cmd);
+	cargv[0] = prog;
 	if (strcmp(cmd, "ports") == 0)
 		return cli_ports(cargc, cargv);
 	if (strcmp(cmd, "discover") == 0)
