@@ -8,12 +8,15 @@
 #ifndef SPARKLINK_JOURNAL_H
 #define SPARKLINK_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct journal;
 
 /* Path of the journal for this process (see above). */
 void journal_default_path(char *out, size_t size);
+/* A user's own journal (pairing run without sudo writes there). */
+void journal_user_path(const char *home, char *out, size_t size);
 struct journal *journal_open(const char *path, char *err, size_t errsize);
 void journal_close(struct journal *j);
 /* Record one change: op ("authkeys-add", "known-hosts-add", ...), host ("local" or the peer's
@@ -21,5 +24,20 @@ void journal_close(struct journal *j);
  * a failure means the change must not be made. */
 int journal_record(struct journal *j, const char *op, const char *host, const char *path,
 		   const char *data);
+
+struct journal_record {
+	long seq;
+	char op[32];
+	char host[128];
+	char path[4096];
+	char *data; /* NULL when the record has none */
+	long line;  /* its line in the journal (1 = first) */
+	bool undone; /* a later "undone" record names this line (or this is such a marker) */
+};
+
+/* Read every record of the journal at path (oldest first). A line that is not a record this
+ * version wrote is reported in err and skipped, never guessed at. Returns the count or -errno. */
+int journal_read(const char *path, struct journal_record **out, char *err, size_t errsize);
+void journal_records_free(struct journal_record *v, size_t n);
 
 #endif

@@ -132,6 +132,15 @@ static void local_addr_one(struct nl_object *obj, void *arg)
 	struct local_addr_walk *w = arg;
 	struct rtnl_addr *a = (struct rtnl_addr *)obj;
 	struct nl_addr *local = rtnl_addr_get_local(a);
+	if (rtnl_addr_get_ifindex(a) == w->ifindex && rtnl_addr_get_family(a) == AF_INET6 && local &&
+	    nl_addr_get_len(local) == 16 && w->out->naddrs6 < NODE_MAX_ADDRS) {
+		const uint8_t *b = nl_addr_get_binary_addr(local);
+		char ip6[INET6_ADDRSTRLEN];
+		if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80 && inet_ntop(AF_INET6, b, ip6, sizeof(ip6)))
+			snprintf(w->out->addrs6[w->out->naddrs6++], sizeof(w->out->addrs6[0]), "%s/%d",
+				 ip6, rtnl_addr_get_prefixlen(a));
+		return;
+	}
 	if (rtnl_addr_get_ifindex(a) != w->ifindex || rtnl_addr_get_family(a) != AF_INET ||
 	    !local || nl_addr_get_len(local) != 4 || w->out->naddrs == NODE_MAX_ADDRS)
 		return;
@@ -161,6 +170,9 @@ static int local_probe_if(struct node *n, const char *ifname, struct node_if *ou
 	out->up = flags & IFF_UP;
 	out->carrier = flags & IFF_LOWER_UP;
 	out->mtu = rtnl_link_get_mtu(link);
+	char path[128], mode[16];
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/addr_gen_mode", ifname);
+	out->addr_gen_mode = file_read_small(path, mode, sizeof(mode)) > 0 ? atoi(mode) : -1;
 	struct local_addr_walk w = { rtnl_link_get_ifindex(link), out };
 	rtnl_link_put(link);
 	struct nl_cache *addrs = NULL;
@@ -172,23 +184,27 @@ static int local_probe_if(struct node *n, const char *ifname, struct node_if *ou
 	return 0;
 }
 
-/* "a.b.c.d/len" (len 1..32) */
-static bool local_cidr_parse(const char *cidr, struct in_addr *ip, int *plen)
+/* "a.b.c.d/len" (len 1..32) or an IPv6 "x::y/len" (len 1..128); *family says which */
+static bool local_cidr_parse(const char *cidr, unsigned char *ip, int *family, int *plen)
 {
 	const char *slash = strchr(cidr, '/');
-	char host[INET_ADDRSTRLEN];
+	char host[INET6_ADDRSTRLEN];
 	if (!slash || (size_t)(slash - cidr) >= sizeof(host))
 		return false;
 	memcpy(host, cidr, (size_t)(slash - cidr));
 	host[slash - cidr] = '\0';
-	if (inet_pton(AF_INET, host, ip) != 1)
+	if (inet_pton(AF_INET, host, ip) == 1)
+		*family = AF_INET;
+	else if (inet_pton(AF_INET6, host, ip) == 1)
+		*family = AF_INET6;
+	else
 		return false;
 	const char *p = slash + 1;
 	size_t digits = strspn(p, "0123456789");
-	if (digits < 1 || digits > 2 || p[digits] != '\0')
+	if (digits < 1 || digits > 3 || p[digits] != '\0')
 		return false;
 	*plen = atoi(p);
-	return *plen >= 1 && *plen <= 32;
+	return *plen >= 1 && *plen <= (*family == AF_INET ? 32 : 128);
 }
 
 static int local_addr_set(struct node *n, const char *ifname, const char *cidr, bool add,
@@ -197,11 +213,11 @@ static int local_addr_set(struct node *n, const char *ifname, const char *cidr, 
 	int r = local_check_ifname(ifname, err, errsize);
 	if (r < 0)
 		return r;
-	struct in_addr ip;
-	int plen;
-	if (!local_cidr_parse(cidr, &ip, &plen)) {
+	unsigned char ip[16];
+	int plen, family;
+	if (!local_cidr_parse(cidr, ip, &family, &plen)) {
 		char shown[64];
-		snprintf(err, errsize, "\"%s\" is not an IPv4 address with its prefix length "
+		snprintf(err, errsize, "\"%s\" is not an address with its prefix length "
 			 "(a.b.c.d/len)", local_shown(shown, sizeof(shown), cidr));
 		return -EINVAL;
 	}
@@ -219,7 +235,7 @@ static int local_addr_set(struct node *n, const char *ifname, const char *cidr, 
 	rtnl_link_put(link);
 
 	struct rtnl_addr *a = rtnl_addr_alloc();
-	struct nl_addr *local = nl_addr_build(AF_INET, &ip, sizeof(ip));
+	struct nl_addr *local = nl_addr_build(family, ip, family == AF_INET ? 4 : 16);
 	if (!a || !local) {
 		rtnl_addr_put(a);
 		nl_addr_put(local);
@@ -227,7 +243,7 @@ static int local_addr_set(struct node *n, const char *ifname, const char *cidr, 
 	}
 	nl_addr_set_prefixlen(local, plen);
 	rtnl_addr_set_ifindex(a, ifindex);
-	rtnl_addr_set_family(a, AF_INET);
+	rtnl_addr_set_family(a, family);
 	r = rtnl_addr_set_local(a, local);
 	if (r >= 0) {
 		/* no broadcast, as `ip addr add a.b.c.d/len dev X` (the peer's way) does it */
@@ -291,6 +307,33 @@ static int local_link_set(struct node *n, const char *ifname, bool up, char *err
 	r = local_link_change(n, ifname, chg, up ? "bring up" : "bring down", err, errsize);
 	rtnl_link_put(chg);
 	return r;
+}
+
+static int local_addrgenmode_set(struct node *n, const char *ifname, int mode, char *err,
+				 size_t errsize)
+{
+	(void)n;
+	int r = local_check_ifname(ifname, err, errsize);
+	if (r < 0)
+		return r;
+	if (mode < 0 || mode > 3) {
+		snprintf(err, errsize, "IPv6 address generation mode %d is not one of 0-3", mode);
+		return -EINVAL;
+	}
+	char path[128], val[8];
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/addr_gen_mode", ifname);
+	snprintf(val, sizeof(val), "%d\n", mode);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, val, strlen(val)) != (ssize_t)strlen(val)) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		snprintf(err, errsize, "cannot set the IPv6 address mode of %s: %s", ifname, strerror(e));
+		local_root_hint(e, err, errsize);
+		return -e;
+	}
+	close(fd);
+	return 0;
 }
 
 /* ---- files ---- */
@@ -838,6 +881,7 @@ static const struct node_ops local_ops = {
 	.addr_set = local_addr_set,
 	.mtu_set = local_mtu_set,
 	.link_set = local_link_set,
+	.addrgenmode_set = local_addrgenmode_set,
 	.netplan = local_netplan,
 	.session_if = local_session_if,
 	.hostname = local_hostname,

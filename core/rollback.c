@@ -1,166 +1,15 @@
-/* rollback.c: reading the journal and undoing this machine's SSH changes. */
+/* rollback.c: undoing what the journal recorded, on this node and the peer. */
 #include "core/rollback.h"
+#include "core/base64.h"
+#include "core/node_remote.h"
 #include "core/text.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A JSON string at *p (after the opening quote) into out (malloc'ed); NULL on bad input. */
-static char *json_str(const char **p)
-{
-	struct buf b;
-	buf_init(&b);
-	const char *s = *p;
-	while (*s && *s != '"') {
-		if (*s == '\\') {
-			s++;
-			char c = 0;
-			switch (*s) {
-			case '"': c = '"'; break;
-			case '\\': c = '\\'; break;
-			case '/': c = '/'; break;
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'u': {
-				unsigned v;
-				if (sscanf(s + 1, "%4x", &v) != 1 || v >= 0x80 || v == 0) {
-					buf_free(&b);
-					return NULL; /* the journal writer escapes only ASCII controls */
-				}
-				c = (char)v;
-				s += 4;
-				break;
-			}
-			default:
-				buf_free(&b);
-				return NULL;
-			}
-			buf_add(&b, &c, 1);
-			s++;
-			continue;
-		}
-		buf_add(&b, s++, 1);
-	}
-	if (*s != '"') {
-		buf_free(&b);
-		return NULL;
-	}
-	*p = s + 1;
-	if (!b.data)
-		buf_add(&b, "", 0);
-	return b.data;
-}
-
-/* One flat record {"k":"v"|number|null,...} as journal_record() writes it. */
-static bool parse_record(const char *line, struct journal_record *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->seq = -1;
-	const char *p = line;
-	if (*p++ != '{')
-		return false;
-	bool have_op = false;
-	while (*p && *p != '}') {
-		if (*p == ',')
-			p++;
-		if (*p++ != '"')
-			return false;
-		char *key = json_str(&p);
-		if (!key || *p++ != ':') {
-			free(key);
-			return false;
-		}
-		char *val = NULL;
-		long num = 0;
-		bool isnull = false;
-		if (*p == '"') {
-			p++;
-			val = json_str(&p);
-			if (!val) {
-				free(key);
-				return false;
-			}
-		} else if (strncmp(p, "null", 4) == 0) {
-			isnull = true;
-			p += 4;
-		} else {
-			char *end;
-			num = strtol(p, &end, 10);
-			if (end == p) {
-				free(key);
-				return false;
-			}
-			p = end;
-		}
-		if (strcmp(key, "op") == 0 && val) {
-			str_copy(r->op, val, sizeof(r->op));
-			have_op = true;
-		} else if (strcmp(key, "host") == 0 && val) {
-			str_copy(r->host, val, sizeof(r->host));
-		} else if (strcmp(key, "path") == 0 && val) {
-			str_copy(r->path, val, sizeof(r->path));
-		} else if (strcmp(key, "data") == 0) {
-			if (!isnull) {
-				r->data = val;
-				val = NULL;
-			}
-		} else if (strcmp(key, "seq") == 0) {
-			r->seq = num;
-		}
-		free(key);
-		free(val);
-	}
-	return *p == '}' && have_op;
-}
-
-int journal_read(const char *path, struct journal_record **out, char *err, size_t errsize)
-{
-	*out = NULL;
-	FILE *f = fopen(path, "re");
-	if (!f) {
-		int e = errno;
-		if (e == ENOENT)
-			return 0; /* nothing was ever changed */
-		snprintf(err, errsize, "cannot read the journal %s: %s", path, strerror(e));
-		return -e;
-	}
-	struct journal_record *v = NULL;
-	size_t n = 0, lineno = 0, bad = 0;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	while ((len = getline(&line, &cap, f)) > 0) {
-		lineno++;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (!len)
-			continue;
-		struct journal_record r;
-		if (!parse_record(line, &r)) {
-			/* a torn last line (a crash mid-write) or a foreign one: skip, say so */
-			if (!bad++)
-				snprintf(err, errsize, "%s:%zu is not a journal record; skipped", path, lineno);
-			free(r.data);
-			continue;
-		}
-		v = xrealloc(v, n + 1, sizeof(*v));
-		v[n++] = r;
-	}
-	free(line);
-	fclose(f);
-	*out = v;
-	return (int)n;
-}
-
-void journal_records_free(struct journal_record *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].data);
-	free(v);
-}
 
 /* "n1,n2 type key" -> names (pointers into a copy), type, key */
 static size_t split_known_hosts(char *data, const char **names, size_t max, char **type, char **key)
@@ -181,15 +30,100 @@ static size_t split_known_hosts(char *data, const char **names, size_t max, char
 	return n;
 }
 
+enum undo { UNDO_DONE, UNDO_ALREADY, UNDO_KEPT, UNDO_FAILED, UNDO_DESCRIBED, UNDO_NOTHING };
+
+static void count(struct rollback_report *rep, enum undo u)
+{
+	switch (u) {
+	case UNDO_DONE: rep->undone++; break;
+	case UNDO_ALREADY: rep->already++; break;
+	case UNDO_KEPT: rep->kept++; break;
+	case UNDO_FAILED: rep->failed++; break;
+	case UNDO_DESCRIBED: rep->planned++; break;
+	case UNDO_NOTHING: break;
+	}
+}
+
+static bool is_ssh_op(const char *op)
+{
+	return str_starts(op, "authkeys-") || str_starts(op, "known-hosts-") ||
+	       strcmp(op, "ssh-config-host") == 0 || strcmp(op, "key-create") == 0 ||
+	       strcmp(op, "user-create") == 0;
+}
+
+/* Undo one SSH record of this machine. */
+static enum undo undo_ssh_local(const struct journal_record *r, const struct ssh_user *u,
+				bool dry_run, struct buf *log)
+{
+	char err[512];
+	if (strcmp(r->op, "authkeys-add") == 0 && r->data) {
+		if (dry_run) {
+			buf_printf(log, "remove the key line added to %s\n", r->path);
+			return UNDO_DESCRIBED;
+		}
+		bool removed = false;
+		if (authkeys_remove(u, r->data, &removed, err, sizeof(err)) < 0) {
+			buf_printf(log, "FAILED: %s\n", err);
+			return UNDO_FAILED;
+		}
+		buf_printf(log, "%s the key line in %s\n", removed ? "removed" : "already gone:", r->path);
+		return removed ? UNDO_DONE : UNDO_ALREADY;
+	}
+	if (strcmp(r->op, "known-hosts-add") == 0 && r->data) {
+		char *copy = xstrdup(r->data), *type, *key;
+		const char *names[16];
+		size_t nn = split_known_hosts(copy, names, 16, &type, &key);
+		enum undo res;
+		if (!nn) {
+			buf_printf(log, "FAILED: a known_hosts record of %s is malformed\n", r->path);
+			res = UNDO_FAILED;
+		} else if (dry_run) {
+			buf_printf(log, "remove the host key lines for %s from %s\n", names[0], r->path);
+			res = UNDO_DESCRIBED;
+		} else {
+			int removed = 0;
+			if (known_hosts_remove(u, r->path, names, nn, 22, type, key, &removed, err,
+					       sizeof(err)) < 0) {
+				buf_printf(log, "FAILED: %s\n", err);
+				res = UNDO_FAILED;
+			} else {
+				buf_printf(log, "%s %d host key line%s for %s in %s\n",
+					   removed ? "removed" : "already gone:", removed,
+					   removed == 1 ? "" : "s", names[0], r->path);
+				res = removed ? UNDO_DONE : UNDO_ALREADY;
+			}
+		}
+		free(copy);
+		return res;
+	}
+	if (strcmp(r->op, "ssh-config-host") == 0 && r->data) {
+		if (dry_run) {
+			buf_printf(log, "remove the Host %s block from %s\n", r->data, r->path);
+			return UNDO_DESCRIBED;
+		}
+		bool removed = false;
+		if (ssh_config_remove_host(u, r->data, &removed, err, sizeof(err)) < 0) {
+			buf_printf(log, "FAILED: %s\n", err);
+			return UNDO_FAILED;
+		}
+		buf_printf(log, "%s the Host %s block in %s\n", removed ? "removed" : "already gone:",
+			   r->data, r->path);
+		return removed ? UNDO_DONE : UNDO_ALREADY;
+	}
+	if (strcmp(r->op, "key-create") == 0) {
+		buf_printf(log, "kept your key %s (it may be in use elsewhere)\n", r->path);
+		return UNDO_KEPT;
+	}
+	return UNDO_NOTHING;
+}
+
 int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ssh_user *u,
 		       bool dry_run, struct buf *log, struct rollback_report *rep)
 {
 	memset(rep, 0, sizeof(*rep));
-	char err[512];
 	for (size_t i = n; i-- > 0;) {
 		const struct journal_record *r = &v[i];
-		bool local = strcmp(r->host, "local") == 0;
-		if (!local) {
+		if (strcmp(r->host, "local") != 0) {
 			if (str_starts(r->op, "authkeys-") || str_starts(r->op, "known-hosts-") ||
 			    strcmp(r->op, "user-create") == 0) {
 				rep->remote++;
@@ -197,61 +131,505 @@ int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ss
 			}
 			continue;
 		}
-		if (strcmp(r->op, "authkeys-add") == 0 && r->data) {
-			if (dry_run) {
-				buf_printf(log, "remove the key line added to %s\n", r->path);
-				continue;
-			}
-			bool removed = false;
-			if (authkeys_remove(u, r->data, &removed, err, sizeof(err)) < 0) {
-				rep->failed++;
-				buf_printf(log, "FAILED: %s\n", err);
-			} else {
-				removed ? rep->undone++ : rep->already++;
-				buf_printf(log, "%s the key line in %s\n", removed ? "removed" : "already gone:",
-					   r->path);
-			}
-		} else if (strcmp(r->op, "known-hosts-add") == 0 && r->data) {
-			char *copy = xstrdup(r->data), *type, *key;
-			const char *names[16];
-			size_t nn = split_known_hosts(copy, names, 16, &type, &key);
-			if (!nn) {
-				rep->failed++;
-				buf_printf(log, "FAILED: a known_hosts record of %s is malformed\n", r->path);
-			} else if (dry_run) {
-				buf_printf(log, "remove the host key lines for %s from %s\n", names[0], r->path);
-			} else {
-				int removed = 0;
-				if (known_hosts_remove(u, r->path, names, nn, 22, type, key, &removed, err,
-						       sizeof(err)) < 0) {
-					rep->failed++;
-					buf_printf(log, "FAILED: %s\n", err);
-				} else {
-					removed ? rep->undone++ : rep->already++;
-					buf_printf(log, "%s %d host key line%s for %s in %s\n",
-						   removed ? "removed" : "already gone:", removed,
-						   removed == 1 ? "" : "s", names[0], r->path);
-				}
-			}
-			free(copy);
-		} else if (strcmp(r->op, "ssh-config-host") == 0 && r->data) {
-			if (dry_run) {
-				buf_printf(log, "remove the Host %s block from %s\n", r->data, r->path);
-				continue;
-			}
-			bool removed = false;
-			if (ssh_config_remove_host(u, r->data, &removed, err, sizeof(err)) < 0) {
-				rep->failed++;
-				buf_printf(log, "FAILED: %s\n", err);
-			} else {
-				removed ? rep->undone++ : rep->already++;
-				buf_printf(log, "%s the Host %s block in %s\n", removed ? "removed" : "already gone:",
-					   r->data, r->path);
-			}
-		} else if (strcmp(r->op, "key-create") == 0) {
-			rep->kept++;
-			buf_printf(log, "kept your key %s (it may be in use elsewhere)\n", r->path);
-		}
+		count(rep, undo_ssh_local(r, u, dry_run, log));
 	}
 	return rep->failed ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- the rollback job */
+
+#define MAX_HOSTS 8
+
+struct rbctx {
+	struct worker *w;
+	struct rollback_request *req;
+	struct rollback_outcome *out;
+	struct node *local;
+	struct {
+		char host[128];
+		struct node *node; /* NULL when it could not be reached */
+		bool tried;
+		bool need_sudo;
+	} hosts[MAX_HOSTS];
+	size_t nhosts;
+};
+
+__attribute__((format(printf, 3, 4))) static void rbpost(struct rbctx *c, int kind,
+							  const char *fmt, ...)
+{
+	struct worker_msg m = { .kind = kind };
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m.text, sizeof(m.text), fmt, ap);
+	va_end(ap);
+	worker_post(c->w, &m);
+}
+
+static bool wanted(const struct rbctx *c, const struct journal_record *r)
+{
+	if (r->undone || strcmp(r->op, "undone") == 0)
+		return false;
+	return c->req->include_ssh || !is_ssh_op(r->op);
+}
+
+/* The node for a record's host: this machine, or the peer (connected once, on first use). */
+static struct node *node_for(struct rbctx *c, const char *host, char *err, size_t errsize)
+{
+	if (strcmp(host, "local") == 0)
+		return c->local;
+	size_t i;
+	for (i = 0; i < c->nhosts; i++)
+		if (strcmp(c->hosts[i].host, host) == 0)
+			break;
+	if (i == c->nhosts) {
+		snprintf(err, errsize, "too many hosts in the journal");
+		return NULL;
+	}
+	if (!c->hosts[i].tried) {
+		c->hosts[i].tried = true;
+		struct remote_opts o = {
+			.port = 22, .local = c->req->user, .timeout_s = c->req->timeout_s, .w = c->w,
+			.password_kind = ROLLBACK_MSG_PASSWORD, .sudo_password = c->req->sudo_password,
+			.read_only = !c->hosts[i].need_sudo,
+		};
+		str_copy(o.address, host, sizeof(o.address));
+		o.names[o.nnames++] = host;
+		rbpost(c, ROLLBACK_MSG_STEP, "Connecting to %s as %s", host, c->req->user.name);
+		char e[1024];
+		c->hosts[i].node = node_remote_new(&o, e, sizeof(e));
+		if (!c->hosts[i].node)
+			rbpost(c, ROLLBACK_MSG_WARN, "%s: its changes stay recorded; run rollback again "
+			       "when it is reachable", e);
+	}
+	if (!c->hosts[i].node)
+		snprintf(err, errsize, "%s is not reachable", host);
+	return c->hosts[i].node;
+}
+
+static const char *where(const struct journal_record *r)
+{
+	return strcmp(r->host, "local") == 0 ? "this node" : r->host;
+}
+
+static bool in_list(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+	for (const char *p = list; p && *p;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && strncmp(p, item, n) == 0)
+			return true;
+		p = e ? e + 1 : NULL;
+	}
+	return false;
+}
+
+/* Undo one network record on node n. */
+static enum undo undo_net(struct node *n, const struct journal_record *r,
+			  bool dry, struct buf *log)
+{
+	char err[1024];
+	const char *at = where(r);
+	const char *op = r->op;
+	if (strcmp(op, "plan") == 0 || strcmp(op, "netplan-apply") == 0)
+		return UNDO_NOTHING; /* markers: the file restore applies netplan */
+	if (strcmp(op, "backup") == 0) {
+		buf_printf(log, "%s: kept the backup %s of the old %s\n", at, r->path,
+			   r->data ? r->data : "file");
+		return dry ? UNDO_DESCRIBED : UNDO_KEPT;
+	}
+	if (strcmp(op, "file-write") == 0) {
+		bool absent = !r->data || strcmp(r->data, "absent") == 0;
+		unsigned mode = 0600;
+		const char *b64 = "";
+		if (!absent) {
+			char *sp = strchr(r->data, ' ');
+			if (!sp || sscanf(r->data, "%o", &mode) != 1) {
+				buf_printf(log, "FAILED: %s: the journal record of %s is malformed\n", at, r->path);
+				return UNDO_FAILED;
+			}
+			b64 = sp + 1;
+		}
+		if (dry) {
+			buf_printf(log, "%s: %s %s, then netplan apply\n", at,
+				   absent ? "remove sparklink's" : "restore the previous", r->path);
+			return UNDO_DESCRIBED;
+		}
+		size_t blen = strlen(b64);
+		uint8_t *old = xcalloc(1, blen / 4 * 3 + 1);
+		long olen = absent ? 0 : base64_decode(b64, blen, old, blen / 4 * 3 + 1);
+		enum undo res = UNDO_DONE;
+		struct node_file cur;
+		node_file_init(&cur);
+		if (olen < 0) {
+			buf_printf(log, "FAILED: %s: the saved content of %s is malformed\n", at, r->path);
+			res = UNDO_FAILED;
+		} else if (n->ops->file_read(n, r->path, &cur, err, sizeof(err)) < 0) {
+			buf_printf(log, "FAILED: %s: %s\n", at, err);
+			res = UNDO_FAILED;
+		} else if (absent ? !cur.exists
+				  : cur.exists && cur.data.len == (size_t)olen &&
+					    (olen == 0 || memcmp(cur.data.data, old, (size_t)olen) == 0) &&
+					    (cur.mode & 07777) == mode) {
+			buf_printf(log, "%s: %s is already as before\n", at, r->path);
+			res = UNDO_ALREADY;
+		} else if ((absent ? n->ops->file_remove(n, r->path, err, sizeof(err))
+				   : n->ops->file_write(n, r->path, (const char *)old, (size_t)olen, mode,
+							err, sizeof(err))) < 0) {
+			buf_printf(log, "FAILED: %s: %s\n", at, err);
+			res = UNDO_FAILED;
+		} else {
+			buf_printf(log, "%s: %s %s\n", at, absent ? "removed" : "restored", r->path);
+		}
+		node_file_free(&cur);
+		free(old);
+		if (res == UNDO_DONE) {
+			if (n->ops->netplan(n, "apply", err, sizeof(err)) < 0) {
+				buf_printf(log, "FAILED: %s: netplan apply: %s\n", at, err);
+				return UNDO_FAILED;
+			}
+			buf_printf(log, "%s: netplan apply\n", at);
+		}
+		return res;
+	}
+	/* the rest change one interface: look at it first (every undo is idempotent) */
+	struct node_if f;
+	memset(&f, 0, sizeof(f));
+	if (!dry && n->ops->probe_if(n, r->path, &f, err, sizeof(err)) < 0) {
+		buf_printf(log, "FAILED: %s: %s\n", at, err);
+		return UNDO_FAILED;
+	}
+	if (!dry && !f.exists) {
+		buf_printf(log, "%s: %s is gone; nothing to undo on it\n", at, r->path);
+		return UNDO_ALREADY;
+	}
+	if (strcmp(op, "addr-add") == 0 && r->data) {
+		if (dry) {
+			buf_printf(log, "%s: delete %s from %s\n", at, r->data, r->path);
+			return UNDO_DESCRIBED;
+		}
+		bool present = false;
+		for (size_t i = 0; i < f.naddrs; i++)
+			present |= strcmp(f.addrs[i], r->data) == 0;
+		if (!present) {
+			buf_printf(log, "%s: %s is not on %s (already gone)\n", at, r->data, r->path);
+			return UNDO_ALREADY;
+		}
+		if (n->ops->addr_set(n, r->path, r->data, false, err, sizeof(err)) < 0) {
+			buf_printf(log, "FAILED: %s: %s\n", at, err);
+			return UNDO_FAILED;
+		}
+		buf_printf(log, "%s: deleted %s from %s\n", at, r->data, r->path);
+		return UNDO_DONE;
+	}
+	if (strcmp(op, "mtu-set") == 0 && r->data) {
+		unsigned old = 0, neu = 0;
+		if (sscanf(r->data, "%u %u", &old, &neu) != 2 || old < 68) {
+			buf_printf(log, "FAILED: %s: the MTU record of %s is malformed\n", at, r->path);
+			return UNDO_FAILED;
+		}
+		if (dry) {
+			buf_printf(log, "%s: MTU of %s back to %u\n", at, r->path, old);
+			return UNDO_DESCRIBED;
+		}
+		if (f.mtu == old) {
+			buf_printf(log, "%s: MTU of %s is already %u\n", at, r->path, old);
+			return UNDO_ALREADY;
+		}
+		if (n->ops->mtu_set(n, r->path, old, err, sizeof(err)) < 0) {
+			buf_printf(log, "FAILED: %s: %s\n", at, err);
+			return UNDO_FAILED;
+		}
+		buf_printf(log, "%s: MTU of %s back to %u\n", at, r->path, old);
+		return UNDO_DONE;
+	}
+	if (strcmp(op, "link-up") == 0) {
+		if (dry) {
+			buf_printf(log, "%s: %s down again (it was down)\n", at, r->path);
+			return UNDO_DESCRIBED;
+		}
+		if (!f.up) {
+			buf_printf(log, "%s: %s is already down\n", at, r->path);
+			return UNDO_ALREADY;
+		}
+		if (n->ops->link_set(n, r->path, false, err, sizeof(err)) < 0) {
+			buf_printf(log, "FAILED: %s: %s\n", at, err);
+			return UNDO_FAILED;
+		}
+		buf_printf(log, "%s: %s down again (it was down)\n", at, r->path);
+		return UNDO_DONE;
+	}
+	if (strcmp(op, "ll4") == 0) {
+		if (dry) {
+			buf_printf(log, "%s: delete link-local IPv4 addresses sparklink caused on %s\n", at,
+				   r->path);
+			return UNDO_DESCRIBED;
+		}
+		enum undo res = UNDO_ALREADY;
+		for (size_t i = 0; i < f.naddrs; i++) {
+			if (!str_starts(f.addrs[i], "169.254.") || in_list(r->data, f.addrs[i]))
+				continue;
+			if (n->ops->addr_set(n, r->path, f.addrs[i], false, err, sizeof(err)) < 0) {
+				buf_printf(log, "FAILED: %s: %s\n", at, err);
+				return UNDO_FAILED;
+			}
+			buf_printf(log, "%s: deleted %s from %s\n", at, f.addrs[i], r->path);
+			res = UNDO_DONE;
+		}
+		return res;
+	}
+	if (strcmp(op, "ll6") == 0 && r->data) {
+		int mode = -1;
+		char list[600] = "";
+		if (sscanf(r->data, "%d %599s", &mode, list) < 1) {
+			buf_printf(log, "FAILED: %s: the IPv6 record of %s is malformed\n", at, r->path);
+			return UNDO_FAILED;
+		}
+		if (dry) {
+			buf_printf(log, "%s: IPv6 link-local of %s as before%s%s%s\n", at, r->path,
+				   list[0] ? " (" : "", list, list[0] ? ")" : "");
+			return UNDO_DESCRIBED;
+		}
+		enum undo res = UNDO_ALREADY;
+		if (mode >= 0 && f.addr_gen_mode >= 0 && f.addr_gen_mode != mode) {
+			if (n->ops->addrgenmode_set(n, r->path, mode, err, sizeof(err)) < 0) {
+				buf_printf(log, "FAILED: %s: %s\n", at, err);
+				return UNDO_FAILED;
+			}
+			res = UNDO_DONE;
+		}
+		for (char *a = strtok(list, ","); a; a = strtok(NULL, ",")) {
+			bool present = false;
+			for (size_t i = 0; i < f.naddrs6; i++)
+				present |= strcmp(f.addrs6[i], a) == 0;
+			if (present)
+				continue;
+			if (n->ops->addr_set(n, r->path, a, true, err, sizeof(err)) < 0) {
+				buf_printf(log, "FAILED: %s: %s\n", at, err);
+				return UNDO_FAILED;
+			}
+			res = UNDO_DONE;
+		}
+		buf_printf(log, "%s: IPv6 link-local of %s %s\n", at, r->path,
+			   res == UNDO_DONE ? "restored" : "is as before");
+		return res;
+	}
+	return UNDO_NOTHING;
+}
+
+/* Undo one SSH record on the peer (as the login user). */
+static enum undo undo_ssh_remote(struct node *n, const struct journal_record *r, bool dry,
+				 struct buf *log)
+{
+	char err[1024];
+	if (strcmp(r->op, "user-create") == 0) {
+		buf_printf(log, "%s: kept the user %s sparklink created (remove it with: sudo userdel "
+			   "-r %s)\n", r->host, r->path, r->path);
+		return dry ? UNDO_DESCRIBED : UNDO_KEPT;
+	}
+	const char *rel = strcmp(r->op, "authkeys-add") == 0 ? ".ssh/authorized_keys" :
+			  strcmp(r->op, "known-hosts-add") == 0 ? ".ssh/known_hosts" : NULL;
+	if (!rel || !r->data)
+		return UNDO_NOTHING;
+	if (dry) {
+		buf_printf(log, "%s: remove the line%s sparklink added to ~/%s\n", r->host,
+			   strchr(r->data, '\n') ? "s" : "", rel);
+		return UNDO_DESCRIBED;
+	}
+	char *copy = xstrdup(r->data);
+	int removed = 0;
+	enum undo res = UNDO_ALREADY;
+	for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
+		bool was = false;
+		if (node_remote_user_line_remove(n, rel, line, &was, err, sizeof(err)) < 0) {
+			buf_printf(log, "FAILED: %s: %s\n", r->host, err);
+			res = UNDO_FAILED;
+			break;
+		}
+		removed += was;
+	}
+	free(copy);
+	if (res != UNDO_FAILED) {
+		res = removed ? UNDO_DONE : UNDO_ALREADY;
+		buf_printf(log, "%s: %s %d line%s from ~/%s\n", r->host,
+			   removed ? "removed" : "already gone:", removed, removed == 1 ? "" : "s", rel);
+	}
+	return res;
+}
+
+/* Is the user's own SSH session on an interface a pending record changes? */
+static bool session_ok(struct rbctx *c, const struct journal_record *v, size_t n)
+{
+	char ifname[16] = "", err[256];
+	if (c->local->ops->session_if(c->local, ifname, sizeof(ifname), err, sizeof(err)) < 0 ||
+	    !ifname[0])
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		if (!wanted(c, &v[i]) || strcmp(v[i].host, "local") != 0 || strcmp(v[i].path, ifname) != 0)
+			continue;
+		char q[300];
+		snprintf(q, sizeof(q), "your SSH session is on %s, which rollback changes; it may drop",
+			 ifname);
+		if (c->req->allow_session_if) {
+			rbpost(c, ROLLBACK_MSG_WARN, "%s (allowed)", q);
+			return true;
+		}
+		struct worker_msg m = { .kind = ROLLBACK_MSG_SESSION };
+		str_copy(m.text, q, sizeof(m.text));
+		char answer[16];
+		if (worker_ask(c->w, &m, answer, sizeof(answer), -1) == 0 && strcmp(answer, "yes") == 0)
+			return true;
+		snprintf(c->out->summary, sizeof(c->out->summary), "%s. Nothing was undone: connect "
+			 "through another interface, or confirm explicitly (--allow-session-interface)", q);
+		return false;
+	}
+	return true;
+}
+
+/* Roll back one journal; returns false if the job must stop. */
+static bool rollback_journal(struct rbctx *c, const char *path)
+{
+	char err[1024];
+	struct journal_record *v = NULL;
+	err[0] = '\0';
+	int n = journal_read(path, &v, err, sizeof(err));
+	if (n < 0) {
+		snprintf(c->out->summary, sizeof(c->out->summary), "%s", err);
+		c->out->rep.failed++;
+		return false;
+	}
+	if (err[0])
+		rbpost(c, ROLLBACK_MSG_WARN, "%s", err);
+	bool go = true;
+	int pending = 0;
+	for (int i = 0; i < n; i++) {
+		if (!wanted(c, &v[i]))
+			continue;
+		pending++;
+		if (strcmp(v[i].host, "local") == 0)
+			continue;
+		size_t h;
+		for (h = 0; h < c->nhosts; h++)
+			if (strcmp(c->hosts[h].host, v[i].host) == 0)
+				break;
+		if (h == c->nhosts && c->nhosts < MAX_HOSTS)
+			str_copy(c->hosts[c->nhosts++].host, v[i].host, sizeof(c->hosts[0].host));
+		if (h < MAX_HOSTS && !is_ssh_op(v[i].op))
+			c->hosts[h].need_sudo = true;
+	}
+	c->out->pending += pending;
+	if (!pending)
+		goto out;
+	if (!c->req->dry_run && !(go = session_ok(c, v, (size_t)n)))
+		goto out;
+	struct journal *j = NULL;
+	if (!c->req->dry_run) {
+		j = journal_open(path, err, sizeof(err));
+		if (!j) {
+			snprintf(c->out->summary, sizeof(c->out->summary), "%s", err);
+			c->out->rep.failed++;
+			go = false;
+			goto out;
+		}
+	}
+	for (int i = n - 1; i >= 0 && !worker_cancelled(c->w); i--) {
+		const struct journal_record *r = &v[i];
+		if (!wanted(c, r))
+			continue;
+		struct buf log;
+		buf_init(&log);
+		enum undo res;
+		bool local = strcmp(r->host, "local") == 0;
+		struct node *nd = c->req->dry_run && !local ? NULL : node_for(c, r->host, err, sizeof(err));
+		if (!nd && !(c->req->dry_run && !local)) {
+			buf_printf(&log, "FAILED: %s: %s\n", r->host, err);
+			res = UNDO_FAILED;
+		} else if (is_ssh_op(r->op)) {
+			res = local ? undo_ssh_local(r, &c->req->user, c->req->dry_run, &log)
+				    : undo_ssh_remote(nd, r, c->req->dry_run, &log);
+		} else {
+			res = undo_net(nd, r, c->req->dry_run, &log);
+		}
+		count(&c->out->rep, res);
+		if (log.len) {
+			buf_add(&c->out->log, log.data, log.len);
+			for (char *line = strtok(log.data, "\n"); line; line = strtok(NULL, "\n"))
+				rbpost(c, res == UNDO_FAILED ? ROLLBACK_MSG_WARN : ROLLBACK_MSG_STEP, "%s",
+				       line);
+		}
+		buf_free(&log);
+		if (j && res != UNDO_FAILED && res != UNDO_DESCRIBED) {
+			char line[32];
+			snprintf(line, sizeof(line), "%ld", r->line);
+			if (journal_record(j, "undone", "local", r->op, line) < 0) {
+				c->out->rep.failed++;
+				rbpost(c, ROLLBACK_MSG_WARN, "cannot write the journal %s", path);
+				break;
+			}
+		}
+	}
+	journal_close(j);
+out:
+	journal_records_free(v, n > 0 ? (size_t)n : 0);
+	return go;
+}
+
+void rollback_job_run(struct worker *w, void *arg)
+{
+	struct rollback_job *job = arg;
+	buf_free(&job->out.log);
+	memset(&job->out, 0, sizeof(job->out));
+	buf_init(&job->out.log);
+	struct rbctx c = { .w = w, .req = &job->req, .out = &job->out };
+	if (!c.req->timeout_s)
+		c.req->timeout_s = 15;
+	char err[512];
+	c.local = node_local_new(err, sizeof(err));
+	if (!c.local) {
+		snprintf(c.out->summary, sizeof(c.out->summary), "%s", err);
+		c.out->rep.failed++;
+	} else if (rollback_journal(&c, c.req->journal_path) && c.req->user_journal_path[0] &&
+		   strcmp(c.req->user_journal_path, c.req->journal_path) != 0 && c.req->include_ssh) {
+		rollback_journal(&c, c.req->user_journal_path);
+	}
+	struct rollback_report *rep = &c.out->rep;
+	c.out->status = rep->failed || c.out->summary[0] ? 1 : 0;
+	if (!c.out->summary[0]) {
+		if (!c.out->pending)
+			snprintf(c.out->summary, sizeof(c.out->summary), "nothing to undo: the journal has "
+				 "no change that is not undone yet");
+		else if (c.req->dry_run)
+			snprintf(c.out->summary, sizeof(c.out->summary), "dry run: %d change%s would be "
+				 "undone; nothing was changed", rep->planned, rep->planned == 1 ? "" : "s");
+		else
+			snprintf(c.out->summary, sizeof(c.out->summary), "%d undone, %d already as before, "
+				 "%d kept%s%s", rep->undone, rep->already, rep->kept,
+				 rep->failed ? "; FAILED: " : "", rep->failed ? "see above; run rollback "
+				 "again after fixing it" : "");
+	}
+	for (size_t i = 0; i < c.nhosts; i++)
+		node_free(c.hosts[i].node);
+	node_free(c.local);
+	struct worker_msg m = { .kind = ROLLBACK_MSG_END, .code = c.out->status };
+	str_copy(m.text, c.out->summary, sizeof(m.text));
+	worker_post(w, &m);
+}
+
+void rollback_job_free(struct rollback_job *job)
+{
+	buf_free(&job->out.log);
+}
+
+int rollback_pending(const char *path, bool include_ssh)
+{
+	struct journal_record *v = NULL;
+	char err[512];
+	int n = journal_read(path, &v, err, sizeof(err));
+	int pending = 0;
+	for (int i = 0; i < n; i++)
+		if (!v[i].undone && strcmp(v[i].op, "undone") != 0 &&
+		    (include_ssh || !is_ssh_op(v[i].op)) && strcmp(v[i].op, "plan") != 0)
+			pending++;
+	journal_records_free(v, n > 0 ? (size_t)n : 0);
+	return n < 0 ? n : pending;
 }

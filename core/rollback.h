@@ -8,31 +8,65 @@
 #ifndef SPARKLINK_ROLLBACK_H
 #define SPARKLINK_ROLLBACK_H
 
+#include "core/journal.h"
+#include "core/node.h"
 #include "core/sshfiles.h"
+#include "core/worker.h"
 #include "core/util.h"
 
 #include <stdbool.h>
 
-struct journal_record {
-	long seq;
-	char op[32];
-	char host[128];
-	char path[4096];
-	char *data; /* NULL when the record has none */
-};
-
-/* Read every record of the journal at path (oldest first). A line that is not a record this
- * version wrote is reported in err and skipped, never guessed at. Returns the count or -errno. */
-int journal_read(const char *path, struct journal_record **out, char *err, size_t errsize);
-void journal_records_free(struct journal_record *v, size_t n);
-
 struct rollback_report {
 	int undone, already, kept, remote, failed;
+	int planned; /* dry run: what would be undone */
 };
 
 /* Undo this machine's SSH records, newest first; with dry_run only describe. Each action is one
  * line in log ("remove ... from ..."). */
 int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ssh_user *u,
 		       bool dry_run, struct buf *log, struct rollback_report *rep);
+
+/* The whole rollback, as a worker job: every record of the journal(s) not undone yet, newest
+ * first, on this node and on the peer (over SSH, node_remote.h): netplan files restored byte for
+ * byte (or ours removed) and netplan applied, addresses deleted, MTU, link state and IPv6
+ * link-local restored, and with include_ssh the SSH lines pairing added (keys are kept). Each
+ * record undone (or found already undone) gets an "undone" record, so a second rollback finds
+ * nothing and a rollback cut short by a crash goes on where it stopped. */
+enum rollback_msg_kind {
+	ROLLBACK_MSG_STEP,     /* one action, text */
+	ROLLBACK_MSG_WARN,
+	ROLLBACK_MSG_PASSWORD, /* question: sudo password on the peer (code = try) */
+	ROLLBACK_MSG_SESSION,  /* question: the user's SSH session is on an interface to undo */
+	ROLLBACK_MSG_END,      /* code 0 ok, 1 something failed (text = summary) */
+};
+
+struct rollback_request {
+	char journal_path[4096];      /* this process's journal (journal_default_path) */
+	char user_journal_path[4096]; /* under sudo: the invoking user's journal (pairing done
+				       * without sudo); "" = none */
+	struct ssh_user user;         /* whose files and whose SSH login */
+	bool include_ssh, dry_run, allow_session_if;
+	const char *sudo_password;    /* the peer's, given up front; NULL = ask */
+	int timeout_s;
+};
+
+struct rollback_outcome {
+	int status;                   /* 0 ok, 1 failed */
+	struct rollback_report rep;
+	struct buf log;               /* one line per action */
+	int pending;                  /* records that were still to undo */
+	char summary[512];
+};
+
+struct rollback_job {
+	struct rollback_request req;
+	struct rollback_outcome out;
+};
+
+void rollback_job_run(struct worker *w, void *arg /* struct rollback_job */);
+void rollback_job_free(struct rollback_job *job);
+/* Records not undone yet in the journal at path (for status); the SSH ones only with
+ * include_ssh. */
+int rollback_pending(const char *path, bool include_ssh);
 
 #endif

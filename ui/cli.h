@@ -2,6 +2,9 @@
 #ifndef SPARKLINK_CLI_H
 #define SPARKLINK_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 enum exit_code {
 	EXIT_OK = 0,
 	EXIT_FAIL = 1,     /* the command could not do its job; a message says why */
@@ -17,6 +20,16 @@ int cli_ports(int argc, char **argv);
 int cli_discover(int argc, char **argv);
 int cli_pair(int argc, char **argv);
 int cli_verify(int argc, char **argv);
+int cli_apply(int argc, char **argv);
+int cli_rollback(int argc, char **argv);
+int cli_status(int argc, char **argv);
 int console_main(int argc, char **argv);
+
+/* Read a line from /dev/tty after prompt, without echo when secret; false if there is none. */
+bool cli_tty_line(const char *prompt, char *out, size_t size, bool secret);
+/* The address to connect to and the names HOST is known by (mDNS, then the resolver). */
+struct pair_request;
+struct model;
+int cli_resolve_host(const char *host, struct pair_request *r, const struct model *m);
 
 #endif

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <termios.h>
 #include <unistd.h>
 
 static const char pair_usage[] =
@@ -67,32 +66,6 @@ static bool numeric_address(const char *s)
 	return inet_pton(AF_INET, tmp, &a) == 1 || inet_pton(AF_INET6, tmp, &a) == 1;
 }
 
-/* Read a line from the terminal, without echo when secret. */
-static bool tty_line(const char *prompt, char *out, size_t size, bool secret)
-{
-	FILE *tty = fopen("/dev/tty", "r+");
-	if (!tty)
-		return false;
-	struct termios old, t;
-	bool restore = false;
-	fputs(prompt, tty);
-	fflush(tty);
-	if (secret && tcgetattr(fileno(tty), &old) == 0) {
-		t = old;
-		t.c_lflag &= ~(tcflag_t)ECHO;
-		restore = tcsetattr(fileno(tty), TCSAFLUSH, &t) == 0;
-	}
-	bool ok = fgets(out, (int)size, tty) != NULL;
-	if (restore) {
-		tcsetattr(fileno(tty), TCSAFLUSH, &old);
-		fputs("\n", tty);
-	}
-	fclose(tty);
-	if (ok)
-		out[strcspn(out, "\r\n")] = '\0';
-	return ok;
-}
-
 static void on_msg(const struct worker_msg *m, void *owner)
 {
 	struct pctx *c = owner;
@@ -113,7 +86,7 @@ static void on_msg(const struct worker_msg *m, void *owner)
 		printf("The host key of %s is %s\n", m->extra, m->text);
 		fflush(stdout);
 		if (c->tty && !c->password_stdin &&
-		    tty_line("Accept it and record it in known_hosts? [y/N] ", ans, sizeof(ans), false) &&
+		    cli_tty_line("Accept it and record it in known_hosts? [y/N] ", ans, sizeof(ans), false) &&
 		    (ans[0] == 'y' || ans[0] == 'Y')) {
 			worker_answer(c->worker, "yes");
 		} else {
@@ -135,7 +108,7 @@ static void on_msg(const struct worker_msg *m, void *owner)
 		} else if (c->tty) {
 			char prompt[600];
 			snprintf(prompt, sizeof(prompt), "%s: ", m->text);
-			ok = tty_line(prompt, pw, sizeof(pw), true);
+			ok = cli_tty_line(prompt, pw, sizeof(pw), true);
 		} else {
 			fprintf(stderr, "sparklink pair: a password is needed and there is no terminal "
 					"to ask it on; give it with --password-stdin\n");
@@ -179,7 +152,7 @@ static bool peer_has_address(const struct peer *p, const char *addr)
 /* The address to connect to, and every name the peer is known by (for known_hosts): HOST as
  * given, and, when mDNS knows the peer (by that name or that address), its host name and live
  * addresses. A short browse of avahi's cache; no mDNS is not an error here. */
-static int resolve_host(const char *host, struct pair_request *r, const struct model *m)
+int cli_resolve_host(const char *host, struct pair_request *r, const struct model *m)
 {
 	bool numeric = numeric_address(host);
 	struct loop *l = loop_new();
@@ -357,7 +330,7 @@ static int run(int argc, char **argv, bool verify)
 	model_init(&m);
 	rdma_inventory_scan(&m.rdma, false);
 	netmon_snapshot(&m, err, sizeof(err));
-	if (resolve_host(host, r, &m) < 0) {
+	if (cli_resolve_host(host, r, &m) < 0) {
 		fprintf(stderr, "sparklink %s: cannot find '%s' (not an address, not seen over mDNS, "
 				"not resolvable)\n", cmd, host);
 		model_free(&m);

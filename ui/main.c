@@ -21,6 +21,12 @@ static const char usage_text[] =
 	"  pair HOST [--user NAME] [--password-stdin] [--accept-fingerprint SHA256:...]\n"
 	"                              passwordless SSH both ways with HOST, verified\n"
 	"  verify HOST [--user NAME]   `hostname` over SSH both ways, keys only\n"
+	"  apply --plan link-local|static|static-persistent [--mtu 9000] [--peer HOST]\n"
+	"        [--node 1|2] [--interfaces IF,IF] [--dry-run]\n"
+	"                              address the cabled interfaces on both nodes (root)\n"
+	"  rollback [--dry-run] [--include-ssh]\n"
+	"                              undo every recorded change, newest first, both nodes\n"
+	"  status [--json]             the applied plan, addresses, rails and the journal\n"
 	"\n"
 	"Options:\n"
 	"  --sysfs DIR     read RDMA and netdev attributes under DIR instead of /sys\n"
@@ -31,7 +37,7 @@ static const char usage_text[] =
 	"Environment: NO_COLOR (any value) turns colour off in the console.\n"
 	"Exit status: 0 success, 1 failure, 2 bad usage, 3 nothing found (no RDMA device,\n"
 	"no peer), 4 mDNS unavailable, 5 host key not accepted or changed, 6 authentication\n"
-	"failed, 7 user names differ.\n"
+	"failed, 7 user names differ, 8 a rail does not answer, 9 refused before any change.\n"
 	"See sparklink(1) for the console's keys and each command's options.\n";
 
 int main(int argc, char **argv)
@@ -82,6 +88,12 @@ int main(int argc, char **argv)
 		return cli_pair(cargc, cargv);
 	if (strcmp(cmd, "verify") == 0)
 		return cli_verify(cargc, cargv);
+	if (strcmp(cmd, "apply") == 0)
+		return cli_apply(cargc, cargv);
+	if (strcmp(cmd, "rollback") == 0)
+		return cli_rollback(cargc, cargv);
+	if (strcmp(cmd, "status") == 0)
+		return cli_status(cargc, cargv);
 	if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

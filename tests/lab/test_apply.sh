@@ -1,0 +1,181 @@
+#!/bin/bash
+# lab_apply: `sparklink apply` and `sparklink rollback` on two lab nodes (real netlink, real
+# netplan + systemd-networkd, real sshd and sudo on the peer), judged by ip(8), sha256sum, stat
+# and netplan itself. As a user would run it: `sudo sparklink ...` as nvidia on spark-1.
+# - dry run: the preview names both nodes' files and commands; nothing changes (checksums);
+# - each plan (link-local, static, static-persistent + MTU 9000): addresses where planned,
+#   every rail answers (jumbo too), `netplan generate` accepts every file written; rollback:
+#   both nodes exactly as before (addresses, MTU, link state, IPv6 link-local, files);
+# - a foreign 40-cx7.yaml on spark-2 and another netplan file naming the interface: backed up
+#   and reported, restored byte for byte by rollback;
+# - an address already there is reused (not added twice, not removed by rollback);
+# - kill -9 of sparklink at several points of an apply: rollback restores the state before;
+# - the interface carrying the user's SSH session is refused unless explicitly allowed;
+# - rollback twice: the second finds nothing; the journal is root's (0700).
+set -u
+here=$(cd -- "$(dirname -- "$0")" && pwd)
+. "$here/../lib/lab.sh"
+: "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
+SPARKLINK=$(readlink -f -- "$SPARKLINK")
+lab_require
+PW=${SPARKLAB_PASSWORD:-spark-lab}
+IFS_CX="enp1s0f0np0 enP2p1s0f0np0 enp1s0f1np1 enP2p1s0f1np1"
+T1=enp1s0f1np1 T2=enP2p1s0f1np1 # the b2b cable is p1 <-> p1: these twins have carrier
+
+snap() { # node: what rollback must restore, one line per fact
+	lx "$1" sh -c '
+		for i in '"$IFS_CX"'; do
+			printf "%s mtu=%s flags=%s gen=%s\n" "$i" "$(cat /sys/class/net/$i/mtu)" \
+				"$(ip -o link show dev $i | sed "s/.*<\([^>]*\)>.*/\1/")" \
+				"$(cat /proc/sys/net/ipv6/conf/$i/addr_gen_mode)"
+			ip -o addr show dev $i | awk "{print \$2, \$3, \$4}" | sort
+		done
+		ls -la /etc/netplan | awk "NR > 1 {print \$1, \$3, \$4, \$NF}"
+		cd /etc/netplan && sha256sum -- * 2>/dev/null' 2>&1
+}
+# sudo sparklink ARGS as nvidia on spark-1; stdin: sudo's password, then the peer's sudo password
+sl() {
+	printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" "$@" \
+		>"$LAB_TMP/out" 2>"$LAB_TMP/err"
+}
+out() { cat "$LAB_TMP/out" "$LAB_TMP/err"; }
+same_as_before() { # what
+	local a b
+	a=$(snap spark-1) b=$(snap spark-2)
+	[ "$a" = "$before1" ] || fail "$1: spark-1 differs from before: $(diff <(printf '%s\n' "$before1") <(printf '%s\n' "$a"))"
+	[ "$b" = "$before2" ] || fail "$1: spark-2 differs from before: $(diff <(printf '%s\n' "$before2") <(printf '%s\n' "$b"))"
+}
+has_addr() { lx "$1" ip -4 -o addr show dev "$2" | grep -qF " $3 "; }
+mtu_of() { lx "$1" cat "/sys/class/net/$2/mtu"; }
+rollback_ok() { # what
+	sl rollback --password-stdin || fail "$1: rollback failed: $(out)"
+	same_as_before "$1: after rollback"
+	sl rollback --password-stdin || fail "$1: the second rollback failed: $(out)"
+	grep -q "nothing to undo" "$LAB_TMP/out" || fail "$1: the second rollback still found work: $(out)"
+}
+
+step "up, and pair spark-1 -> spark-2 as nvidia"
+lab_up 2
+fp2=$(lx spark-2 ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub | awk '{print $2}')
+printf '%s\n' "$PW" | lxu spark-1 "$SPARKLINK" pair --password-stdin --accept-fingerprint "$fp2" 10.77.0.2 \
+	>"$LAB_TMP/pair.out" 2>&1 || fail "pairing failed: $(cat "$LAB_TMP/pair.out")"
+before1=$(snap spark-1) before2=$(snap spark-2)
+grep -q "^$T1 .*gen=0" <<<"$before1" || fail "unexpected start state: $before1"
+
+step "not root: apply refuses with a word about sudo, changes nothing"
+lxu spark-1 "$SPARKLINK" apply --plan static --peer 10.77.0.2 >"$LAB_TMP/out" 2>"$LAB_TMP/err" </dev/null
+rc=$?
+[ $rc -eq 9 ] || fail "apply as a user: exit $rc, want 9: $(out)"
+grep -q "sudo" "$LAB_TMP/err" || fail "the refusal does not say to use sudo: $(out)"
+
+step "dry run: the full preview for both nodes, nothing changed"
+sl apply --plan static-persistent --mtu 9000 --peer 10.77.0.2 --dry-run --password-stdin ||
+	fail "dry run failed: $(out)"
+for want in "node 1: spark-1" "node 2: spark-2" "192.168.100.10/24" "192.168.100.11/24" \
+	"192.168.101.11/24" "mtu: 9000" "/etc/netplan/40-cx7.yaml" "netplan apply" "dhcp4: no"; do
+	grep -qF -- "$want" "$LAB_TMP/out" || fail "the preview lacks '$want': $(out)"
+done
+same_as_before "dry run"
+lx spark-1 test -s /var/lib/sparklink/journal.jsonl && fail "a dry run wrote the journal"
+
+for plan in static link-local "static-persistent --mtu 9000"; do
+	step "apply $plan on both nodes"
+	# shellcheck disable=SC2086
+	sl apply --plan $plan --peer 10.77.0.2 --password-stdin || fail "apply $plan: exit $?: $(out)"
+	nrails=$(grep -c "^Rail ok" "$LAB_TMP/out")
+	case $plan in
+	static*)
+		for n in 1 2; do
+			has_addr spark-$n $T1 192.168.100.1$((n - 1))/24 || fail "$plan: spark-$n $T1 lacks 192.168.100.1$((n - 1))/24"
+			has_addr spark-$n $T2 192.168.101.1$((n - 1))/24 || fail "$plan: spark-$n $T2 lacks 192.168.101.1$((n - 1))/24"
+		done
+		[ "$nrails" -eq 2 ] || fail "$plan: $nrails rails answered, want 2: $(out)"
+		;;
+	link-local)
+		for n in 1 2; do
+			lx spark-$n ip -4 -o addr show dev $T1 | grep -q " 169\.254\." || fail "$plan: spark-$n $T1 has no 169.254 address"
+		done
+		[ "$nrails" -eq 1 ] || fail "$plan: $nrails rails answered, want 1 (the first twin, as the playbook): $(out)"
+		;;
+	esac
+	if [[ $plan == *9000* ]]; then
+		for n in 1 2; do
+			[ "$(mtu_of spark-$n $T1)" = 9000 ] || fail "$plan: spark-$n MTU is $(mtu_of spark-$n $T1)"
+		done
+		grep -q "8972-byte unfragmented" "$LAB_TMP/out" || fail "$plan: no jumbo check: $(out)"
+	fi
+	if [ "$plan" != static ]; then
+		for n in 1 2; do
+			[ "$(lx spark-$n stat -c %a /etc/netplan/40-cx7.yaml)" = 600 ] || fail "$plan: spark-$n 40-cx7.yaml is not 0600"
+			lx spark-$n netplan generate >"$LAB_TMP/gen" 2>&1 || fail "$plan: netplan generate rejects spark-$n's file: $(cat "$LAB_TMP/gen")"
+		done
+	fi
+	[ "$(lx spark-1 stat -c %a /var/lib/sparklink)" = 700 ] || fail "the journal directory is not 0700"
+	rollback_ok "$plan"
+done
+
+step "status after apply: plan, addresses, rails and journal"
+sl apply --plan static --peer 10.77.0.2 --password-stdin || fail "apply static again: $(out)"
+sl status --json || fail "status --json: exit $?: $(out)"
+python3 - "$LAB_TMP/out" <<'EOF' || fail "status --json is not what was applied: $(out)"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["plan"]["kind"] == "static" and s["plan"]["node"] == 1, s["plan"]
+assert len(s["rails"]) == 2 and all(r["ok"] for r in s["rails"]), s["rails"]
+assert s["journal"]["pending"] > 0, s["journal"]
+EOF
+
+step "the user's SSH session on a planned interface: refused, then allowed explicitly"
+printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SSH_CONNECTION="192.168.100.11 50000 192.168.100.10 22" \
+	sudo -S -p '' "$SPARKLINK" rollback --password-stdin >"$LAB_TMP/out" 2>"$LAB_TMP/err"
+rc=$?
+# sudo drops SSH_CONNECTION; sparklink finds it in its parent's environment, as under a real sshd
+[ $rc -eq 9 ] || fail "rollback on the session's interface: exit $rc, want 9: $(out)"
+has_addr spark-1 $T1 192.168.100.10/24 || fail "a refused rollback changed $T1"
+sl rollback --password-stdin || fail "rollback: $(out)"
+same_as_before "static, then rolled back"
+
+step "an address already there is reused, and kept by rollback"
+lx spark-2 ip addr add 192.168.100.11/24 dev $T1 || fail "cannot add an address by hand"
+mid2=$(snap spark-2)
+sl apply --plan static --peer 10.77.0.2 --password-stdin || fail "apply with an existing address: $(out)"
+grep -q "already has 192.168.100.11/24 (reused)" "$LAB_TMP/out" || fail "no word about reusing: $(out)"
+[ "$(lx spark-2 ip -4 -o addr show dev $T1 | grep -c 192.168.100.11/24)" -eq 1 ] || fail "the address is there twice"
+sl rollback --password-stdin || fail "rollback: $(out)"
+[ "$(snap spark-2)" = "$mid2" ] || fail "rollback removed an address sparklink did not add"
+lx spark-2 ip addr del 192.168.100.11/24 dev $T1
+same_as_before "reuse"
+
+step "a foreign 40-cx7.yaml and another file naming $T1 on spark-2: backed up, reported, restored"
+lx spark-2 sh -c "printf 'network:\n  version: 2\n  ethernets:\n    $T2:\n      dhcp4: no   # hand-made, no final newline' > /etc/netplan/40-cx7.yaml && chmod 640 /etc/netplan/40-cx7.yaml &&
+	printf 'network:\n  version: 2\n  ethernets:\n    $T1:\n      optional: true\n' > /etc/netplan/10-other.yaml && chmod 600 /etc/netplan/10-other.yaml" ||
+	fail "cannot write the foreign files"
+before2=$(snap spark-2)
+foreign=$(lx spark-2 sha256sum /etc/netplan/40-cx7.yaml | awk '{print $1}')
+sl apply --plan link-local --peer 10.77.0.2 --password-stdin || fail "apply over a foreign file: $(out)"
+grep -q "was not written by sparklink" "$LAB_TMP/out" || fail "the foreign file is not reported: $(out)"
+grep -q "10-other.yaml on spark-2 also names $T1" "$LAB_TMP/out" || fail "the other file is not reported: $(out)"
+lx spark-2 sh -c 'sha256sum /var/lib/sparklink/backup/40-cx7.yaml.*' | grep -q "$foreign" || fail "no byte-exact backup on spark-2"
+rollback_ok "foreign file"
+[ "$(lx spark-2 stat -c %a /etc/netplan/40-cx7.yaml)" = 640 ] || fail "the foreign file's mode was not restored"
+
+step "kill -9 during apply at several points: rollback restores the state before"
+for k in 1 3 6 9 12; do
+	start=$(lx spark-1 sh -c 'wc -l < /var/lib/sparklink/journal.jsonl')
+	# a pause after each journal record (a test knob) lets the kill land between two changes
+	printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SPARKLINK_TEST_STEP_DELAY_MS=300 \
+		sudo -S -p '' --preserve-env=SPARKLINK_TEST_STEP_DELAY_MS "$SPARKLINK" apply \
+		--plan static-persistent --mtu 9000 --peer 10.77.0.2 --password-stdin \
+		>"$LAB_TMP/out" 2>"$LAB_TMP/err" &
+	bg=$!
+	wait_until 60 "apply never recorded $k changes: $(out)" \
+		lx spark-1 sh -c "[ \$(wc -l < /var/lib/sparklink/journal.jsonl) -ge $((start + k)) ]"
+	# the PID of the apply is in its own journal records
+	pid=$(lx spark-1 tail -n 1 /var/lib/sparklink/journal.jsonl | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
+	[ -n "$pid" ] || fail "no PID in the journal"
+	lx spark-1 kill -9 "$pid" || fail "cannot kill sparklink ($pid) at record $k"
+	wait "$bg" 2>/dev/null
+	sl rollback --password-stdin || fail "rollback after kill -9 at record $k: $(out)"
+	same_as_before "kill -9 at record $k, rolled back"
+done
+exit 0
