@@ -8,10 +8,12 @@
 #include "core/peers.h"
 #include "core/sysfs.h"
 #include "core/util.h"
+#include "ui/addr_dialog.h"
 #include "ui/cli.h"
 #include "ui/pair_dialog.h"
 #include "ui/peer_panel.h"
 #include "ui/port_panel.h"
+#include "ui/rollback_dialog.h"
 #include "ui/screen.h"
 
 #include <curses.h>
@@ -22,7 +24,7 @@
 #include <string.h>
 #include <unistd.h>
 
-enum state { STATE_MAIN, STATE_HELP, STATE_PAIR };
+enum state { STATE_MAIN, STATE_HELP, STATE_PAIR, STATE_ADDR, STATE_ROLLBACK };
 
 #define MAX_PAIRED 32
 
@@ -36,6 +38,8 @@ struct console {
 	size_t peer_sel;
 	bool peer_focus;
 	struct pair_dialog pair;
+	struct addr_dialog addr;
+	struct rollback_dialog rollback;
 	struct {
 		char host[256];
 		char status[64];
@@ -48,6 +52,7 @@ struct console {
 };
 
 static void pair_notify(void *arg);
+static void dialog_notify(void *arg);
 
 static const char *peer_ssh_status(const struct peer *p, void *arg);
 
@@ -55,7 +60,7 @@ static const char *peer_ssh_status(const struct peer *p, void *arg);
 #define MIN_ROWS 24
 
 enum action { ACT_NONE, ACT_QUIT, ACT_HELP, ACT_CLOSE, ACT_REDRAW, ACT_FOCUS, ACT_UP, ACT_DOWN,
-	      ACT_PAIR, ACT_VERIFY };
+	      ACT_PAIR, ACT_VERIFY, ACT_ADDR, ACT_ROLLBACK };
 
 struct binding {
 	int key;
@@ -67,8 +72,12 @@ static const struct binding bindings[] = {
 	{ KEY_F(1), ACT_HELP, "Help" },
 	{ KEY_F(2), ACT_PAIR, "Pair" },
 	{ KEY_F(3), ACT_VERIFY, "Verify" },
+	{ KEY_F(4), ACT_ADDR, "Address" },
+	{ KEY_F(6), ACT_ROLLBACK, "Rollback" },
 	{ 'p', ACT_PAIR, NULL },
 	{ 'v', ACT_VERIFY, NULL },
+	{ 'a', ACT_ADDR, NULL },
+	{ 'r', ACT_ROLLBACK, NULL },
 	{ '\r', ACT_PAIR, NULL },
 	{ '\n', ACT_PAIR, NULL },
 	{ KEY_ENTER, ACT_PAIR, NULL },
@@ -101,9 +110,12 @@ static const char *const help_lines[] = {
 	"  Up/Down j/k   choose a peer",
 	"  F2 p Enter    pair with the chosen peer (passwordless SSH both ways)",
 	"  F3 v          verify SSH with the chosen peer, both ways, keys only",
+	"  F4 a          address the cabled ports here and on the chosen peer",
+	"  F6 r          roll back what sparklink changed (listed first)",
 	"",
 	"Peers are other Sparks announcing SSH over mDNS (avahi), with where",
-	"each was seen: on a cable (port N) or on the LAN.",
+	"each was seen: on a cable (port N) or on the LAN. Addressing and",
+	"rollback change the network: start the console with sudo.",
 	"",
 	"Command line: sparklink ports [-v|--json|--watch]; sparklink --help",
 	"NO_COLOR=1 turns colour off; SPARKLINK_ASCII=1 forces ASCII lines.",
@@ -191,6 +203,10 @@ static void draw(struct console *c)
 		draw_help(c);
 	if (c->state == STATE_PAIR)
 		pair_dialog_draw(s, &c->pair);
+	if (c->state == STATE_ADDR)
+		addr_dialog_draw(s, &c->addr);
+	if (c->state == STATE_ROLLBACK)
+		rollback_dialog_draw(s, &c->rollback);
 	refresh();
 }
 
@@ -250,6 +266,34 @@ static void open_pair(struct console *c, bool verify)
 	c->state = STATE_PAIR;
 }
 
+static void open_addr(struct console *c)
+{
+	const struct peer *p = peer_panel_get(&c->peers, c->peer_sel);
+	char why[512];
+	if (!addr_dialog_open(&c->addr, p, &c->model, c->hostname, why, sizeof(why))) {
+		addr_dialog_close(&c->addr);
+		snprintf(c->status, sizeof(c->status), "Cannot address with %s: %s", p ? p->host : "-",
+			 why);
+		return;
+	}
+	c->addr.notify = dialog_notify;
+	c->addr.notify_arg = c;
+	c->state = STATE_ADDR;
+}
+
+static void open_rollback(struct console *c)
+{
+	char why[512];
+	if (!rollback_dialog_open(&c->rollback, c->loop, why, sizeof(why))) {
+		rollback_dialog_close(&c->rollback);
+		snprintf(c->status, sizeof(c->status), "Cannot roll back: %s", why);
+		return;
+	}
+	c->rollback.notify = dialog_notify;
+	c->rollback.notify_arg = c;
+	c->state = STATE_ROLLBACK;
+}
+
 static void after_turn(void *arg)
 {
 	struct console *c = arg;
@@ -299,6 +343,14 @@ static void do_action(struct console *c, enum action a)
 		if (c->state == STATE_MAIN)
 			open_pair(c, a == ACT_VERIFY);
 		break;
+	case ACT_ADDR:
+		if (c->state == STATE_MAIN)
+			open_addr(c);
+		break;
+	case ACT_ROLLBACK:
+		if (c->state == STATE_MAIN)
+			open_rollback(c);
+		break;
 	default:
 		return;
 	}
@@ -311,6 +363,8 @@ static void on_mouse(struct console *c)
 	MEVENT ev;
 	if (getmouse(&ev) != OK || ev.y != c->scr.rows - 1)
 		return;
+	if (c->state != STATE_MAIN && c->state != STATE_HELP)
+		return; /* a dialog owns the keys (and its worker) until it closes */
 	int x = 0;
 	for (size_t i = 0; i < ARRAY_LEN(bindings); i++) {
 		const struct binding *b = &bindings[i];
@@ -350,7 +404,8 @@ static void on_terminal(struct loop_watch *w, int fd, short revents, void *arg)
 			continue;
 		}
 		if (c->scr.cols < MIN_COLS || c->scr.rows < MIN_ROWS) {
-			if (c->state != STATE_PAIR && (key == 'q' || key == KEY_F(10)))
+			if ((c->state == STATE_MAIN || c->state == STATE_HELP) &&
+			    (key == 'q' || key == KEY_F(10)))
 				loop_quit(c->loop, EXIT_OK);
 			continue;
 		}
@@ -359,6 +414,32 @@ static void on_terminal(struct loop_watch *w, int fd, short revents, void *arg)
 				pair_finished(c);
 				pair_dialog_close(&c->pair);
 				c->state = STATE_MAIN;
+			}
+			c->dirty = true;
+			continue;
+		}
+		if (c->state == STATE_ADDR) {
+			if (!addr_dialog_key(&c->addr, c->loop, key, r == OK)) {
+				snprintf(c->status, sizeof(c->status), "Addressing: %s",
+					 addr_dialog_result(&c->addr));
+				bool quit = c->addr.quit;
+				addr_dialog_close(&c->addr);
+				c->state = STATE_MAIN;
+				if (quit)
+					loop_quit(c->loop, EXIT_OK);
+			}
+			c->dirty = true;
+			continue;
+		}
+		if (c->state == STATE_ROLLBACK) {
+			if (!rollback_dialog_key(&c->rollback, c->loop, key, r == OK)) {
+				snprintf(c->status, sizeof(c->status), "Rollback: %s",
+					 rollback_dialog_result(&c->rollback));
+				bool quit = c->rollback.quit;
+				rollback_dialog_close(&c->rollback);
+				c->state = STATE_MAIN;
+				if (quit)
+					loop_quit(c->loop, EXIT_OK);
 			}
 			c->dirty = true;
 			continue;
@@ -385,6 +466,12 @@ static void on_netlink_change(void *arg)
 }
 
 static void pair_notify(void *arg)
+{
+	struct console *c = arg;
+	c->dirty = true;
+}
+
+static void dialog_notify(void *arg)
 {
 	struct console *c = arg;
 	c->dirty = true;
@@ -443,6 +530,10 @@ int console_main(int argc, char **argv)
 	screen_close(&c.scr);
 	if (c.state == STATE_PAIR)
 		pair_dialog_close(&c.pair);
+	if (c.state == STATE_ADDR)
+		addr_dialog_close(&c.addr);
+	if (c.state == STATE_ROLLBACK)
+		rollback_dialog_close(&c.rollback);
 	discovery_free(c.discovery);
 	peers_free(&c.peers);
 	netmon_free(c.netmon);

@@ -1,0 +1,200 @@
+#!/bin/bash
+# lab_console_apply: addressing and rollback from the console, as a person would do them on a
+# Spark: pair with the command line first, start the console with sudo (typing the sudo password
+# into the terminal), press a on the peer, choose static with MTU 9000, read the preview (both
+# nodes' commands, scrolled), type the peer's sudo password (not shown), apply, read the rails.
+# Judged from outside with ip and ping on both nodes. Then r lists what would be undone (s adds the
+# SSH lines and takes them away again), y undoes it, and both nodes are as before. Esc cancels a
+# preview without changing anything; a resize during the preview redraws it; without root the
+# dialogs say so (checked with NO_COLOR in an ASCII terminal).
+set -u
+here=$(cd -- "$(dirname -- "$0")" && pwd)
+. "$here/../lib/lab.sh"
+. "$here/../lib/tmux.sh"
+lab_console_test capply
+PW=${SPARKLAB_PASSWORD:-spark-lab}
+IFS2="enp1s0f1np1 enP2p1s0f1np1" # the twins of port 1 (the lab's cable), named alike on both
+
+# the link line (mtu) and the addresses of an interface, as the system shows them (ip -4 would
+# show nothing at all for an interface without IPv4)
+ifshow() { lx "$1" ip addr show dev "$2"; }
+net_is() { # node if addr|- mtu: the interface has exactly that 192.168 address (or none) and MTU
+	local out
+	out=$(ifshow "$1" "$2") || fail "cannot read $2 on $1"
+	printf '%s\n' "$out" | grep -q " mtu $4 " || fail "$1 $2: MTU is not $4: $out"
+	if [ "$3" = - ]; then
+		printf '%s\n' "$out" | grep -q 'inet 192\.168\.' && fail "$1 $2 still has a 192.168 address: $out"
+	else
+		printf '%s\n' "$out" | grep -q "inet ${3//./\\.} " || fail "$1 $2 does not have $3: $out"
+	fi
+	return 0
+}
+console_gone() { # the console's process has exited (a zombie counts: tmux may reap it late)
+	local pid i st
+	pid=$(tmux_pid "$sess") || return 0
+	for ((i = 0; i < 100; i++)); do
+		st=$(cat "/proc/$pid/stat" 2>/dev/null) || return 0
+		st=${st##*) }
+		[ "${st%% *}" = Z ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+san_env() { # the sanitizer options the test runs with (sudo drops the environment)
+	[ -n "${ASAN_OPTIONS:-}" ] && printf 'ASAN_OPTIONS=%s\n' "$ASAN_OPTIONS"
+	[ -n "${LSAN_OPTIONS:-}" ] && printf 'LSAN_OPTIONS=%s\n' "$LSAN_OPTIONS"
+	return 0
+}
+
+step "up; pair spark-1 -> spark-2 with the command line"
+lab_up 2
+fp2=$(lx spark-2 ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub | awk '{print $2}')
+printf '%s\n' "$PW" | "$SPARKLAB" exec spark-1 --user -- "$SPARKLINK" pair --password-stdin \
+	--accept-fingerprint "$fp2" 10.77.0.2 >"$LAB_TMP/pair.out" 2>&1 ||
+	fail "pairing with the command line failed: $(cat "$LAB_TMP/pair.out")"
+for n in spark-1 spark-2; do for i in $IFS2; do net_is $n "$i" - 1500; done; done
+
+step "without root (NO_COLOR, LANG=C): the dialogs say how to get root and change nothing"
+TMUX_COLS=100 TMUX_ROWS=30 tmux_start "$sess" "$SPARKLAB" exec spark-1 --user -- \
+	env NO_COLOR=1 LANG=C LC_ALL=C "$SPARKLINK" || fail "cannot start the console as the user"
+tmux_wait "$sess" 'spark-2\.local' 20 || fail "spark-2 is not listed"
+tmux_keys "$sess" a
+tmux_wait "$sess" 'Changing the network needs root: quit \(q\) and start sudo' 5 ||
+	fail "the addressing dialog does not say that it needs root"
+tmux_screen "$sess" | grep -q '^ *+-' || fail "no ASCII frame with LANG=C"
+tmux -L "$sess" capture-pane -p -e -t "$sess" | LC_ALL=C grep -qE $'\033\\[[0-9;]*(3[0-7]|4[0-7]|38;|48;)[;m]' &&
+	fail "colour escape sequences with NO_COLOR=1"
+tmux_keys "$sess" Enter
+tmux_wait "$sess" 'Changing the network needs root' 2 || fail "Enter without root left the sentence"
+tmux_keys "$sess" Escape
+tmux_wait_gone "$sess" 'Addressing: this node' 5 || fail "Esc did not close the addressing dialog"
+tmux_keys "$sess" F6
+tmux_wait "$sess" 'Changing the network needs root: quit \(q\)' 5 ||
+	fail "the rollback dialog does not say that it needs root"
+tmux_keys "$sess" q
+console_gone || fail "q in the rollback dialog did not quit the console"
+tmux_stop "$sess"
+
+step "the console as root through sudo, sudo's password typed into the terminal"
+# shellcheck disable=SC2046 # one word per variable
+TMUX_COLS=140 TMUX_ROWS=40 tmux_start "$sess" "$SPARKLAB" exec spark-1 --user -- sudo -k \
+	env SPARKLINK_SYSFS=/run/sparklab-sysfs $(san_env) "$SPARKLINK" ||
+	fail "cannot start the console under sudo"
+tmux_wait "$sess" 'password for nvidia' 10 || fail "sudo did not ask for the password"
+tmux_type "$sess" "$PW"
+tmux_keys "$sess" Enter
+tmux_wait "$sess" 'spark-2\.local .*\(on a cable' 20 || fail "spark-2 is not listed on the cable"
+
+step "a: the addressing dialog; Esc at the preview changes nothing"
+tmux_keys "$sess" a
+tmux_wait "$sess" 'Addressing: this node and spark-2\.local' 5 || fail "a did not open the addressing dialog"
+tmux_wait "$sess" 'Peer spark-2 at 10\.77\.0\.2 \(management LAN\)' 2 ||
+	fail "the dialog does not use spark-2's management address"
+tmux_wait "$sess" 'node 1 = spark-1 \(this node\) \.10, node 2 = spark-2 \.11' 2 || fail "the node numbers are not shown"
+tmux_keys "$sess" s
+tmux_wait "$sess" 'node 1 = spark-2 \.10, node 2 = spark-1 \(this node\) \.11' 2 || fail "s did not swap the nodes"
+tmux_keys "$sess" s Enter
+tmux_wait "$sess" 'Password for sudo as nvidia on 10\.77\.0\.2 \(try 1 of 3\)' 20 ||
+	fail "no field for the peer's sudo password"
+sleep 0.2
+tmux_type "$sess" "$PW"
+tmux_screen "$sess" | grep -qF "$PW" && fail "the sudo password is visible"
+tmux_keys "$sess" Enter
+tmux_wait "$sess" 'y: apply' 20 || fail "no preview"
+tmux_keys "$sess" Escape
+tmux_wait "$sess" 'cancelled|not applied' 20 || fail "Esc at the preview did not cancel"
+tmux_keys "$sess" Enter
+tmux_wait_gone "$sess" 'Addressing: this node' 5 || fail "the dialog did not close"
+for n in spark-1 spark-2; do for i in $IFS2; do net_is $n "$i" - 1500; done; done
+[ -z "$(lx spark-2 ls /etc/netplan)" ] || fail "a cancelled preview left a netplan file on spark-2"
+
+step "static, MTU 9000: the preview shows both nodes' commands; a resize redraws it"
+tmux_keys "$sess" F4
+tmux_wait "$sess" 'Enter: preview' 5 || fail "F4 did not open the addressing dialog"
+tmux_keys "$sess" 2 m
+tmux_wait "$sess" '\(\*\) 2 static +192' 2 || fail "2 did not choose static"
+tmux_wait "$sess" '\(\*\) 9000' 2 || fail "m did not choose MTU 9000"
+tmux_keys "$sess" Enter
+tmux_wait "$sess" 'Password for sudo as nvidia on 10\.77\.0\.2 \(try 1 of 3\)' 20 || fail "no sudo password field"
+sleep 0.2
+tmux_type "$sess" "$PW"
+tmux_keys "$sess" Enter
+tmux_wait "$sess" 'y: apply' 20 || fail "no preview"
+tmux_wait "$sess" 'Plan: static, MTU 9000\. spark-1 is node 1, spark-2 is node 2' 2 || fail "the preview's first line"
+tmux_wait "$sess" 'ip addr add 192\.168\.100\.10/24 dev enp1s0f1np1' 2 || fail "node 1's commands are not in the preview"
+tmux_resize "$sess" 100 30
+tmux_wait "$sess" 'y: apply +Up/Down' 5 || fail "after a resize the preview's keys are gone"
+tmux_wait "$sess" 'Addressing: this node and spark-2' 2 || fail "after a resize the dialog's frame is gone"
+[ "$(tmux_screen "$sess" | grep -c 'Addressing: this node')" = 1 ] || fail "the old frame stays after the resize"
+tmux_screen "$sess" | grep -q 'ip addr add 192\.168\.100\.11/24' &&
+	fail "node 2's commands fit in 30 rows: the scrolling below is not tested"
+tmux_keys "$sess" NPage
+tmux_wait "$sess" 'ip addr add 192\.168\.100\.11/24 dev enp1s0f1np1' 5 ||
+	fail "PgDn does not show node 2's commands"
+# (not End/Home: tmux sends them as \e[4~ and \e[1~, which xterm's terminfo does not know)
+tmux_keys "$sess" NPage NPage
+tmux_wait "$sess" 'ip link set enP2p1s0f1np1 mtu 9000' 5 || fail "PgDn does not show the last commands"
+tmux_wait "$sess" 'rollback. undoes it' 2 || fail "the end of the preview is not reachable"
+tmux_keys "$sess" PPage PPage
+tmux_wait "$sess" 'Plan: static, MTU 9000' 5 || fail "PgUp does not go back to the top"
+tmux_resize "$sess" 140 40
+tmux_wait "$sess" 'y: apply' 5 || fail "after growing the window the preview is gone"
+
+step "y applies; every rail answers"
+tmux_keys "$sess" y
+tmux_wait "$sess" 'Password for sudo|Rail ok' 30 || fail "nothing happened after y"
+if tmux_screen "$sess" | grep -q 'Password for sudo'; then
+	tmux_type "$sess" "$PW"
+	tmux_keys "$sess" Enter
+fi
+tmux_wait "$sess" 'Rail ok +enp1s0f1np1: ' 60 || fail "the rail enp1s0f1np1 is not ok"
+tmux_wait "$sess" 'Rail ok +enP2p1s0f1np1: ' 10 || fail "the rail enP2p1s0f1np1 is not ok"
+tmux_wait "$sess" 'every rail answers' 5 || fail "no summary"
+
+step "ip and ping on both nodes agree"
+net_is spark-1 enp1s0f1np1 192.168.100.10/24 9000
+net_is spark-1 enP2p1s0f1np1 192.168.101.10/24 9000
+net_is spark-2 enp1s0f1np1 192.168.100.11/24 9000
+net_is spark-2 enP2p1s0f1np1 192.168.101.11/24 9000
+lx spark-1 ping -c 1 -W 3 -M "do" -s 8972 -I enp1s0f1np1 192.168.100.11 >/dev/null ||
+	fail "a jumbo ping spark-1 -> spark-2 on enp1s0f1np1 gets no answer"
+lx spark-2 ping -c 1 -W 3 -M "do" -s 8972 -I enP2p1s0f1np1 192.168.101.10 >/dev/null ||
+	fail "a jumbo ping spark-2 -> spark-1 on enP2p1s0f1np1 gets no answer"
+tmux_keys "$sess" Enter
+tmux_wait_gone "$sess" 'Addressing: this node' 5 || fail "Enter did not close the result"
+tmux_wait "$sess" 'enp1s0f1np1 .*9000 +192\.168\.100\.10/24' 5 || fail "the ports panel does not show the new address and MTU"
+
+step "r: what would be undone; s adds the SSH lines and takes them away"
+tmux_keys "$sess" r
+tmux_wait "$sess" 'Rollback: undo what sparklink changed' 5 || fail "r did not open the rollback dialog"
+tmux_wait "$sess" 'Would undo, newest first' 10 || fail "no list of what would be undone"
+tmux_wait "$sess" '192\.168\.100\.11' 2 || fail "the list does not name spark-2's address"
+tmux_screen "$sess" | grep -qE 'remove the (key line|host key lines)' && fail "SSH lines listed without s"
+tmux_keys "$sess" s
+tmux_wait "$sess" '\[x\] also undo SSH pairing lines' 5 || fail "s did not turn the SSH lines on"
+tmux_keys "$sess" NPage NPage NPage
+tmux_wait "$sess" 'remove the (key line|host key lines)' 10 || fail "s does not list the SSH pairing lines"
+tmux_keys "$sess" s
+tmux_wait "$sess" '\[ \] also undo SSH pairing lines' 5 || fail "s did not turn the SSH lines off"
+tmux_wait "$sess" 'y: undo all of this' 10 || fail "the list did not come back"
+net_is spark-1 enp1s0f1np1 192.168.100.10/24 9000 # the listing changed nothing
+net_is spark-2 enp1s0f1np1 192.168.100.11/24 9000
+
+step "y undoes it on both nodes"
+tmux_keys "$sess" y
+tmux_wait "$sess" 'Password for sudo|Done:|FAILED:' 30 || fail "nothing happened after y"
+if tmux_screen "$sess" | grep -q 'Password for sudo'; then
+	sleep 0.2
+	tmux_type "$sess" "$PW"
+	tmux_keys "$sess" Enter
+fi
+tmux_wait "$sess" 'Done:|FAILED:' 60 || fail "the rollback did not finish"
+tmux_screen "$sess" | grep -q 'FAILED:' && fail "the rollback failed: $(tmux_screen "$sess")"
+for n in spark-1 spark-2; do for i in $IFS2; do net_is $n "$i" - 1500; done; done
+[ "$(lxu spark-1 ssh -o BatchMode=yes -o StrictHostKeyChecking=yes 10.77.0.2 hostname)" = spark-2 ] ||
+	fail "the rollback without s undid the SSH pairing"
+tmux_keys "$sess" Enter
+tmux_keys "$sess" r
+tmux_wait "$sess" 'Nothing to undo' 10 || fail "a second rollback does not say there is nothing to undo"
+tmux_keys "$sess" Escape q
+console_gone || fail "q did not quit the console"

@@ -1,0 +1,101 @@
+/* addr_dialog.h: the addressing dialog of the console (the playbook's step 3): a state, never a
+ * nested loop. Also the scrollable text both this dialog and the rollback dialog show.
+ *
+ * Phases: choose (plan kind, MTU, which node is 1) -> running (each step as it happens) ->
+ * preview (every file and command for both nodes, scrollable; y applies) / password (the peer's
+ * sudo password, not shown) / session (the SSH session is on a changed interface: type yes) ->
+ * done (one line per rail and the summary). The work runs in core/apply.h's worker job; its
+ * messages arrive through addr_dialog_msg() on the loop. Esc cancels at any point. Changing the
+ * network needs root: without it the dialog says so and starts nothing. */
+#ifndef SPARKLINK_ADDR_DIALOG_H
+#define SPARKLINK_ADDR_DIALOG_H
+
+#include "core/apply.h"
+#include "core/loop.h"
+#include "core/model.h"
+#include "core/peers.h"
+#include "ui/screen.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Lines of text shown in a box that scrolls (Up/Down/PgUp/PgDn/Home/End); while it follows,
+ * new lines keep the last one in view. */
+struct scroll_text {
+	char **lines;
+	size_t n, cap;
+	size_t top;      /* first line shown */
+	bool follow;     /* stick to the end as lines arrive */
+	int page;        /* rows shown at the last draw (for PgUp/PgDn) */
+};
+
+void scroll_text_init(struct scroll_text *t);
+void scroll_text_free(struct scroll_text *t);
+void scroll_text_clear(struct scroll_text *t);
+/* Add text, split at newlines (each cleaned for the screen). */
+void scroll_text_add(struct scroll_text *t, const char *text, size_t len);
+/* A scrolling key; true if it was one. */
+bool scroll_text_key(struct scroll_text *t, int key, bool is_char);
+/* Draw into [y, y+h) x [x, x+w); lines starting with "! " in ROLE_WARN, "== " and "-- " as
+ * headers; a position mark on the last column when not all fits. */
+void scroll_text_draw(const struct screen *s, struct scroll_text *t, int y, int x, int h, int w);
+
+/* A sudo password typed into a dialog: never drawn, wiped after use. */
+struct secret_field {
+	char text[512];
+	size_t len;
+};
+/* A key for the field (backspace, printable characters); true if it took it. */
+bool secret_field_key(struct secret_field *f, int key, bool is_char);
+void secret_field_clear(struct secret_field *f);
+
+enum ad_phase { AD_CHOOSE, AD_RUNNING, AD_PREVIEW, AD_PASSWORD, AD_SESSION, AD_CANCELLING,
+		AD_DONE };
+
+struct addr_dialog {
+	enum ad_phase phase;
+	const struct model *model; /* the console's, live: the interfaces follow the cable */
+	bool root;                 /* this process may change the network */
+	struct worker *worker;
+	struct apply_job job;
+	char peer[256];            /* the peer's host name as shown; "" = this node only */
+	char peer_where[32];       /* "management LAN", "port 1", ... */
+	char self_name[64], peer_name[64]; /* host names, for "node 1 / node 2" */
+	int default_node;          /* this node's number from the host names */
+	bool swapped;
+	int kind_sel;              /* enum plan_kind */
+	struct scroll_text log;    /* progress */
+	struct scroll_text preview;
+	char question[512];
+	struct secret_field pw;
+	char confirm[8];           /* AD_SESSION: the user types "yes" */
+	size_t confirmlen;
+	int tries;
+	struct {
+		bool ok;
+		char text[200];
+	} rails[PLAN_MAX_IFS];
+	size_t nrails;
+	char error[512];           /* why Enter cannot start now (a sentence) */
+	char summary[512];
+	enum apply_status status;
+	bool ended;                /* APPLY_MSG_END seen */
+	bool finished;             /* WORKER_DONE seen */
+	bool quit;                 /* closed with q (not root): the console is to quit */
+	void (*notify)(void *arg); /* called on the loop after each message (redraw) */
+	void *notify_arg;
+};
+
+/* Prepare for the peer p (NULL: this node only). self is this machine's host name; m the
+ * console's model (kept, read at draw and start). Returns false with a reason in why. */
+bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct model *m,
+		      const char *self, char *why, size_t whysize);
+/* A key; returns false when the dialog is to be closed. */
+bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char);
+void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m);
+void addr_dialog_draw(const struct screen *s, struct addr_dialog *d);
+void addr_dialog_close(struct addr_dialog *d);
+/* For the console's status line after the dialog closes. */
+const char *addr_dialog_result(const struct addr_dialog *d);
+
+#endif
