@@ -58,7 +58,7 @@ static enum undo undo_ssh_local(const struct journal_record *r, const struct ssh
 	char err[512];
 	if (strcmp(r->op, "authkeys-add") == 0 && r->data) {
 		if (dry_run) {
-			buf_printf(log, "remove the key line added to %s\n", r->path);
+			buf_printf(log, "this node: remove the key line added to %s\n", r->path);
 			return UNDO_DESCRIBED;
 		}
 		bool removed = false;
@@ -66,7 +66,8 @@ static enum undo undo_ssh_local(const struct journal_record *r, const struct ssh
 			buf_printf(log, "FAILED: %s\n", err);
 			return UNDO_FAILED;
 		}
-		buf_printf(log, "%s the key line in %s\n", removed ? "removed" : "already gone:", r->path);
+		buf_printf(log, "this node: %s the key line in %s\n", removed ? "removed" : "already gone:",
+			   r->path);
 		return removed ? UNDO_DONE : UNDO_ALREADY;
 	}
 	if (strcmp(r->op, "known-hosts-add") == 0 && r->data) {
@@ -78,7 +79,8 @@ static enum undo undo_ssh_local(const struct journal_record *r, const struct ssh
 			buf_printf(log, "FAILED: a known_hosts record of %s is malformed\n", r->path);
 			res = UNDO_FAILED;
 		} else if (dry_run) {
-			buf_printf(log, "remove the host key lines for %s from %s\n", names[0], r->path);
+			buf_printf(log, "this node: remove the host key lines for %s from %s\n", names[0],
+				   r->path);
 			res = UNDO_DESCRIBED;
 		} else {
 			int removed = 0;
@@ -87,7 +89,7 @@ static enum undo undo_ssh_local(const struct journal_record *r, const struct ssh
 				buf_printf(log, "FAILED: %s\n", err);
 				res = UNDO_FAILED;
 			} else {
-				buf_printf(log, "%s %d host key line%s for %s in %s\n",
+				buf_printf(log, "this node: %s %d host key line%s for %s in %s\n",
 					   removed ? "removed" : "already gone:", removed,
 					   removed == 1 ? "" : "s", names[0], r->path);
 				res = removed ? UNDO_DONE : UNDO_ALREADY;
@@ -98,7 +100,7 @@ static enum undo undo_ssh_local(const struct journal_record *r, const struct ssh
 	}
 	if (strcmp(r->op, "ssh-config-host") == 0 && r->data) {
 		if (dry_run) {
-			buf_printf(log, "remove the Host %s block from %s\n", r->data, r->path);
+			buf_printf(log, "this node: remove the Host %s block from %s\n", r->data, r->path);
 			return UNDO_DESCRIBED;
 		}
 		bool removed = false;
@@ -106,12 +108,12 @@ static enum undo undo_ssh_local(const struct journal_record *r, const struct ssh
 			buf_printf(log, "FAILED: %s\n", err);
 			return UNDO_FAILED;
 		}
-		buf_printf(log, "%s the Host %s block in %s\n", removed ? "removed" : "already gone:",
-			   r->data, r->path);
+		buf_printf(log, "this node: %s the Host %s block in %s\n",
+			   removed ? "removed" : "already gone:", r->data, r->path);
 		return removed ? UNDO_DONE : UNDO_ALREADY;
 	}
 	if (strcmp(r->op, "key-create") == 0) {
-		buf_printf(log, "kept your key %s (it may be in use elsewhere)\n", r->path);
+		buf_printf(log, "this node: kept your key %s (it may be in use elsewhere)\n", r->path);
 		return UNDO_KEPT;
 	}
 	return UNDO_NOTHING;
@@ -168,6 +170,8 @@ __attribute__((format(printf, 3, 4))) static void rbpost(struct rbctx *c, int ki
 static bool wanted(const struct rbctx *c, const struct journal_record *r)
 {
 	if (r->undone || strcmp(r->op, "undone") == 0)
+		return false;
+	if (c->req->local_only && strcmp(r->host, "local") != 0)
 		return false;
 	return c->req->include_ssh || !is_ssh_op(r->op);
 }
@@ -522,6 +526,18 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 		goto out;
 	if (!c->req->dry_run && !(go = session_ok(c, v, (size_t)n)))
 		goto out;
+	/* every peer first (sudo's password asked there): never undo this node and then find the
+	 * peer out of reach, half rolled back */
+	for (size_t h = 0; h < c->nhosts && !c->req->dry_run; h++) {
+		if (node_for(c, c->hosts[h].host, err, sizeof(err)))
+			continue;
+		snprintf(c->out->summary, sizeof(c->out->summary), "cannot reach %s as %s with sudo: "
+			 "nothing was undone. Run rollback again when it is reachable (or with "
+			 "--local-only to undo only this node's changes)", c->hosts[h].host,
+			 c->req->user.name);
+		go = false;
+		goto out;
+	}
 	struct journal *j = NULL;
 	if (!c->req->dry_run) {
 		j = journal_open(path, err, sizeof(err));
@@ -595,7 +611,7 @@ void rollback_job_run(struct worker *w, void *arg)
 	struct rollback_report *rep = &c.out->rep;
 	c.out->status = rep->failed || c.out->summary[0] ? 1 : 0;
 	if (!c.out->summary[0]) {
-		if (!c.out->pending)
+		if (!c.out->pending || (c.req->dry_run && !rep->planned))
 			snprintf(c.out->summary, sizeof(c.out->summary), "nothing to undo: the journal has "
 				 "no change that is not undone yet");
 		else if (c.req->dry_run)

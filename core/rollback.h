@@ -46,6 +46,7 @@ struct rollback_request {
 				       * without sudo); "" = none */
 	struct ssh_user user;         /* whose files and whose SSH login */
 	bool include_ssh, dry_run, allow_session_if;
+	bool local_only;              /* leave the peer's records for later (it is gone) */
 	const char *sudo_password;    /* the peer's, given up front; NULL = ask */
 	int timeout_s;
 };

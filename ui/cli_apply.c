@@ -46,7 +46,7 @@ static const char apply_usage[] =
 	"8 a rail does not answer, 9 refused before any change (the message says why).\n";
 
 static const char rollback_usage[] =
-	"Usage: sparklink rollback [--dry-run] [--include-ssh] [--password-stdin]\n"
+	"Usage: sparklink rollback [--dry-run] [--include-ssh] [--local-only] [--password-stdin]\n"
 	"  Undo, newest first and on both nodes, every change the journal records that is not\n"
 	"  undone yet: netplan files restored byte for byte (or sparklink's removed) and netplan\n"
 	"  applied, addresses deleted, MTU, link state and IPv6 link-local restored.\n"
@@ -54,6 +54,8 @@ static const char rollback_usage[] =
 	"  --include-ssh      also remove the SSH lines pairing added (keys are kept)\n"
 	"  --password-stdin   the peer's sudo password from standard input\n"
 	"  --allow-session-interface  undo changes on the interface carrying your SSH session\n"
+	"  --local-only       undo this node's changes only (the peer is gone for good); the\n"
+	"                     peer's stay in the journal\n"
 	"Exit status: 0 done (or nothing to do), 1 something could not be undone (it stays in\n"
 	"the journal: run rollback again), 2 bad usage, 9 refused (the message says why).\n";
 
@@ -345,6 +347,7 @@ int cli_rollback(int argc, char **argv)
 		{ "include-ssh", no_argument, NULL, 'i' },
 		{ "password-stdin", no_argument, NULL, 's' },
 		{ "allow-session-interface", no_argument, NULL, 'a' },
+		{ "local-only", no_argument, NULL, 'l' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
@@ -365,6 +368,7 @@ int cli_rollback(int argc, char **argv)
 		case 'i': r->include_ssh = true; break;
 		case 's': c.password_stdin = true; break;
 		case 'a': r->allow_session_if = true; break;
+		case 'l': r->local_only = true; break;
 		case 't':
 			if (parse_timeout(cmd, optarg, &r->timeout_s) < 0)
 				return EXIT_USAGE;
@@ -406,7 +410,7 @@ int cli_rollback(int argc, char **argv)
 	else
 		fprintf(stderr, "%s: %s\n", cmd, c.no_password ? "no sudo password for the peer; its "
 			"changes stay in the journal" : job.out.summary);
-	if (rc != EXIT_OK && strstr(job.out.summary, "Nothing was undone"))
+	if (rc != EXIT_OK && strcasestr(job.out.summary, "nothing was undone"))
 		rc = EXIT_REFUSED;
 	rollback_job_free(&job);
 	return rc;

@@ -224,7 +224,7 @@ static void test_addr_set(void **state)
 					sizeof(err)) < 0);
 	assert_non_null(strstr(err, IF_NONE));
 	const char *bad[] = { "198.51.100.7", "198.51.100.7/33", "198.51.100.7/", "1.2.3/24",
-			      "198.51.100.7/24x", "2001:db8::1/64", "198.51.100.7/\x1b[2J" };
+			      "198.51.100.7/24x", "2001:db8::1/129", "198.51.100.7/\x1b[2J" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
 		assert_int_equal(node->ops->addr_set(node, IF_A, bad[i], true, err, sizeof(err)),
@@ -232,6 +232,39 @@ static void test_addr_set(void **state)
 		assert_non_null(strstr(err, "a.b.c.d/len"));
 		assert_null(strchr(err, '\x1b'));
 	}
+}
+
+/* IPv6 link-local as rollback restores it: the address generation mode and an fe80:: address */
+static void test_ipv6_link_local(void **state)
+{
+	(void)state;
+	sh("ip link set %s up", IF_A);
+	assert_int_equal(call(node->ops->addrgenmode_set(node, IF_A, 1, err, sizeof(err))), 0);
+	char *mode = run("cat /proc/sys/net/ipv6/conf/%s/addr_gen_mode", IF_A);
+	assert_string_equal(mode, "1\n");
+	free(mode);
+	assert_int_equal(probe(IF_A).addr_gen_mode, 1);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(call(node->ops->addr_set(node, IF_A, "fe80::5a:7ff:fe07:99/64", true,
+							  err, sizeof(err))), 0);
+		char *a = run("ip -6 -o addr show dev %s scope link | awk '{print $4}'", IF_A);
+		assert_non_null(strstr(a, "fe80::5a:7ff:fe07:99/64"));
+		free(a);
+	}
+	struct node_if in = probe(IF_A);
+	bool seen = false;
+	for (size_t i = 0; i < in.naddrs6; i++)
+		seen |= strcmp(in.addrs6[i], "fe80::5a:7ff:fe07:99/64") == 0;
+	assert_true(seen);
+	assert_int_equal(in.naddrs, 0); /* IPv6 is not among the IPv4 addresses */
+	assert_int_equal(call(node->ops->addr_set(node, IF_A, "fe80::5a:7ff:fe07:99/64", false, err,
+						  sizeof(err))), 0);
+	char *a = run("ip -6 -o addr show dev %s scope link | awk '{print $4}'", IF_A);
+	assert_null(strstr(a, "fe80::5a:7ff:fe07:99/64"));
+	free(a);
+	assert_int_equal(call(node->ops->addrgenmode_set(node, IF_A, 0, err, sizeof(err))), 0);
+	assert_int_equal(probe(IF_A).addr_gen_mode, 0);
+	assert_true(node->ops->addrgenmode_set(node, IF_A, 7, err, sizeof(err)) < 0);
 }
 
 static void test_mtu_set(void **state)
@@ -724,6 +757,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_probe_missing),
 		cmocka_unit_test(test_addr_set),
+		cmocka_unit_test(test_ipv6_link_local),
 		cmocka_unit_test(test_mtu_set),
 		cmocka_unit_test(test_link_set),
 		cmocka_unit_test(test_file_roundtrip),
