@@ -4,6 +4,7 @@
 #include "core/journal.h"
 #include "core/model.h"
 #include "core/peers.h"
+#include "core/sshsession.h"
 #include "core/text.h"
 #include "core/util.h"
 
@@ -22,8 +23,7 @@ struct ctx {
 	struct pair_request *req;
 	struct pair_outcome *out;
 	struct journal *journal;
-	ssh_session s;
-	char keytype[64], keyb64[2048], fingerprint[128];
+	struct sshsession *s; /* its host key: s->keytype, s->keyb64, s->fingerprint */
 	char mykey_path[4200], mypub[4096];
 	char peer_conn_addr[128]; /* our address as the peer sees it (SSH_CONNECTION) */
 	char peer_hostname[128], peer_user[64];
@@ -68,112 +68,23 @@ __attribute__((format(printf, 3, 4))) static enum pair_status fail(struct ctx *c
 	return st;
 }
 
-static const char *ssherr(struct ctx *c)
-{
-	static __thread char buf[256];
-	const char *e = ssh_get_error(c->s);
-	text_clean(buf, sizeof(buf), e ? e : "unknown error", strlen(e ? e : "unknown error"), 0);
-	return buf;
-}
-
-/* 'single-quoted' for a POSIX shell */
-static void shq(struct buf *b, const char *s)
-{
-	buf_puts(b, "'");
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_add(b, s, 1);
-	}
-	buf_puts(b, "'");
-}
-
-/* Run a command on the peer; stdout into out (clean text), exit status returned, or -1. */
-static int remote_run_input(struct ctx *c, const char *cmd, const char *input, char *out,
-			    size_t outsize, char *err, size_t errsize);
-
 static int remote_run(struct ctx *c, const char *cmd, char *out, size_t outsize, char *err,
 		      size_t errsize)
 {
-	return remote_run_input(c, cmd, NULL, out, outsize, err, errsize);
+	return sshsession_run(c->s, cmd, NULL, out, outsize, err, errsize);
 }
 
-/* As remote_run, with input written to the command's stdin (secrets go here, never on a
- * command line). */
-static int remote_run_input(struct ctx *c, const char *cmd, const char *input, char *out,
-			    size_t outsize, char *err, size_t errsize)
+static struct sshsession *open_session(struct ctx *c)
 {
-	if (out && outsize)
-		out[0] = '\0';
-	if (err && errsize)
-		err[0] = '\0';
-	ssh_channel ch = ssh_channel_new(c->s);
-	if (!ch)
-		return -1;
-	int status = -1;
-	if (ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, cmd) != SSH_OK) {
-		snprintf(err, errsize, "%s", ssherr(c));
-		goto done;
-	}
-	if (input && ssh_channel_write(ch, input, (uint32_t)strlen(input)) != (int)strlen(input)) {
-		snprintf(err, errsize, "%s", ssherr(c));
-		goto done;
-	}
-	ssh_channel_send_eof(ch);
-	struct buf o, e;
-	buf_init(&o);
-	buf_init(&e);
-	int64_t deadline = clock_ms() + (int64_t)c->req->timeout_s * 1000;
-	while (!ssh_channel_is_eof(ch) && clock_ms() < deadline && !worker_cancelled(c->w)) {
-		char tmp[4096];
-		int n = ssh_channel_read_timeout(ch, tmp, sizeof(tmp), 0, 500);
-		if (n > 0 && o.len < 65536)
-			buf_add(&o, tmp, (size_t)n);
-		int m = ssh_channel_read_timeout(ch, tmp, sizeof(tmp), 1, 0);
-		if (m > 0 && e.len < 65536)
-			buf_add(&e, tmp, (size_t)m);
-		if (n == SSH_ERROR || m == SSH_ERROR)
-			break;
-	}
-	if (ssh_channel_is_eof(ch))
-		status = ssh_channel_get_exit_status(ch);
-	else
-		snprintf(err, errsize, "no answer from the peer within %d s", c->req->timeout_s);
-	if (out && outsize)
-		text_clean(out, outsize, o.data ? o.data : "", o.len, TEXT_LINES);
-	if (err && errsize && e.len)
-		text_clean(err, errsize, e.data, e.len, TEXT_LINES);
-	buf_free(&o);
-	buf_free(&e);
-done:
-	ssh_channel_close(ch);
-	ssh_channel_free(ch);
-	return status;
-}
-
-static ssh_session new_session(struct ctx *c)
-{
-	ssh_session s = ssh_new();
-	if (!s)
-		return NULL;
-	long timeout = c->req->timeout_s;
-	unsigned port = c->req->port ? c->req->port : 22;
-	bool no = false;
-	int verbosity = SSH_LOG_NOLOG;
-	const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
-	char sshdir[4200];
-	snprintf(sshdir, sizeof(sshdir), "%s/.ssh", c->req->local.home);
-	ssh_options_set(s, SSH_OPTIONS_HOST, c->req->address);
-	ssh_options_set(s, SSH_OPTIONS_PORT, &port);
-	ssh_options_set(s, SSH_OPTIONS_USER, user);
-	ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
-	ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no); /* not root's ~/.ssh/config */
-	ssh_options_set(s, SSH_OPTIONS_SSH_DIR, sshdir);
-	ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, "/dev/null"); /* we check host keys ourselves */
-	ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
-	ssh_options_set(s, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
-	return s;
+	struct sshsession_opts o = {
+		.address = c->req->address,
+		.port = c->req->port,
+		.user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name,
+		.home = c->req->local.home,
+		.timeout_s = c->req->timeout_s,
+		.w = c->w,
+	};
+	return sshsession_new(&o);
 }
 
 static const char *const *names_of(char (*v)[256], size_t n, const char **store)
@@ -187,101 +98,64 @@ static const char *const *names_of(char (*v)[256], size_t n, const char **store)
 static enum pair_status connect_and_check(struct ctx *c)
 {
 	step(c, "Connecting to %s port %u", c->req->address, c->req->port ? c->req->port : 22);
-	c->s = new_session(c);
+	sshsession_free(c->s);
+	c->s = open_session(c);
 	if (!c->s)
 		return fail(c, PAIR_FAILED, "cannot create an SSH session");
-	if (ssh_connect(c->s) != SSH_OK)
-		return fail(c, PAIR_FAILED, "cannot connect to %s: %s", c->req->address, ssherr(c));
-	ssh_key key = NULL;
-	if (ssh_get_server_publickey(c->s, &key) != SSH_OK)
-		return fail(c, PAIR_FAILED, "the peer sent no host key: %s", ssherr(c));
-	unsigned char *hash = NULL;
-	size_t hlen = 0;
-	char *b64 = NULL;
-	enum pair_status st = PAIR_OK;
-	if (ssh_get_publickey_hash(key, SSH_PUBLICKEY_HASH_SHA256, &hash, &hlen) != 0 ||
-	    ssh_pki_export_pubkey_base64(key, &b64) != SSH_OK) {
-		st = fail(c, PAIR_FAILED, "cannot read the peer's host key");
-		goto out;
-	}
-	char *fp = ssh_get_fingerprint_hash(SSH_PUBLICKEY_HASH_SHA256, hash, hlen);
-	str_copy(c->fingerprint, fp ? fp : "", sizeof(c->fingerprint));
-	ssh_string_free_char(fp);
-	str_copy(c->keytype, ssh_key_type_to_char(ssh_key_type(key)), sizeof(c->keytype));
-	str_copy(c->keyb64, b64, sizeof(c->keyb64));
-
-	char kh[4200], where[300];
-	snprintf(kh, sizeof(kh), "%s/.ssh/known_hosts", c->req->local.home);
+	char err[512];
+	if (sshsession_connect(c->s, err, sizeof(err)) < 0)
+		return fail(c, PAIR_FAILED, "%s", err);
+	const char *keytype = c->s->keytype, *fingerprint = c->s->fingerprint;
+	char where[300];
 	const char *names[PAIR_MAX_NAMES];
 	names_of(c->req->peer_names, c->req->npeer_names, names);
-	enum kh_status ks = known_hosts_check(kh, names, c->req->npeer_names,
-					      c->req->port ? c->req->port : 22, c->keytype, c->keyb64,
-					      where, sizeof(where));
-	if (ks == KH_ERROR) {
-		st = fail(c, PAIR_FAILED, "cannot check the host key: %s", where);
-		goto out;
-	}
+	enum kh_status ks = sshsession_check_host_key(c->s, names, c->req->npeer_names, where,
+						      sizeof(where));
+	if (ks == KH_ERROR)
+		return fail(c, PAIR_FAILED, "cannot check the host key: %s", where);
 	if (ks == KH_CHANGED || ks == KH_REVOKED) {
-		st = fail(c, PAIR_HOSTKEY_CHANGED,
-			  "WARNING: the host key of %s is not the one recorded in %s (%s). Someone may be "
-			  "intercepting the connection; nothing was written. If the peer was reinstalled "
-			  "or its keys regenerated, remove the old key with: ssh-keygen -R %s -f %s",
-			  c->req->address, where, ks == KH_REVOKED ? "it is revoked" : "it changed",
-			  c->req->peer_names[0], kh);
-		goto out;
+		char warning[sizeof(c->out->summary)];
+		sshsession_host_key_warning(c->s, ks, where, c->req->peer_names[0], warning,
+					    sizeof(warning));
+		return fail(c, PAIR_HOSTKEY_CHANGED, "%s", warning);
 	}
 	if (ks == KH_OK) {
-		step(c, "Host key %s %s is known", c->keytype, c->fingerprint);
-		goto out;
+		step(c, "Host key %s %s is known", keytype, fingerprint);
+		return PAIR_OK;
 	}
-	if (c->req->verify_only) {
-		st = fail(c, PAIR_HOSTKEY_REFUSED, "the host key of %s is not known yet: pair first",
-			  c->req->address);
-		goto out;
-	}
+	if (c->req->verify_only)
+		return fail(c, PAIR_HOSTKEY_REFUSED, "the host key of %s is not known yet: pair first",
+			    c->req->address);
 	if (c->req->accept_fingerprint[0]) {
-		if (strcmp(c->req->accept_fingerprint, c->fingerprint) != 0)
-			st = fail(c, PAIR_HOSTKEY_REFUSED,
-				  "the host key of %s is %s, not the fingerprint given (%s); nothing was "
-				  "written", c->req->address, c->fingerprint, c->req->accept_fingerprint);
-		else
-			step(c, "Host key %s %s matches the fingerprint given", c->keytype,
-			     c->fingerprint);
-		goto out;
+		if (strcmp(c->req->accept_fingerprint, fingerprint) != 0)
+			return fail(c, PAIR_HOSTKEY_REFUSED,
+				    "the host key of %s is %s, not the fingerprint given (%s); nothing "
+				    "was written", c->req->address, fingerprint,
+				    c->req->accept_fingerprint);
+		step(c, "Host key %s %s matches the fingerprint given", keytype, fingerprint);
+		return PAIR_OK;
 	}
 	struct worker_msg q = { .kind = PAIR_MSG_FINGERPRINT };
-	snprintf(q.text, sizeof(q.text), "%s %s", c->keytype, c->fingerprint);
+	snprintf(q.text, sizeof(q.text), "%s %s", keytype, fingerprint);
 	str_copy(q.extra, c->req->address, sizeof(q.extra));
 	char answer[16];
 	int r = worker_ask(c->w, &q, answer, sizeof(answer), -1);
 	if (r == -ECANCELED)
-		st = fail(c, PAIR_CANCELLED, "cancelled");
-	else if (r < 0 || strcmp(answer, "yes") != 0)
-		st = fail(c, PAIR_HOSTKEY_REFUSED,
-			  "the host key of %s was not accepted; nothing was written", c->req->address);
-	else
-		step(c, "Host key %s %s accepted", c->keytype, c->fingerprint);
-out:
-	ssh_clean_pubkey_hash(&hash);
-	ssh_string_free_char(b64);
-	ssh_key_free(key);
-	return st;
+		return fail(c, PAIR_CANCELLED, "cancelled");
+	if (r < 0 || strcmp(answer, "yes") != 0)
+		return fail(c, PAIR_HOSTKEY_REFUSED,
+			    "the host key of %s was not accepted; nothing was written", c->req->address);
+	step(c, "Host key %s %s accepted", keytype, fingerprint);
+	return PAIR_OK;
 }
 
 /* The user's key pair: an existing one (ed25519, ecdsa, rsa), else a new ed25519 one. */
 static enum pair_status ensure_my_key(struct ctx *c, bool create)
 {
-	static const char *const types[] = { "ed25519", "ecdsa", "rsa" };
-	for (size_t i = 0; i < ARRAY_LEN(types); i++) {
-		char pub[4300];
-		snprintf(c->mykey_path, sizeof(c->mykey_path), "%s/.ssh/id_%s", c->req->local.home,
-			 types[i]);
-		snprintf(pub, sizeof(pub), "%s.pub", c->mykey_path);
-		if (access(c->mykey_path, F_OK) == 0 &&
-		    file_read_small(pub, c->mypub, sizeof(c->mypub)) > 0 && pubkey_line_valid(c->mypub))
-			return PAIR_OK;
-	}
-	c->mypub[0] = '\0';
+	if (sshsession_user_key(c->req->local.home, c->mykey_path, sizeof(c->mykey_path), c->mypub,
+				sizeof(c->mypub)) == 0)
+		return PAIR_OK;
+	c->mykey_path[0] = c->mypub[0] = '\0';
 	if (!create)
 		return fail(c, PAIR_AUTH_FAILED, "you have no SSH key yet: pair first");
 	char dir[4200], err[512];
@@ -338,16 +212,6 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 	return PAIR_OK;
 }
 
-static bool try_key(struct ctx *c, ssh_session s)
-{
-	ssh_key priv = NULL;
-	if (!c->mykey_path[0] || ssh_pki_import_privkey_file(c->mykey_path, NULL, NULL, NULL, &priv) != SSH_OK)
-		return false;
-	int r = ssh_userauth_publickey(s, NULL, priv);
-	ssh_key_free(priv);
-	return r == SSH_AUTH_SUCCESS;
-}
-
 /* The playbook's step 1, checked before anything is contacted. */
 static enum pair_status same_user(struct ctx *c)
 {
@@ -366,8 +230,7 @@ static enum pair_status same_user(struct ctx *c)
 static enum pair_status login(struct ctx *c)
 {
 	const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
-	ssh_userauth_none(c->s, NULL);
-	if (try_key(c, c->s)) {
+	if (sshsession_login_key(c->s, c->mykey_path)) {
 		step(c, "Logged in as %s with your key", user);
 		return PAIR_OK;
 	}
@@ -375,8 +238,7 @@ static enum pair_status login(struct ctx *c)
 		return fail(c, PAIR_AUTH_FAILED, "%s does not accept your key for %s", c->req->address,
 			    user);
 	if (c->password[0]) { /* set by create_user: the new user's password */
-		int r = ssh_userauth_password(c->s, NULL, c->password);
-		if (r == SSH_AUTH_SUCCESS) {
+		if (sshsession_login_password(c->s, c->password) == 0) {
 			step(c, "Logged in as %s with the new password", user);
 			return PAIR_OK;
 		}
@@ -392,14 +254,14 @@ static enum pair_status login(struct ctx *c)
 			secret_wipe(c->password, sizeof(c->password));
 			return fail(c, PAIR_CANCELLED, "cancelled at the password prompt");
 		}
-		r = ssh_userauth_password(c->s, NULL, c->password);
-		if (r == SSH_AUTH_SUCCESS) {
+		r = sshsession_login_password(c->s, c->password);
+		if (r == 0) {
 			step(c, "Logged in as %s with a password", user);
 			return PAIR_OK; /* the password stays only for sudo, wiped at the end */
 		}
 		secret_wipe(c->password, sizeof(c->password));
-		if (r == SSH_AUTH_ERROR)
-			return fail(c, PAIR_FAILED, "the login failed: %s", ssherr(c));
+		if (r == -EIO)
+			return fail(c, PAIR_FAILED, "the login failed: %s", sshsession_error(c->s));
 		struct worker_msg m = { .kind = PAIR_MSG_WARN };
 		snprintf(m.text, sizeof(m.text), "Wrong password (try %d of 3)", attempt);
 		worker_post(c->w, &m);
@@ -501,9 +363,9 @@ static enum pair_status exchange(struct ctx *c)
 		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
 	buf_init(&cmd);
 	buf_puts(&cmd, "sh -c ");
-	shq(&cmd, AUTHKEYS_ADD);
+	sshsession_quote(&cmd, AUTHKEYS_ADD);
 	buf_puts(&cmd, " sparklink ");
-	shq(&cmd, c->mypub);
+	sshsession_quote(&cmd, c->mypub);
 	int st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
 	buf_free(&cmd);
 	if (st != 0)
@@ -517,7 +379,7 @@ static enum pair_status exchange(struct ctx *c)
 	/* 2. the peer's public key (created there if it has none) into ours */
 	buf_init(&cmd);
 	buf_puts(&cmd, "sh -c ");
-	shq(&cmd, PEER_PUBKEY);
+	sshsession_quote(&cmd, PEER_PUBKEY);
 	st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
 	buf_free(&cmd);
 	str_rstrip(out);
@@ -555,7 +417,7 @@ static enum pair_status exchange(struct ctx *c)
 	unsigned port = c->req->port ? c->req->port : 22;
 	for (size_t i = 0; i < nn; i++) {
 		char where[300];
-		if (known_hosts_check(kh, &names[i], 1, port, c->keytype, c->keyb64, where,
+		if (known_hosts_check(kh, &names[i], 1, port, c->s->keytype, c->s->keyb64, where,
 				      sizeof(where)) == KH_UNKNOWN)
 			fresh[nfresh++] = names[i];
 	}
@@ -565,13 +427,14 @@ static enum pair_status exchange(struct ctx *c)
 		buf_init(&data);
 		for (size_t i = 0; i < nfresh; i++)
 			buf_printf(&data, "%s%s", i ? "," : "", fresh[i]);
-		buf_printf(&data, " %s %s", c->keytype, c->keyb64);
+		buf_printf(&data, " %s %s", c->s->keytype, c->s->keyb64);
 		r = journal_record(c->journal, "known-hosts-add", "local", kh, data.data);
 		buf_free(&data);
 		if (r < 0)
 			return fail(c, PAIR_FAILED, "cannot write the journal");
-		if (known_hosts_add(&c->req->local, kh, fresh, nfresh, port, c->keytype, c->keyb64,
-				    ssh_hash_known_hosts(&c->req->local), &nadded, err, sizeof(err)) < 0)
+		if (known_hosts_add(&c->req->local, kh, fresh, nfresh, port, c->s->keytype,
+				    c->s->keyb64, ssh_hash_known_hosts(&c->req->local), &nadded, err,
+				    sizeof(err)) < 0)
 			return fail(c, PAIR_FAILED, "%s", err);
 	}
 	c->out->files_changed += nadded > 0;
@@ -625,9 +488,9 @@ static enum pair_status exchange(struct ctx *c)
 			continue;
 		buf_init(&cmd);
 		buf_puts(&cmd, "sh -c ");
-		shq(&cmd, KNOWN_HOSTS_ADD);
+		sshsession_quote(&cmd, KNOWN_HOSTS_ADD);
 		buf_puts(&cmd, " sparklink ");
-		shq(&cmd, blob);
+		sshsession_quote(&cmd, blob);
 		struct buf data;
 		buf_init(&data);
 		for (size_t i = 0; i < ns; i++) {
@@ -639,9 +502,9 @@ static enum pair_status exchange(struct ctx *c)
 				return fail(c, PAIR_FAILED, "cannot get random bytes to hash a host name");
 			}
 			buf_puts(&cmd, " ");
-			shq(&cmd, selfn[i]);
+			sshsession_quote(&cmd, selfn[i]);
 			buf_puts(&cmd, " ");
-			shq(&cmd, khl);
+			sshsession_quote(&cmd, khl);
 			/* the exact lines (hashed ones carry our random salt): rollback removes
 			 * these and nothing else */
 			buf_printf(&data, "%s%s", i ? "\n" : "", khl);
@@ -686,26 +549,21 @@ static void verify(struct ctx *c)
 {
 	char text[160], out[512], err[512];
 	step(c, "Verifying: this node -> peer with your key only");
-	ssh_session v = new_session(c);
+	struct sshsession *v = open_session(c);
 	bool ok = false;
-	if (v && ssh_connect(v) == SSH_OK && try_key(c, v)) {
-		ssh_session keep = c->s;
-		c->s = v;
-		int st = remote_run(c, "hostname", out, sizeof(out), err, sizeof(err));
-		c->s = keep;
+	if (v && sshsession_connect(v, err, sizeof(err)) == 0 &&
+	    sshsession_login_key(v, c->mykey_path)) {
+		int st = sshsession_run(v, "hostname", NULL, out, sizeof(out), err, sizeof(err));
 		str_rstrip(out);
 		ok = st == 0 && out[0];
 		snprintf(text, sizeof(text), ok ? "ssh %s hostname: %s" : "ssh %s: %s", c->req->address,
 			 ok ? out : err[0] ? err : "no answer");
 	} else {
 		snprintf(text, sizeof(text), "key login to %s failed: %s", c->req->address,
-			 v ? ssh_get_error(v) : "no session");
+			 v ? sshsession_error(v) : "no session");
 		text_clean_inplace(text, 0);
 	}
-	if (v) {
-		ssh_disconnect(v);
-		ssh_free(v);
-	}
+	sshsession_free(v);
 	result(c, 0, ok, text);
 
 	step(c, "Verifying: peer -> this node with its key only (ssh -o BatchMode=yes)");
@@ -716,9 +574,9 @@ static void verify(struct ctx *c)
 	struct buf cmd;
 	buf_init(&cmd);
 	buf_puts(&cmd, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=8 -l ");
-	shq(&cmd, c->req->local.name);
+	sshsession_quote(&cmd, c->req->local.name);
 	buf_puts(&cmd, " ");
-	shq(&cmd, c->peer_conn_addr);
+	sshsession_quote(&cmd, c->peer_conn_addr);
 	buf_puts(&cmd, " hostname");
 	int st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
 	buf_free(&cmd);
@@ -765,12 +623,12 @@ static enum pair_status create_user(struct ctx *c)
 	buf_init(&b);
 	buf_init(&in);
 	buf_puts(&b, "sh -c ");
-	shq(&b, CREATE_USER);
+	sshsession_quote(&b, CREATE_USER);
 	buf_puts(&b, " sparklink ");
-	shq(&b, name);
+	sshsession_quote(&b, name);
 	buf_printf(&in, "%s\n%s:%s\n", admin_pw, name, c->password);
 	secret_wipe(admin_pw, sizeof(admin_pw));
-	int st = remote_run_input(c, b.data, in.data, out, sizeof(out), err, sizeof(err));
+	int st = sshsession_run(c->s, b.data, in.data, out, sizeof(out), err, sizeof(err));
 	secret_wipe(in.data, in.len);
 	buf_free(&in);
 	buf_free(&b);
@@ -785,9 +643,8 @@ static enum pair_status create_user(struct ctx *c)
 	     c->req->address);
 	/* log in again as the new user: same address, and the same host key is required */
 	char fp[128];
-	str_copy(fp, c->fingerprint, sizeof(fp));
-	ssh_disconnect(c->s);
-	ssh_free(c->s);
+	str_copy(fp, c->s->fingerprint, sizeof(fp));
+	sshsession_free(c->s);
 	c->s = NULL;
 	str_copy(c->req->accept_fingerprint, fp, sizeof(c->req->accept_fingerprint));
 	c->req->remote_user[0] = '\0';
@@ -853,10 +710,7 @@ end:
 		st = fail(&c, PAIR_CANCELLED, "cancelled");
 	c.out->status = st;
 	secret_wipe(c.password, sizeof(c.password));
-	if (c.s) {
-		ssh_disconnect(c.s);
-		ssh_free(c.s);
-	}
+	sshsession_free(c.s);
 	journal_close(c.journal);
 	struct worker_msg m = { .kind = PAIR_MSG_END, .code = st };
 	str_copy(m.text, c.out->summary, sizeof(m.text));
