@@ -46,7 +46,7 @@ struct node_ops {
 			size_t errsize);
 	/* file_read fills f (caller does node_file_free); a missing file is exists=false, not an
 	 * error. file_write replaces path atomically (temporary file, fsync, rename) with mode,
-	 * owner root. file_remove: a missing file is success. All as root. */
+	 * owner root; a missing parent directory is created (mode 0700, for backups). file_remove: a missing file is success. All as root. */
 	int (*file_read)(struct node *n, const char *path, struct node_file *f, char *err,
 			 size_t errsize);
 	int (*file_write)(struct node *n, const char *path, const char *data, size_t len,

@@ -445,6 +445,22 @@ static int local_file_write(struct node *n, const char *path, const char *data, 
 	int r = local_file_kind(path, &st, &exists, err, errsize);
 	if (r < 0)
 		return r;
+	/* a missing parent directory (a backup's) is made, 0700, like mkdir -p */
+	char dir[PATH_MAX];
+	str_copy(dir, path, sizeof(dir));
+	for (char *p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+			int e = errno;
+			snprintf(err, errsize, "cannot create %s: %s", dir, strerror(e));
+			text_clean_inplace(err, 0);
+			local_root_hint(e, err, errsize);
+			return -e;
+		}
+		*p = '/';
+	}
 	r = file_replace(path, data, len, (mode_t)(mode & 07777), 0, 0, err, errsize);
 	if (r < 0) {
 		text_clean_inplace(err, 0);

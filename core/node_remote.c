@@ -451,7 +451,7 @@ static const char FILE_WRITE[] = PRE
 	"if [ -L \"$p\" ]; then exit 4; fi\n"
 	"if [ -e \"$p\" ] && [ ! -f \"$p\" ]; then exit 5; fi\n"
 	"d=${p%/*}; [ -n \"$d\" ] || d=/; b=${p##*/}\n"
-	"[ -d \"$d\" ] || exit 7\n"
+	"[ -d \"$d\" ] || mkdir -p -m 700 -- \"$d\" || exit 7\n"
 	"t=$(mktemp \"$d/.$b.sparklink.XXXXXX\") || exit 1\n"
 	"trap 'rm -f -- \"$t\"' EXIT\n"
 	"base64 -d > \"$t\" || exit 1\n"

@@ -324,6 +324,10 @@ int cli_apply(int argc, char **argv)
 	if (run_job(&c, apply_job_run, &job) < 0)
 		return EXIT_FAIL;
 	enum apply_status st = job.out.status;
+	if (st == APPLY_DRY_RUN) {
+		fwrite(job.out.preview.data, 1, job.out.preview.len, stdout);
+		fputs("\n", stdout);
+	}
 	if (st == APPLY_OK || st == APPLY_DRY_RUN)
 		printf("Done: %s.\n", job.out.summary);
 	else
