@@ -732,6 +732,12 @@ static enum apply_status run(struct ctx *c)
 			any = true;
 		}
 	}
+	if (c->out->plan.kind == PLAN_LINK_LOCAL && c->out->plan.nifs > 1) {
+		buf_printf(&c->out->preview, "  note: %zu interfaces in 169.254/16: the peer may answer one "
+			   "rail through the other (one route wins), so a rail can fail its check. The "
+			   "static plans give each its own /24.\n", c->out->plan.nifs);
+		any = true;
+	}
 	if (!c->st[1].present) {
 		buf_printf(&c->out->preview, "  no peer given: only this node (%s) is changed; run the "
 			   "node %d part on the peer (or give --peer)\n", node_name(c, &c->st[0]),

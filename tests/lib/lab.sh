@@ -42,6 +42,12 @@ lab_require() {
 		exit 77
 	fi
 	ip netns del "$probe"
+	# one lab per machine: a second lab test (run by hand beside CTest's RESOURCE_LOCK) waits
+	# here instead of tearing the first one's lab down
+	if command -v flock >/dev/null; then
+		exec 9>>/run/sparklab-test.lock
+		flock -w 900 9 || fail "another lab test held the lab for 15 minutes"
+	fi
 	LAB_TMP=$(mktemp -d /tmp/sparklab-test.XXXXXX) || fail "mktemp failed"
 	chmod 0755 "$LAB_TMP"
 	trap lab_exit_trap EXIT
