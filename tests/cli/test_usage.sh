@@ -43,7 +43,30 @@ grep -q "needs a directory" "$tmp/err" || fail "--sysfs '': unclear message: $(c
 usage_error "--bogus" --bogus
 grep -q "sparklink --help" "$tmp/err" || fail "--bogus: does not point to --help"
 
+# apply, rollback, status: every bad input named, nothing changed (they refuse before any work)
+usage_error "apply without a plan" apply
+grep -q "choose a plan" "$tmp/err" || fail "apply: unclear message: $(cat "$tmp/err")"
+usage_error "apply --plan bogus" apply --plan bogus
+grep -q "link-local, static or static-persistent" "$tmp/err" || fail "apply --plan bogus: unclear: $(cat "$tmp/err")"
+usage_error "apply --mtu 1234" apply --plan static --mtu 1234
+grep -q "1500" "$tmp/err" || fail "apply --mtu 1234: unclear: $(cat "$tmp/err")"
+usage_error "apply --node 3" apply --plan static --node 3
+usage_error "apply --interfaces" apply --plan static --interfaces 'eth0,bad name'
+grep -q "not an interface name" "$tmp/err" || fail "apply --interfaces: unclear: $(cat "$tmp/err")"
+usage_error "apply extra" apply --plan static spark-2
+grep -q -- "--peer" "$tmp/err" || fail "apply HOST: does not point to --peer: $(cat "$tmp/err")"
+usage_error "rollback --bogus" rollback --bogus
+usage_error "rollback extra" rollback now
+usage_error "status extra" status now
+
 # help and version: stdout, exit 0, nothing on stderr
+for args in "apply --help" "rollback --help" "status --help"; do
+	# shellcheck disable=SC2086
+	"$SPARKLINK" $args >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "$args: exit $rc"
+	grep -q "^Usage: sparklink ${args% *}" "$tmp/out" || fail "$args: no usage on stdout"
+done
 for args in --help -h help "ports --help" "ports -h"; do
 	# shellcheck disable=SC2086
 	"$SPARKLINK" $args >"$tmp/out" 2>"$tmp/err"
