@@ -2,6 +2,7 @@
  * lines, a Host block), recorded in a real journal, is undone exactly: the files are byte-identical
  * to before; a dry run changes nothing; a second rollback finds nothing; a torn journal line
  * (a crash mid-write) is skipped, not guessed at. */
+#include "core/apply.h"
 #include "core/base64.h"
 #include "core/journal.h"
 #include "core/rollback.h"
@@ -173,11 +174,57 @@ static void test_missing_journal_is_empty(void **state)
 	assert_null(v);
 }
 
+/* "undone" records mark exactly the line they name; pending counts what is left; a plan record
+ * reads back as the plan it was */
+static void test_undone_markers_and_plans(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/sl-jr-XXXXXX", jp[64], err[256] = "";
+	assert_non_null(mkdtemp(dir));
+	snprintf(jp, sizeof(jp), "%s/journal.jsonl", dir);
+	struct journal *j = journal_open(jp, err, sizeof(err));
+	assert_non_null(j);
+	assert_int_equal(journal_record(j, "plan", "local", "", "kind=static mtu=9000 node=2 "
+					"names=alpha,beta ifs=enp1s0f1np1,enP2p1s0f1np1 peer=10.77.0.1"), 0);
+	assert_int_equal(journal_record(j, "mtu-set", "local", "enp1s0f1np1", "1500 9000"), 0);
+	assert_int_equal(journal_record(j, "addr-add", "10.77.0.1", "enp1s0f1np1", "192.168.100.10/24"), 0);
+	assert_int_equal(journal_record(j, "authkeys-add", "local", "/x/authorized_keys", "ssh-ed25519 AAAA x"), 0);
+	assert_int_equal(journal_record(j, "undone", "local", "mtu-set", "2"), 0);
+	journal_close(j);
+	assert_int_equal(rollback_pending(jp, false), 1);  /* addr-add; the plan is not a change */
+	assert_int_equal(rollback_pending(jp, true), 2);   /* and the SSH line */
+	struct journal_record *v;
+	int n = journal_read(jp, &v, err, sizeof(err));
+	assert_int_equal(n, 5);
+	assert_int_equal(v[1].line, 2);
+	assert_true(v[1].undone);
+	assert_false(v[0].undone);
+	assert_false(v[2].undone);
+	assert_true(v[4].undone);
+	struct plan p;
+	char peer[64];
+	assert_int_equal(apply_plan_parse(v[0].data, &p, peer, sizeof(peer)), 0);
+	assert_int_equal(p.kind, PLAN_STATIC);
+	assert_int_equal(p.mtu, 9000);
+	assert_int_equal(p.self_node, 2);
+	assert_string_equal(p.names[0], "alpha");
+	assert_string_equal(p.names[1], "beta");
+	assert_int_equal(p.nifs, 2);
+	assert_string_equal(p.ifs[1].addr[1], "192.168.101.11/24");
+	assert_string_equal(peer, "10.77.0.1");
+	assert_int_equal(apply_plan_parse("kind=bogus mtu=1500", &p, NULL, 0), -1);
+	journal_records_free(v, (size_t)n);
+	char cmd[64];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pairing_changes_roll_back_exactly),
 		cmocka_unit_test(test_missing_journal_is_empty),
+		cmocka_unit_test(test_undone_markers_and_plans),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
