@@ -462,18 +462,19 @@ static enum undo undo_ssh_remote(struct node *n, const struct journal_record *r,
 }
 
 /* Is the user's own SSH session on an interface a pending record changes? */
-static bool session_ok(struct rbctx *c, const struct journal_record *v, size_t n)
+static bool session_ok(struct rbctx *c, struct node *nd, const char *host,
+		       const struct journal_record *v, size_t n)
 {
 	char ifname[16] = "", err[256];
-	if (c->local->ops->session_if(c->local, ifname, sizeof(ifname), err, sizeof(err)) < 0 ||
-	    !ifname[0])
+	if (nd->ops->session_if(nd, ifname, sizeof(ifname), err, sizeof(err)) < 0 || !ifname[0])
 		return true;
+	bool local = strcmp(host, "local") == 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!wanted(c, &v[i]) || strcmp(v[i].host, "local") != 0 || strcmp(v[i].path, ifname) != 0)
+		if (!wanted(c, &v[i]) || strcmp(v[i].host, host) != 0 || strcmp(v[i].path, ifname) != 0)
 			continue;
 		char q[300];
-		snprintf(q, sizeof(q), "your SSH session is on %s, which rollback changes; it may drop",
-			 ifname);
+		snprintf(q, sizeof(q), "%s SSH session %s is on %s, which rollback changes; it may drop",
+			 local ? "your" : "sparklink's", local ? "to this node" : host, ifname);
 		if (c->req->allow_session_if) {
 			rbpost(c, ROLLBACK_MSG_WARN, "%s (allowed)", q);
 			return true;
@@ -524,13 +525,17 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 	c->out->pending += pending;
 	if (!pending)
 		goto out;
-	if (!c->req->dry_run && !(go = session_ok(c, v, (size_t)n)))
+	if (!c->req->dry_run && !(go = session_ok(c, c->local, "local", v, (size_t)n)))
 		goto out;
 	/* every peer first (sudo's password asked there): never undo this node and then find the
 	 * peer out of reach, half rolled back */
 	for (size_t h = 0; h < c->nhosts && !c->req->dry_run; h++) {
-		if (node_for(c, c->hosts[h].host, err, sizeof(err)))
+		struct node *nd = node_for(c, c->hosts[h].host, err, sizeof(err));
+		if (nd) {
+			if (!(go = session_ok(c, nd, c->hosts[h].host, v, (size_t)n)))
+				goto out;
 			continue;
+		}
 		snprintf(c->out->summary, sizeof(c->out->summary), "cannot reach %s as %s with sudo: "
 			 "nothing was undone. Run rollback again when it is reachable (or with "
 			 "--local-only to undo only this node's changes)", c->hosts[h].host,
