@@ -55,17 +55,6 @@ const char *apply_status_word(enum apply_status s)
 	return "?";
 }
 
-__attribute__((format(printf, 3, 4))) static void post(struct ctx *c, int kind, const char *fmt,
-							...)
-{
-	struct worker_msg m = { .kind = kind };
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(m.text, sizeof(m.text), fmt, ap);
-	va_end(ap);
-	worker_post(c->w, &m);
-}
-
 __attribute__((format(printf, 3, 4))) static enum apply_status fail(struct ctx *c,
 								    enum apply_status s,
 								    const char *fmt, ...)
@@ -261,7 +250,7 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 		/* netplan sets it too; setting it here makes the change the same on every plan */
 		if (n->ops->mtu_set(n, pf->ifname, p->mtu, err, sizeof(err)) < 0)
 			return fail(c, APPLY_FAILED, "MTU %u on %s of %s: %s", p->mtu, pf->ifname, name, err);
-		post(c, APPLY_MSG_STEP, "%s: %s MTU %u -> %u", name, pf->ifname, f->mtu, p->mtu);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s MTU %u -> %u", name, pf->ifname, f->mtu, p->mtu);
 	}
 	if (p->kind != PLAN_LINK_LOCAL && !has_addr(f, cidr)) {
 		if (record(c, s, "addr-add", pf->ifname, cidr) < 0)
@@ -269,9 +258,9 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 		if (p->kind == PLAN_STATIC && n->ops->addr_set(n, pf->ifname, cidr, true, err, sizeof(err)) < 0)
 			return fail(c, APPLY_FAILED, "address %s on %s of %s: %s", cidr, pf->ifname, name, err);
 		if (p->kind == PLAN_STATIC)
-			post(c, APPLY_MSG_STEP, "%s: %s address %s added", name, pf->ifname, cidr);
+			worker_postf(c->w, APPLY_MSG_STEP, "%s: %s address %s added", name, pf->ifname, cidr);
 	} else if (p->kind != PLAN_LINK_LOCAL) {
-		post(c, APPLY_MSG_STEP, "%s: %s already has %s (reused)", name, pf->ifname, cidr);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s already has %s (reused)", name, pf->ifname, cidr);
 	}
 	if (p->kind == PLAN_LINK_LOCAL) {
 		char before[NODE_MAX_ADDRS * 48];
@@ -293,7 +282,7 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 			return c->out->status;
 		if (n->ops->link_set(n, pf->ifname, true, err, sizeof(err)) < 0)
 			return fail(c, APPLY_FAILED, "cannot bring %s up on %s: %s", pf->ifname, name, err);
-		post(c, APPLY_MSG_STEP, "%s: %s up", name, pf->ifname);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s up", name, pf->ifname);
 	}
 	return APPLY_OK;
 }
@@ -322,12 +311,12 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 				fail(c, APPLY_FAILED, "cannot back up %s on %s: %s", PLAN_NETPLAN_PATH, name, err);
 			goto out;
 		}
-		post(c, APPLY_MSG_WARN, "%s: the existing %s (not sparklink's) is backed up to %s",
+		worker_postf(c->w, APPLY_MSG_WARN, "%s: the existing %s (not sparklink's) is backed up to %s",
 		     name, PLAN_NETPLAN_PATH, backup);
 	}
 	if (s->cur.exists && s->cur.data.len == yaml.len &&
 	    memcmp(s->cur.data.data, yaml.data, yaml.len) == 0) {
-		post(c, APPLY_MSG_STEP, "%s: %s is already this plan's", name, PLAN_NETPLAN_PATH);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s is already this plan's", name, PLAN_NETPLAN_PATH);
 	} else {
 		struct buf prev;
 		buf_init(&prev);
@@ -350,13 +339,13 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 			st = fail(c, APPLY_FAILED, "cannot write %s on %s: %s", PLAN_NETPLAN_PATH, name, err);
 			goto out;
 		}
-		post(c, APPLY_MSG_STEP, "%s: %s written (mode 0600)", name, PLAN_NETPLAN_PATH);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s written (mode 0600)", name, PLAN_NETPLAN_PATH);
 	}
 	if (record(c, s, "netplan-apply", "/etc/netplan", NULL) < 0) {
 		st = APPLY_FAILED;
 		goto out;
 	}
-	post(c, APPLY_MSG_STEP, "%s: netplan apply", name);
+	worker_postf(c->w, APPLY_MSG_STEP, "%s: netplan apply", name);
 	if (n->ops->netplan(n, "apply", err, sizeof(err)) < 0) {
 		st = fail(c, APPLY_FAILED, "netplan apply failed on %s: %s", name, err);
 		goto out;
@@ -618,7 +607,7 @@ static enum apply_status connect_peer(struct ctx *c)
 	};
 	str_copy(o.address, req->peer_address, sizeof(o.address));
 	o.names[o.nnames++] = req->peer_address;
-	post(c, APPLY_MSG_STEP, "Connecting to %s as %s", req->peer_address, req->user.name);
+	worker_postf(c->w, APPLY_MSG_STEP, "Connecting to %s as %s", req->peer_address, req->user.name);
 	char err[1024];
 	c->st[1].node = node_remote_new(&o, err, sizeof(err));
 	if (!c->st[1].node)
@@ -666,7 +655,7 @@ static enum apply_status check_session(struct ctx *c)
 				 "the session may drop", node_name(c, s),
 				 k == 0 ? "you are using" : "sparklink uses", s->session_if);
 			if (c->req->allow_session_if)
-				post(c, APPLY_MSG_WARN, "%s (allowed)", q);
+				worker_postf(c->w, APPLY_MSG_WARN, "%s (allowed)", q);
 			else if (!ask(c, APPLY_MSG_SESSION, q))
 				return fail(c, APPLY_REFUSED, "%s. Nothing was changed. Connect through "
 					    "another interface, or confirm explicitly "
@@ -696,7 +685,7 @@ static enum apply_status run(struct ctx *c)
 		c->st[0].number = c->out->plan.self_node;
 		c->st[1].number = 3 - c->out->plan.self_node;
 		if ((st = connect_peer(c)) != APPLY_OK) {
-			post(c, APPLY_MSG_WARN, "%s", c->out->summary); /* verify what we can alone */
+			worker_postf(c->w, APPLY_MSG_WARN, "%s", c->out->summary); /* verify what we can alone */
 			c->out->status = APPLY_OK;
 		}
 		bool ok = verify(c);
@@ -779,12 +768,12 @@ static enum apply_status run(struct ctx *c)
 	for (int k = 1; k >= 0; k--) {
 		if (!c->st[k].present)
 			continue;
-		post(c, APPLY_MSG_STEP, "Configuring %s (node %d)", node_name(c, &c->st[k]),
+		worker_postf(c->w, APPLY_MSG_STEP, "Configuring %s (node %d)", node_name(c, &c->st[k]),
 		     c->st[k].number);
 		if ((st = change_node(c, &c->st[k])) != APPLY_OK)
 			goto out;
 	}
-	post(c, APPLY_MSG_STEP, "Verifying every rail");
+	worker_postf(c->w, APPLY_MSG_STEP, "Verifying every rail");
 	if (verify(c)) {
 		st = APPLY_OK;
 		snprintf(c->out->summary, sizeof(c->out->summary), "%s plan applied%s; every rail answers",

@@ -85,6 +85,10 @@ struct node {
 };
 
 void node_file_init(struct node_file *f);
+/* "a.b.c.d/len" (len 1..32) or an IPv6 "x::y/len" (len 1..128): family, the 4 or 16 bytes, the
+ * length, and canon as inet_ntop writes it ("fe80::1/64"; NULL if not wanted). */
+bool node_cidr_parse(const char *cidr, int *family, unsigned char ip[16], int *plen, char *canon,
+		     size_t canonsize);
 void node_file_free(struct node_file *f);
 void node_free(struct node *n); /* NULL is fine */
 

@@ -184,29 +184,6 @@ static int local_probe_if(struct node *n, const char *ifname, struct node_if *ou
 	return 0;
 }
 
-/* "a.b.c.d/len" (len 1..32) or an IPv6 "x::y/len" (len 1..128); *family says which */
-static bool local_cidr_parse(const char *cidr, unsigned char *ip, int *family, int *plen)
-{
-	const char *slash = strchr(cidr, '/');
-	char host[INET6_ADDRSTRLEN];
-	if (!slash || (size_t)(slash - cidr) >= sizeof(host))
-		return false;
-	memcpy(host, cidr, (size_t)(slash - cidr));
-	host[slash - cidr] = '\0';
-	if (inet_pton(AF_INET, host, ip) == 1)
-		*family = AF_INET;
-	else if (inet_pton(AF_INET6, host, ip) == 1)
-		*family = AF_INET6;
-	else
-		return false;
-	const char *p = slash + 1;
-	size_t digits = strspn(p, "0123456789");
-	if (digits < 1 || digits > 3 || p[digits] != '\0')
-		return false;
-	*plen = atoi(p);
-	return *plen >= 1 && *plen <= (*family == AF_INET ? 32 : 128);
-}
-
 static int local_addr_set(struct node *n, const char *ifname, const char *cidr, bool add,
 			  char *err, size_t errsize)
 {
@@ -215,7 +192,7 @@ static int local_addr_set(struct node *n, const char *ifname, const char *cidr, 
 		return r;
 	unsigned char ip[16];
 	int plen, family;
-	if (!local_cidr_parse(cidr, ip, &family, &plen)) {
+	if (!node_cidr_parse(cidr, &family, ip, &plen, NULL, 0)) {
 		char shown[64];
 		snprintf(err, errsize, "\"%s\" is not an address with its prefix length "
 			 "(a.b.c.d/len)", local_shown(shown, sizeof(shown), cidr));

@@ -182,37 +182,6 @@ static bool path_ok(const char *path, char *err, size_t errsize)
 	return false;
 }
 
-/* "a.b.c.d/len" (len 1..32) or "x::y/len" (len 1..128), as node_local.c takes it; canon gets
- * the address as inet_ntop writes it, with its length. */
-static bool cidr_parse(const char *cidr, int *family, unsigned char ip[16], int *plen,
-		       char *canon, size_t canonsize)
-{
-	const char *slash = strchr(cidr, '/');
-	char host[INET6_ADDRSTRLEN];
-	if (!slash || (size_t)(slash - cidr) >= sizeof(host))
-		return false;
-	memcpy(host, cidr, (size_t)(slash - cidr));
-	host[slash - cidr] = '\0';
-	if (inet_pton(AF_INET, host, ip) == 1)
-		*family = AF_INET;
-	else if (inet_pton(AF_INET6, host, ip) == 1)
-		*family = AF_INET6;
-	else
-		return false;
-	const char *p = slash + 1;
-	size_t digits = strspn(p, "0123456789");
-	if (digits < 1 || digits > 3 || p[digits] != '\0')
-		return false;
-	*plen = atoi(p);
-	if (*plen < 1 || *plen > (*family == AF_INET ? 32 : 128))
-		return false;
-	char a[INET6_ADDRSTRLEN];
-	if (!inet_ntop(*family, ip, a, sizeof(a)))
-		return false;
-	snprintf(canon, canonsize, "%s/%d", a, *plen);
-	return true;
-}
-
 /* The messages node_local.c gives for the same refusals. */
 static int file_refused(int code, const char *path, char *err, size_t errsize)
 {
@@ -328,7 +297,7 @@ static int remote_probe_if(struct node *n, const char *ifname, struct node_if *o
 			char canon[64];
 			if (strcmp(w[k], "inet") != 0 && strcmp(w[k], "inet6") != 0)
 				continue;
-			if (!cidr_parse(w[k + 1], &family, ip, &plen, canon, sizeof(canon)) ||
+			if (!node_cidr_parse(w[k + 1], &family, ip, &plen, canon, sizeof(canon)) ||
 			    (family == AF_INET) != (strcmp(w[k], "inet") == 0))
 				break;
 			bool ll6 = family == AF_INET6 && ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80;
@@ -617,7 +586,7 @@ static int remote_addr_set(struct node *n, const char *ifname, const char *cidr,
 	unsigned char ip[16];
 	int family, plen;
 	char canon[64], what[128];
-	if (!cidr_parse(cidr, &family, ip, &plen, canon, sizeof(canon))) {
+	if (!node_cidr_parse(cidr, &family, ip, &plen, canon, sizeof(canon))) {
 		char shown[64];
 		text_clean(shown, sizeof(shown), cidr, strlen(cidr), 0);
 		snprintf(err, errsize, "\"%s\" is not an address with its prefix length "

@@ -156,17 +156,6 @@ struct rbctx {
 	size_t nhosts;
 };
 
-__attribute__((format(printf, 3, 4))) static void rbpost(struct rbctx *c, int kind,
-							  const char *fmt, ...)
-{
-	struct worker_msg m = { .kind = kind };
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(m.text, sizeof(m.text), fmt, ap);
-	va_end(ap);
-	worker_post(c->w, &m);
-}
-
 static bool wanted(const struct rbctx *c, const struct journal_record *r)
 {
 	if (r->undone || strcmp(r->op, "undone") == 0)
@@ -198,11 +187,11 @@ static struct node *node_for(struct rbctx *c, const char *host, char *err, size_
 		};
 		str_copy(o.address, host, sizeof(o.address));
 		o.names[o.nnames++] = host;
-		rbpost(c, ROLLBACK_MSG_STEP, "Connecting to %s as %s", host, c->req->user.name);
+		worker_postf(c->w, ROLLBACK_MSG_STEP, "Connecting to %s as %s", host, c->req->user.name);
 		char e[1024];
 		c->hosts[i].node = node_remote_new(&o, e, sizeof(e));
 		if (!c->hosts[i].node)
-			rbpost(c, ROLLBACK_MSG_WARN, "%s: its changes stay recorded; run rollback again "
+			worker_postf(c->w, ROLLBACK_MSG_WARN, "%s: its changes stay recorded; run rollback again "
 			       "when it is reachable", e);
 	}
 	if (!c->hosts[i].node)
@@ -476,7 +465,7 @@ static bool session_ok(struct rbctx *c, struct node *nd, const char *host,
 		snprintf(q, sizeof(q), "%s SSH session %s is on %s, which rollback changes; it may drop",
 			 local ? "your" : "sparklink's", local ? "to this node" : host, ifname);
 		if (c->req->allow_session_if) {
-			rbpost(c, ROLLBACK_MSG_WARN, "%s (allowed)", q);
+			worker_postf(c->w, ROLLBACK_MSG_WARN, "%s (allowed)", q);
 			return true;
 		}
 		struct worker_msg m = { .kind = ROLLBACK_MSG_SESSION };
@@ -504,7 +493,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 		return false;
 	}
 	if (err[0])
-		rbpost(c, ROLLBACK_MSG_WARN, "%s", err);
+		worker_postf(c->w, ROLLBACK_MSG_WARN, "%s", err);
 	bool go = true;
 	int pending = 0;
 	for (int i = 0; i < n; i++) {
@@ -575,7 +564,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 		if (log.len) {
 			buf_add(&c->out->log, log.data, log.len);
 			for (char *line = strtok(log.data, "\n"); line; line = strtok(NULL, "\n"))
-				rbpost(c, res == UNDO_FAILED ? ROLLBACK_MSG_WARN : ROLLBACK_MSG_STEP, "%s",
+				worker_postf(c->w, res == UNDO_FAILED ? ROLLBACK_MSG_WARN : ROLLBACK_MSG_STEP, "%s",
 				       line);
 		}
 		buf_free(&log);
@@ -584,7 +573,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 			snprintf(line, sizeof(line), "%ld", r->line);
 			if (journal_record(j, "undone", "local", r->op, line) < 0) {
 				c->out->rep.failed++;
-				rbpost(c, ROLLBACK_MSG_WARN, "cannot write the journal %s", path);
+				worker_postf(c->w, ROLLBACK_MSG_WARN, "cannot write the journal %s", path);
 				break;
 			}
 		}

@@ -27,6 +27,9 @@ int console_main(int argc, char **argv);
 
 /* Read a line from /dev/tty after prompt, without echo when secret; false if there is none. */
 bool cli_tty_line(const char *prompt, char *out, size_t size, bool secret);
+/* A password for a job's question: a line of standard input when from_stdin, else asked on the
+ * terminal without echo; false when neither is possible (the caller says what to do). */
+bool cli_password(const char *question, bool from_stdin, bool tty, char *out, size_t size);
 /* The address to connect to and the names HOST is known by (mDNS, then the resolver). */
 struct pair_request;
 struct model;

@@ -78,21 +78,12 @@ struct actx {
 
 static void answer_password(struct actx *c, const struct worker_msg *m)
 {
-	char pw[512] = "";
-	bool ok;
-	if (c->password_stdin) {
-		ok = fgets(pw, sizeof(pw), stdin) != NULL;
-		if (ok)
-			pw[strcspn(pw, "\r\n")] = '\0';
-	} else if (c->tty) {
-		char prompt[600];
-		snprintf(prompt, sizeof(prompt), "%s: ", m->text);
-		ok = cli_tty_line(prompt, pw, sizeof(pw), true);
-	} else {
+	char pw[512];
+	bool ok = cli_password(m->text, c->password_stdin, c->tty, pw, sizeof(pw));
+	if (!ok && !c->password_stdin && !c->tty) {
 		fprintf(stderr, "%s: sudo on the peer needs a password and there is no terminal to ask "
 				"it on; give it with --password-stdin\n", c->cmd);
 		c->no_password = true;
-		ok = false;
 	}
 	worker_answer(c->worker, ok ? pw : "");
 	secret_wipe(pw, sizeof(pw));

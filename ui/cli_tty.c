@@ -30,3 +30,19 @@ bool cli_tty_line(const char *prompt, char *out, size_t size, bool secret)
 		out[strcspn(out, "\r\n")] = '\0';
 	return ok;
 }
+
+bool cli_password(const char *question, bool from_stdin, bool tty, char *out, size_t size)
+{
+	out[0] = '\0';
+	if (from_stdin) {
+		if (!fgets(out, (int)size, stdin))
+			return false;
+		out[strcspn(out, "\r\n")] = '\0';
+		return true;
+	}
+	if (!tty)
+		return false;
+	char prompt[600];
+	snprintf(prompt, sizeof(prompt), "%s: ", question);
+	return cli_tty_line(prompt, out, size, true);
+}
