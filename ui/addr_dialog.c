@@ -233,6 +233,33 @@ bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct 
 	return true;
 }
 
+bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struct loop *loop,
+			     char *why, size_t whysize)
+{
+	memset(d, 0, sizeof(*d));
+	scroll_text_init(&d->log);
+	scroll_text_init(&d->preview);
+	d->model = m;
+	d->verify = true;
+	struct apply_request *r = &d->job.req;
+	r->verify_only = true;
+	r->timeout_s = 15;
+	char err[512];
+	if (ssh_user_current(&r->user, err, sizeof(err)) < 0) {
+		snprintf(why, whysize, "%s", err);
+		return false;
+	}
+	journal_default_path(r->journal_path, sizeof(r->journal_path));
+	d->worker = worker_start(loop, apply_job_run, &d->job, on_msg, d);
+	if (!d->worker) {
+		snprintf(why, whysize, "cannot start a thread for the work: the system is short of "
+			 "resources; close something and try again");
+		return false;
+	}
+	d->phase = AD_RUNNING;
+	return true;
+}
+
 static int self_node(const struct addr_dialog *d)
 {
 	return d->swapped ? 3 - d->default_node : d->default_node;
@@ -518,7 +545,10 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 	int y = (s->rows - h) / 2, x = (s->cols - w) / 2, iw = w - 4;
 	const struct apply_request *r = &d->job.req;
 	char t[800];
-	if (d->peer[0])
+	if (d->verify)
+		snprintf(t, sizeof(t), "Verify: ping every rail of the applied plan (Esc %s)",
+			 d->phase == AD_DONE ? "closes" : "cancels");
+	else if (d->peer[0])
 		snprintf(t, sizeof(t), "Addressing: this node and %s (Esc %s)", d->peer,
 			 d->phase == AD_DONE ? "closes" : "cancels");
 	else
@@ -527,20 +557,27 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 	screen_fill(s, y, x, h, w, ROLE_NORMAL);
 	screen_box(s, y, x, h, w, ROLE_FRAME, t);
 	int ry = y + 2, last = y + h - 2;
-	if (d->peer[0])
+	if (d->verify)
+		snprintf(t, sizeof(t), "The plan in %s; the peer is reached as %s with your key only (no "
+			 "sudo, no password). Nothing is changed.", r->journal_path, r->user.name);
+	else if (d->peer[0])
 		snprintf(t, sizeof(t), "Peer %s at %s (%s), SSH as %s with your key; sudo there may ask "
 			 "for your password.", d->peer_name, r->peer_address, d->peer_where, r->user.name);
 	else
 		snprintf(t, sizeof(t), "No peer selected: only this node is changed. Do the peer's part "
 			 "on the peer itself (sudo sparklink there, the same plan, the other node).");
-	ry += screen_text_wrap(s, ry, x + 2, iw, 2, d->peer[0] ? ROLE_DIM : ROLE_WARN, t);
+	ry += screen_text_wrap(s, ry, x + 2, iw, 2, d->peer[0] || d->verify ? ROLE_DIM : ROLE_WARN, t);
 	ry++;
 	if (d->phase == AD_CHOOSE) {
 		draw_choose(s, d, ry, x + 2, iw, last);
 		return;
 	}
-	snprintf(t, sizeof(t), "Plan %s, MTU %u, %zu interface%s", kinds[r->kind].name, r->mtu,
-		 r->nifs, r->nifs == 1 ? "" : "s");
+	if (d->verify)
+		snprintf(t, sizeof(t), "Rails: a ping bound to each planned interface (8972-byte frames "
+			 "too with MTU 9000)");
+	else
+		snprintf(t, sizeof(t), "Plan %s, MTU %u, %zu interface%s", kinds[r->kind].name, r->mtu,
+			 r->nifs, r->nifs == 1 ? "" : "s");
 	screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
 	if (d->phase == AD_PREVIEW) {
 		scroll_text_draw(s, &d->preview, ry, x + 2, last - ry - 1, iw);
@@ -598,8 +635,8 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 											 : ROLE_BAD,
 				 d->summary);
 		screen_text(s, last, x + 2, iw, ROLE_HEADER,
-			    d->status == APPLY_OK || d->status == APPLY_FAILED ||
-					    d->status == APPLY_VERIFY_FAILED
+			    !d->verify && (d->status == APPLY_OK || d->status == APPLY_FAILED ||
+					   d->status == APPLY_VERIFY_FAILED)
 				    ? "Enter or Esc: close   (r then undoes it: rollback)"
 				    : "Enter or Esc: close");
 		break;

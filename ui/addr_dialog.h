@@ -82,6 +82,7 @@ struct addr_dialog {
 	bool ended;                /* APPLY_MSG_END seen */
 	bool finished;             /* WORKER_DONE seen */
 	bool quit;                 /* closed with q (not root): the console is to quit */
+	bool verify;               /* step 5: only ping the rails of the plan in the journal */
 	void (*notify)(void *arg); /* called on the loop after each message (redraw) */
 	void *notify_arg;
 };
@@ -90,6 +91,10 @@ struct addr_dialog {
  * console's model (kept, read at draw and start). Returns false with a reason in why. */
 bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct model *m,
 		      const char *self, char *why, size_t whysize);
+/* Step 5: ping every rail of the plan in the journal again (the apply job with verify_only: the
+ * peer is reached with the user's key only, no sudo, never a password). Starts at once. */
+bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struct loop *loop,
+			     char *why, size_t whysize);
 /* A key; returns false when the dialog is to be closed. */
 bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char);
 void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m);

@@ -34,18 +34,25 @@ static void where_text(const struct model *m, const struct peer_addr *a, char *o
 		str_copy(out, "LAN", size);
 }
 
-int peer_panel_draw(const struct screen *s, const struct model *m, const struct peers *p,
-		    size_t selected, bool focused, peer_status_fn *ssh_status, void *arg, int y, int x,
-		    int h, int w)
+int peer_panel_rows(const struct model *m, const struct peers *p)
 {
-	if (h < 3)
-		return 0;
 	size_t n = peer_panel_count(p);
 	int need = 2;
 	for (size_t i = 0; i < n; i++)
 		need += 1 + (int)peer_live_addrs(m, peer_panel_get(p, i));
-	if (need < 5)
-		need = 5;
+	return need < 5 ? 5 : need;
+}
+
+int peer_panel_draw(const struct screen *s, const struct model *m, const struct peers *p,
+		    size_t selected, bool focused, peer_status_fn *ssh_status, void *arg, int y, int x,
+		    int h, int w, int *rows, size_t max)
+{
+	for (size_t i = 0; i < max; i++)
+		rows[i] = -1;
+	if (h < 3)
+		return 0;
+	size_t n = peer_panel_count(p);
+	int need = peer_panel_rows(m, p);
 	int ph = need < h ? need : h;
 	char title[64];
 	snprintf(title, sizeof(title), "Peers (%zu)%s", n, focused ? " [focus]" : "");
@@ -68,6 +75,8 @@ int peer_panel_draw(const struct screen *s, const struct model *m, const struct 
 			 ssh_status ? ssh_status(pe, arg) : "not paired");
 		if (sel)
 			screen_fill(s, ry, x + 1, 1, w - 2, focused ? ROLE_SELECT : ROLE_NORMAL);
+		if (i < max)
+			rows[i] = ry;
 		screen_text(s, ry++, x + 1, w - 2, sel && focused ? ROLE_SELECT : ROLE_HEADER, line);
 		for (size_t k = 0; k < pe->naddrs && ry < last; k++) {
 			const struct peer_addr *a = &pe->addrs[k];

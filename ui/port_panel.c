@@ -104,7 +104,8 @@ static void header(const struct screen *s, int y, int x, int w, const char *firs
 	screen_text(s, y, x + 60, w - 60, ROLE_DIM, "addresses");
 }
 
-int port_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w)
+int port_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w,
+		    bool all_headers)
 {
 	int y0 = y, bottom = y + h;
 	char title[128];
@@ -120,14 +121,17 @@ int port_panel_draw(const struct screen *s, const struct model *m, int y, int x,
 	}
 	for (size_t k = 0; k < m->nports && y + 3 <= bottom; k++) {
 		const struct phys_port *pp = &m->ports[k];
-		int ph = 3 + (int)pp->ntwins;
+		int hd = k == 0 || all_headers ? 1 : 0;
+		int ph = 2 + hd + (int)pp->ntwins;
 		snprintf(title, sizeof(title), "Port %d: %s", pp->number,
 			 pp->cabled ? "cable seen" : "no cable");
 		screen_box(s, y, x, ph, w, ROLE_FRAME, title);
-		header(s, y + 1, x + 2, w - 4, "RDMA device");
-		for (size_t t = 0; t < pp->ntwins && y + 2 + (int)t < bottom; t++) {
+		if (hd)
+			header(s, y + 1, x + 2, w - 4, "RDMA device");
+		for (size_t t = 0; t < pp->ntwins && y + 1 + hd + (int)t < bottom; t++) {
 			const struct twin *tw = &pp->twins[t];
-			row(s, y + 2 + (int)t, x + 2, w - 4, tw->rdma->ibdev, tw->netdev_name, tw->netdev);
+			row(s, y + 1 + hd + (int)t, x + 2, w - 4, tw->rdma->ibdev, tw->netdev_name,
+			    tw->netdev);
 		}
 		y += ph;
 	}
@@ -157,11 +161,38 @@ int iface_panel_draw(const struct screen *s, const struct model *m, int y, int x
 	return oh;
 }
 
+int iface_panel_rows(const struct model *m)
+{
+	return m->nothers ? 3 + (int)m->nothers : 0;
+}
+
+static void finding_lines(const struct finding *f, char *line, size_t lsize, char *fix,
+			  size_t fsize)
+{
+	snprintf(line, lsize, "%s: %s",
+		 f->level == FINDING_ERROR ? "PROBLEM" : f->level == FINDING_WARN ? "WARNING" : "NOTE",
+		 f->text);
+	snprintf(fix, fsize, "Fix: %s", f->fix);
+}
+
+int findings_panel_rows(const struct model *m, int w)
+{
+	if (!m->nfindings)
+		return 3;
+	int n = 2;
+	for (size_t i = 0; i < m->nfindings; i++) {
+		char line[256], fix[256];
+		finding_lines(&m->findings[i], line, sizeof(line), fix, sizeof(fix));
+		n += screen_wrap_rows(line, w - 4) + screen_wrap_rows(fix, w - 6);
+	}
+	return n;
+}
+
 int findings_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w)
 {
 	if (h < 3)
 		return 0;
-	int fh = 2 + (m->nfindings ? (int)m->nfindings * 3 : 1);
+	int fh = findings_panel_rows(m, w);
 	if (fh > h)
 		fh = h;
 	screen_box(s, y, x, fh, w, ROLE_FRAME, "Findings");
@@ -170,17 +201,13 @@ int findings_panel_draw(const struct screen *s, const struct model *m, int y, in
 		screen_text(s, fy, x + 2, w - 4, ROLE_GOOD, "OK: nothing to report.");
 	for (size_t i = 0; i < m->nfindings && fy < y + fh - 1; i++) {
 		const struct finding *f = &m->findings[i];
-		char line[256];
-		snprintf(line, sizeof(line), "%s: %s",
-			 f->level == FINDING_ERROR ? "PROBLEM" : f->level == FINDING_WARN ? "WARNING" : "NOTE",
-			 f->text);
+		char line[256], fix[256];
+		finding_lines(f, line, sizeof(line), fix, sizeof(fix));
 		fy += screen_text_wrap(s, fy, x + 2, w - 4, y + fh - 1 - fy,
 				       f->level == FINDING_ERROR ? ROLE_BAD
 				       : f->level == FINDING_WARN ? ROLE_WARN : ROLE_NORMAL, line);
-		if (fy < y + fh - 1) {
-			snprintf(line, sizeof(line), "Fix: %s", f->fix);
-			fy += screen_text_wrap(s, fy, x + 4, w - 6, y + fh - 1 - fy, ROLE_DIM, line);
-		}
+		if (fy < y + fh - 1)
+			fy += screen_text_wrap(s, fy, x + 4, w - 6, y + fh - 1 - fy, ROLE_DIM, fix);
 	}
 	return fh;
 }

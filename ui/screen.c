@@ -202,6 +202,30 @@ int screen_text_wrap(const struct screen *s, int y, int x, int maxw, int maxh, e
 	return rows;
 }
 
+int screen_wrap_rows(const char *text, int maxw)
+{
+	int rows = 0;
+	const char *p = text;
+	while (*p && maxw > 0) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		size_t len = strlen(p), cut = len;
+		if (text_width(p) > maxw) {
+			cut = 0;
+			for (size_t i = 0; i < len && (int)i <= maxw; i++)
+				if (p[i] == ' ')
+					cut = i;
+			if (cut == 0)
+				cut = (size_t)maxw;
+		}
+		p += cut;
+		rows++;
+	}
+	return rows ? rows : 1;
+}
+
 void screen_hline(const struct screen *s, int y, int x, int w, enum role r)
 {
 	const char *const *b = s->utf8 ? box_utf8 : box_ascii;

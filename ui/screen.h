@@ -43,6 +43,8 @@ void screen_box(const struct screen *s, int y, int x, int h, int w, enum role r,
 /* Word-wrapped text within [y, y+maxh); returns the rows used. */
 int screen_text_wrap(const struct screen *s, int y, int x, int maxw, int maxh, enum role r,
 		     const char *text);
+/* The rows screen_text_wrap would use for text at width maxw (at least 1). */
+int screen_wrap_rows(const char *text, int maxw);
 void screen_hline(const struct screen *s, int y, int x, int w, enum role r);
 void screen_fill(const struct screen *s, int y, int x, int h, int w, enum role r);
 
