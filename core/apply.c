@@ -166,11 +166,21 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 		if (!s->ifs[i].carrier)
 			buf_printf(notes, "  note: %s on %s has no link (cable out, or the peer's port is "
 				   "down): it is configured anyway\n", p->ifs[i].ifname, name);
-		for (size_t k = 0; k < s->ifs[i].naddrs; k++)
-			if (p->kind != PLAN_LINK_LOCAL && has_addr(&s->ifs[i], p->ifs[i].addr[s->number - 1]) &&
-			    strcmp(s->ifs[i].addrs[k], p->ifs[i].addr[s->number - 1]) == 0)
-				buf_printf(notes, "  %s on %s already has %s: reused, not added again\n",
-					   p->ifs[i].ifname, name, s->ifs[i].addrs[k]);
+		if (p->kind != PLAN_LINK_LOCAL && has_addr(&s->ifs[i], p->ifs[i].addr[s->number - 1]))
+			buf_printf(notes, "  %s on %s already has %s: reused, not added again\n",
+				   p->ifs[i].ifname, name, p->ifs[i].addr[s->number - 1]);
+		/* another address in a planned /24 elsewhere on the node would make two interfaces in
+		 * one subnet: say so (the plan itself never does that) */
+		for (size_t k = 0; k < s->ifs[i].naddrs && p->kind != PLAN_LINK_LOCAL; k++) {
+			const char *a = s->ifs[i].addrs[k];
+			for (size_t o = 0; o < p->nifs; o++) {
+				size_t pre = strlen(p->ifs[o].addr[0]) - strlen("10/24");
+				if (o != i && strncmp(a, p->ifs[o].addr[0], pre) == 0)
+					buf_printf(notes, "  warning: %s on %s has %s, in the /24 planned for %s: "
+						   "two interfaces in one subnet confuse routing (delete it)\n",
+						   p->ifs[i].ifname, name, a, p->ifs[o].ifname);
+			}
+		}
 	}
 	if (s->node->ops->file_read(s->node, PLAN_NETPLAN_PATH, &s->cur, err, sizeof(err)) < 0)
 		return fail(c, APPLY_FAILED, "cannot read %s on %s: %s", PLAN_NETPLAN_PATH, name, err);
