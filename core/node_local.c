@@ -648,7 +648,7 @@ static int local_netplan(struct node *n, const char *verb, char *err, size_t err
 		return -EINVAL;
 	}
 	pid_t pid;
-	int errfd;
+	int errfd = -1;
 	int r = local_netplan_spawn(verb, &pid, &errfd);
 	if (r == -ENOENT) {
 		snprintf(err, errsize, "cannot run netplan: it is not installed (install the "

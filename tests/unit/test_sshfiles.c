@@ -101,7 +101,7 @@ static char *read_all(const char *path, size_t *len)
 
 static void assert_file_is(const char *path, const char *want, size_t wantlen)
 {
-	size_t n;
+	size_t n = 0;
 	char *d = read_all(path, &n);
 	assert_non_null(d);
 	if (n != wantlen || memcmp(d, want, n)) {
@@ -406,7 +406,7 @@ static void test_authkeys_preserved(void **state)
 	bool added = false;
 	assert_int_equal(authkeys_add(&e->u, k.line2, &added, e->err, sizeof(e->err)), 0);
 	assert_true(added);
-	size_t n;
+	size_t n = 0;
 	char *now = read_all(e->ak, &n);
 	assert_true(n > strlen(old));
 	assert_memory_equal(now, old, strlen(old)); /* old bytes are the prefix */
