@@ -551,8 +551,13 @@ static void verify(struct ctx *c)
 	step(c, "Verifying: this node -> peer with your key only");
 	struct sshsession *v = open_session(c);
 	bool ok = false;
-	if (v && sshsession_connect(v, err, sizeof(err)) == 0 &&
-	    sshsession_login_key(v, c->mykey_path)) {
+	bool connected = v && sshsession_connect(v, err, sizeof(err)) == 0;
+	if (connected && strcmp(v->fingerprint, c->s->fingerprint) != 0) {
+		/* the same host key as the session the user checked, or nothing is trusted */
+		snprintf(text, sizeof(text), "%s answered with another host key (%s): not verified",
+			 c->req->address, v->fingerprint);
+		text_clean_inplace(text, 0);
+	} else if (connected && sshsession_login_key(v, c->mykey_path)) {
 		int st = sshsession_run(v, "hostname", NULL, out, sizeof(out), err, sizeof(err));
 		str_rstrip(out);
 		ok = st == 0 && out[0];
@@ -560,7 +565,7 @@ static void verify(struct ctx *c)
 			 ok ? out : err[0] ? err : "no answer");
 	} else {
 		snprintf(text, sizeof(text), "key login to %s failed: %s", c->req->address,
-			 v ? sshsession_error(v) : "no session");
+			 !v ? "no session" : !connected ? err : sshsession_error(v));
 		text_clean_inplace(text, 0);
 	}
 	sshsession_free(v);
