@@ -542,7 +542,11 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 	int w = s->cols - 4 > 110 ? 110 : s->cols - 4, h = s->rows - 4 > 40 ? 40 : s->rows - 4;
 	if (d->phase == AD_CHOOSE && h > 22)
 		h = 22; /* the choices need no more; the preview and progress take the room */
+	if (d->verify && h > 16)
+		h = 16; /* a few lines: the ports and the steps stay in view above it */
 	int y = (s->rows - h) / 2, x = (s->cols - w) / 2, iw = w - 4;
+	if (d->verify)
+		y = s->rows - 2 - h;
 	const struct apply_request *r = &d->job.req;
 	char t[800];
 	if (d->verify)

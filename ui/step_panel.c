@@ -137,13 +137,15 @@ int log_panel_draw(const struct screen *s, const struct actlog *log, int y, int 
 		screen_text(s, y + 1, x + 2, w - 4, ROLE_DIM, "Nothing yet.");
 		return h;
 	}
-	/* the newest entries that fit, each wrapped, oldest at the top */
+	/* the newest entries that fit, each on at most two rows, oldest at the top */
 	size_t first = n;
 	int used = 0;
 	while (first > 0) {
 		char t[600];
 		actlog_format(actlog_get(log, first - 1), false, t, sizeof(t));
 		int r = screen_wrap_rows(t, w - 4);
+		if (r > 2)
+			r = 2;
 		if (used + r > room)
 			break;
 		used += r;
@@ -154,7 +156,8 @@ int log_panel_draw(const struct screen *s, const struct actlog *log, int y, int 
 		const struct actlog_entry *e = actlog_get(log, i);
 		char t[600];
 		actlog_format(e, false, t, sizeof(t));
-		ry += screen_text_wrap(s, ry, x + 2, w - 4, y + h - 1 - ry,
+		int rest = y + h - 1 - ry;
+		ry += screen_text_wrap(s, ry, x + 2, w - 4, rest < 2 ? rest : 2,
 				       e->level == ACTLOG_FAIL ? ROLE_BAD : e->level == ACTLOG_OK
 										   ? ROLE_GOOD
 										   : ROLE_NORMAL, t);
