@@ -490,8 +490,8 @@ static void step_ssh(const struct peer *p, const struct steps_facts *f, struct s
 			"only, p pairs again.");
 		return;
 	}
-	set(s, STEP_TODO, "Pair with %s (p): your public key goes there and its key comes here; you "
-		"accept its host key and type your password once.", name);
+	set(s, STEP_TODO, "Not paired with %s yet: p pairs (your public key goes there, its key "
+		"comes here; you accept its host key and type your password once).", name);
 }
 
 static void step_verify(const struct model *m, const struct steps_facts *f,

@@ -248,7 +248,7 @@ static void test_fresh(void **state)
 	assert_step(e, STEP_USER, STEP_TODO, "Checked when you pair");
 	assert_step(e, STEP_CABLE, STEP_DONE, "Port 1 is Up and spark-2 is seen on it");
 	assert_step(e, STEP_ADDR, STEP_TODO, "choose link-local or static");
-	assert_step(e, STEP_SSH, STEP_TODO, "Pair with spark-2 (p)");
+	assert_step(e, STEP_SSH, STEP_TODO, "Not paired with spark-2 yet: p pairs");
 	assert_step(e, STEP_VERIFY, STEP_TODO, "address the ports first");
 	assert_step(e, STEP_ROLLBACK, STEP_NA, "Nothing to undo");
 	assert_int_equal(steps_next(e->s), STEP_USER);
@@ -351,7 +351,7 @@ static void test_rollback_back_to_todo(void **state)
 	steps_learn_rollback(&e->f, 0, "1 undone", true);
 	assert_int_equal(steps_read_journal(&e->f, e->journal, ""), 0);
 	compute(e);
-	assert_step(e, STEP_SSH, STEP_TODO, "Pair with spark-2");
+	assert_step(e, STEP_SSH, STEP_TODO, "Not paired with spark-2 yet");
 	assert_step(e, STEP_ROLLBACK, STEP_NA, "Nothing to undo");
 }
 
