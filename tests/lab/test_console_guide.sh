@@ -16,71 +16,11 @@ set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
 . "$here/../lib/tmux.sh"
+. "$here/test_console_guide.inc"
 lab_console_test cguide
 PW=${SPARKLAB_PASSWORD:-spark-lab}
 CAP=${GUIDE_CAPTURES:-/tmp/sparklink-captures/guide}
 mkdir -p "$CAP" && rm -f "$CAP"/*.txt
-
-shot() { # NAME: keep the screen as it is now
-	tmux_screen "$sess" >"$CAP/$1.txt"
-	note "screen saved: $CAP/$1.txt"
-}
-step_is() { # N MARK [TIMEOUT]: the guide shows step N with that mark ("done", "to do", ...)
-	local titles=("" "Same user" "Cable" "Addressing" "SSH" "Verify" "Rollback")
-	tmux_wait "$sess" "[> ]$1 ${titles[$1]} +\\[$2\\]" "${3:-10}" ||
-		fail "step $1 (${titles[$1]}) is not marked '$2'"
-}
-san_env() { # the sanitizer options the test runs with (sudo drops the environment)
-	[ -n "${ASAN_OPTIONS:-}" ] && printf 'ASAN_OPTIONS=%s\n' "$ASAN_OPTIONS"
-	[ -n "${LSAN_OPTIONS:-}" ] && printf 'LSAN_OPTIONS=%s\n' "$LSAN_OPTIONS"
-	return 0
-}
-state_of() { # NODE: what the rollback must restore, as the system tools show it
-	lx "$1" sh -c '
-		ip -o addr show | awk "\$2 != \"lo\" { print \$2, \$3, \$4 }" | sort
-		ip -o link show | awk "{ for (i = 1; i < NF; i++) if (\$i == \"mtu\") print \$2, \"mtu\", \$(i + 1) }" | sort
-		cd /etc/netplan && find . -type f | sort | xargs -r sha256sum
-		for f in authorized_keys known_hosts; do
-			printf "%s " "$f"; cat "/home/nvidia/.ssh/$f" 2>/dev/null | sha256sum
-		done'
-}
-console_gone() {
-	local pid i st
-	pid=$(tmux_pid "$sess") || return 0
-	for ((i = 0; i < 100; i++)); do
-		st=$(cat "/proc/$pid/stat" 2>/dev/null) || return 0
-		st=${st##*) }
-		[ "${st%% *}" = Z ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-redrawn() { # "COLS ROWS" TITLE KEYS: the console has redrawn the whole screen at that size: its
-	# title bar on the first row, the F-key bar on the last, exactly one dialog frame, its keys
-	local cols=${1% *} rows=${1#* } i scr
-	for ((i = 0; i < 100; i++)); do
-		scr=$(tmux_screen "$sess")
-		if [ "$(printf '%s\n' "$scr" | wc -l)" -eq "$rows" ] &&
-			printf '%s\n' "$scr" | head -1 | grep -q '^ sparklink' &&
-			printf '%s\n' "$scr" | tail -1 | grep -q 'F10 Quit' &&
-			[ "$(printf '%s\n' "$scr" | grep -c -- "$2")" = 1 ] &&
-			printf '%s\n' "$scr" | grep -q -- "$3" &&
-			[ "$(printf '%s\n' "$scr" | LC_ALL=C.UTF-8 wc -L)" -le "$cols" ]; then
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
-}
-sudo_password() { # answer the peer's sudo password if the dialog asks for it (else nothing)
-	if tmux_wait "$sess" 'Password for sudo as nvidia on 10\.77\.0\.2' "${1:-3}" 2>/dev/null; then
-		sleep 0.2
-		tmux_type "$sess" "$PW"
-		tmux_screen "$sess" | grep -qF "$PW" && fail "the sudo password is visible"
-		tmux_keys "$sess" Enter
-	fi
-	return 0
-}
 
 step "up; the state of both nodes before anything"
 lab_up 2
