@@ -4,7 +4,8 @@
 # the attempt with the explanation; step 1 turns to failing, saying why and offering the fix;
 # Enter on step 1 explains (the playbook's reason) and offers u; u opens the pairing dialog's
 # field for a user on the peer who can use sudo (the playbook's useradd path); Esc backs out and
-# nothing was changed on spark-2. Passwords never reach the screen or the log.
+# nothing was changed on spark-2. Passwords never reach the screen or the log. The console runs with
+# NO_COLOR=1 in the C locale: no colour, ASCII frames, every mark in words.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
@@ -17,7 +18,7 @@ mkdir -p "$CAP" && rm -f "$CAP"/*.txt
 
 step "up --users alice,bob; the console in spark-1 as alice, with sudo"
 lab_up 2 --users alice,bob
-start_console 140 40 alice
+GUIDE_ENV="NO_COLOR=1 LANG=C LC_ALL=C" start_console 140 40 alice
 step_is 1 "to do"
 tmux_wait "$sess" 'must be alice, as here' 5 || fail "step 1 does not say what it checks"
 
@@ -39,6 +40,10 @@ step_is 4 FAILING
 tmux_wait "$sess" "spark-2 refused 'alice'" 5 || fail "step 1 does not say why it fails"
 tmux_wait "$sess" 'Enter: what to do \(u creates your user there\)' 5 || fail "the guide does not say what Enter does"
 shot 02-step1-failing
+tmux_screen "$sess" | grep -qE '^\+-+ Port 1: cable seen -+\+' || fail "no ASCII frames with LC_ALL=C"
+tmux_screen "$sess" | LC_ALL=C grep -q $'\xe2\x94' && fail "UTF-8 line drawing with LC_ALL=C"
+tmux -L "$sess" capture-pane -p -e -t "$sess" | LC_ALL=C grep -qE $'\033\\[[0-9;]*(3[0-7]|4[0-7]|38;|48;)[;m]' &&
+	fail "colour escape sequences with NO_COLOR=1"
 tmux_keys "$sess" Enter
 tmux_wait "$sess" 'Step 1: the same user on both nodes' 5 || fail "Enter on step 1 did not explain"
 tmux_wait "$sess" "it may have no user 'alice'" 2 || fail "the explanation does not say why step 1 fails"
