@@ -116,6 +116,7 @@ static const struct binding bindings[] = {
 	{ KEY_F(6), ACT_ROLLBACK, "Rollback", "Undo" },
 	{ KEY_F(7), ACT_PEERS, "Peer", "Peer" },
 	{ KEY_F(8), ACT_LOG, "Log", "Log" },
+	{ KEY_F(9), ACT_USER, "User", "User" },
 	{ KEY_F(10), ACT_QUIT, "Quit", "Quit" },
 	{ 'p', ACT_PAIR, NULL, NULL },
 	{ 's', ACT_CHECK, NULL, NULL },
@@ -164,7 +165,7 @@ static const char *const help_text[] = {
 	"  F5  v         verify: ping every rail again (step 5)",
 	"  F6  r         roll back (step 6): what would be undone is listed first",
 	"  F7  c         choose the peer",
-	"  u             create your user on the peer (when step 1 fails)",
+	"  F9  u         create your user on the peer (when step 1 fails)",
 	"  F8  l         the log: every action with its time and outcome",
 	"  F1  ? h       this help (Up/Down scroll it)",
 	"  F10 q         quit",
@@ -297,7 +298,7 @@ static void draw_fkeys(struct console *c)
 		if (bindings[i].label)
 			total += (bindings[i].key >= KEY_F(10) ? 3 : 2) + 1 +
 				 (int)strlen(bindings[i].label) + 2;
-	bool brief = total > s->cols;
+	bool brief = total - 2 > s->cols; /* no gap after the last */
 	screen_fill(s, y, 0, 1, s->cols, ROLE_KEYTEXT);
 	for (size_t i = 0; i < ARRAY_LEN(bindings); i++) {
 		const struct binding *b = &bindings[i];
