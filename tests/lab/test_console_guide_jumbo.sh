@@ -4,8 +4,9 @@
 # 3 chooses static-persistent and m (9000), y applies on both nodes; every rail answers with
 # 8972-byte frames unfragmented; steps 1-5 done; ip addr, the netplan file and jumbo pings confirm
 # it from outside. A planned address taken away by hand, or the MTU set back by hand, turns step 3
-# to failing at once with the reason (and back). Enter on step 6, y: the network back to the state
-# before, steps 3 and 5 to do, step 4 still done (the SSH lines were not asked for).
+# to failing at once with the reason (and back). Step 6 opened, y: the network back to the state
+# before, steps 3 and 5 to do, step 4 still done (the SSH lines were not asked for). Mouse clicks
+# on the F-key bar and on a step act as the key and choose (then open) the step.
 # Screens are kept in $GUIDE_CAPTURES (default /tmp/sparklink-captures/guide-jumbo).
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
@@ -98,15 +99,22 @@ detail 'enP2p1s0f1np1 has MTU 1500, the plan says 9000'
 lx spark-1 ip link set enP2p1s0f1np1 mtu 9000 || fail "ip link set mtu 9000"
 step_is 3 done 5
 
-step "Enter on step 6, y: the network back to the state before; steps 3 and 5 to do"
-tmux_keys "$sess" 6
-detail 'can be undone'
-tmux_keys "$sess" Enter
-tmux_wait "$sess" 'Would undo, newest first' 15 || fail "Enter on step 6 did not list what would be undone"
+step "the mouse: a click on F8 in the bar shows the log; on step 6 chooses it, again opens it"
+click 'F8 Log'
+tmux_wait "$sess" 'Log /var/lib/sparklink/console\.log' 5 || fail "a click on F8 did not show the log"
+tmux_keys "$sess" Escape
+tmux_wait_gone "$sess" 'Log /var/lib' 5 || fail "Esc did not close the log"
+click '6 Rollback'
+detail '6 Rollback: .*can be undone'
+shot 06-step6-clicked
+click '6 Rollback'
+tmux_wait "$sess" 'Would undo, newest first' 15 || fail "a click on the chosen step 6 did not open the rollback"
+
+step "y: the network back to the state before; steps 3 and 5 to do"
 tmux_keys "$sess" y
 sudo_password 10
 tmux_wait "$sess" 'Done:|FAILED:' 90 || fail "the rollback did not finish"
-shot 06-rolled-back
+shot 07-rolled-back
 tmux_screen "$sess" | grep -q 'FAILED:' && fail "the rollback failed"
 tmux_keys "$sess" Enter
 step_is 3 "to do"
@@ -123,6 +131,6 @@ for n in 1 2; do
 done
 [ "$(lxu spark-1 ssh -o BatchMode=yes -o StrictHostKeyChecking=yes 10.77.0.2 hostname)" = spark-2 ] ||
 	fail "the rollback without s undid the SSH pairing"
-shot 07-after-rollback
+shot 08-after-rollback
 tmux_keys "$sess" q
 console_gone || fail "q did not quit the console"
