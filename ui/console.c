@@ -173,8 +173,6 @@ static const char *const help_text[] = {
 	"  Ctrl-L        redraw the screen",
 	"Mouse: click a step or a peer to choose it (a chosen step again to open",
 	"it), or a key in the bottom bar.",
-	" ",
-	"Files",
 };
 
 static const char *const help_tail[] = {
@@ -318,14 +316,16 @@ static void draw_fkeys(struct console *c)
 static void fill_help(struct console *c)
 {
 	scroll_text_clear(&c->help);
-	for (size_t i = 0; i < ARRAY_LEN(help_text); i++)
+	for (size_t i = 0; i < 2; i++) /* what it is, then where it writes */
 		scroll_text_add(&c->help, help_text[i], strlen(help_text[i]));
 	char t[4200];
-	snprintf(t, sizeof(t), "  log:     %s%s", c->log.path[0] ? c->log.path : "(none)",
+	snprintf(t, sizeof(t), "Log of every action: %s%s", c->log.path[0] ? c->log.path : "(none)",
 		 c->log.error[0] ? " (not writable: on screen only)" : "");
 	scroll_text_add(&c->help, t, strlen(t));
-	snprintf(t, sizeof(t), "  journal: %s (every change, for rollback)", c->journal_path);
+	snprintf(t, sizeof(t), "Journal of every change (for rollback): %s", c->journal_path);
 	scroll_text_add(&c->help, t, strlen(t));
+	for (size_t i = 2; i < ARRAY_LEN(help_text); i++)
+		scroll_text_add(&c->help, help_text[i], strlen(help_text[i]));
 	for (size_t i = 0; i < ARRAY_LEN(help_tail); i++)
 		scroll_text_add(&c->help, help_tail[i], strlen(help_tail[i]));
 	c->help.follow = false;

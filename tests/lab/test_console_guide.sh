@@ -142,6 +142,11 @@ tmux_wait_gone "$sess" 'Verify: ping every rail' 5 || fail "Enter did not close 
 step_is 2 FAILING
 step_is 5 FAILING
 tmux_wait "$sess" 'Cable out on enp1s0f1np1' 5 || fail "the steps do not say the cable is out"
+tmux_keys "$sess" F1
+tmux_wait "$sess" 'Log of every action: /var/lib/sparklink/console\.log' 5 || fail "the help does not give the log's path"
+tmux_wait "$sess" 'F5 +v +verify' 2 || fail "the help does not list F5 v"
+tmux_keys "$sess" Escape
+tmux_wait_gone "$sess" 'Help \(Esc closes\)' 5 || fail "Esc did not close the help"
 tmux_keys "$sess" F8
 tmux_wait "$sess" 'Log /var/lib/sparklink/console\.log' 5 || fail "F8 did not show the log"
 tmux_wait "$sess" 'FAILED +Port 1: cable out' 5 || fail "the log does not have the cable pulled"
