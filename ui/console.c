@@ -855,16 +855,18 @@ static void on_mouse(struct console *c)
 		const struct hit *h = &c->hits[i];
 		if (ev.y != h->y || ev.x < h->x || ev.x >= h->x + h->w)
 			continue;
-		if (h->kind == HIT_DIALOG_PEER) {
-			if (c->state == STATE_PEERS) {
-				choose_peer(c, (size_t)h->index);
-				c->state = STATE_MAIN;
-				c->dirty = true;
-			}
+		/* what is under a dialog does not count; a dialog owns the keys (and its worker)
+		 * until it closes, the peer choice takes clicks on its peers */
+		if (c->state == STATE_PEERS) {
+			if (h->kind != HIT_DIALOG_PEER)
+				continue;
+			choose_peer(c, (size_t)h->index);
+			c->state = STATE_MAIN;
+			c->dirty = true;
 			return;
 		}
 		if (c->state != STATE_MAIN && !(c->state == STATE_HELP && h->kind == HIT_KEY))
-			return; /* a dialog owns the keys (and its worker) until it closes */
+			return;
 		switch (h->kind) {
 		case HIT_KEY:
 			do_action(c, bindings[h->index].action);
