@@ -505,9 +505,11 @@ static void await_addr(struct ctx *c, struct node_state *s, size_t i, char *out,
 	int64_t deadline = clock_ms() + (p->kind == PLAN_LINK_LOCAL ? LL_WAIT_MS : 3000);
 	for (;;) {
 		struct node_if f;
+		memset(&f, 0, sizeof(f));
 		if (s->node->ops->probe_if(s->node, p->ifs[i].ifname, &f, err, sizeof(err)) == 0)
 			rail_addr(p, s->number, &f, out, size);
-		if (out[0] || clock_ms() >= deadline || worker_cancelled(c->w))
+		/* no carrier: no address is coming (and the ping says why) */
+		if (out[0] || !f.carrier || clock_ms() >= deadline || worker_cancelled(c->w))
 			return;
 		usleep(250 * 1000); /* a bounded retry: networkd's ACD takes seconds */
 	}
@@ -531,7 +533,14 @@ static bool verify(struct ctx *c)
 			if (slash)
 				*slash = '\0';
 		}
-		apply_verify_rail(r, p->mtu);
+		struct node_if f;
+		char err[256];
+		if (c->st[0].node->ops->probe_if(c->st[0].node, r->ifname, &f, err, sizeof(err)) == 0 &&
+		    f.exists && !f.carrier)
+			snprintf(r->text, sizeof(r->text), "%s has no link (is the cable in at both ends?): "
+				 "plug it in, then verify again", p->ifs[i].ifname);
+		else
+			apply_verify_rail(r, p->mtu);
 		all &= r->ok && (!r->jumbo_tested || r->jumbo_ok);
 		struct worker_msg m = { .kind = APPLY_MSG_RAIL, .code = (int)i };
 		str_copy(m.text, r->text, sizeof(m.text));
