@@ -5,8 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,41 +14,7 @@
 
 void actlog_default_path(char *out, size_t size)
 {
-	const char *dir = getenv("SPARKLINK_STATE_DIR");
-	if (dir && dir[0]) {
-		snprintf(out, size, "%s/console.log", dir);
-		return;
-	}
-	if (geteuid() == 0) {
-		snprintf(out, size, "/var/lib/sparklink/console.log");
-		return;
-	}
-	const char *xdg = getenv("XDG_STATE_HOME");
-	if (xdg && xdg[0] == '/') {
-		snprintf(out, size, "%s/sparklink/console.log", xdg);
-		return;
-	}
-	const char *home = getenv("HOME");
-	struct passwd *pw = home && home[0] == '/' ? NULL : getpwuid(getuid());
-	snprintf(out, size, "%s/.local/state/sparklink/console.log",
-		 home && home[0] == '/' ? home : pw ? pw->pw_dir : "/tmp");
-}
-
-/* mkdir -p of path's directory, 0700 for what it creates */
-static int make_parent(const char *path)
-{
-	char tmp[PATH_MAX];
-	if (str_copy(tmp, path, sizeof(tmp)) >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return 0;
+	state_path("console.log", out, size);
 }
 
 int actlog_open(struct actlog *l, const char *path)
@@ -61,7 +25,7 @@ int actlog_open(struct actlog *l, const char *path)
 	if (!path || !path[0])
 		return 0;
 	str_copy(l->path, path, sizeof(l->path));
-	int r = make_parent(path);
+	int r = dir_make_parents(path);
 	if (r == 0) {
 		l->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 		if (l->fd < 0)

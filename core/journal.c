@@ -5,8 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,24 +19,7 @@ struct journal {
 
 void journal_default_path(char *out, size_t size)
 {
-	const char *dir = getenv("SPARKLINK_STATE_DIR");
-	if (dir && dir[0]) {
-		snprintf(out, size, "%s/journal.jsonl", dir);
-		return;
-	}
-	if (geteuid() == 0) {
-		snprintf(out, size, "/var/lib/sparklink/journal.jsonl");
-		return;
-	}
-	const char *xdg = getenv("XDG_STATE_HOME");
-	if (xdg && xdg[0] == '/') {
-		snprintf(out, size, "%s/sparklink/journal.jsonl", xdg);
-		return;
-	}
-	const char *home = getenv("HOME");
-	struct passwd *pw = home ? NULL : getpwuid(getuid());
-	snprintf(out, size, "%s/.local/state/sparklink/journal.jsonl",
-		 home ? home : pw ? pw->pw_dir : "/tmp");
+	state_path("journal.jsonl", out, size);
 }
 
 void journal_user_path(const char *home, char *out, size_t size)
@@ -46,25 +27,9 @@ void journal_user_path(const char *home, char *out, size_t size)
 	snprintf(out, size, "%s/.local/state/sparklink/journal.jsonl", home);
 }
 
-/* mkdir -p with 0700 for what it creates */
-static int make_dirs(const char *path)
-{
-	char tmp[PATH_MAX];
-	str_copy(tmp, path, sizeof(tmp));
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return 0;
-}
-
 struct journal *journal_open(const char *path, char *err, size_t errsize)
 {
-	int r = make_dirs(path);
+	int r = dir_make_parents(path);
 	if (r < 0) {
 		snprintf(err, errsize, "cannot create the directory of %s: %s", path, strerror(-r));
 		return NULL;

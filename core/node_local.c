@@ -423,20 +423,12 @@ static int local_file_write(struct node *n, const char *path, const char *data, 
 	if (r < 0)
 		return r;
 	/* a missing parent directory (a backup's) is made, 0700, like mkdir -p */
-	char dir[PATH_MAX];
-	str_copy(dir, path, sizeof(dir));
-	for (char *p = dir + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-			int e = errno;
-			snprintf(err, errsize, "cannot create %s: %s", dir, strerror(e));
-			text_clean_inplace(err, 0);
-			local_root_hint(e, err, errsize);
-			return -e;
-		}
-		*p = '/';
+	r = dir_make_parents(path);
+	if (r < 0) {
+		snprintf(err, errsize, "cannot create the directory of %s: %s", path, strerror(-r));
+		text_clean_inplace(err, 0);
+		local_root_hint(-r, err, errsize);
+		return r;
 	}
 	r = file_replace(path, data, len, (mode_t)(mode & 07777), 0, 0, err, errsize);
 	if (r < 0) {

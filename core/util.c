@@ -4,9 +4,12 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -183,4 +186,42 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	buf_vprintf(b, fmt, ap);
 	va_end(ap);
+}
+
+int dir_make_parents(const char *path)
+{
+	char tmp[PATH_MAX];
+	if (str_copy(tmp, path, sizeof(tmp)) >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return 0;
+}
+
+void state_path(const char *name, char *out, size_t size)
+{
+	const char *dir = getenv("SPARKLINK_STATE_DIR");
+	if (dir && dir[0]) {
+		snprintf(out, size, "%s/%s", dir, name);
+		return;
+	}
+	if (geteuid() == 0) {
+		snprintf(out, size, "/var/lib/sparklink/%s", name);
+		return;
+	}
+	const char *xdg = getenv("XDG_STATE_HOME");
+	if (xdg && xdg[0] == '/') {
+		snprintf(out, size, "%s/sparklink/%s", xdg, name);
+		return;
+	}
+	const char *home = getenv("HOME");
+	struct passwd *pw = home && home[0] == '/' ? NULL : getpwuid(getuid());
+	snprintf(out, size, "%s/.local/state/sparklink/%s",
+		 home && home[0] == '/' ? home : pw ? pw->pw_dir : "/tmp", name);
 }

@@ -1,5 +1,5 @@
 /* addr_dialog.h: the addressing dialog of the console (the playbook's step 3): a state, never a
- * nested loop. Also the scrollable text both this dialog and the rollback dialog show.
+ * nested loop.
  *
  * Phases: choose (plan kind, MTU, which node is 1) -> running (each step as it happens) ->
  * preview (every file and command for both nodes, scrollable; y applies) / password (the peer's
@@ -15,39 +15,10 @@
 #include "core/model.h"
 #include "core/peers.h"
 #include "ui/screen.h"
+#include "ui/widgets.h"
 
 #include <stdbool.h>
 #include <stddef.h>
-
-/* Lines of text shown in a box that scrolls (Up/Down/PgUp/PgDn/Home/End); while it follows,
- * new lines keep the last one in view. */
-struct scroll_text {
-	char **lines;
-	size_t n, cap;
-	size_t top;      /* first line shown */
-	bool follow;     /* stick to the end as lines arrive */
-	int page;        /* rows shown at the last draw (for PgUp/PgDn) */
-};
-
-void scroll_text_init(struct scroll_text *t);
-void scroll_text_free(struct scroll_text *t);
-void scroll_text_clear(struct scroll_text *t);
-/* Add text, split at newlines (each cleaned for the screen). */
-void scroll_text_add(struct scroll_text *t, const char *text, size_t len);
-/* A scrolling key; true if it was one. */
-bool scroll_text_key(struct scroll_text *t, int key, bool is_char);
-/* Draw into [y, y+h) x [x, x+w); lines starting with "! " in ROLE_WARN, "== " and "-- " as
- * headers; a position mark on the last column when not all fits. */
-void scroll_text_draw(const struct screen *s, struct scroll_text *t, int y, int x, int h, int w);
-
-/* A sudo password typed into a dialog: never drawn, wiped after use. */
-struct secret_field {
-	char text[512];
-	size_t len;
-};
-/* A key for the field (backspace, printable characters); true if it took it. */
-bool secret_field_key(struct secret_field *f, int key, bool is_char);
-void secret_field_clear(struct secret_field *f);
 
 enum ad_phase { AD_CHOOSE, AD_RUNNING, AD_PREVIEW, AD_PASSWORD, AD_SESSION, AD_CANCELLING,
 		AD_DONE };
@@ -68,8 +39,7 @@ struct addr_dialog {
 	struct scroll_text preview;
 	char question[512];
 	struct secret_field pw;
-	char confirm[8];           /* AD_SESSION: the user types "yes" */
-	size_t confirmlen;
+	struct word_field confirm; /* AD_SESSION: the user types "yes" */
 	int tries;
 	struct {
 		bool ok;

@@ -94,8 +94,7 @@ void rollback_dialog_msg(struct rollback_dialog *d, const struct worker_msg *m)
 		if (!asking)
 			break;
 		text_clean(d->question, sizeof(d->question), m->text, strlen(m->text), 0);
-		d->confirm[0] = '\0';
-		d->confirmlen = 0;
+		word_field_clear(&d->confirm);
 		d->phase = RB_SESSION;
 		break;
 	case ROLLBACK_MSG_END:
@@ -182,14 +181,10 @@ bool rollback_dialog_key(struct rollback_dialog *d, struct loop *loop, int key, 
 		if (esc) {
 			cancel(d);
 		} else if (enter) {
-			worker_answer(d->worker, strcmp(d->confirm, "yes") == 0 ? "yes" : "no");
+			worker_answer(d->worker, word_field_is(&d->confirm, "yes") ? "yes" : "no");
 			d->phase = RB_RUNNING;
-		} else if ((is_char && (key == 127 || key == 8)) || (!is_char && key == KEY_BACKSPACE)) {
-			if (d->confirmlen)
-				d->confirm[--d->confirmlen] = '\0';
-		} else if (is_char && key >= 'a' && key <= 'z' && d->confirmlen < sizeof(d->confirm) - 1) {
-			d->confirm[d->confirmlen++] = (char)key;
-			d->confirm[d->confirmlen] = '\0';
+		} else {
+			word_field_key(&d->confirm, key, is_char);
 		}
 		return true;
 	case RB_DONE:
@@ -301,7 +296,7 @@ void rollback_dialog_draw(const struct screen *s, struct rollback_dialog *d)
 		break;
 	case RB_SESSION:
 		ry += screen_text_wrap(s, ry, x + 2, iw, 2, ROLE_WARN, d->question);
-		snprintf(t, sizeof(t), "Type yes to change it anyway: %s_", d->confirm);
+		snprintf(t, sizeof(t), "Type yes to change it anyway: %s_", d->confirm.text);
 		screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
 		screen_text(s, last, x + 2, iw, ROLE_HEADER,
 			    "Enter: answer (anything but yes stops, nothing undone)   Esc: cancel");

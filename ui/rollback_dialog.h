@@ -11,8 +11,8 @@
 
 #include "core/loop.h"
 #include "core/rollback.h"
-#include "ui/addr_dialog.h"
 #include "ui/screen.h"
+#include "ui/widgets.h"
 
 #include <stdbool.h>
 
@@ -29,8 +29,7 @@ struct rollback_dialog {
 	struct scroll_text log;    /* what was undone */
 	char question[512];
 	struct secret_field pw;
-	char confirm[8];
-	size_t confirmlen;
+	struct word_field confirm;
 	int tries;
 	int status;                /* ROLLBACK_MSG_END's code: 0 ok, 1 failed */
 	char summary[512];
