@@ -183,16 +183,13 @@ void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m)
 	case APPLY_MSG_PASSWORD:
 		if (!asking)
 			break;
-		text_clean(d->question, sizeof(d->question), m->text, strlen(m->text), 0);
-		d->tries = m->code;
-		secret_field_clear(&d->pw);
+		job_question_open(&d->q, QUESTION_PASSWORD, m);
 		d->phase = AD_PASSWORD;
 		break;
 	case APPLY_MSG_SESSION:
 		if (!asking)
 			break;
-		text_clean(d->question, sizeof(d->question), m->text, strlen(m->text), 0);
-		word_field_clear(&d->confirm);
+		job_question_open(&d->q, QUESTION_CONFIRM, m);
 		d->phase = AD_SESSION;
 		break;
 	case APPLY_MSG_PREVIEW:
@@ -223,7 +220,7 @@ void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m)
 	case WORKER_DONE:
 		d->finished = true;
 		d->phase = AD_DONE;
-		secret_field_clear(&d->pw);
+		job_question_clear(&d->q);
 		break;
 	}
 }
@@ -238,7 +235,7 @@ static void on_msg(const struct worker_msg *m, void *owner)
 
 static void cancel(struct addr_dialog *d)
 {
-	secret_field_clear(&d->pw);
+	job_question_clear(&d->q);
 	if (d->worker && !d->finished) {
 		worker_cancel(d->worker);
 		d->phase = AD_CANCELLING;
@@ -295,26 +292,14 @@ bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_
 		}
 		return true;
 	case AD_PASSWORD:
-		if (esc) {
+	case AD_SESSION: {
+		int r = job_question_key(&d->q, d->worker, key, is_char);
+		if (r < 0)
 			cancel(d);
-		} else if (enter) {
-			worker_answer(d->worker, d->pw.text);
-			secret_field_clear(&d->pw);
+		else if (r > 0)
 			d->phase = AD_RUNNING;
-		} else {
-			secret_field_key(&d->pw, key, is_char);
-		}
 		return true;
-	case AD_SESSION:
-		if (esc) {
-			cancel(d);
-		} else if (enter) {
-			worker_answer(d->worker, word_field_is(&d->confirm, "yes") ? "yes" : "no");
-			d->phase = AD_RUNNING;
-		} else {
-			word_field_key(&d->confirm, key, is_char);
-		}
-		return true;
+	}
 	case AD_DONE:
 		if (esc || enter || (is_char && key == 'q'))
 			return false;
@@ -326,7 +311,7 @@ bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_
 
 void addr_dialog_close(struct addr_dialog *d)
 {
-	secret_field_clear(&d->pw);
+	job_question_clear(&d->q);
 	if (d->worker)
 		worker_free(d->worker); /* cancels and joins if it still runs */
 	d->worker = NULL;
@@ -463,22 +448,8 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 	ry += room + 1;
 	switch (d->phase) {
 	case AD_PASSWORD:
-		if (d->tries > 0)
-			snprintf(t, sizeof(t), "%s (try %d of 3): ", d->question, d->tries);
-		else
-			snprintf(t, sizeof(t), "%s: ", d->question);
-		screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
-		screen_text(s, ry++, x + 4, iw - 2, ROLE_DIM,
-			    d->pw.len ? "(typing, not shown)" : "(not shown as you type)");
-		screen_text(s, last, x + 2, iw, ROLE_HEADER,
-			    "Enter: send to sudo on the peer   Esc: cancel");
-		break;
 	case AD_SESSION:
-		ry += screen_text_wrap(s, ry, x + 2, iw, 2, ROLE_WARN, d->question);
-		snprintf(t, sizeof(t), "Type yes to change it anyway: %s_", d->confirm.text);
-		screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
-		screen_text(s, last, x + 2, iw, ROLE_HEADER,
-			    "Enter: answer (anything but yes stops, nothing changed)   Esc: cancel");
+		ry = job_question_draw(s, &d->q, ry, x + 2, iw, last, "nothing changed");
 		break;
 	case AD_RUNNING:
 		screen_text(s, last, x + 2, iw, ROLE_DIM, "Working...   Esc: cancel");

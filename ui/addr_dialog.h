@@ -37,10 +37,7 @@ struct addr_dialog {
 	int kind_sel;              /* enum plan_kind */
 	struct scroll_text log;    /* progress */
 	struct scroll_text preview;
-	char question[512];
-	struct secret_field pw;
-	struct word_field confirm; /* AD_SESSION: the user types "yes" */
-	int tries;
+	struct job_question q;     /* AD_PASSWORD, AD_SESSION */
 	struct {
 		bool ok;
 		char text[200];

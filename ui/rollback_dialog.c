@@ -85,16 +85,13 @@ void rollback_dialog_msg(struct rollback_dialog *d, const struct worker_msg *m)
 	case ROLLBACK_MSG_PASSWORD:
 		if (!asking)
 			break;
-		text_clean(d->question, sizeof(d->question), m->text, strlen(m->text), 0);
-		d->tries = m->code;
-		secret_field_clear(&d->pw);
+		job_question_open(&d->q, QUESTION_PASSWORD, m);
 		d->phase = RB_PASSWORD;
 		break;
 	case ROLLBACK_MSG_SESSION:
 		if (!asking)
 			break;
-		text_clean(d->question, sizeof(d->question), m->text, strlen(m->text), 0);
-		word_field_clear(&d->confirm);
+		job_question_open(&d->q, QUESTION_CONFIRM, m);
 		d->phase = RB_SESSION;
 		break;
 	case ROLLBACK_MSG_END:
@@ -103,7 +100,7 @@ void rollback_dialog_msg(struct rollback_dialog *d, const struct worker_msg *m)
 		break;
 	case WORKER_DONE:
 		d->finished = true;
-		secret_field_clear(&d->pw);
+		job_question_clear(&d->q);
 		if (d->dry_run && d->phase == RB_LISTING) {
 			d->pending = d->job.out.pending;
 			d->list.follow = false;
@@ -126,7 +123,7 @@ static void on_msg(const struct worker_msg *m, void *owner)
 
 static void cancel(struct rollback_dialog *d)
 {
-	secret_field_clear(&d->pw);
+	job_question_clear(&d->q);
 	if (d->worker && !d->finished) {
 		worker_cancel(d->worker);
 		d->phase = RB_CANCELLING;
@@ -167,26 +164,14 @@ bool rollback_dialog_key(struct rollback_dialog *d, struct loop *loop, int key, 
 			scroll_text_key(&d->log, key, is_char);
 		return true;
 	case RB_PASSWORD:
-		if (esc) {
+	case RB_SESSION: {
+		int r = job_question_key(&d->q, d->worker, key, is_char);
+		if (r < 0)
 			cancel(d);
-		} else if (enter) {
-			worker_answer(d->worker, d->pw.text);
-			secret_field_clear(&d->pw);
+		else if (r > 0)
 			d->phase = RB_RUNNING;
-		} else {
-			secret_field_key(&d->pw, key, is_char);
-		}
 		return true;
-	case RB_SESSION:
-		if (esc) {
-			cancel(d);
-		} else if (enter) {
-			worker_answer(d->worker, word_field_is(&d->confirm, "yes") ? "yes" : "no");
-			d->phase = RB_RUNNING;
-		} else {
-			word_field_key(&d->confirm, key, is_char);
-		}
-		return true;
+	}
 	case RB_DONE:
 		if (esc || enter || (is_char && key == 'q'))
 			return false;
@@ -198,7 +183,7 @@ bool rollback_dialog_key(struct rollback_dialog *d, struct loop *loop, int key, 
 
 void rollback_dialog_close(struct rollback_dialog *d)
 {
-	secret_field_clear(&d->pw);
+	job_question_clear(&d->q);
 	if (d->worker)
 		worker_free(d->worker); /* cancels and joins if it still runs */
 	d->worker = NULL;
@@ -284,22 +269,8 @@ void rollback_dialog_draw(const struct screen *s, struct rollback_dialog *d)
 	ry += room + 1;
 	switch (d->phase) {
 	case RB_PASSWORD:
-		if (d->tries > 0)
-			snprintf(t, sizeof(t), "%s (try %d of 3): ", d->question, d->tries);
-		else
-			snprintf(t, sizeof(t), "%s: ", d->question);
-		screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
-		screen_text(s, ry++, x + 4, iw - 2, ROLE_DIM,
-			    d->pw.len ? "(typing, not shown)" : "(not shown as you type)");
-		screen_text(s, last, x + 2, iw, ROLE_HEADER,
-			    "Enter: send to sudo on the peer   Esc: cancel");
-		break;
 	case RB_SESSION:
-		ry += screen_text_wrap(s, ry, x + 2, iw, 2, ROLE_WARN, d->question);
-		snprintf(t, sizeof(t), "Type yes to change it anyway: %s_", d->confirm.text);
-		screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
-		screen_text(s, last, x + 2, iw, ROLE_HEADER,
-			    "Enter: answer (anything but yes stops, nothing undone)   Esc: cancel");
+		ry = job_question_draw(s, &d->q, ry, x + 2, iw, last, "nothing undone");
 		break;
 	case RB_RUNNING:
 		screen_text(s, last, x + 2, iw, ROLE_DIM, "Undoing...   Esc: cancel");

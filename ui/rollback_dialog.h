@@ -27,10 +27,7 @@ struct rollback_dialog {
 	bool applied;              /* the real rollback was started */
 	struct scroll_text list;   /* what would be undone (dry run) */
 	struct scroll_text log;    /* what was undone */
-	char question[512];
-	struct secret_field pw;
-	struct word_field confirm;
-	int tries;
+	struct job_question q;     /* RB_PASSWORD, RB_SESSION */
 	int status;                /* ROLLBACK_MSG_END's code: 0 ok, 1 failed */
 	char summary[512];
 	int pending;               /* records still to undo (after the listing) */

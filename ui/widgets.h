@@ -3,6 +3,7 @@
 #ifndef SPARKLINK_WIDGETS_H
 #define SPARKLINK_WIDGETS_H
 
+#include "core/worker.h"
 #include "ui/screen.h"
 
 #include <stdbool.h>
@@ -46,5 +47,26 @@ struct word_field {
 bool word_field_key(struct word_field *f, int key, bool is_char);
 void word_field_clear(struct word_field *f);
 bool word_field_is(const struct word_field *f, const char *word);
+
+/* A worker job's question in a dialog: a password (never drawn, wiped after use) or a
+ * confirmation typed as "yes". */
+enum question_kind { QUESTION_PASSWORD, QUESTION_CONFIRM };
+struct job_question {
+	enum question_kind kind;
+	char text[512];  /* the job's question, cleaned */
+	int tries;       /* a password's try (1..3), 0 if not counted */
+	struct secret_field pw;
+	struct word_field word;
+};
+void job_question_open(struct job_question *q, enum question_kind kind,
+		       const struct worker_msg *m);
+void job_question_clear(struct job_question *q);
+/* A key while the question is open: 1 answered (the worker has the answer), -1 Esc (the caller
+ * cancels), 0 taken. */
+int job_question_key(struct job_question *q, struct worker *w, int key, bool is_char);
+/* Its rows from y (three at most) and its keys on row last; stop says what "no" keeps (e.g.
+ * "nothing changed"). Returns the next free row. */
+int job_question_draw(const struct screen *s, const struct job_question *q, int y, int x, int w,
+		      int last, const char *stop);
 
 #endif
