@@ -80,6 +80,12 @@ bool screen_open(struct screen *s, char *err, int errsize)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	/* the VT220 Home/End that tmux and screen send, which xterm's terminfo does not name: without
+	 * these they arrive as Esc (closing a dialog) and two characters */
+	if (!key_defined("\033[1~"))
+		define_key("\033[1~", KEY_HOME);
+	if (!key_defined("\033[4~"))
+		define_key("\033[4~", KEY_END);
 	nodelay(stdscr, TRUE);
 	set_escdelay(25);
 	typeahead(-1); /* no peeking at stdin in the middle of every refresh */

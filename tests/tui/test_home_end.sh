@@ -1,0 +1,36 @@
+#!/bin/bash
+# tui_home_end: Home and End as tmux and screen send them (\e[1~ and \e[4~, which xterm's
+# terminfo does not name) scroll the help to its first and last lines and do not act as Esc
+# (which would close it). In a small window so the help has to scroll. Runs on the host.
+set -u
+here=$(cd -- "$(dirname -- "$0")" && pwd)
+. "$here/../lib/tmux.sh"
+: "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
+: "${SPARK_SYSFS:=$here/../../assets/lab/spark-sysfs}"
+fail() { echo "FAIL [tui_home_end]: $*" >&2; exit 1; }
+
+tmp=$(mktemp -d) || fail "mktemp"
+sess=homeend-$$
+cleanup() { tmux_stop "$sess" 2>/dev/null; rm -rf -- "$tmp"; }
+trap cleanup EXIT
+"$SPARK_SYSFS" make "$tmp/sys" --up p1 || fail "cannot build a fixture tree"
+TMUX_COLS=80 TMUX_ROWS=24 tmux_start "$sess" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-bus" \
+	SPARKLINK_SYSFS="$tmp/sys" SPARKLINK_STATE_DIR="$tmp/state" "$SPARKLINK" ||
+	fail "cannot start the console in tmux"
+tmux_wait "$sess" 'F10' 10 || fail "the console did not start"
+tmux_keys "$sess" F1
+tmux_wait "$sess" 'Help \(Esc closes\)' 5 || fail "F1 did not open the help"
+tmux_wait "$sess" 'takes two DGX Sparks' 5 || fail "the help does not start at its first line"
+tmux_keys "$sess" End
+tmux_wait "$sess" 'ASCII lines' 5 || fail "End did not show the help's last line"
+tmux_wait "$sess" 'Help \(Esc closes\)' 1 || fail "End closed the help (read as Esc)"
+tmux_wait_gone "$sess" 'takes two DGX Sparks' 2 || fail "End did not scroll"
+tmux_keys "$sess" Home
+tmux_wait "$sess" 'takes two DGX Sparks' 5 || fail "Home did not go back to the first line"
+tmux_wait "$sess" 'Help \(Esc closes\)' 1 || fail "Home closed the help"
+tmux_keys "$sess" Escape
+tmux_wait_gone "$sess" 'Help \(Esc closes\)' 5 || fail "Esc does not close the help"
+tmux_keys "$sess" q
+for _ in $(seq 50); do tmux_alive "$sess" || break; sleep 0.1; done
+tmux_alive "$sess" && fail "q did not quit the console"
+echo "PASS [tui_home_end]"
