@@ -450,6 +450,14 @@ int cli_status(int argc, char **argv)
 	journal_default_path(r->journal_path, sizeof(r->journal_path));
 	int pending = rollback_pending(r->journal_path, false);
 	int pending_ssh = rollback_pending(r->journal_path, true);
+	/* under sudo, pairing done without sudo is in the invoking user's own journal */
+	char user_journal[4200] = "";
+	if (geteuid() == 0 && r->user.uid != 0) {
+		journal_user_path(r->user.home, user_journal, sizeof(user_journal));
+		int u = rollback_pending(user_journal, true);
+		if (u > 0 && pending_ssh >= 0)
+			pending_ssh += u;
+	}
 	bool readable = pending >= 0;
 	struct actx c = { .cmd = cmd, .ajob = &job, .kind_password = APPLY_MSG_PASSWORD,
 			  .kind_session = APPLY_MSG_SESSION, .kind_preview = APPLY_MSG_PREVIEW,
@@ -536,8 +544,8 @@ int cli_status(int argc, char **argv)
 			buf_puts(&b, "\n");
 		}
 		for (size_t i = 0; i < job.out.nrails; i++)
-			buf_printf(&b, "Rail %s: %s\n", job.out.rails[i].ok &&
-				   (!job.out.rails[i].jumbo_tested || job.out.rails[i].jumbo_ok) ? "ok    " : "FAILED",
+			buf_printf(&b, "Rail %s %s\n", job.out.rails[i].ok &&
+				   (!job.out.rails[i].jumbo_tested || job.out.rails[i].jumbo_ok) ? "ok:    " : "FAILED:",
 				   job.out.rails[i].text);
 		if (readable)
 			buf_printf(&b, "Journal: %s: %d network change%s and %d SSH change%s not undone%s\n",
