@@ -327,6 +327,12 @@ const char *addr_dialog_result(const struct addr_dialog *d)
 	return d->summary[0] ? d->summary : apply_status_word(d->status);
 }
 
+static const char *rail_line(const struct addr_dialog *d, size_t i, char *t, size_t size)
+{
+	snprintf(t, size, "%s %s", d->rails[i].ok ? "Rail ok    " : "Rail FAILED", d->rails[i].text);
+	return t;
+}
+
 static void node_line(const struct addr_dialog *d, char *t, size_t size)
 {
 	int me = self_node(d);
@@ -439,8 +445,11 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 	int foot = 0; /* rows under the log */
 	if (d->phase == AD_PASSWORD || d->phase == AD_SESSION)
 		foot = 4;
-	else if (d->phase == AD_DONE)
-		foot = (int)d->nrails + 3;
+	else if (d->phase == AD_DONE) {
+		foot = 3;
+		for (size_t i = 0; i < d->nrails; i++) /* a rail's line wraps rather than being cut */
+			foot += screen_wrap_rows(rail_line(d, i, t, sizeof(t)), iw);
+	}
 	int room = last - ry - foot - 1;
 	if (room < 2)
 		room = 2;
@@ -459,11 +468,10 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 			    "Cancelling (after the current step, at most one network timeout)...");
 		break;
 	case AD_DONE:
-		for (size_t i = 0; i < d->nrails && ry < last; i++) {
-			snprintf(t, sizeof(t), "%s %s", d->rails[i].ok ? "Rail ok    " : "Rail FAILED",
-				 d->rails[i].text);
-			screen_text(s, ry++, x + 2, iw, d->rails[i].ok ? ROLE_GOOD : ROLE_BAD, t);
-		}
+		for (size_t i = 0; i < d->nrails && ry < last; i++)
+			ry += screen_text_wrap(s, ry, x + 2, iw, last - ry,
+					       d->rails[i].ok ? ROLE_GOOD : ROLE_BAD,
+					       rail_line(d, i, t, sizeof(t)));
 		if (!d->summary[0])
 			snprintf(d->summary, sizeof(d->summary), "%s", apply_status_word(d->status));
 		screen_text_wrap(s, ry, x + 2, iw, last - ry,
