@@ -780,3 +780,21 @@ void pair_request_add_self(struct pair_request *r, const struct model *m)
 				pair_request_add_name(r->self_names, &r->nself_names, na->text);
 		}
 }
+
+bool pair_request_for_peer(struct pair_request *r, const struct peer *p, const struct model *m,
+			   bool verify, char *why, size_t whysize)
+{
+	memset(r, 0, sizeof(*r));
+	r->port = 22;
+	r->timeout_s = 15;
+	r->verify_only = verify;
+	if (!pair_request_from_peer(r, p, m)) {
+		snprintf(why, whysize, "%s has no address that is reachable now", p->host);
+		return false;
+	}
+	pair_request_add_self(r, m);
+	if (ssh_user_current(&r->local, why, whysize) < 0)
+		return false;
+	journal_default_path(r->journal_path, sizeof(r->journal_path));
+	return true;
+}

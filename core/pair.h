@@ -82,6 +82,10 @@ struct model;
 bool pair_request_from_peer(struct pair_request *r, const struct peer *p, const struct model *m);
 /* Our names for the peer's known_hosts: host name, name.local, every IPv4 address but lo's. */
 void pair_request_add_self(struct pair_request *r, const struct model *m);
+/* The whole request for pairing with (or, verify: checking) a discovered peer, as the console
+ * makes it: addresses and names, ours, the invoking user, the journal. False with a sentence. */
+bool pair_request_for_peer(struct pair_request *r, const struct peer *p, const struct model *m,
+			   bool verify, char *why, size_t whysize);
 const char *pair_status_word(enum pair_status s);
 
 #endif

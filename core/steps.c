@@ -390,7 +390,7 @@ static const struct steps_pair_result *latest(const struct steps_peer_facts *pf)
 	return b->known ? b : NULL;
 }
 
-static bool journal_names_peer(const struct steps_facts *f, const struct peer *p)
+bool steps_journal_names_peer(const struct steps_facts *f, const struct peer *p)
 {
 	for (size_t h = 0; h < f->nssh_hosts; h++) {
 		const char *host = f->ssh_hosts[h];
@@ -485,7 +485,7 @@ static void step_ssh(const struct peer *p, const struct steps_facts *f, struct s
 			return;
 		}
 	}
-	if (journal_names_peer(f, p)) {
+	if (steps_journal_names_peer(f, p)) {
 		set(s, STEP_TODO, "Paired earlier (the journal has its lines): s checks it with keys "
 			"only, p pairs again.");
 		return;

@@ -99,6 +99,8 @@ const char *step_mark_word(enum step_mark mark); /* "done", "to do", "FAILING", 
 /* The first of steps 1-5 that is not done (STEP_COUNT if all are). */
 enum step_id steps_next(const struct step *s);
 /* Facts about host, or NULL. */
+/* Does the journal have pairing lines (not undone) for this peer (any of its names)? */
+bool steps_journal_names_peer(const struct steps_facts *f, const struct peer *p);
 const struct steps_peer_facts *steps_peer(const struct steps_facts *f, const char *host);
 
 #endif

@@ -82,6 +82,12 @@ struct console {
 	struct scroll_text help, logview;
 	unsigned long logview_gen;
 	bool pair_learned, addr_learned, rollback_learned;
+	/* a keys-only SSH check started by itself for a peer paired in an earlier session, so step
+	 * 4 says what is true now without a key press (once per peer and run) */
+	struct worker *bgcheck;
+	struct pair_job bgjob;
+	bool bgcheck_done;
+	char bgcheck_peer[256];
 	struct hit hits[MAX_HITS];
 	size_t nhits;
 	enum state state;
@@ -521,6 +527,51 @@ static void draw(struct console *c)
 
 /* ---------------------------------------------------------------- what jobs learned */
 
+static void on_bgcheck_msg(const struct worker_msg *m, void *owner)
+{
+	struct console *c = owner;
+	if (m->question) /* a keys-only check asks nothing; refuse anything all the same */
+		worker_answer(c->bgcheck, "no");
+	if (m->kind == WORKER_DONE)
+		c->bgcheck_done = true;
+}
+
+/* Start the check when the chosen peer is in the journal and nothing is known of it yet;
+ * learn its result once it is done. Runs after every loop turn, costs nothing otherwise. */
+static void background_check(struct console *c)
+{
+	if (c->bgcheck && c->bgcheck_done) {
+		worker_free(c->bgcheck);
+		c->bgcheck = NULL;
+		if (!steps_peer(&c->facts, c->bgcheck_peer)) { /* a dialog may have learned more */
+			steps_learn_pair(&c->facts, c->bgcheck_peer, true, c->bgjob.out.status,
+					 c->bgjob.req.local.name, c->bgjob.out.summary);
+			actlog_add(&c->log, c->bgjob.out.status == PAIR_OK ? ACTLOG_OK : ACTLOG_FAIL,
+				   "SSH check with %s (paired earlier): %s", c->bgcheck_peer,
+				   c->bgjob.out.summary[0] ? c->bgjob.out.summary
+							   : pair_status_word(c->bgjob.out.status));
+		}
+		c->dirty = true;
+		return;
+	}
+	if (c->bgcheck || c->state != STATE_MAIN)
+		return;
+	const struct peer *p = chosen_peer(c);
+	if (!p || strcmp(p->host, c->bgcheck_peer) == 0 || steps_peer(&c->facts, p->host) ||
+	    !steps_journal_names_peer(&c->facts, p))
+		return;
+	str_copy(c->bgcheck_peer, p->host, sizeof(c->bgcheck_peer));
+	char why[512];
+	if (!pair_request_for_peer(&c->bgjob.req, p, &c->model, true, why, sizeof(why)))
+		return;
+	c->bgjob.req.timeout_s = 10;
+	c->bgcheck_done = false;
+	c->bgcheck = worker_start(c->loop, pair_job_run, &c->bgjob, on_bgcheck_msg, c);
+	if (c->bgcheck)
+		actlog_add(&c->log, ACTLOG_INFO, "Checking SSH with %s (paired earlier), keys only",
+			   p->host);
+}
+
 static void learn_pair(struct console *c)
 {
 	const struct pair_dialog *d = &c->pair;
@@ -731,6 +782,7 @@ static void open_step(struct console *c, enum step_id id)
 static void after_turn(void *arg)
 {
 	struct console *c = arg;
+	background_check(c);
 	if (c->dirty || c->model.dirty) {
 		draw(c);
 		c->dirty = false;
@@ -1162,6 +1214,8 @@ int console_main(int argc, char **argv)
 		addr_dialog_close(&c->addr);
 	if (c->state == STATE_ROLLBACK)
 		rollback_dialog_close(&c->rollback);
+	if (c->bgcheck)
+		worker_free(c->bgcheck); /* cancels and joins */
 	actlog_add(&c->log, ACTLOG_INFO, "sparklink ended");
 	discovery_free(c->discovery);
 	peers_free(&c->peers);

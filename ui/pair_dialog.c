@@ -29,21 +29,8 @@ bool pair_dialog_open(struct pair_dialog *d, const struct peer *p, const struct 
 	d->verify = verify;
 	d->dir_ok[0] = d->dir_ok[1] = -1;
 	str_copy(d->peer, p->host, sizeof(d->peer));
-	struct pair_request *r = &d->job.req;
-	r->port = 22;
-	r->timeout_s = 15;
-	r->verify_only = verify;
-	if (!pair_request_from_peer(r, p, m)) {
-		snprintf(why, whysize, "%s has no address that is reachable now", p->host);
+	if (!pair_request_for_peer(&d->job.req, p, m, verify, why, whysize))
 		return false;
-	}
-	pair_request_add_self(r, m);
-	char err[512];
-	if (ssh_user_current(&r->local, err, sizeof(err)) < 0) {
-		snprintf(why, whysize, "%s", err);
-		return false;
-	}
-	journal_default_path(r->journal_path, sizeof(r->journal_path));
 	d->phase = PD_CONFIRM;
 	return true;
 }

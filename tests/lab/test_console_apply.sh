@@ -85,6 +85,10 @@ tmux_type "$sess" "$PW"
 tmux_keys "$sess" Enter
 tmux_wait "$sess" 'spark-2\.local .*\(on a cable' 20 || fail "spark-2 is not listed on the cable"
 
+step "paired earlier (with the command line): the console checks it by itself, keys only"
+tmux_wait "$sess" 'verified both ways' 20 || fail "the peer paired earlier is not checked without a key press"
+tmux_wait "$sess" '4 SSH +\[done\]' 5 || fail "step 4 is not done after the check"
+
 step "a: the addressing dialog; Esc at the preview changes nothing"
 tmux_keys "$sess" a
 tmux_wait "$sess" 'Addressing: this node and spark-2\.local' 5 || fail "a did not open the addressing dialog"
