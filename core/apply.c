@@ -230,16 +230,14 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 
 /* ---------------------------------------------------------------- changing */
 
-static const char *addrs_joined(char (*v)[48], size_t n, bool (*keep)(const char *), char *out,
-				size_t size)
+/* The IPv4 link-local addresses of f, comma separated. */
+static const char *ll4_joined(const struct node_if *f, char *out, size_t size)
 {
 	out[0] = '\0';
 	size_t len = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (keep && !keep(v[i]))
-			continue;
-		len += (size_t)snprintf(out + len, size > len ? size - len : 0, "%s%s", len ? "," : "", v[i]);
-	}
+	for (size_t i = 0; i < f->naddrs && len < size; i++)
+		if (is_ll4(f->addrs[i]))
+			len += (size_t)snprintf(out + len, size - len, "%s%s", len ? "," : "", f->addrs[i]);
 	return out;
 }
 
@@ -274,8 +272,7 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 	}
 	if (p->kind == PLAN_LINK_LOCAL) {
 		char before[NODE_MAX_ADDRS * 48];
-		if (record(c, s, "ll4", pf->ifname, addrs_joined((char (*)[48])f->addrs, f->naddrs,
-								  is_ll4, before, sizeof(before))) < 0)
+		if (record(c, s, "ll4", pf->ifname, ll4_joined(f, before, sizeof(before))) < 0)
 			return c->out->status;
 	}
 	if (p->kind != PLAN_STATIC) {
@@ -384,7 +381,7 @@ static enum apply_status change_node(struct ctx *c, struct node_state *s)
 /* ---------------------------------------------------------------- verifying */
 
 /* Run ping; 0 when it got replies. The last line of its output goes to out. */
-static int run_ping(const char *ifname, const char *dst, const char *src, unsigned size,
+static int run_ping(const char *ifname, const char *dst, unsigned size,
 		    char *out, size_t outsize)
 {
 	char sz[16];
@@ -408,7 +405,6 @@ static int run_ping(const char *ifname, const char *dst, const char *src, unsign
 		argv[a++] = "-s";
 		argv[a++] = sz;
 	}
-	(void)src;
 	argv[a++] = dst;
 	argv[a] = NULL;
 	int pfd[2];
@@ -471,7 +467,7 @@ void apply_verify_rail(struct rail *r, unsigned mtu)
 					  : "the peer's address on this link is not known");
 		return;
 	}
-	int e = run_ping(r->ifname, r->peer_addr, r->self_addr, 0, out, sizeof(out));
+	int e = run_ping(r->ifname, r->peer_addr, 0, out, sizeof(out));
 	if (e == -ENOENT) {
 		snprintf(r->text, sizeof(r->text), "%s: cannot run ping (install iputils-ping)", r->ifname);
 		return;
@@ -484,7 +480,7 @@ void apply_verify_rail(struct rail *r, unsigned mtu)
 	}
 	if (mtu >= 9000) {
 		r->jumbo_tested = true;
-		e = run_ping(r->ifname, r->peer_addr, r->self_addr, mtu - 28, out, sizeof(out));
+		e = run_ping(r->ifname, r->peer_addr, mtu - 28, out, sizeof(out));
 		r->jumbo_ok = e == 0;
 		if (!r->jumbo_ok) {
 			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but not %u-byte frames "
@@ -588,19 +584,25 @@ int apply_plan_parse(const char *data, struct plan *p, char *peer, size_t peersi
 	return 0;
 }
 
-/* The newest plan record not undone, from the journal. */
+int apply_plan_newest(const struct journal_record *v, size_t n, struct plan *p, char *peer,
+		      size_t peersize)
+{
+	for (size_t i = n; i-- > 0;)
+		if (strcmp(v[i].op, "plan") == 0 && !v[i].undone &&
+		    apply_plan_parse(v[i].data, p, peer, peersize) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The newest plan record not undone, from the journal at path. */
 static int journal_plan(const char *path, struct plan *p, char *peer, size_t peersize)
 {
 	struct journal_record *v = NULL;
 	char err[512];
 	int n = journal_read(path, &v, err, sizeof(err));
-	int found = -1;
-	for (int i = n - 1; i >= 0 && found < 0; i--)
-		if (strcmp(v[i].op, "plan") == 0 && !v[i].undone &&
-		    apply_plan_parse(v[i].data, p, peer, peersize) == 0)
-			found = 0;
+	int found = n > 0 ? apply_plan_newest(v, (size_t)n, p, peer, peersize) : -1;
 	journal_records_free(v, n > 0 ? (size_t)n : 0);
-	return found;
+	return found < 0 ? -1 : 0;
 }
 
 /* ---------------------------------------------------------------- the job */

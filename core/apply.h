@@ -102,6 +102,11 @@ size_t apply_default_ifs(const struct model *m, enum plan_kind kind,
 
 /* Parse a journal "plan" record's data back into a plan. */
 int apply_plan_parse(const char *data, struct plan *p, char *peer, size_t peersize);
+/* The newest plan record not undone among v (oldest first): its index, the plan and its peer
+ * address ("-" for none), or -1. */
+struct journal_record;
+int apply_plan_newest(const struct journal_record *v, size_t n, struct plan *p, char *peer,
+		      size_t peersize);
 
 /* Verify one rail: ping peer from self_addr bound to ifname (and the jumbo ping with mtu
  * 9000); fills r->ok, r->jumbo_*, r->text. Runs `ping` as a child process. */

@@ -248,3 +248,16 @@ void journal_records_free(struct journal_record *v, size_t n)
 		free(v[i].data);
 	free(v);
 }
+
+bool journal_op_is_ssh(const char *op)
+{
+	return str_starts(op, "authkeys-") || str_starts(op, "known-hosts-") ||
+	       strcmp(op, "ssh-config-host") == 0 || strcmp(op, "key-create") == 0 ||
+	       strcmp(op, "user-create") == 0;
+}
+
+bool journal_record_pending(const struct journal_record *r)
+{
+	return !r->undone && strcmp(r->op, "undone") != 0 && strcmp(r->op, "plan") != 0 &&
+	       strcmp(r->op, "netplan-apply") != 0;
+}

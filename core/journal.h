@@ -39,5 +39,11 @@ struct journal_record {
  * version wrote is reported in err and skipped, never guessed at. Returns the count or -errno. */
 int journal_read(const char *path, struct journal_record **out, char *err, size_t errsize);
 void journal_records_free(struct journal_record *v, size_t n);
+/* Records pairing writes (SSH files, keys, a user), as opposed to the network's. */
+bool journal_op_is_ssh(const char *op);
+/* A change rollback still has to undo: not undone, and not a marker ("undone", "plan", and
+ * "netplan-apply", which the file restore before it covers). The one count status, the console
+ * and rollback's list agree on. */
+bool journal_record_pending(const struct journal_record *r);
 
 #endif

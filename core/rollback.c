@@ -44,13 +44,6 @@ static void count(struct rollback_report *rep, enum undo u)
 	}
 }
 
-static bool is_ssh_op(const char *op)
-{
-	return str_starts(op, "authkeys-") || str_starts(op, "known-hosts-") ||
-	       strcmp(op, "ssh-config-host") == 0 || strcmp(op, "key-create") == 0 ||
-	       strcmp(op, "user-create") == 0;
-}
-
 /* Undo one SSH record of this machine. */
 static enum undo undo_ssh_local(const struct journal_record *r, const struct ssh_user *u,
 				bool dry_run, struct buf *log)
@@ -162,7 +155,7 @@ static bool wanted(const struct rbctx *c, const struct journal_record *r)
 		return false;
 	if (c->req->local_only && strcmp(r->host, "local") != 0)
 		return false;
-	return c->req->include_ssh || !is_ssh_op(r->op);
+	return c->req->include_ssh || !journal_op_is_ssh(r->op);
 }
 
 /* The node for a record's host: this machine, or the peer (connected once, on first use). */
@@ -508,7 +501,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 				break;
 		if (h == c->nhosts && c->nhosts < MAX_HOSTS)
 			str_copy(c->hosts[c->nhosts++].host, v[i].host, sizeof(c->hosts[0].host));
-		if (h < MAX_HOSTS && !is_ssh_op(v[i].op))
+		if (h < MAX_HOSTS && !journal_op_is_ssh(v[i].op))
 			c->hosts[h].need_sudo = true;
 	}
 	c->out->pending += pending;
@@ -554,7 +547,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 		if (!nd && !(c->req->dry_run && !local)) {
 			buf_printf(&log, "FAILED: %s: %s\n", r->host, err);
 			res = UNDO_FAILED;
-		} else if (is_ssh_op(r->op)) {
+		} else if (journal_op_is_ssh(r->op)) {
 			res = local ? undo_ssh_local(r, &c->req->user, c->req->dry_run, &log)
 				    : undo_ssh_remote(nd, r, c->req->dry_run, &log);
 		} else {
@@ -637,8 +630,7 @@ int rollback_pending(const char *path, bool include_ssh)
 	int n = journal_read(path, &v, err, sizeof(err));
 	int pending = 0;
 	for (int i = 0; i < n; i++)
-		if (!v[i].undone && strcmp(v[i].op, "undone") != 0 &&
-		    (include_ssh || !is_ssh_op(v[i].op)) && strcmp(v[i].op, "plan") != 0)
+		if (journal_record_pending(&v[i]) && (include_ssh || !journal_op_is_ssh(v[i].op)))
 			pending++;
 	journal_records_free(v, n > 0 ? (size_t)n : 0);
 	return n < 0 ? n : pending;

@@ -111,13 +111,6 @@ void steps_learn_rollback(struct steps_facts *f, int status, const char *summary
 		}
 }
 
-static bool is_ssh_record(const char *op)
-{
-	return str_starts(op, "authkeys-") || str_starts(op, "known-hosts-") ||
-	       strcmp(op, "ssh-config-host") == 0 || strcmp(op, "key-create") == 0 ||
-	       strcmp(op, "user-create") == 0;
-}
-
 static int read_one(struct steps_facts *f, const char *path, bool plans)
 {
 	struct journal_record *v = NULL;
@@ -127,20 +120,16 @@ static int read_one(struct steps_facts *f, const char *path, bool plans)
 		text_clean(f->journal_error, sizeof(f->journal_error), err, strlen(err), 0);
 		return n;
 	}
-	for (int i = n - 1; plans && i >= 0 && !f->plan_applied; i--) {
-		if (strcmp(v[i].op, "plan") != 0 || v[i].undone)
-			continue;
-		char peer[130] = "";
-		if (apply_plan_parse(v[i].data, &f->plan, peer, sizeof(peer)) == 0) {
-			f->plan_applied = true;
-			text_clean(f->plan_peer, sizeof(f->plan_peer), peer, strlen(peer), 0);
-		}
+	char peer[130] = "";
+	if (plans && !f->plan_applied &&
+	    apply_plan_newest(v, (size_t)n, &f->plan, peer, sizeof(peer)) >= 0) {
+		f->plan_applied = true;
+		text_clean(f->plan_peer, sizeof(f->plan_peer), peer, strlen(peer), 0);
 	}
 	for (int i = 0; i < n; i++) {
-		if (v[i].undone || strcmp(v[i].op, "undone") == 0 || strcmp(v[i].op, "plan") == 0 ||
-		    strcmp(v[i].op, "netplan-apply") == 0)
+		if (!journal_record_pending(&v[i]))
 			continue;
-		if (!is_ssh_record(v[i].op)) {
+		if (!journal_op_is_ssh(v[i].op)) {
 			f->pending_net++;
 			continue;
 		}
