@@ -17,31 +17,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "test_model_build.h"
+
 /* --- a model ----------------------------------------------------------------------------- */
 
-static void add_rdma(struct model *m, const char *ibdev, const char *pci, const char *netdev)
-{
-	m->rdma.ports = xrealloc(m->rdma.ports, m->rdma.nports + 1, sizeof(*m->rdma.ports));
-	struct rdma_port *p = &m->rdma.ports[m->rdma.nports++];
-	memset(p, 0, sizeof(*p));
-	str_copy(p->ibdev, ibdev, sizeof(p->ibdev));
-	p->port = 1;
-	str_copy(p->netdev, netdev, sizeof(p->netdev));
-	str_copy(p->pci, pci, sizeof(p->pci));
-	p->pci_ok = sscanf(pci, "%x:%x:%x.%x", &p->pci_domain, &p->pci_bus, &p->pci_slot,
-			   &p->pci_func) == 4;
-	str_copy(p->state, "DOWN", sizeof(p->state));
-	p->link = RDMA_LINK_DOWN;
-}
 
-static struct netdev *nd(struct model *m, const char *name)
-{
-	for (size_t i = 0; i < m->nnetdevs; i++)
-		if (strcmp(m->netdevs[i].name, name) == 0)
-			return &m->netdevs[i];
-	fail_msg("no netdev %s", name);
-	return NULL;
-}
 
 static void add_netdev(struct model *m, const char *name, const char *pp)
 {
