@@ -555,10 +555,14 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 		}
 		count(&c->out->rep, res);
 		if (log.len) {
-			buf_add(&c->out->log, log.data, log.len);
-			for (char *line = strtok(log.data, "\n"); line; line = strtok(NULL, "\n"))
-				worker_postf(c->w, res == UNDO_FAILED ? ROLLBACK_MSG_WARN : ROLLBACK_MSG_STEP, "%s",
-				       line);
+			/* the lines name paths and data from the journal (a file): clean them */
+			char *clean = xcalloc(1, log.len + 1);
+			text_clean(clean, log.len + 1, log.data, log.len, TEXT_LINES);
+			buf_puts(&c->out->log, clean);
+			for (char *line = strtok(clean, "\n"); line; line = strtok(NULL, "\n"))
+				worker_postf(c->w, res == UNDO_FAILED ? ROLLBACK_MSG_WARN
+								      : ROLLBACK_MSG_STEP, "%s", line);
+			free(clean);
 		}
 		buf_free(&log);
 		if (j && res != UNDO_FAILED && res != UNDO_DESCRIBED) {
