@@ -24,7 +24,7 @@ static const char usage_text[] =
 	"  apply --plan link-local|static|static-persistent [--mtu 9000] [--peer HOST]\n"
 	"        [--node 1|2] [--interfaces IF,IF] [--dry-run]\n"
 	"                              address the cabled interfaces on both nodes (root)\n"
-	"  rollback [--dry-run] [--include-ssh]\n"
+	"  rollback [--dry-run] [--include-ssh] [--local-only]\n"
 	"                              undo every recorded change, newest first, both nodes\n"
 	"  status [--json]             the applied plan, addresses, rails and the journal\n"
 	"\n"
