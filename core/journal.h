@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct journal;
 
@@ -17,6 +18,9 @@ struct journal;
 void journal_default_path(char *out, size_t size);
 /* A user's own journal (pairing run without sudo writes there). */
 void journal_user_path(const char *home, char *out, size_t size);
+/* Open the journal at path for appending (made 0600 in a 0700 directory when missing). The file
+ * and its directory must belong to this process's effective user, not be symbolic links and not
+ * be writable by group or others: else NULL and a sentence saying how to fix it. */
 struct journal *journal_open(const char *path, char *err, size_t errsize);
 void journal_close(struct journal *j);
 /* Record one change: op ("authkeys-add", "known-hosts-add", ...), host ("local" or the peer's
@@ -35,15 +39,20 @@ struct journal_record {
 	bool undone; /* a later "undone" record names this line (or this is such a marker) */
 };
 
-/* Read every record of the journal at path (oldest first). A line that is not a record this
- * version wrote is reported in err and skipped, never guessed at. Returns the count or -errno. */
-int journal_read(const char *path, struct journal_record **out, char *err, size_t errsize);
+/* Read every record of the journal at path (oldest first). The file and its directory must
+ * belong to owner (root's journal: 0; a user's: that user), be no symbolic links and not be
+ * writable by group or others; else -EPERM and a sentence in err saying how to fix it (nothing
+ * is read). A missing file is an empty journal. A line that is not a record this version wrote
+ * is reported in err and skipped, never guessed at. Returns the count or -errno. */
+int journal_read(const char *path, uid_t owner, struct journal_record **out, char *err,
+		 size_t errsize);
 void journal_records_free(struct journal_record *v, size_t n);
-/* Records pairing writes (SSH files, keys, a user), as opposed to the network's. */
+/* Records pairing writes (SSH files, keys, a user), as opposed to the network's (the table of
+ * operations is in journal_rules.c). */
 bool journal_op_is_ssh(const char *op);
 /* A change rollback still has to undo: not undone, and not a marker ("undone", "plan", and
  * "netplan-apply", which the file restore before it covers). The one count status, the console
- * and rollback's list agree on. */
+ * and rollback's list agree on; journal_judge() says whether it may be acted on. */
 bool journal_record_pending(const struct journal_record *r);
 
 #endif

@@ -1,6 +1,7 @@
 /* rollback.c: undoing what the journal recorded, on this node and the peer. */
 #include "core/rollback.h"
 #include "core/base64.h"
+#include "core/journal_rules.h"
 #include "core/node_remote.h"
 #include "core/text.h"
 
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* "n1,n2 type key" -> names (pointers into a copy), type, key */
 static size_t split_known_hosts(char *data, const char **names, size_t max, char **type, char **key)
@@ -116,8 +118,17 @@ int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ss
 		       bool dry_run, struct buf *log, struct rollback_report *rep)
 {
 	memset(rep, 0, sizeof(*rep));
+	struct journal_scope scope = { .user_journal = geteuid() != 0, .home = u->home };
 	for (size_t i = n; i-- > 0;) {
 		const struct journal_record *r = &v[i];
+		char why[512];
+		enum journal_verdict jv;
+		if (journal_op_is_ssh(r->op) &&
+		    (jv = journal_judge(v, n, i, &scope, why, sizeof(why))) != JOURNAL_OK) {
+			buf_printf(log, "%s: %s %s (%s)\n", journal_verdict_word(jv), r->op, r->path, why);
+			rep->refused++;
+			continue;
+		}
 		if (strcmp(r->host, "local") != 0) {
 			if (str_starts(r->op, "authkeys-") || str_starts(r->op, "known-hosts-") ||
 			    strcmp(r->op, "user-create") == 0) {
@@ -445,14 +456,14 @@ static enum undo undo_ssh_remote(struct node *n, const struct journal_record *r,
 
 /* Is the user's own SSH session on an interface a pending record changes? */
 static bool session_ok(struct rbctx *c, struct node *nd, const char *host,
-		       const struct journal_record *v, size_t n)
+		       const struct journal_record *v, const bool *ok, size_t n)
 {
 	char ifname[16] = "", err[256];
 	if (nd->ops->session_if(nd, ifname, sizeof(ifname), err, sizeof(err)) < 0 || !ifname[0])
 		return true;
 	bool local = strcmp(host, "local") == 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!wanted(c, &v[i]) || strcmp(v[i].host, host) != 0 || strcmp(v[i].path, ifname) != 0)
+		if (!ok[i] || strcmp(v[i].host, host) != 0 || strcmp(v[i].path, ifname) != 0)
 			continue;
 		char q[300];
 		snprintf(q, sizeof(q), "%s SSH session %s is on %s, which rollback changes; it may drop",
@@ -473,15 +484,35 @@ static bool session_ok(struct rbctx *c, struct node *nd, const char *host,
 	return true;
 }
 
-/* Roll back one journal; returns false if the job must stop. */
+/* Post the lines of log (they name paths and data from a journal, a file: cleaned first) and
+ * keep them in the outcome's log. */
+static void post_log(struct rbctx *c, const struct buf *log, bool warn)
+{
+	if (!log->len)
+		return;
+	char *clean = xcalloc(1, log->len + 1);
+	text_clean(clean, log->len + 1, log->data, log->len, TEXT_LINES);
+	buf_puts(&c->out->log, clean);
+	char *save = NULL;
+	for (char *line = strtok_r(clean, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		worker_postf(c->w, warn ? ROLLBACK_MSG_WARN : ROLLBACK_MSG_STEP, "%s", line);
+	free(clean);
+}
+
+/* Roll back one journal (this process's own: root's when root, else the user's); returns false
+ * if the job must stop. Every record is judged first (journal_rules.h): one that is outside its
+ * operation's rules is listed as refused (or, in a user's journal, ignored) and never acted on,
+ * nor is its host contacted. */
 static bool rollback_journal(struct rbctx *c, const char *path)
 {
 	char err[1024];
 	struct journal_record *v = NULL;
 	err[0] = '\0';
-	int n = journal_read(path, &v, err, sizeof(err));
+	uid_t owner = geteuid();
+	struct journal_scope scope = { .user_journal = owner != 0, .home = c->req->user.home };
+	int n = journal_read(path, owner, &v, err, sizeof(err));
 	if (n < 0) {
-		snprintf(c->out->summary, sizeof(c->out->summary), "%s", err);
+		snprintf(c->out->summary, sizeof(c->out->summary), "%s; nothing was undone", err);
 		c->out->rep.failed++;
 		return false;
 	}
@@ -489,8 +520,27 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 		worker_postf(c->w, ROLLBACK_MSG_WARN, "%s", err);
 	bool go = true;
 	int pending = 0;
-	for (int i = 0; i < n; i++) {
+	bool *ok = xcalloc((size_t)n + 1, sizeof(*ok));
+	for (int i = n - 1; i >= 0; i--) {
 		if (!wanted(c, &v[i]))
+			continue;
+		char why[512];
+		enum journal_verdict jv = journal_judge(v, (size_t)n, (size_t)i, &scope, why,
+						       sizeof(why));
+		if (jv != JOURNAL_OK) {
+			struct buf log;
+			buf_init(&log);
+			buf_printf(&log, "%s: %s: %s %s (%s)\n", journal_verdict_word(jv), where(&v[i]),
+				   v[i].op, v[i].path[0] ? v[i].path : "-", why);
+			post_log(c, &log, true);
+			buf_free(&log);
+			c->out->rep.refused++;
+			continue;
+		}
+		ok[i] = true;
+	}
+	for (int i = 0; i < n; i++) {
+		if (!ok[i])
 			continue;
 		pending++;
 		if (strcmp(v[i].host, "local") == 0)
@@ -507,14 +557,14 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 	c->out->pending += pending;
 	if (!pending)
 		goto out;
-	if (!c->req->dry_run && !(go = session_ok(c, c->local, "local", v, (size_t)n)))
+	if (!c->req->dry_run && !(go = session_ok(c, c->local, "local", v, ok, (size_t)n)))
 		goto out;
 	/* every peer first (sudo's password asked there): never undo this node and then find the
 	 * peer out of reach, half rolled back */
 	for (size_t h = 0; h < c->nhosts && !c->req->dry_run; h++) {
 		struct node *nd = node_for(c, c->hosts[h].host, err, sizeof(err));
 		if (nd) {
-			if (!(go = session_ok(c, nd, c->hosts[h].host, v, (size_t)n)))
+			if (!(go = session_ok(c, nd, c->hosts[h].host, v, ok, (size_t)n)))
 				goto out;
 			continue;
 		}
@@ -537,7 +587,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 	}
 	for (int i = n - 1; i >= 0 && !worker_cancelled(c->w); i--) {
 		const struct journal_record *r = &v[i];
-		if (!wanted(c, r))
+		if (!ok[i])
 			continue;
 		struct buf log;
 		buf_init(&log);
@@ -554,16 +604,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 			res = undo_net(nd, r, c->req->dry_run, &log);
 		}
 		count(&c->out->rep, res);
-		if (log.len) {
-			/* the lines name paths and data from the journal (a file): clean them */
-			char *clean = xcalloc(1, log.len + 1);
-			text_clean(clean, log.len + 1, log.data, log.len, TEXT_LINES);
-			buf_puts(&c->out->log, clean);
-			for (char *line = strtok(clean, "\n"); line; line = strtok(NULL, "\n"))
-				worker_postf(c->w, res == UNDO_FAILED ? ROLLBACK_MSG_WARN
-								      : ROLLBACK_MSG_STEP, "%s", line);
-			free(clean);
-		}
+		post_log(c, &log, res == UNDO_FAILED);
 		buf_free(&log);
 		if (j && res != UNDO_FAILED && res != UNDO_DESCRIBED) {
 			char line[32];
@@ -577,6 +618,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 	}
 	journal_close(j);
 out:
+	free(ok);
 	journal_records_free(v, n > 0 ? (size_t)n : 0);
 	return go;
 }
@@ -597,20 +639,26 @@ void rollback_job_run(struct worker *w, void *arg)
 		c.out->rep.failed++;
 	} else if (rollback_journal(&c, c.req->journal_path) && c.req->user_journal_path[0] &&
 		   strcmp(c.req->user_journal_path, c.req->journal_path) != 0 && c.req->include_ssh) {
-		rollback_journal(&c, c.req->user_journal_path);
+		/* the user's own journal is theirs: undone by a child with their rights only */
+		rollback_child_run(w, c.req, c.out);
 	}
 	struct rollback_report *rep = &c.out->rep;
-	c.out->status = rep->failed || c.out->summary[0] ? 1 : 0;
+	c.out->status = rep->failed || rep->refused || c.out->summary[0] ? 1 : 0;
+	char refused[200] = "";
+	if (rep->refused)
+		snprintf(refused, sizeof(refused), "; %d record%s refused (not undone: see above)",
+			 rep->refused, rep->refused == 1 ? "" : "s");
 	if (!c.out->summary[0]) {
 		if (!c.out->pending || (c.req->dry_run && !rep->planned))
 			snprintf(c.out->summary, sizeof(c.out->summary), "nothing to undo: the journal has "
-				 "no change that is not undone yet");
+				 "no change that is not undone yet%s", refused);
 		else if (c.req->dry_run)
 			snprintf(c.out->summary, sizeof(c.out->summary), "dry run: %d change%s would be "
-				 "undone; nothing was changed", rep->planned, rep->planned == 1 ? "" : "s");
+				 "undone%s; nothing was changed", rep->planned,
+				 rep->planned == 1 ? "" : "s", refused);
 		else
 			snprintf(c.out->summary, sizeof(c.out->summary), "%d undone, %d already as before, "
-				 "%d kept%s%s", rep->undone, rep->already, rep->kept,
+				 "%d kept%s%s%s", rep->undone, rep->already, rep->kept, refused,
 				 rep->failed ? "; FAILED: " : "", rep->failed ? "see above; run rollback "
 				 "again after fixing it" : "");
 	}
@@ -625,17 +673,4 @@ void rollback_job_run(struct worker *w, void *arg)
 void rollback_job_free(struct rollback_job *job)
 {
 	buf_free(&job->out.log);
-}
-
-int rollback_pending(const char *path, bool include_ssh)
-{
-	struct journal_record *v = NULL;
-	char err[512];
-	int n = journal_read(path, &v, err, sizeof(err));
-	int pending = 0;
-	for (int i = 0; i < n; i++)
-		if (journal_record_pending(&v[i]) && (include_ssh || !journal_op_is_ssh(v[i].op)))
-			pending++;
-	journal_records_free(v, n > 0 ? (size_t)n : 0);
-	return n < 0 ? n : pending;
 }

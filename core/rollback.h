@@ -19,6 +19,7 @@
 struct rollback_report {
 	int undone, already, kept, remote, failed;
 	int planned; /* dry run: what would be undone */
+	int refused; /* records outside their operation's rules (journal_rules.h): not undone */
 };
 
 /* Undo this machine's SSH records, newest first; with dry_run only describe. Each action is one
@@ -66,8 +67,15 @@ struct rollback_job {
 
 void rollback_job_run(struct worker *w, void *arg /* struct rollback_job */);
 void rollback_job_free(struct rollback_job *job);
-/* Records not undone yet in the journal at path (for status); the SSH ones only with
- * include_ssh. */
-int rollback_pending(const char *path, bool include_ssh);
+/* The undo of the invoking user's own journal (pairing done without sudo), for root: a child
+ * process that drops to the user's uid, gid and groups before it opens anything runs
+ * `sparklink ROLLBACK_CHILD_COMMAND` (rollback_child_main) on that journal, with the user's
+ * rights only; its lines and counts are added to out (as text: nothing it says makes root act). */
+#define ROLLBACK_CHILD_COMMAND "__rollback-as-user"
+void rollback_child_run(struct worker *w, const struct rollback_request *req,
+			struct rollback_outcome *out);
+/* The child's side (argv: ROLLBACK_CHILD_COMMAND, flags "d" dry run and "l" local only, the
+ * timeout): undo this user's own journal, report on standard output. Refuses to run as root. */
+int rollback_child_main(int argc, char **argv);
 
 #endif

@@ -1,7 +1,8 @@
 /* steps.c: the six steps' marks and reasons (a pure function of the model, the chosen peer and
  * the facts jobs learned), and the facts read from the journal. */
 #include "core/steps.h"
-#include "core/journal.h"
+#include "core/invocation.h"
+#include "core/journal_rules.h"
 #include "core/text.h"
 #include "core/util.h"
 
@@ -111,24 +112,31 @@ void steps_learn_rollback(struct steps_facts *f, int status, const char *summary
 		}
 }
 
-static int read_one(struct steps_facts *f, const char *path, bool plans)
+static int read_one(struct steps_facts *f, const char *path, uid_t owner,
+		    const struct journal_scope *scope)
 {
 	struct journal_record *v = NULL;
 	char err[512] = "";
-	int n = journal_read(path, &v, err, sizeof(err));
+	int n = journal_read(path, owner, &v, err, sizeof(err));
 	if (n < 0) {
 		text_clean(f->journal_error, sizeof(f->journal_error), err, strlen(err), 0);
 		return n;
 	}
 	char peer[130] = "";
-	if (plans && !f->plan_applied &&
+	/* plans are root's: apply writes them only there */
+	if (!scope->user_journal && !f->plan_applied &&
 	    apply_plan_newest(v, (size_t)n, &f->plan, peer, sizeof(peer)) >= 0) {
 		f->plan_applied = true;
 		text_clean(f->plan_peer, sizeof(f->plan_peer), peer, strlen(peer), 0);
 	}
+	char why[256];
 	for (int i = 0; i < n; i++) {
 		if (!journal_record_pending(&v[i]))
 			continue;
+		if (journal_judge(v, (size_t)n, (size_t)i, scope, why, sizeof(why)) != JOURNAL_OK) {
+			f->refused++;
+			continue;
+		}
 		if (!journal_op_is_ssh(v[i].op)) {
 			f->pending_net++;
 			continue;
@@ -147,18 +155,22 @@ static int read_one(struct steps_facts *f, const char *path, bool plans)
 	return 0;
 }
 
-int steps_read_journal(struct steps_facts *f, const char *path, const char *user_path)
+int steps_read_journal(struct steps_facts *f, const struct invocation *inv)
 {
 	f->journal_read = true;
 	f->journal_error[0] = '\0';
 	f->plan_applied = false;
 	memset(&f->plan, 0, sizeof(f->plan));
 	f->plan_peer[0] = '\0';
-	f->pending_net = f->pending_ssh = 0;
+	f->pending_net = f->pending_ssh = f->refused = 0;
 	f->nssh_hosts = 0;
-	int r = read_one(f, path, true);
-	if (r == 0 && user_path && user_path[0] && strcmp(user_path, path) != 0)
-		r = read_one(f, user_path, false);
+	struct journal_scope scope;
+	invocation_scope(inv, &scope);
+	int r = read_one(f, inv->journal, inv->journal_owner, &scope);
+	if (r == 0 && inv->user_journal[0] && strcmp(inv->user_journal, inv->journal) != 0) {
+		invocation_user_scope(inv, &scope);
+		r = read_one(f, inv->user_journal, inv->user.uid, &scope);
+	}
 	return r;
 }
 
@@ -539,6 +551,12 @@ static void step_rollback(const struct steps_facts *f, struct step *s)
 		return;
 	}
 	int total = f->pending_net + f->pending_ssh;
+	if (f->refused) {
+		set(s, STEP_FAILING, "%d journal record%s refused: not what sparklink writes, never "
+		    "acted on (r lists them with the reason)%s%d change%s can be undone.", f->refused,
+		    f->refused == 1 ? " is" : "s are", "; ", total, total == 1 ? "" : "s");
+		return;
+	}
 	if (f->rollback_failed && total > 0) {
 		set(s, STEP_FAILING, "The last rollback did not finish (%s): r tries again.",
 		    f->rollback_summary[0] ? f->rollback_summary : "see the log");

@@ -65,6 +65,7 @@ struct steps_facts {
 	char plan_peer[130]; /* the peer address the plan was applied with, "-" for none */
 	int pending_net;    /* network changes rollback would undo */
 	int pending_ssh;    /* SSH pairing changes it would undo with "s" */
+	int refused;        /* records refused or ignored (journal_rules.h): never acted on */
 	char ssh_hosts[STEPS_MAX_HOSTS][128]; /* peers named by pairing records not undone */
 	size_t nssh_hosts;
 	/* the last rails verified (by apply or verify), for the plan's interfaces */
@@ -85,10 +86,12 @@ void steps_learn_rails(struct steps_facts *f, const struct rail *rails, size_t n
  * gone, the keys kept); the rails go with the plan. Re-read the journal after this. */
 void steps_learn_rollback(struct steps_facts *f, int status, const char *summary,
 			  bool include_ssh);
-/* Re-read the journal at path (and the invoking user's at user_path, "" = none): the newest
- * plan not undone, the pending changes, the peers pairing records name. Returns 0 or -errno
- * (journal_error then says why; the facts keep "no plan"). */
-int steps_read_journal(struct steps_facts *f, const char *path, const char *user_path);
+/* Re-read this process's journal (and, for root acting for a user, that user's own): the
+ * newest plan not undone, the pending changes judged within their rules (journal_rules.h), the
+ * records refused, the peers pairing records name. Returns 0 or -errno (journal_error then says
+ * why; the facts keep "no plan"). */
+struct invocation;
+int steps_read_journal(struct steps_facts *f, const struct invocation *inv);
 
 /* The marks, from the model, the chosen peer (NULL: none) and the facts. Pure. */
 void steps_compute(const struct model *m, const struct peer *peer, const struct steps_facts *f,

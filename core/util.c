@@ -206,8 +206,11 @@ int dir_make_parents(const char *path)
 
 void state_path(const char *name, char *out, size_t size)
 {
+	/* root under sudo keeps its state where root put it: a directory named by the invoking
+	 * user's environment is not root's */
 	const char *dir = getenv("SPARKLINK_STATE_DIR");
-	if (dir && dir[0]) {
+	bool sudo = getenv("SUDO_UID") || getenv("SUDO_USER");
+	if (dir && dir[0] == '/' && !(geteuid() == 0 && sudo)) {
 		snprintf(out, size, "%s/%s", dir, name);
 		return;
 	}

@@ -26,9 +26,9 @@ int file_read_small(const char *path, char *buf, size_t size);
 
 /* mkdir -p of the directory path is in (what it creates: mode 0700). 0 or -errno. */
 int dir_make_parents(const char *path);
-/* Where sparklink keeps its state (the journal, the console's log): $SPARKLINK_STATE_DIR/NAME;
- * as root /var/lib/sparklink/NAME; else $XDG_STATE_HOME/sparklink/NAME (default
- * ~/.local/state/sparklink/NAME). */
+/* Where sparklink keeps its state (the journal, the console's log): $SPARKLINK_STATE_DIR/NAME
+ * (an absolute path; ignored by root under sudo); as root /var/lib/sparklink/NAME; else
+ * $XDG_STATE_HOME/sparklink/NAME (default ~/.local/state/sparklink/NAME). */
 void state_path(const char *name, char *out, size_t size);
 
 /* Monotonic clock in nanoseconds / milliseconds. */

@@ -1,5 +1,6 @@
 /* cli_apply.c: `sparklink apply`, `sparklink rollback` and `sparklink status`. */
 #include "core/apply.h"
+#include "core/invocation.h"
 #include "core/journal.h"
 #include "core/json.h"
 #include "core/loop.h"
@@ -381,18 +382,14 @@ int cli_rollback(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	char err[512];
-	if (ssh_user_current(&r->user, err, sizeof(err)) < 0) {
+	struct invocation inv;
+	if (invocation_get(&inv, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		return EXIT_FAIL;
 	}
-	journal_default_path(r->journal_path, sizeof(r->journal_path));
-	if (geteuid() == 0 && getuid() == 0 && r->user.uid != 0)
-		journal_user_path(r->user.home, r->user_journal_path, sizeof(r->user_journal_path));
-	if (!r->dry_run && geteuid() != 0 && rollback_pending(r->journal_path, false) > 0) {
-		fprintf(stderr, "%s: undoing network changes needs root: run sudo sparklink rollback\n",
-			cmd);
-		return EXIT_REFUSED;
-	}
+	r->user = inv.user;
+	str_copy(r->journal_path, inv.journal, sizeof(r->journal_path));
+	str_copy(r->user_journal_path, inv.user_journal, sizeof(r->user_journal_path));
 	printf("%s: journal %s%s%s\n", r->dry_run ? "Would undo" : "Undoing", r->journal_path,
 	       r->user_journal_path[0] && r->include_ssh ? " and " : "",
 	       r->user_journal_path[0] && r->include_ssh ? r->user_journal_path : "");
@@ -442,23 +439,28 @@ int cli_status(int argc, char **argv)
 	struct apply_request *r = &job.req;
 	r->verify_only = true;
 	r->timeout_s = 10;
-	char err[512];
-	if (ssh_user_current(&r->user, err, sizeof(err)) < 0) {
+	char err[512], uerr[512] = "";
+	struct invocation inv;
+	if (invocation_get(&inv, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		return EXIT_FAIL;
 	}
-	journal_default_path(r->journal_path, sizeof(r->journal_path));
-	int pending = rollback_pending(r->journal_path, false);
-	int pending_ssh = rollback_pending(r->journal_path, true);
+	r->user = inv.user;
+	str_copy(r->journal_path, inv.journal, sizeof(r->journal_path));
+	struct journal_scope scope;
+	struct journal_counts jc, uc = { 0 };
+	invocation_scope(&inv, &scope);
+	bool readable = journal_count_path(inv.journal, inv.journal_owner, &scope, &jc, err,
+					   sizeof(err)) == 0;
 	/* under sudo, pairing done without sudo is in the invoking user's own journal */
-	char user_journal[4200] = "";
-	if (geteuid() == 0 && r->user.uid != 0) {
-		journal_user_path(r->user.home, user_journal, sizeof(user_journal));
-		int u = rollback_pending(user_journal, true);
-		if (u > 0 && pending_ssh >= 0)
-			pending_ssh += u;
+	if (inv.user_journal[0]) {
+		invocation_user_scope(&inv, &scope);
+		if (journal_count_path(inv.user_journal, inv.user.uid, &scope, &uc, uerr,
+				       sizeof(uerr)) < 0)
+			memset(&uc, 0, sizeof(uc));
 	}
-	bool readable = pending >= 0;
+	int pending = jc.pending_net, pending_ssh = jc.pending_net + jc.pending_ssh + uc.pending_ssh;
+	int refused = jc.refused + uc.refused;
 	struct actx c = { .cmd = cmd, .ajob = &job, .kind_password = APPLY_MSG_PASSWORD,
 			  .kind_session = APPLY_MSG_SESSION, .kind_preview = APPLY_MSG_PREVIEW,
 			  .kind_end = APPLY_MSG_END };
@@ -522,13 +524,18 @@ int cli_status(int argc, char **argv)
 		json_bool(&js, "readable", readable);
 		json_int(&js, "pending", readable ? pending : 0);
 		json_int(&js, "pending_ssh", readable ? pending_ssh - pending : 0);
+		json_int(&js, "refused", readable ? refused : 0);
+		if (!readable)
+			json_string(&js, "error", err);
+		if (uerr[0])
+			json_string(&js, "user_journal_error", uerr);
 		json_object_end(&js);
 		json_object_end(&js);
 		buf_puts(&b, "\n");
 	} else {
 		if (!readable)
-			buf_printf(&b, "The journal %s cannot be read: run sudo sparklink status.\n",
-				   r->journal_path);
+			buf_printf(&b, "The journal cannot be read: %s%s\n", err,
+				   inv.root ? "" : " (run sudo sparklink status)");
 		else if (!have_plan)
 			buf_puts(&b, "Plan: none applied (or rolled back).\n");
 		else
@@ -552,6 +559,12 @@ int cli_status(int argc, char **argv)
 				   r->journal_path, pending, pending == 1 ? "" : "s", pending_ssh - pending,
 				   pending_ssh - pending == 1 ? "" : "s",
 				   pending_ssh ? " (sparklink rollback --dry-run lists them)" : "");
+		if (readable && refused)
+			buf_printf(&b, "Journal: %d record%s refused: outside what sparklink writes, "
+				   "never acted on (sparklink rollback --dry-run --include-ssh lists "
+				   "them)\n", refused, refused == 1 ? "" : "s");
+		if (uerr[0])
+			buf_printf(&b, "Your own journal: %s\n", uerr);
 	}
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);

@@ -6,6 +6,7 @@
  * (core/actlog.h), whose newest entry is the status line. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "core/actlog.h"
+#include "core/invocation.h"
 #include "core/journal.h"
 #include "core/loop.h"
 #include "core/model.h"
@@ -61,6 +62,7 @@ struct console {
 	struct discovery *discovery;
 	struct actlog log;
 	struct ssh_user user;
+	struct invocation inv; /* who runs this, its journals */
 	char journal_path[4096], user_journal_path[4096];
 	struct steps_facts facts;
 	struct step steps[STEP_COUNT];
@@ -235,7 +237,7 @@ static void choose_peer(struct console *c, size_t index)
 
 static void reread_journal(struct console *c)
 {
-	if (steps_read_journal(&c->facts, c->journal_path, c->user_journal_path) < 0)
+	if (steps_read_journal(&c->facts, &c->inv) < 0)
 		actlog_add(&c->log, ACTLOG_FAIL, "%s", c->facts.journal_error);
 }
 
@@ -1166,13 +1168,16 @@ int console_main(int argc, char **argv)
 	char logpath[4096];
 	actlog_default_path(logpath, sizeof(logpath));
 	actlog_open(&c->log, logpath);
-	if (ssh_user_current(&c->user, err, sizeof(err)) < 0) {
-		str_copy(c->user.name, "?", sizeof(c->user.name));
+	if (invocation_get(&c->inv, err, sizeof(err)) < 0) {
+		str_copy(c->inv.user.name, "?", sizeof(c->inv.user.name));
+		c->inv.journal_owner = geteuid();
+		c->inv.root = geteuid() == 0;
+		journal_default_path(c->inv.journal, sizeof(c->inv.journal));
 		actlog_add(&c->log, ACTLOG_FAIL, "%s", err);
 	}
-	journal_default_path(c->journal_path, sizeof(c->journal_path));
-	if (geteuid() == 0 && getuid() == 0 && c->user.uid != 0 && c->user.home[0])
-		journal_user_path(c->user.home, c->user_journal_path, sizeof(c->user_journal_path));
+	c->user = c->inv.user;
+	str_copy(c->journal_path, c->inv.journal, sizeof(c->journal_path));
+	str_copy(c->user_journal_path, c->inv.user_journal, sizeof(c->user_journal_path));
 	steps_facts_init(&c->facts, c->hostname, c->user.name);
 	actlog_add(&c->log, ACTLOG_INFO, "sparklink %s started on %s as %s%s", SPARKLINK_VERSION,
 		   c->hostname, c->user.name, node_local_can_change() ? " (may change the network)"

@@ -1,4 +1,5 @@
 /* main.c: sparklink's entry point: global options, then the console or a command. */
+#include "core/rollback.h"
 #include "core/sysfs.h"
 #include "ui/cli.h"
 
@@ -94,6 +95,8 @@ int main(int argc, char **argv)
 		return cli_rollback(cargc, cargv);
 	if (strcmp(cmd, "status") == 0)
 		return cli_status(cargc, cargv);
+	if (strcmp(cmd, ROLLBACK_CHILD_COMMAND) == 0) /* sparklink's own helper: not a command */
+		return rollback_child_main(cargc, cargv);
 	if (strcmp(cmd, "help") == 0) {
 		fputs(usage_text, stdout);
 		return EXIT_OK;

@@ -1,6 +1,7 @@
 /* rollback_dialog.c: drawing and keys of the rollback dialog. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/rollback_dialog.h"
+#include "core/invocation.h"
 #include "core/journal.h"
 #include "core/node.h"
 #include "core/text.h"
@@ -53,13 +54,14 @@ bool rollback_dialog_open(struct rollback_dialog *d, struct loop *loop, char *wh
 	struct rollback_request *r = &d->job.req;
 	r->timeout_s = 15;
 	char err[512];
-	if (ssh_user_current(&r->user, err, sizeof(err)) < 0) {
+	struct invocation inv;
+	if (invocation_get(&inv, err, sizeof(err)) < 0) {
 		snprintf(why, whysize, "%s", err);
 		return false;
 	}
-	journal_default_path(r->journal_path, sizeof(r->journal_path));
-	if (geteuid() == 0 && getuid() == 0 && r->user.uid != 0)
-		journal_user_path(r->user.home, r->user_journal_path, sizeof(r->user_journal_path));
+	r->user = inv.user;
+	str_copy(r->journal_path, inv.journal, sizeof(r->journal_path));
+	str_copy(r->user_journal_path, inv.user_journal, sizeof(r->user_journal_path));
 	start(d, loop, true);
 	return true;
 }

@@ -5,6 +5,7 @@
 #include "core/apply.h"
 #include "core/base64.h"
 #include "core/journal.h"
+#include "core/journal_rules.h"
 #include "core/rollback.h"
 #include "core/sshfiles.h"
 
@@ -103,7 +104,7 @@ static void test_pairing_changes_roll_back_exactly(void **state)
 	journal_close(j);
 
 	struct journal_record *v;
-	int nr = journal_read(jp, &v, err, sizeof(err));
+	int nr = journal_read(jp, geteuid(), &v, err, sizeof(err));
 	assert_int_equal(nr, 4);
 
 	/* dry run: describes, changes nothing */
@@ -155,7 +156,7 @@ static void test_pairing_changes_roll_back_exactly(void **state)
 	fputs("{\"time\":\"2026-11-24T00:00:00Z\",\"op\":\"authkeys-a", f);
 	fclose(f);
 	err[0] = '\0';
-	nr = journal_read(jp, &v, err, sizeof(err));
+	nr = journal_read(jp, geteuid(), &v, err, sizeof(err));
 	assert_int_equal(nr, 4);
 	assert_non_null(strstr(err, "not a journal record"));
 	journal_records_free(v, (size_t)nr);
@@ -170,7 +171,7 @@ static void test_missing_journal_is_empty(void **state)
 	(void)state;
 	struct journal_record *v;
 	char err[128] = "";
-	assert_int_equal(journal_read("/nonexistent/journal.jsonl", &v, err, sizeof(err)), 0);
+	assert_int_equal(journal_read("/nonexistent/journal.jsonl", 0, &v, err, sizeof(err)), 0);
 	assert_null(v);
 }
 
@@ -188,14 +189,25 @@ static void test_undone_markers_and_plans(void **state)
 					"names=alpha,beta ifs=enp1s0f1np1,enP2p1s0f1np1 peer=10.77.0.1"), 0);
 	assert_int_equal(journal_record(j, "mtu-set", "local", "enp1s0f1np1", "1500 9000"), 0);
 	assert_int_equal(journal_record(j, "addr-add", "10.77.0.1", "enp1s0f1np1", "192.168.100.10/24"), 0);
-	assert_int_equal(journal_record(j, "authkeys-add", "local", "/x/authorized_keys", "ssh-ed25519 AAAA x"), 0);
+	char key[128], line[200], ak[64];
+	ed25519_b64(0x44, key);
+	snprintf(line, sizeof(line), "ssh-ed25519 %s nvidia@spark-2", key);
+	snprintf(ak, sizeof(ak), "%s/.ssh/authorized_keys", dir);
+	assert_int_equal(journal_record(j, "authkeys-add", "local", ak, line), 0);
 	assert_int_equal(journal_record(j, "undone", "local", "mtu-set", "2"), 0);
+	/* outside the rules: another file, an interface no plan names */
+	assert_int_equal(journal_record(j, "authkeys-add", "local", "/root/.ssh/authorized_keys", line), 0);
+	assert_int_equal(journal_record(j, "addr-add", "local", "enP7s7", "10.0.0.9/24"), 0);
 	journal_close(j);
-	assert_int_equal(rollback_pending(jp, false), 1);  /* addr-add; the plan is not a change */
-	assert_int_equal(rollback_pending(jp, true), 2);   /* and the SSH line */
+	struct journal_scope scope = { .user_journal = false, .home = dir };
+	struct journal_counts jc;
+	assert_int_equal(journal_count_path(jp, geteuid(), &scope, &jc, err, sizeof(err)), 0);
+	assert_int_equal(jc.pending_net, 1); /* addr-add; the plan is not a change */
+	assert_int_equal(jc.pending_ssh, 1); /* the SSH line */
+	assert_int_equal(jc.refused, 2);
 	struct journal_record *v;
-	int n = journal_read(jp, &v, err, sizeof(err));
-	assert_int_equal(n, 5);
+	int n = journal_read(jp, geteuid(), &v, err, sizeof(err));
+	assert_int_equal(n, 7);
 	assert_int_equal(v[1].line, 2);
 	assert_true(v[1].undone);
 	assert_false(v[0].undone);

@@ -3,6 +3,7 @@
 #include "core/journal.h"
 #include "core/model.h"
 #include "core/peers.h"
+#include "core/invocation.h"
 #include "core/steps.h"
 #include "core/util.h"
 
@@ -182,6 +183,19 @@ static void journal_apply(struct env *e, const char *kind)
 	record(e, "netplan-apply", "local", "/etc/netplan", NULL);
 }
 
+/* The journal as root's own, judged for the user nvidia (/home/nvidia). */
+static int read_journal(struct env *e)
+{
+	struct invocation inv;
+	memset(&inv, 0, sizeof(inv));
+	inv.root = true;
+	inv.journal_owner = geteuid();
+	str_copy(inv.user.name, "nvidia", sizeof(inv.user.name));
+	str_copy(inv.user.home, "/home/nvidia", sizeof(inv.user.home));
+	str_copy(inv.journal, e->journal, sizeof(inv.journal));
+	return steps_read_journal(&e->f, &inv);
+}
+
 static void compute(struct env *e)
 {
 	steps_compute(&e->m, &e->p, &e->f, e->s);
@@ -223,7 +237,7 @@ static void static_addrs(struct env *e)
 static void test_fresh(void **state)
 {
 	struct env *e = *state;
-	assert_int_equal(steps_read_journal(&e->f, e->journal, ""), 0); /* no journal yet */
+	assert_int_equal(read_journal(e), 0); /* no journal yet */
 	compute(e);
 	assert_step(e, STEP_USER, STEP_TODO, "Checked when you pair");
 	assert_step(e, STEP_CABLE, STEP_DONE, "Port 1 is Up and spark-2 is seen on it");
@@ -255,7 +269,7 @@ static void test_all_done_then_unplug_and_plug(void **state)
 {
 	struct env *e = *state;
 	journal_apply(e, "static");
-	assert_int_equal(steps_read_journal(&e->f, e->journal, ""), 0);
+	assert_int_equal(read_journal(e), 0);
 	assert_true(e->f.plan_applied);
 	static_addrs(e);
 	model_rebuild(&e->m);
@@ -298,12 +312,12 @@ static void test_rollback_back_to_todo(void **state)
 {
 	struct env *e = *state;
 	journal_apply(e, "static");
-	record(e, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys", "ssh-ed25519 AAAA x");
+	record(e, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV nvidia@spark-1");
 	static_addrs(e);
 	model_rebuild(&e->m);
 	rails_ok(e, true);
 	steps_learn_pair(&e->f, "spark-2.local", false, PAIR_OK, "nvidia", "ok");
-	assert_int_equal(steps_read_journal(&e->f, e->journal, ""), 0);
+	assert_int_equal(read_journal(e), 0);
 	compute(e);
 	assert_step(e, STEP_VERIFY, STEP_DONE, "Every rail answers");
 	assert_step(e, STEP_ROLLBACK, STEP_NA, "3 changes can be undone (r): 2 to the network, 1 SSH");
@@ -318,7 +332,7 @@ static void test_rollback_back_to_todo(void **state)
 	del_addrs(&e->m, "enP2p1s0f1np1");
 	model_rebuild(&e->m);
 	steps_learn_rollback(&e->f, 0, "4 undone", false);
-	assert_int_equal(steps_read_journal(&e->f, e->journal, ""), 0);
+	assert_int_equal(read_journal(e), 0);
 	compute(e);
 	assert_false(e->f.plan_applied);
 	assert_step(e, STEP_ADDR, STEP_TODO, "No addresses yet");
@@ -329,7 +343,7 @@ static void test_rollback_back_to_todo(void **state)
 	/* then the SSH lines too: pairing is to do again, nothing left to undo */
 	record(e, "undone", "local", "authkeys-add", "6");
 	steps_learn_rollback(&e->f, 0, "1 undone", true);
-	assert_int_equal(steps_read_journal(&e->f, e->journal, ""), 0);
+	assert_int_equal(read_journal(e), 0);
 	compute(e);
 	assert_step(e, STEP_SSH, STEP_TODO, "Not paired with spark-2 yet");
 	assert_step(e, STEP_ROLLBACK, STEP_NA, "Nothing to undo");
@@ -339,7 +353,7 @@ static void test_missing_address_and_mtu(void **state)
 {
 	struct env *e = *state;
 	journal_apply(e, "static");
-	assert_int_equal(steps_read_journal(&e->f, e->journal, ""), 0);
+	assert_int_equal(read_journal(e), 0);
 	add_addr(&e->m, "enp1s0f1np1", "192.168.100.10/24"); /* the twin's is missing */
 	model_rebuild(&e->m);
 	rails_ok(e, true);
@@ -357,7 +371,7 @@ static void test_link_local(void **state)
 {
 	struct env *e = *state;
 	journal_apply(e, "link-local");
-	assert_int_equal(steps_read_journal(&e->f, e->journal, ""), 0);
+	assert_int_equal(read_journal(e), 0);
 	compute(e);
 	assert_step(e, STEP_ADDR, STEP_FAILING, "A 169.254 address is missing from enp1s0f1np1");
 	add_addr(&e->m, "enp1s0f1np1", "169.254.12.34/16");
@@ -411,9 +425,10 @@ static void test_check_and_cancel(void **state)
 static void test_paired_earlier(void **state)
 {
 	struct env *e = *state;
-	record(e, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys", "ssh-ed25519 AAAA x");
-	record(e, "known-hosts-add", "local", "/home/nvidia/.ssh/known_hosts", "10.77.0.2");
-	assert_int_equal(steps_read_journal(&e->f, e->journal, ""), 0);
+	record(e, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV nvidia@spark-1");
+	record(e, "known-hosts-add", "local", "/home/nvidia/.ssh/known_hosts",
+	       "10.77.0.2 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV");
+	assert_int_equal(read_journal(e), 0);
 	compute(e);
 	assert_step(e, STEP_SSH, STEP_TODO, "Paired earlier");
 	assert_step(e, STEP_ROLLBACK, STEP_NA, "2 SSH pairing changes can be undone");
@@ -423,7 +438,7 @@ static void test_rollback_failed(void **state)
 {
 	struct env *e = *state;
 	journal_apply(e, "static");
-	assert_int_equal(steps_read_journal(&e->f, e->journal, ""), 0);
+	assert_int_equal(read_journal(e), 0);
 	steps_learn_rollback(&e->f, 1, "cannot reach 10.77.0.2", false);
 	compute(e);
 	assert_step(e, STEP_ROLLBACK, STEP_FAILING, "cannot reach 10.77.0.2): r tries again");
