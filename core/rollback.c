@@ -512,6 +512,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 	struct journal_scope scope = { .user_journal = owner != 0, .home = c->req->user.home };
 	int n = journal_read(path, owner, &v, err, sizeof(err));
 	if (n < 0) {
+		worker_postf(c->w, ROLLBACK_MSG_WARN, "FAILED: %s", err);
 		snprintf(c->out->summary, sizeof(c->out->summary), "%s; nothing was undone", err);
 		c->out->rep.failed++;
 		return false;
@@ -649,7 +650,10 @@ void rollback_job_run(struct worker *w, void *arg)
 		snprintf(refused, sizeof(refused), "; %d record%s refused (not undone: see above)",
 			 rep->refused, rep->refused == 1 ? "" : "s");
 	if (!c.out->summary[0]) {
-		if (!c.out->pending || (c.req->dry_run && !rep->planned))
+		if (rep->failed && !rep->undone && !rep->planned)
+			snprintf(c.out->summary, sizeof(c.out->summary), "nothing was undone%s; FAILED: "
+				 "see above", refused);
+		else if (!c.out->pending || (c.req->dry_run && !rep->planned))
 			snprintf(c.out->summary, sizeof(c.out->summary), "nothing to undo: the journal has "
 				 "no change that is not undone yet%s", refused);
 		else if (c.req->dry_run)
