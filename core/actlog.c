@@ -1,5 +1,6 @@
 /* actlog.c: the console's action log, in memory and appended to a file. */
 #include "core/actlog.h"
+#include "core/files.h"
 #include "core/text.h"
 #include "core/util.h"
 
@@ -25,16 +26,17 @@ int actlog_open(struct actlog *l, const char *path)
 	if (!path || !path[0])
 		return 0;
 	str_copy(l->path, path, sizeof(l->path));
+	char err[600];
 	int r = dir_make_parents(path);
-	if (r == 0) {
-		l->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (l->fd < 0)
-			r = -errno;
-	}
+	if (r < 0)
+		snprintf(err, sizeof(err), "%s", strerror(-r));
+	else if ((r = file_open_owned(path, O_WRONLY | O_APPEND | O_CREAT, geteuid(), "log", err,
+				      sizeof(err))) >= 0)
+		l->fd = r;
 	if (r < 0)
 		snprintf(l->error, sizeof(l->error), "cannot write the log %s: %s (kept on screen only)",
-			 path, strerror(-r));
-	return r;
+			 path, err);
+	return r < 0 ? r : 0;
 }
 
 void actlog_close(struct actlog *l)

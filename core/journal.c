@@ -1,5 +1,6 @@
 /* journal.c: append-only, fsync'ed JSON-lines record of changes, and reading it back. */
 #include "core/journal.h"
+#include "core/files.h"
 #include "core/json.h"
 #include "core/util.h"
 
@@ -28,105 +29,6 @@ void journal_user_path(const char *home, char *out, size_t size)
 	snprintf(out, size, "%s/.local/state/sparklink/journal.jsonl", home);
 }
 
-/* The sentence that says how to make path trusted again. */
-static void trust_fix(char *err, size_t errsize, const char *what, const char *path, uid_t owner)
-{
-	char who[32];
-	if (owner == 0)
-		str_copy(who, "root:root", sizeof(who));
-	else
-		snprintf(who, sizeof(who), "%u", (unsigned)owner);
-	size_t l = strlen(err);
-	snprintf(err + l, errsize - l,
-		 ": sparklink trusts %s only when it belongs to %s and nobody else can write it. "
-		 "If you did not change it yourself, look at it first; then fix it with: "
-		 "%schown %s %s && %schmod go-w %s",
-		 what, owner == 0 ? "root" : "its user", owner == 0 ? "sudo " : "", who, path,
-		 owner == 0 ? "sudo " : "", path);
-}
-
-/* Check what fd (the journal or its directory, at path) is: type, owner, no group/other write. */
-static int trust_check(int fd, const char *path, bool dir, uid_t owner, char *err, size_t errsize)
-{
-	struct stat st;
-	if (fstat(fd, &st) < 0) {
-		int e = errno;
-		snprintf(err, errsize, "cannot examine %s: %s", path, strerror(e));
-		return -e;
-	}
-	if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, "the journal %s%s is not a %s", dir ? "directory " : "", path,
-			 dir ? "directory" : "regular file");
-		return -EPERM;
-	}
-	if (st.st_uid != owner || (st.st_mode & 022)) {
-		snprintf(err, errsize, "the journal %s%s %s (owner uid %u, mode %04o)",
-			 dir ? "directory " : "", path,
-			 st.st_uid != owner ? "belongs to another user" : "can be written by others",
-			 (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
-		trust_fix(err, errsize, dir ? "the directory of its journal" : "its journal", path,
-			  owner);
-		return -EPERM;
-	}
-	return 0;
-}
-
-/* Open the journal at path (flags for open; O_CREAT makes it 0600) after checking its directory
- * and the file itself. Returns the descriptor, -ENOENT when it (or its directory) does not
- * exist, or -errno with the sentence in err. */
-static int trusted_open(const char *path, int flags, uid_t owner, char *err, size_t errsize)
-{
-	char dir[PATH_MAX];
-	if (path[0] != '/' || str_copy(dir, path, sizeof(dir)) >= sizeof(dir)) {
-		snprintf(err, errsize, "the journal path '%s' is not an absolute path", path);
-		return -EINVAL;
-	}
-	char *slash = strrchr(dir, '/');
-	const char *base = path + (slash - dir) + 1;
-	if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0) {
-		int e = errno;
-		if (e == ENOENT)
-			return -ENOENT;
-		if (e == ELOOP || e == ENOTDIR)
-			snprintf(err, errsize, "the journal directory %s is a symbolic link or not a "
-				 "directory: sparklink keeps its journal only in a real directory; remove "
-				 "the link", dir);
-		else
-			snprintf(err, errsize, "cannot open the journal directory %s: %s", dir,
-				 strerror(e));
-		return -e;
-	}
-	int r = trust_check(dfd, dir, true, owner, err, errsize);
-	if (r < 0) {
-		close(dfd);
-		return r;
-	}
-	int fd = openat(dfd, base, flags | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600);
-	int e = errno;
-	close(dfd);
-	if (fd < 0) {
-		if (e == ENOENT)
-			return -ENOENT;
-		if (e == ELOOP)
-			snprintf(err, errsize, "the journal %s is a symbolic link: sparklink reads and "
-				 "writes its journal only as a regular file; remove the link", path);
-		else
-			snprintf(err, errsize, "cannot open the journal %s: %s", path, strerror(e));
-		return -e;
-	}
-	r = trust_check(fd, path, false, owner, err, errsize);
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	return fd;
-}
-
 struct journal *journal_open(const char *path, char *err, size_t errsize)
 {
 	int r = dir_make_parents(path);
@@ -134,7 +36,7 @@ struct journal *journal_open(const char *path, char *err, size_t errsize)
 		snprintf(err, errsize, "cannot create the directory of %s: %s", path, strerror(-r));
 		return NULL;
 	}
-	int fd = trusted_open(path, O_WRONLY | O_APPEND | O_CREAT, geteuid(), err, errsize);
+	int fd = file_open_owned(path, O_WRONLY | O_APPEND | O_CREAT, geteuid(), "journal", err, errsize);
 	if (fd == -ENOENT)
 		snprintf(err, errsize, "cannot open the journal %s: %s", path, strerror(ENOENT));
 	if (fd < 0)
@@ -296,7 +198,7 @@ int journal_read(const char *path, uid_t owner, struct journal_record **out, cha
 		 size_t errsize)
 {
 	*out = NULL;
-	int fd = trusted_open(path, O_RDONLY, owner, err, errsize);
+	int fd = file_open_owned(path, O_RDONLY, owner, "journal", err, errsize);
 	if (fd == -ENOENT)
 		return 0; /* nothing was ever changed */
 	if (fd < 0)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char root_override[PATH_MAX];
@@ -29,6 +30,29 @@ const char *sysfs_root(void)
 	if (env && env[0])
 		return env;
 	return "/sys";
+}
+
+int sysfs_root_check(char *err, size_t errsize)
+{
+	const char *root = sysfs_root();
+	if (geteuid() != 0 || strcmp(root, "/sys") == 0)
+		return 0;
+	struct stat st;
+	if (stat(root, &st) < 0) {
+		int e = errno;
+		if (e == ENOENT)
+			return 0; /* nothing there to read: "no RDMA device" */
+		snprintf(err, errsize, "the sysfs tree %s: %s", root, strerror(e));
+		return -e;
+	}
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+		snprintf(err, errsize, "the sysfs tree %s (--sysfs or SPARKLINK_SYSFS) is not a "
+			 "directory that only root can change (owner uid %u, mode %04o): as root, "
+			 "sparklink reads a tree in place of /sys only when root made it",
+			 root, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+		return -EPERM;
+	}
+	return 0;
 }
 
 static void vpath(char *buf, size_t size, const char *fmt, va_list ap)

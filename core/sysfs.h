@@ -7,6 +7,9 @@
 
 void sysfs_set_root(const char *root);
 const char *sysfs_root(void);
+/* As root, a tree in place of /sys (--sysfs, SPARKLINK_SYSFS, which sudo may keep) must be a
+ * directory owned by root that nobody else can write: 0, or -errno with a sentence in err. */
+int sysfs_root_check(char *err, size_t errsize);
 
 /* Read ROOT/<path> into buf as clean text (see text.h). Returns length or -errno. */
 __attribute__((format(printf, 3, 4))) int sysfs_read(char *buf, size_t size, const char *fmt, ...);

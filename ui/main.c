@@ -1,6 +1,7 @@
 /* main.c: sparklink's entry point: global options, then the console or a command. */
 #include "core/rollback.h"
 #include "core/sysfs.h"
+#include "core/text.h"
 #include "ui/cli.h"
 
 #include <getopt.h>
@@ -71,6 +72,13 @@ int main(int argc, char **argv)
 			fprintf(stderr, "Try 'sparklink --help'.\n");
 			return EXIT_USAGE;
 		}
+	}
+	char err[512];
+	if (sysfs_root_check(err, sizeof(err)) < 0) {
+		char clean[512];
+		text_clean(clean, sizeof(clean), err, strlen(err), 0);
+		fprintf(stderr, "sparklink: %s\n", clean);
+		return EXIT_USAGE;
 	}
 	if (optind >= argc)
 		return console_main(0, NULL);
