@@ -57,8 +57,11 @@ static const char rollback_usage[] =
 	"  --allow-session-interface  undo changes on the interface carrying your SSH session\n"
 	"  --local-only       undo this node's changes only (the peer is gone for good); the\n"
 	"                     peer's stay in the journal\n"
-	"Exit status: 0 done (or nothing to do), 1 something could not be undone (it stays in\n"
-	"the journal: run rollback again), 2 bad usage, 9 refused (the message says why).\n";
+	"  A record outside what its operation may touch (netplan files, the plan's interfaces,\n"
+	"  your own ~/.ssh) is listed as refused and never acted on; your own journal (pairing\n"
+	"  without sudo) is undone with your rights only.\n"
+	"Exit status: 0 done (or nothing to do), 1 something could not be undone or a record\n"
+	"was refused (it stays in the journal), 2 bad usage, 9 refused (the message says why).\n";
 
 static const char status_usage[] =
 	"Usage: sparklink status [--json]\n"
