@@ -407,6 +407,7 @@ static int run_ping(const char *ifname, const char *dst, unsigned size,
 	}
 	argv[a++] = dst;
 	argv[a] = NULL;
+	out[0] = '\0';
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
@@ -438,7 +439,6 @@ static int run_ping(const char *ifname, const char *dst, unsigned size,
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	/* the summary line: "3 packets transmitted, 3 received, 0% packet loss, time 401ms" */
-	out[0] = '\0';
 	if (b.data) {
 		buf_add(&b, "", 1);
 		const char *line = strstr(b.data, "packets transmitted");
@@ -472,6 +472,11 @@ void apply_verify_rail(struct rail *r, unsigned mtu)
 		snprintf(r->text, sizeof(r->text), "%s: cannot run ping (install iputils-ping)", r->ifname);
 		return;
 	}
+	if (e < 0 && e != -EHOSTUNREACH) {
+		snprintf(r->text, sizeof(r->text), "%s: cannot run ping: %s", r->ifname,
+			 strerror(-e));
+		return;
+	}
 	r->ok = e == 0;
 	if (!r->ok) {
 		snprintf(r->text, sizeof(r->text), "%s: %s -> %s gets no reply (%s); check the cable and "
@@ -482,6 +487,12 @@ void apply_verify_rail(struct rail *r, unsigned mtu)
 		r->jumbo_tested = true;
 		e = run_ping(r->ifname, r->peer_addr, mtu - 28, out, sizeof(out));
 		r->jumbo_ok = e == 0;
+		if (e < 0 && e != -EHOSTUNREACH) {
+			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but the %u-byte ping "
+				 "cannot run: %s", r->ifname, r->self_addr, r->peer_addr, mtu,
+				 strerror(-e));
+			return;
+		}
 		if (!r->jumbo_ok) {
 			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but not %u-byte frames "
 				 "unfragmented: is the peer's MTU %u too?", r->ifname, r->self_addr,
