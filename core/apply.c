@@ -193,13 +193,15 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 		buf_printf(notes, "  %s on %s was not written by sparklink: it is backed up to %s/ "
 			   "on %s and restored by rollback. Its content now:\n", PLAN_NETPLAN_PATH,
 			   name, BACKUP_DIR, name);
-		for (char *line = strtok(clean, "\n"); line; line = strtok(NULL, "\n"))
+		for (char *save, *line = strtok_r(clean, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
 			buf_printf(notes, "    | %s\n", line);
 	}
 	struct buf names;
 	buf_init(&names);
 	if (s->node->ops->dir_list(s->node, "/etc/netplan", &names, err, sizeof(err)) == 0 && names.data) {
-		for (char *f = strtok(names.data, "\n"); f; f = strtok(NULL, "\n")) {
+		for (char *save, *f = strtok_r(names.data, "\n", &save); f;
+		     f = strtok_r(NULL, "\n", &save)) {
 			char path[512];
 			snprintf(path, sizeof(path), "/etc/netplan/%s", f);
 			if (strcmp(path, PLAN_NETPLAN_PATH) == 0)
@@ -584,7 +586,8 @@ int apply_plan_parse(const char *data, struct plan *p, char *peer, size_t peersi
 	*comma = '\0';
 	const char *v[PLAN_MAX_IFS];
 	size_t n = 0;
-	for (char *t = strtok(ifs, ","); t && n < PLAN_MAX_IFS; t = strtok(NULL, ","))
+	for (char *save, *t = strtok_r(ifs, ",", &save); t && n < PLAN_MAX_IFS;
+	     t = strtok_r(NULL, ",", &save))
 		v[n++] = t;
 	char err[200];
 	const char *self = node == 1 ? names : comma + 1, *other = node == 1 ? comma + 1 : names;
