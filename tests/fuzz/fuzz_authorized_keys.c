@@ -15,7 +15,8 @@ static const char *const TYPES[] = {
 static void check_key_line(const char *line)
 {
 	for (const char *c = line; *c; c++)
-		FZ_CHECK(*c >= 0x20 && *c <= 0x7e, "a control or non-ASCII byte in a valid key line");
+		FZ_CHECK(*c >= 0x20 && *c <= 0x7e,
+			 "a control or non-ASCII byte in a valid key line");
 	const char *sp = strchr(line, ' ');
 	FZ_CHECK(sp, "no space in a valid key line");
 	size_t tn = (size_t)(sp - line);
@@ -34,7 +35,8 @@ static void check_key_line(const char *line)
 		 "the blob of a valid key line does not name its type");
 	free(blob);
 	if (e) {
-		FZ_CHECK(e[1] && e[1] != ' ' && !strpbrk(e + 1, "\"'\\$`"), "a comment that is not plain");
+		FZ_CHECK(e[1] && e[1] != ' ' && !strpbrk(e + 1, "\"'\\$`"),
+			 "a comment that is not plain");
 	}
 }
 

@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		json_object_end(&js);
 		FZ_CHECK(!memchr(b.data, '\n', b.len), "a record written back spans lines");
 		struct journal_record back;
-		FZ_CHECK(journal_record_parse(b.data, &back), "a record written back is refused: %s",
-			 b.data);
+		FZ_CHECK(journal_record_parse(b.data, &back),
+			 "a record written back is refused: %s", b.data);
 		FZ_CHECK(back.seq == r.seq, "seq changed on the way back");
 		same("op", back.op, r.op);
 		same("host", back.host, r.host);

@@ -43,8 +43,8 @@ static enum kh_status check(const char *path, const char *const *names, size_t n
 			    size_t lines)
 {
 	char where[512];
-	enum kh_status st = known_hosts_check(path, names, n, port, "ssh-ed25519", fz_key_b64, where,
-					      sizeof(where));
+	enum kh_status st = known_hosts_check(path, names, n, port, "ssh-ed25519", fz_key_b64,
+					      where, sizeof(where));
 	FZ_CHECK(st != KH_ERROR, "a known_hosts file made the lookup fail: %s", where);
 	if (st != KH_UNKNOWN) {
 		size_t pl = strlen(path);
@@ -98,8 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int added = -1;
 		int r = known_hosts_add(&fz_user, path, names, n, port, "ssh-ed25519", fz_key_b64,
 					false, &added, err, sizeof(err));
-		FZ_CHECK(r == -EKEYREJECTED || r == -EKEYREVOKED, "a changed key was added (%d): %s",
-			 r, err);
+		FZ_CHECK(r == -EKEYREJECTED || r == -EKEYREVOKED,
+			 "a changed key was added (%d): %s", r, err);
 		fz_expect_file(path, data, size, "a refused add");
 	} else if (all == KH_UNKNOWN) {
 		for (int hashed = 0; hashed <= 1; hashed++) {
@@ -121,9 +121,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					 "%s is not known after add (hashed %d)", names[i], hashed);
 			r = known_hosts_remove(&fz_user, path, names, n, port, "ssh-ed25519",
 					       fz_key_b64, &removed, err, sizeof(err));
-			FZ_CHECK(r == 0 && removed == (int)distinct, "remove (hashed %d): %d, %d: %s",
-				 hashed, r, removed, err);
-			fz_expect_file(path, data, size, hashed ? "hashed add, remove" : "add, remove");
+			FZ_CHECK(r == 0 && removed == (int)distinct,
+				 "remove (hashed %d): %d, %d: %s", hashed, r, removed, err);
+			fz_expect_file(path, data, size,
+				       hashed ? "hashed add, remove" : "add, remove");
 		}
 	}
 	free(first);

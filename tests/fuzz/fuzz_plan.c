@@ -36,7 +36,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < p.nifs; i++) {
 		FZ_CHECK(text_is_ifname(p.ifs[i].ifname), "interface %zu", i);
 		for (size_t k = 0; k < i; k++)
-			FZ_CHECK(strcmp(p.ifs[i].ifname, p.ifs[k].ifname) != 0, "%zu named twice", i);
+			FZ_CHECK(strcmp(p.ifs[i].ifname, p.ifs[k].ifname) != 0,
+				 "interface %zu named twice", i);
 	}
 	FZ_CHECK(memchr(peer, '\0', sizeof(peer)), "the peer is not terminated");
 	FZ_CHECK(!strpbrk(peer, " \t\n\v\f\r"), "the peer is more than one word");

@@ -38,7 +38,8 @@ static void probe_if(const uint8_t *data, size_t size)
 	f.addr_gen_mode = -1;
 	node_remote_parse_probe_if(text, &f);
 	FZ_CHECK(strcmp(f.ifname, "enp1s0f1np1") == 0, "ifname changed");
-	FZ_CHECK(f.addr_gen_mode >= -1 && f.addr_gen_mode <= 3, "addr_gen_mode %d", f.addr_gen_mode);
+	FZ_CHECK(f.addr_gen_mode >= -1 && f.addr_gen_mode <= 3, "addr_gen_mode %d",
+		 f.addr_gen_mode);
 	FZ_CHECK(f.mtu <= 1u << 20, "mtu %u", f.mtu);
 	FZ_CHECK(f.naddrs <= NODE_MAX_ADDRS && f.naddrs6 <= NODE_MAX_ADDRS, "address count");
 	for (size_t i = 0; i < f.naddrs; i++)
@@ -91,11 +92,13 @@ static void dir_list(const uint8_t *data, size_t size)
 {
 	struct buf names;
 	buf_init(&names);
-	char *in = fz_strndup(data, size); /* for the names' search: the last one may lack its NUL */
+	/* for the names' search: the last one may lack its NUL */
+	char *in = fz_strndup(data, size);
 	node_remote_parse_dir_list((const char *)data, size, &names);
 	buf_add(&names, "", 0);
 	char prev[NAME_MAX + 2] = "";
-	for (char *save, *n = strtok_r(names.data, "\n", &save); n; n = strtok_r(NULL, "\n", &save)) {
+	for (char *save, *n = strtok_r(names.data, "\n", &save); n;
+	     n = strtok_r(NULL, "\n", &save)) {
 		size_t l = strlen(n);
 		FZ_CHECK(l >= 1 && l <= NAME_MAX && !strchr(n, '/') && strcmp(n, ".") &&
 				 strcmp(n, ".."),
@@ -154,7 +157,8 @@ static void line_cut(const uint8_t *data, size_t size)
 		s = end + 1;
 	}
 	bool cut = node_remote_line_cut(&b, line);
-	FZ_CHECK(cut == (want >= 0), "cut %d, but the line is %sthere", cut, want >= 0 ? "" : "not ");
+	FZ_CHECK(cut == (want >= 0), "cut %d, but the line is %sthere", cut,
+		 want >= 0 ? "" : "not ");
 	if (cut) {
 		size_t from = (size_t)want, to = from + ll + (from + ll < rlen ? 1 : 0);
 		FZ_CHECK(b.len == rlen - (to - from) && memcmp(b.data, rest, from) == 0 &&

@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				    sizeof(err));
 	FZ_CHECK(r == 0 || r == -EEXIST, "add: %d: %s", r, err);
 	if (r == -EEXIST || !changed) {
-		fz_expect_file(path, data, size, r ? "a refused add" : "an add that changed nothing");
+		fz_expect_file(path, data, size,
+			       r ? "a refused add" : "an add that changed nothing");
 		return 0;
 	}
 	r = ssh_config_add_host(&fz_user, "spark-2", names, 2, "alice", &changed, err,

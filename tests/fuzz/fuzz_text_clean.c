@@ -65,9 +65,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* text_is_ifname: 1 to 15 bytes of [A-Za-z0-9._-], not "." or ".." */
 	char *s = fz_strndup((const uint8_t *)src, strl);
+	static const char ifchars[] =
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-";
 	bool want = strl >= 1 && strl <= 15 && strcmp(s, ".") && strcmp(s, "..") &&
-		    strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
-			    strl;
+		    strspn(s, ifchars) == strl;
 	FZ_CHECK(text_is_ifname(s) == want, "text_is_ifname disagrees");
 	free(s);
 	free(dst);

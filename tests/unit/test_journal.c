@@ -25,6 +25,18 @@ static bool parse(const char *line, struct journal_record *r)
 	return ok;
 }
 
+/* None of lines (n of them) is taken as a record. */
+static void refused(const char *const *lines, size_t n, const char *what)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct journal_record r;
+		bool ok = parse(lines[i], &r);
+		free(r.data);
+		if (ok)
+			fail_msg("%s was taken as a record: %s", what, lines[i]);
+	}
+}
+
 static void test_escape_cut_short_is_refused(void **state)
 {
 	(void)state;
@@ -35,13 +47,7 @@ static void test_escape_cut_short_is_refused(void **state)
 		"{\"op\":\"x\",\"data\":\"\\u004",
 		"{\"op\":\"x\",\"data\":\"ab\\u00",
 	};
-	for (size_t i = 0; i < sizeof(torn) / sizeof(torn[0]); i++) {
-		struct journal_record r;
-		bool ok = parse(torn[i], &r);
-		free(r.data);
-		if (ok)
-			fail_msg("a torn line was taken as a record: %s", torn[i]);
-	}
+	refused(torn, sizeof(torn) / sizeof(torn[0]), "a torn line");
 }
 
 static void test_escape_needs_four_hex_digits(void **state)
@@ -56,13 +62,7 @@ static void test_escape_needs_four_hex_digits(void **state)
 		"{\"op\":\"\\u0x7f\"}",
 		"{\"op\":\"\\u7\"}",
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct journal_record r;
-		bool ok = parse(bad[i], &r);
-		free(r.data);
-		if (ok)
-			fail_msg("a \\u escape without four hex digits was taken: %s", bad[i]);
-	}
+	refused(bad, sizeof(bad) / sizeof(bad[0]), "a \\u escape without four hex digits");
 	/* what the writer writes still reads back */
 	struct journal_record r;
 	assert_true(parse("{\"op\":\"a\\u0009b\\u001B\",\"data\":\"\\u007f\\u007F\"}", &r));
@@ -74,13 +74,13 @@ static void test_escape_needs_four_hex_digits(void **state)
 static void test_data_twice_is_refused(void **state)
 {
 	(void)state;
+	static const char *const twice[] = {
+		"{\"op\":\"addr-add\",\"data\":\"10.0.0.1/24\",\"data\":\"x\"}",
+		"{\"op\":\"addr-add\",\"data\":null,\"data\":\"x\"}",
+		"{\"op\":\"addr-add\",\"data\":\"x\",\"data\":null}",
+	};
+	refused(twice, sizeof(twice) / sizeof(twice[0]), "a record with its data twice");
 	struct journal_record r;
-	assert_false(parse("{\"op\":\"addr-add\",\"data\":\"10.0.0.1/24\",\"data\":\"x\"}", &r));
-	free(r.data);
-	assert_false(parse("{\"op\":\"addr-add\",\"data\":null,\"data\":\"x\"}", &r));
-	free(r.data);
-	assert_false(parse("{\"op\":\"addr-add\",\"data\":\"x\",\"data\":null}", &r));
-	free(r.data);
 	assert_true(parse("{\"op\":\"addr-add\",\"data\":\"10.0.0.1/24\"}", &r));
 	assert_string_equal(r.data, "10.0.0.1/24");
 	free(r.data);
