@@ -193,13 +193,15 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 		buf_printf(notes, "  %s on %s was not written by sparklink: it is backed up to %s/ "
 			   "on %s and restored by rollback. Its content now:\n", PLAN_NETPLAN_PATH,
 			   name, BACKUP_DIR, name);
-		for (char *line = strtok(clean, "\n"); line; line = strtok(NULL, "\n"))
+		for (char *save, *line = strtok_r(clean, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
 			buf_printf(notes, "    | %s\n", line);
 	}
 	struct buf names;
 	buf_init(&names);
 	if (s->node->ops->dir_list(s->node, "/etc/netplan", &names, err, sizeof(err)) == 0 && names.data) {
-		for (char *f = strtok(names.data, "\n"); f; f = strtok(NULL, "\n")) {
+		for (char *save, *f = strtok_r(names.data, "\n", &save); f;
+		     f = strtok_r(NULL, "\n", &save)) {
 			char path[512];
 			snprintf(path, sizeof(path), "/etc/netplan/%s", f);
 			if (strcmp(path, PLAN_NETPLAN_PATH) == 0)
@@ -407,6 +409,7 @@ static int run_ping(const char *ifname, const char *dst, unsigned size,
 	}
 	argv[a++] = dst;
 	argv[a] = NULL;
+	out[0] = '\0';
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -errno;
@@ -438,7 +441,6 @@ static int run_ping(const char *ifname, const char *dst, unsigned size,
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	/* the summary line: "3 packets transmitted, 3 received, 0% packet loss, time 401ms" */
-	out[0] = '\0';
 	if (b.data) {
 		buf_add(&b, "", 1);
 		const char *line = strstr(b.data, "packets transmitted");
@@ -472,6 +474,11 @@ void apply_verify_rail(struct rail *r, unsigned mtu)
 		snprintf(r->text, sizeof(r->text), "%s: cannot run ping (install iputils-ping)", r->ifname);
 		return;
 	}
+	if (e < 0 && e != -EHOSTUNREACH) {
+		snprintf(r->text, sizeof(r->text), "%s: cannot run ping: %s", r->ifname,
+			 strerror(-e));
+		return;
+	}
 	r->ok = e == 0;
 	if (!r->ok) {
 		snprintf(r->text, sizeof(r->text), "%s: %s -> %s gets no reply (%s); check the cable and "
@@ -482,6 +489,12 @@ void apply_verify_rail(struct rail *r, unsigned mtu)
 		r->jumbo_tested = true;
 		e = run_ping(r->ifname, r->peer_addr, mtu - 28, out, sizeof(out));
 		r->jumbo_ok = e == 0;
+		if (e < 0 && e != -EHOSTUNREACH) {
+			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but the %u-byte ping "
+				 "cannot run: %s", r->ifname, r->self_addr, r->peer_addr, mtu,
+				 strerror(-e));
+			return;
+		}
 		if (!r->jumbo_ok) {
 			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but not %u-byte frames "
 				 "unfragmented: is the peer's MTU %u too?", r->ifname, r->self_addr,
@@ -573,7 +586,8 @@ int apply_plan_parse(const char *data, struct plan *p, char *peer, size_t peersi
 	*comma = '\0';
 	const char *v[PLAN_MAX_IFS];
 	size_t n = 0;
-	for (char *t = strtok(ifs, ","); t && n < PLAN_MAX_IFS; t = strtok(NULL, ","))
+	for (char *save, *t = strtok_r(ifs, ",", &save); t && n < PLAN_MAX_IFS;
+	     t = strtok_r(NULL, ",", &save))
 		v[n++] = t;
 	char err[200];
 	const char *self = node == 1 ? names : comma + 1, *other = node == 1 ? comma + 1 : names;

@@ -104,7 +104,8 @@ static char *json_str(const char **p)
 			case 'r': c = '\r'; break;
 			case 'u': {
 				unsigned v;
-				if (sscanf(s + 1, "%4x", &v) != 1 || v >= 0x80 || v == 0) {
+				if (strspn(s + 1, "0123456789abcdefABCDEF") < 4 ||
+				    sscanf(s + 1, "%4x", &v) != 1 || v >= 0x80 || v == 0) {
 					buf_free(&b);
 					return NULL; /* the journal writer escapes only ASCII controls */
 				}
@@ -133,14 +134,14 @@ static char *json_str(const char **p)
 }
 
 /* One flat record {"k":"v"|number|null,...} as journal_record() writes it. */
-static bool parse_record(const char *line, struct journal_record *r)
+bool journal_record_parse(const char *line, struct journal_record *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->seq = -1;
 	const char *p = line;
 	if (*p++ != '{')
 		return false;
-	bool have_op = false;
+	bool have_op = false, have_data = false;
 	while (*p && *p != '}') {
 		if (*p == ',')
 			p++;
@@ -181,6 +182,12 @@ static bool parse_record(const char *line, struct journal_record *r)
 		} else if (strcmp(key, "path") == 0 && val) {
 			str_copy(r->path, val, sizeof(r->path));
 		} else if (strcmp(key, "data") == 0) {
+			if (have_data) { /* never written twice: not a record of ours */
+				free(key);
+				free(val);
+				return false;
+			}
+			have_data = true;
 			if (!isnull) {
 				r->data = val;
 				val = NULL;
@@ -222,7 +229,7 @@ int journal_read(const char *path, uid_t owner, struct journal_record **out, cha
 		if (!len)
 			continue;
 		struct journal_record r;
-		if (!parse_record(line, &r)) {
+		if (!journal_record_parse(line, &r)) {
 			/* a torn last line (a crash mid-write) or a foreign one: skip, say so */
 			if (!bad++)
 				snprintf(err, errsize, "%s:%zu is not a journal record; skipped", path, lineno);

@@ -46,6 +46,10 @@ struct journal_record {
  * is reported in err and skipped, never guessed at. Returns the count or -errno. */
 int journal_read(const char *path, uid_t owner, struct journal_record **out, char *err,
 		 size_t errsize);
+/* One journal line (without its newline) into r, as journal_read() reads each line: false if it
+ * is not a record this version wrote (a key repeated, an escape cut short, ...). r->data is
+ * malloc'ed or NULL, also when it returns false: free it. r->line and r->undone stay 0. */
+bool journal_record_parse(const char *line, struct journal_record *r);
 void journal_records_free(struct journal_record *v, size_t n);
 /* Records pairing writes (SSH files, keys, a user), as opposed to the network's (the table of
  * operations is in journal_rules.c). */

@@ -241,31 +241,12 @@ static const char PROBE_IF[] = PRE
 	"echo \"addr_gen_mode $(cat \"/proc/sys/net/ipv6/conf/$i/addr_gen_mode\" 2>/dev/null)\"\n"
 	"ip -o addr show dev \"$i\" || exit 1\n";
 
-static int remote_probe_if(struct node *n, const char *ifname, struct node_if *out, char *err,
-			   size_t errsize)
+/* The parsers of what the peer prints are described in node_remote.h. */
+bool node_remote_parse_probe_if(char *text, struct node_if *out)
 {
-	struct node_remote *r = R(n);
-	memset(out, 0, sizeof(*out));
-	if (!ifname_ok(ifname, err, errsize))
-		return -EINVAL;
-	str_copy(out->ifname, ifname, sizeof(out->ifname));
-	out->addr_gen_mode = -1;
-	struct reply rep;
-	reply_init(&rep);
-	const char *args[] = { ifname };
-	int rc = run_script(r, AS_USER, PROBE_IF, args, 1, NULL, 0, 0, &rep, err, errsize);
-	if (rc < 0 || rep.status == X_MISSING)
-		goto out;
-	if (rep.status != 0) {
-		char what[64];
-		snprintf(what, sizeof(what), "read the state of %s", ifname);
-		rc = failed(r, &rep, what, err, errsize);
-		goto out;
-	}
-	buf_add(&rep.out, "", 0); /* data is a string, never NULL */
 	bool seen_link = false;
 	char *save = NULL;
-	for (char *line = strtok_r(rep.out.data, "\n", &save); line;
+	for (char *line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *w[24];
 		size_t nw = words(line, w, ARRAY_LEN(w));
@@ -309,6 +290,32 @@ static int remote_probe_if(struct node *n, const char *ifname, struct node_if *o
 			break;
 		}
 	}
+	return seen_link;
+}
+
+static int remote_probe_if(struct node *n, const char *ifname, struct node_if *out, char *err,
+			   size_t errsize)
+{
+	struct node_remote *r = R(n);
+	memset(out, 0, sizeof(*out));
+	if (!ifname_ok(ifname, err, errsize))
+		return -EINVAL;
+	str_copy(out->ifname, ifname, sizeof(out->ifname));
+	out->addr_gen_mode = -1;
+	struct reply rep;
+	reply_init(&rep);
+	const char *args[] = { ifname };
+	int rc = run_script(r, AS_USER, PROBE_IF, args, 1, NULL, 0, 0, &rep, err, errsize);
+	if (rc < 0 || rep.status == X_MISSING)
+		goto out;
+	if (rep.status != 0) {
+		char what[64];
+		snprintf(what, sizeof(what), "read the state of %s", ifname);
+		rc = failed(r, &rep, what, err, errsize);
+		goto out;
+	}
+	buf_add(&rep.out, "", 0); /* data is a string, never NULL */
+	bool seen_link = node_remote_parse_probe_if(rep.out.data, out);
 	if (!seen_link) {
 		snprintf(err, errsize, "cannot read the state of %s on %s: `ip -o link` gave no "
 			 "line this version understands", ifname, r->base.host);
@@ -333,9 +340,8 @@ static const char FILE_READ[] = PRE
 	"set -- $s; [ \"$2\" -le \"$max\" ] || exit 6\n"
 	"printf '%s %s\\n' \"$1\" \"$2\"; base64 -w0 -- \"$p\" || exit 1\n";
 
-/* Parse "MODE SIZE[ GID]\nBASE64" into f (GID only when gid is not NULL); false if it is not
- * that, with *changed when the content does not have the size told (written while read). */
-static bool parse_file(struct buf *out, struct node_file *f, bool *changed, unsigned long *gid)
+bool node_remote_parse_file(const struct buf *out, struct node_file *f, bool *changed,
+			    unsigned long *gid)
 {
 	*changed = false;
 	char *nl = out->data ? memchr(out->data, '\n', out->len) : NULL;
@@ -395,7 +401,7 @@ static int remote_file_read(struct node *n, const char *path, struct node_file *
 				char what[PATH_MAX + 16];
 				snprintf(what, sizeof(what), "read %s", path);
 				rc = failed(r, &rep, what, err, errsize);
-			} else if (!parse_file(&rep.out, f, &changed, NULL)) {
+			} else if (!node_remote_parse_file(&rep.out, f, &changed, NULL)) {
 				node_file_free(f);
 				node_file_init(f);
 				if (changed) {
@@ -502,6 +508,37 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+void node_remote_parse_dir_list(const char *data, size_t len, struct buf *names)
+{
+	char **list = NULL;
+	size_t nlist = 0;
+	for (size_t i = 0; i < len;) {
+		const char *name = data + i;
+		size_t l = strnlen(name, len - i);
+		i += l + 1;
+		char clean[NAME_MAX + 1];
+		/* as node_local.c: a name that is not clean text is none that sparklink wrote */
+		if (!l || l > NAME_MAX || memchr(name, '/', l) || (l == 1 && name[0] == '.') ||
+		    (l == 2 && memcmp(name, "..", 2) == 0) ||
+		    text_clean(clean, sizeof(clean), name, l, 0))
+			continue;
+		bool dup = false;
+		for (size_t k = 0; k < nlist && !dup; k++)
+			dup = strcmp(list[k], clean) == 0;
+		if (dup)
+			continue;
+		list = xrealloc(list, nlist + 1, sizeof(*list));
+		list[nlist++] = xstrdup(clean);
+	}
+	if (nlist > 1)
+		qsort(list, nlist, sizeof(*list), cmp_names);
+	for (size_t i = 0; i < nlist; i++) {
+		buf_printf(names, "%s\n", list[i]);
+		free(list[i]);
+	}
+	free(list);
+}
+
 static int remote_dir_list(struct node *n, const char *dir, struct buf *names, char *err,
 			   size_t errsize)
 {
@@ -527,33 +564,7 @@ static int remote_dir_list(struct node *n, const char *dir, struct buf *names, c
 		rc = failed(r, &rep, what, err, errsize);
 		goto out;
 	}
-	char **list = NULL;
-	size_t nlist = 0;
-	for (size_t i = 0; i < rep.out.len;) {
-		const char *name = rep.out.data + i;
-		size_t l = strnlen(name, rep.out.len - i);
-		i += l + 1;
-		char clean[NAME_MAX + 1];
-		/* as node_local.c: a name that is not clean text is none that sparklink wrote */
-		if (!l || l > NAME_MAX || memchr(name, '/', l) || (l == 1 && name[0] == '.') ||
-		    (l == 2 && memcmp(name, "..", 2) == 0) ||
-		    text_clean(clean, sizeof(clean), name, l, 0))
-			continue;
-		bool dup = false;
-		for (size_t k = 0; k < nlist && !dup; k++)
-			dup = strcmp(list[k], clean) == 0;
-		if (dup)
-			continue;
-		list = xrealloc(list, nlist + 1, sizeof(*list));
-		list[nlist++] = xstrdup(clean);
-	}
-	if (nlist > 1)
-		qsort(list, nlist, sizeof(*list), cmp_names);
-	for (size_t i = 0; i < nlist; i++) {
-		buf_printf(names, "%s\n", list[i]);
-		free(list[i]);
-	}
-	free(list);
+	node_remote_parse_dir_list(rep.out.data, rep.out.len, names);
 out:
 	reply_free(&rep);
 	return rc;
@@ -764,33 +775,20 @@ static bool addr_parse(const char *s, int *family, unsigned char bytes[16], char
 	return true;
 }
 
-static int remote_session_if(struct node *n, char *ifname, size_t size, char *err,
-			     size_t errsize)
+void node_remote_parse_session_if(char *text, char *ifname, size_t size)
 {
-	struct node_remote *r = R(n);
-	str_copy(ifname, "", size);
-	struct reply rep;
-	reply_init(&rep);
-	int rc = run_script(r, AS_USER, SESSION_IF, NULL, 0, NULL, 0, 0, &rep, err, errsize);
-	if (rc < 0)
-		goto out;
-	if (rep.status != 0) {
-		rc = failed(r, &rep, "read the addresses", err, errsize);
-		goto out;
-	}
-	buf_add(&rep.out, "", 0);
-	char *nl = strchr(rep.out.data, '\n');
+	char *nl = strchr(text, '\n');
 	if (!nl)
-		goto out;
+		return;
 	*nl = '\0';
 	/* "client_ip client_port server_ip server_port" */
 	char *w[4];
 	int family;
 	unsigned char want[16];
 	char scope[32];
-	if (words(rep.out.data, w, 4) != 4 ||
+	if (words(text, w, 4) != 4 ||
 	    !addr_parse(w[2], &family, want, scope, sizeof(scope)))
-		goto out;
+		return;
 	char *save = NULL;
 	for (char *line = strtok_r(nl + 1, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		/* "2: IF    inet 10.0.0.1/24 ..." or "2: IF    inet6 fe80::1/64 scope link ..." */
@@ -818,12 +816,38 @@ static int remote_session_if(struct node *n, char *ifname, size_t size, char *er
 		str_copy(ifname, t[1], size);
 		break;
 	}
+}
+
+static int remote_session_if(struct node *n, char *ifname, size_t size, char *err,
+			     size_t errsize)
+{
+	struct node_remote *r = R(n);
+	str_copy(ifname, "", size);
+	struct reply rep;
+	reply_init(&rep);
+	int rc = run_script(r, AS_USER, SESSION_IF, NULL, 0, NULL, 0, 0, &rep, err, errsize);
+	if (rc < 0)
+		goto out;
+	if (rep.status != 0) {
+		rc = failed(r, &rep, "read the addresses", err, errsize);
+		goto out;
+	}
+	buf_add(&rep.out, "", 0);
+	node_remote_parse_session_if(rep.out.data, ifname, size);
 out:
 	reply_free(&rep);
 	return rc;
 }
 
 static const char HOSTNAME[] = PRE "cat /proc/sys/kernel/hostname\n";
+
+void node_remote_parse_hostname(const char *data, size_t len, char *out, size_t size)
+{
+	size_t l = 0;
+	while (l < len && data[l] != '\n' && l < 255)
+		l++;
+	text_clean(out, size, data, l, TEXT_NAME);
+}
 
 static int remote_hostname(struct node *n, char *out, size_t size, char *err, size_t errsize)
 {
@@ -835,11 +859,8 @@ static int remote_hostname(struct node *n, char *out, size_t size, char *err, si
 	if (rc == 0 && rep.status != 0)
 		rc = failed(r, &rep, "read the host name", err, errsize);
 	if (rc == 0) {
-		const char *d = rep.out.data ? rep.out.data : "";
-		size_t l = 0;
-		while (l < rep.out.len && d[l] != '\n' && l < 255)
-			l++;
-		text_clean(out, size, d, l, TEXT_NAME);
+		node_remote_parse_hostname(rep.out.data ? rep.out.data : "", rep.out.len, out,
+					   size);
 		if (!out[0]) {
 			snprintf(err, errsize, "%s did not tell its host name", r->base.host);
 			rc = -EPROTO;
@@ -916,8 +937,7 @@ static bool rel_ok(const char *rel)
 	return true;
 }
 
-/* Remove the last line of data that is exactly line (with its "\n" if it has one). */
-static bool line_cut(struct buf *data, const char *line)
+bool node_remote_line_cut(struct buf *data, const char *line)
 {
 	size_t ll = strlen(line);
 	const char *d = data->data;
@@ -992,7 +1012,7 @@ int node_remote_user_line_remove(struct node *n, const char *rel, const char *li
 		node_file_init(&f);
 		bool changed = false;
 		unsigned long gid = 0;
-		bool ok = parse_file(&rep.out, &f, &changed, &gid);
+		bool ok = node_remote_parse_file(&rep.out, &f, &changed, &gid);
 		reply_free(&rep);
 		if (!ok) {
 			node_file_free(&f);
@@ -1007,7 +1027,7 @@ int node_remote_user_line_remove(struct node *n, const char *rel, const char *li
 		char hex[2 * SHA1_LEN + 1];
 		for (size_t i = 0; i < SHA1_LEN; i++)
 			snprintf(hex + 2 * i, 3, "%02x", h[i]);
-		if (!line_cut(&f.data, line)) {
+		if (!node_remote_line_cut(&f.data, line)) {
 			node_file_free(&f);
 			return 0;
 		}

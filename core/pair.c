@@ -284,7 +284,8 @@ static enum pair_status peer_facts(struct ctx *c)
 			    out, sizeof(out), err, sizeof(err));
 	if (st != 0)
 		return fail(c, PAIR_FAILED, "a command on the peer failed: %s", err[0] ? err : "no answer");
-	for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+	for (char *save, *line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		if (str_starts(line, "conn=")) {
 			char a[128] = "";
 			sscanf(line + 5, "%127s", a);

@@ -90,27 +90,16 @@ static bool parse_pci(struct rdma_port *p)
 	return true;
 }
 
-/* Parse the PCI VPD: the ID string (description) and the PN keyword of VPD-R (part number). */
-static void read_vpd(struct rdma_port *p)
+void rdma_vpd_parse(const unsigned char *v, size_t n, struct rdma_port *p)
 {
-	char path[PATH_MAX];
-	sysfs_path(path, sizeof(path), "class/infiniband/%s/device/vpd", p->ibdev);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	unsigned char v[1024];
-	ssize_t n = read(fd, v, sizeof(v));
-	close(fd);
-	if (n <= 0)
-		return;
 	size_t i = 0;
-	while (i + 3 <= (size_t)n) {
+	while (i + 3 <= n) {
 		unsigned char tag = v[i];
 		if (!(tag & 0x80))
 			break; /* small resource: end tag or unknown */
 		size_t len = v[i + 1] | (v[i + 2] << 8);
 		size_t start = i + 3;
-		if (start + len > (size_t)n)
+		if (start + len > n)
 			break;
 		if (tag == 0x82) {
 			text_clean(p->description, sizeof(p->description), (char *)v + start, len, 0);
@@ -127,6 +116,20 @@ static void read_vpd(struct rdma_port *p)
 		}
 		i = start + len;
 	}
+}
+
+static void read_vpd(struct rdma_port *p)
+{
+	char path[PATH_MAX];
+	sysfs_path(path, sizeof(path), "class/infiniband/%s/device/vpd", p->ibdev);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	unsigned char v[1024];
+	ssize_t n = read(fd, v, sizeof(v));
+	close(fd);
+	if (n > 0)
+		rdma_vpd_parse(v, (size_t)n, p);
 }
 
 static int read_link(const char *netdev)

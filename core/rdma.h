@@ -54,6 +54,11 @@ void rdma_port_refresh(struct rdma_port *p);
 /* Find the port whose netdev is name, or NULL. */
 struct rdma_port *rdma_inventory_find_netdev(struct rdma_inventory *inv, const char *name);
 
+/* Parse a PCI VPD image (the device's sysfs file "vpd", n bytes): the ID string into
+ * p->description and VPD-R's PN keyword into p->part_id, both cleaned; what is missing or
+ * malformed leaves them as they are. Pure (the fuzz target tests/fuzz/fuzz_vpd.c drives it). */
+void rdma_vpd_parse(const unsigned char *v, size_t n, struct rdma_port *p);
+
 /* "Up", "Down", "NA" or "" as ibdev2netdev prints the link. */
 const char *rdma_link_word(int link);
 

@@ -27,7 +27,8 @@ static size_t split_known_hosts(char *data, const char **names, size_t max, char
 	*sp2 = '\0';
 	*key = sp2 + 1;
 	size_t n = 0;
-	for (char *tok = strtok(data, ","); tok && n < max; tok = strtok(NULL, ","))
+	for (char *save, *tok = strtok_r(data, ",", &save); tok && n < max;
+	     tok = strtok_r(NULL, ",", &save))
 		names[n++] = tok;
 	return n;
 }
@@ -395,7 +396,8 @@ static enum undo undo_net(struct node *n, const struct journal_record *r,
 			}
 			res = UNDO_DONE;
 		}
-		for (char *a = strtok(list, ","); a; a = strtok(NULL, ",")) {
+		for (char *save, *a = strtok_r(list, ",", &save); a;
+		     a = strtok_r(NULL, ",", &save)) {
 			bool present = false;
 			for (size_t i = 0; i < f.naddrs6; i++)
 				present |= strcmp(f.addrs6[i], a) == 0;
@@ -436,7 +438,8 @@ static enum undo undo_ssh_remote(struct node *n, const struct journal_record *r,
 	char *copy = xstrdup(r->data);
 	int removed = 0;
 	enum undo res = UNDO_ALREADY;
-	for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n")) {
+	for (char *save, *line = strtok_r(copy, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		bool was = false;
 		if (node_remote_user_line_remove(n, rel, line, &was, err, sizeof(err)) < 0) {
 			buf_printf(log, "FAILED: %s: %s\n", r->host, err);

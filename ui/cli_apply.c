@@ -284,7 +284,8 @@ int cli_apply(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		str_copy(copy, ifs, sizeof(copy));
-		for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {
+		for (char *save, *t = strtok_r(copy, ",", &save); t;
+		     t = strtok_r(NULL, ",", &save)) {
 			if (!text_is_ifname(t) || r->nifs == PLAN_MAX_IFS) {
 				char clean[40];
 				text_clean(clean, sizeof(clean), t, strlen(t), 0);

@@ -5,6 +5,7 @@
 #include "core/util.h"
 
 #include <curses.h>
+#include <term.h>
 #include <fcntl.h>
 #include <langinfo.h>
 #include <stdio.h>
@@ -54,6 +55,18 @@ static void release_stderr(struct screen *s)
 	s->captured_fd = -1;
 }
 
+/* Does the terminfo database describe term well enough for full-screen use? 1 yes, 0 no, -1 no
+ * database. Asked with setupterm(), which leaves nothing behind; a newterm() that fails keeps
+ * the screen it began (ncurses 6.4). */
+static int term_known(const char *term)
+{
+	int e = 0;
+	if (setupterm(term, STDOUT_FILENO, &e) != OK)
+		return e < 0 ? -1 : 0;
+	del_curterm(cur_term);
+	return 1;
+}
+
 bool screen_open(struct screen *s, char *err, int errsize)
 {
 	memset(s, 0, sizeof(*s));
@@ -68,12 +81,25 @@ bool screen_open(struct screen *s, char *err, int errsize)
 		snprintf(err, (size_t)errsize, "TERM is not set to a full-screen terminal type");
 		return false;
 	}
+	char shown[64];
+	text_clean(shown, sizeof(shown), term, strlen(term), 0);
+	int known = term_known(term);
+	if (known <= 0) {
+		snprintf(err, (size_t)errsize,
+			 known < 0 ? "TERM is '%s' but this machine has no terminfo database: "
+				     "install ncurses-base, or use a command (sparklink --help)"
+				   : "TERM is '%s', and this machine has no full-screen terminfo "
+				     "entry for it: set TERM to your terminal's type (e.g. "
+				     "TERM=xterm-256color), or use a command (sparklink --help)",
+			 shown);
+		return false;
+	}
 	const char *cs = nl_langinfo(CODESET);
 	s->utf8 = cs && strcmp(cs, "UTF-8") == 0 && !getenv("SPARKLINK_ASCII");
 	capture_stderr(s);
 	if (!newterm(NULL, stdout, stdin)) {
 		release_stderr(s);
-		snprintf(err, (size_t)errsize, "cannot start curses on terminal type '%s'", term);
+		snprintf(err, (size_t)errsize, "cannot start curses on terminal type '%s'", shown);
 		return false;
 	}
 	cbreak();

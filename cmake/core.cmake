@@ -1,0 +1,29 @@
+# cmake/core.cmake: how core/ is compiled, shared by the main build and the fuzz targets' clang
+# build (tests/fuzz/libfuzzer): C11, the warnings (as errors), the definitions, the libraries
+# core/ links with, and sparklink_core_library(NAME ROOT), the static library of ROOT/core/*.c.
+# Set SPARKLINK_VERSION before including it.
+set(CMAKE_C_STANDARD 11)
+set(CMAKE_C_STANDARD_REQUIRED ON)
+set(CMAKE_C_EXTENSIONS OFF)
+add_compile_options(-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+                    -Wformat=2 -Wno-format-nonliteral)
+if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
+  add_compile_options(-Wno-format-truncation)
+endif()
+add_compile_definitions(_GNU_SOURCE SPARKLINK_VERSION="${SPARKLINK_VERSION}")
+
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+pkg_check_modules(LIBNL REQUIRED IMPORTED_TARGET libnl-3.0 libnl-route-3.0)
+pkg_check_modules(IBVERBS REQUIRED IMPORTED_TARGET libibverbs)
+pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)
+pkg_check_modules(AVAHI REQUIRED IMPORTED_TARGET avahi-client)
+
+# core/: the model and all I/O. No curses here: the CLI and the tests drive it without a screen.
+function(sparklink_core_library name root)
+  file(GLOB sources CONFIGURE_DEPENDS ${root}/core/*.c)
+  add_library(${name} STATIC ${sources})
+  target_include_directories(${name} PUBLIC ${root})
+  target_link_libraries(${name} PUBLIC PkgConfig::LIBNL PkgConfig::IBVERBS PkgConfig::LIBSSH
+                        PkgConfig::AVAHI Threads::Threads)
+endfunction()
