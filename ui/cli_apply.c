@@ -147,25 +147,9 @@ static int run_job(struct actx *c, worker_job_fn *fn, void *job)
 	return 0;
 }
 
-static int parse_timeout(const char *cmd, const char *s, int *out)
-{
-	char *end;
-	long t = strtol(s, &end, 10);
-	if (*end || t < 1 || t > 600) {
-		fprintf(stderr, "%s: --timeout takes seconds, 1 to 600\n", cmd);
-		return -1;
-	}
-	*out = (int)t;
-	return 0;
-}
-
-/* The peer's address and names, as pairing resolves them. */
+/* The peer's address, as pairing resolves it. */
 static int peer_address(const char *cmd, const char *host, char *out, size_t size)
 {
-	if (!host[0] || strlen(host) > 200 || host[0] == '-') {
-		fprintf(stderr, "%s: '%s' is not a host\n", cmd, host);
-		return -1;
-	}
 	struct pair_request r;
 	memset(&r, 0, sizeof(r));
 	struct model m;
@@ -208,7 +192,8 @@ int cli_apply(int argc, char **argv)
 	r->mtu = 1500;
 	r->timeout_s = 15;
 	int kind = -1, o;
-	const char *peer = NULL, *ifs = NULL;
+	const char *peer = NULL;
+	char q[CLI_ARG_MAX];
 	optind = 0;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
@@ -216,30 +201,36 @@ int cli_apply(int argc, char **argv)
 			kind = plan_kind_parse(optarg);
 			if (kind < 0) {
 				fprintf(stderr, "%s: --plan is link-local, static or static-persistent, not "
-						"'%s'\n", cmd, optarg);
+						"'%s'\n", cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			break;
 		case 'm':
 			if (strcmp(optarg, "1500") != 0 && strcmp(optarg, "9000") != 0) {
-				fprintf(stderr, "%s: --mtu is 1500 (the playbook's) or 9000 (jumbo frames)\n",
-					cmd);
+				fprintf(stderr, "%s: --mtu is 1500 (the playbook's) or 9000 (jumbo frames), "
+						"not '%s'\n", cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			r->mtu = (unsigned)atoi(optarg);
 			break;
 		case 'p':
+			if (!cli_host_ok(cmd, "--peer", optarg))
+				return EXIT_USAGE;
 			peer = optarg;
 			break;
 		case 'n':
 			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0) {
-				fprintf(stderr, "%s: --node is 1 or 2\n", cmd);
+				fprintf(stderr, "%s: --node is 1 or 2, not '%s'\n", cmd,
+					cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			r->node = atoi(optarg);
 			break;
 		case 'i':
-			ifs = optarg;
+			/* an empty list is an error, not "the default": leave the option out for that */
+			if (cli_ifnames(cmd, "--interfaces", optarg, r->ifnames, PLAN_MAX_IFS,
+					&r->nifs) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'd':
 			r->dry_run = true;
@@ -251,20 +242,21 @@ int cli_apply(int argc, char **argv)
 			r->allow_session_if = true;
 			break;
 		case 't':
-			if (parse_timeout(cmd, optarg, &r->timeout_s) < 0)
+			if (cli_seconds(cmd, "--timeout", optarg, 1, 600, &r->timeout_s) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(apply_usage, stdout);
 			return EXIT_OK;
 		default:
+			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(apply_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "%s: unexpected '%s' (the peer is given with --peer HOST)\n", cmd,
-			argv[optind]);
+			cli_arg(argv[optind], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	if (kind < 0) {
@@ -273,37 +265,28 @@ int cli_apply(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	r->kind = (enum plan_kind)kind;
-	if (ifs) {
-		char copy[256];
-		if (strlen(ifs) >= sizeof(copy)) {
-			fprintf(stderr, "%s: --interfaces is too long\n", cmd);
+	char err[512];
+	struct model m;
+	model_init(&m);
+	rdma_inventory_scan(&m.rdma, false);
+	int snap = netmon_snapshot(&m, err, sizeof(err));
+	model_rebuild(&m);
+	bool given = r->nifs > 0;
+	if (!given)
+		r->nifs = apply_default_ifs(&m, r->kind, r->ifnames, PLAN_MAX_IFS);
+	for (size_t i = 0; given && snap >= 0 && i < r->nifs; i++) {
+		if (!model_netdev(&m, r->ifnames[i])) { /* before the peer is reached */
+			fprintf(stderr, "%s: --interfaces: this node has no interface %s\n", cmd,
+				r->ifnames[i]);
+			model_free(&m);
 			return EXIT_USAGE;
 		}
-		str_copy(copy, ifs, sizeof(copy));
-		for (char *t = strtok(copy, ","); t; t = strtok(NULL, ",")) {
-			if (!text_is_ifname(t) || r->nifs == PLAN_MAX_IFS) {
-				char clean[40];
-				text_clean(clean, sizeof(clean), t, strlen(t), 0);
-				fprintf(stderr, "%s: '%s' is not an interface name (or too many)\n", cmd, clean);
-				return EXIT_USAGE;
-			}
-			str_copy(r->ifnames[r->nifs++], t, sizeof(r->ifnames[0]));
-		}
 	}
-	char err[512];
+	model_free(&m);
 	if (!r->nifs) {
-		struct model m;
-		model_init(&m);
-		rdma_inventory_scan(&m.rdma, false);
-		netmon_snapshot(&m, err, sizeof(err));
-		model_rebuild(&m);
-		r->nifs = apply_default_ifs(&m, r->kind, r->ifnames, PLAN_MAX_IFS);
-		model_free(&m);
-		if (!r->nifs) {
-			fprintf(stderr, "%s: no cabled ConnectX-7 interface is up (check the cable, or "
-					"name them with --interfaces)\n", cmd);
-			return EXIT_NOTHING;
-		}
+		fprintf(stderr, "%s: no cabled ConnectX-7 interface is up (check the cable, or name "
+				"them with --interfaces)\n", cmd);
+		return EXIT_NOTHING;
 	}
 	if (peer && peer_address(cmd, peer, r->peer_address, sizeof(r->peer_address)) < 0)
 		return EXIT_FAIL;
@@ -365,19 +348,21 @@ int cli_rollback(int argc, char **argv)
 		case 'a': r->allow_session_if = true; break;
 		case 'l': r->local_only = true; break;
 		case 't':
-			if (parse_timeout(cmd, optarg, &r->timeout_s) < 0)
+			if (cli_seconds(cmd, "--timeout", optarg, 1, 600, &r->timeout_s) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(rollback_usage, stdout);
 			return EXIT_OK;
 		default:
+			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(rollback_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
+	char q[CLI_ARG_MAX];
 	if (optind != argc) {
-		fprintf(stderr, "%s: unexpected '%s'\n", cmd, argv[optind]);
+		fprintf(stderr, "%s: unexpected '%s'\n", cmd, cli_arg(argv[optind], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	char err[512];
@@ -407,6 +392,7 @@ int cli_rollback(int argc, char **argv)
 			"changes stay in the journal" : job.out.summary);
 	if (rc != EXIT_OK && strcasestr(job.out.summary, "nothing was undone"))
 		rc = EXIT_REFUSED;
+
 	rollback_job_free(&job);
 	return rc;
 }
@@ -429,12 +415,14 @@ int cli_status(int argc, char **argv)
 			fputs(status_usage, stdout);
 			return EXIT_OK;
 		default:
+			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(status_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
+	char q[CLI_ARG_MAX];
 	if (optind != argc) {
-		fprintf(stderr, "%s: unexpected '%s'\n", cmd, argv[optind]);
+		fprintf(stderr, "%s: unexpected '%s'\n", cmd, cli_arg(argv[optind], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	struct apply_job job;

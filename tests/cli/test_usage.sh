@@ -4,6 +4,10 @@
 set -u
 # shellcheck source=tests/cli/cli-lib.sh disable=SC2154 # $tmp, $rc, $wait_rc come from cli-lib.sh
 . "$(dirname -- "$0")/cli-lib.sh"
+# as root in a network namespace of its own: an apply that wrongly went ahead changes only that
+if [ "$(id -u)" = 0 ] && [ "${SL_USAGE_IN_NETNS:-}" != 1 ] && unshare -n true 2>/dev/null; then
+	SL_USAGE_IN_NETNS=1 exec unshare -n bash "$0" "$@"
+fi
 cli_init cli_usage
 fx_make "$tmp/sys" --up p1
 
