@@ -57,7 +57,8 @@ static const char rollback_usage[] =
 	"  --local-only       undo this node's changes only (the peer is gone for good); the\n"
 	"                     peer's stay in the journal\n"
 	"Exit status: 0 done (or nothing to do), 1 something could not be undone (it stays in\n"
-	"the journal: run rollback again), 2 bad usage, 9 refused (the message says why).\n";
+	"the journal: run rollback again), 2 bad usage, 5 the peer's host key changed,\n"
+	"9 refused (the message says why).\n";
 
 static const char status_usage[] =
 	"Usage: sparklink status [--json]\n"
@@ -65,12 +66,15 @@ static const char status_usage[] =
 	"  the journal. Needs root to read the journal of network changes.\n";
 
 enum { EXIT_RAIL = 8, EXIT_REFUSED = 9 };
+/* how sshsession_host_key_warning begins: a changed or revoked host key (exit 5) */
+#define HOSTKEY_WARNING "WARNING: the host key of"
 
 struct actx {
 	struct loop *loop;
 	struct worker *worker;
 	bool password_stdin, tty, dry_run, no_password;
 	bool quiet; /* status: the report says it all */
+	bool hostkey_changed; /* the peer answered with another host key than pairing recorded */
 	int kind_password, kind_session, kind_preview, kind_end;
 	const char *cmd;
 	struct apply_job *ajob; /* for the preview */
@@ -96,6 +100,13 @@ static void on_msg(const struct worker_msg *m, void *owner)
 		loop_quit(c->loop, 0);
 		return;
 	}
+	bool warn = (c->ajob && m->kind == APPLY_MSG_WARN) || (!c->ajob && m->kind == ROLLBACK_MSG_WARN);
+	if (warn && strstr(m->text, HOSTKEY_WARNING))
+		c->hostkey_changed = true;
+	if (c->quiet && warn) { /* the report on stdout may be JSON: a warning goes to stderr */
+		fprintf(stderr, "%s: %s\n", c->cmd, m->text);
+		return;
+	}
 	if (c->quiet && !m->question)
 		return;
 	if (m->question) {
@@ -114,8 +125,6 @@ static void on_msg(const struct worker_msg *m, void *owner)
 	} else if (m->kind == APPLY_MSG_RAIL && c->ajob) {
 		printf("%s %s\n", strcmp(m->extra, "ok") == 0 ? "Rail ok:    " : "Rail FAILED:", m->text);
 	} else {
-		bool warn = (c->ajob && m->kind == APPLY_MSG_WARN) ||
-			    (!c->ajob && m->kind == ROLLBACK_MSG_WARN);
 		printf("  %s%s\n", warn ? "! " : "", m->text);
 	}
 	fflush(stdout);
@@ -147,24 +156,29 @@ static int run_job(struct actx *c, worker_job_fn *fn, void *job)
 	return 0;
 }
 
-/* The peer's address, as pairing resolves it. */
-static int peer_address(const char *cmd, const char *host, char *out, size_t size)
+/* The peer's address and the names it is known by, as pairing resolves them: its host key is
+ * checked under all of them (a name answering with another key is refused as pairing does). */
+static int peer_address(const char *cmd, const char *host, struct apply_request *ar)
 {
-	struct pair_request r;
-	memset(&r, 0, sizeof(r));
+	struct pair_request *r = xcalloc(1, sizeof(*r));
 	struct model m;
 	model_init(&m);
 	char err[256];
 	netmon_snapshot(&m, err, sizeof(err));
-	int rc = cli_resolve_host(host, &r, &m);
+	int rc = cli_resolve_host(host, r, &m);
 	model_free(&m);
 	if (rc < 0) {
 		fprintf(stderr, "%s: cannot find '%s' (not an address, not seen over mDNS, not "
 				"resolvable)\n", cmd, host);
-		return -1;
+	} else {
+		str_copy(ar->peer_address, r->address, sizeof(ar->peer_address));
+		for (size_t i = 0; i < r->npeer_names && ar->npeer_names < ARRAY_LEN(ar->peer_names);
+		     i++)
+			str_copy(ar->peer_names[ar->npeer_names++], r->peer_names[i],
+				 sizeof(ar->peer_names[0]));
 	}
-	str_copy(out, r.address, size);
-	return 0;
+	free(r);
+	return rc < 0 ? -1 : 0;
 }
 
 int cli_apply(int argc, char **argv)
@@ -288,7 +302,7 @@ int cli_apply(int argc, char **argv)
 				"them with --interfaces)\n", cmd);
 		return EXIT_NOTHING;
 	}
-	if (peer && peer_address(cmd, peer, r->peer_address, sizeof(r->peer_address)) < 0)
+	if (peer && peer_address(cmd, peer, r) < 0)
 		return EXIT_FAIL;
 	if (ssh_user_current(&r->user, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
@@ -392,7 +406,8 @@ int cli_rollback(int argc, char **argv)
 			"changes stay in the journal" : job.out.summary);
 	if (rc != EXIT_OK && strcasestr(job.out.summary, "nothing was undone"))
 		rc = EXIT_REFUSED;
-
+	if (rc != EXIT_OK && c.hostkey_changed)
+		rc = EXIT_HOSTKEY;
 	rollback_job_free(&job);
 	return rc;
 }
@@ -544,7 +559,8 @@ int cli_status(int argc, char **argv)
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
 	model_free(&m);
-	int rc = !readable ? EXIT_FAIL : job.out.status == APPLY_VERIFY_FAILED ? EXIT_RAIL : EXIT_OK;
+	int rc = !readable ? EXIT_FAIL : c.hostkey_changed ? EXIT_HOSTKEY :
+		 job.out.status == APPLY_VERIFY_FAILED ? EXIT_RAIL : EXIT_OK;
 	apply_job_free(&job);
 	return rc;
 }
