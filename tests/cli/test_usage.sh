@@ -20,7 +20,7 @@ usage_error() {
 	[ "$rc" -eq 2 ] || fail "$what: exit $rc, want 2 (stderr: $(cat "$tmp/err"))"
 	[ -s "$tmp/out" ] && fail "$what: printed on stdout: $(cat "$tmp/out")"
 	[ -s "$tmp/err" ] || fail "$what: no message on stderr"
-	check_clean "$tmp/err"
+	clean_later "$tmp/err"
 	return 0
 }
 
@@ -91,5 +91,6 @@ done
 
 # a reader that goes away early is no reason for a sanitizer report or a garbled message
 "$SPARKLINK" --sysfs "$tmp/sys" ports -v 2>"$tmp/err" | head -c0
-check_clean "$tmp/err"
+clean_later "$tmp/err"
+check_clean_all
 pass
