@@ -39,7 +39,8 @@ static bool peer_address(const struct peer *p, const struct model *m, struct app
 	struct pair_request *r = xcalloc(1, sizeof(*r));
 	bool ok = pair_request_from_peer(r, p, m);
 	for (size_t i = 0; i < r->npeer_names && ar->npeer_names < ARRAY_LEN(ar->peer_names); i++)
-		str_copy(ar->peer_names[ar->npeer_names++], r->peer_names[i], sizeof(ar->peer_names[0]));
+		str_copy(ar->peer_names[ar->npeer_names++], r->peer_names[i],
+			 sizeof(ar->peer_names[0]));
 	for (size_t k = 0; k < p->naddrs; k++) {
 		const struct peer_addr *a = &p->addrs[k];
 		if (a->family == AF_INET && peer_addr_live(m, a) && peer_addr_port(m, a) < 0) {

@@ -100,7 +100,8 @@ static void on_msg(const struct worker_msg *m, void *owner)
 		loop_quit(c->loop, 0);
 		return;
 	}
-	bool warn = (c->ajob && m->kind == APPLY_MSG_WARN) || (!c->ajob && m->kind == ROLLBACK_MSG_WARN);
+	bool warn = (c->ajob && m->kind == APPLY_MSG_WARN) ||
+		    (!c->ajob && m->kind == ROLLBACK_MSG_WARN);
 	if (warn && strstr(m->text, HOSTKEY_WARNING))
 		c->hostkey_changed = true;
 	if (c->quiet && warn) { /* the report on stdout may be JSON: a warning goes to stderr */
@@ -221,8 +222,8 @@ int cli_apply(int argc, char **argv)
 			break;
 		case 'm':
 			if (strcmp(optarg, "1500") != 0 && strcmp(optarg, "9000") != 0) {
-				fprintf(stderr, "%s: --mtu is 1500 (the playbook's) or 9000 (jumbo frames), "
-						"not '%s'\n", cmd, cli_arg(optarg, q, sizeof(q)));
+				fprintf(stderr, "%s: --mtu is 1500 (the playbook's) or 9000 (jumbo "
+						"frames), not '%s'\n", cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			r->mtu = (unsigned)atoi(optarg);
@@ -241,7 +242,7 @@ int cli_apply(int argc, char **argv)
 			r->node = atoi(optarg);
 			break;
 		case 'i':
-			/* an empty list is an error, not "the default": leave the option out for that */
+			/* an empty list is an error, not "the default" (that is no option) */
 			if (cli_ifnames(cmd, "--interfaces", optarg, r->ifnames, PLAN_MAX_IFS,
 					&r->nifs) < 0)
 				return EXIT_USAGE;

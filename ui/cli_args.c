@@ -154,7 +154,8 @@ int cli_ifnames(const char *cmd, const char *opt, const char *list, char (*out)[
 			}
 		}
 		if (*n == max) {
-			fprintf(stderr, "%s: %s '%s' names more than %zu interfaces\n", cmd, opt, q, max);
+			fprintf(stderr, "%s: %s '%s' names more than %zu interfaces\n", cmd, opt, q,
+				max);
 			return -1;
 		}
 		str_copy(out[(*n)++], name, 16);

@@ -271,8 +271,8 @@ int cli_discover(int argc, char **argv)
 			if (optarg[0] && strspn(optarg, "0123456789.") == strlen(optarg))
 				timeout = strtod(optarg, &end);
 			if (!end || end == optarg || *end || !(timeout >= 0.1) || timeout > 3600) {
-				fprintf(stderr, "sparklink discover: --timeout takes seconds, from 0.1 to "
-						"3600, not '%s'\n", cli_arg(optarg, q, sizeof(q)));
+				fprintf(stderr, "sparklink discover: --timeout takes seconds, "
+					"from 0.1 to 3600, not '%s'\n", cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			break;

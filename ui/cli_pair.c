@@ -265,8 +265,9 @@ static int run(int argc, char **argv, bool verify)
 		switch (o) {
 		case 'u':
 			if (!user_name_ok(optarg) || strlen(optarg) >= sizeof(r->remote_user)) {
-				fprintf(stderr, "%s: --user '%s' is not a user name (letters, digits, . _ -, "
-						"not starting with -)\n", cmd, cli_arg(optarg, q, sizeof(q)));
+				fprintf(stderr, "%s: --user '%s' is not a user name (letters, "
+					"digits, . _ -, not starting with -)\n", cmd,
+					cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			str_copy(r->remote_user, optarg, sizeof(r->remote_user));
@@ -276,9 +277,9 @@ static int run(int argc, char **argv, bool verify)
 			break;
 		case 'f':
 			if (!fingerprint_ok(optarg)) {
-				fprintf(stderr, "%s: --accept-fingerprint takes SHA256: and 43 characters "
-						"of base64, as ssh-keygen -l prints it, not '%s'\n", cmd,
-					cli_arg(optarg, q, sizeof(q)));
+				fprintf(stderr, "%s: --accept-fingerprint takes SHA256: and 43 "
+					"characters of base64, as ssh-keygen -l prints it, not '%s'\n",
+					cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			str_copy(r->accept_fingerprint, optarg, sizeof(r->accept_fingerprint));
