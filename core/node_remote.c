@@ -1137,22 +1137,6 @@ struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errs
 	r->w = o->w;
 	str_copy(r->base.host, o->address, sizeof(r->base.host));
 	str_copy(r->base.user, o->local.name, sizeof(r->base.user));
-	struct sshsession_opts so = {
-		.address = o->address,
-		.port = o->port,
-		.user = o->local.name,
-		.home = o->local.home,
-		.timeout_s = o->timeout_s,
-		.w = o->w,
-	};
-	r->ss = sshsession_new(&so);
-	if (!r->ss) {
-		snprintf(err, errsize, "cannot create an SSH session");
-		goto fail;
-	}
-	if (sshsession_connect(r->ss, err, errsize) < 0)
-		goto fail;
-
 	/* the host key must be the one pairing recorded: for the address, and for no name the peer
 	 * is known by may another key be recorded (a name that now answers with another key, on
 	 * any address, is what pairing refuses too) */
@@ -1173,6 +1157,23 @@ struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errs
 			nn++;
 		}
 	}
+	struct sshsession_opts so = {
+		.address = o->address,
+		.port = o->port,
+		.user = o->local.name,
+		.home = o->local.home,
+		.timeout_s = o->timeout_s,
+		.w = o->w,
+		.names = names,
+		.nnames = nn,
+	};
+	r->ss = sshsession_new(&so);
+	if (!r->ss) {
+		snprintf(err, errsize, "cannot create an SSH session");
+		goto fail;
+	}
+	if (sshsession_connect(r->ss, err, errsize) < 0)
+		goto fail;
 	char where[512] = "";
 	enum kh_status ks = KH_UNKNOWN; /* the worst of: error, revoked, changed, ok (the address) */
 	size_t at = 0;                  /* the name it is about */

@@ -2,10 +2,13 @@
 # lab_impostor: a name the user paired with answers with another host key. Every command that
 # reaches the peer gives pairing's changed-key warning (the ssh-keygen -R fix, exit 5) and
 # changes nothing; none invites the user to pair with the impostor.
-# - spark-1 pairs with spark-2.local and applies the static plan with it;
+# - spark-1's known_hosts holds spark-2's ECDSA key only (as an older ssh recorded it): pairing
+#   with spark-2.local asks spark-2 for that type and knows it (no question, no false alarm);
+#   then spark-1 applies the static plan with spark-2.local;
 # - spark-2's avahi stops and spark-3 announces itself as spark-2 (its own address, its own
-#   host key): `sudo sparklink apply --peer spark-2.local --dry-run` (and --peer with the
-#   impostor's address), `verify` and `pair` all refuse with the warning;
+#   host keys): `sudo sparklink apply --peer spark-2.local --dry-run` (and --peer with the
+#   impostor's address), `verify` and `pair` all refuse with the warning; also when spark-3
+#   offers only an RSA key, a type never recorded for spark-2;
 # - the real spark-2's host key changes (as an impostor taking its address would look):
 #   `status` warns on stderr and exits 5, `rollback` warns, exits 5 and undoes nothing.
 set -u
@@ -44,11 +47,19 @@ warned() {
 	return 0
 }
 
-step "up: three nodes; spark-1 pairs with spark-2.local and applies the static plan with it"
+step "up: three nodes; spark-1 knows spark-2's ECDSA key only, for 10.77.0.2"
 lab_up 3
-fp2=$(lx spark-2 ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub | awk '{print $2}')
-printf '%s\n' "$PW" | lxu spark-1 "$SPARKLINK" pair --password-stdin --accept-fingerprint "$fp2" \
-	spark-2.local >"$LAB_TMP/pair.out" 2>&1 || fail "pairing with spark-2.local failed: $(cat "$LAB_TMP/pair.out")"
+read -r ectype eckey _ < <(lx spark-2 cat /etc/ssh/ssh_host_ecdsa_key.pub)
+[ -n "$eckey" ] || fail "cannot read spark-2's ECDSA host key"
+lx spark-1 sh -c "mkdir -p -m 700 /home/$U/.ssh && echo '10.77.0.2 $ectype $eckey' >/home/$U/.ssh/known_hosts &&
+	chmod 600 /home/$U/.ssh/known_hosts && chown -R $U: /home/$U/.ssh" || fail "cannot seed known_hosts"
+
+step "pair with spark-2.local: asked for its recorded key type, the key is known: no question"
+# no terminal and no --accept-fingerprint: this pairs only if the key spark-2 shows is known
+printf '%s\n' "$PW" | lxu spark-1 "$SPARKLINK" pair --password-stdin spark-2.local \
+	>"$LAB_TMP/pair.out" 2>&1 || fail "pairing with spark-2.local failed: $(cat "$LAB_TMP/pair.out")"
+grep -q "Host key $ectype SHA256:.* is known" "$LAB_TMP/pair.out" ||
+	fail "pairing did not find spark-2's recorded ECDSA key: $(cat "$LAB_TMP/pair.out")"
 sl apply --plan static --peer spark-2.local --password-stdin || fail "apply with spark-2.local: $(out)"
 lx spark-1 ip -4 -o addr show dev $T1 | grep -q " 192\.168\.100\.1[01]/24" || fail "apply did not address $T1"
 
@@ -83,6 +94,24 @@ warned "pair spark-2.local" $?
 [ "$(state spark-3)" = "$s3" ] || fail "spark-3 changed: $(diff <(echo "$s3") <(state spark-3))"
 [ "$(files spark-1)" = "$f1" ] || fail "spark-1's ~/.ssh or journal changed: $(diff <(echo "$f1") <(files spark-1))"
 [ "$(files spark-3)" = "$f3" ] || fail "spark-3's ~/.ssh or journal changed"
+
+step "the impostor offers only an RSA key, a type never recorded for spark-2: the same warning"
+lx spark-3 sh -c 'ssh-keygen -q -t rsa -b 2048 -N "" -f /etc/ssh/ssh_host_rsa_key &&
+	sed -i "/^HostKey /d" /etc/ssh/sshd_config && echo "HostKey /etc/ssh/ssh_host_rsa_key" >>/etc/ssh/sshd_config' ||
+	fail "cannot give spark-3 an RSA host key only"
+"$SPARKLAB" daemon spark-3 sshd restart >/dev/null || fail "cannot restart spark-3's sshd"
+lx spark-1 ssh-keyscan -t ed25519,ecdsa,rsa 10.77.0.3 2>/dev/null | grep -q "^10.77.0.3 ssh-rsa " ||
+	fail "spark-3's sshd does not offer its RSA key"
+lx spark-1 ssh-keyscan -t ed25519,ecdsa 10.77.0.3 2>/dev/null | grep -q . &&
+	fail "spark-3's sshd still offers another key type"
+sl apply --plan static --peer spark-2.local --dry-run --password-stdin
+warned "apply --peer spark-2.local --dry-run (RSA only)" $?
+lxu spark-1 "$SPARKLINK" verify spark-2.local >"$LAB_TMP/out" 2>"$LAB_TMP/err"
+warned "verify spark-2.local (RSA only)" $?
+printf '%s\n' "$PW" | lxu spark-1 "$SPARKLINK" pair --password-stdin spark-2.local >"$LAB_TMP/out" 2>"$LAB_TMP/err"
+warned "pair spark-2.local (RSA only)" $?
+[ "$(state spark-1)" = "$s1" ] || fail "spark-1 changed: $(diff <(echo "$s1") <(state spark-1))"
+[ "$(files spark-1)" = "$f1" ] || fail "spark-1's ~/.ssh or journal changed: $(diff <(echo "$f1") <(files spark-1))"
 
 step "the real spark-2 answers with a new host key: status and rollback warn, undo nothing"
 lx spark-2 sh -c 'rm -f /etc/ssh/ssh_host_ed25519_key* /etc/ssh/ssh_host_ecdsa_key* &&
