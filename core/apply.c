@@ -643,6 +643,8 @@ static enum apply_status connect_peer(struct ctx *c)
 	};
 	str_copy(o.address, req->peer_address, sizeof(o.address));
 	o.names[o.nnames++] = req->peer_address;
+	for (size_t i = 0; i < req->npeer_names && o.nnames < ARRAY_LEN(o.names); i++)
+		o.names[o.nnames++] = req->peer_names[i];
 	worker_postf(c->w, APPLY_MSG_STEP, "Connecting to %s as %s", req->peer_address, req->user.name);
 	char err[1024];
 	c->st[1].node = node_remote_new(&o, err, sizeof(err));

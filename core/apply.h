@@ -64,6 +64,9 @@ struct apply_request {
 	char ifnames[PLAN_MAX_IFS][16]; /* this node's interfaces; the peer's have the same names */
 	size_t nifs;
 	char peer_address[128];    /* "" = this node only (the peer's part is only previewed) */
+	char peer_names[11][256];  /* other names it is known by (its mDNS name, addresses): a host
+				    * key that differs from the one recorded for any is refused */
+	size_t npeer_names;
 	struct ssh_user user;      /* whose SSH key logs in on the peer (the invoking user) */
 	char journal_path[4096];
 	bool dry_run;              /* stop after the preview */

@@ -1157,6 +1157,26 @@ struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errs
 	r->w = o->w;
 	str_copy(r->base.host, o->address, sizeof(r->base.host));
 	str_copy(r->base.user, o->local.name, sizeof(r->base.user));
+	/* the host key must be the one pairing recorded: for the address, and for no name the peer
+	 * is known by may another key be recorded (a name that now answers with another key, on
+	 * any address, is what pairing refuses too) */
+	const char *names[ARRAY_LEN(o->names) + 1];
+	char plain[ARRAY_LEN(names)][256];
+	size_t nn = 0;
+	for (size_t i = 0; i <= o->nnames && i <= ARRAY_LEN(o->names); i++) {
+		const char *n = i == 0 ? o->address : o->names[i - 1];
+		if (!n || !n[0])
+			continue;
+		str_copy(plain[nn], n, sizeof(plain[nn]));
+		plain[nn][strcspn(plain[nn], "%")] = '\0'; /* recorded without the scope */
+		bool dup = false;
+		for (size_t k = 0; k < nn; k++)
+			dup |= strcmp(names[k], plain[nn]) == 0;
+		if (!dup) {
+			names[nn] = plain[nn];
+			nn++;
+		}
+	}
 	struct sshsession_opts so = {
 		.address = o->address,
 		.port = o->port,
@@ -1164,6 +1184,8 @@ struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errs
 		.home = o->local.home,
 		.timeout_s = o->timeout_s,
 		.w = o->w,
+		.names = names,
+		.nnames = nn,
 	};
 	r->ss = sshsession_new(&so);
 	if (!r->ss) {
@@ -1172,32 +1194,36 @@ struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errs
 	}
 	if (sshsession_connect(r->ss, err, errsize) < 0)
 		goto fail;
-
-	/* the host key must be the one pairing recorded */
-	char plain[128];
-	str_copy(plain, o->address, sizeof(plain));
-	char *pct = strchr(plain, '%');
-	if (pct)
-		*pct = '\0';
-	const char *names[ARRAY_LEN(o->names) + 1];
-	size_t nn = 0;
-	for (size_t i = 0; i < o->nnames && i < ARRAY_LEN(o->names); i++)
-		if (o->names[i] && o->names[i][0])
-			names[nn++] = o->names[i];
-	if (!nn)
-		names[nn++] = plain;
-	char where[512];
-	enum kh_status ks = sshsession_check_host_key(r->ss, names, nn, where, sizeof(where));
+	char where[512] = "";
+	enum kh_status ks = KH_UNKNOWN; /* the worst of: error, revoked, changed, ok (the address) */
+	size_t at = 0;                  /* the name it is about */
+	bool known_as_other = false;    /* the key is recorded for another name, not the address */
+	for (size_t i = 0; i < nn && ks != KH_REVOKED && ks != KH_ERROR; i++) {
+		char w[512];
+		enum kh_status k = sshsession_check_host_key(r->ss, &names[i], 1, w, sizeof(w));
+		known_as_other |= k == KH_OK && i > 0;
+		if (k == KH_ERROR || k == KH_REVOKED || (k == KH_CHANGED && ks != KH_CHANGED) ||
+		    (k == KH_OK && i == 0)) {
+			ks = k;
+			at = i;
+			str_copy(where, w, sizeof(where));
+		}
+	}
 	switch (ks) {
 	case KH_OK:
 		break;
 	case KH_UNKNOWN:
-		snprintf(err, errsize, "the host key of %s is not in your known_hosts: pair with "
-			 "it first", o->address);
+		if (known_as_other)
+			snprintf(err, errsize, "the host key of %s is the one you paired with, but not "
+				 "yet for this address: pair with %s again to record it", o->address,
+				 o->address);
+		else
+			snprintf(err, errsize, "the host key of %s is not in your known_hosts: pair "
+				 "with it first", o->address);
 		goto fail;
 	case KH_CHANGED:
 	case KH_REVOKED:
-		sshsession_host_key_warning(r->ss, ks, where, names[0], err, errsize);
+		sshsession_host_key_warning(r->ss, ks, where, names[at], err, errsize);
 		goto fail;
 	case KH_ERROR:
 		snprintf(err, errsize, "cannot check the host key of %s: %s", o->address, where);

@@ -17,7 +17,9 @@ struct remote_opts {
 	char address[128];     /* numeric address (IPv6 link-local with %if) or a name */
 	unsigned port;         /* 0 = 22 */
 	struct ssh_user local; /* whose key and known_hosts; the login name too */
-	const char *names[12]; /* names the peer is known by in known_hosts (address first) */
+	const char *names[12]; /* names the peer is known by in known_hosts (address first): the key
+				* must be recorded for the address, and another key recorded for
+				* any of the names stops everything as a changed key */
 	size_t nnames;
 	int timeout_s;         /* per network step; 0 = 15 */
 	struct worker *w;      /* for the sudo password question and cancel; NULL: never ask */

@@ -74,9 +74,14 @@ static int remote_run(struct ctx *c, const char *cmd, char *out, size_t outsize,
 	return sshsession_run(c->s, cmd, NULL, out, outsize, err, errsize);
 }
 
+static const char *const *names_of(char (*v)[256], size_t n, const char **store);
+
 static struct sshsession *open_session(struct ctx *c)
 {
+	const char *names[PAIR_MAX_NAMES];
 	struct sshsession_opts o = {
+		.names = names_of(c->req->peer_names, c->req->npeer_names, names),
+		.nnames = c->req->npeer_names,
 		.address = c->req->address,
 		.port = c->req->port,
 		.user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name,

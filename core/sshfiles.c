@@ -1354,6 +1354,65 @@ out:
 	return st;
 }
 
+int known_hosts_types(const char *path, const char *const *names, size_t nnames, unsigned port,
+		      char *types, size_t tsize, char *where, size_t wheresize)
+{
+	char dummy[1];
+	if (!where || !wheresize) {
+		where = dummy;
+		wheresize = sizeof(dummy);
+	}
+	where[0] = '\0';
+	if (tsize)
+		types[0] = '\0';
+	char **kn = kh_names_new(names, nnames, port, where, wheresize);
+	if (!kn)
+		return -1;
+	char *data = NULL;
+	size_t len = 0;
+	bool exists;
+	int n = -1;
+	if (!path || read_nofollow(path, &data, &len, &exists, where, wheresize) < 0) {
+		if (!path)
+			snprintf(where, wheresize, "no known_hosts file named");
+		goto out;
+	}
+	n = 0;
+	struct buf all; /* ",type,type," whole, for the repeats */
+	buf_init(&all);
+	buf_puts(&all, ",");
+	size_t pos = 0, used = 0;
+	unsigned no = 0;
+	struct line l;
+	while (line_next(data, len, &pos, &no, &l)) {
+		struct kh_entry k;
+		char t[KEYTYPE_MAX + 3];
+		if (!kh_parse(&l, &k) || k.marker != MARK_NONE || k.key.tn > KEYTYPE_MAX ||
+		    !kh_hosts_match(&k, kn, nnames) ||
+		    !blob_matches_type(k.key.b64, k.key.bn, k.key.type, k.key.tn))
+			continue;
+		snprintf(t, sizeof(t), ",%.*s,", (int)k.key.tn, k.key.type);
+		if (strstr(all.data, t))
+			continue;
+		buf_puts(&all, t + 1);
+		if (!n)
+			snprintf(where, wheresize, "%s:%u", path, l.no);
+		n++;
+		if (used + k.key.tn + 2 <= tsize) {
+			if (used)
+				types[used++] = ',';
+			memcpy(types + used, k.key.type, k.key.tn);
+			used += k.key.tn;
+			types[used] = '\0';
+		}
+	}
+	buf_free(&all);
+out:
+	free(data);
+	kh_names_free(kn, nnames);
+	return n;
+}
+
 struct kh_ctx {
 	char **names;
 	size_t n;

@@ -70,6 +70,15 @@ enum kh_status known_hosts_check(const char *path, const char *const *names, siz
 				 unsigned port, const char *keytype, const char *key_b64,
 				 char *where, size_t wheresize);
 
+/* The key types known_hosts records for any of names (lines without a marker whose blob is of
+ * their type), comma-separated in file order without repeats, into types (cut to tsize). A
+ * host that answers with a key of none of these types is not the one recorded: ssh(1) asks the
+ * server for the recorded types first, and warns when it has none of them. Returns how many
+ * types, 0 when there is no file or no line; -1 for an unreadable file or invalid names (the
+ * sentence in where). where gets "path:line" of the first such line. */
+int known_hosts_types(const char *path, const char *const *names, size_t nnames, unsigned port,
+		      char *types, size_t tsize, char *where, size_t wheresize);
+
 /* Add the key for each of names that does not already have it (KH_OK per name): hashed -> one
  * "|1|salt|hash keytype key" line per name (salt from getrandom, 20 bytes, base64), else one
  * line "name1,name2 keytype key". Names are written in lower case. Refused (nothing written) if

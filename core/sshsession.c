@@ -10,6 +10,38 @@
 #include <string.h>
 #include <unistd.h>
 
+/* libssh's host key algorithms for the key types known_hosts records for names first, then
+ * its defaults (without certificates, which known_hosts_check does not take): the host is
+ * asked for the key that was recorded, as ssh(1) orders HostKeyAlgorithms. */
+static void prefer_recorded_types(ssh_session ss, const char *kh, const struct sshsession_opts *o,
+				  unsigned port)
+{
+	static const char defaults[] = "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,"
+				       "ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256";
+	char types[512];
+	if (!o->nnames || known_hosts_types(kh, o->names, o->nnames, port, types, sizeof(types),
+					    NULL, 0) <= 0)
+		return;
+	struct buf algs;
+	buf_init(&algs);
+	char *save = NULL;
+	for (char *t = strtok_r(types, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		buf_printf(&algs, "%s%s", algs.len ? "," : "",
+			   strcmp(t, "ssh-rsa") == 0 ? "rsa-sha2-512,rsa-sha2-256" : t);
+	char rest[sizeof(defaults)];
+	str_copy(rest, defaults, sizeof(rest));
+	for (char *t = strtok_r(rest, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		size_t n = strlen(t);
+		bool dup = false;
+		for (const char *p = algs.data; p && (p = strstr(p, t)) && !dup; p += n)
+			dup = (p == algs.data || p[-1] == ',') && (p[n] == ',' || !p[n]);
+		if (!dup)
+			buf_printf(&algs, ",%s", t);
+	}
+	ssh_options_set(ss, SSH_OPTIONS_HOSTKEYS, algs.data); /* refused: libssh's own order */
+	buf_free(&algs);
+}
+
 struct sshsession *sshsession_new(const struct sshsession_opts *o)
 {
 	ssh_session ss = ssh_new();
@@ -39,6 +71,9 @@ struct sshsession *sshsession_new(const struct sshsession_opts *o)
 	ssh_options_set(ss, SSH_OPTIONS_KNOWNHOSTS, "/dev/null"); /* we check host keys ourselves */
 	ssh_options_set(ss, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
 	ssh_options_set(ss, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
+	char kh[4200];
+	sshsession_known_hosts_path(s, kh, sizeof(kh));
+	prefer_recorded_types(ss, kh, o, port);
 	return s;
 }
 
@@ -105,8 +140,16 @@ enum kh_status sshsession_check_host_key(const struct sshsession *s, const char 
 {
 	char kh[4200];
 	sshsession_known_hosts_path(s, kh, sizeof(kh));
-	return known_hosts_check(kh, names, nnames, s->port, s->keytype, s->keyb64, where,
-				 wheresize);
+	enum kh_status st = known_hosts_check(kh, names, nnames, s->port, s->keytype, s->keyb64,
+					      where, wheresize);
+	/* only keys of other types recorded: the host offered none of them */
+	char types[256], w[512];
+	if (st == KH_UNKNOWN &&
+	    known_hosts_types(kh, names, nnames, s->port, types, sizeof(types), w, sizeof(w)) > 0) {
+		str_copy(where, w, wheresize);
+		st = KH_CHANGED;
+	}
+	return st;
 }
 
 void sshsession_host_key_warning(const struct sshsession *s, enum kh_status ks, const char *where,

@@ -23,6 +23,10 @@ struct sshsession_opts {
 	const char *home;    /* the local user's home: its ~/.ssh holds the keys and known_hosts */
 	int timeout_s;       /* connect and each command; 0 = 15 */
 	struct worker *w;    /* commands stop when it is cancelled; NULL: never */
+	/* the names the peer is known by (may be none): the peer is asked for a host key of a
+	 * type known_hosts records for them first, as ssh(1) does */
+	const char *const *names;
+	size_t nnames;
 };
 
 struct ssh_session_struct;
@@ -52,7 +56,9 @@ void sshsession_free(struct sshsession *s);
 int sshsession_connect(struct sshsession *s, char *err, size_t errsize);
 
 /* The host key against ~/.ssh/known_hosts (known_hosts_check) under names (the address first).
- * where: as known_hosts_check fills it. */
+ * where: as known_hosts_check fills it. A key of a type that no line for these names has, while
+ * lines of other types exist, is KH_CHANGED too (where: the first such line): the host answers
+ * with a key other than the one recorded. */
 enum kh_status sshsession_check_host_key(const struct sshsession *s, const char *const *names,
 					 size_t nnames, char *where, size_t wheresize);
 /* The loud warning for a changed (KH_CHANGED) or revoked (KH_REVOKED) host key: possible

@@ -30,20 +30,26 @@ static void on_msg(const struct worker_msg *m, void *owner);
 
 /* The peer's address for the apply job: its management-LAN IPv4 (seen on an interface that is
  * not one of our ConnectX twins, so the plan does not change the path to it), else what pairing
- * would use. */
-static bool peer_address(const struct peer *p, const struct model *m, char *out, size_t size,
+ * would use; and the names it is known by (its host key is checked under each, as pairing does). */
+static bool peer_address(const struct peer *p, const struct model *m, struct apply_request *ar,
 			 char *where, size_t wsize)
 {
+	char *out = ar->peer_address;
+	size_t size = sizeof(ar->peer_address);
+	struct pair_request *r = xcalloc(1, sizeof(*r));
+	bool ok = pair_request_from_peer(r, p, m);
+	for (size_t i = 0; i < r->npeer_names && ar->npeer_names < ARRAY_LEN(ar->peer_names); i++)
+		str_copy(ar->peer_names[ar->npeer_names++], r->peer_names[i],
+			 sizeof(ar->peer_names[0]));
 	for (size_t k = 0; k < p->naddrs; k++) {
 		const struct peer_addr *a = &p->addrs[k];
 		if (a->family == AF_INET && peer_addr_live(m, a) && peer_addr_port(m, a) < 0) {
 			str_copy(out, a->addr, size);
 			str_copy(where, "management LAN", wsize);
+			free(r);
 			return true;
 		}
 	}
-	struct pair_request *r = xcalloc(1, sizeof(*r));
-	bool ok = pair_request_from_peer(r, p, m);
 	if (ok) {
 		str_copy(out, r->address, size);
 		int port = -1;
@@ -80,8 +86,7 @@ bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct 
 		size_t n = strlen(d->peer_name);
 		if (n > 6 && strcmp(d->peer_name + n - 6, ".local") == 0)
 			d->peer_name[n - 6] = '\0';
-		if (!peer_address(p, m, r->peer_address, sizeof(r->peer_address), d->peer_where,
-				  sizeof(d->peer_where))) {
+		if (!peer_address(p, m, r, d->peer_where, sizeof(d->peer_where))) {
 			snprintf(why, whysize, "%s has no address that is reachable now (is it up, its "
 				 "cable or LAN plugged in?)", p->host);
 			return false;

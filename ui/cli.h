@@ -35,4 +35,25 @@ struct pair_request;
 struct model;
 int cli_resolve_host(const char *host, struct pair_request *r, const struct model *m);
 
+/* Checking arguments (cli_args.c). Each check prints "CMD: ..." on stderr naming the option
+ * and the value (cleaned) and fails; the caller returns EXIT_USAGE before doing anything. */
+#define CLI_ARG_MAX 100
+/* s cleaned of control characters and escape sequences for a message, cut with "..." to fit
+ * size; returns buf. */
+const char *cli_arg(const char *s, char *buf, size_t size);
+/* After getopt_long returned '?' or ':' (with opterr = 0): what was wrong, in our words. */
+struct option;
+void cli_getopt_error(const char *cmd, int argc, char **argv, const struct option *opts);
+/* s is whole seconds (digits only) in min..max: *out; else a message, -1. */
+int cli_seconds(const char *cmd, const char *opt, const char *s, int min, int max, int *out);
+/* host is a plain host name or a numeric address (IPv6 with %if), as ssh_name_valid says. */
+bool cli_host_ok(const char *cmd, const char *what, const char *host);
+/* A comma-separated list of interface names into out (at most max): none empty, each a valid
+ * name, none twice. 0 or -1. */
+int cli_ifnames(const char *cmd, const char *opt, const char *list, char (*out)[16], size_t max,
+		size_t *n);
+/* A file to write at the end: not empty, not an option, not a directory, in a directory that
+ * exists. */
+bool cli_outfile_ok(const char *cmd, const char *opt, const char *path);
+
 #endif

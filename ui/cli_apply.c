@@ -61,7 +61,8 @@ static const char rollback_usage[] =
 	"  your own ~/.ssh) is listed as refused and never acted on; your own journal (pairing\n"
 	"  without sudo) is undone with your rights only.\n"
 	"Exit status: 0 done (or nothing to do), 1 something could not be undone or a record\n"
-	"was refused (it stays in the journal), 2 bad usage, 9 refused (the message says why).\n";
+	"was refused (it stays in the journal), 2 bad usage, 5 the peer's host key changed,\n"
+	"9 refused (the message says why).\n";
 
 static const char status_usage[] =
 	"Usage: sparklink status [--json]\n"
@@ -69,12 +70,15 @@ static const char status_usage[] =
 	"  the journal. Needs root to read the journal of network changes.\n";
 
 enum { EXIT_RAIL = 8, EXIT_REFUSED = 9 };
+/* how sshsession_host_key_warning begins: a changed or revoked host key (exit 5) */
+#define HOSTKEY_WARNING "WARNING: the host key of"
 
 struct actx {
 	struct loop *loop;
 	struct worker *worker;
 	bool password_stdin, tty, dry_run, no_password;
 	bool quiet; /* status: the report says it all */
+	bool hostkey_changed; /* the peer answered with another host key than pairing recorded */
 	int kind_password, kind_session, kind_preview, kind_end;
 	const char *cmd;
 	struct apply_job *ajob; /* for the preview */
@@ -100,6 +104,14 @@ static void on_msg(const struct worker_msg *m, void *owner)
 		loop_quit(c->loop, 0);
 		return;
 	}
+	bool warn = (c->ajob && m->kind == APPLY_MSG_WARN) ||
+		    (!c->ajob && m->kind == ROLLBACK_MSG_WARN);
+	if (warn && strstr(m->text, HOSTKEY_WARNING))
+		c->hostkey_changed = true;
+	if (c->quiet && warn) { /* the report on stdout may be JSON: a warning goes to stderr */
+		fprintf(stderr, "%s: %s\n", c->cmd, m->text);
+		return;
+	}
 	if (c->quiet && !m->question)
 		return;
 	if (m->question) {
@@ -118,8 +130,6 @@ static void on_msg(const struct worker_msg *m, void *owner)
 	} else if (m->kind == APPLY_MSG_RAIL && c->ajob) {
 		printf("%s %s\n", strcmp(m->extra, "ok") == 0 ? "Rail ok:    " : "Rail FAILED:", m->text);
 	} else {
-		bool warn = (c->ajob && m->kind == APPLY_MSG_WARN) ||
-			    (!c->ajob && m->kind == ROLLBACK_MSG_WARN);
 		printf("  %s%s\n", warn ? "! " : "", m->text);
 	}
 	fflush(stdout);
@@ -151,40 +161,29 @@ static int run_job(struct actx *c, worker_job_fn *fn, void *job)
 	return 0;
 }
 
-static int parse_timeout(const char *cmd, const char *s, int *out)
+/* The peer's address and the names it is known by, as pairing resolves them: its host key is
+ * checked under all of them (a name answering with another key is refused as pairing does). */
+static int peer_address(const char *cmd, const char *host, struct apply_request *ar)
 {
-	char *end;
-	long t = strtol(s, &end, 10);
-	if (*end || t < 1 || t > 600) {
-		fprintf(stderr, "%s: --timeout takes seconds, 1 to 600\n", cmd);
-		return -1;
-	}
-	*out = (int)t;
-	return 0;
-}
-
-/* The peer's address and names, as pairing resolves them. */
-static int peer_address(const char *cmd, const char *host, char *out, size_t size)
-{
-	if (!host[0] || strlen(host) > 200 || host[0] == '-') {
-		fprintf(stderr, "%s: '%s' is not a host\n", cmd, host);
-		return -1;
-	}
-	struct pair_request r;
-	memset(&r, 0, sizeof(r));
+	struct pair_request *r = xcalloc(1, sizeof(*r));
 	struct model m;
 	model_init(&m);
 	char err[256];
 	netmon_snapshot(&m, err, sizeof(err));
-	int rc = cli_resolve_host(host, &r, &m);
+	int rc = cli_resolve_host(host, r, &m);
 	model_free(&m);
 	if (rc < 0) {
 		fprintf(stderr, "%s: cannot find '%s' (not an address, not seen over mDNS, not "
 				"resolvable)\n", cmd, host);
-		return -1;
+	} else {
+		str_copy(ar->peer_address, r->address, sizeof(ar->peer_address));
+		for (size_t i = 0; i < r->npeer_names && ar->npeer_names < ARRAY_LEN(ar->peer_names);
+		     i++)
+			str_copy(ar->peer_names[ar->npeer_names++], r->peer_names[i],
+				 sizeof(ar->peer_names[0]));
 	}
-	str_copy(out, r.address, size);
-	return 0;
+	free(r);
+	return rc < 0 ? -1 : 0;
 }
 
 int cli_apply(int argc, char **argv)
@@ -212,7 +211,8 @@ int cli_apply(int argc, char **argv)
 	r->mtu = 1500;
 	r->timeout_s = 15;
 	int kind = -1, o;
-	const char *peer = NULL, *ifs = NULL;
+	const char *peer = NULL;
+	char q[CLI_ARG_MAX];
 	optind = 0;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
@@ -220,30 +220,36 @@ int cli_apply(int argc, char **argv)
 			kind = plan_kind_parse(optarg);
 			if (kind < 0) {
 				fprintf(stderr, "%s: --plan is link-local, static or static-persistent, not "
-						"'%s'\n", cmd, optarg);
+						"'%s'\n", cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			break;
 		case 'm':
 			if (strcmp(optarg, "1500") != 0 && strcmp(optarg, "9000") != 0) {
-				fprintf(stderr, "%s: --mtu is 1500 (the playbook's) or 9000 (jumbo frames)\n",
-					cmd);
+				fprintf(stderr, "%s: --mtu is 1500 (the playbook's) or 9000 (jumbo "
+						"frames), not '%s'\n", cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			r->mtu = (unsigned)atoi(optarg);
 			break;
 		case 'p':
+			if (!cli_host_ok(cmd, "--peer", optarg))
+				return EXIT_USAGE;
 			peer = optarg;
 			break;
 		case 'n':
 			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0) {
-				fprintf(stderr, "%s: --node is 1 or 2\n", cmd);
+				fprintf(stderr, "%s: --node is 1 or 2, not '%s'\n", cmd,
+					cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			r->node = atoi(optarg);
 			break;
 		case 'i':
-			ifs = optarg;
+			/* an empty list is an error, not "the default" (that is no option) */
+			if (cli_ifnames(cmd, "--interfaces", optarg, r->ifnames, PLAN_MAX_IFS,
+					&r->nifs) < 0)
+				return EXIT_USAGE;
 			break;
 		case 'd':
 			r->dry_run = true;
@@ -255,20 +261,21 @@ int cli_apply(int argc, char **argv)
 			r->allow_session_if = true;
 			break;
 		case 't':
-			if (parse_timeout(cmd, optarg, &r->timeout_s) < 0)
+			if (cli_seconds(cmd, "--timeout", optarg, 1, 600, &r->timeout_s) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(apply_usage, stdout);
 			return EXIT_OK;
 		default:
+			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(apply_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (optind != argc) {
 		fprintf(stderr, "%s: unexpected '%s' (the peer is given with --peer HOST)\n", cmd,
-			argv[optind]);
+			cli_arg(argv[optind], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	if (kind < 0) {
@@ -277,40 +284,30 @@ int cli_apply(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	r->kind = (enum plan_kind)kind;
-	if (ifs) {
-		char copy[256];
-		if (strlen(ifs) >= sizeof(copy)) {
-			fprintf(stderr, "%s: --interfaces is too long\n", cmd);
+	char err[512];
+	struct model m;
+	model_init(&m);
+	rdma_inventory_scan(&m.rdma, false);
+	int snap = netmon_snapshot(&m, err, sizeof(err));
+	model_rebuild(&m);
+	bool given = r->nifs > 0;
+	if (!given)
+		r->nifs = apply_default_ifs(&m, r->kind, r->ifnames, PLAN_MAX_IFS);
+	for (size_t i = 0; given && snap >= 0 && i < r->nifs; i++) {
+		if (!model_netdev(&m, r->ifnames[i])) { /* before the peer is reached */
+			fprintf(stderr, "%s: --interfaces: this node has no interface %s\n", cmd,
+				r->ifnames[i]);
+			model_free(&m);
 			return EXIT_USAGE;
 		}
-		str_copy(copy, ifs, sizeof(copy));
-		for (char *save, *t = strtok_r(copy, ",", &save); t;
-		     t = strtok_r(NULL, ",", &save)) {
-			if (!text_is_ifname(t) || r->nifs == PLAN_MAX_IFS) {
-				char clean[40];
-				text_clean(clean, sizeof(clean), t, strlen(t), 0);
-				fprintf(stderr, "%s: '%s' is not an interface name (or too many)\n", cmd, clean);
-				return EXIT_USAGE;
-			}
-			str_copy(r->ifnames[r->nifs++], t, sizeof(r->ifnames[0]));
-		}
 	}
-	char err[512];
+	model_free(&m);
 	if (!r->nifs) {
-		struct model m;
-		model_init(&m);
-		rdma_inventory_scan(&m.rdma, false);
-		netmon_snapshot(&m, err, sizeof(err));
-		model_rebuild(&m);
-		r->nifs = apply_default_ifs(&m, r->kind, r->ifnames, PLAN_MAX_IFS);
-		model_free(&m);
-		if (!r->nifs) {
-			fprintf(stderr, "%s: no cabled ConnectX-7 interface is up (check the cable, or "
-					"name them with --interfaces)\n", cmd);
-			return EXIT_NOTHING;
-		}
+		fprintf(stderr, "%s: no cabled ConnectX-7 interface is up (check the cable, or name "
+				"them with --interfaces)\n", cmd);
+		return EXIT_NOTHING;
 	}
-	if (peer && peer_address(cmd, peer, r->peer_address, sizeof(r->peer_address)) < 0)
+	if (peer && peer_address(cmd, peer, r) < 0)
 		return EXIT_FAIL;
 	if (ssh_user_current(&r->user, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
@@ -370,19 +367,21 @@ int cli_rollback(int argc, char **argv)
 		case 'a': r->allow_session_if = true; break;
 		case 'l': r->local_only = true; break;
 		case 't':
-			if (parse_timeout(cmd, optarg, &r->timeout_s) < 0)
+			if (cli_seconds(cmd, "--timeout", optarg, 1, 600, &r->timeout_s) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(rollback_usage, stdout);
 			return EXIT_OK;
 		default:
+			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(rollback_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
+	char q[CLI_ARG_MAX];
 	if (optind != argc) {
-		fprintf(stderr, "%s: unexpected '%s'\n", cmd, argv[optind]);
+		fprintf(stderr, "%s: unexpected '%s'\n", cmd, cli_arg(argv[optind], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	char err[512];
@@ -408,6 +407,8 @@ int cli_rollback(int argc, char **argv)
 			"changes stay in the journal" : job.out.summary);
 	if (rc != EXIT_OK && strcasestr(job.out.summary, "nothing was undone"))
 		rc = EXIT_REFUSED;
+	if (rc != EXIT_OK && c.hostkey_changed)
+		rc = EXIT_HOSTKEY;
 	rollback_job_free(&job);
 	return rc;
 }
@@ -430,12 +431,14 @@ int cli_status(int argc, char **argv)
 			fputs(status_usage, stdout);
 			return EXIT_OK;
 		default:
+			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(status_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
+	char q[CLI_ARG_MAX];
 	if (optind != argc) {
-		fprintf(stderr, "%s: unexpected '%s'\n", cmd, argv[optind]);
+		fprintf(stderr, "%s: unexpected '%s'\n", cmd, cli_arg(argv[optind], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	struct apply_job job;
@@ -573,7 +576,8 @@ int cli_status(int argc, char **argv)
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
 	model_free(&m);
-	int rc = !readable ? EXIT_FAIL : job.out.status == APPLY_VERIFY_FAILED ? EXIT_RAIL : EXIT_OK;
+	int rc = !readable ? EXIT_FAIL : c.hostkey_changed ? EXIT_HOSTKEY :
+		 job.out.status == APPLY_VERIFY_FAILED ? EXIT_RAIL : EXIT_OK;
 	apply_job_free(&job);
 	return rc;
 }

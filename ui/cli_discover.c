@@ -238,7 +238,8 @@ static int write_hostfile(const char *path, const struct model *m, const struct 
 			     sizeof(err));
 	buf_free(&b);
 	if (r < 0) {
-		fprintf(stderr, "sparklink discover: %s\n", err);
+		char clean[sizeof(err)]; /* it names the path given */
+		fprintf(stderr, "sparklink discover: %s\n", cli_arg(err, clean, sizeof(clean)));
 		return -1;
 	}
 	return 0;
@@ -257,6 +258,7 @@ int cli_discover(int argc, char **argv)
 	bool all = false, json = false;
 	double timeout = 5;
 	const char *hostfile = NULL;
+	char q[CLI_ARG_MAX];
 	int c;
 	optind = 0; /* 0: reinitialise getopt (main parsed with "+" first) */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -264,22 +266,32 @@ int cli_discover(int argc, char **argv)
 		case 'a': all = true; break;
 		case 'j': json = true; break;
 		case 't': {
-			char *end;
-			timeout = strtod(optarg, &end);
-			if (end == optarg || *end || !(timeout > 0) || timeout > 3600) {
-				fprintf(stderr, "sparklink discover: --timeout takes seconds, from 0.1 to 3600, "
-						"not '%s'\n", optarg);
+			char *end = NULL;
+			/* decimal seconds: no sign, no blanks, no hex or exponent, nothing after */
+			if (optarg[0] && strspn(optarg, "0123456789.") == strlen(optarg))
+				timeout = strtod(optarg, &end);
+			if (!end || end == optarg || *end || !(timeout >= 0.1) || timeout > 3600) {
+				fprintf(stderr, "sparklink discover: --timeout takes seconds, "
+					"from 0.1 to 3600, not '%s'\n", cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			break;
 		}
-		case 'f': hostfile = optarg; break;
+		case 'f':
+			if (!cli_outfile_ok("sparklink discover", "--hostfile", optarg))
+				return EXIT_USAGE;
+			hostfile = optarg;
+			break;
 		case 'h': fputs(discover_usage, stdout); return EXIT_OK;
-		default: fputs(discover_usage, stderr); return EXIT_USAGE;
+		default:
+			cli_getopt_error("sparklink discover", argc, argv, opts);
+			fputs(discover_usage, stderr);
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "sparklink discover: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "sparklink discover: unexpected argument '%s'\n",
+			cli_arg(argv[optind], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	struct model m;

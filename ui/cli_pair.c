@@ -205,6 +205,20 @@ int cli_resolve_host(const char *host, struct pair_request *r, const struct mode
 	return rc;
 }
 
+static bool user_name_ok(const char *s)
+{
+	return s[0] && s[0] != '-' && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					    "0123456789._-") == strlen(s);
+}
+
+/* "SHA256:" and the 43 base64 characters (no padding) ssh-keygen -l prints */
+static bool fingerprint_ok(const char *s)
+{
+	const char *b = s + strlen("SHA256:");
+	return str_starts(s, "SHA256:") && strlen(b) == 43 &&
+	       strspn(b, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") == 43;
+}
+
 static int exit_for(enum pair_status st)
 {
 	switch (st) {
@@ -230,90 +244,85 @@ static int run(int argc, char **argv, bool verify)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *cmd = verify ? "verify" : "pair";
+	const char *cmd = verify ? "sparklink verify" : "sparklink pair";
 	struct pctx c = { 0 };
 	struct pair_request *r = &c.job.req;
 	r->verify_only = verify;
 	r->port = 22;
 	r->timeout_s = 15;
+	char q[CLI_ARG_MAX];
 	int o;
 	optind = 0; /* 0: reinitialise getopt (main parsed with "+" first) */
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (verify && (o == 'p' || o == 'f' || o == 's' || o == 'c')) {
+			const struct option *op = opts;
+			while (op->val != o)
+				op++;
+			fprintf(stderr, "%s: --%s is an option of pair, not of verify (verify changes "
+					"nothing and asks nothing)\n", cmd, op->name);
+			return EXIT_USAGE;
+		}
 		switch (o) {
 		case 'u':
-			if (strlen(optarg) >= sizeof(r->remote_user) || strspn(optarg,
-			    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") != strlen(optarg) ||
-			    optarg[0] == '-' || !optarg[0]) {
-				fprintf(stderr, "sparklink %s: '%s' is not a valid user name\n", cmd, optarg);
+			if (!user_name_ok(optarg) || strlen(optarg) >= sizeof(r->remote_user)) {
+				fprintf(stderr, "%s: --user '%s' is not a user name (letters, "
+					"digits, . _ -, not starting with -)\n", cmd,
+					cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			str_copy(r->remote_user, optarg, sizeof(r->remote_user));
 			break;
 		case 'p':
-			if (verify) {
-				fputs(pair_usage, stderr);
-				return EXIT_USAGE;
-			}
 			c.password_stdin = true;
 			break;
 		case 'f':
-			if (verify || !str_starts(optarg, "SHA256:") || strlen(optarg) < 20 ||
-			    strlen(optarg) >= sizeof(r->accept_fingerprint)) {
-				fprintf(stderr, "sparklink %s: --accept-fingerprint takes SHA256:... as "
-						"ssh-keygen -l prints it\n", cmd);
+			if (!fingerprint_ok(optarg)) {
+				fprintf(stderr, "%s: --accept-fingerprint takes SHA256: and 43 "
+					"characters of base64, as ssh-keygen -l prints it, not '%s'\n",
+					cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			str_copy(r->accept_fingerprint, optarg, sizeof(r->accept_fingerprint));
 			break;
-		case 't': {
-			char *end;
-			long t = strtol(optarg, &end, 10);
-			if (*end || t < 1 || t > 600) {
-				fprintf(stderr, "sparklink %s: --timeout takes seconds, 1 to 600\n", cmd);
+		case 't':
+			if (cli_seconds(cmd, "--timeout", optarg, 1, 600, &r->timeout_s) < 0)
 				return EXIT_USAGE;
-			}
-			r->timeout_s = (int)t;
 			break;
-		}
 		case 's':
-			if (verify) {
-				fputs(pair_usage, stderr);
-				return EXIT_USAGE;
-			}
 			r->ssh_config = true;
 			break;
 		case 'c':
-			if (verify) {
-				fputs(pair_usage, stderr);
-				return EXIT_USAGE;
-			}
 			r->create_user = true;
 			break;
 		case 'h':
 			fputs(pair_usage, stdout);
 			return EXIT_OK;
 		default:
+			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(pair_usage, stderr);
 			return EXIT_USAGE;
 		}
 	}
 	if (r->create_user && !r->remote_user[0]) {
-		fprintf(stderr, "sparklink pair: --create-user needs --user NAME: a user on HOST who "
-				"can use sudo there\n");
+		fprintf(stderr, "%s: --create-user needs --user NAME: a user on HOST who can use sudo "
+				"there\n", cmd);
 		return EXIT_USAGE;
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "sparklink %s: name one HOST (a discovered name or an address)\n", cmd);
+	if (optind == argc) {
+		fprintf(stderr, "%s: name one HOST (a discovered name or an address)\n", cmd);
+		return EXIT_USAGE;
+	}
+	if (optind < argc - 1) {
+		fprintf(stderr, "%s: one HOST only, not also '%s'\n", cmd,
+			cli_arg(argv[optind + 1], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	const char *host = argv[optind];
-	if (!host[0] || strlen(host) > 200 || host[0] == '-') {
-		fprintf(stderr, "sparklink %s: '%s' is not a host\n", cmd, host);
+	if (!cli_host_ok(cmd, "HOST", host))
 		return EXIT_USAGE;
-	}
 	char err[512];
 	if (ssh_user_current(&r->local, err, sizeof(err)) < 0) {
-		fprintf(stderr, "sparklink %s: %s\n", cmd, err);
+		fprintf(stderr, "%s: %s\n", cmd, err);
 		return EXIT_FAIL;
 	}
 	journal_default_path(r->journal_path, sizeof(r->journal_path));
@@ -322,8 +331,8 @@ static int run(int argc, char **argv, bool verify)
 	rdma_inventory_scan(&m.rdma, false);
 	netmon_snapshot(&m, err, sizeof(err));
 	if (cli_resolve_host(host, r, &m) < 0) {
-		fprintf(stderr, "sparklink %s: cannot find '%s' (not an address, not seen over mDNS, "
-				"not resolvable)\n", cmd, host);
+		fprintf(stderr, "%s: cannot find '%s' (not an address, not seen over mDNS, not "
+				"resolvable)\n", cmd, host);
 		model_free(&m);
 		return EXIT_FAIL;
 	}
@@ -339,7 +348,7 @@ static int run(int argc, char **argv, bool verify)
 	signal(SIGPIPE, SIG_IGN);
 	c.worker = worker_start(c.loop, pair_job_run, &c.job, on_msg, &c);
 	if (!c.worker) {
-		fprintf(stderr, "sparklink %s: cannot start a thread\n", cmd);
+		fprintf(stderr, "%s: cannot start a thread\n", cmd);
 		loop_free(c.loop);
 		return EXIT_FAIL;
 	}
@@ -352,7 +361,7 @@ static int run(int argc, char **argv, bool verify)
 	if (st == PAIR_OK)
 		printf("Done: %s.\n", c.job.out.summary);
 	else
-		fprintf(stderr, "sparklink %s: %s\n", cmd,
+		fprintf(stderr, "%s: %s\n", cmd,
 			st == PAIR_AUTH_FAILED && c.wrong && c.wrong < 3 ? "wrong password; nothing was written"
 			: st == PAIR_AUTH_FAILED && c.no_password ? "no password; nothing was written"
 							   : c.job.out.summary);

@@ -4,6 +4,7 @@
 #include "core/netmon.h"
 #include "core/report.h"
 #include "core/sysfs.h"
+#include "core/text.h"
 #include "ui/cli.h"
 
 #include <errno.h>
@@ -21,7 +22,8 @@ static const char ports_usage[] =
 	"  -v           the verbose form: PCI address, device, firmware, port state\n"
 	"  --json       ports grouped into physical ports with both twins, other interfaces,\n"
 	"               addresses and findings (see sparklink(1))\n"
-	"  --watch      print one line per change as it happens, until interrupted\n";
+	"  --watch      print one line per change as it happens, until interrupted or the\n"
+	"               reader goes away (exit 0); a closed or unwritable output is exit 1\n";
 
 struct watch_ctx {
 	struct loop *loop;
@@ -56,9 +58,16 @@ static void watch_changed(void *arg)
 	}
 	struct buf out;
 	buf_init(&out);
-	if (report_changes(&w->snap, w->model, &out) > 0 &&
-	    write_all(STDOUT_FILENO, out.data, out.len) < 0)
-		loop_quit(w->loop, EXIT_OK); /* reader went away: end quietly */
+	int r = 0;
+	if (report_changes(&w->snap, w->model, &out) > 0)
+		r = write_all(STDOUT_FILENO, out.data, out.len);
+	if (r == -EPIPE) {
+		loop_quit(w->loop, EXIT_OK); /* the reader went away (| head): end quietly */
+	} else if (r < 0) {
+		fprintf(stderr, "sparklink ports: cannot write to standard output: %s\n",
+			strerror(-r));
+		loop_quit(w->loop, EXIT_FAIL);
+	}
 	buf_free(&out);
 	snapshot_free(&w->snap);
 	snapshot_take(&w->snap, w->model);
@@ -123,11 +132,16 @@ int cli_ports(int argc, char **argv)
 		case 'j': json = true; break;
 		case 'w': watch = true; break;
 		case 'h': fputs(ports_usage, stdout); return EXIT_OK;
-		default: fputs(ports_usage, stderr); return EXIT_USAGE;
+		default:
+			cli_getopt_error("sparklink ports", argc, argv, opts);
+			fputs(ports_usage, stderr);
+			return EXIT_USAGE;
 		}
 	}
+	char q[CLI_ARG_MAX];
 	if (optind < argc) {
-		fprintf(stderr, "sparklink ports: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "sparklink ports: unexpected argument '%s'\n",
+			cli_arg(argv[optind], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	if ((int)verbose + (int)json + (int)watch > 1) {
@@ -139,8 +153,11 @@ int cli_ports(int argc, char **argv)
 	rdma_inventory_scan(&m.rdma, json);
 	m.rdma_scanned = true;
 	int rc = EXIT_OK;
-	for (size_t i = 0; i < m.rdma.nproblems; i++)
-		fprintf(stderr, "sparklink: %s\n", m.rdma.problems[i]);
+	for (size_t i = 0; i < m.rdma.nproblems; i++) {
+		char p[512]; /* a root given by --sysfs is echoed in them */
+		text_clean(p, sizeof(p), m.rdma.problems[i], strlen(m.rdma.problems[i]), 0);
+		fprintf(stderr, "sparklink: %s\n", p);
+	}
 	if (watch) {
 		rc = run_watch(&m);
 	} else if (json) {
@@ -154,8 +171,9 @@ int cli_ports(int argc, char **argv)
 		buf_free(&out);
 	} else {
 		if (m.rdma.no_class || m.rdma.nports == 0) {
+			char root[4200];
 			fprintf(stderr, "sparklink: no RDMA devices under %s/class/infiniband\n",
-				sysfs_root());
+				cli_arg(sysfs_root(), root, sizeof(root)));
 			rc = EXIT_NOTHING;
 		}
 		struct buf out;

@@ -4,11 +4,14 @@
 #include "core/text.h"
 #include "ui/cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage_text[] =
 	"Usage: sparklink [OPTIONS] [COMMAND [ARGS]]\n"
@@ -42,9 +45,34 @@ static const char usage_text[] =
 	"failed, 7 user names differ, 8 a rail does not answer, 9 refused before any change.\n"
 	"See sparklink(1) for the console's keys and each command's options.\n";
 
+/* A closed standard descriptor would be taken by the next open(): a netlink socket would get
+ * the lines meant for stdout, the journal the messages meant for stderr. Each closed one is held
+ * by /dev/null; returns whether stdout was closed (nothing printed could be seen: an error). */
+static bool std_fds_hold(void)
+{
+	bool out_closed = false;
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (n >= 0 && n != fd) { /* (open takes the lowest free number: fd itself) */
+			dup2(n, fd);
+			close(n);
+		}
+		out_closed |= fd == STDOUT_FILENO;
+	}
+	return out_closed;
+}
+
 int main(int argc, char **argv)
 {
+	bool stdout_closed = std_fds_hold();
 	setlocale(LC_ALL, "");
+	opterr = 0; /* getopt's messages would quote arguments raw: cli_getopt_error says it */
+	if (stdout_closed) {
+		fprintf(stderr, "sparklink: standard output is closed: nothing could be shown\n");
+		return EXIT_FAIL;
+	}
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -69,6 +97,7 @@ int main(int argc, char **argv)
 			sysfs_set_root(optarg);
 			break;
 		default:
+			cli_getopt_error("sparklink", argc, argv, opts);
 			fprintf(stderr, "Try 'sparklink --help'.\n");
 			return EXIT_USAGE;
 		}
@@ -109,6 +138,8 @@ int main(int argc, char **argv)
 		fputs(usage_text, stdout);
 		return EXIT_OK;
 	}
-	fprintf(stderr, "sparklink: unknown command '%s'\nTry 'sparklink --help'.\n", cmd);
+	char q[CLI_ARG_MAX];
+	fprintf(stderr, "sparklink: unknown command '%s'\nTry 'sparklink --help'.\n",
+		cli_arg(cmd, q, sizeof(q)));
 	return EXIT_USAGE;
 }

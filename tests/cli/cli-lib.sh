@@ -6,6 +6,7 @@
 #   ref ROOT [-v]           the ibdev2netdev reference on ROOT
 #   same_as_ref NAME OUTFILE ROOT [-v]   compare, print a unified diff on mismatch
 #   check_clean FILE...     no escape/control byte, valid UTF-8, no sanitizer report
+#   clean_later FILE... / check_clean_all   the same, for copies kept, judged in one pass
 # shellcheck shell=bash
 
 cli_here=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -63,39 +64,68 @@ ref() {
 	SYSFS_ROOT=$root bash "$REF" "$@"
 }
 
-# same_as_ref WHAT GOT_FILE ROOT [-v]
+# same_as_ref WHAT GOT_FILE ROOT [-v]: the reference runs once per ROOT and options (a tree is
+# not changed after it is first compared: make a new tree for a new case)
+declare -A ref_cache=()
 same_as_ref() {
-	local what=$1 got=$2 root=$3
+	local what=$1 got=$2 root=$3 key
 	shift 3
-	ref "$root" "$@" >"$tmp/ref.out" 2>"$tmp/ref.err"
-	if ! cmp -s "$tmp/ref.out" "$got"; then
+	key="$root $*"
+	if [ -z "${ref_cache[$key]:-}" ]; then
+		ref_cache[$key]=$tmp/ref.${#ref_cache[@]}.out
+		ref "$root" "$@" >"${ref_cache[$key]}" 2>/dev/null
+	fi
+	if ! cmp -s "${ref_cache[$key]}" "$got"; then
 		echo "--- $what: ibdev2netdev-ref (-) vs sparklink (+):" >&2
-		diff -u "$tmp/ref.out" "$got" >&2
+		diff -u "${ref_cache[$key]}" "$got" >&2
 		fail "$what: sparklink differs from ibdev2netdev"
 	fi
 }
 
 # Bytes a terminal would act on, invalid UTF-8, or a sanitizer's report: all are failures.
+# One python3 for all the files (its start costs more than the check).
 check_clean() {
 	local f
-	for f in "$@"; do
-		python3 - "$f" <<-'EOF' || fail "$f: $(head -c 300 "$f" | od -c | head -5)"
-		import sys
-		data = open(sys.argv[1], "rb").read()
-		try:
-		    text = data.decode("utf-8")
-		except UnicodeDecodeError as e:
-		    sys.exit("invalid UTF-8 in output: %s" % e)
-		for ch in text:
-		    c = ord(ch)
-		    if (c < 0x20 and ch not in "\n\t") or c == 0x7f or 0x80 <= c < 0xa0:
-		        sys.exit("control character U+%04X in output" % c)
-		EOF
-		if grep -Eq 'Sanitizer|runtime error:|LeakSanitizer|ERROR: AddressSanitizer' "$f"; then
-			cat "$f" >&2
-			fail "sanitizer report in $f"
-		fi
+	[ $# -gt 0 ] || return 0
+	python3 -S - "$tmp/clean.why" "$@" <<-'EOF' || fail "$(cat "$tmp/clean.why")"
+	import sys
+	for path in sys.argv[2:]:
+	    data = open(path, "rb").read()
+	    why = None
+	    try:
+	        text = data.decode("utf-8")
+	    except UnicodeDecodeError as e:
+	        why = "invalid UTF-8 in output: %s" % e
+	    else:
+	        for ch in text:
+	            c = ord(ch)
+	            if (c < 0x20 and ch not in "\n\t") or c == 0x7f or 0x80 <= c < 0xa0:
+	                why = "control character U+%04X in output" % c
+	                break
+	    if why:
+	        with open(sys.argv[1], "w") as out:
+	            out.write("%s: %s; it begins: %s\n" % (path, why, data[:300]))
+	        sys.exit(1)
+	EOF
+	for f in $(grep -lE 'Sanitizer|runtime error:' "$@"); do
+		cat "$f" >&2
+		fail "sanitizer report in $f"
 	done
+	return 0
+}
+
+# clean_later FILE...: keep a copy of each file; check_clean_all judges every copy in one pass
+# (before pass: a test that ends early with fail has failed anyway)
+nclean=0
+clean_later() {
+	local f
+	for f; do
+		nclean=$((nclean + 1))
+		cp -- "$f" "$tmp/clean.$nclean" || fail "cannot copy $f"
+	done
+}
+check_clean_all() {
+	[ "$nclean" -eq 0 ] || check_clean "$tmp"/clean.*
 }
 
 # wait_for PID SECONDS: true if PID ended within SECONDS; its exit code in $wait_rc

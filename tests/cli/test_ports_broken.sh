@@ -20,12 +20,14 @@ for root in "$tmp/nordma" "$tmp/does-not-exist"; do
 		grep -q "^sparklink: no RDMA devices under $root/class/infiniband\$" "$tmp/err" ||
 			fail "no RDMA: no clear sentence on stderr: $(cat "$tmp/err")"
 		[ "$(wc -l <"$tmp/err")" -eq 1 ] || fail "no RDMA: more than one line on stderr: $(cat "$tmp/err")"
-		check_clean "$tmp/err"
+		clean_later "$tmp/err"
 	done
 done
 
 # --- broken trees ------------------------------------------------------------------------------
-# broken NAME DEVICE-WORD: run ports, ports -v, ports --json on $tmp/NAME and judge
+# broken NAME DEVICE-WORD: run ports, ports -v, ports --json on $tmp/NAME and judge; the JSON
+# documents are judged together by check_json at the end (one python3)
+: >"$tmp/jsons"
 broken() {
 	local name=$1 word=$2 root=$tmp/$1 v
 	for v in "" -v --json; do
@@ -35,19 +37,28 @@ broken() {
 		0 | 3) ;;
 		*) cat "$tmp/err" >&2; fail "$name: ports $v exited $rc (want 0 or 3)" ;;
 		esac
-		check_clean "$tmp/out" "$tmp/err"
+		clean_later "$tmp/out" "$tmp/err"
 		grep -q "^sparklink: .*$word" "$tmp/err" ||
 			fail "$name: ports $v gave no sentence naming $word on stderr: $(cat "$tmp/err")"
 		if [ "$v" = --json ]; then
-			python3 -m json.tool "$tmp/out" >/dev/null || fail "$name: --json is not valid JSON"
-			# the same sentences are in the document for scripts
-			python3 - "$tmp/out" "$word" <<-'EOF' || fail "$name: problem not in the JSON"
-			import json, sys
-			doc = json.load(open(sys.argv[1]))
-			assert any(sys.argv[2] in p for p in doc["problems"]), doc["problems"]
-			EOF
+			cp "$tmp/out" "$tmp/$name.json"
+			printf '%s\t%s\t%s\n' "$tmp/$name.json" "$name" "$word" >>"$tmp/jsons"
 		fi
 	done
+}
+# each --json document is valid JSON, and the sentences are in it for scripts
+check_json() {
+	python3 -S - "$tmp/jsons" <<-'EOF' || fail "a --json document is wrong (above)"
+	import json, sys
+	for line in open(sys.argv[1]):
+	    path, name, word = line.rstrip("\n").split("\t")
+	    try:
+	        doc = json.load(open(path, encoding="utf-8"))
+	    except ValueError as e:
+	        sys.exit("%s: --json is not valid JSON: %s" % (name, e))
+	    if not any(word in p for p in doc["problems"]):
+	        sys.exit("%s: problem naming %s not in the JSON: %r" % (name, word, doc["problems"]))
+	EOF
 }
 
 # a device link that points nowhere
@@ -103,10 +114,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 		--sysfs "$tmp/unreadable" ports >"$tmp/out" 2>"$tmp/err"
 	rc=$?
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || fail "unreadable: exited $rc"
-	check_clean "$tmp/out" "$tmp/err"
+	clean_later "$tmp/out" "$tmp/err"
 	grep -q '^sparklink: rocep1s0f1: .*Permission denied' "$tmp/err" ||
 		fail "unreadable: no sentence naming the device: $(cat "$tmp/err")"
 	grep -q 'roceP2p1s0f1 port 1 ==> enP2p1s0f1np1 (Up)' "$tmp/out" ||
 		fail "unreadable: the readable devices were not listed: $(cat "$tmp/out")"
 fi
+check_json
+check_clean_all
 pass

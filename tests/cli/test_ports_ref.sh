@@ -56,7 +56,7 @@ for t in $trees; do
 		[ "$rc" -eq 0 ] || fail "$t: SPARKLINK_SYSFS= ports $v exited $rc: $(cat "$tmp/err")"
 		# shellcheck disable=SC2086
 		same_as_ref "$t: SPARKLINK_SYSFS ports $v" "$tmp/out.env" "$root" $v
-		check_clean "$tmp/out" "$tmp/err"
+		clean_later "$tmp/out" "$tmp/err"
 	done
 done
 
@@ -99,10 +99,11 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 				diff -u "$tmp/ref.out" "$tmp/out" >&2
 				fail "perm: ports $v as nobody differs from ibdev2netdev"
 			fi
-			check_clean "$tmp/out" "$tmp/err"
+			clean_later "$tmp/out" "$tmp/err"
 		done
 		grep -q ' rocep1s0f1 .* ==> enp1s0f1np1 (Down)$' "$tmp/out" ||
 			fail "an unreadable carrier must read Down: $(cat "$tmp/out")"
 	fi
 fi
+check_clean_all
 pass

@@ -109,4 +109,34 @@ wait "$hpid" 2>/dev/null
 [ "$(wc -l <"$tmp/head.out")" -eq 1 ] || fail "head got: $(cat "$tmp/head.out")"
 grep -Eq "^$b mtu [0-9]+\$" "$tmp/head.out" || fail "head got: $(cat "$tmp/head.out")"
 check_clean "$tmp/err2"
+
+# standard output closed (>&-): an error at once, not a watch that runs forever (nor one whose
+# lines go to whatever file the number is reused for)
+timeout 20 "$SPARKLINK" ports --watch >&- 2>"$tmp/err3"
+rc=$?
+[ "$rc" -ne 124 ] || fail "ports --watch >&- was still running after 20 s"
+[ "$rc" -eq 1 ] || fail "ports --watch >&-: exit $rc, want 1 (stderr: $(cat "$tmp/err3"))"
+grep -q "^sparklink: standard output is closed" "$tmp/err3" ||
+	fail "ports --watch >&- does not say why: $(cat "$tmp/err3")"
+check_clean "$tmp/err3"
+
+# standard output that cannot be written (/dev/full): the first change ends it, exit 1, the reason
+"$SPARKLINK" ports --watch >/dev/full 2>"$tmp/err4" &
+fpid=$!
+cli_pids="$cli_pids $fpid"
+ended=0
+for ((k = 0; k < 40 && !ended; k++)); do
+	ip link set "$b" mtu $((3000 + k))
+	for ((i = 0; i < 5; i++)); do
+		kill -0 "$fpid" 2>/dev/null || { ended=1; break; }
+		sleep 0.05
+	done
+done
+[ "$ended" = 1 ] || fail "ports --watch >/dev/full did not end when a write failed"
+wait "$fpid"
+frc=$?
+[ "$frc" -eq 1 ] || fail "ports --watch >/dev/full: exit $frc, want 1 (stderr: $(cat "$tmp/err4"))"
+grep -q "cannot write to standard output: No space left on device" "$tmp/err4" ||
+	fail "ports --watch >/dev/full does not say why: $(cat "$tmp/err4")"
+check_clean "$tmp/err4"
 pass

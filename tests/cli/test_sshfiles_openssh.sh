@@ -31,22 +31,44 @@ KH=$home/.ssh/known_hosts
 AK=$home/.ssh/authorized_keys
 CFG=$home/.ssh/config
 
+# Every output of sshfiles_tool is kept as $tmp/tool.N.{out,err}; finish checks them all for
+# control bytes, invalid UTF-8 and sanitizer reports in one pass, then passes.
+ntool=0
+tool() { # ARGS...: run sshfiles_tool for the temporary home; outputs in $tout and $terr
+	ntool=$((ntool + 1))
+	tout=$tmp/tool.$ntool.out terr=$tmp/tool.$ntool.err
+	"$SSHFILES_TOOL" --home "$home" "$@" >"$tout" 2>"$terr"
+}
+finish() {
+	check_clean "$tmp"/tool.*
+	pass
+}
 # t ARGS...: sshfiles_tool for the temporary home; its output in $out; any error fails
 t() {
-	out=$("$SSHFILES_TOOL" --home "$home" "$@" 2>"$tmp/t.err") || {
-		cat "$tmp/t.err" >&2
+	tool "$@" || {
+		cat "$terr" >&2
 		fail "sshfiles_tool $*: failed"
 	}
-	check_clean "$tmp/t.err"
+	out=$(cat "$tout")
 }
-# want STATUS FILE PORT TYPE KEY NAME...: what known_hosts_check says
-want() {
-	local st=$1
-	shift
-	"$SSHFILES_TOOL" --home "$home" check "$@" >"$tmp/t.out" 2>"$tmp/t.err"
-	check_clean "$tmp/t.out" "$tmp/t.err"
-	read -r got where <"$tmp/t.out"
-	[ "$got" = "$st" ] || fail "check ${*:5} port $2 (${3}) in $1: $got $where, want $st"
+# wants: lines "STATUS FILE PORT TYPE KEY NAME..." on stdin; what known_hosts_check says for
+# each must be STATUS. All are asked of one sshfiles_tool (batch).
+wants() {
+	local st f p ty k names i=0 got where
+	local -a expect=() what=()
+	: >"$tmp/batch"
+	while read -r st f p ty k names; do
+		expect+=("$st")
+		what+=("check $names port $p ($ty) in $f")
+		printf 'check\t%s\t%s\t%s\t%s\t%s\n' "$f" "$p" "$ty" "$k" "${names// /$'\t'}" >>"$tmp/batch"
+	done
+	tool batch <"$tmp/batch"
+	while read -r got where; do
+		[ "$got" = exit ] && continue # follows an "error" line, which the comparison catches
+		[ "$got" = "${expect[i]}" ] || fail "${what[i]}: $got $where, want ${expect[i]}"
+		i=$((i + 1))
+	done <"$tout"
+	[ "$i" = "${#expect[@]}" ] || fail "sshfiles_tool answered $i checks of ${#expect[@]}: $(cat "$terr")"
 }
 # found NAME FILE KEY: ssh-keygen -F lists a plain (marker-less) line with KEY for NAME
 found() {
@@ -104,25 +126,31 @@ found 10.0.0.2 "$PL" "$EC_K" || fail "ssh-keygen -F 10.0.0.2 misses the plain li
 found '[spark-2.local]:2222' "$PL" "$ED_K" || fail "ssh-keygen -F misses the [host]:2222 line"
 ssh-keygen -q -H -f "$PL" >/dev/null 2>&1 || fail "ssh-keygen -H failed on sparklink's file"
 grep -q 'spark' "$PL" && fail "ssh-keygen -H left a name in clear"
-want ok "$PL" 22 "$EC_T" "$EC_K" spark-2.local
-want ok "$PL" 22 "$EC_T" "$EC_K" 10.0.0.2
-want ok "$PL" 2222 "$ED_T" "$ED_K" spark-2.local
-want ok "$PL" 22 "$RSA_T" "$RSA_K" old.host
-want changed "$PL" 22 "$EC_T" "$EC2_K" spark-2.local
-want unknown "$PL" 22 "$ED_T" "$ED_K" spark-2.local
-want unknown "$PL" 22 "$EC_T" "$EC_K" spark-3
+wants <<CHECKS
+ok $PL 22 $EC_T $EC_K spark-2.local
+ok $PL 22 $EC_T $EC_K 10.0.0.2
+ok $PL 2222 $ED_T $ED_K spark-2.local
+ok $PL 22 $RSA_T $RSA_K old.host
+changed $PL 22 $EC_T $EC2_K spark-2.local
+unknown $PL 22 $ED_T $ED_K spark-2.local
+unknown $PL 22 $EC_T $EC_K spark-3
+CHECKS
 # the rollback recognises the lines ssh-keygen -H hashed (by their HMAC), nothing else
 t remove "$PL" 22 "$EC_T" "$EC_K" spark-2.local 10.0.0.2
 [ "$out" = "removed 2" ] || fail "remove after ssh-keygen -H: $out"
-want unknown "$PL" 22 "$EC_T" "$EC_K" spark-2.local
-want ok "$PL" 2222 "$ED_T" "$ED_K" spark-2.local
-want ok "$PL" 22 "$RSA_T" "$RSA_K" old.host
+wants <<CHECKS
+unknown $PL 22 $EC_T $EC_K spark-2.local
+ok $PL 2222 $ED_T $ED_K spark-2.local
+ok $PL 22 $RSA_T $RSA_K old.host
+CHECKS
 
 step "ssh-keygen -R removes a name; sparklink agrees"
 ssh-keygen -R 10.0.0.2 -f "$KH" >/dev/null 2>&1 || fail "ssh-keygen -R failed"
-want unknown "$KH" 22 "$ED_T" "$ED_K" 10.0.0.2
-want ok "$KH" 22 "$ED_T" "$ED_K" spark-2.local
-want ok "$KH" 2222 "$ED_T" "$ED_K" spark-2.local
+wants <<CHECKS
+unknown $KH 22 $ED_T $ED_K 10.0.0.2
+ok $KH 22 $ED_T $ED_K spark-2.local
+ok $KH 2222 $ED_T $ED_K spark-2.local
+CHECKS
 
 step "patterns and markers: sparklink says ok exactly where ssh-keygen -F finds the key"
 PT=$tmp/kh_patterns
@@ -136,17 +164,24 @@ PT=$tmp/kh_patterns
 	echo "other.host $EC_T $EC_K"
 	echo "!nowhere,x?y.z $ED_T $ED_K"
 } >"$PT"
-for n in good.lab a.b.lab evil.lab lab spark-3 spark-10 a.corp b.corp 10.0.0.7 \
-	'[10.0.0.9]:2222' '[10.0.0.9]:22' 10.0.0.9 x.ca other.host xay.z nowhere; do
+pnames=(good.lab a.b.lab evil.lab lab spark-3 spark-10 a.corp b.corp 10.0.0.7
+	'[10.0.0.9]:2222' '[10.0.0.9]:22' 10.0.0.9 x.ca other.host xay.z nowhere)
+: >"$tmp/batch"
+for n in "${pnames[@]}"; do
 	name=$n port=22
 	if [[ $n == \[*\]:* ]]; then
 		name=${n#[}
 		name=${name%%]*}
 		port=${n##*:}
 	fi
-	"$SSHFILES_TOOL" --home "$home" check "$PT" "$port" "$ED_T" "$ED_K" "$name" >"$tmp/t.out" ||
-		fail "check $n failed: $(cat "$tmp/t.out")"
-	read -r got _ <"$tmp/t.out"
+	printf 'check\t%s\t%s\t%s\t%s\t%s\n' "$PT" "$port" "$ED_T" "$ED_K" "$name" >>"$tmp/batch"
+done
+tool batch <"$tmp/batch" || fail "check failed: $(cat "$tout" "$terr")"
+mapfile -t says <"$tout"
+[ "${#says[@]}" = "${#pnames[@]}" ] || fail "sshfiles_tool answered ${#says[@]} of ${#pnames[@]}"
+for i in "${!pnames[@]}"; do
+	n=${pnames[i]}
+	got=${says[i]%% *}
 	if found "$n" "$PT" "$ED_K"; then judge=ok; else judge=unknown; fi
 	[ "$got" = "$judge" ] || fail "$n: sparklink says $got, ssh-keygen -F says $judge"
 done
@@ -192,22 +227,25 @@ cfgs=(
 	'HashKnownHosts\t"no"\nHashKnownHosts yes\n'
 	''
 )
-i=0
-for c in "${cfgs[@]}"; do
+: >"$tmp/batch"
+for i in "${!cfgs[@]}"; do
 	# shellcheck disable=SC2059 # the cases are printf formats, for their \n
-	printf "$c" >"$tmp/cfg$i"
+	printf "${cfgs[i]}" >"$tmp/cfg$i"
+	printf 'hash\t-\t%s\n' "$tmp/cfg$i" >>"$tmp/batch"
+done
+tool batch <"$tmp/batch" || fail "hash failed: $(cat "$tout" "$terr")"
+mapfile -t says <"$tout"
+for i in "${!cfgs[@]}"; do
 	judge=$(ssh -G -F "$tmp/cfg$i" spark-2 2>/dev/null | awk '$1 == "hashknownhosts" {print $2}')
-	[ -n "$judge" ] || fail "ssh -G does not print hashknownhosts for: $c"
-	t hash - "$tmp/cfg$i"
-	[ "$out" = "$judge" ] || fail "HashKnownHosts for '$c': sparklink $out, ssh -G $judge"
-	i=$((i + 1))
+	[ -n "$judge" ] || fail "ssh -G does not print hashknownhosts for: ${cfgs[i]}"
+	[ "${says[i]}" = "$judge" ] ||
+		fail "HashKnownHosts for '${cfgs[i]}': sparklink ${says[i]}, ssh -G $judge"
 done
 if [ -r /etc/ssh/ssh_config ]; then
 	judge=$(ssh -G -F /etc/ssh/ssh_config spark-2 2>/dev/null |
 		awk '$1 == "hashknownhosts" {print $2}')
 	rm -f "$CFG"
-	out=$(SPARKLINK_SSH_SYSTEM_CONFIG=/etc/ssh/ssh_config \
-		"$SSHFILES_TOOL" --home "$home" hash-user)
+	SPARKLINK_SSH_SYSTEM_CONFIG=/etc/ssh/ssh_config t hash-user
 	[ "$out" = "$judge" ] || fail "this system's ssh_config: sparklink $out, ssh -G $judge"
 fi
 
@@ -234,7 +272,7 @@ SSHD=/usr/sbin/sshd
 if ! [ -x "$SSHD" ] || ! command -v ssh-keyscan >/dev/null || ! command -v unshare >/dev/null ||
 	[ "$(id -u)" != 0 ]; then
 	echo "SKIP [cli_sshfiles_openssh]: the private sshd part needs root, sshd, ssh-keyscan and unshare"
-	pass
+	finish
 fi
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])')
@@ -254,7 +292,7 @@ for ((i = 0; i < 100; i++)); do
 done
 if ! grep -q 'Server listening' "$tmp/sshd.log"; then
 	echo "SKIP [cli_sshfiles_openssh]: no private sshd here: $(head -3 "$tmp/sshd.log")"
-	pass
+	finish
 fi
 
 step "ssh-keyscan's lines (plain and hashed) are read right"
@@ -262,13 +300,14 @@ ssh-keyscan -p "$port" -t ed25519,ecdsa,rsa 127.0.0.1 >"$tmp/scan" 2>/dev/null
 ssh-keyscan -H -p "$port" -t ed25519,ecdsa,rsa 127.0.0.1 >"$tmp/scan_h" 2>/dev/null
 [ "$(grep -vc '^#' "$tmp/scan")" = 3 ] || fail "ssh-keyscan: $(cat "$tmp/scan")"
 for f in "$tmp/scan" "$tmp/scan_h"; do
-	want ok "$f" "$port" "$ED_T" "$ED_K" 127.0.0.1
-	want ok "$f" "$port" "$EC_T" "$EC_K" 127.0.0.1
-	want ok "$f" "$port" "$RSA_T" "$RSA_K" 127.0.0.1
-	want changed "$f" "$port" "$ED_T" "$ED2_K" 127.0.0.1
-	want unknown "$f" 22 "$ED_T" "$ED_K" 127.0.0.1
-	want unknown "$f" "$port" "$ED_T" "$ED_K" 127.0.0.2
-done
+	echo "ok $f $port $ED_T $ED_K 127.0.0.1"
+	echo "ok $f $port $EC_T $EC_K 127.0.0.1"
+	echo "ok $f $port $RSA_T $RSA_K 127.0.0.1"
+	echo "changed $f $port $ED_T $ED2_K 127.0.0.1"
+	echo "unknown $f 22 $ED_T $ED_K 127.0.0.1"
+	echo "unknown $f $port $ED_T $ED_K 127.0.0.2"
+done >"$tmp/checks"
+wants <"$tmp/checks"
 
 # login FILE: ssh with only FILE as known_hosts, strict checking, the key sparklink authorised
 login() {
@@ -295,20 +334,23 @@ printf '[127.0.0.1]:%s %s %s\n' "$port" "$ED_T" "$ED2_K" >"$tmp/kh_changed"
 printf '[127.0.0.1]:%s %s %s\n' "$port" "$EC_T" "$EC_K" >"$tmp/kh_other_type"
 printf '[127.0.0.1]:%s %s %s\n@revoked * %s %s\n' "$port" "$ED_T" "$ED_K" "$ED_T" "$ED_K" \
 	>"$tmp/kh_revoked"
-for f in changed:kh_changed unknown:kh_other_type revoked:kh_revoked; do
+cases="changed:kh_changed unknown:kh_other_type revoked:kh_revoked"
+for f in $cases; do
+	echo "${f%%:*} $tmp/${f#*:} $port $ED_T $ED_K 127.0.0.1"
+done >"$tmp/checks"
+wants <"$tmp/checks"
+for f in $cases; do
 	st=${f%%:*}
 	file=$tmp/${f#*:}
-	want "$st" "$file" "$port" "$ED_T" "$ED_K" 127.0.0.1
 	login "$file" && fail "ssh logged in although sparklink says $st for ${f#*:}"
 	grep -qiE 'host key|identification|revoked' "$tmp/ssh.err" ||
 		fail "ssh failed for another reason than the host key: $(cat "$tmp/ssh.err")"
 	# and sparklink will not add a key over a conflict
 	if [ "$st" != unknown ]; then
 		cp "$file" "$file.orig"
-		"$SSHFILES_TOOL" --home "$home" add "$file" "$port" "$ED_T" "$ED_K" hashed \
-			127.0.0.1 >/dev/null 2>"$tmp/t.err" && fail "sparklink added a key over a $st line"
+		tool add "$file" "$port" "$ED_T" "$ED_K" hashed 127.0.0.1 &&
+			fail "sparklink added a key over a $st line"
 		cmp -s "$file" "$file.orig" || fail "a refused add changed $file"
-		check_clean "$tmp/t.err"
 	fi
 done
-pass
+finish

@@ -46,7 +46,10 @@ lab_require() {
 	# here instead of tearing the first one's lab down
 	if command -v flock >/dev/null; then
 		exec 9>>/run/sparklab-test.lock
+		local t0=$SECONDS
 		flock -w 900 9 || fail "another lab test held the lab for 15 minutes"
+		# the wait counts against CTest's TIMEOUT: say how long it was
+		[ $((SECONDS - t0)) -lt 2 ] || note "waited $((SECONDS - t0)) s for another lab test's lock"
 	fi
 	LAB_TMP=$(mktemp -d /tmp/sparklab-test.XXXXXX) || fail "mktemp failed"
 	chmod 0755 "$LAB_TMP"

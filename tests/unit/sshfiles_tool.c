@@ -12,7 +12,10 @@
  *     config-remove ALIAS                         prints "removed yes|no"
  *     sshdir                                      prints the directory and "fixed yes|no"
  *     valid KEYLINE                               exit 0 if pubkey_line_valid
- * Errors: the sentence on stderr, exit 1. Usage errors: exit 2. */
+ *     batch                                       the commands above, one per line of stdin,
+ *                                                 arguments separated by tabs; a command that
+ *                                                 fails also prints "exit N" on stdout
+ * Errors: the sentence on stderr, exit 1. Usage errors: exit 2. (batch: the worst exit.) */
 #include "core/sshfiles.h"
 #include "core/util.h"
 
@@ -43,28 +46,11 @@ static const char *yes(bool b)
 	return b ? "yes" : "no";
 }
 
-int main(int argc, char **argv)
+/* One command: cmd with its n arguments a. */
+static int run(struct ssh_user *ur, const char *cmd, int n, char **a)
 {
-	struct ssh_user u;
+	struct ssh_user u = *ur;
 	char err[1024];
-	int i = 1;
-	if (ssh_user_current(&u, err, sizeof(err)) < 0)
-		return failed(err);
-	for (; i + 1 < argc && argv[i][0] == '-' && argv[i][1] == '-'; i += 2) {
-		if (!strcmp(argv[i], "--home"))
-			str_copy(u.home, argv[i + 1], sizeof(u.home));
-		else if (!strcmp(argv[i], "--uid"))
-			u.uid = (uid_t)strtoul(argv[i + 1], NULL, 10);
-		else if (!strcmp(argv[i], "--gid"))
-			u.gid = (gid_t)strtoul(argv[i + 1], NULL, 10);
-		else
-			return usage();
-	}
-	if (i >= argc)
-		return usage();
-	const char *cmd = argv[i++];
-	int n = argc - i;
-	char **a = argv + i;
 
 	if (!strcmp(cmd, "check") && n >= 5) {
 		char where[PATH_MAX + 1024];
@@ -138,4 +124,59 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "valid") && n == 1)
 		return pubkey_line_valid(a[0]) ? 0 : 1;
 	return usage();
+}
+
+/* Commands from stdin, one per line, tab-separated: one process for many checks. */
+static int batch(struct ssh_user *u)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int worst = 0;
+	while ((len = getline(&line, &cap, stdin)) >= 0) {
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		char *a[64];
+		int n = 0;
+		for (char *p = line; p && n < 64;) {
+			a[n++] = p;
+			p = strchr(p, '\t');
+			if (p)
+				*p++ = '\0';
+		}
+		if (!line[0])
+			continue;
+		int r = run(u, a[0], n - 1, a + 1);
+		if (r)
+			printf("exit %d\n", r);
+		fflush(stdout);
+		fflush(stderr);
+		worst = r > worst ? r : worst;
+	}
+	free(line);
+	return worst;
+}
+
+int main(int argc, char **argv)
+{
+	struct ssh_user u;
+	char err[1024];
+	int i = 1;
+	if (ssh_user_current(&u, err, sizeof(err)) < 0)
+		return failed(err);
+	for (; i + 1 < argc && argv[i][0] == '-' && argv[i][1] == '-'; i += 2) {
+		if (!strcmp(argv[i], "--home"))
+			str_copy(u.home, argv[i + 1], sizeof(u.home));
+		else if (!strcmp(argv[i], "--uid"))
+			u.uid = (uid_t)strtoul(argv[i + 1], NULL, 10);
+		else if (!strcmp(argv[i], "--gid"))
+			u.gid = (gid_t)strtoul(argv[i + 1], NULL, 10);
+		else
+			return usage();
+	}
+	if (i >= argc)
+		return usage();
+	if (!strcmp(argv[i], "batch") && i + 1 == argc)
+		return batch(&u);
+	return run(&u, argv[i], argc - i - 1, argv + i + 1);
 }

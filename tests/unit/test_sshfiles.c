@@ -683,6 +683,59 @@ static void test_kh_patterns_and_markers(void **state)
 	expect(e, "10.0.0.9", 22, ED, k.k1, KH_UNKNOWN, 0);
 }
 
+/* the key types recorded for a host: what to ask it for, and how to see it offers none of them */
+static void test_kh_types(void **state)
+{
+	struct env *e = *state;
+	struct keys k;
+	keys_init(&k);
+	mkdir_ssh(e);
+	char h1[80], data[4096];
+	hashed_name("spark-2.local", 1, h1, sizeof(h1));
+	snprintf(data, sizeof(data),
+		 "# known hosts\n"                         /* 1 */
+		 "spark-2,10.0.0.2 " EC " %s\n"            /* 2 */
+		 "%s " ED " %s\n"                          /* 3 */
+		 "10.0.0.2 " ED " %s\n"                    /* 4: ED again, not twice in the list */
+		 "@revoked spark-3 " ED " %s\n"            /* 5: revoked: no type */
+		 "@cert-authority spark-3 " EC " %s\n"     /* 6: a CA: no type */
+		 "spark-4 " ED " AAAAnot-a-key\n"          /* 7: a broken key: no type */
+		 "[spark-2]:2222 " ED " %s\n",             /* 8: another port */
+		 k.ec, h1, k.k1, k.k2, k.k3, k.ec, k.k4);
+	write_str(e->kh, data);
+	char types[256], where[PATH_MAX + 64], w[PATH_MAX + 64];
+	const char *both[] = {"spark-2.local", "10.0.0.2"};
+	assert_int_equal(known_hosts_types(e->kh, both, 2, 22, types, sizeof(types), where,
+					   sizeof(where)), 2);
+	assert_string_equal(types, EC "," ED);
+	snprintf(w, sizeof(w), "%s:2", e->kh);
+	assert_string_equal(where, w);
+	const char *hashed[] = {"SPARK-2.local"};
+	assert_int_equal(known_hosts_types(e->kh, hashed, 1, 22, types, sizeof(types), where,
+					   sizeof(where)), 1);
+	assert_string_equal(types, ED);
+	snprintf(w, sizeof(w), "%s:3", e->kh);
+	assert_string_equal(where, w);
+	const char *none[] = {"spark-3", "spark-4", "nowhere"};
+	assert_int_equal(known_hosts_types(e->kh, none, 3, 22, types, sizeof(types), where,
+					   sizeof(where)), 0);
+	assert_string_equal(types, "");
+	assert_string_equal(where, "");
+	const char *port[] = {"spark-2"};
+	assert_int_equal(known_hosts_types(e->kh, port, 1, 2222, types, sizeof(types), NULL, 0), 1);
+	assert_string_equal(types, ED);
+	/* a list that does not fit is cut at a type, the count is still whole */
+	assert_int_equal(known_hosts_types(e->kh, both, 2, 22, types, sizeof(EC) + 1, NULL, 0), 2);
+	assert_string_equal(types, EC);
+	/* no file: nothing recorded; invalid names: an error */
+	unlink(e->kh);
+	assert_int_equal(known_hosts_types(e->kh, both, 2, 22, types, sizeof(types), NULL, 0), 0);
+	const char *bad[] = {"a b"};
+	assert_int_equal(known_hosts_types(e->kh, bad, 1, 22, types, sizeof(types), where,
+					   sizeof(where)), -1);
+	assert_non_null(strstr(where, "not a plain host name"));
+}
+
 static void test_kh_check_errors(void **state)
 {
 	struct env *e = *state;
@@ -1475,6 +1528,7 @@ int main(void)
 		T(test_kh_plain_and_lists),
 		T(test_kh_hashed),
 		T(test_kh_patterns_and_markers),
+		T(test_kh_types),
 		T(test_kh_check_errors),
 		T(test_kh_add_hashed),
 		T(test_kh_add_plain_and_ports),
