@@ -2,9 +2,9 @@
 #include "core/apply.h"
 #include "core/base64.h"
 #include "core/journal.h"
+#include "core/journal_ops.h"
 #include "core/model.h"
 #include "core/node_remote.h"
-#include "core/rollback.h"
 #include "core/text.h"
 
 #include <errno.h>
@@ -73,10 +73,10 @@ static const char *node_name(const struct ctx *c, const struct node_state *s)
 }
 
 /* Record a change before it is made; a journal that cannot be written stops everything. */
-static int record(struct ctx *c, const struct node_state *s, const char *op, const char *path,
-		  const char *data)
+static int record(struct ctx *c, const struct node_state *s, enum journal_op op,
+		  const char *path, const char *data)
 {
-	int r = journal_record(c->journal, op, s->node->host, path, data);
+	int r = journal_write(c->journal, op, s->node->host, path, data);
 	if (r < 0) {
 		fail(c, APPLY_FAILED, "cannot write the journal (%s); stopped before changing %s on %s",
 		     strerror(-r), path, node_name(c, s));
@@ -255,7 +255,7 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 
 	if (f->mtu != p->mtu) {
 		snprintf(data, sizeof(data), "%u %u", f->mtu, p->mtu);
-		if (record(c, s, "mtu-set", pf->ifname, data) < 0)
+		if (record(c, s, JOP_MTU_SET, pf->ifname, data) < 0)
 			return c->out->status;
 		/* netplan sets it too; setting it here makes the change the same on every plan */
 		if (n->ops->mtu_set(n, pf->ifname, p->mtu, err, sizeof(err)) < 0)
@@ -263,7 +263,7 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s MTU %u -> %u", name, pf->ifname, f->mtu, p->mtu);
 	}
 	if (p->kind != PLAN_LINK_LOCAL && !has_addr(f, cidr)) {
-		if (record(c, s, "addr-add", pf->ifname, cidr) < 0)
+		if (record(c, s, JOP_ADDR_ADD, pf->ifname, cidr) < 0)
 			return c->out->status;
 		if (p->kind == PLAN_STATIC && n->ops->addr_set(n, pf->ifname, cidr, true, err, sizeof(err)) < 0)
 			return fail(c, APPLY_FAILED, "address %s on %s of %s: %s", cidr, pf->ifname, name, err);
@@ -274,7 +274,7 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 	}
 	if (p->kind == PLAN_LINK_LOCAL) {
 		char before[NODE_MAX_ADDRS * 48];
-		if (record(c, s, "ll4", pf->ifname, ll4_joined(f, before, sizeof(before))) < 0)
+		if (record(c, s, JOP_LL4, pf->ifname, ll4_joined(f, before, sizeof(before))) < 0)
 			return c->out->status;
 	}
 	if (p->kind != PLAN_STATIC) {
@@ -283,11 +283,11 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 		for (size_t k = 0; k < f->naddrs6 && len < sizeof(data); k++)
 			len += (size_t)snprintf(data + len, sizeof(data) - len, "%s%s", k ? "," : "",
 						f->addrs6[k]);
-		if (record(c, s, "ll6", pf->ifname, data) < 0)
+		if (record(c, s, JOP_LL6, pf->ifname, data) < 0)
 			return c->out->status;
 	}
 	if (!f->up) {
-		if (record(c, s, "link-up", pf->ifname, NULL) < 0)
+		if (record(c, s, JOP_LINK_UP, pf->ifname, NULL) < 0)
 			return c->out->status;
 		if (n->ops->link_set(n, pf->ifname, true, err, sizeof(err)) < 0)
 			return fail(c, APPLY_FAILED, "cannot bring %s up on %s: %s", pf->ifname, name, err);
@@ -313,7 +313,7 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 		char stamp[32], backup[256];
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 		snprintf(backup, sizeof(backup), "%s/40-cx7.yaml.%s", BACKUP_DIR, stamp);
-		if (record(c, s, "backup", backup, PLAN_NETPLAN_PATH) < 0 ||
+		if (record(c, s, JOP_BACKUP, backup, PLAN_NETPLAN_PATH) < 0 ||
 		    n->ops->file_write(n, backup, s->cur.data.data ? s->cur.data.data : "",
 				       s->cur.data.len, 0600, err, sizeof(err)) < 0) {
 			st = c->out->status == APPLY_FAILED ? APPLY_FAILED :
@@ -337,7 +337,7 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 			buf_printf(&prev, "%o %s", s->cur.mode & 07777, b64);
 			free(b64);
 		}
-		int r = record(c, s, "file-write", PLAN_NETPLAN_PATH, prev.data);
+		int r = record(c, s, JOP_FILE_WRITE, PLAN_NETPLAN_PATH, prev.data);
 		buf_free(&prev);
 		if (r < 0) {
 			st = APPLY_FAILED;
@@ -350,7 +350,7 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 		}
 		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s written (mode 0600)", name, PLAN_NETPLAN_PATH);
 	}
-	if (record(c, s, "netplan-apply", "/etc/netplan", NULL) < 0) {
+	if (record(c, s, JOP_NETPLAN_APPLY, "/etc/netplan", NULL) < 0) {
 		st = APPLY_FAILED;
 		goto out;
 	}
@@ -602,7 +602,7 @@ int apply_plan_newest(const struct journal_record *v, size_t n, struct plan *p, 
 		      size_t peersize)
 {
 	for (size_t i = n; i-- > 0;)
-		if (strcmp(v[i].op, "plan") == 0 && !v[i].undone &&
+		if (strcmp(v[i].op, journal_op_name(JOP_PLAN)) == 0 && !v[i].undone &&
 		    apply_plan_parse(v[i].data, p, peer, peersize) == 0)
 			return (int)i;
 	return -1;
@@ -796,7 +796,7 @@ static enum apply_status run(struct ctx *c)
 	struct buf pr;
 	buf_init(&pr);
 	plan_record(&c->out->plan, c->st[1].present ? req->peer_address : "-", &pr);
-	int r = journal_record(c->journal, "plan", "local", "", pr.data);
+	int r = journal_write(c->journal, JOP_PLAN, "local", "", pr.data);
 	buf_free(&pr);
 	if (r < 0) {
 		st = fail(c, APPLY_FAILED, "cannot write the journal: %s; nothing was changed", strerror(-r));

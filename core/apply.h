@@ -9,16 +9,8 @@
  * every rail (each planned interface) is verified with a ping bound to the interface; with MTU
  * 9000 also a do-not-fragment ping of 8972 bytes.
  *
- * Journal records written here (host "local" or the peer's address; path; data):
- *   plan          -                     "kind=K mtu=M node=N names=A,B ifs=I,J peer=ADDR"
- *   backup        the backup's path     the path it copies (kept by rollback)
- *   file-write    the file              "absent" or "MODE BASE64" (octal mode, old content)
- *   netplan-apply /etc/netplan          -
- *   mtu-set       interface             "OLD NEW"
- *   addr-add      interface             "a.b.c.d/len"
- *   link-up       interface             - (it was down)
- *   ll4           interface             IPv4 link-local addresses before, comma separated
- *   ll6           interface             "MODE fe80::.../64,..." (addr_gen_mode and IPv6 LL before)
+ * Journal records written here: plan, backup, file-write, netplan-apply, mtu-set, addr-add,
+ * link-up, ll4, ll6, each with the data core/journal_ops.h documents.
  */
 #ifndef SPARKLINK_APPLY_H
 #define SPARKLINK_APPLY_H

@@ -9,7 +9,7 @@
 #ifndef SPARKLINK_INVOCATION_H
 #define SPARKLINK_INVOCATION_H
 
-#include "core/journal_rules.h"
+#include "core/journal_ops.h"
 #include "core/sshfiles.h"
 
 #include <stdbool.h>

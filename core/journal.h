@@ -52,7 +52,7 @@ int journal_read(const char *path, uid_t owner, struct journal_record **out, cha
 bool journal_record_parse(const char *line, struct journal_record *r);
 void journal_records_free(struct journal_record *v, size_t n);
 /* Records pairing writes (SSH files, keys, a user), as opposed to the network's (the table of
- * operations is in journal_rules.c). */
+ * operations is in journal_ops.c). */
 bool journal_op_is_ssh(const char *op);
 /* A change rollback still has to undo: not undone, and not a marker ("undone", "plan", and
  * "netplan-apply", which the file restore before it covers). The one count status, the console

@@ -2,6 +2,7 @@
 #include "core/pair.h"
 #include "core/files.h"
 #include "core/journal.h"
+#include "core/journal_ops.h"
 #include "core/model.h"
 #include "core/peers.h"
 #include "core/sshsession.h"
@@ -176,7 +177,7 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK)
 #endif
 		return fail(c, PAIR_FAILED, "cannot generate an ed25519 key");
-	if (journal_record(c->journal, "key-create", "local", c->mykey_path, NULL) < 0) {
+	if (journal_write(c->journal, JOP_KEY_CREATE, "local", c->mykey_path, NULL) < 0) {
 		ssh_key_free(key);
 		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
 	}
@@ -365,7 +366,7 @@ static enum pair_status exchange(struct ctx *c)
 	const char *host = c->req->address;
 
 	/* 1. our public key into the peer's authorized_keys */
-	if (journal_record(c->journal, "authkeys-add", host, "~/.ssh/authorized_keys", c->mypub) < 0)
+	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, host, "~/.ssh/authorized_keys", c->mypub) < 0)
 		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
 	buf_init(&cmd);
 	buf_puts(&cmd, "sh -c ");
@@ -399,7 +400,7 @@ static enum pair_status exchange(struct ctx *c)
 		step(c, "%s had no key: created one there (~/.ssh/id_ed25519)", peer);
 	char ak[4200];
 	snprintf(ak, sizeof(ak), "%s/.ssh/authorized_keys", c->req->local.home);
-	if (journal_record(c->journal, "authkeys-add", "local", ak, out) < 0)
+	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, "local", ak, out) < 0)
 		return fail(c, PAIR_FAILED, "cannot write the journal");
 	bool added = false;
 	if (authkeys_add(&c->req->local, out, &added, err, sizeof(err)) < 0)
@@ -434,7 +435,7 @@ static enum pair_status exchange(struct ctx *c)
 		for (size_t i = 0; i < nfresh; i++)
 			buf_printf(&data, "%s%s", i ? "," : "", fresh[i]);
 		buf_printf(&data, " %s %s", c->s->keytype, c->s->keyb64);
-		r = journal_record(c->journal, "known-hosts-add", "local", kh, data.data);
+		r = journal_write(c->journal, JOP_KNOWN_HOSTS_ADD, "local", kh, data.data);
 		buf_free(&data);
 		if (r < 0)
 			return fail(c, PAIR_FAILED, "cannot write the journal");
@@ -457,7 +458,7 @@ static enum pair_status exchange(struct ctx *c)
 		for (size_t i = 0; i < nn && nh < PAIR_MAX_NAMES; i++)
 			if (strcmp(names[i], hn[0]) != 0 && strcmp(names[i], c->peer_hostname) != 0)
 				hn[nh++] = names[i];
-		if (journal_record(c->journal, "ssh-config-host", "local", cfg, c->peer_hostname) < 0)
+		if (journal_write(c->journal, JOP_SSH_CONFIG_HOST, "local", cfg, c->peer_hostname) < 0)
 			return fail(c, PAIR_FAILED, "cannot write the journal");
 		bool changed = false;
 		const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
@@ -515,7 +516,7 @@ static enum pair_status exchange(struct ctx *c)
 			 * these and nothing else */
 			buf_printf(&data, "%s%s", i ? "\n" : "", khl);
 		}
-		r = journal_record(c->journal, "known-hosts-add", host, "~/.ssh/known_hosts", data.data);
+		r = journal_write(c->journal, JOP_KNOWN_HOSTS_ADD, host, "~/.ssh/known_hosts", data.data);
 		buf_free(&data);
 		if (r < 0) {
 			buf_free(&cmd);
@@ -626,7 +627,7 @@ static enum pair_status create_user(struct ctx *c)
 		secret_wipe(admin_pw, sizeof(admin_pw));
 		return fail(c, PAIR_CANCELLED, "cancelled: no password for the new user");
 	}
-	if (journal_record(c->journal, "user-create", c->req->address, name, NULL) < 0) {
+	if (journal_write(c->journal, JOP_USER_CREATE, c->req->address, name, NULL) < 0) {
 		secret_wipe(admin_pw, sizeof(admin_pw));
 		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
 	}

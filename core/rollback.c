@@ -1,41 +1,17 @@
 /* rollback.c: undoing what the journal recorded, on this node and the peer. */
 #include "core/rollback.h"
-#include "core/base64.h"
-#include "core/journal_rules.h"
+#include "core/journal_ops.h"
 #include "core/node_remote.h"
 #include "core/text.h"
 
 #include <errno.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-/* "n1,n2 type key" -> names (pointers into a copy), type, key */
-static size_t split_known_hosts(char *data, const char **names, size_t max, char **type, char **key)
-{
-	char *sp = strchr(data, ' ');
-	if (!sp)
-		return 0;
-	*sp = '\0';
-	*type = sp + 1;
-	char *sp2 = strchr(*type, ' ');
-	if (!sp2)
-		return 0;
-	*sp2 = '\0';
-	*key = sp2 + 1;
-	size_t n = 0;
-	for (char *save, *tok = strtok_r(data, ",", &save); tok && n < max;
-	     tok = strtok_r(NULL, ",", &save))
-		names[n++] = tok;
-	return n;
-}
-
-enum undo { UNDO_DONE, UNDO_ALREADY, UNDO_KEPT, UNDO_FAILED, UNDO_DESCRIBED, UNDO_NOTHING };
-
-static void count(struct rollback_report *rep, enum undo u)
+static void count(struct rollback_report *rep, enum journal_undo u)
 {
 	switch (u) {
 	case UNDO_DONE: rep->undone++; break;
@@ -45,74 +21,6 @@ static void count(struct rollback_report *rep, enum undo u)
 	case UNDO_DESCRIBED: rep->planned++; break;
 	case UNDO_NOTHING: break;
 	}
-}
-
-/* Undo one SSH record of this machine. */
-static enum undo undo_ssh_local(const struct journal_record *r, const struct ssh_user *u,
-				bool dry_run, struct buf *log)
-{
-	char err[512];
-	if (strcmp(r->op, "authkeys-add") == 0 && r->data) {
-		if (dry_run) {
-			buf_printf(log, "this node: remove the key line added to %s\n", r->path);
-			return UNDO_DESCRIBED;
-		}
-		bool removed = false;
-		if (authkeys_remove(u, r->data, &removed, err, sizeof(err)) < 0) {
-			buf_printf(log, "FAILED: %s\n", err);
-			return UNDO_FAILED;
-		}
-		buf_printf(log, "this node: %s the key line in %s\n", removed ? "removed" : "already gone:",
-			   r->path);
-		return removed ? UNDO_DONE : UNDO_ALREADY;
-	}
-	if (strcmp(r->op, "known-hosts-add") == 0 && r->data) {
-		char *copy = xstrdup(r->data), *type, *key;
-		const char *names[16];
-		size_t nn = split_known_hosts(copy, names, 16, &type, &key);
-		enum undo res;
-		if (!nn) {
-			buf_printf(log, "FAILED: a known_hosts record of %s is malformed\n", r->path);
-			res = UNDO_FAILED;
-		} else if (dry_run) {
-			buf_printf(log, "this node: remove the host key lines for %s from %s\n", names[0],
-				   r->path);
-			res = UNDO_DESCRIBED;
-		} else {
-			int removed = 0;
-			if (known_hosts_remove(u, r->path, names, nn, 22, type, key, &removed, err,
-					       sizeof(err)) < 0) {
-				buf_printf(log, "FAILED: %s\n", err);
-				res = UNDO_FAILED;
-			} else {
-				buf_printf(log, "this node: %s %d host key line%s for %s in %s\n",
-					   removed ? "removed" : "already gone:", removed,
-					   removed == 1 ? "" : "s", names[0], r->path);
-				res = removed ? UNDO_DONE : UNDO_ALREADY;
-			}
-		}
-		free(copy);
-		return res;
-	}
-	if (strcmp(r->op, "ssh-config-host") == 0 && r->data) {
-		if (dry_run) {
-			buf_printf(log, "this node: remove the Host %s block from %s\n", r->data, r->path);
-			return UNDO_DESCRIBED;
-		}
-		bool removed = false;
-		if (ssh_config_remove_host(u, r->data, &removed, err, sizeof(err)) < 0) {
-			buf_printf(log, "FAILED: %s\n", err);
-			return UNDO_FAILED;
-		}
-		buf_printf(log, "this node: %s the Host %s block in %s\n",
-			   removed ? "removed" : "already gone:", r->data, r->path);
-		return removed ? UNDO_DONE : UNDO_ALREADY;
-	}
-	if (strcmp(r->op, "key-create") == 0) {
-		buf_printf(log, "this node: kept your key %s (it may be in use elsewhere)\n", r->path);
-		return UNDO_KEPT;
-	}
-	return UNDO_NOTHING;
 }
 
 int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ssh_user *u,
@@ -138,7 +46,8 @@ int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ss
 			}
 			continue;
 		}
-		count(rep, undo_ssh_local(r, u, dry_run, log));
+		struct undo_ctx uc = { .user = u, .dry = dry_run, .log = log };
+		count(rep, journal_undo(r, &uc));
 	}
 	return rep->failed ? -1 : 0;
 }
@@ -209,254 +118,6 @@ static const char *where(const struct journal_record *r)
 	return strcmp(r->host, "local") == 0 ? "this node" : r->host;
 }
 
-static bool in_list(const char *list, const char *item)
-{
-	size_t n = strlen(item);
-	for (const char *p = list; p && *p;) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		if (len == n && strncmp(p, item, n) == 0)
-			return true;
-		p = e ? e + 1 : NULL;
-	}
-	return false;
-}
-
-/* Undo one network record on node n. */
-static enum undo undo_net(struct node *n, const struct journal_record *r,
-			  bool dry, struct buf *log)
-{
-	char err[1024];
-	const char *at = where(r);
-	const char *op = r->op;
-	if (strcmp(op, "plan") == 0 || strcmp(op, "netplan-apply") == 0)
-		return UNDO_NOTHING; /* markers: the file restore applies netplan */
-	if (strcmp(op, "backup") == 0) {
-		buf_printf(log, "%s: kept the backup %s of the old %s\n", at, r->path,
-			   r->data ? r->data : "file");
-		return dry ? UNDO_DESCRIBED : UNDO_KEPT;
-	}
-	if (strcmp(op, "file-write") == 0) {
-		bool absent = !r->data || strcmp(r->data, "absent") == 0;
-		unsigned mode = 0600;
-		const char *b64 = "";
-		if (!absent) {
-			char *sp = strchr(r->data, ' ');
-			if (!sp || sscanf(r->data, "%o", &mode) != 1) {
-				buf_printf(log, "FAILED: %s: the journal record of %s is malformed\n", at, r->path);
-				return UNDO_FAILED;
-			}
-			b64 = sp + 1;
-		}
-		if (dry) {
-			buf_printf(log, "%s: %s %s, then netplan apply\n", at,
-				   absent ? "remove sparklink's" : "restore the previous", r->path);
-			return UNDO_DESCRIBED;
-		}
-		size_t blen = strlen(b64);
-		uint8_t *old = xcalloc(1, blen / 4 * 3 + 1);
-		long olen = absent ? 0 : base64_decode(b64, blen, old, blen / 4 * 3 + 1);
-		enum undo res = UNDO_DONE;
-		struct node_file cur;
-		node_file_init(&cur);
-		if (olen < 0) {
-			buf_printf(log, "FAILED: %s: the saved content of %s is malformed\n", at, r->path);
-			res = UNDO_FAILED;
-		} else if (n->ops->file_read(n, r->path, &cur, err, sizeof(err)) < 0) {
-			buf_printf(log, "FAILED: %s: %s\n", at, err);
-			res = UNDO_FAILED;
-		} else if (absent ? !cur.exists
-				  : cur.exists && cur.data.len == (size_t)olen &&
-					    (olen == 0 || memcmp(cur.data.data, old, (size_t)olen) == 0) &&
-					    (cur.mode & 07777) == mode) {
-			buf_printf(log, "%s: %s is already as before\n", at, r->path);
-			res = UNDO_ALREADY;
-		} else if ((absent ? n->ops->file_remove(n, r->path, err, sizeof(err))
-				   : n->ops->file_write(n, r->path, (const char *)old, (size_t)olen, mode,
-							err, sizeof(err))) < 0) {
-			buf_printf(log, "FAILED: %s: %s\n", at, err);
-			res = UNDO_FAILED;
-		} else {
-			buf_printf(log, "%s: %s %s\n", at, absent ? "removed" : "restored", r->path);
-		}
-		node_file_free(&cur);
-		free(old);
-		if (res == UNDO_DONE) {
-			if (n->ops->netplan(n, "apply", err, sizeof(err)) < 0) {
-				buf_printf(log, "FAILED: %s: netplan apply: %s\n", at, err);
-				return UNDO_FAILED;
-			}
-			buf_printf(log, "%s: netplan apply\n", at);
-		}
-		return res;
-	}
-	/* the rest change one interface: look at it first (every undo is idempotent) */
-	struct node_if f;
-	memset(&f, 0, sizeof(f));
-	if (!dry && n->ops->probe_if(n, r->path, &f, err, sizeof(err)) < 0) {
-		buf_printf(log, "FAILED: %s: %s\n", at, err);
-		return UNDO_FAILED;
-	}
-	if (!dry && !f.exists) {
-		buf_printf(log, "%s: %s is gone; nothing to undo on it\n", at, r->path);
-		return UNDO_ALREADY;
-	}
-	if (strcmp(op, "addr-add") == 0 && r->data) {
-		if (dry) {
-			buf_printf(log, "%s: delete %s from %s\n", at, r->data, r->path);
-			return UNDO_DESCRIBED;
-		}
-		bool present = false;
-		for (size_t i = 0; i < f.naddrs; i++)
-			present |= strcmp(f.addrs[i], r->data) == 0;
-		if (!present) {
-			buf_printf(log, "%s: %s is not on %s (already gone)\n", at, r->data, r->path);
-			return UNDO_ALREADY;
-		}
-		if (n->ops->addr_set(n, r->path, r->data, false, err, sizeof(err)) < 0) {
-			buf_printf(log, "FAILED: %s: %s\n", at, err);
-			return UNDO_FAILED;
-		}
-		buf_printf(log, "%s: deleted %s from %s\n", at, r->data, r->path);
-		return UNDO_DONE;
-	}
-	if (strcmp(op, "mtu-set") == 0 && r->data) {
-		unsigned old = 0, neu = 0;
-		if (sscanf(r->data, "%u %u", &old, &neu) != 2 || old < 68) {
-			buf_printf(log, "FAILED: %s: the MTU record of %s is malformed\n", at, r->path);
-			return UNDO_FAILED;
-		}
-		if (dry) {
-			buf_printf(log, "%s: MTU of %s back to %u\n", at, r->path, old);
-			return UNDO_DESCRIBED;
-		}
-		if (f.mtu == old) {
-			buf_printf(log, "%s: MTU of %s is already %u\n", at, r->path, old);
-			return UNDO_ALREADY;
-		}
-		if (n->ops->mtu_set(n, r->path, old, err, sizeof(err)) < 0) {
-			buf_printf(log, "FAILED: %s: %s\n", at, err);
-			return UNDO_FAILED;
-		}
-		buf_printf(log, "%s: MTU of %s back to %u\n", at, r->path, old);
-		return UNDO_DONE;
-	}
-	if (strcmp(op, "link-up") == 0) {
-		if (dry) {
-			buf_printf(log, "%s: %s down again (it was down)\n", at, r->path);
-			return UNDO_DESCRIBED;
-		}
-		if (!f.up) {
-			buf_printf(log, "%s: %s is already down\n", at, r->path);
-			return UNDO_ALREADY;
-		}
-		if (n->ops->link_set(n, r->path, false, err, sizeof(err)) < 0) {
-			buf_printf(log, "FAILED: %s: %s\n", at, err);
-			return UNDO_FAILED;
-		}
-		buf_printf(log, "%s: %s down again (it was down)\n", at, r->path);
-		return UNDO_DONE;
-	}
-	if (strcmp(op, "ll4") == 0) {
-		if (dry) {
-			buf_printf(log, "%s: delete link-local IPv4 addresses sparklink caused on %s\n", at,
-				   r->path);
-			return UNDO_DESCRIBED;
-		}
-		enum undo res = UNDO_ALREADY;
-		for (size_t i = 0; i < f.naddrs; i++) {
-			if (!str_starts(f.addrs[i], "169.254.") || in_list(r->data, f.addrs[i]))
-				continue;
-			if (n->ops->addr_set(n, r->path, f.addrs[i], false, err, sizeof(err)) < 0) {
-				buf_printf(log, "FAILED: %s: %s\n", at, err);
-				return UNDO_FAILED;
-			}
-			buf_printf(log, "%s: deleted %s from %s\n", at, f.addrs[i], r->path);
-			res = UNDO_DONE;
-		}
-		return res;
-	}
-	if (strcmp(op, "ll6") == 0 && r->data) {
-		int mode = -1;
-		char list[600] = "";
-		if (sscanf(r->data, "%d %599s", &mode, list) < 1) {
-			buf_printf(log, "FAILED: %s: the IPv6 record of %s is malformed\n", at, r->path);
-			return UNDO_FAILED;
-		}
-		if (dry) {
-			buf_printf(log, "%s: IPv6 link-local of %s as before%s%s%s\n", at, r->path,
-				   list[0] ? " (" : "", list, list[0] ? ")" : "");
-			return UNDO_DESCRIBED;
-		}
-		enum undo res = UNDO_ALREADY;
-		if (mode >= 0 && f.addr_gen_mode >= 0 && f.addr_gen_mode != mode) {
-			if (n->ops->addrgenmode_set(n, r->path, mode, err, sizeof(err)) < 0) {
-				buf_printf(log, "FAILED: %s: %s\n", at, err);
-				return UNDO_FAILED;
-			}
-			res = UNDO_DONE;
-		}
-		for (char *save, *a = strtok_r(list, ",", &save); a;
-		     a = strtok_r(NULL, ",", &save)) {
-			bool present = false;
-			for (size_t i = 0; i < f.naddrs6; i++)
-				present |= strcmp(f.addrs6[i], a) == 0;
-			if (present)
-				continue;
-			if (n->ops->addr_set(n, r->path, a, true, err, sizeof(err)) < 0) {
-				buf_printf(log, "FAILED: %s: %s\n", at, err);
-				return UNDO_FAILED;
-			}
-			res = UNDO_DONE;
-		}
-		buf_printf(log, "%s: IPv6 link-local of %s %s\n", at, r->path,
-			   res == UNDO_DONE ? "restored" : "is as before");
-		return res;
-	}
-	return UNDO_NOTHING;
-}
-
-/* Undo one SSH record on the peer (as the login user). */
-static enum undo undo_ssh_remote(struct node *n, const struct journal_record *r, bool dry,
-				 struct buf *log)
-{
-	char err[1024];
-	if (strcmp(r->op, "user-create") == 0) {
-		buf_printf(log, "%s: kept the user %s sparklink created (remove it with: sudo userdel "
-			   "-r %s)\n", r->host, r->path, r->path);
-		return dry ? UNDO_DESCRIBED : UNDO_KEPT;
-	}
-	const char *rel = strcmp(r->op, "authkeys-add") == 0 ? ".ssh/authorized_keys" :
-			  strcmp(r->op, "known-hosts-add") == 0 ? ".ssh/known_hosts" : NULL;
-	if (!rel || !r->data)
-		return UNDO_NOTHING;
-	if (dry) {
-		buf_printf(log, "%s: remove the line%s sparklink added to ~/%s\n", r->host,
-			   strchr(r->data, '\n') ? "s" : "", rel);
-		return UNDO_DESCRIBED;
-	}
-	char *copy = xstrdup(r->data);
-	int removed = 0;
-	enum undo res = UNDO_ALREADY;
-	for (char *save, *line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		bool was = false;
-		if (node_remote_user_line_remove(n, rel, line, &was, err, sizeof(err)) < 0) {
-			buf_printf(log, "FAILED: %s: %s\n", r->host, err);
-			res = UNDO_FAILED;
-			break;
-		}
-		removed += was;
-	}
-	free(copy);
-	if (res != UNDO_FAILED) {
-		res = removed ? UNDO_DONE : UNDO_ALREADY;
-		buf_printf(log, "%s: %s %d line%s from ~/%s\n", r->host,
-			   removed ? "removed" : "already gone:", removed, removed == 1 ? "" : "s", rel);
-	}
-	return res;
-}
-
 /* Is the user's own SSH session on an interface a pending record changes? */
 static bool session_ok(struct rbctx *c, struct node *nd, const char *host,
 		       const struct journal_record *v, const bool *ok, size_t n)
@@ -503,7 +164,7 @@ static void post_log(struct rbctx *c, const struct buf *log, bool warn)
 }
 
 /* Roll back one journal (this process's own: root's when root, else the user's); returns false
- * if the job must stop. Every record is judged first (journal_rules.h): one that is outside its
+ * if the job must stop. Every record is judged first (journal_ops.h): one that is outside its
  * operation's rules is listed as refused (or, in a user's journal, ignored) and never acted on,
  * nor is its host contacted. */
 static bool rollback_journal(struct rbctx *c, const char *path)
@@ -595,17 +256,16 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 			continue;
 		struct buf log;
 		buf_init(&log);
-		enum undo res;
+		enum journal_undo res;
 		bool local = strcmp(r->host, "local") == 0;
 		struct node *nd = c->req->dry_run && !local ? NULL : node_for(c, r->host, err, sizeof(err));
 		if (!nd && !(c->req->dry_run && !local)) {
 			buf_printf(&log, "FAILED: %s: %s\n", r->host, err);
 			res = UNDO_FAILED;
-		} else if (journal_op_is_ssh(r->op)) {
-			res = local ? undo_ssh_local(r, &c->req->user, c->req->dry_run, &log)
-				    : undo_ssh_remote(nd, r, c->req->dry_run, &log);
 		} else {
-			res = undo_net(nd, r, c->req->dry_run, &log);
+			struct undo_ctx uc = { .node = nd, .user = &c->req->user,
+					       .dry = c->req->dry_run, .log = &log };
+			res = journal_undo(r, &uc);
 		}
 		count(&c->out->rep, res);
 		post_log(c, &log, res == UNDO_FAILED);
@@ -613,7 +273,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 		if (j && res != UNDO_FAILED && res != UNDO_DESCRIBED) {
 			char line[32];
 			snprintf(line, sizeof(line), "%ld", r->line);
-			if (journal_record(j, "undone", "local", r->op, line) < 0) {
+			if (journal_write(j, JOP_UNDONE, "local", r->op, line) < 0) {
 				c->out->rep.failed++;
 				worker_postf(c->w, ROLLBACK_MSG_WARN, "cannot write the journal %s", path);
 				break;

@@ -19,7 +19,7 @@
 struct rollback_report {
 	int undone, already, kept, remote, failed;
 	int planned; /* dry run: what would be undone */
-	int refused; /* records outside their operation's rules (journal_rules.h): not undone */
+	int refused; /* records outside their operation's rules (journal_ops.h): not undone */
 };
 
 /* Undo this machine's SSH records, newest first; with dry_run only describe. Each action is one

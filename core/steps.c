@@ -2,7 +2,7 @@
  * the facts jobs learned), and the facts read from the journal. */
 #include "core/steps.h"
 #include "core/invocation.h"
-#include "core/journal_rules.h"
+#include "core/journal_ops.h"
 #include "core/text.h"
 #include "core/util.h"
 

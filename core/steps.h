@@ -65,7 +65,7 @@ struct steps_facts {
 	char plan_peer[130]; /* the peer address the plan was applied with, "-" for none */
 	int pending_net;    /* network changes rollback would undo */
 	int pending_ssh;    /* SSH pairing changes it would undo with "s" */
-	int refused;        /* records refused or ignored (journal_rules.h): never acted on */
+	int refused;        /* records refused or ignored (journal_ops.h): never acted on */
 	char ssh_hosts[STEPS_MAX_HOSTS][128]; /* peers named by pairing records not undone */
 	size_t nssh_hosts;
 	/* the last rails verified (by apply or verify), for the plan's interfaces */
@@ -87,7 +87,7 @@ void steps_learn_rails(struct steps_facts *f, const struct rail *rails, size_t n
 void steps_learn_rollback(struct steps_facts *f, int status, const char *summary,
 			  bool include_ssh);
 /* Re-read this process's journal (and, for root acting for a user, that user's own): the
- * newest plan not undone, the pending changes judged within their rules (journal_rules.h), the
+ * newest plan not undone, the pending changes judged within their rules (journal_ops.h), the
  * records refused, the peers pairing records name. Returns 0 or -errno (journal_error then says
  * why; the facts keep "no plan"). */
 struct invocation;

@@ -1,12 +1,12 @@
-/* fuzz_journal_rules.c: a whole journal (lines as journal_read() reads them), every record
- * judged as root's journal and as a user's (journal_rules.h), as rollback, status and the
+/* fuzz_journal_ops.c: a whole journal (lines as journal_read() reads them), every record
+ * judged as root's journal and as a user's (journal_ops.h), as rollback, status and the
  * console judge them before anything is listed or undone. What a verdict of OK promises is
  * checked independently of how the rules are written: in root's journal a restored file is a
  * netplan file or a backup, an interface change follows a plan record, an SSH file is the
  * user's own; in a user's journal only what pairing writes is OK. */
 #include "tests/fuzz/fuzz.h"
 #include "core/journal.h"
-#include "core/journal_rules.h"
+#include "core/journal_ops.h"
 
 #define HOME "/home/nvidia"
 #define MAXREC 64

@@ -1,9 +1,9 @@
-/* test_journal_rules.c: every operation's path rules (what a record may make root touch), as a
+/* test_journal_ops.c: every operation's path rules (what a record may make root touch), as a
  * forged journal would try them, and the checks on opening a journal (symlink, group/other
  * write, another owner). */
 #include "core/base64.h"
 #include "core/journal.h"
-#include "core/journal_rules.h"
+#include "core/journal_ops.h"
 #include "core/util.h"
 
 #include <errno.h>

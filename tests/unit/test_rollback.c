@@ -5,7 +5,7 @@
 #include "core/apply.h"
 #include "core/base64.h"
 #include "core/journal.h"
-#include "core/journal_rules.h"
+#include "core/journal_ops.h"
 #include "core/rollback.h"
 #include "core/sshfiles.h"
 

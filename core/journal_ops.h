@@ -1,4 +1,4 @@
-/* journal_rules.h: the operations a journal may hold, and the paths each one may touch.
+/* journal_ops.h: the operations a journal may hold, and the paths each one may touch.
  *
  * A journal is data, not authority: before a record is listed, counted or undone it is judged
  * here against the set of things its operation may touch. In root's journal:
@@ -18,16 +18,63 @@
  * the same rules against that user's ~/.ssh; every other record is ignored ("not something
  * pairing writes"). A record outside its set is refused, with the reason, everywhere it is shown
  * (rollback's dry run and real run, status, the console). */
-#ifndef SPARKLINK_JOURNAL_RULES_H
-#define SPARKLINK_JOURNAL_RULES_H
+#ifndef SPARKLINK_JOURNAL_OPS_H
+#define SPARKLINK_JOURNAL_OPS_H
 
 #include "core/journal.h"
+#include "core/node.h"
+#include "core/sshfiles.h"
+#include "core/util.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
 /* sparklink's own backup directory (root's, on every node) */
 #define JOURNAL_BACKUP_DIR "/var/lib/sparklink/backup"
+
+enum journal_op {
+	JOP_PLAN,
+	JOP_NETPLAN_APPLY,
+	JOP_UNDONE,
+	JOP_BACKUP,
+	JOP_FILE_WRITE,
+	JOP_ADDR_ADD,
+	JOP_MTU_SET,
+	JOP_LINK_UP,
+	JOP_LL4,
+	JOP_LL6,
+	JOP_AUTHKEYS_ADD,
+	JOP_KNOWN_HOSTS_ADD,
+	JOP_SSH_CONFIG_HOST,
+	JOP_KEY_CREATE,
+	JOP_USER_CREATE,
+	JOP_COUNT
+};
+
+/* The name an operation is written under. */
+const char *journal_op_name(enum journal_op id);
+/* journal_record() under the operation's name (the data as the table above says). */
+int journal_write(struct journal *j, enum journal_op id, const char *host, const char *path,
+		  const char *data);
+
+enum journal_undo {
+	UNDO_DONE,      /* undone now */
+	UNDO_ALREADY,   /* found as before */
+	UNDO_KEPT,      /* kept on purpose (a key, a user, a backup) */
+	UNDO_FAILED,    /* could not: the log says why */
+	UNDO_DESCRIBED, /* dry run: the log says what would be done */
+	UNDO_NOTHING,   /* a marker */
+};
+
+struct undo_ctx {
+	struct node *node;          /* where (NULL in a dry run for a peer) */
+	const struct ssh_user *user; /* whose ~/.ssh on this node */
+	bool dry;
+	struct buf *log;            /* one line per action, as a person reads it */
+};
+
+/* Undo one record (judged OK first: journal_judge). Idempotent. */
+enum journal_undo journal_undo(const struct journal_record *r, const struct undo_ctx *u);
 
 enum journal_verdict {
 	JOURNAL_OK,      /* within its op's rules: may be listed and undone */

@@ -1,5 +1,6 @@
-/* journal_rules.c: the table of journal operations and the paths each one may touch. */
-#include "core/journal_rules.h"
+/* journal_ops.c: the table of journal operations and the paths each one may touch. */
+#include "core/journal_ops.h"
+#include "core/journal_undo.h"
 #include "core/apply.h"
 #include "core/base64.h"
 #include "core/node.h"
@@ -7,6 +8,7 @@
 #include "core/text.h"
 #include "core/util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +22,16 @@ enum op_kind {
 typedef bool op_rule_fn(const struct journal_record *v, size_t i, const struct journal_scope *s,
 			char *why, size_t whysize);
 
+typedef enum journal_undo op_undo_fn(const struct journal_record *r, const struct undo_ctx *u);
+
+/* One row: the name written in the journal, what it is, what it may touch, how it is undone
+ * (with u->dry: the sentence that describes it). The data each writes is documented in
+ * journal_ops.h. */
 struct op {
 	const char *name;
 	enum op_kind kind;
 	op_rule_fn *rule;
+	op_undo_fn *undo;
 };
 
 /* ---- small checks ---- */
@@ -348,27 +356,29 @@ static bool rule_user_create(const struct journal_record *v, size_t i,
 	return true;
 }
 
-static const struct op ops[] = {
-	{ "plan", OP_MARKER, rule_plan },
-	{ "netplan-apply", OP_MARKER, rule_netplan_apply },
-	{ "undone", OP_MARKER, rule_marker },
-	{ "backup", OP_NET, rule_backup },
-	{ "file-write", OP_NET, rule_file_write },
-	{ "addr-add", OP_NET, rule_addr },
-	{ "mtu-set", OP_NET, rule_mtu },
-	{ "link-up", OP_NET, rule_link_up },
-	{ "ll4", OP_NET, rule_ll },
-	{ "ll6", OP_NET, rule_ll },
-	{ "authkeys-add", OP_SSH, rule_authkeys },
-	{ "known-hosts-add", OP_SSH, rule_known_hosts },
-	{ "ssh-config-host", OP_SSH, rule_ssh_config },
-	{ "key-create", OP_SSH, rule_key_create },
-	{ "user-create", OP_SSH, rule_user_create },
+/* ---- the table ------------------------------------------------------------------------------ */
+
+static const struct op ops[JOP_COUNT] = {
+	[JOP_PLAN] = { "plan", OP_MARKER, rule_plan, undo_nothing },
+	[JOP_NETPLAN_APPLY] = { "netplan-apply", OP_MARKER, rule_netplan_apply, undo_nothing },
+	[JOP_UNDONE] = { "undone", OP_MARKER, rule_marker, undo_nothing },
+	[JOP_BACKUP] = { "backup", OP_NET, rule_backup, undo_backup },
+	[JOP_FILE_WRITE] = { "file-write", OP_NET, rule_file_write, undo_file_write },
+	[JOP_ADDR_ADD] = { "addr-add", OP_NET, rule_addr, undo_addr_add },
+	[JOP_MTU_SET] = { "mtu-set", OP_NET, rule_mtu, undo_mtu_set },
+	[JOP_LINK_UP] = { "link-up", OP_NET, rule_link_up, undo_link_up },
+	[JOP_LL4] = { "ll4", OP_NET, rule_ll, undo_ll4 },
+	[JOP_LL6] = { "ll6", OP_NET, rule_ll, undo_ll6 },
+	[JOP_AUTHKEYS_ADD] = { "authkeys-add", OP_SSH, rule_authkeys, undo_authkeys },
+	[JOP_KNOWN_HOSTS_ADD] = { "known-hosts-add", OP_SSH, rule_known_hosts, undo_known_hosts },
+	[JOP_SSH_CONFIG_HOST] = { "ssh-config-host", OP_SSH, rule_ssh_config, undo_ssh_config },
+	[JOP_KEY_CREATE] = { "key-create", OP_SSH, rule_key_create, undo_key_create },
+	[JOP_USER_CREATE] = { "user-create", OP_SSH, rule_user_create, undo_user_create },
 };
 
 static const struct op *op_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+	for (size_t i = 0; i < JOP_COUNT; i++)
 		if (strcmp(ops[i].name, name) == 0)
 			return &ops[i];
 	return NULL;
@@ -444,4 +454,21 @@ int journal_count_path(const char *path, uid_t owner, const struct journal_scope
 	journal_count(v, (size_t)n, s, c);
 	journal_records_free(v, (size_t)n);
 	return 0;
+}
+
+const char *journal_op_name(enum journal_op id)
+{
+	return id < JOP_COUNT ? ops[id].name : "?";
+}
+
+int journal_write(struct journal *j, enum journal_op id, const char *host, const char *path,
+		  const char *data)
+{
+	return journal_record(j, journal_op_name(id), host, path, data);
+}
+
+enum journal_undo journal_undo(const struct journal_record *r, const struct undo_ctx *u)
+{
+	const struct op *o = op_find(r->op);
+	return o ? o->undo(r, u) : UNDO_NOTHING;
 }
