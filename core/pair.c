@@ -1,6 +1,7 @@
 /* pair.c: the pairing job: libssh in a worker thread. */
 #include "core/pair.h"
 #include "core/files.h"
+#include "core/invocation.h"
 #include "core/journal.h"
 #include "core/journal_ops.h"
 #include "core/model.h"
@@ -789,7 +790,7 @@ void pair_request_add_self(struct pair_request *r, const struct model *m)
 }
 
 bool pair_request_for_peer(struct pair_request *r, const struct peer *p, const struct model *m,
-			   bool verify, char *why, size_t whysize)
+			   bool verify, const struct invocation *inv, char *why, size_t whysize)
 {
 	memset(r, 0, sizeof(*r));
 	r->port = 22;
@@ -800,8 +801,7 @@ bool pair_request_for_peer(struct pair_request *r, const struct peer *p, const s
 		return false;
 	}
 	pair_request_add_self(r, m);
-	if (ssh_user_current(&r->local, why, whysize) < 0)
-		return false;
-	journal_default_path(r->journal_path, sizeof(r->journal_path));
+	r->local = inv->user;
+	str_copy(r->journal_path, inv->journal, sizeof(r->journal_path));
 	return true;
 }

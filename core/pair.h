@@ -84,8 +84,9 @@ bool pair_request_from_peer(struct pair_request *r, const struct peer *p, const 
 void pair_request_add_self(struct pair_request *r, const struct model *m);
 /* The whole request for pairing with (or, verify: checking) a discovered peer, as the console
  * makes it: addresses and names, ours, the invoking user, the journal. False with a sentence. */
+struct invocation;
 bool pair_request_for_peer(struct pair_request *r, const struct peer *p, const struct model *m,
-			   bool verify, char *why, size_t whysize);
+			   bool verify, const struct invocation *inv, char *why, size_t whysize);
 const char *pair_status_word(enum pair_status s);
 
 #endif

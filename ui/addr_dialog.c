@@ -1,6 +1,7 @@
 /* addr_dialog.c: drawing and keys of the addressing dialog. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/addr_dialog.h"
+#include "core/invocation.h"
 #include "core/journal.h"
 #include "core/pair.h"
 #include "core/text.h"
@@ -68,7 +69,7 @@ static bool peer_address(const struct peer *p, const struct model *m, struct app
 }
 
 bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct model *m,
-		      const char *self, char *why, size_t whysize)
+		      const char *self, const struct invocation *inv, char *why, size_t whysize)
 {
 	memset(d, 0, sizeof(*d));
 	scroll_text_init(&d->log);
@@ -95,18 +96,14 @@ bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct 
 	} else {
 		d->default_node = 1;
 	}
-	char err[512];
-	if (ssh_user_current(&r->user, err, sizeof(err)) < 0) {
-		snprintf(why, whysize, "%s", err);
-		return false;
-	}
-	journal_default_path(r->journal_path, sizeof(r->journal_path));
+	r->user = inv->user;
+	str_copy(r->journal_path, inv->journal, sizeof(r->journal_path));
 	d->phase = AD_CHOOSE;
 	return true;
 }
 
 bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struct loop *loop,
-			     char *why, size_t whysize)
+			     const struct invocation *inv, char *why, size_t whysize)
 {
 	memset(d, 0, sizeof(*d));
 	scroll_text_init(&d->log);
@@ -116,12 +113,8 @@ bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struc
 	struct apply_request *r = &d->job.req;
 	r->verify_only = true;
 	r->timeout_s = 15;
-	char err[512];
-	if (ssh_user_current(&r->user, err, sizeof(err)) < 0) {
-		snprintf(why, whysize, "%s", err);
-		return false;
-	}
-	journal_default_path(r->journal_path, sizeof(r->journal_path));
+	r->user = inv->user;
+	str_copy(r->journal_path, inv->journal, sizeof(r->journal_path));
 	d->worker = worker_start(loop, apply_job_run, &d->job, on_msg, d);
 	if (!d->worker) {
 		snprintf(why, whysize, "cannot start a thread for the work: the system is short of "

@@ -56,12 +56,13 @@ struct addr_dialog {
 
 /* Prepare for the peer p (NULL: this node only). self is this machine's host name; m the
  * console's model (kept, read at draw and start). Returns false with a reason in why. */
+struct invocation;
 bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct model *m,
-		      const char *self, char *why, size_t whysize);
+		      const char *self, const struct invocation *inv, char *why, size_t whysize);
 /* Step 5: ping every rail of the plan in the journal again (the apply job with verify_only: the
  * peer is reached with the user's key only, no sudo, never a password). Starts at once. */
 bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struct loop *loop,
-			     char *why, size_t whysize);
+			     const struct invocation *inv, char *why, size_t whysize);
 /* A key; returns false when the dialog is to be closed. */
 bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char);
 void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m);

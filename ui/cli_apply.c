@@ -309,11 +309,13 @@ int cli_apply(int argc, char **argv)
 	}
 	if (peer && peer_address(cmd, peer, r) < 0)
 		return EXIT_FAIL;
-	if (ssh_user_current(&r->user, err, sizeof(err)) < 0) {
+	struct invocation inv;
+	if (invocation_get(&inv, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		return EXIT_FAIL;
 	}
-	journal_default_path(r->journal_path, sizeof(r->journal_path));
+	r->user = inv.user;
+	str_copy(r->journal_path, inv.journal, sizeof(r->journal_path));
 	if (run_job(&c, apply_job_run, &job) < 0)
 		return EXIT_FAIL;
 	enum apply_status st = job.out.status;

@@ -1,5 +1,6 @@
 /* cli_pair.c: `sparklink pair HOST` and `sparklink verify HOST`. */
 #include "core/loop.h"
+#include "core/invocation.h"
 #include "core/journal.h"
 #include "core/model.h"
 #include "core/netmon.h"
@@ -321,11 +322,13 @@ static int run(int argc, char **argv, bool verify)
 	if (!cli_host_ok(cmd, "HOST", host))
 		return EXIT_USAGE;
 	char err[512];
-	if (ssh_user_current(&r->local, err, sizeof(err)) < 0) {
+	struct invocation inv;
+	if (invocation_get(&inv, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		return EXIT_FAIL;
 	}
-	journal_default_path(r->journal_path, sizeof(r->journal_path));
+	r->local = inv.user;
+	str_copy(r->journal_path, inv.journal, sizeof(r->journal_path));
 	struct model m;
 	model_init(&m);
 	rdma_inventory_scan(&m.rdma, false);

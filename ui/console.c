@@ -564,7 +564,7 @@ static void background_check(struct console *c)
 		return;
 	str_copy(c->bgcheck_peer, p->host, sizeof(c->bgcheck_peer));
 	char why[512];
-	if (!pair_request_for_peer(&c->bgjob.req, p, &c->model, true, why, sizeof(why)))
+	if (!pair_request_for_peer(&c->bgjob.req, p, &c->model, true, &c->inv, why, sizeof(why)))
 		return;
 	c->bgjob.req.timeout_s = 10;
 	c->bgcheck_done = false;
@@ -650,7 +650,7 @@ static void open_pair(struct console *c, bool verify, bool create_user)
 		return;
 	}
 	char why[256];
-	if (!pair_dialog_open(&c->pair, p, &c->model, verify, why, sizeof(why))) {
+	if (!pair_dialog_open(&c->pair, p, &c->model, verify, &c->inv, why, sizeof(why))) {
 		actlog_add(&c->log, ACTLOG_FAIL, "Cannot %s %s: %s.", verify ? "check SSH with" :
 			   "pair with", p->host, why);
 		return;
@@ -667,7 +667,7 @@ static void open_addr(struct console *c)
 {
 	const struct peer *p = chosen_peer(c);
 	char why[512];
-	if (!addr_dialog_open(&c->addr, p, &c->model, c->hostname, why, sizeof(why))) {
+	if (!addr_dialog_open(&c->addr, p, &c->model, c->hostname, &c->inv, why, sizeof(why))) {
 		addr_dialog_close(&c->addr);
 		actlog_add(&c->log, ACTLOG_FAIL, "Cannot address with %s: %s", p ? p->host : "-", why);
 		return;
@@ -686,7 +686,7 @@ static void open_verify(struct console *c)
 		return;
 	}
 	char why[512];
-	if (!addr_dialog_open_verify(&c->addr, &c->model, c->loop, why, sizeof(why))) {
+	if (!addr_dialog_open_verify(&c->addr, &c->model, c->loop, &c->inv, why, sizeof(why))) {
 		addr_dialog_close(&c->addr);
 		actlog_add(&c->log, ACTLOG_FAIL, "Cannot verify: %s.", why);
 		return;
@@ -700,7 +700,7 @@ static void open_verify(struct console *c)
 static void open_rollback(struct console *c)
 {
 	char why[512];
-	if (!rollback_dialog_open(&c->rollback, c->loop, why, sizeof(why))) {
+	if (!rollback_dialog_open(&c->rollback, c->loop, &c->inv, why, sizeof(why))) {
 		rollback_dialog_close(&c->rollback);
 		actlog_add(&c->log, ACTLOG_FAIL, "Cannot roll back: %s", why);
 		return;

@@ -23,13 +23,13 @@ static void add_line(struct pair_dialog *d, const char *text)
 }
 
 bool pair_dialog_open(struct pair_dialog *d, const struct peer *p, const struct model *m,
-		      bool verify, char *why, size_t whysize)
+		      bool verify, const struct invocation *inv, char *why, size_t whysize)
 {
 	memset(d, 0, sizeof(*d));
 	d->verify = verify;
 	d->dir_ok[0] = d->dir_ok[1] = -1;
 	str_copy(d->peer, p->host, sizeof(d->peer));
-	if (!pair_request_for_peer(&d->job.req, p, m, verify, why, whysize))
+	if (!pair_request_for_peer(&d->job.req, p, m, verify, inv, why, whysize))
 		return false;
 	d->phase = PD_CONFIRM;
 	return true;

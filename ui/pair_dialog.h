@@ -45,8 +45,9 @@ struct pair_dialog {
 };
 
 /* Prepare for a peer; false with a reason in why if it cannot be paired now. */
+struct invocation;
 bool pair_dialog_open(struct pair_dialog *d, const struct peer *p, const struct model *m,
-		      bool verify, char *why, size_t whysize);
+		      bool verify, const struct invocation *inv, char *why, size_t whysize);
 /* A key; returns false when the dialog is to be closed. */
 bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_char);
 void pair_dialog_msg(struct pair_dialog *d, const struct worker_msg *m);

@@ -41,8 +41,8 @@ static void start(struct rollback_dialog *d, struct loop *loop, bool dry_run)
 	d->phase = dry_run ? RB_LISTING : RB_RUNNING;
 }
 
-bool rollback_dialog_open(struct rollback_dialog *d, struct loop *loop, char *why,
-			  size_t whysize)
+bool rollback_dialog_open(struct rollback_dialog *d, struct loop *loop,
+			  const struct invocation *inv, char *why, size_t whysize)
 {
 	memset(d, 0, sizeof(*d));
 	scroll_text_init(&d->list);
@@ -53,15 +53,13 @@ bool rollback_dialog_open(struct rollback_dialog *d, struct loop *loop, char *wh
 	}
 	struct rollback_request *r = &d->job.req;
 	r->timeout_s = 15;
-	char err[512];
-	struct invocation inv;
-	if (invocation_get(&inv, err, sizeof(err)) < 0) {
-		snprintf(why, whysize, "%s", err);
+	if (!inv->user.home[0]) {
+		snprintf(why, whysize, "the user running sparklink is not known (see the log)");
 		return false;
 	}
-	r->user = inv.user;
-	str_copy(r->journal_path, inv.journal, sizeof(r->journal_path));
-	str_copy(r->user_journal_path, inv.user_journal, sizeof(r->user_journal_path));
+	r->user = inv->user;
+	str_copy(r->journal_path, inv->journal, sizeof(r->journal_path));
+	str_copy(r->user_journal_path, inv->user_journal, sizeof(r->user_journal_path));
 	start(d, loop, true);
 	return true;
 }

@@ -38,8 +38,9 @@ struct rollback_dialog {
 };
 
 /* Open and start the listing (dry run). Returns false with a reason in why. */
-bool rollback_dialog_open(struct rollback_dialog *d, struct loop *loop, char *why,
-			  size_t whysize);
+struct invocation;
+bool rollback_dialog_open(struct rollback_dialog *d, struct loop *loop,
+			  const struct invocation *inv, char *why, size_t whysize);
 /* A key; returns false when the dialog is to be closed. */
 bool rollback_dialog_key(struct rollback_dialog *d, struct loop *loop, int key, bool is_char);
 void rollback_dialog_msg(struct rollback_dialog *d, const struct worker_msg *m);
