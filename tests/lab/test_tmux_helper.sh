@@ -13,12 +13,12 @@ trap 'tmux_stop "$S"; rm -rf -- "$TMP"' EXIT
 echo "[tmux_helper] bash: type, wait, exit status"
 tmux_start "$S" env -i PATH=/usr/bin:/bin TERM=xterm-256color PS1='PROMPT> ' bash --norc --noprofile ||
 	fail "tmux_start failed"
-tmux_wait "$S" '^PROMPT>' 5 || fail "bash prompt did not show"
+tmux_wait "$S" '^PROMPT>' 20 || fail "bash prompt did not show"
 [ "$(tmux -L "$S" display-message -p -t "$S" '#{window_width}x#{window_height}')" = 100x30 ] ||
 	fail "the pane is not 100x30"
 tmux_type "$S" 'echo "hello-$((6 * 7))"'
 tmux_keys "$S" Enter
-tmux_wait "$S" '^hello-42$' 5 || fail "typed command output not seen"
+tmux_wait "$S" '^hello-42$' 20 || fail "typed command output not seen"
 tmux_alive "$S" || fail "tmux_alive says bash is not running"
 pid=$(tmux_pid "$S")
 [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = bash ] || fail "tmux_pid does not give bash's PID ($pid)"
@@ -26,24 +26,24 @@ pid=$(tmux_pid "$S")
 echo "[tmux_helper] resize reaches the program"
 tmux_type "$S" 'stty size'
 tmux_keys "$S" Enter
-tmux_wait "$S" '^30 100$' 5 || fail "stty size does not print 30 100"
+tmux_wait "$S" '^30 100$' 20 || fail "stty size does not print 30 100"
 tmux_resize "$S" 60 20 || fail "tmux_resize failed"
 tmux_keys "$S" C-l
 tmux_type "$S" 'stty size'
 tmux_keys "$S" Enter
-tmux_wait "$S" '^20 60$' 5 || fail "after tmux_resize 60 20, stty size does not print 20 60"
+tmux_wait "$S" '^20 60$' 20 || fail "after tmux_resize 60 20, stty size does not print 20 60"
 tmux_resize "$S" 100 30
 
 echo "[tmux_helper] a full-screen program (less)"
 seq 1 500 | sed 's/^/line-/' >"$TMP/lines"
 tmux_type "$S" "less $TMP/lines"
 tmux_keys "$S" Enter
-tmux_wait "$S" '^line-1$' 5 || fail "less did not show the first line"
+tmux_wait "$S" '^line-1$' 20 || fail "less did not show the first line"
 tmux_keys "$S" G
-tmux_wait "$S" '^line-500$' 5 || fail "less did not go to the end after G"
-tmux_wait_gone "$S" '^line-1$' 2 || fail "line-1 still on screen after G"
+tmux_wait "$S" '^line-500$' 20 || fail "less did not go to the end after G"
+tmux_wait_gone "$S" '^line-1$' 10 || fail "line-1 still on screen after G"
 tmux_keys "$S" q
-tmux_wait "$S" '^PROMPT>$' 5 || fail "bash prompt did not come back after q"
+tmux_wait "$S" '^PROMPT>$' 20 || fail "bash prompt did not come back after q"
 
 echo "[tmux_helper] a timeout prints the screen and returns 1"
 err=$(tmux_wait "$S" 'never-there' 0.3 2>&1) && fail "tmux_wait found a string that is not there"
@@ -57,7 +57,7 @@ for _ in 1 2 3; do
 	tmux_wait "$S" '^PROMPT> ?exit 3$' 2 2>/dev/null && break
 	tmux_keys "$S" C-u
 done
-tmux_wait "$S" '^PROMPT> ?exit 3$' 1 || fail "'exit 3' was never echoed at the bash prompt"
+tmux_wait "$S" '^PROMPT> ?exit 3$' 10 || fail "'exit 3' was never echoed at the bash prompt"
 tmux_keys "$S" Enter
 # the exit status reaches tmux with SIGCHLD, late on a loaded machine: allow for it
 st=$(tmux_wait_exit "$S" 15) || { tmux_screen "$S" >&2; fail "bash did not exit"; }
@@ -69,7 +69,7 @@ tmux -L "$S" has-session 2>/dev/null && fail "the tmux server still runs after t
 
 echo "[tmux_helper] tmux_stop ends a program that ignores SIGHUP"
 tmux_start "$S" sh -c 'trap "" HUP; echo ready; sleep 60' || fail "tmux_start failed"
-tmux_wait "$S" '^ready$' 5 || fail "sh did not start"
+tmux_wait "$S" '^ready$' 20 || fail "sh did not start"
 pid=$(tmux_pid "$S")
 tmux_stop "$S"
 sleep 0.1
