@@ -21,7 +21,7 @@ pkg_check_modules(AVAHI REQUIRED IMPORTED_TARGET avahi-client)
 
 # core/: the model and all I/O. No curses here: the CLI and the tests drive it without a screen.
 function(sparklink_core_library name root)
-  file(GLOB sources CONFIGURE_DEPENDS ${root}/core/*.c)
+  file(GLOB_RECURSE sources CONFIGURE_DEPENDS ${root}/core/*.c)
   add_library(${name} STATIC ${sources})
   target_include_directories(${name} PUBLIC ${root})
   target_link_libraries(${name} PUBLIC PkgConfig::LIBNL PkgConfig::IBVERBS PkgConfig::LIBSSH

@@ -1,8 +1,8 @@
 /* main.c: sparklink's entry point: global options, then the console or a command. */
-#include "core/rollback.h"
-#include "core/sysfs.h"
-#include "core/text.h"
-#include "ui/cli.h"
+#include "core/jobs/rollback.h"
+#include "core/net/sysfs.h"
+#include "core/base/text.h"
+#include "ui/cli/cli.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -61,7 +61,7 @@ sleep 0.3 # IPv6 wakes up with the link: let its events arrive too
 n=$(grep -c "^$a admin up\$" "$tmp/out")
 [ "$n" -eq 1 ] || fail "'$a admin up' reported $n times: the model holds $a more than once
 (libnl keeps a link object per address family, e.g. AF_INET6, beside the AF_UNSPEC one;
-core/netmon.c add_link must skip links whose rtnl_link_get_family() is not AF_UNSPEC):
+core/net/netmon.c add_link must skip links whose rtnl_link_get_family() is not AF_UNSPEC):
 $(cat "$tmp/out")"
 ip link set "$a" down
 wait_line "$tmp/out" "^$a link Down\$" 5 || fail "link down not reported: $(cat "$tmp/out")"

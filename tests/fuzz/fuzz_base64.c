@@ -4,7 +4,7 @@
  * what it decodes to (re-encoding gives the text back), and a result that does not fit is
  * refused, never written past the buffer (exactly as large as asked). */
 #include "tests/fuzz/fuzz.h"
-#include "core/base64.h"
+#include "core/base/base64.h"
 
 static const char ALPHA[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 

@@ -3,8 +3,8 @@
  * last line). A line taken as a record must mean the same when the journal's own writer writes
  * it again: written back and read, it gives the same op, host, path, seq and data. */
 #include "tests/fuzz/fuzz.h"
-#include "core/journal.h"
-#include "core/json.h"
+#include "core/jobs/journal.h"
+#include "core/base/json.h"
 
 static void same(const char *what, const char *a, const char *b)
 {

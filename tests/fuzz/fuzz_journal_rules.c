@@ -5,8 +5,8 @@
  * netplan file or a backup, an interface change follows a plan record, an SSH file is the
  * user's own; in a user's journal only what pairing writes is OK. */
 #include "tests/fuzz/fuzz.h"
-#include "core/journal.h"
-#include "core/journal_ops.h"
+#include "core/jobs/journal.h"
+#include "core/jobs/journal_ops.h"
 
 #define HOME "/home/nvidia"
 #define MAXREC 64

@@ -1,11 +1,11 @@
-/* fuzz_json_roundtrip.c: sparklink reads no JSON but its journal (core/json.c only writes), so
+/* fuzz_json_roundtrip.c: sparklink reads no JSON but its journal (core/base/json.c only writes), so
  * the JSON reader fuzzed here is the journal's, against the writer: any op, host, path and data
  * (the input's first four NUL-separated parts; data null when there are fewer than four), written
  * as journal_record() writes a record, is one line with no raw control character, and
  * journal_record_parse() gives back the same bytes (cut to the record's field sizes). */
 #include "tests/fuzz/fuzz.h"
-#include "core/journal.h"
-#include "core/json.h"
+#include "core/jobs/journal.h"
+#include "core/base/json.h"
 
 /* got must be want cut to size - 1 bytes */
 static void cut_equal(const char *what, const char *got, const char *want, size_t size)

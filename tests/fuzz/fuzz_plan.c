@@ -5,8 +5,8 @@
  * bytes, the record written again in the format apply.h documents gives the same plan, and the
  * netplan file and the preview built from it are clean text. */
 #include "tests/fuzz/fuzz.h"
-#include "core/apply.h"
-#include "core/text.h"
+#include "core/jobs/apply.h"
+#include "core/base/text.h"
 
 static bool host_plain(const char *s)
 {

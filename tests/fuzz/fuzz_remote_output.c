@@ -1,4 +1,4 @@
-/* fuzz_remote_output.c: what the peer prints back to sparklink's scripts (core/node_remote.c),
+/* fuzz_remote_output.c: what the peer prints back to sparklink's scripts (core/node/node_remote.c),
  * the peer being possibly hostile. The same input goes to every parser (each ignores what it
  * does not understand): `ip -o link/addr` for probe_if, FILE_READ/USER_READ's "MODE SIZE[ GID]
  * \nBASE64", DIR_LIST's NUL-separated names, SESSION_IF's "$SSH_CONNECTION" + `ip -o addr`,
@@ -6,9 +6,9 @@
  * keep is checked: addresses are addresses, a file decodes to its base64, names are clean,
  * sorted and were in the answer, an interface is an interface name, a cut removes one line. */
 #include "tests/fuzz/fuzz.h"
-#include "core/base64.h"
-#include "core/node_remote.h"
-#include "core/text.h"
+#include "core/base/base64.h"
+#include "core/node/node_remote.h"
+#include "core/base/text.h"
 
 #include <arpa/inet.h>
 #include <limits.h>

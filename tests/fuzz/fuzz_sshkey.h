@@ -5,8 +5,8 @@
 #define SPARKLINK_FUZZ_SSHKEY_H
 
 #include "tests/fuzz/fuzz.h"
-#include "core/base64.h"
-#include "core/sshfiles.h"
+#include "core/base/base64.h"
+#include "core/ssh/sshfiles.h"
 
 static char fz_key_b64[80] __attribute__((unused));
 static char fz_key_line[160] __attribute__((unused));

@@ -6,7 +6,7 @@
  * the input; "nothing replaced or cut" means the output is the input; cleaning it again changes
  * nothing; text_clean_inplace() gives what text_clean() gives. */
 #include "tests/fuzz/fuzz.h"
-#include "core/text.h"
+#include "core/base/text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,7 +3,7 @@
  * exactly its size) and leaves description and part_id terminated inside their fields, clean
  * text, the part number made of name characters. */
 #include "tests/fuzz/fuzz.h"
-#include "core/rdma.h"
+#include "core/net/rdma.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

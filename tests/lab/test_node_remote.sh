@@ -1,6 +1,6 @@
 #!/bin/bash
-# lab_node_remote: the peer as a node (core/node_remote.c: the pairing's SSH with the user's key,
-# sudo, stock tools) and this machine as a node (core/node_local.c), driven by node_tool and
+# lab_node_remote: the peer as a node (core/node/node_remote.c: the pairing's SSH with the user's key,
+# sudo, stock tools) and this machine as a node (core/node/node_local.c), driven by node_tool and
 # judged by the system tools of the node that changed (ip, sha256sum, stat, netplan):
 # - before pairing the peer's host key is unknown: refused ("pair with it first");
 # - after `sparklink pair` (as nvidia), as nvidia and as root through sudo (SUDO_USER honoured):

@@ -1,4 +1,4 @@
-/* sshfiles_tool.c: a command-line driver for core/sshfiles.c, so that the CLI test can hold
+/* sshfiles_tool.c: a command-line driver for core/ssh/sshfiles.c, so that the CLI test can hold
  * the files it writes against OpenSSH's own tools (ssh-keygen, ssh-keyscan, ssh, sshd).
  *
  *   sshfiles_tool [--home DIR] [--uid N --gid N] COMMAND ARGS...
@@ -16,8 +16,8 @@
  *                                                 arguments separated by tabs; a command that
  *                                                 fails also prints "exit N" on stdout
  * Errors: the sentence on stderr, exit 1. Usage errors: exit 2. (batch: the worst exit.) */
-#include "core/sshfiles.h"
-#include "core/util.h"
+#include "core/ssh/sshfiles.h"
+#include "core/base/util.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -1,8 +1,8 @@
 /* test_actlog.c: the console's action log: lines in the file with time and outcome, outside text
  * cleaned, the directory made 0700 and the file 0600, the newest entries kept in memory, and a
  * log that cannot be written still working in memory and saying why. */
-#include "core/actlog.h"
-#include "core/util.h"
+#include "core/guide/actlog.h"
+#include "core/base/util.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* test_apply_verify.c: when apply cannot even start ping for a rail (here: no file descriptor
  * left for its pipe), the rail says so and why, instead of "gets no reply" followed by whatever
  * the stack held. */
-#include "core/apply.h"
+#include "core/jobs/apply.h"
 
 #include <errno.h>
 #include <setjmp.h>

@@ -1,7 +1,7 @@
 /* test_base64.c: base64 as OpenSSH writes it: the RFC 4648 examples both ways, and the strict
  * decoder refusing everything that is not the one canonical encoding (as OpenSSH's b64_pton
  * does), so that comparing key blobs as text is comparing keys. */
-#include "core/base64.h"
+#include "core/base/base64.h"
 
 #include <stdarg.h>
 #include <stddef.h>

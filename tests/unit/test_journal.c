@@ -3,7 +3,7 @@
  * the end of the line, and a record that is not one sparklink writes (its "data" twice) is
  * skipped and named, not half-taken. Lines are parsed from heap copies of their exact size, so
  * AddressSanitizer sees any byte read past the end. */
-#include "core/journal.h"
+#include "core/jobs/journal.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

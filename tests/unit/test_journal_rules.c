@@ -1,10 +1,10 @@
 /* test_journal_ops.c: every operation's path rules (what a record may make root touch), as a
  * forged journal would try them, and the checks on opening a journal (symlink, group/other
  * write, another owner). */
-#include "core/base64.h"
-#include "core/journal.h"
-#include "core/journal_ops.h"
-#include "core/util.h"
+#include "core/base/base64.h"
+#include "core/jobs/journal.h"
+#include "core/jobs/journal_ops.h"
+#include "core/base/util.h"
 
 #include <errno.h>
 #include <setjmp.h>

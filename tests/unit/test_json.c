@@ -1,7 +1,7 @@
 /* test_json.c: the streaming JSON writer: escaping, nesting, commas, and that what it writes
  * parses (test_jsoncheck.h is a strict RFC 8259 checker written for these tests). */
-#include "core/json.h"
-#include "core/util.h"
+#include "core/base/json.h"
+#include "core/base/util.h"
 
 #include <limits.h>
 #include <stdarg.h>

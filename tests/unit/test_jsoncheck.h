@@ -1,5 +1,5 @@
 /* test_jsoncheck.h: a small, strict JSON (RFC 8259) checker written for the tests, independent
- * of core/json.c. jc_parse() validates a whole document and produces a canonical form (the same
+ * of core/base/json.c. jc_parse() validates a whole document and produces a canonical form (the same
  * tokens without insignificant white space), so two renderings of one value compare equal.
  * jc_get_string() decodes the string value stored under a key path such as "ports.0.twins.1.netdev". */
 #ifndef SPARKLINK_TEST_JSONCHECK_H

@@ -1,6 +1,6 @@
 /* test_loop.c: the poll() loop: watches, timers, signals, the after-turn hook, idle counting. */
-#include "core/loop.h"
-#include "core/util.h"
+#include "core/base/loop.h"
+#include "core/base/util.h"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -1,6 +1,6 @@
 /* test_model.c: twin grouping, other interfaces and findings on models built by hand. */
-#include "core/model.h"
-#include "core/util.h"
+#include "core/net/model.h"
+#include "core/base/util.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>

@@ -3,8 +3,8 @@
 #ifndef SPARKLINK_TEST_MODEL_BUILD_H
 #define SPARKLINK_TEST_MODEL_BUILD_H
 
-#include "core/model.h"
-#include "core/util.h"
+#include "core/net/model.h"
+#include "core/base/util.h"
 
 #include <stdio.h>
 #include <string.h>

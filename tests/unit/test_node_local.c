@@ -1,4 +1,4 @@
-/* test_node_local.c: this machine as a node (core/node_local.c), judged by the kernel and the
+/* test_node_local.c: this machine as a node (core/node/node_local.c), judged by the kernel and the
  * file system: addresses, MTU and up/down on a real veth pair agree with what `ip` shows; files
  * round-trip byte for byte with their mode, symbolic links are refused; the SSH session's
  * interface is found from our environment or, as under sudo, from an ancestor's; `netplan` is a
@@ -6,8 +6,8 @@
  *
  * It changes interfaces, so it runs only as root in a fresh network namespace: CTest starts it
  * under `unshare -n` (tests/CMakeLists.txt); anywhere else it exits 77 (skipped). */
-#include "core/node.h"
-#include "core/text.h"
+#include "core/node/node.h"
+#include "core/base/text.h"
 
 #include <errno.h>
 #include <grp.h>

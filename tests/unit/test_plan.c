@@ -1,7 +1,7 @@
 /* test_plan.c: addressing plans: one /24 per twin, node numbering agreed by both sides, netplan
  * files that real `netplan generate` accepts and turns into the intended systemd-networkd
  * settings, bad input refused with a sentence. */
-#include "core/plan.h"
+#include "core/jobs/plan.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -3,9 +3,9 @@
  * Trees are made at test time by $SPARK_SYSFS in a temporary directory (test_fixture.h). What
  * a healthy tree must give is taken from the hardware's shape (field notes: four devices, one
  * port each, twins 0000/0002, fw 28.45.4028, PCI device 0x1021 = MT4129). */
-#include "core/rdma.h"
-#include "core/sysfs.h"
-#include "core/text.h"
+#include "core/net/rdma.h"
+#include "core/net/sysfs.h"
+#include "core/base/text.h"
 
 #include <stdarg.h>
 #include <stddef.h>

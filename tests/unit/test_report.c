@@ -1,9 +1,9 @@
 /* test_report.c: the text forms of the model: change lines between snapshots (ports --watch),
  * ibdev2netdev lines and the JSON document on a model built from a fixture tree. */
-#include "core/model.h"
-#include "core/report.h"
-#include "core/sysfs.h"
-#include "core/util.h"
+#include "core/net/model.h"
+#include "core/net/report.h"
+#include "core/net/sysfs.h"
+#include "core/base/util.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>

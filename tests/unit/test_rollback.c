@@ -2,12 +2,12 @@
  * lines, a Host block), recorded in a real journal, is undone exactly: the files are byte-identical
  * to before; a dry run changes nothing; a second rollback finds nothing; a torn journal line
  * (a crash mid-write) is skipped, not guessed at. */
-#include "core/apply.h"
-#include "core/base64.h"
-#include "core/journal.h"
-#include "core/journal_ops.h"
-#include "core/rollback.h"
-#include "core/sshfiles.h"
+#include "core/jobs/apply.h"
+#include "core/base/base64.h"
+#include "core/jobs/journal.h"
+#include "core/jobs/journal_ops.h"
+#include "core/jobs/rollback.h"
+#include "core/ssh/sshfiles.h"
 
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,6 +1,6 @@
 /* test_sha1.c: SHA-1 against the FIPS 180 examples, HMAC-SHA1 against RFC 2202, and the
  * streaming interface against the one-shot one for every split of a message. */
-#include "core/sha1.h"
+#include "core/base/sha1.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -6,9 +6,9 @@
  * Keys here are synthetic blobs ("type" + 32 bytes): the module checks their shape, not the
  * curve. Real keys made by ssh-keygen are in tests/cli/test_sshfiles_openssh.sh. Hashed
  * known_hosts lines are built here from hmac_sha1 (checked against RFC 2202 in test_sha1.c). */
-#include "core/base64.h"
-#include "core/sha1.h"
-#include "core/sshfiles.h"
+#include "core/base/base64.h"
+#include "core/base/sha1.h"
+#include "core/ssh/sshfiles.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,11 +1,11 @@
 /* test_steps.c: the six steps' marks and reasons, from models built by hand (a Spark with port 1
  * cabled), a peer as mDNS reports it, facts as jobs report them, and real journal files. */
-#include "core/journal.h"
-#include "core/model.h"
-#include "core/peers.h"
-#include "core/invocation.h"
-#include "core/steps.h"
-#include "core/util.h"
+#include "core/jobs/journal.h"
+#include "core/net/model.h"
+#include "core/mdns/peers.h"
+#include "core/jobs/invocation.h"
+#include "core/guide/steps.h"
+#include "core/base/util.h"
 
 #include <arpa/inet.h>
 #include <stdarg.h>

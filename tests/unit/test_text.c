@@ -1,8 +1,8 @@
 /* test_text.c: text_clean() and friends keep outside text from reaching the terminal raw.
  *
- * The oracle here is independent of core/text.c: is_safe_utf8() decodes UTF-8 on its own and
+ * The oracle here is independent of core/base/text.c: is_safe_utf8() decodes UTF-8 on its own and
  * rejects every byte sequence a terminal could act on (C0/C1 controls, DEL, bidi controls). */
-#include "core/text.h"
+#include "core/base/text.h"
 
 #include <locale.h>
 #include <stdarg.h>

@@ -1,8 +1,8 @@
 /* test_worker.c: a job in its own thread reports to the loop in order, asks and gets answers,
  * and is woken by cancel; nothing runs the owner's callback outside the loop thread. */
-#include "core/loop.h"
-#include "core/util.h"
-#include "core/worker.h"
+#include "core/base/loop.h"
+#include "core/base/util.h"
+#include "core/base/worker.h"
 
 #include <errno.h>
 #include <pthread.h>

@@ -1,4 +1,4 @@
-/* node_tool.c: node operations (core/node.h) against this machine (`local`, node_local.c) or
+/* node_tool.c: node operations (core/node/node.h) against this machine (`local`, node_local.c) or
  * the peer over SSH (`remote ADDR`, node_remote.c), printed for the lab tests
  * (tests/lab/test_node_remote.sh), so that both implementations are judged the same way.
  *
@@ -24,12 +24,12 @@
  * up front instead. Operations run in order and stop at the first failure.
  * Exit status: 0 done; 1 an operation failed ("node_tool: OP: ERROR (code -N)" on stderr);
  * 2 usage; 3 no node (the connection or login was refused: the sentence on stderr). */
-#include "core/loop.h"
-#include "core/node.h"
-#include "core/node_remote.h"
-#include "core/sshfiles.h"
-#include "core/util.h"
-#include "core/worker.h"
+#include "core/base/loop.h"
+#include "core/node/node.h"
+#include "core/node/node_remote.h"
+#include "core/ssh/sshfiles.h"
+#include "core/base/util.h"
+#include "core/base/worker.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,873 @@
+/* apply.c: the addressing job: inspect both nodes, preview, journal and change, verify rails. */
+#include "core/jobs/apply.h"
+#include "core/base/base64.h"
+#include "core/jobs/journal.h"
+#include "core/jobs/journal_ops.h"
+#include "core/net/model.h"
+#include "core/node/node_remote.h"
+#include "core/base/text.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BACKUP_DIR "/var/lib/sparklink/backup"
+#define LL_WAIT_MS 20000 /* IPv4LL takes ~6 s (ACD); networkd may start it late */
+
+/* What one node looks like before the change. */
+struct node_state {
+	struct node *node;
+	int number;                  /* 1 or 2 */
+	bool present;                /* false: the peer is not connected (preview only) */
+	struct node_if ifs[PLAN_MAX_IFS];
+	struct node_file cur;        /* the current 40-cx7.yaml */
+	bool foreign;                /* cur exists and sparklink did not write it */
+	char session_if[16];
+};
+
+struct ctx {
+	struct worker *w;
+	struct apply_request *req;
+	struct apply_outcome *out;
+	struct journal *journal;
+	struct node_state st[2];     /* [0] this node, [1] the peer */
+};
+
+static const char OUR_MARK[] = "# written by sparklink";
+
+const char *apply_status_word(enum apply_status s)
+{
+	switch (s) {
+	case APPLY_OK: return "applied and verified";
+	case APPLY_FAILED: return "failed";
+	case APPLY_REFUSED: return "refused";
+	case APPLY_CANCELLED: return "cancelled";
+	case APPLY_VERIFY_FAILED: return "verification failed";
+	case APPLY_DRY_RUN: return "dry run";
+	}
+	return "?";
+}
+
+__attribute__((format(printf, 3, 4))) static enum apply_status fail(struct ctx *c,
+								    enum apply_status s,
+								    const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->out->summary, sizeof(c->out->summary), fmt, ap);
+	va_end(ap);
+	c->out->status = s;
+	return s;
+}
+
+static const char *node_name(const struct ctx *c, const struct node_state *s)
+{
+	return c->out->plan.names[s->number - 1];
+}
+
+/* Record a change before it is made; a journal that cannot be written stops everything. */
+static int record(struct ctx *c, const struct node_state *s, enum journal_op op,
+		  const char *path, const char *data)
+{
+	int r = journal_write(c->journal, op, s->node->host, path, data);
+	if (r < 0) {
+		fail(c, APPLY_FAILED, "cannot write the journal (%s); stopped before changing %s on %s",
+		     strerror(-r), path, node_name(c, s));
+		return -1;
+	}
+	c->out->changes++;
+	/* a test knob: a pause between the record and the change, so a test can kill -9 there */
+	const char *delay = getenv("SPARKLINK_TEST_STEP_DELAY_MS");
+	if (delay && atoi(delay) > 0)
+		usleep((useconds_t)atoi(delay) * 1000);
+	return 0;
+}
+
+static bool has_addr(const struct node_if *f, const char *cidr)
+{
+	for (size_t i = 0; i < f->naddrs; i++)
+		if (strcmp(f->addrs[i], cidr) == 0)
+			return true;
+	return false;
+}
+
+static bool is_ll4(const char *cidr)
+{
+	return str_starts(cidr, "169.254.");
+}
+
+/* The node's address on the rail as "a.b.c.d" (no prefix), "" if none. */
+static void rail_addr(const struct plan *p, int number, const struct node_if *f, char *out,
+		      size_t size)
+{
+	out[0] = '\0';
+	const char *cidr = NULL;
+	if (p->kind == PLAN_LINK_LOCAL) {
+		for (size_t i = 0; i < f->naddrs && !cidr; i++)
+			if (is_ll4(f->addrs[i]))
+				cidr = f->addrs[i];
+	} else {
+		for (size_t i = 0; i < p->nifs; i++)
+			if (strcmp(p->ifs[i].ifname, f->ifname) == 0 && has_addr(f, p->ifs[i].addr[number - 1]))
+				cidr = p->ifs[i].addr[number - 1];
+	}
+	if (!cidr)
+		return;
+	str_copy(out, cidr, size);
+	char *slash = strchr(out, '/');
+	if (slash)
+		*slash = '\0';
+}
+
+/* ---------------------------------------------------------------- inspecting */
+
+/* Does text name ifname as a whole word (a YAML key or list item)? */
+static bool names_if(const char *text, size_t len, const char *ifname)
+{
+	size_t n = strlen(ifname);
+	for (const char *p = text; p && p + n <= text + len; p++) {
+		p = memmem(p, (size_t)(text + len - p), ifname, n);
+		if (!p)
+			return false;
+		bool left = p == text || !(p[-1] == '_' || p[-1] == '-' || p[-1] == '.' ||
+					   (p[-1] >= '0' && p[-1] <= '9') ||
+					   ((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z'));
+		const char *e = p + n;
+		bool right = e == text + len || !(*e == '_' || *e == '-' || *e == '.' ||
+						  (*e >= '0' && *e <= '9') ||
+						  ((*e | 32) >= 'a' && (*e | 32) <= 'z'));
+		if (left && right)
+			return true;
+	}
+	return false;
+}
+
+/* Probe one node: interfaces, the current 40-cx7.yaml, other netplan files, the session. */
+static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf *notes)
+{
+	const struct plan *p = &c->out->plan;
+	char err[1024];
+	const char *name = node_name(c, s);
+	for (size_t i = 0; i < p->nifs; i++) {
+		if (s->node->ops->probe_if(s->node, p->ifs[i].ifname, &s->ifs[i], err, sizeof(err)) < 0)
+			return fail(c, APPLY_FAILED, "cannot read %s on %s: %s", p->ifs[i].ifname, name,
+				    err);
+		if (!s->ifs[i].exists)
+			return fail(c, APPLY_REFUSED,
+				    "%s has no interface %s; choose the interfaces with --interfaces "
+				    "(nothing was changed)", name, p->ifs[i].ifname);
+		if (!s->ifs[i].carrier)
+			buf_printf(notes, "  note: %s on %s has no link (cable out, or the peer's port is "
+				   "down): it is configured anyway\n", p->ifs[i].ifname, name);
+		if (p->kind != PLAN_LINK_LOCAL && has_addr(&s->ifs[i], p->ifs[i].addr[s->number - 1]))
+			buf_printf(notes, "  %s on %s already has %s: reused, not added again\n",
+				   p->ifs[i].ifname, name, p->ifs[i].addr[s->number - 1]);
+		/* another address in a planned /24 elsewhere on the node would make two interfaces in
+		 * one subnet: say so (the plan itself never does that) */
+		for (size_t k = 0; k < s->ifs[i].naddrs && p->kind != PLAN_LINK_LOCAL; k++) {
+			const char *a = s->ifs[i].addrs[k];
+			for (size_t o = 0; o < p->nifs; o++) {
+				size_t pre = strlen(p->ifs[o].addr[0]) - strlen("10/24");
+				if (o != i && strncmp(a, p->ifs[o].addr[0], pre) == 0)
+					buf_printf(notes, "  warning: %s on %s has %s, in the /24 planned for %s: "
+						   "two interfaces in one subnet confuse routing (delete it)\n",
+						   p->ifs[i].ifname, name, a, p->ifs[o].ifname);
+			}
+		}
+	}
+	if (s->node->ops->file_read(s->node, PLAN_NETPLAN_PATH, &s->cur, err, sizeof(err)) < 0)
+		return fail(c, APPLY_FAILED, "cannot read %s on %s: %s", PLAN_NETPLAN_PATH, name, err);
+	if (s->cur.exists && !(s->cur.data.len >= sizeof(OUR_MARK) - 1 &&
+			       memcmp(s->cur.data.data, OUR_MARK, sizeof(OUR_MARK) - 1) == 0)) {
+		s->foreign = true;
+		char clean[2048];
+		text_clean(clean, sizeof(clean), s->cur.data.data ? s->cur.data.data : "", s->cur.data.len,
+			   TEXT_LINES);
+		buf_printf(notes, "  %s on %s was not written by sparklink: it is backed up to %s/ "
+			   "on %s and restored by rollback. Its content now:\n", PLAN_NETPLAN_PATH,
+			   name, BACKUP_DIR, name);
+		for (char *save, *line = strtok_r(clean, "\n", &save); line;
+		     line = strtok_r(NULL, "\n", &save))
+			buf_printf(notes, "    | %s\n", line);
+	}
+	struct buf names;
+	buf_init(&names);
+	if (s->node->ops->dir_list(s->node, "/etc/netplan", &names, err, sizeof(err)) == 0 && names.data) {
+		for (char *save, *f = strtok_r(names.data, "\n", &save); f;
+		     f = strtok_r(NULL, "\n", &save)) {
+			char path[512];
+			snprintf(path, sizeof(path), "/etc/netplan/%s", f);
+			if (strcmp(path, PLAN_NETPLAN_PATH) == 0)
+				continue;
+			size_t fl = strlen(f);
+			if (fl < 5 || (strcmp(f + fl - 5, ".yaml") != 0 && strcmp(f + fl - 4, ".yml") != 0))
+				continue;
+			struct node_file nf;
+			node_file_init(&nf);
+			if (s->node->ops->file_read(s->node, path, &nf, err, sizeof(err)) == 0 && nf.exists)
+				for (size_t i = 0; i < p->nifs; i++)
+					if (names_if(nf.data.data, nf.data.len, p->ifs[i].ifname)) {
+						char cp[300];
+						text_clean(cp, sizeof(cp), path, strlen(path), 0);
+						buf_printf(notes, "  warning: %s on %s also names %s: netplan merges "
+							   "it with sparklink's file; check that they agree\n", cp,
+							   name, p->ifs[i].ifname);
+					}
+			node_file_free(&nf);
+		}
+	}
+	buf_free(&names);
+	if (s->node->ops->session_if(s->node, s->session_if, sizeof(s->session_if), err,
+				     sizeof(err)) < 0)
+		s->session_if[0] = '\0';
+	return APPLY_OK;
+}
+
+/* ---------------------------------------------------------------- changing */
+
+/* The IPv4 link-local addresses of f, comma separated. */
+static const char *ll4_joined(const struct node_if *f, char *out, size_t size)
+{
+	out[0] = '\0';
+	size_t len = 0;
+	for (size_t i = 0; i < f->naddrs && len < size; i++)
+		if (is_ll4(f->addrs[i]))
+			len += (size_t)snprintf(out + len, size - len, "%s%s", len ? "," : "", f->addrs[i]);
+	return out;
+}
+
+static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i)
+{
+	const struct plan *p = &c->out->plan;
+	const struct plan_if *pf = &p->ifs[i];
+	const struct node_if *f = &s->ifs[i];
+	struct node *n = s->node;
+	const char *name = node_name(c, s);
+	const char *cidr = pf->addr[s->number - 1];
+	char err[1024], data[600];
+
+	if (f->mtu != p->mtu) {
+		snprintf(data, sizeof(data), "%u %u", f->mtu, p->mtu);
+		if (record(c, s, JOP_MTU_SET, pf->ifname, data) < 0)
+			return c->out->status;
+		/* netplan sets it too; setting it here makes the change the same on every plan */
+		if (n->ops->mtu_set(n, pf->ifname, p->mtu, err, sizeof(err)) < 0)
+			return fail(c, APPLY_FAILED, "MTU %u on %s of %s: %s", p->mtu, pf->ifname, name, err);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s MTU %u -> %u", name, pf->ifname, f->mtu, p->mtu);
+	}
+	if (p->kind != PLAN_LINK_LOCAL && !has_addr(f, cidr)) {
+		if (record(c, s, JOP_ADDR_ADD, pf->ifname, cidr) < 0)
+			return c->out->status;
+		if (p->kind == PLAN_STATIC && n->ops->addr_set(n, pf->ifname, cidr, true, err, sizeof(err)) < 0)
+			return fail(c, APPLY_FAILED, "address %s on %s of %s: %s", cidr, pf->ifname, name, err);
+		if (p->kind == PLAN_STATIC)
+			worker_postf(c->w, APPLY_MSG_STEP, "%s: %s address %s added", name, pf->ifname, cidr);
+	} else if (p->kind != PLAN_LINK_LOCAL) {
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s already has %s (reused)", name, pf->ifname, cidr);
+	}
+	if (p->kind == PLAN_LINK_LOCAL) {
+		char before[NODE_MAX_ADDRS * 48];
+		if (record(c, s, JOP_LL4, pf->ifname, ll4_joined(f, before, sizeof(before))) < 0)
+			return c->out->status;
+	}
+	if (p->kind != PLAN_STATIC) {
+		/* networkd takes over IPv6 link-local on links it manages: remember it as it is */
+		size_t len = (size_t)snprintf(data, sizeof(data), "%d ", f->addr_gen_mode);
+		for (size_t k = 0; k < f->naddrs6 && len < sizeof(data); k++)
+			len += (size_t)snprintf(data + len, sizeof(data) - len, "%s%s", k ? "," : "",
+						f->addrs6[k]);
+		if (record(c, s, JOP_LL6, pf->ifname, data) < 0)
+			return c->out->status;
+	}
+	if (!f->up) {
+		if (record(c, s, JOP_LINK_UP, pf->ifname, NULL) < 0)
+			return c->out->status;
+		if (n->ops->link_set(n, pf->ifname, true, err, sizeof(err)) < 0)
+			return fail(c, APPLY_FAILED, "cannot bring %s up on %s: %s", pf->ifname, name, err);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s up", name, pf->ifname);
+	}
+	return APPLY_OK;
+}
+
+static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
+{
+	const struct plan *p = &c->out->plan;
+	struct node *n = s->node;
+	const char *name = node_name(c, s);
+	char err[1024];
+	struct buf yaml;
+	buf_init(&yaml);
+	plan_netplan_yaml(p, s->number, &yaml);
+	enum apply_status st = APPLY_OK;
+	if (s->foreign) {
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		char stamp[32], backup[256];
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
+		snprintf(backup, sizeof(backup), "%s/40-cx7.yaml.%s", BACKUP_DIR, stamp);
+		if (record(c, s, JOP_BACKUP, backup, PLAN_NETPLAN_PATH) < 0 ||
+		    n->ops->file_write(n, backup, s->cur.data.data ? s->cur.data.data : "",
+				       s->cur.data.len, 0600, err, sizeof(err)) < 0) {
+			st = c->out->status == APPLY_FAILED ? APPLY_FAILED :
+				fail(c, APPLY_FAILED, "cannot back up %s on %s: %s", PLAN_NETPLAN_PATH, name, err);
+			goto out;
+		}
+		worker_postf(c->w, APPLY_MSG_WARN, "%s: the existing %s (not sparklink's) is backed up to %s",
+		     name, PLAN_NETPLAN_PATH, backup);
+	}
+	if (s->cur.exists && s->cur.data.len == yaml.len &&
+	    memcmp(s->cur.data.data, yaml.data, yaml.len) == 0) {
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s is already this plan's", name, PLAN_NETPLAN_PATH);
+	} else {
+		struct buf prev;
+		buf_init(&prev);
+		if (!s->cur.exists) {
+			buf_puts(&prev, "absent");
+		} else {
+			char *b64 = xcalloc(1, base64_encoded_len(s->cur.data.len) + 1);
+			base64_encode(s->cur.data.data ? s->cur.data.data : "", s->cur.data.len, b64);
+			buf_printf(&prev, "%o %s", s->cur.mode & 07777, b64);
+			free(b64);
+		}
+		int r = record(c, s, JOP_FILE_WRITE, PLAN_NETPLAN_PATH, prev.data);
+		buf_free(&prev);
+		if (r < 0) {
+			st = APPLY_FAILED;
+			goto out;
+		}
+		if (n->ops->file_write(n, PLAN_NETPLAN_PATH, yaml.data, yaml.len, 0600, err,
+				       sizeof(err)) < 0) {
+			st = fail(c, APPLY_FAILED, "cannot write %s on %s: %s", PLAN_NETPLAN_PATH, name, err);
+			goto out;
+		}
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s written (mode 0600)", name, PLAN_NETPLAN_PATH);
+	}
+	if (record(c, s, JOP_NETPLAN_APPLY, "/etc/netplan", NULL) < 0) {
+		st = APPLY_FAILED;
+		goto out;
+	}
+	worker_postf(c->w, APPLY_MSG_STEP, "%s: netplan apply", name);
+	if (n->ops->netplan(n, "apply", err, sizeof(err)) < 0) {
+		st = fail(c, APPLY_FAILED, "netplan apply failed on %s: %s", name, err);
+		goto out;
+	}
+out:
+	buf_free(&yaml);
+	return st;
+}
+
+static enum apply_status change_node(struct ctx *c, struct node_state *s)
+{
+	const struct plan *p = &c->out->plan;
+	for (size_t i = 0; i < p->nifs; i++) {
+		enum apply_status st = change_if(c, s, i);
+		if (st != APPLY_OK)
+			return st;
+		if (worker_cancelled(c->w))
+			return fail(c, APPLY_CANCELLED, "cancelled part way: `sparklink rollback` undoes "
+				    "what was done");
+	}
+	if (p->kind != PLAN_STATIC)
+		return write_netplan(c, s);
+	return APPLY_OK;
+}
+
+/* ---------------------------------------------------------------- verifying */
+
+/* Run ping; 0 when it got replies. The last line of its output goes to out. */
+static int run_ping(const char *ifname, const char *dst, unsigned size,
+		    char *out, size_t outsize)
+{
+	char sz[16];
+	snprintf(sz, sizeof(sz), "%u", size);
+	const char *argv[20];
+	size_t a = 0;
+	argv[a++] = "ping";
+	argv[a++] = "-n";
+	argv[a++] = "-q";
+	argv[a++] = "-c";
+	argv[a++] = "3";
+	argv[a++] = "-i";
+	argv[a++] = "0.2";
+	argv[a++] = "-W";
+	argv[a++] = "1";
+	argv[a++] = "-I";
+	argv[a++] = ifname;
+	if (size) {
+		argv[a++] = "-M";
+		argv[a++] = "do";
+		argv[a++] = "-s";
+		argv[a++] = sz;
+	}
+	argv[a++] = dst;
+	argv[a] = NULL;
+	out[0] = '\0';
+	int pfd[2];
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return -errno;
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return -errno;
+	}
+	if (pid == 0) {
+		int nul = open("/dev/null", O_RDONLY);
+		if (nul >= 0)
+			dup2(nul, 0);
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		execvp("ping", (char *const *)argv);
+		_exit(127);
+	}
+	close(pfd[1]);
+	struct buf b;
+	buf_init(&b);
+	char tmp[1024];
+	ssize_t r;
+	while ((r = read(pfd[0], tmp, sizeof(tmp))) > 0 || (r < 0 && errno == EINTR))
+		if (r > 0 && b.len < 16384)
+			buf_add(&b, tmp, (size_t)r);
+	close(pfd[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* the summary line: "3 packets transmitted, 3 received, 0% packet loss, time 401ms" */
+	if (b.data) {
+		buf_add(&b, "", 1);
+		const char *line = strstr(b.data, "packets transmitted");
+		if (line) {
+			while (line > b.data && line[-1] != '\n')
+				line--;
+			const char *end = strchr(line, '\n');
+			text_clean(out, outsize, line, end ? (size_t)(end - line) : strlen(line), 0);
+		} else {
+			text_clean(out, outsize, b.data, strcspn(b.data, "\n"), 0);
+		}
+	}
+	buf_free(&b);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return -ENOENT;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EHOSTUNREACH;
+}
+
+void apply_verify_rail(struct rail *r, unsigned mtu)
+{
+	char out[160];
+	r->ok = r->jumbo_tested = r->jumbo_ok = false;
+	if (!r->self_addr[0] || !r->peer_addr[0]) {
+		snprintf(r->text, sizeof(r->text), "%s: %s", r->ifname,
+			 !r->self_addr[0] ? "this node has no planned address on it yet"
+					  : "the peer's address on this link is not known");
+		return;
+	}
+	int e = run_ping(r->ifname, r->peer_addr, 0, out, sizeof(out));
+	if (e == -ENOENT) {
+		snprintf(r->text, sizeof(r->text), "%s: cannot run ping (install iputils-ping)", r->ifname);
+		return;
+	}
+	if (e < 0 && e != -EHOSTUNREACH) {
+		snprintf(r->text, sizeof(r->text), "%s: cannot run ping: %s", r->ifname,
+			 strerror(-e));
+		return;
+	}
+	r->ok = e == 0;
+	if (!r->ok) {
+		snprintf(r->text, sizeof(r->text), "%s: %s -> %s gets no reply (%s); check the cable and "
+			 "the peer's address", r->ifname, r->self_addr, r->peer_addr, out[0] ? out : "no output");
+		return;
+	}
+	if (mtu >= 9000) {
+		r->jumbo_tested = true;
+		e = run_ping(r->ifname, r->peer_addr, mtu - 28, out, sizeof(out));
+		r->jumbo_ok = e == 0;
+		if (e < 0 && e != -EHOSTUNREACH) {
+			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but the %u-byte ping "
+				 "cannot run: %s", r->ifname, r->self_addr, r->peer_addr, mtu,
+				 strerror(-e));
+			return;
+		}
+		if (!r->jumbo_ok) {
+			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but not %u-byte frames "
+				 "unfragmented: is the peer's MTU %u too?", r->ifname, r->self_addr,
+				 r->peer_addr, mtu, mtu);
+			return;
+		}
+	}
+	snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers%s", r->ifname, r->self_addr,
+		 r->peer_addr, r->jumbo_tested ? ", 8972-byte unfragmented too" : "");
+}
+
+/* Wait (bounded) until the node has its address on the rail: IPv4LL comes seconds later. */
+static void await_addr(struct ctx *c, struct node_state *s, size_t i, char *out, size_t size)
+{
+	const struct plan *p = &c->out->plan;
+	char err[512];
+	int64_t deadline = clock_ms() + (p->kind == PLAN_LINK_LOCAL ? LL_WAIT_MS : 3000);
+	for (;;) {
+		struct node_if f;
+		memset(&f, 0, sizeof(f));
+		if (s->node->ops->probe_if(s->node, p->ifs[i].ifname, &f, err, sizeof(err)) == 0)
+			rail_addr(p, s->number, &f, out, size);
+		/* no carrier: no address is coming (and the ping says why) */
+		if (out[0] || !f.carrier || clock_ms() >= deadline || worker_cancelled(c->w))
+			return;
+		usleep(250 * 1000); /* a bounded retry: networkd's ACD takes seconds */
+	}
+}
+
+static bool verify(struct ctx *c)
+{
+	const struct plan *p = &c->out->plan;
+	bool all = true;
+	c->out->nrails = 0;
+	for (size_t i = 0; i < p->nifs && !worker_cancelled(c->w); i++) {
+		struct rail *r = &c->out->rails[c->out->nrails++];
+		memset(r, 0, sizeof(*r));
+		str_copy(r->ifname, p->ifs[i].ifname, sizeof(r->ifname));
+		await_addr(c, &c->st[0], i, r->self_addr, sizeof(r->self_addr));
+		if (c->st[1].present) {
+			await_addr(c, &c->st[1], i, r->peer_addr, sizeof(r->peer_addr));
+		} else if (p->kind != PLAN_LINK_LOCAL) {
+			str_copy(r->peer_addr, p->ifs[i].addr[2 - p->self_node], sizeof(r->peer_addr));
+			char *slash = strchr(r->peer_addr, '/');
+			if (slash)
+				*slash = '\0';
+		}
+		struct node_if f;
+		char err[256];
+		if (c->st[0].node->ops->probe_if(c->st[0].node, r->ifname, &f, err, sizeof(err)) == 0 &&
+		    f.exists && !f.carrier)
+			snprintf(r->text, sizeof(r->text), "%s has no link (is the cable in at both ends?): "
+				 "plug it in, then verify again", p->ifs[i].ifname);
+		else
+			apply_verify_rail(r, p->mtu);
+		all &= r->ok && (!r->jumbo_tested || r->jumbo_ok);
+		struct worker_msg m = { .kind = APPLY_MSG_RAIL, .code = (int)i };
+		str_copy(m.text, r->text, sizeof(m.text));
+		str_copy(m.extra, r->ok && (!r->jumbo_tested || r->jumbo_ok) ? "ok" : "fail",
+			 sizeof(m.extra));
+		worker_post(c->w, &m);
+	}
+	return all && c->out->nrails > 0;
+}
+
+/* ---------------------------------------------------------------- plans in the journal */
+
+static void plan_record(const struct plan *p, const char *peer, struct buf *b)
+{
+	buf_printf(b, "kind=%s mtu=%u node=%d names=%s,%s ifs=", plan_kind_name(p->kind), p->mtu,
+		   p->self_node, p->names[0], p->names[1]);
+	for (size_t i = 0; i < p->nifs; i++)
+		buf_printf(b, "%s%s", i ? "," : "", p->ifs[i].ifname);
+	buf_printf(b, " peer=%s", peer);
+}
+
+int apply_plan_parse(const char *data, struct plan *p, char *peer, size_t peersize)
+{
+	char kind[32] = "", names[200] = "", ifs[200] = "", peerbuf[130] = "";
+	unsigned mtu = 0;
+	int node = 0;
+	if (!data || sscanf(data, "kind=%31s mtu=%u node=%d names=%199s ifs=%199s peer=%129s", kind,
+			    &mtu, &node, names, ifs, peerbuf) < 5)
+		return -1;
+	int k = plan_kind_parse(kind);
+	char *comma = strchr(names, ',');
+	if (k < 0 || !comma)
+		return -1;
+	*comma = '\0';
+	const char *v[PLAN_MAX_IFS];
+	size_t n = 0;
+	for (char *save, *t = strtok_r(ifs, ",", &save); t && n < PLAN_MAX_IFS;
+	     t = strtok_r(NULL, ",", &save))
+		v[n++] = t;
+	char err[200];
+	const char *self = node == 1 ? names : comma + 1, *other = node == 1 ? comma + 1 : names;
+	if (plan_make(p, (enum plan_kind)k, mtu, self, other, node, v, n, err, sizeof(err)) < 0)
+		return -1;
+	if (peer)
+		str_copy(peer, peerbuf, peersize);
+	return 0;
+}
+
+int apply_plan_newest(const struct journal_record *v, size_t n, struct plan *p, char *peer,
+		      size_t peersize)
+{
+	for (size_t i = n; i-- > 0;)
+		if (strcmp(v[i].op, journal_op_name(JOP_PLAN)) == 0 && !v[i].undone &&
+		    apply_plan_parse(v[i].data, p, peer, peersize) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* The newest plan record not undone, from the journal at path. */
+static int journal_plan(const char *path, struct plan *p, char *peer, size_t peersize)
+{
+	struct journal_record *v = NULL;
+	char err[512];
+	/* plans are root's: apply writes them only in root's own journal */
+	int n = geteuid() == 0 ? journal_read(path, 0, &v, err, sizeof(err)) : 0;
+	int found = n > 0 ? apply_plan_newest(v, (size_t)n, p, peer, peersize) : -1;
+	journal_records_free(v, n > 0 ? (size_t)n : 0);
+	return found < 0 ? -1 : 0;
+}
+
+/* ---------------------------------------------------------------- the job */
+
+static int ask(struct ctx *c, int kind, const char *text)
+{
+	struct worker_msg q = { .kind = kind };
+	str_copy(q.text, text, sizeof(q.text));
+	char answer[16];
+	int r = worker_ask(c->w, &q, answer, sizeof(answer), -1);
+	return r == 0 && strcmp(answer, "yes") == 0;
+}
+
+static enum apply_status connect_peer(struct ctx *c)
+{
+	struct apply_request *req = c->req;
+	if (!req->peer_address[0])
+		return APPLY_OK;
+	struct remote_opts o = {
+		.port = 22, .local = req->user, .timeout_s = req->timeout_s, .w = c->w,
+		.password_kind = APPLY_MSG_PASSWORD, .sudo_password = req->sudo_password,
+		.read_only = req->verify_only,
+	};
+	str_copy(o.address, req->peer_address, sizeof(o.address));
+	o.names[o.nnames++] = req->peer_address;
+	for (size_t i = 0; i < req->npeer_names && o.nnames < ARRAY_LEN(o.names); i++)
+		o.names[o.nnames++] = req->peer_names[i];
+	worker_postf(c->w, APPLY_MSG_STEP, "Connecting to %s as %s", req->peer_address, req->user.name);
+	char err[1024];
+	c->st[1].node = node_remote_new(&o, err, sizeof(err));
+	if (!c->st[1].node)
+		return fail(c, APPLY_REFUSED, "%s", err);
+	c->st[1].present = true;
+	return APPLY_OK;
+}
+
+static enum apply_status make_plan(struct ctx *c)
+{
+	struct apply_request *req = c->req;
+	char err[512], self[64] = "", peer[64] = "peer";
+	if (c->st[0].node->ops->hostname(c->st[0].node, self, sizeof(self), err, sizeof(err)) < 0)
+		return fail(c, APPLY_FAILED, "%s", err);
+	if (c->st[1].present &&
+	    c->st[1].node->ops->hostname(c->st[1].node, peer, sizeof(peer), err, sizeof(err)) < 0)
+		return fail(c, APPLY_FAILED, "%s", err);
+	if (strcmp(self, peer) == 0)
+		return fail(c, APPLY_REFUSED, "both nodes are called %s: give them different host names "
+			    "(hostnamectl set-hostname) so each knows which node it is", self);
+	int node = req->node ? req->node : c->st[1].present ? plan_node_of(self, peer) : 1;
+	const char *ifs[PLAN_MAX_IFS];
+	for (size_t i = 0; i < req->nifs; i++)
+		ifs[i] = req->ifnames[i];
+	if (plan_make(&c->out->plan, req->kind, req->mtu, self, peer, node, ifs, req->nifs, err,
+		      sizeof(err)) < 0)
+		return fail(c, APPLY_REFUSED, "%s", err);
+	c->st[0].number = node;
+	c->st[1].number = 3 - node;
+	return APPLY_OK;
+}
+
+static enum apply_status check_session(struct ctx *c)
+{
+	const struct plan *p = &c->out->plan;
+	for (int k = 0; k < 2; k++) {
+		struct node_state *s = &c->st[k];
+		if (!s->present || !s->session_if[0])
+			continue;
+		for (size_t i = 0; i < p->nifs; i++) {
+			if (strcmp(p->ifs[i].ifname, s->session_if) != 0)
+				continue;
+			char q[400];
+			snprintf(q, sizeof(q), "%s: the SSH session %s is on %s, which this plan changes; "
+				 "the session may drop", node_name(c, s),
+				 k == 0 ? "you are using" : "sparklink uses", s->session_if);
+			if (c->req->allow_session_if)
+				worker_postf(c->w, APPLY_MSG_WARN, "%s (allowed)", q);
+			else if (!ask(c, APPLY_MSG_SESSION, q))
+				return fail(c, APPLY_REFUSED, "%s. Nothing was changed. Connect through "
+					    "another interface, or confirm explicitly "
+					    "(--allow-session-interface)", q);
+		}
+	}
+	return APPLY_OK;
+}
+
+static enum apply_status run(struct ctx *c)
+{
+	struct apply_request *req = c->req;
+	char err[1024];
+	c->st[0].node = node_local_new(err, sizeof(err));
+	if (!c->st[0].node)
+		return fail(c, APPLY_FAILED, "%s", err);
+	c->st[0].present = true;
+	enum apply_status st;
+
+	if (req->verify_only) {
+		char peer[130] = "";
+		if (journal_plan(req->journal_path, &c->out->plan, peer, sizeof(peer)) < 0)
+			return fail(c, APPLY_REFUSED, "no plan has been applied (or it was rolled back): "
+				    "nothing to verify");
+		if (!req->peer_address[0] && strcmp(peer, "-") != 0)
+			str_copy(req->peer_address, peer, sizeof(req->peer_address));
+		c->st[0].number = c->out->plan.self_node;
+		c->st[1].number = 3 - c->out->plan.self_node;
+		if ((st = connect_peer(c)) != APPLY_OK) {
+			worker_postf(c->w, APPLY_MSG_WARN, "%s", c->out->summary); /* verify what we can alone */
+			c->out->status = APPLY_OK;
+		}
+		bool ok = verify(c);
+		if (ok)
+			snprintf(c->out->summary, sizeof(c->out->summary), "every rail answers (%zu)",
+				 c->out->nrails);
+		else
+			snprintf(c->out->summary, sizeof(c->out->summary), "a rail does not answer");
+		return ok ? APPLY_OK : APPLY_VERIFY_FAILED;
+	}
+
+	if (!req->dry_run && !node_local_can_change())
+		return fail(c, APPLY_REFUSED, "changing this node's network needs root: run sparklink "
+			    "with sudo (SSH work is still done as you)");
+	if ((st = connect_peer(c)) != APPLY_OK)
+		return st;
+	if ((st = make_plan(c)) != APPLY_OK)
+		return st;
+	struct buf notes[2];
+	for (int k = 0; k < 2; k++) {
+		buf_init(&notes[k]);
+		node_file_init(&c->st[k].cur);
+	}
+	for (int k = 0; k < 2; k++)
+		if (c->st[k].present && (st = inspect(c, &c->st[k], &notes[k])) != APPLY_OK)
+			goto out;
+	plan_preview(&c->out->plan, &c->out->preview);
+	buf_puts(&c->out->preview, "\n== what sparklink found\n");
+	bool any = false;
+	for (int k = 0; k < 2; k++) {
+		if (notes[k].len) {
+			buf_add(&c->out->preview, notes[k].data, notes[k].len);
+			any = true;
+		}
+	}
+	if (c->out->plan.kind == PLAN_LINK_LOCAL && c->out->plan.nifs > 1) {
+		buf_printf(&c->out->preview, "  note: %zu interfaces in 169.254/16: the peer may answer one "
+			   "rail through the other (one route wins), so a rail can fail its check. The "
+			   "static plans give each its own /24.\n", c->out->plan.nifs);
+		any = true;
+	}
+	if (!c->st[1].present) {
+		buf_printf(&c->out->preview, "  no peer given: only this node (%s) is changed; run the "
+			   "node %d part on the peer (or give --peer)\n", node_name(c, &c->st[0]),
+			   c->st[1].number);
+		any = true;
+	}
+	if (!any)
+		buf_puts(&c->out->preview, "  nothing in the way\n");
+	buf_puts(&c->out->preview, "Every change is journaled; `sparklink rollback` undoes it.\n");
+	if ((st = check_session(c)) != APPLY_OK)
+		goto out;
+	if (req->dry_run) {
+		struct worker_msg m = { .kind = APPLY_MSG_STEP };
+		str_copy(m.text, "dry run: the preview is all; nothing was changed", sizeof(m.text));
+		worker_post(c->w, &m);
+		st = APPLY_DRY_RUN;
+		snprintf(c->out->summary, sizeof(c->out->summary), "dry run: nothing was changed");
+		goto out;
+	}
+	if (!ask(c, APPLY_MSG_PREVIEW, "Apply this plan?")) {
+		st = fail(c, APPLY_CANCELLED, "not applied: nothing was changed");
+		goto out;
+	}
+	c->journal = journal_open(req->journal_path, err, sizeof(err));
+	if (!c->journal) {
+		st = fail(c, APPLY_FAILED, "%s; nothing was changed", err);
+		goto out;
+	}
+	struct buf pr;
+	buf_init(&pr);
+	plan_record(&c->out->plan, c->st[1].present ? req->peer_address : "-", &pr);
+	int r = journal_write(c->journal, JOP_PLAN, "local", "", pr.data);
+	buf_free(&pr);
+	if (r < 0) {
+		st = fail(c, APPLY_FAILED, "cannot write the journal: %s; nothing was changed", strerror(-r));
+		goto out;
+	}
+	/* the peer first: if it fails, this node is untouched */
+	for (int k = 1; k >= 0; k--) {
+		if (!c->st[k].present)
+			continue;
+		worker_postf(c->w, APPLY_MSG_STEP, "Configuring %s (node %d)", node_name(c, &c->st[k]),
+		     c->st[k].number);
+		if ((st = change_node(c, &c->st[k])) != APPLY_OK)
+			goto out;
+	}
+	worker_postf(c->w, APPLY_MSG_STEP, "Verifying every rail");
+	if (verify(c)) {
+		st = APPLY_OK;
+		snprintf(c->out->summary, sizeof(c->out->summary), "%s plan applied%s; every rail answers",
+			 plan_kind_name(c->out->plan.kind), c->st[1].present ? " on both nodes" : "");
+	} else {
+		st = fail(c, APPLY_VERIFY_FAILED, "%s plan applied, but a rail does not answer (see "
+			  "above); `sparklink rollback` undoes it", plan_kind_name(c->out->plan.kind));
+	}
+out:
+	for (int k = 0; k < 2; k++) {
+		buf_free(&notes[k]);
+		node_file_free(&c->st[k].cur);
+	}
+	return st;
+}
+
+void apply_job_run(struct worker *w, void *arg)
+{
+	struct apply_job *job = arg;
+	struct ctx c = { .w = w, .req = &job->req, .out = &job->out };
+	buf_free(&job->out.preview);
+	memset(&job->out, 0, sizeof(job->out));
+	buf_init(&job->out.preview);
+	if (!c.req->timeout_s)
+		c.req->timeout_s = 15;
+	enum apply_status st = run(&c);
+	if (worker_cancelled(w) && st == APPLY_OK)
+		st = fail(&c, APPLY_CANCELLED, "cancelled");
+	c.out->status = st;
+	node_free(c.st[1].node);
+	node_free(c.st[0].node);
+	journal_close(c.journal);
+	struct worker_msg m = { .kind = APPLY_MSG_END, .code = st };
+	str_copy(m.text, c.out->summary, sizeof(m.text));
+	worker_post(w, &m);
+}
+
+void apply_job_free(struct apply_job *job)
+{
+	buf_free(&job->out.preview);
+}
+
+size_t apply_default_ifs(const struct model *m, enum plan_kind kind, char (*out)[16], size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->nports; i++) {
+		const struct phys_port *pp = &m->ports[i];
+		if (!pp->cabled)
+			continue;
+		for (size_t t = 0; t < pp->ntwins && n < max; t++) {
+			if (!pp->twins[t].netdev_name[0])
+				continue;
+			str_copy(out[n++], pp->twins[t].netdev_name, 16);
+			if (kind == PLAN_LINK_LOCAL)
+				break; /* the playbook's file: the first twin of the port */
+		}
+	}
+	return n;
+}

@@ -1,0 +1,110 @@
+/* apply.h: carrying out an addressing plan (plan.h) on this node and the peer, as a worker job.
+ *
+ * The job connects to the peer (node_remote.h), reads the state of both nodes, builds the plan
+ * (which node is 1 is decided from the host names unless given), and writes the preview: every
+ * file and every command for both nodes, plus what it found (a 40-cx7.yaml it did not write,
+ * other netplan files naming the interfaces, addresses already there). Then it asks
+ * APPLY_MSG_PREVIEW; only "yes" changes anything. Each change is journaled (journal.h) before it
+ * is made, with what it replaces, so rollback (rollback.h) can undo it after a crash. Finally
+ * every rail (each planned interface) is verified with a ping bound to the interface; with MTU
+ * 9000 also a do-not-fragment ping of 8972 bytes.
+ *
+ * Journal records written here: plan, backup, file-write, netplan-apply, mtu-set, addr-add,
+ * link-up, ll4, ll6, each with the data core/jobs/journal_ops.h documents.
+ */
+#ifndef SPARKLINK_APPLY_H
+#define SPARKLINK_APPLY_H
+
+#include "core/node/node.h"
+#include "core/jobs/plan.h"
+#include "core/ssh/sshfiles.h"
+#include "core/base/worker.h"
+
+#include <stdbool.h>
+
+enum apply_msg_kind {
+	APPLY_MSG_STEP,     /* progress, text */
+	APPLY_MSG_WARN,     /* something the user should know, text */
+	APPLY_MSG_PASSWORD, /* question: sudo password on the peer (code = try 1..3) */
+	APPLY_MSG_SESSION,  /* question: text names the interface carrying the user's SSH session;
+			     * "yes" allows changing it */
+	APPLY_MSG_PREVIEW,  /* question: the preview is in out.preview; "yes" applies */
+	APPLY_MSG_RAIL,     /* code = rail index, extra "ok"/"fail", text = the result in words */
+	APPLY_MSG_END,      /* code = enum apply_status, text = summary */
+};
+
+enum apply_status {
+	APPLY_OK = 0,
+	APPLY_FAILED,        /* a change failed: what was done is journaled, rollback undoes it */
+	APPLY_REFUSED,       /* a check refused before anything changed (text says why) */
+	APPLY_CANCELLED,     /* preview or a question declined: nothing changed */
+	APPLY_VERIFY_FAILED, /* applied, but a rail does not answer */
+	APPLY_DRY_RUN,       /* preview only: nothing changed */
+};
+
+struct rail {
+	char ifname[16];
+	char self_addr[48], peer_addr[48]; /* without the prefix length */
+	bool ok, jumbo_tested, jumbo_ok;
+	char text[200];
+};
+
+struct apply_request {
+	enum plan_kind kind;
+	unsigned mtu;              /* 1500 or 9000 */
+	int node;                  /* 1 or 2; 0 = from the host names */
+	char ifnames[PLAN_MAX_IFS][16]; /* this node's interfaces; the peer's have the same names */
+	size_t nifs;
+	char peer_address[128];    /* "" = this node only (the peer's part is only previewed) */
+	char peer_names[11][256];  /* other names it is known by (its mDNS name, addresses): a host
+				    * key that differs from the one recorded for any is refused */
+	size_t npeer_names;
+	struct ssh_user user;      /* whose SSH key logs in on the peer (the invoking user) */
+	char journal_path[4096];
+	bool dry_run;              /* stop after the preview */
+	bool verify_only;          /* no plan: verify the rails of the plan in the journal */
+	bool allow_session_if;     /* the user confirmed changing their session's interface */
+	const char *sudo_password; /* the peer's, given up front; NULL = ask */
+	int timeout_s;
+};
+
+struct apply_outcome {
+	enum apply_status status;
+	struct plan plan;
+	struct buf preview;        /* written before APPLY_MSG_PREVIEW is asked */
+	struct rail rails[PLAN_MAX_IFS];
+	size_t nrails;
+	int changes;               /* changes made (journaled) */
+	char summary[512];
+};
+
+struct apply_job {
+	struct apply_request req;
+	struct apply_outcome out;  /* read after WORKER_DONE; apply_job_free frees the preview */
+};
+
+void apply_job_run(struct worker *w, void *arg /* struct apply_job */);
+void apply_job_free(struct apply_job *job);
+const char *apply_status_word(enum apply_status s);
+
+/* The interfaces a plan addresses on this node, from the model: for static plans both twins of
+ * every port with carrier (one /24 each); for link-local the first twin of each such port, as
+ * the playbook's file does (two twins in 169.254/16 answer each other's rail). Returns the
+ * count. */
+struct model;
+size_t apply_default_ifs(const struct model *m, enum plan_kind kind,
+			 char (*out)[16], size_t max);
+
+/* Parse a journal "plan" record's data back into a plan. */
+int apply_plan_parse(const char *data, struct plan *p, char *peer, size_t peersize);
+/* The newest plan record not undone among v (oldest first): its index, the plan and its peer
+ * address ("-" for none), or -1. */
+struct journal_record;
+int apply_plan_newest(const struct journal_record *v, size_t n, struct plan *p, char *peer,
+		      size_t peersize);
+
+/* Verify one rail: ping peer from self_addr bound to ifname (and the jumbo ping with mtu
+ * 9000); fills r->ok, r->jumbo_*, r->text. Runs `ping` as a child process. */
+void apply_verify_rail(struct rail *r, unsigned mtu);
+
+#endif

@@ -1,0 +1,108 @@
+/* journal_ops.h: the operations a journal may hold, and the paths each one may touch.
+ *
+ * A journal is data, not authority: before a record is listed, counted or undone it is judged
+ * here against the set of things its operation may touch. In root's journal:
+ *   file-write     /etc/netplan/NAME.yaml or a file in sparklink's backup directory; the saved
+ *                  mode has no set-id or sticky bit
+ *   backup         a file in sparklink's backup directory (kept, never acted on)
+ *   addr-add, mtu-set, link-up, ll4, ll6
+ *                  an interface that a plan record before it names, on this node or on that
+ *                  plan's peer; the data as apply writes it
+ *   authkeys-add, known-hosts-add, ssh-config-host, key-create
+ *                  the invoking user's own ~/.ssh/{authorized_keys,known_hosts,config} (key-create:
+ *                  a file in that ~/.ssh); on a peer, ~/.ssh/authorized_keys or known_hosts of
+ *                  the login user; the data a valid key line, host names, an alias
+ *   user-create    on a peer only, a plain user name (kept, never acted on)
+ *   plan, netplan-apply, undone   markers (nothing to undo)
+ * In a user's own journal (pairing run without sudo) only what pairing writes is honoured, with
+ * the same rules against that user's ~/.ssh; every other record is ignored ("not something
+ * pairing writes"). A record outside its set is refused, with the reason, everywhere it is shown
+ * (rollback's dry run and real run, status, the console). */
+#ifndef SPARKLINK_JOURNAL_OPS_H
+#define SPARKLINK_JOURNAL_OPS_H
+
+#include "core/jobs/journal.h"
+#include "core/node/node.h"
+#include "core/ssh/sshfiles.h"
+#include "core/base/util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* sparklink's own backup directory (root's, on every node) */
+#define JOURNAL_BACKUP_DIR "/var/lib/sparklink/backup"
+
+enum journal_op {
+	JOP_PLAN,
+	JOP_NETPLAN_APPLY,
+	JOP_UNDONE,
+	JOP_BACKUP,
+	JOP_FILE_WRITE,
+	JOP_ADDR_ADD,
+	JOP_MTU_SET,
+	JOP_LINK_UP,
+	JOP_LL4,
+	JOP_LL6,
+	JOP_AUTHKEYS_ADD,
+	JOP_KNOWN_HOSTS_ADD,
+	JOP_SSH_CONFIG_HOST,
+	JOP_KEY_CREATE,
+	JOP_USER_CREATE,
+	JOP_COUNT
+};
+
+/* The name an operation is written under. */
+const char *journal_op_name(enum journal_op id);
+/* journal_record() under the operation's name (the data as the table above says). */
+int journal_write(struct journal *j, enum journal_op id, const char *host, const char *path,
+		  const char *data);
+
+enum journal_undo {
+	UNDO_DONE,      /* undone now */
+	UNDO_ALREADY,   /* found as before */
+	UNDO_KEPT,      /* kept on purpose (a key, a user, a backup) */
+	UNDO_FAILED,    /* could not: the log says why */
+	UNDO_DESCRIBED, /* dry run: the log says what would be done */
+	UNDO_NOTHING,   /* a marker */
+};
+
+struct undo_ctx {
+	struct node *node;          /* where (NULL in a dry run for a peer) */
+	const struct ssh_user *user; /* whose ~/.ssh on this node */
+	bool dry;
+	struct buf *log;            /* one line per action, as a person reads it */
+};
+
+/* Undo one record (judged OK first: journal_judge). Idempotent. */
+enum journal_undo journal_undo(const struct journal_record *r, const struct undo_ctx *u);
+
+enum journal_verdict {
+	JOURNAL_OK,      /* within its op's rules: may be listed and undone */
+	JOURNAL_REFUSED, /* outside its op's rules: shown as refused, never acted on */
+	JOURNAL_IGNORED, /* in a user's journal, not something pairing writes: never acted on */
+};
+
+struct journal_scope {
+	bool user_journal; /* a user's own journal (only pairing's records count) */
+	const char *home;  /* whose ~/.ssh the SSH records may name */
+};
+
+/* Judge v[i] (v: the whole journal, oldest first: a network record needs the plan before it).
+ * why gets the reason when the verdict is not JOURNAL_OK. */
+enum journal_verdict journal_judge(const struct journal_record *v, size_t n, size_t i,
+				   const struct journal_scope *s, char *why, size_t whysize);
+/* "refused" or "ignored" */
+const char *journal_verdict_word(enum journal_verdict v);
+
+/* Counts of one journal as status and the console show them. */
+struct journal_counts {
+	int pending_net, pending_ssh; /* changes rollback would undo (judged OK) */
+	int refused;                  /* pending records refused or ignored */
+};
+void journal_count(const struct journal_record *v, size_t n, const struct journal_scope *s,
+		   struct journal_counts *c);
+/* The same for the journal at path (read with journal_read's checks): 0 or -errno (err says). */
+int journal_count_path(const char *path, uid_t owner, const struct journal_scope *s,
+		       struct journal_counts *c, char *err, size_t errsize);
+
+#endif

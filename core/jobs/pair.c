@@ -1,0 +1,807 @@
+/* pair.c: the pairing job: libssh in a worker thread. */
+#include "core/jobs/pair.h"
+#include "core/base/files.h"
+#include "core/jobs/invocation.h"
+#include "core/jobs/journal.h"
+#include "core/jobs/journal_ops.h"
+#include "core/net/model.h"
+#include "core/mdns/peers.h"
+#include "core/ssh/sshsession.h"
+#include "core/base/text.h"
+#include "core/base/util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libssh/libssh.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct ctx {
+	struct worker *w;
+	struct pair_request *req;
+	struct pair_outcome *out;
+	struct journal *journal;
+	struct sshsession *s; /* its host key: s->keytype, s->keyb64, s->fingerprint */
+	char mykey_path[4200], mypub[4096];
+	char peer_conn_addr[128]; /* our address as the peer sees it (SSH_CONNECTION) */
+	char peer_hostname[128], peer_user[64];
+	bool peer_hashes;
+	char password[512];
+};
+
+const char *pair_status_word(enum pair_status s)
+{
+	switch (s) {
+	case PAIR_OK: return "paired, verified both ways";
+	case PAIR_FAILED: return "failed";
+	case PAIR_HOSTKEY_REFUSED: return "host key not accepted";
+	case PAIR_HOSTKEY_CHANGED: return "host key changed";
+	case PAIR_AUTH_FAILED: return "authentication failed";
+	case PAIR_USER_MISMATCH: return "user names differ";
+	case PAIR_CANCELLED: return "cancelled";
+	case PAIR_VERIFY_FAILED: return "verification failed";
+	}
+	return "?";
+}
+
+__attribute__((format(printf, 2, 3))) static void step(struct ctx *c, const char *fmt, ...)
+{
+	struct worker_msg m = { .kind = PAIR_MSG_STEP };
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(m.text, sizeof(m.text), fmt, ap);
+	va_end(ap);
+	worker_post(c->w, &m);
+}
+
+__attribute__((format(printf, 3, 4))) static enum pair_status fail(struct ctx *c,
+								   enum pair_status st,
+								   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->out->summary, sizeof(c->out->summary), fmt, ap);
+	va_end(ap);
+	c->out->status = st;
+	return st;
+}
+
+static int remote_run(struct ctx *c, const char *cmd, char *out, size_t outsize, char *err,
+		      size_t errsize)
+{
+	return sshsession_run(c->s, cmd, NULL, out, outsize, err, errsize);
+}
+
+static const char *const *names_of(char (*v)[256], size_t n, const char **store);
+
+static struct sshsession *open_session(struct ctx *c)
+{
+	const char *names[PAIR_MAX_NAMES];
+	struct sshsession_opts o = {
+		.names = names_of(c->req->peer_names, c->req->npeer_names, names),
+		.nnames = c->req->npeer_names,
+		.address = c->req->address,
+		.port = c->req->port,
+		.user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name,
+		.home = c->req->local.home,
+		.timeout_s = c->req->timeout_s,
+		.w = c->w,
+	};
+	return sshsession_new(&o);
+}
+
+static const char *const *names_of(char (*v)[256], size_t n, const char **store)
+{
+	for (size_t i = 0; i < n; i++)
+		store[i] = v[i];
+	return store;
+}
+
+/* Connect and check the host key against the user's known_hosts; ask when unknown. */
+static enum pair_status connect_and_check(struct ctx *c)
+{
+	step(c, "Connecting to %s port %u", c->req->address, c->req->port ? c->req->port : 22);
+	sshsession_free(c->s);
+	c->s = open_session(c);
+	if (!c->s)
+		return fail(c, PAIR_FAILED, "cannot create an SSH session");
+	char err[512];
+	if (sshsession_connect(c->s, err, sizeof(err)) < 0)
+		return fail(c, PAIR_FAILED, "%s", err);
+	const char *keytype = c->s->keytype, *fingerprint = c->s->fingerprint;
+	char where[300];
+	const char *names[PAIR_MAX_NAMES];
+	names_of(c->req->peer_names, c->req->npeer_names, names);
+	enum kh_status ks = sshsession_check_host_key(c->s, names, c->req->npeer_names, where,
+						      sizeof(where));
+	if (ks == KH_ERROR)
+		return fail(c, PAIR_FAILED, "cannot check the host key: %s", where);
+	if (ks == KH_CHANGED || ks == KH_REVOKED) {
+		char warning[sizeof(c->out->summary)];
+		sshsession_host_key_warning(c->s, ks, where, c->req->peer_names[0], warning,
+					    sizeof(warning));
+		return fail(c, PAIR_HOSTKEY_CHANGED, "%s", warning);
+	}
+	if (ks == KH_OK) {
+		step(c, "Host key %s %s is known", keytype, fingerprint);
+		return PAIR_OK;
+	}
+	if (c->req->verify_only)
+		return fail(c, PAIR_HOSTKEY_REFUSED, "the host key of %s is not known yet: pair first",
+			    c->req->address);
+	if (c->req->accept_fingerprint[0]) {
+		if (strcmp(c->req->accept_fingerprint, fingerprint) != 0)
+			return fail(c, PAIR_HOSTKEY_REFUSED,
+				    "the host key of %s is %s, not the fingerprint given (%s); nothing "
+				    "was written", c->req->address, fingerprint,
+				    c->req->accept_fingerprint);
+		step(c, "Host key %s %s matches the fingerprint given", keytype, fingerprint);
+		return PAIR_OK;
+	}
+	struct worker_msg q = { .kind = PAIR_MSG_FINGERPRINT };
+	snprintf(q.text, sizeof(q.text), "%s %s", keytype, fingerprint);
+	str_copy(q.extra, c->req->address, sizeof(q.extra));
+	char answer[16];
+	int r = worker_ask(c->w, &q, answer, sizeof(answer), -1);
+	if (r == -ECANCELED)
+		return fail(c, PAIR_CANCELLED, "cancelled");
+	if (r < 0 || strcmp(answer, "yes") != 0)
+		return fail(c, PAIR_HOSTKEY_REFUSED,
+			    "the host key of %s was not accepted; nothing was written", c->req->address);
+	step(c, "Host key %s %s accepted", keytype, fingerprint);
+	return PAIR_OK;
+}
+
+/* The user's key pair: an existing one (ed25519, ecdsa, rsa), else a new ed25519 one. */
+static enum pair_status ensure_my_key(struct ctx *c, bool create)
+{
+	if (sshsession_user_key(c->req->local.home, c->mykey_path, sizeof(c->mykey_path), c->mypub,
+				sizeof(c->mypub)) == 0)
+		return PAIR_OK;
+	c->mykey_path[0] = c->mypub[0] = '\0';
+	if (!create)
+		return fail(c, PAIR_AUTH_FAILED, "you have no SSH key yet: pair first");
+	char dir[4200], err[512];
+	bool fixed = false;
+	if (sshdir_ensure(&c->req->local, dir, sizeof(dir), &fixed, err, sizeof(err)) < 0)
+		return fail(c, PAIR_FAILED, "%s", err);
+	snprintf(c->mykey_path, sizeof(c->mykey_path), "%s/id_ed25519", dir);
+	step(c, "Creating your key %s", c->mykey_path);
+	ssh_key key = NULL;
+#if LIBSSH_VERSION_INT >= SSH_VERSION_INT(0, 11, 0)
+	if (ssh_pki_generate_key(SSH_KEYTYPE_ED25519, NULL, &key) != SSH_OK)
+#else
+	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK)
+#endif
+		return fail(c, PAIR_FAILED, "cannot generate an ed25519 key");
+	if (journal_write(c->journal, JOP_KEY_CREATE, "local", c->mykey_path, NULL) < 0) {
+		ssh_key_free(key);
+		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
+	}
+	/* the private key file exists with mode 0600 before a byte of the key is written */
+	int fd = open(c->mykey_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || fchown(fd, c->req->local.uid, c->req->local.gid) < 0) {
+		if (fd >= 0)
+			close(fd);
+		ssh_key_free(key);
+		return fail(c, PAIR_FAILED, "cannot create %s: %s", c->mykey_path, strerror(errno));
+	}
+	close(fd);
+	if (ssh_pki_export_privkey_file(key, NULL, NULL, NULL, c->mykey_path) != SSH_OK) {
+		unlink(c->mykey_path);
+		ssh_key_free(key);
+		return fail(c, PAIR_FAILED, "cannot write %s", c->mykey_path);
+	}
+	char *b64 = NULL;
+	ssh_pki_export_pubkey_base64(key, &b64);
+	char host[64] = "";
+	gethostname(host, sizeof(host) - 1);
+	text_clean_inplace(host, TEXT_NAME);
+	snprintf(c->mypub, sizeof(c->mypub), "ssh-ed25519 %s %s@%s", b64 ? b64 : "",
+		 c->req->local.name, host);
+	ssh_string_free_char(b64);
+	ssh_key_free(key);
+	char pubpath[4300];
+	snprintf(pubpath, sizeof(pubpath), "%s.pub", c->mykey_path);
+	struct buf line;
+	buf_init(&line);
+	buf_printf(&line, "%s\n", c->mypub);
+	int r = file_replace(pubpath, line.data, line.len, 0644, c->req->local.uid, c->req->local.gid,
+			     err, sizeof(err));
+	buf_free(&line);
+	if (r < 0)
+		return fail(c, PAIR_FAILED, "%s", err);
+	c->out->files_changed += 2;
+	return PAIR_OK;
+}
+
+/* The playbook's step 1, checked before anything is contacted. */
+static enum pair_status same_user(struct ctx *c)
+{
+	const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
+	if (strcmp(user, c->req->local.name) == 0 || c->req->allow_user_mismatch ||
+	    c->req->create_user)
+		return PAIR_OK;
+	return fail(c, PAIR_USER_MISMATCH,
+		    "you are '%s' here but would log in as '%s' on the peer. The playbook needs the "
+		    "same user name on every node (MPI and NCCL launch as the same user, with the same "
+		    "home layout). Create '%s' on the peer (useradd -m, sudo group, a password) or log "
+		    "in here as '%s', then pair again.",
+		    c->req->local.name, user, c->req->local.name, user);
+}
+
+static enum pair_status login(struct ctx *c)
+{
+	const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
+	if (sshsession_login_key(c->s, c->mykey_path)) {
+		step(c, "Logged in as %s with your key", user);
+		return PAIR_OK;
+	}
+	if (c->req->verify_only)
+		return fail(c, PAIR_AUTH_FAILED, "%s does not accept your key for %s", c->req->address,
+			    user);
+	if (c->password[0]) { /* set by create_user: the new user's password */
+		if (sshsession_login_password(c->s, c->password) == 0) {
+			step(c, "Logged in as %s with the new password", user);
+			return PAIR_OK;
+		}
+		secret_wipe(c->password, sizeof(c->password));
+		return fail(c, PAIR_AUTH_FAILED, "the new user %s cannot log in on %s", user,
+			    c->req->address);
+	}
+	for (int attempt = 1; attempt <= 3; attempt++) {
+		struct worker_msg q = { .kind = PAIR_MSG_PASSWORD, .code = attempt };
+		snprintf(q.text, sizeof(q.text), "Password for %s@%s", user, c->req->address);
+		int r = worker_ask(c->w, &q, c->password, sizeof(c->password), -1);
+		if (r < 0 || !c->password[0]) {
+			secret_wipe(c->password, sizeof(c->password));
+			return fail(c, PAIR_CANCELLED, "cancelled at the password prompt");
+		}
+		r = sshsession_login_password(c->s, c->password);
+		if (r == 0) {
+			step(c, "Logged in as %s with a password", user);
+			return PAIR_OK; /* the password stays only for sudo, wiped at the end */
+		}
+		secret_wipe(c->password, sizeof(c->password));
+		if (r == -EIO)
+			return fail(c, PAIR_FAILED, "the login failed: %s", sshsession_error(c->s));
+		struct worker_msg m = { .kind = PAIR_MSG_WARN };
+		snprintf(m.text, sizeof(m.text), "Wrong password (try %d of 3)", attempt);
+		worker_post(c->w, &m);
+	}
+	return fail(c, PAIR_AUTH_FAILED,
+		    "three wrong passwords for %s@%s; nothing was written. (Does the peer have a user "
+		    "'%s'? The playbook needs the same user name on both nodes.)", user, c->req->address,
+		    user);
+}
+
+/* Facts about the peer, from one command: our address as it sees us, its name, its user, and
+ * whether its ssh hashes known_hosts. */
+static enum pair_status peer_facts(struct ctx *c)
+{
+	char out[1024], err[512];
+	int st = remote_run(c,
+			    "printf 'conn=%s\\nhost=%s\\nuser=%s\\nhash=%s\\n' \"$SSH_CONNECTION\" "
+			    "\"$(hostname)\" \"$(id -un)\" "
+			    "\"$(ssh -G sparklink-probe 2>/dev/null | awk '$1==\"hashknownhosts\"{print $2}')\"",
+			    out, sizeof(out), err, sizeof(err));
+	if (st != 0)
+		return fail(c, PAIR_FAILED, "a command on the peer failed: %s", err[0] ? err : "no answer");
+	for (char *save, *line = strtok_r(out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (str_starts(line, "conn=")) {
+			char a[128] = "";
+			sscanf(line + 5, "%127s", a);
+			str_copy(c->peer_conn_addr, a, sizeof(c->peer_conn_addr));
+		} else if (str_starts(line, "host=")) {
+			text_clean(c->peer_hostname, sizeof(c->peer_hostname), line + 5, strlen(line + 5),
+				   TEXT_NAME);
+		} else if (str_starts(line, "user=")) {
+			text_clean(c->peer_user, sizeof(c->peer_user), line + 5, strlen(line + 5), TEXT_NAME);
+		} else if (str_starts(line, "hash=")) {
+			c->peer_hashes = strcmp(line + 5, "yes") == 0;
+		}
+	}
+	struct in6_addr tmp;
+	char plain[128];
+	str_copy(plain, c->peer_conn_addr, sizeof(plain));
+	char *pct = strchr(plain, '%');
+	if (pct)
+		*pct = '\0';
+	if (inet_pton(AF_INET, plain, &tmp) != 1 && inet_pton(AF_INET6, plain, &tmp) != 1)
+		c->peer_conn_addr[0] = '\0';
+	return PAIR_OK;
+}
+
+static const char AUTHKEYS_ADD[] =
+	"set -eu; umask 077; d=\"$HOME/.ssh\"; f=\"$d/authorized_keys\"; k=\"$1\"\n"
+	"[ -d \"$d\" ] || mkdir -m 700 \"$d\"\n"
+	"blob=$(printf '%s\\n' \"$k\" | awk '{print $2}')\n"
+	"if [ -f \"$f\" ] && awk -v b=\"$blob\" '{for(i=1;i<=NF;i++) if($i==b) x=1} END{exit !x}' \"$f\"; "
+	"then echo present; exit 0; fi\n"
+	"t=$(mktemp \"$d/.authorized_keys.sparklink.XXXXXX\"); trap 'rm -f \"$t\"' EXIT\n"
+	"if [ -f \"$f\" ]; then cat \"$f\" > \"$t\"; if [ -s \"$f\" ] && "
+	"[ \"$(tail -c 1 \"$f\" | od -An -tx1 | tr -d ' ')\" != 0a ]; then printf '\\n' >> \"$t\"; fi; fi\n"
+	"printf '%s\\n' \"$k\" >> \"$t\"; chmod 600 \"$t\"; mv -f \"$t\" \"$f\"; trap - EXIT; echo added\n";
+
+static const char PEER_PUBKEY[] =
+	"set -eu; for t in ed25519 ecdsa rsa; do f=\"$HOME/.ssh/id_$t\"; "
+	"if [ -f \"$f\" ] && [ -f \"$f.pub\" ]; then cat \"$f.pub\"; exit 0; fi; done\n"
+	"umask 077; [ -d \"$HOME/.ssh\" ] || mkdir -m 700 \"$HOME/.ssh\"\n"
+	"ssh-keygen -q -t ed25519 -N '' -C \"$(id -un)@$(hostname)\" -f \"$HOME/.ssh/id_ed25519\" "
+	"</dev/null >/dev/null; echo generated >&2; cat \"$HOME/.ssh/id_ed25519.pub\"\n";
+
+/* $1 = key blob; then pairs NAME LINE: append LINE unless ssh-keygen -F NAME finds the blob */
+static const char KNOWN_HOSTS_ADD[] =
+	"set -eu; umask 077; d=\"$HOME/.ssh\"; f=\"$d/known_hosts\"; blob=\"$1\"; shift\n"
+	"[ -d \"$d\" ] || mkdir -m 700 \"$d\"\n"
+	"t=$(mktemp \"$d/.known_hosts.sparklink.XXXXXX\"); trap 'rm -f \"$t\"' EXIT; n=0\n"
+	"if [ -f \"$f\" ]; then cat \"$f\" > \"$t\"; if [ -s \"$f\" ] && "
+	"[ \"$(tail -c 1 \"$f\" | od -An -tx1 | tr -d ' ')\" != 0a ]; then printf '\\n' >> \"$t\"; fi; fi\n"
+	"while [ $# -ge 2 ]; do if ! ssh-keygen -F \"$1\" -f \"$t\" 2>/dev/null | grep -qF \"$blob\"; "
+	"then printf '%s\\n' \"$2\" >> \"$t\"; n=$((n+1)); fi; shift 2; done\n"
+	"if [ $n -gt 0 ]; then chmod 600 \"$t\"; mv -f \"$t\" \"$f\"; trap - EXIT; fi; echo $n\n";
+
+/* One known_hosts line for name, hashed when the peer's ssh hashes (never silently plain). */
+static int known_hosts_line(char *out, size_t size, const char *name, bool hashed,
+			    const char *type, const char *b64)
+{
+	char host[300];
+	if (!hashed)
+		str_copy(host, name, sizeof(host));
+	else if (known_hosts_hash_name(name, host, sizeof(host)) < 0)
+		return -1;
+	snprintf(out, size, "%s %s %s", host, type, b64);
+	return 0;
+}
+
+static enum pair_status exchange(struct ctx *c)
+{
+	char out[8192], err[1024];
+	struct buf cmd;
+	const char *peer = c->peer_hostname[0] ? c->peer_hostname : c->req->address;
+	const char *host = c->req->address;
+
+	/* 1. our public key into the peer's authorized_keys */
+	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, host, "~/.ssh/authorized_keys", c->mypub) < 0)
+		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
+	buf_init(&cmd);
+	buf_puts(&cmd, "sh -c ");
+	sshsession_quote(&cmd, AUTHKEYS_ADD);
+	buf_puts(&cmd, " sparklink ");
+	sshsession_quote(&cmd, c->mypub);
+	int st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
+	buf_free(&cmd);
+	if (st != 0)
+		return fail(c, PAIR_FAILED, "could not add your key to %s's authorized_keys: %s", peer,
+			    err[0] ? err : "no answer");
+	if (str_starts(out, "added"))
+		c->out->files_changed++;
+	step(c, "Your key %s %s's authorized_keys", str_starts(out, "added") ? "added to" : "already in",
+	     peer);
+
+	/* 2. the peer's public key (created there if it has none) into ours */
+	buf_init(&cmd);
+	buf_puts(&cmd, "sh -c ");
+	sshsession_quote(&cmd, PEER_PUBKEY);
+	st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
+	buf_free(&cmd);
+	str_rstrip(out);
+	char *nl = strchr(out, '\n');
+	if (nl)
+		*nl = '\0';
+	if (st != 0 || !pubkey_line_valid(out))
+		return fail(c, PAIR_FAILED, "could not get %s's public key: %s", peer,
+			    err[0] ? err : "its answer is not a public key");
+	if (strstr(err, "generated"))
+		step(c, "%s had no key: created one there (~/.ssh/id_ed25519)", peer);
+	char ak[4200];
+	snprintf(ak, sizeof(ak), "%s/.ssh/authorized_keys", c->req->local.home);
+	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, "local", ak, out) < 0)
+		return fail(c, PAIR_FAILED, "cannot write the journal");
+	bool added = false;
+	if (authkeys_add(&c->req->local, out, &added, err, sizeof(err)) < 0)
+		return fail(c, PAIR_FAILED, "%s", err);
+	c->out->files_changed += added;
+	step(c, "%s's key %s your authorized_keys", peer, added ? "added to" : "already in");
+
+	/* 3. the peer's host key into our known_hosts, under every name it is known by */
+	char kh[4200];
+	snprintf(kh, sizeof(kh), "%s/.ssh/known_hosts", c->req->local.home);
+	/* its own host name too (learnt from it), when that is a plain name */
+	if (c->peer_hostname[0] && ssh_name_valid(c->peer_hostname))
+		pair_request_add_name(c->req->peer_names, &c->req->npeer_names, c->peer_hostname);
+	const char *names[PAIR_MAX_NAMES + 1];
+	names_of(c->req->peer_names, c->req->npeer_names, names);
+	size_t nn = c->req->npeer_names;
+	/* journal (and add) only the names that do not have this key yet: a rollback must never
+	 * remove a line that was there before */
+	const char *fresh[PAIR_MAX_NAMES + 1];
+	size_t nfresh = 0;
+	unsigned port = c->req->port ? c->req->port : 22;
+	for (size_t i = 0; i < nn; i++) {
+		char where[300];
+		if (known_hosts_check(kh, &names[i], 1, port, c->s->keytype, c->s->keyb64, where,
+				      sizeof(where)) == KH_UNKNOWN)
+			fresh[nfresh++] = names[i];
+	}
+	int nadded = 0, r = 0;
+	if (nfresh) {
+		struct buf data;
+		buf_init(&data);
+		for (size_t i = 0; i < nfresh; i++)
+			buf_printf(&data, "%s%s", i ? "," : "", fresh[i]);
+		buf_printf(&data, " %s %s", c->s->keytype, c->s->keyb64);
+		r = journal_write(c->journal, JOP_KNOWN_HOSTS_ADD, "local", kh, data.data);
+		buf_free(&data);
+		if (r < 0)
+			return fail(c, PAIR_FAILED, "cannot write the journal");
+		if (known_hosts_add(&c->req->local, kh, fresh, nfresh, port, c->s->keytype,
+				    c->s->keyb64, ssh_hash_known_hosts(&c->req->local), &nadded, err,
+				    sizeof(err)) < 0)
+			return fail(c, PAIR_FAILED, "%s", err);
+	}
+	c->out->files_changed += nadded > 0;
+	step(c, "%s's host key recorded in your known_hosts (%d new name%s)", peer, nadded,
+	     nadded == 1 ? "" : "s");
+
+	/* 3b. optionally, a Host block naming only the peer (never "Host *") */
+	if (c->req->ssh_config && c->peer_hostname[0] && ssh_name_valid(c->peer_hostname)) {
+		char cfg[4200];
+		snprintf(cfg, sizeof(cfg), "%s/.ssh/config", c->req->local.home);
+		const char *hn[PAIR_MAX_NAMES + 1];
+		size_t nh = 0;
+		hn[nh++] = c->req->address[0] && !strchr(c->req->address, '%') ? c->req->address : names[0];
+		for (size_t i = 0; i < nn && nh < PAIR_MAX_NAMES; i++)
+			if (strcmp(names[i], hn[0]) != 0 && strcmp(names[i], c->peer_hostname) != 0)
+				hn[nh++] = names[i];
+		if (journal_write(c->journal, JOP_SSH_CONFIG_HOST, "local", cfg, c->peer_hostname) < 0)
+			return fail(c, PAIR_FAILED, "cannot write the journal");
+		bool changed = false;
+		const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
+		int cr = ssh_config_add_host(&c->req->local, c->peer_hostname, hn, nh, user, &changed,
+					     err, sizeof(err));
+		if (cr == -EEXIST) {
+			struct worker_msg m = { .kind = PAIR_MSG_WARN };
+			snprintf(m.text, sizeof(m.text), "Your ~/.ssh/config has its own Host %s: left as it is",
+				 c->peer_hostname);
+			worker_post(c->w, &m);
+		} else if (cr < 0) {
+			return fail(c, PAIR_FAILED, "%s", err);
+		}
+		c->out->files_changed += changed;
+		step(c, "Host %s %s your ~/.ssh/config", c->peer_hostname,
+		     changed ? "written to" : "already in");
+	}
+
+	/* 4. our host keys into the peer's known_hosts, under our names (and the address it sees) */
+	static const char *const hk[] = { "/etc/ssh/ssh_host_ed25519_key.pub",
+					  "/etc/ssh/ssh_host_ecdsa_key.pub" };
+	const char *selfn[PAIR_MAX_NAMES + 1];
+	size_t ns = 0;
+	if (c->peer_conn_addr[0])
+		selfn[ns++] = c->peer_conn_addr;
+	for (size_t i = 0; i < c->req->nself_names && ns < PAIR_MAX_NAMES; i++)
+		if (strcmp(c->req->self_names[i], c->peer_conn_addr) != 0)
+			selfn[ns++] = c->req->self_names[i];
+	int remote_added = 0;
+	for (size_t k = 0; k < ARRAY_LEN(hk); k++) {
+		char line[4096], type[64] = "", blob[3000] = "";
+		if (file_read_small(hk[k], line, sizeof(line)) <= 0 ||
+		    sscanf(line, "%63s %2999s", type, blob) != 2 || !pubkey_line_valid(line))
+			continue;
+		buf_init(&cmd);
+		buf_puts(&cmd, "sh -c ");
+		sshsession_quote(&cmd, KNOWN_HOSTS_ADD);
+		buf_puts(&cmd, " sparklink ");
+		sshsession_quote(&cmd, blob);
+		struct buf data;
+		buf_init(&data);
+		for (size_t i = 0; i < ns; i++) {
+			char khl[4096];
+			if (known_hosts_line(khl, sizeof(khl), selfn[i], c->peer_hashes, type,
+					     blob) < 0) {
+				buf_free(&cmd);
+				buf_free(&data);
+				return fail(c, PAIR_FAILED, "cannot get random bytes to hash a host name");
+			}
+			buf_puts(&cmd, " ");
+			sshsession_quote(&cmd, selfn[i]);
+			buf_puts(&cmd, " ");
+			sshsession_quote(&cmd, khl);
+			/* the exact lines (hashed ones carry our random salt): rollback removes
+			 * these and nothing else */
+			buf_printf(&data, "%s%s", i ? "\n" : "", khl);
+		}
+		r = journal_write(c->journal, JOP_KNOWN_HOSTS_ADD, host, "~/.ssh/known_hosts", data.data);
+		buf_free(&data);
+		if (r < 0) {
+			buf_free(&cmd);
+			return fail(c, PAIR_FAILED, "cannot write the journal");
+		}
+		st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
+		buf_free(&cmd);
+		if (st != 0)
+			return fail(c, PAIR_FAILED, "could not record this host's key on %s: %s", peer,
+				    err[0] ? err : "no answer");
+		remote_added += atoi(out);
+	}
+	c->out->files_changed += remote_added > 0;
+	step(c, "This host's key recorded in %s's known_hosts (%d new entr%s)", peer, remote_added,
+	     remote_added == 1 ? "y" : "ies");
+	return PAIR_OK;
+}
+
+static void result(struct ctx *c, int dir, bool ok, const char *text)
+{
+	struct worker_msg m = { .kind = PAIR_MSG_RESULT, .code = dir };
+	str_copy(m.text, text, sizeof(m.text));
+	str_copy(m.extra, ok ? "ok" : "fail", sizeof(m.extra));
+	worker_post(c->w, &m);
+	if (dir == 0) {
+		c->out->to_peer = ok;
+		str_copy(c->out->to_peer_text, text, sizeof(c->out->to_peer_text));
+	} else {
+		c->out->from_peer = ok;
+		str_copy(c->out->from_peer_text, text, sizeof(c->out->from_peer_text));
+	}
+}
+
+/* Both directions with keys only: a new libssh session here -> peer; `ssh -o BatchMode=yes`
+ * there -> here. */
+static void verify(struct ctx *c)
+{
+	char text[160], out[512], err[512];
+	step(c, "Verifying: this node -> peer with your key only");
+	struct sshsession *v = open_session(c);
+	bool ok = false;
+	bool connected = v && sshsession_connect(v, err, sizeof(err)) == 0;
+	if (connected && strcmp(v->fingerprint, c->s->fingerprint) != 0) {
+		/* the same host key as the session the user checked, or nothing is trusted */
+		snprintf(text, sizeof(text), "%s answered with another host key (%s): not verified",
+			 c->req->address, v->fingerprint);
+		text_clean_inplace(text, 0);
+	} else if (connected && sshsession_login_key(v, c->mykey_path)) {
+		int st = sshsession_run(v, "hostname", NULL, out, sizeof(out), err, sizeof(err));
+		str_rstrip(out);
+		ok = st == 0 && out[0];
+		snprintf(text, sizeof(text), ok ? "ssh %s hostname: %s" : "ssh %s: %s", c->req->address,
+			 ok ? out : err[0] ? err : "no answer");
+	} else {
+		snprintf(text, sizeof(text), "key login to %s failed: %s", c->req->address,
+			 !v ? "no session" : !connected ? err : sshsession_error(v));
+		text_clean_inplace(text, 0);
+	}
+	sshsession_free(v);
+	result(c, 0, ok, text);
+
+	step(c, "Verifying: peer -> this node with its key only (ssh -o BatchMode=yes)");
+	if (!c->peer_conn_addr[0]) {
+		result(c, 1, false, "the peer did not tell which address it sees this node at");
+		return;
+	}
+	struct buf cmd;
+	buf_init(&cmd);
+	buf_puts(&cmd, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=8 -l ");
+	sshsession_quote(&cmd, c->req->local.name);
+	buf_puts(&cmd, " ");
+	sshsession_quote(&cmd, c->peer_conn_addr);
+	buf_puts(&cmd, " hostname");
+	int st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
+	buf_free(&cmd);
+	str_rstrip(out);
+	str_rstrip(err);
+	ok = st == 0 && out[0];
+	snprintf(text, sizeof(text), ok ? "ssh %s hostname (from the peer): %s" : "from the peer, ssh %s: %s",
+		 c->peer_conn_addr, ok ? out : err[0] ? err : "failed");
+	result(c, 1, ok, text);
+}
+
+static const char CREATE_USER[] =
+	"set -eu; sudo -S -p '' sh -c 'useradd -m -s /bin/bash \"$1\" && usermod -aG sudo \"$1\" "
+	"&& chpasswd' sparklink \"$1\"\n";
+
+/* Logged in as an admin: create the local user's name on the peer as the playbook does, then
+ * reconnect as that user with its new password. */
+static enum pair_status create_user(struct ctx *c)
+{
+	const char *name = c->req->local.name;
+	char out[512], err[512], cmd[300];
+	snprintf(cmd, sizeof(cmd), "id -u '%s' >/dev/null 2>&1 && echo exists || echo missing", name);
+	if (remote_run(c, cmd, out, sizeof(out), err, sizeof(err)) != 0)
+		return fail(c, PAIR_FAILED, "cannot ask the peer about user %s: %s", name, err);
+	if (str_starts(out, "exists"))
+		return fail(c, PAIR_USER_MISMATCH,
+			    "%s already has a user '%s': pair without --create-user, as yourself", c->req->address,
+			    name);
+	char admin_pw[512];
+	str_copy(admin_pw, c->password, sizeof(admin_pw));
+	secret_wipe(c->password, sizeof(c->password));
+	struct worker_msg q = { .kind = PAIR_MSG_PASSWORD, .code = 0 };
+	snprintf(q.text, sizeof(q.text), "New password for user %s on %s", name, c->req->address);
+	int r = worker_ask(c->w, &q, c->password, sizeof(c->password), -1);
+	if (r < 0 || !c->password[0]) {
+		secret_wipe(admin_pw, sizeof(admin_pw));
+		return fail(c, PAIR_CANCELLED, "cancelled: no password for the new user");
+	}
+	if (journal_write(c->journal, JOP_USER_CREATE, c->req->address, name, NULL) < 0) {
+		secret_wipe(admin_pw, sizeof(admin_pw));
+		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
+	}
+	struct buf b, in;
+	buf_init(&b);
+	buf_init(&in);
+	buf_puts(&b, "sh -c ");
+	sshsession_quote(&b, CREATE_USER);
+	buf_puts(&b, " sparklink ");
+	sshsession_quote(&b, name);
+	buf_printf(&in, "%s\n%s:%s\n", admin_pw, name, c->password);
+	secret_wipe(admin_pw, sizeof(admin_pw));
+	int st = sshsession_run(c->s, b.data, in.data, out, sizeof(out), err, sizeof(err));
+	secret_wipe(in.data, in.len);
+	buf_free(&in);
+	buf_free(&b);
+	if (st != 0) {
+		secret_wipe(c->password, sizeof(c->password));
+		return fail(c, PAIR_FAILED, "could not create user %s on %s (is %s in the sudo group, and "
+					    "was its password right?): %s", name, c->req->address,
+			    c->req->remote_user, err[0] ? err : "no answer");
+	}
+	c->out->files_changed++;
+	step(c, "Created user %s on %s (home directory, group sudo, the new password)", name,
+	     c->req->address);
+	/* log in again as the new user: same address, and the same host key is required */
+	char fp[128];
+	str_copy(fp, c->s->fingerprint, sizeof(fp));
+	sshsession_free(c->s);
+	c->s = NULL;
+	str_copy(c->req->accept_fingerprint, fp, sizeof(c->req->accept_fingerprint));
+	c->req->remote_user[0] = '\0';
+	c->req->create_user = false;
+	enum pair_status s2 = connect_and_check(c);
+	if (s2 != PAIR_OK)
+		return s2;
+	return login(c);
+}
+
+void pair_job_run(struct worker *w, void *arg)
+{
+	struct pair_job *job = arg;
+	struct ctx c = { .w = w, .req = &job->req, .out = &job->out };
+	memset(&job->out, 0, sizeof(job->out));
+	if (!c.req->timeout_s)
+		c.req->timeout_s = 15;
+	char err[512];
+	enum pair_status st = PAIR_OK;
+	if (!c.req->verify_only) {
+		c.journal = journal_open(c.req->journal_path, err, sizeof(err));
+		if (!c.journal) {
+			st = fail(&c, PAIR_FAILED, "%s", err);
+			goto end;
+		}
+	}
+	if ((st = ensure_my_key(&c, false)) != PAIR_OK && c.req->verify_only)
+		goto end;
+	c.out->status = st = PAIR_OK;
+	if ((st = same_user(&c)) != PAIR_OK)
+		goto end;
+	if ((st = connect_and_check(&c)) != PAIR_OK || worker_cancelled(w))
+		goto end;
+	if ((st = login(&c)) != PAIR_OK || worker_cancelled(w))
+		goto end;
+	if (c.req->create_user && !c.req->verify_only) {
+		if (!c.journal) {
+			st = fail(&c, PAIR_FAILED, "no journal");
+			goto end;
+		}
+		if ((st = create_user(&c)) != PAIR_OK || worker_cancelled(w))
+			goto end;
+	}
+	if ((st = peer_facts(&c)) != PAIR_OK || worker_cancelled(w))
+		goto end;
+	if (!c.req->verify_only) {
+		if ((st = ensure_my_key(&c, true)) != PAIR_OK || worker_cancelled(w))
+			goto end;
+		if ((st = exchange(&c)) != PAIR_OK || worker_cancelled(w))
+			goto end;
+	}
+	verify(&c);
+	st = c.out->to_peer && c.out->from_peer ? PAIR_OK : PAIR_VERIFY_FAILED;
+	if (st == PAIR_OK)
+		snprintf(c.out->summary, sizeof(c.out->summary), "%s with %s (%s)",
+			 c.req->verify_only ? "verified both ways" : "paired and verified both ways",
+			 c.peer_hostname[0] ? c.peer_hostname : c.req->address, c.req->address);
+	else
+		snprintf(c.out->summary, sizeof(c.out->summary), "verification failed: %s",
+			 !c.out->to_peer ? c.out->to_peer_text : c.out->from_peer_text);
+end:
+	if (worker_cancelled(w) && st == PAIR_OK)
+		st = fail(&c, PAIR_CANCELLED, "cancelled");
+	c.out->status = st;
+	secret_wipe(c.password, sizeof(c.password));
+	sshsession_free(c.s);
+	journal_close(c.journal);
+	struct worker_msg m = { .kind = PAIR_MSG_END, .code = st };
+	str_copy(m.text, c.out->summary, sizeof(m.text));
+	worker_post(w, &m);
+}
+
+void pair_request_add_name(char (*v)[256], size_t *n, const char *name)
+{
+	if (!name || !name[0] || *n >= PAIR_MAX_NAMES)
+		return;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(v[i], name) == 0)
+			return;
+	str_copy(v[(*n)++], name, 256);
+}
+
+bool pair_request_from_peer(struct pair_request *r, const struct peer *p, const struct model *m)
+{
+	if (p->host_ok)
+		pair_request_add_name(r->peer_names, &r->npeer_names, p->host);
+	const struct peer_addr *best = NULL;
+	int best_score = -1;
+	for (size_t k = 0; k < p->naddrs; k++) {
+		const struct peer_addr *a = &p->addrs[k];
+		if (!peer_addr_live(m, a))
+			continue;
+		bool cable = peer_addr_port(m, a) >= 0;
+		int score = a->family == AF_INET ? 3 + cable : a->link_local ? 1 + cable : 0;
+		if (score > best_score)
+			best = a, best_score = score;
+		if (a->family == AF_INET)
+			pair_request_add_name(r->peer_names, &r->npeer_names, a->addr);
+	}
+	if (!best)
+		return false;
+	if (best->family == AF_INET6 && best->link_local) {
+		snprintf(r->address, sizeof(r->address), "%s%%%s", best->addr, best->ifname);
+		pair_request_add_name(r->peer_names, &r->npeer_names, best->addr);
+	} else {
+		str_copy(r->address, best->addr, sizeof(r->address));
+		pair_request_add_name(r->peer_names, &r->npeer_names, best->addr);
+	}
+	return true;
+}
+
+void pair_request_add_self(struct pair_request *r, const struct model *m)
+{
+	char host[128] = "";
+	if (gethostname(host, sizeof(host) - 1) == 0 && host[0]) {
+		text_clean_inplace(host, TEXT_NAME);
+		pair_request_add_name(r->self_names, &r->nself_names, host);
+		if (!strchr(host, '.')) {
+			char fq[160];
+			snprintf(fq, sizeof(fq), "%s.local", host);
+			pair_request_add_name(r->self_names, &r->nself_names, fq);
+		}
+	}
+	for (size_t i = 0; i < m->nnetdevs; i++)
+		for (size_t a = 0; a < m->netdevs[i].naddrs; a++) {
+			const struct netdev_addr *na = &m->netdevs[i].addrs[a];
+			if (na->family == AF_INET && strcmp(m->netdevs[i].name, "lo") != 0)
+				pair_request_add_name(r->self_names, &r->nself_names, na->text);
+		}
+}
+
+bool pair_request_for_peer(struct pair_request *r, const struct peer *p, const struct model *m,
+			   bool verify, const struct invocation *inv, char *why, size_t whysize)
+{
+	memset(r, 0, sizeof(*r));
+	r->port = 22;
+	r->timeout_s = 15;
+	r->verify_only = verify;
+	if (!pair_request_from_peer(r, p, m)) {
+		snprintf(why, whysize, "%s has no address that is reachable now", p->host);
+		return false;
+	}
+	pair_request_add_self(r, m);
+	r->local = inv->user;
+	str_copy(r->journal_path, inv->journal, sizeof(r->journal_path));
+	return true;
+}

@@ -1,0 +1,157 @@
+/* plan.c: addressing plans: addresses, netplan files, commands, preview. */
+#include "core/jobs/plan.h"
+#include "core/base/text.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int plan_kind_parse(const char *s)
+{
+	if (strcmp(s, "link-local") == 0)
+		return PLAN_LINK_LOCAL;
+	if (strcmp(s, "static") == 0)
+		return PLAN_STATIC;
+	if (strcmp(s, "static-persistent") == 0)
+		return PLAN_STATIC_PERSISTENT;
+	return -1;
+}
+
+const char *plan_kind_name(enum plan_kind k)
+{
+	switch (k) {
+	case PLAN_LINK_LOCAL: return "link-local";
+	case PLAN_STATIC: return "static";
+	case PLAN_STATIC_PERSISTENT: return "static-persistent";
+	}
+	return "?";
+}
+
+int plan_node_of(const char *self, const char *peer)
+{
+	return strcmp(self, peer) <= 0 ? 1 : 2;
+}
+
+static bool host_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 63)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *self,
+	      const char *peer, int self_node, const char *const *ifnames, size_t n, char *err,
+	      size_t errsize)
+{
+	memset(p, 0, sizeof(*p));
+	if (mtu != 1500 && mtu != 9000) {
+		snprintf(err, errsize, "MTU %u: choose 1500 (the playbook's) or 9000 (jumbo frames)", mtu);
+		return -1;
+	}
+	if (self_node != 1 && self_node != 2) {
+		snprintf(err, errsize, "the node number is 1 or 2");
+		return -1;
+	}
+	if (!host_ok(self) || !host_ok(peer) || strcmp(self, peer) == 0) {
+		snprintf(err, errsize, "two different plain host names are needed");
+		return -1;
+	}
+	if (n == 0) {
+		snprintf(err, errsize, "no cabled interface to address: is the cable in and Up?");
+		return -1;
+	}
+	if (n > PLAN_MAX_IFS) {
+		snprintf(err, errsize, "at most %d interfaces", PLAN_MAX_IFS);
+		return -1;
+	}
+	p->kind = kind;
+	p->mtu = mtu;
+	p->self_node = self_node;
+	str_copy(p->names[self_node - 1], self, sizeof(p->names[0]));
+	str_copy(p->names[2 - self_node], peer, sizeof(p->names[0]));
+	for (size_t i = 0; i < n; i++) {
+		if (!text_is_ifname(ifnames[i])) {
+			snprintf(err, errsize, "'%.20s' is not an interface name", ifnames[i]);
+			return -1;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(ifnames[k], ifnames[i]) == 0) {
+				snprintf(err, errsize, "%s is named twice", ifnames[i]);
+				return -1;
+			}
+		struct plan_if *f = &p->ifs[p->nifs++];
+		str_copy(f->ifname, ifnames[i], sizeof(f->ifname));
+		if (kind != PLAN_LINK_LOCAL) {
+			/* one /24 per twin: never two interfaces in one subnet */
+			snprintf(f->addr[0], sizeof(f->addr[0]), "192.168.%zu.10/24", 100 + i);
+			snprintf(f->addr[1], sizeof(f->addr[1]), "192.168.%zu.11/24", 100 + i);
+		}
+	}
+	return 0;
+}
+
+void plan_netplan_yaml(const struct plan *p, int node, struct buf *out)
+{
+	if (p->kind == PLAN_STATIC)
+		return;
+	buf_printf(out, "# written by sparklink: %s plan, %s is node %d of %s and %s\n",
+		   plan_kind_name(p->kind), p->names[node - 1], node, p->names[0], p->names[1]);
+	buf_puts(out, "network:\n  version: 2\n  ethernets:\n");
+	for (size_t i = 0; i < p->nifs; i++) {
+		const struct plan_if *f = &p->ifs[i];
+		buf_printf(out, "    %s:\n", f->ifname);
+		if (p->kind == PLAN_LINK_LOCAL) {
+			buf_puts(out, "      link-local: [ ipv4 ]\n");
+		} else {
+			buf_puts(out, "      dhcp4: no\n");
+			buf_printf(out, "      addresses: [%s]\n", f->addr[node - 1]);
+		}
+		if (p->mtu != 1500)
+			buf_printf(out, "      mtu: %u\n", p->mtu);
+	}
+}
+
+void plan_commands(const struct plan *p, int node, struct buf *out)
+{
+	if (p->kind == PLAN_STATIC) {
+		for (size_t i = 0; i < p->nifs; i++) {
+			const struct plan_if *f = &p->ifs[i];
+			if (p->mtu != 1500)
+				buf_printf(out, "ip link set %s mtu %u\n", f->ifname, p->mtu);
+			buf_printf(out, "ip addr add %s dev %s\n", f->addr[node - 1], f->ifname);
+			buf_printf(out, "ip link set %s up\n", f->ifname);
+		}
+		return;
+	}
+	buf_printf(out, "write %s (mode 0600, the content below)\n", PLAN_NETPLAN_PATH);
+	buf_puts(out, "netplan apply\n");
+}
+
+void plan_preview(const struct plan *p, struct buf *out)
+{
+	buf_printf(out, "Plan: %s, MTU %u. %s is node 1, %s is node 2; this machine is node %d.\n",
+		   plan_kind_name(p->kind), p->mtu, p->names[0], p->names[1], p->self_node);
+	if (p->kind == PLAN_LINK_LOCAL)
+		buf_puts(out, "Link-local addresses (169.254.x.y) are picked at start-up and change on "
+			      "every reboot.\n");
+	else if (p->kind == PLAN_STATIC)
+		buf_puts(out, "Runtime addresses are lost on reboot.\n");
+	for (int node = 1; node <= 2; node++) {
+		buf_printf(out, "\n== node %d: %s\n", node, p->names[node - 1]);
+		for (size_t i = 0; i < p->nifs; i++)
+			if (p->ifs[i].addr[node - 1][0])
+				buf_printf(out, "  %s  %s\n", p->ifs[i].ifname, p->ifs[i].addr[node - 1]);
+		buf_puts(out, "-- commands\n");
+		plan_commands(p, node, out);
+		if (p->kind != PLAN_STATIC) {
+			buf_printf(out, "-- %s\n", PLAN_NETPLAN_PATH);
+			plan_netplan_yaml(p, node, out);
+		}
+	}
+}

@@ -1,0 +1,56 @@
+/* plan.h: an addressing plan for the cabled twins of two nodes, as the playbook's step 3 does
+ * it, computed the same way on both sides.
+ *
+ * Kinds (mutually exclusive): link-local (netplan `link-local: [ ipv4 ]`), runtime static
+ * (addresses through netlink, lost on reboot), persistent static (netplan `addresses:` with
+ * `dhcp4: no`). Every twin gets its own /24: the first cabled twin 192.168.100.0/24, the next
+ * 192.168.101.0/24, ...; node 1 is .10 and node 2 is .11. Node 1 is the node whose host name
+ * sorts first (C locale); the user can swap. MTU 1500 (the playbook's) or 9000. */
+#ifndef SPARKLINK_PLAN_H
+#define SPARKLINK_PLAN_H
+
+#include "core/base/util.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum plan_kind { PLAN_LINK_LOCAL, PLAN_STATIC, PLAN_STATIC_PERSISTENT };
+
+#define PLAN_MAX_IFS 8
+#define PLAN_NETPLAN_PATH "/etc/netplan/40-cx7.yaml"
+
+struct plan_if {
+	char ifname[16];
+	char addr[2][24]; /* node 1's and node 2's "192.168.100.10/24"; "" for link-local */
+};
+
+struct plan {
+	enum plan_kind kind;
+	unsigned mtu;
+	int self_node;    /* 1 or 2: which node this machine is */
+	char names[2][64]; /* node 1's and node 2's host names */
+	struct plan_if ifs[PLAN_MAX_IFS];
+	size_t nifs;
+};
+
+/* Parse "link-local", "static", "static-persistent"; -1 if none of them. */
+int plan_kind_parse(const char *s);
+const char *plan_kind_name(enum plan_kind k);
+/* Which node a host is: 1 if self sorts before peer (C locale), else 2. */
+int plan_node_of(const char *self, const char *peer);
+
+/* Build the plan for the cabled twins ifnames (in order: the first cabled twin first). Names are
+ * checked (interface names; host names as plain DNS labels); mtu is 1500 or 9000. Returns 0 or
+ * -1 with a sentence in err. */
+int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *self,
+	      const char *peer, int self_node, const char *const *ifnames, size_t n, char *err,
+	      size_t errsize);
+
+/* The netplan file for node (1 or 2), or "" (runtime static writes no file). */
+void plan_netplan_yaml(const struct plan *p, int node, struct buf *out);
+/* The commands that carry the plan out on node, one per line, as a person would type them. */
+void plan_commands(const struct plan *p, int node, struct buf *out);
+/* The whole preview: for both nodes, every file (full content) and every command. */
+void plan_preview(const struct plan *p, struct buf *out);
+
+#endif

@@ -1,0 +1,124 @@
+/* model.c: life cycle of the model, and netdevs read from sysfs alone. */
+#include "core/net/model.h"
+#include "core/net/sysfs.h"
+#include "core/base/text.h"
+#include "core/base/util.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+void model_init(struct model *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void netdev_clear(struct netdev *d)
+{
+	free(d->addrs);
+	d->addrs = NULL;
+	d->naddrs = 0;
+}
+
+void model_free(struct model *m)
+{
+	rdma_inventory_free(&m->rdma);
+	for (size_t i = 0; i < m->nnetdevs; i++)
+		netdev_clear(&m->netdevs[i]);
+	free(m->netdevs);
+	free(m->ports);
+	free(m->others);
+	free(m->findings);
+	memset(m, 0, sizeof(*m));
+}
+
+static int cmp_netdev(const void *a, const void *b)
+{
+	return strcmp(((const struct netdev *)a)->name, ((const struct netdev *)b)->name);
+}
+
+static int cmp_name_key(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct netdev *)elem)->name);
+}
+
+/* netdevs are kept sorted by name (model_sort_netdevs), so this is a binary search */
+const struct netdev *model_netdev(const struct model *m, const char *name)
+{
+	if (!m->nnetdevs)
+		return NULL;
+	return bsearch(name, m->netdevs, m->nnetdevs, sizeof(*m->netdevs), cmp_name_key);
+}
+
+const char *finding_level_word(enum finding_level l)
+{
+	switch (l) {
+	case FINDING_ERROR: return "error";
+	case FINDING_WARN: return "warning";
+	default: return "note";
+	}
+}
+
+void model_sort_netdevs(struct model *m)
+{
+	if (m->nnetdevs > 1)
+		qsort(m->netdevs, m->nnetdevs, sizeof(*m->netdevs), cmp_netdev);
+}
+
+char **sysfs_netdev_names(size_t *n)
+{
+	char path[4096];
+	sysfs_path(path, sizeof(path), "class/net");
+	*n = 0;
+	DIR *d = opendir(path);
+	if (!d)
+		return NULL;
+	char **v = NULL;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || !text_is_ifname(e->d_name))
+			continue;
+		v = xrealloc(v, *n + 1, sizeof(char *));
+		v[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(d);
+	return v;
+}
+
+void netdev_load_sysfs(struct netdev *n, const char *name)
+{
+	memset(n, 0, sizeof(*n));
+	str_copy(n->name, name, sizeof(n->name));
+	{
+		char buf[64];
+		long v;
+		n->carrier = sysfs_read(buf, sizeof(buf), "class/net/%s/carrier", n->name) > 0 &&
+			     strcmp(buf, "1") == 0;
+		if (sysfs_read(n->operstate, sizeof(n->operstate), "class/net/%s/operstate", n->name) < 0)
+			str_copy(n->operstate, "unknown", sizeof(n->operstate));
+		n->admin_up = n->carrier || strcmp(n->operstate, "up") == 0;
+		n->mtu = sysfs_read_long(&v, "class/net/%s/mtu", n->name) == 0 && v > 0 ? (unsigned)v : 0;
+		sysfs_read(n->mac, sizeof(n->mac), "class/net/%s/address", n->name);
+		n->speed_mbps = sysfs_read_long(&v, "class/net/%s/speed", n->name) == 0 ? v : -1;
+		sysfs_read(n->phys_port_name, sizeof(n->phys_port_name), "class/net/%s/phys_port_name",
+			   n->name);
+	}
+}
+
+void model_load_sysfs_netdevs(struct model *m)
+{
+	for (size_t i = 0; i < m->nnetdevs; i++)
+		netdev_clear(&m->netdevs[i]);
+	free(m->netdevs);
+	size_t n;
+	char **names = sysfs_netdev_names(&n);
+	m->netdevs = xcalloc(n ? n : 1, sizeof(*m->netdevs));
+	m->nnetdevs = n;
+	for (size_t i = 0; i < n; i++) {
+		netdev_load_sysfs(&m->netdevs[i], names[i]);
+		free(names[i]);
+	}
+	free(names);
+	model_sort_netdevs(m);
+	m->netlink_ok = false;
+}

@@ -1,0 +1,299 @@
+/* netmon.c: libnl cache manager glue. */
+#include "core/net/netmon.h"
+#include "core/net/sysfs.h"
+#include "core/base/text.h"
+#include "core/base/util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netlink/cache.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct netmon {
+	struct loop *loop;
+	struct model *model;
+	netmon_change_fn *fn;
+	void *arg;
+	struct nl_sock *evsock;  /* notifications, owned by the manager */
+	struct nl_sock *reqsock; /* dumps for resync */
+	struct nl_cache_mngr *mngr;
+	struct nl_cache *links, *addrs;
+	struct loop_watch *watch;
+	bool changed;
+	unsigned resyncs;
+};
+
+static void on_change(struct nl_cache *cache, struct nl_object *obj, int action, void *arg)
+{
+	(void)cache;
+	(void)obj;
+	(void)action;
+	struct netmon *nm = arg;
+	nm->changed = true; /* the rebuild happens once, after the whole batch */
+}
+
+/* netdevs by ifindex, for the address walk: an index sorted by ifindex, searched by halves */
+struct ifx {
+	int ifindex;
+	struct netdev *dev;
+};
+
+struct addr_ctx {
+	struct ifx *index;
+	size_t n;
+};
+
+static int cmp_ifx(const void *a, const void *b)
+{
+	int x = ((const struct ifx *)a)->ifindex, y = ((const struct ifx *)b)->ifindex;
+	return (x > y) - (x < y);
+}
+
+static struct netdev *by_ifindex(const struct addr_ctx *c, int ifindex)
+{
+	struct ifx key = { .ifindex = ifindex };
+	struct ifx *hit = c->n ? bsearch(&key, c->index, c->n, sizeof(*c->index), cmp_ifx) : NULL;
+	return hit ? hit->dev : NULL;
+}
+
+static void add_addr(struct nl_object *obj, void *arg)
+{
+	struct addr_ctx *c = arg;
+	struct rtnl_addr *a = (struct rtnl_addr *)obj;
+	struct netdev *d = by_ifindex(c, rtnl_addr_get_ifindex(a));
+	struct nl_addr *local = rtnl_addr_get_local(a);
+	int fam = rtnl_addr_get_family(a);
+	if (!d || !local || (fam != AF_INET && fam != AF_INET6))
+		return;
+	struct netdev_addr na = { .family = fam, .prefixlen = (unsigned)rtnl_addr_get_prefixlen(a) };
+	if (!inet_ntop(fam, nl_addr_get_binary_addr(local), na.text, sizeof(na.text)))
+		return;
+	if (fam == AF_INET)
+		na.link_local = str_starts(na.text, "169.254.");
+	else
+		na.link_local = str_starts(na.text, "fe80:") || str_starts(na.text, "fe8") ||
+				str_starts(na.text, "fe9") || str_starts(na.text, "fea") ||
+				str_starts(na.text, "feb");
+	d->addrs = xrealloc(d->addrs, d->naddrs + 1, sizeof(*d->addrs));
+	d->addrs[d->naddrs++] = na;
+}
+
+struct link_ctx {
+	struct netdev *devs;
+	size_t n, cap;
+};
+
+static void add_link(struct nl_object *obj, void *arg)
+{
+	struct link_ctx *c = arg;
+	struct rtnl_link *l = (struct rtnl_link *)obj;
+	const char *name = rtnl_link_get_name(l);
+	/* the kernel also announces links per protocol family (AF_INET6 on IPv6 changes); libnl
+	 * keeps those as separate, soon stale objects: only the AF_UNSPEC one is the link */
+	if (!name || rtnl_link_get_family(l) != AF_UNSPEC)
+		return;
+	if (c->n == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 16;
+		c->devs = xrealloc(c->devs, c->cap, sizeof(*c->devs));
+	}
+	struct netdev *d = &c->devs[c->n++];
+	memset(d, 0, sizeof(*d));
+	text_clean(d->name, sizeof(d->name), name, strlen(name), TEXT_NAME);
+	d->ifindex = rtnl_link_get_ifindex(l);
+	d->admin_up = rtnl_link_get_flags(l) & IFF_UP;
+	/* Up as ibdev2netdev means it: admin up and carrier (sysfs carrier errors when down) */
+	d->carrier = d->admin_up && rtnl_link_get_carrier(l);
+	char os[32];
+	rtnl_link_operstate2str(rtnl_link_get_operstate(l), os, sizeof(os));
+	text_clean(d->operstate, sizeof(d->operstate), os, strlen(os), TEXT_NAME);
+	d->mtu = rtnl_link_get_mtu(l);
+	struct nl_addr *mac = rtnl_link_get_addr(l);
+	if (mac && nl_addr_get_len(mac) > 0) {
+		char tmp[64];
+		nl_addr2str(mac, tmp, sizeof(tmp));
+		text_clean(d->mac, sizeof(d->mac), tmp, strlen(tmp), TEXT_NAME);
+	}
+	d->speed_mbps = -1;
+}
+
+static int cmp_netdev(const void *a, const void *b)
+{
+	return strcmp(((const struct netdev *)a)->name, ((const struct netdev *)b)->name);
+}
+
+static int cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct netdev *)elem)->name);
+}
+
+/* Static attributes from sysfs for one netdev (speed only while it has carrier). */
+static void read_sysfs_extras(struct netdev *d, const struct netdev *old)
+{
+	if (old && old->carrier == d->carrier && strcmp(old->name, d->name) == 0) {
+		d->speed_mbps = old->speed_mbps;
+		memcpy(d->phys_port_name, old->phys_port_name, sizeof(d->phys_port_name));
+		return;
+	}
+	long v;
+	d->speed_mbps = d->carrier && sysfs_read_long(&v, "class/net/%s/speed", d->name) == 0 ? v : -1;
+	sysfs_read(d->phys_port_name, sizeof(d->phys_port_name), "class/net/%s/phys_port_name",
+		   d->name);
+}
+
+void netmon_sync(struct netmon *nm)
+{
+	struct model *m = nm->model;
+	struct link_ctx lc = { 0 };
+	nl_cache_foreach(nm->links, add_link, &lc);
+	struct addr_ctx ac = { xcalloc(lc.n ? lc.n : 1, sizeof(struct ifx)), lc.n };
+	for (size_t i = 0; i < lc.n; i++)
+		ac.index[i] = (struct ifx){ lc.devs[i].ifindex, &lc.devs[i] };
+	if (ac.n > 1)
+		qsort(ac.index, ac.n, sizeof(*ac.index), cmp_ifx);
+	nl_cache_foreach(nm->addrs, add_addr, &ac);
+	free(ac.index);
+	if (lc.n > 1)
+		qsort(lc.devs, lc.n, sizeof(*lc.devs), cmp_netdev);
+
+	/* netdevs that exist only in a fixture tree (tests): names from the directory, attributes
+	 * read only for names netlink does not know */
+	if (strcmp(sysfs_root(), "/sys") != 0) {
+		size_t nnames, known = lc.n;
+		char **names = sysfs_netdev_names(&nnames);
+		for (size_t i = 0; i < nnames; i++) {
+			if (known && bsearch(names[i], lc.devs, known, sizeof(*lc.devs), cmp_name))
+				goto next;
+			if (lc.n == lc.cap) {
+				lc.cap = lc.cap ? lc.cap * 2 : 16;
+				lc.devs = xrealloc(lc.devs, lc.cap, sizeof(*lc.devs));
+			}
+			netdev_load_sysfs(&lc.devs[lc.n++], names[i]);
+		next:
+			free(names[i]);
+		}
+		free(names);
+		if (lc.n > known)
+			qsort(lc.devs, lc.n, sizeof(*lc.devs), cmp_netdev);
+	}
+	for (size_t i = 0; i < lc.n; i++) {
+		struct netdev *d = &lc.devs[i];
+		const struct netdev *old = model_netdev(m, d->name);
+		if (d->ifindex)
+			read_sysfs_extras(d, old);
+		if (!old || old->carrier != d->carrier || old->admin_up != d->admin_up) {
+			struct rdma_port *rp = rdma_inventory_find_netdev(&m->rdma, d->name);
+			if (rp)
+				rdma_port_refresh(rp);
+		}
+	}
+	for (size_t i = 0; i < m->nnetdevs; i++)
+		netdev_clear(&m->netdevs[i]);
+	free(m->netdevs);
+	m->netdevs = lc.devs;
+	m->nnetdevs = lc.n;
+	m->netlink_ok = true;
+	model_rebuild(m);
+}
+
+static void resync(struct netmon *nm)
+{
+	nm->resyncs++;
+	nl_cache_refill(nm->reqsock, nm->links);
+	nl_cache_refill(nm->reqsock, nm->addrs);
+	nm->changed = true;
+}
+
+static void on_readable(struct loop_watch *w, int fd, short revents, void *arg)
+{
+	(void)w;
+	(void)fd;
+	(void)revents;
+	struct netmon *nm = arg;
+	int r = nl_cache_mngr_data_ready(nm->mngr);
+	if (r == -NLE_NOMEM || r == -NLE_DUMP_INTR || r == -NLE_MSG_OVERFLOW)
+		resync(nm);
+	if (nm->changed) {
+		nm->changed = false;
+		netmon_sync(nm);
+		if (nm->fn)
+			nm->fn(nm->arg);
+	}
+}
+
+struct netmon *netmon_new(struct loop *loop, struct model *m, netmon_change_fn *fn, void *arg,
+			  char *err, size_t errsize)
+{
+	struct netmon *nm = xcalloc(1, sizeof(*nm));
+	nm->loop = loop, nm->model = m, nm->fn = fn, nm->arg = arg;
+	int r;
+	const char *what = "allocate a netlink socket";
+	nm->evsock = nl_socket_alloc();
+	nm->reqsock = nl_socket_alloc();
+	if (!nm->evsock || !nm->reqsock) {
+		r = -NLE_NOMEM;
+		goto fail;
+	}
+	what = "connect to netlink";
+	if ((r = nl_connect(nm->reqsock, NETLINK_ROUTE)) < 0)
+		goto fail;
+	what = "start the netlink cache manager";
+	if ((r = nl_cache_mngr_alloc(nm->evsock, NETLINK_ROUTE, NL_AUTO_PROVIDE, &nm->mngr)) < 0)
+		goto fail;
+	/* a large buffer makes overruns rare; SPARKLINK_NETLINK_RCVBUF (bytes) shrinks it so the
+	 * tests can provoke one and see the resync */
+	const char *rb = getenv("SPARKLINK_NETLINK_RCVBUF");
+	nl_socket_set_buffer_size(nm->evsock, rb && atoi(rb) > 0 ? atoi(rb) : 4 << 20, 0);
+	what = "read the interface list";
+	if ((r = nl_cache_mngr_add(nm->mngr, "route/link", on_change, nm, &nm->links)) < 0)
+		goto fail;
+	what = "read the address list";
+	if ((r = nl_cache_mngr_add(nm->mngr, "route/addr", on_change, nm, &nm->addrs)) < 0)
+		goto fail;
+	netmon_sync(nm);
+	if (loop)
+		nm->watch = loop_watch_new(loop, nl_cache_mngr_get_fd(nm->mngr), POLLIN, on_readable, nm);
+	return nm;
+fail:
+	snprintf(err, errsize, "cannot %s: %s", what, nl_geterror(r));
+	netmon_free(nm);
+	return NULL;
+}
+
+void netmon_free(struct netmon *nm)
+{
+	if (!nm)
+		return;
+	loop_watch_free(nm->watch);
+	if (nm->mngr)
+		nl_cache_mngr_free(nm->mngr); /* frees the caches, not the socket we gave it */
+	if (nm->evsock)
+		nl_socket_free(nm->evsock);
+	if (nm->reqsock)
+		nl_socket_free(nm->reqsock);
+	free(nm);
+}
+
+unsigned netmon_resyncs(const struct netmon *nm)
+{
+	return nm->resyncs;
+}
+
+int netmon_snapshot(struct model *m, char *err, size_t errsize)
+{
+	struct netmon *nm = netmon_new(NULL, m, NULL, NULL, err, errsize);
+	if (!nm) {
+		model_load_sysfs_netdevs(m);
+		model_rebuild(m);
+		return -1;
+	}
+	netmon_free(nm);
+	return 0;
+}

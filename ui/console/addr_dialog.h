@@ -1,0 +1,74 @@
+/* addr_dialog.h: the addressing dialog of the console (the playbook's step 3): a state, never a
+ * nested loop.
+ *
+ * Phases: choose (plan kind, MTU, which node is 1) -> running (each step as it happens) ->
+ * preview (every file and command for both nodes, scrollable; y applies) / password (the peer's
+ * sudo password, not shown) / session (the SSH session is on a changed interface: type yes) ->
+ * done (one line per rail and the summary). The work runs in core/jobs/apply.h's worker job; its
+ * messages arrive through addr_dialog_msg() on the loop. Esc cancels at any point. Changing the
+ * network needs root: without it the dialog says so and starts nothing. */
+#ifndef SPARKLINK_ADDR_DIALOG_H
+#define SPARKLINK_ADDR_DIALOG_H
+
+#include "core/jobs/apply.h"
+#include "core/base/loop.h"
+#include "core/net/model.h"
+#include "core/mdns/peers.h"
+#include "ui/console/screen.h"
+#include "ui/console/widgets.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum ad_phase { AD_CHOOSE, AD_RUNNING, AD_PREVIEW, AD_PASSWORD, AD_SESSION, AD_CANCELLING,
+		AD_DONE };
+
+struct addr_dialog {
+	enum ad_phase phase;
+	const struct model *model; /* the console's, live: the interfaces follow the cable */
+	bool root;                 /* this process may change the network */
+	struct worker *worker;
+	struct apply_job job;
+	char peer[256];            /* the peer's host name as shown; "" = this node only */
+	char peer_where[32];       /* "management LAN", "port 1", ... */
+	char self_name[64], peer_name[64]; /* host names, for "node 1 / node 2" */
+	int default_node;          /* this node's number from the host names */
+	bool swapped;
+	int kind_sel;              /* enum plan_kind */
+	struct scroll_text log;    /* progress */
+	struct scroll_text preview;
+	struct job_question q;     /* AD_PASSWORD, AD_SESSION */
+	struct {
+		bool ok;
+		char text[200];
+	} rails[PLAN_MAX_IFS];
+	size_t nrails;
+	char error[512];           /* why Enter cannot start now (a sentence) */
+	char summary[512];
+	enum apply_status status;
+	bool ended;                /* APPLY_MSG_END seen */
+	bool finished;             /* WORKER_DONE seen */
+	bool quit;                 /* closed with q (not root): the console is to quit */
+	bool verify;               /* step 5: only ping the rails of the plan in the journal */
+	void (*notify)(void *arg); /* called on the loop after each message (redraw) */
+	void *notify_arg;
+};
+
+/* Prepare for the peer p (NULL: this node only). self is this machine's host name; m the
+ * console's model (kept, read at draw and start). Returns false with a reason in why. */
+struct invocation;
+bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct model *m,
+		      const char *self, const struct invocation *inv, char *why, size_t whysize);
+/* Step 5: ping every rail of the plan in the journal again (the apply job with verify_only: the
+ * peer is reached with the user's key only, no sudo, never a password). Starts at once. */
+bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struct loop *loop,
+			     const struct invocation *inv, char *why, size_t whysize);
+/* A key; returns false when the dialog is to be closed. */
+bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char);
+void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m);
+void addr_dialog_draw(const struct screen *s, struct addr_dialog *d);
+void addr_dialog_close(struct addr_dialog *d);
+/* For the console's status line after the dialog closes. */
+const char *addr_dialog_result(const struct addr_dialog *d);
+
+#endif

@@ -1,0 +1,213 @@
+/* port_panel.c: drawing the port panels, other interfaces and findings. */
+#include "ui/console/port_panel.h"
+#include "core/base/util.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static void speed_text(const struct netdev *d, char *out, size_t size)
+{
+	if (!d || !d->carrier || d->speed_mbps <= 0)
+		str_copy(out, "-", size);
+	else if (d->speed_mbps % 1000 == 0)
+		snprintf(out, size, "%ld Gb/s", d->speed_mbps / 1000);
+	else
+		snprintf(out, size, "%ld Mb/s", d->speed_mbps);
+}
+
+/* IPv4 addresses first, then IPv6; as many as fit, then "+N". The first one is always shown
+ * (clipped by the caller if it must be). IPv6 link-local is always /64: shown without it. */
+static void addr_text(const struct netdev *d, char *out, size_t size, int maxw)
+{
+	out[0] = '\0';
+	if (!d)
+		return;
+	size_t shown = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < d->naddrs; i++) {
+			const struct netdev_addr *a = &d->addrs[i];
+			if ((pass == 0) != (a->family == AF_INET))
+				continue;
+			char one[64];
+			if (a->family == AF_INET6 && a->link_local)
+				snprintf(one, sizeof(one), "%s%s", out[0] ? " " : "", a->text);
+			else
+				snprintf(one, sizeof(one), "%s%s/%u", out[0] ? " " : "", a->text,
+					 a->prefixlen);
+			if (shown && (int)(strlen(out) + strlen(one)) > maxw - 4) {
+				char more[16];
+				snprintf(more, sizeof(more), " +%zu", d->naddrs - shown);
+				if (strlen(out) + strlen(more) < size)
+					strcat(out, more);
+				return;
+			}
+			if (strlen(out) + strlen(one) < size)
+				strcat(out, one);
+			shown++;
+		}
+	}
+	if (!d->naddrs)
+		str_copy(out, "no address", size);
+}
+
+static const char *link_word(const struct netdev *d)
+{
+	if (!d)
+		return "absent";
+	if (d->carrier)
+		return "Up";
+	if (!d->admin_up)
+		return "Down (admin)";
+	return "Down";
+}
+
+static enum role link_role(const struct netdev *d)
+{
+	return d && d->carrier ? ROLE_GOOD : d ? ROLE_BAD : ROLE_DIM;
+}
+
+/* Columns of a netdev row: RDMA device, netdev, link, speed, MTU, addresses. */
+static void row(const struct screen *s, int y, int x, int w, const char *ibdev, const char *name,
+		const struct netdev *d)
+{
+	char speed[24], mtu[16], addrs[512];
+	speed_text(d, speed, sizeof(speed));
+	if (d && d->mtu)
+		snprintf(mtu, sizeof(mtu), "%u", d->mtu);
+	else
+		str_copy(mtu, "-", sizeof(mtu));
+	int cx = x;
+	screen_text(s, y, cx, 14, ROLE_NORMAL, ibdev);
+	cx += 15;
+	screen_text(s, y, cx, 15, ROLE_NORMAL, name[0] ? name : "(none)");
+	cx += 16;
+	screen_text(s, y, cx, 12, link_role(d), link_word(d));
+	cx += 13;
+	screen_text(s, y, cx, 9, ROLE_NORMAL, speed);
+	cx += 10;
+	screen_text(s, y, cx, 5, ROLE_NORMAL, mtu);
+	cx += 6;
+	int aw = x + w - cx;
+	addr_text(d, addrs, sizeof(addrs), aw);
+	screen_text(s, y, cx, aw, d && d->naddrs ? ROLE_NORMAL : ROLE_DIM, addrs);
+}
+
+static void header(const struct screen *s, int y, int x, int w, const char *first)
+{
+	screen_text(s, y, x, 14, ROLE_DIM, first);
+	screen_text(s, y, x + 15, 15, ROLE_DIM, "netdev");
+	screen_text(s, y, x + 31, 12, ROLE_DIM, "link");
+	screen_text(s, y, x + 44, 9, ROLE_DIM, "speed");
+	screen_text(s, y, x + 54, 5, ROLE_DIM, "MTU");
+	screen_text(s, y, x + 60, w - 60, ROLE_DIM, "addresses");
+}
+
+int port_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w,
+		    bool all_headers)
+{
+	int y0 = y, bottom = y + h;
+	char title[128];
+	if (m->nports == 0 && y + 3 <= bottom) {
+		screen_box(s, y, x, 3, w, ROLE_FRAME, "ConnectX ports");
+		const char *why = m->rdma.no_class ? "No RDMA devices on this machine"
+						   : "No RDMA ports found";
+		char line[256];
+		snprintf(line, sizeof(line), "%s%s", why,
+			 m->rdma.verbs_errno == ENOSYS ? " (libibverbs: no RDMA stack)." : ".");
+		screen_text(s, y + 1, x + 2, w - 4, ROLE_WARN, line);
+		y += 3;
+	}
+	for (size_t k = 0; k < m->nports && y + 3 <= bottom; k++) {
+		const struct phys_port *pp = &m->ports[k];
+		int hd = k == 0 || all_headers ? 1 : 0;
+		int ph = 2 + hd + (int)pp->ntwins;
+		snprintf(title, sizeof(title), "Port %d: %s", pp->number,
+			 pp->cabled ? "cable seen" : "no cable");
+		screen_box(s, y, x, ph, w, ROLE_FRAME, title);
+		if (hd)
+			header(s, y + 1, x + 2, w - 4, "RDMA device");
+		for (size_t t = 0; t < pp->ntwins && y + 1 + hd + (int)t < bottom; t++) {
+			const struct twin *tw = &pp->twins[t];
+			row(s, y + 1 + hd + (int)t, x + 2, w - 4, tw->rdma->ibdev, tw->netdev_name,
+			    tw->netdev);
+		}
+		y += ph;
+	}
+	return y - y0;
+}
+
+int iface_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w)
+{
+	if (h < 3 || !m->nothers)
+		return 0;
+	int oh = 3 + (int)m->nothers;
+	if (oh > h)
+		oh = h;
+	screen_box(s, y, x, oh, w, ROLE_FRAME, "Other interfaces");
+	header(s, y + 1, x + 2, w - 4, "");
+	size_t fit = (size_t)(oh - 3);
+	for (size_t i = 0; i < m->nothers && i < fit; i++) {
+		const struct netdev *d = &m->netdevs[m->others[i]];
+		if (i + 1 == fit && m->nothers > fit) {
+			char more[64];
+			snprintf(more, sizeof(more), "... %zu more", m->nothers - i);
+			screen_text(s, y + 2 + (int)i, x + 2, w - 4, ROLE_DIM, more);
+			break;
+		}
+		row(s, y + 2 + (int)i, x + 2, w - 4, "", d->name, d);
+	}
+	return oh;
+}
+
+int iface_panel_rows(const struct model *m)
+{
+	return m->nothers ? 3 + (int)m->nothers : 0;
+}
+
+static void finding_lines(const struct finding *f, char *line, size_t lsize, char *fix,
+			  size_t fsize)
+{
+	snprintf(line, lsize, "%s: %s",
+		 f->level == FINDING_ERROR ? "PROBLEM" : f->level == FINDING_WARN ? "WARNING" : "NOTE",
+		 f->text);
+	snprintf(fix, fsize, "Fix: %s", f->fix);
+}
+
+int findings_panel_rows(const struct model *m, int w)
+{
+	if (!m->nfindings)
+		return 3;
+	int n = 2;
+	for (size_t i = 0; i < m->nfindings; i++) {
+		char line[256], fix[256];
+		finding_lines(&m->findings[i], line, sizeof(line), fix, sizeof(fix));
+		n += screen_wrap_rows(line, w - 4) + screen_wrap_rows(fix, w - 6);
+	}
+	return n;
+}
+
+int findings_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w)
+{
+	if (h < 3)
+		return 0;
+	int fh = findings_panel_rows(m, w);
+	if (fh > h)
+		fh = h;
+	screen_box(s, y, x, fh, w, ROLE_FRAME, "Findings");
+	int fy = y + 1;
+	if (!m->nfindings)
+		screen_text(s, fy, x + 2, w - 4, ROLE_GOOD, "OK: nothing to report.");
+	for (size_t i = 0; i < m->nfindings && fy < y + fh - 1; i++) {
+		const struct finding *f = &m->findings[i];
+		char line[256], fix[256];
+		finding_lines(f, line, sizeof(line), fix, sizeof(fix));
+		fy += screen_text_wrap(s, fy, x + 2, w - 4, y + fh - 1 - fy,
+				       f->level == FINDING_ERROR ? ROLE_BAD
+				       : f->level == FINDING_WARN ? ROLE_WARN : ROLE_NORMAL, line);
+		if (fy < y + fh - 1)
+			fy += screen_text_wrap(s, fy, x + 4, w - 6, y + fh - 1 - fy, ROLE_DIM, fix);
+	}
+	return fh;
+}

@@ -1,0 +1,166 @@
+/* step_panel.c: drawing the step guide and the log pane. */
+#include "ui/console/step_panel.h"
+#include "core/base/util.h"
+
+#include <stdio.h>
+#include <string.h>
+
+const char *step_panel_hint(enum step_id id, enum step_mark mark)
+{
+	switch (id) {
+	case STEP_USER:
+		return mark == STEP_FAILING ? "Enter: what to do (u creates your user there)"
+		     : mark == STEP_DONE ? "Enter: what was checked"
+					 : "Enter: pair, which checks it (F2 p)";
+	case STEP_CABLE: return "Enter: choose the peer on the cable (F7 c)";
+	case STEP_ADDR: return "Enter: choose link-local or static, MTU, preview (F4 a)";
+	case STEP_SSH:
+		return mark == STEP_DONE ? "Enter: check SSH both ways with keys only (F3 s)"
+					 : "Enter: pair with the peer (F2 p)";
+	case STEP_VERIFY: return "Enter: ping every rail again (F5 v)";
+	case STEP_ROLLBACK: return "Enter: list what would be undone, then undo (F6 r)";
+	default: return "";
+	}
+}
+
+static enum role mark_role(enum step_mark m)
+{
+	switch (m) {
+	case STEP_DONE: return ROLE_GOOD;
+	case STEP_FAILING: return ROLE_BAD;
+	case STEP_NA: return ROLE_DIM;
+	default: return ROLE_WARN;
+	}
+}
+
+int step_panel_rows(const struct step *steps, int w, bool full)
+{
+	if (!full)
+		return 2 + STEP_COUNT + 3;
+	int n = 2 + 1; /* frame and the hint */
+	for (int i = 0; i < STEP_COUNT; i++)
+		n += 1 + screen_wrap_rows(steps[i].reason, w - 8);
+	return n;
+}
+
+/* "> 3 Addressing  [to do]" */
+static void head(const struct screen *s, const struct step *st, int i, bool sel, bool focused,
+		 int y, int x, int w)
+{
+	char t[64];
+	snprintf(t, sizeof(t), "%s%d %-10s", sel ? ">" : " ", i + 1, step_title((enum step_id)i));
+	if (sel)
+		screen_fill(s, y, x, 1, w, focused ? ROLE_SELECT : ROLE_NORMAL);
+	screen_text(s, y, x, w, sel && focused ? ROLE_SELECT : ROLE_HEADER, t);
+	char m[16];
+	snprintf(m, sizeof(m), "[%s]", step_mark_word(st->mark));
+	screen_text(s, y, x + 14, w - 14, sel && focused ? ROLE_SELECT : mark_role(st->mark), m);
+}
+
+int step_panel_draw(const struct screen *s, const struct step *steps, int sel, bool focused,
+		    int y, int x, int h, int w, int rows[STEP_COUNT], int cols[STEP_COUNT],
+		    int widths[STEP_COUNT])
+{
+	for (int i = 0; i < STEP_COUNT; i++)
+		rows[i] = cols[i] = widths[i] = -1;
+	if (h < 4 || w < 20)
+		return 0;
+	int iw = w - 4;
+	int full = step_panel_rows(steps, iw + 4, true), list = step_panel_rows(steps, iw, false);
+	const char *hint = sel >= 0 && sel < STEP_COUNT ? step_panel_hint((enum step_id)sel,
+									 steps[sel].mark) : "";
+	int ph;
+	if (h >= full)
+		ph = full;
+	else if (h >= list)
+		ph = list;
+	else
+		ph = h < 7 ? h : 7;
+	screen_box(s, y, x, ph, w, focused ? ROLE_HEADER : ROLE_FRAME,
+		   focused ? "Steps [focus]  Enter opens the chosen one" : "Steps  (Tab: choose here)");
+	int ry = y + 1, last = y + ph - 1;
+	if (h >= full) {
+		for (int i = 0; i < STEP_COUNT && ry < last; i++) {
+			rows[i] = ry;
+			cols[i] = x + 1;
+			widths[i] = w - 2;
+			head(s, &steps[i], i, i == sel, focused, ry++, x + 1, w - 2);
+			ry += screen_text_wrap(s, ry, x + 6, w - 8, last - ry,
+					       steps[i].mark == STEP_FAILING ? ROLE_BAD : ROLE_NORMAL,
+					       steps[i].reason);
+		}
+		screen_text(s, ry, x + 2, iw, ROLE_DIM, hint);
+		return ph;
+	}
+	if (h >= list) {
+		for (int i = 0; i < STEP_COUNT && ry < last; i++) {
+			rows[i] = ry;
+			cols[i] = x + 1;
+			widths[i] = w - 2;
+			head(s, &steps[i], i, i == sel, focused, ry, x + 1, w - 2);
+			screen_text(s, ry++, x + 26, w - 27, steps[i].mark == STEP_FAILING ? ROLE_BAD
+										       : ROLE_DIM,
+				    steps[i].reason);
+		}
+	} else {
+		/* three columns of two: "1 Same user [done]" */
+		int cw = (w - 2) / 3;
+		for (int i = 0; i < STEP_COUNT; i++) {
+			int r = y + 1 + i % 2, cx = x + 1 + (i / 2) * cw;
+			if (r >= last)
+				continue;
+			rows[i] = r;
+			cols[i] = cx;
+			widths[i] = cw;
+			head(s, &steps[i], i, i == sel, focused, r, cx, cw - 1);
+		}
+		ry = y + 3;
+	}
+	if (sel >= 0 && sel < STEP_COUNT && ry < last) {
+		char t[480];
+		snprintf(t, sizeof(t), "%d %s: %s %s", sel + 1, step_title((enum step_id)sel),
+			 steps[sel].reason, hint);
+		screen_text_wrap(s, ry, x + 2, iw, last - ry,
+				 steps[sel].mark == STEP_FAILING ? ROLE_BAD : ROLE_NORMAL, t);
+	}
+	return ph;
+}
+
+int log_panel_draw(const struct screen *s, const struct actlog *log, int y, int x, int h, int w)
+{
+	if (h < 3 || w < 20)
+		return 0;
+	screen_box(s, y, x, h, w, ROLE_FRAME, "Log  (F8 l: all of it)");
+	size_t n = actlog_count(log);
+	int room = h - 2;
+	if (!n) {
+		screen_text(s, y + 1, x + 2, w - 4, ROLE_DIM, "Nothing yet.");
+		return h;
+	}
+	/* the newest entries that fit, each on at most two rows, oldest at the top */
+	size_t first = n;
+	int used = 0;
+	while (first > 0) {
+		char t[600];
+		actlog_format(actlog_get(log, first - 1), false, t, sizeof(t));
+		int r = screen_wrap_rows(t, w - 4);
+		if (r > 2)
+			r = 2;
+		if (used + r > room)
+			break;
+		used += r;
+		first--;
+	}
+	int ry = y + 1;
+	for (size_t i = first; i < n && ry < y + h - 1; i++) {
+		const struct actlog_entry *e = actlog_get(log, i);
+		char t[600];
+		actlog_format(e, false, t, sizeof(t));
+		int rest = y + h - 1 - ry;
+		ry += screen_text_wrap(s, ry, x + 2, w - 4, rest < 2 ? rest : 2,
+				       e->level == ACTLOG_FAIL ? ROLE_BAD : e->level == ACTLOG_OK
+										   ? ROLE_GOOD
+										   : ROLE_NORMAL, t);
+	}
+	return h;
+}

@@ -1,0 +1,27 @@
+/* step_panel.h: the step guide on the main screen: the playbook's six steps, each with its mark
+ * in words (done, to do, FAILING, n.a.) and the reason, the chosen one highlighted with what
+ * Enter does for it. Also the log pane (the newest log entries). */
+#ifndef SPARKLINK_STEP_PANEL_H
+#define SPARKLINK_STEP_PANEL_H
+
+#include "core/guide/actlog.h"
+#include "core/guide/steps.h"
+#include "ui/console/screen.h"
+
+#include <stdbool.h>
+
+/* What Enter does on a step with this mark (a short sentence with the key). */
+const char *step_panel_hint(enum step_id id, enum step_mark mark);
+/* Rows the panel wants at width w: full (every reason wrapped) or one line per step. */
+int step_panel_rows(const struct step *steps, int w, bool full);
+/* Draw within [y, y+h) x [x, x+w); the richest layout that fits: every reason wrapped, one line
+ * per step with the chosen step's reason below, or (from 5 rows) three columns of marks and the
+ * chosen step's reason. rows[i] gets the screen row of step i (-1 when not shown), cols[i] its
+ * first column and widths[i] its width. Returns the rows used. */
+int step_panel_draw(const struct screen *s, const struct step *steps, int sel, bool focused,
+		    int y, int x, int h, int w, int rows[STEP_COUNT], int cols[STEP_COUNT],
+		    int widths[STEP_COUNT]);
+/* The newest log entries that fit, oldest at the top. Returns the rows used. */
+int log_panel_draw(const struct screen *s, const struct actlog *log, int y, int x, int h, int w);
+
+#endif

@@ -1,0 +1,72 @@
+/* widgets.h: the small input and output pieces the console's dialogs share: scrollable text, a
+ * secret (password) field, a typed confirmation word. */
+#ifndef SPARKLINK_WIDGETS_H
+#define SPARKLINK_WIDGETS_H
+
+#include "core/base/worker.h"
+#include "ui/console/screen.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Lines of text shown in a box that scrolls (Up/Down/PgUp/PgDn/Home/End); while it follows,
+ * new lines keep the last one in view. */
+struct scroll_text {
+	char **lines;
+	size_t n, cap;
+	size_t top;      /* first line shown */
+	bool follow;     /* stick to the end as lines arrive */
+	int page;        /* rows shown at the last draw (for PgUp/PgDn) */
+};
+
+void scroll_text_init(struct scroll_text *t);
+void scroll_text_free(struct scroll_text *t);
+void scroll_text_clear(struct scroll_text *t);
+/* Add text, split at newlines (each cleaned for the screen). */
+void scroll_text_add(struct scroll_text *t, const char *text, size_t len);
+/* A scrolling key; true if it was one. */
+bool scroll_text_key(struct scroll_text *t, int key, bool is_char);
+/* Draw into [y, y+h) x [x, x+w); lines starting with "! " in ROLE_WARN, "== " and "-- " as
+ * headers; a position mark on the last column when not all fits. */
+void scroll_text_draw(const struct screen *s, struct scroll_text *t, int y, int x, int h, int w);
+
+/* A sudo password typed into a dialog: never drawn, wiped after use. */
+struct secret_field {
+	char text[512];
+	size_t len;
+};
+/* A key for the field (backspace, printable characters); true if it took it. */
+bool secret_field_key(struct secret_field *f, int key, bool is_char);
+void secret_field_clear(struct secret_field *f);
+
+/* A word typed to confirm something dangerous ("yes"): lower-case letters and backspace. */
+struct word_field {
+	char text[8];
+	size_t len;
+};
+bool word_field_key(struct word_field *f, int key, bool is_char);
+void word_field_clear(struct word_field *f);
+bool word_field_is(const struct word_field *f, const char *word);
+
+/* A worker job's question in a dialog: a password (never drawn, wiped after use) or a
+ * confirmation typed as "yes". */
+enum question_kind { QUESTION_PASSWORD, QUESTION_CONFIRM };
+struct job_question {
+	enum question_kind kind;
+	char text[512];  /* the job's question, cleaned */
+	int tries;       /* a password's try (1..3), 0 if not counted */
+	struct secret_field pw;
+	struct word_field word;
+};
+void job_question_open(struct job_question *q, enum question_kind kind,
+		       const struct worker_msg *m);
+void job_question_clear(struct job_question *q);
+/* A key while the question is open: 1 answered (the worker has the answer), -1 Esc (the caller
+ * cancels), 0 taken. */
+int job_question_key(struct job_question *q, struct worker *w, int key, bool is_char);
+/* Its rows from y (three at most) and its keys on row last; stop says what "no" keeps (e.g.
+ * "nothing changed"). Returns the next free row. */
+int job_question_draw(const struct screen *s, const struct job_question *q, int y, int x, int w,
+		      int last, const char *stop);
+
+#endif
