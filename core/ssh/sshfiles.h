@@ -1,5 +1,7 @@
 /* sshfiles.h: the user's OpenSSH files that pairing edits: ~/.ssh, authorized_keys, known_hosts
- * and config, read the way OpenSSH reads them and changed without losing a byte.
+ * and config, read the way OpenSSH reads them and changed without losing a byte. One header for
+ * sshdir.c (the user, ~/.ssh, the edit engine), authorized_keys.c, known_hosts.c, ssh_config.c,
+ * sshkeys.c (validation) and sshlines.c.
  *
  * Every write replaces the file atomically (core/base/files.h) with the owner and mode it had (a new
  * file: the user's, 0600), never through a symbolic link or a hard link, never for a file larger

@@ -1,5 +1,5 @@
 #!/bin/bash
-# cli_sshfiles_openssh: OpenSSH judges the files core/ssh/sshfiles.c writes, and core/ssh/sshfiles.c
+# cli_sshfiles_openssh: OpenSSH judges the files core/ssh (sshfiles.h) writes, and core/ssh (sshfiles.h)
 # reads the files OpenSSH writes (through tests/unit/sshfiles_tool.c, in a temporary home):
 #  - ssh-keygen -F finds the known_hosts lines sparklink writes (hashed, plain, [host]:port)
 #    and nothing else; ssh-keygen -l reads every line; ssh-keygen -H and -R edit them and

@@ -1,5 +1,5 @@
 /* fuzz_authorized_keys.c: an authorized_keys file as the user (or anyone) left it, edited by
- * core/ssh/sshfiles.c in a private temporary home, and each of its lines as a key line a peer could
+ * core/ssh (sshfiles.h) in a private temporary home, and each of its lines as a key line a peer could
  * send. A line pubkey_line_valid() accepts is "type base64[ comment]" of a known type whose blob
  * names that type, in printable ASCII without quotes, backslashes, $ or `. Adding the peer's key
  * line either finds it there (the file stays as it was) or appends it after every existing byte

@@ -1,5 +1,5 @@
 /* fuzz_known_hosts.c: a known_hosts file as the user (or anyone who wrote it) left it, read and
- * edited by core/ssh/sshfiles.c in a private temporary home. Checks: looking up three names at once
+ * edited by core/ssh (sshfiles.h) in a private temporary home. Checks: looking up three names at once
  * says what the three lookups one by one say together (revoked wins, then a matching key, then a
  * changed one); a file never makes the lookup an error; when no name is known, adding the key for
  * them (plain, and hashed) makes every name match and removing it gives the file back byte for

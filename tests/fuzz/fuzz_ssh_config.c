@@ -1,4 +1,4 @@
-/* fuzz_ssh_config.c: a ~/.ssh/config as the user left it, read and edited by core/ssh/sshfiles.c in
+/* fuzz_ssh_config.c: a ~/.ssh/config as the user left it, read and edited by core/ssh (sshfiles.h) in
  * a private temporary home. HashKnownHosts is looked up in it (inputs with an Include are left
  * out of that lookup: Include reads other files, by design, and a fuzzer must not roam the
  * machine's files; the unit tests cover Include). Adding sparklink's Host block for a peer

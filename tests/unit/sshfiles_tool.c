@@ -1,4 +1,4 @@
-/* sshfiles_tool.c: a command-line driver for core/ssh/sshfiles.c, so that the CLI test can hold
+/* sshfiles_tool.c: a command-line driver for core/ssh (sshfiles.h), so that the CLI test can hold
  * the files it writes against OpenSSH's own tools (ssh-keygen, ssh-keyscan, ssh, sshd).
  *
  *   sshfiles_tool [--home DIR] [--uid N --gid N] COMMAND ARGS...
