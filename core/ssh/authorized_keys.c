@@ -23,11 +23,11 @@
 /* "type blob" at p, as sshkey_read would accept it. */
 static bool key_at(const char *p, const char *e, struct key_ref *k)
 {
-	const char *te = skip_tok(p, e);
-	const char *b = skip_ws(te, e), *be = skip_tok(b, e);
+	const char *te = sshf_skip_tok(p, e);
+	const char *b = sshf_skip_ws(te, e), *be = sshf_skip_tok(b, e);
 	if (te == p || b == te || be == b)
 		return false;
-	if (!blob_matches_type(b, (size_t)(be - b), p, (size_t)(te - p)))
+	if (!sshf_blob_matches_type(b, (size_t)(be - b), p, (size_t)(te - p)))
 		return false;
 	k->type = p;
 	k->tn = (size_t)(te - p);
@@ -52,7 +52,7 @@ static bool options_have(const char *o, const char *e, const char *opt)
 		const char *ne = n;
 		while (ne < o && *ne != '=')
 			ne++;
-		if (mem_caseeq_str(n, (size_t)(ne - n), opt))
+		if (sshf_mem_caseeq_str(n, (size_t)(ne - n), opt))
 			return true;
 		if (o < e)
 			o++;
@@ -64,7 +64,7 @@ static bool options_have(const char *o, const char *e, const char *opt)
  * start, else options (quotes may hold white space) and then the key. */
 static bool authkeys_parse(const struct line *l, struct key_ref *k)
 {
-	const char *e = l->p + l->len, *p = skip_ws(l->p, e);
+	const char *e = l->p + l->len, *p = sshf_skip_ws(l->p, e);
 	if (p == e || *p == '#')
 		return false;
 	k->ca = false;
@@ -81,7 +81,7 @@ static bool authkeys_parse(const struct line *l, struct key_ref *k)
 	if (quoted)
 		return false;
 	k->ca = options_have(o, p, "cert-authority");
-	return key_at(skip_ws(p, e), e, k);
+	return key_at(sshf_skip_ws(p, e), e, k);
 }
 
 struct authkeys_ctx {
@@ -120,7 +120,7 @@ static int authkeys_prepare(struct authkeys_ctx *c, const char *key_line, char *
 
 static bool same_key(const struct key_ref *a, const struct key_ref *b)
 {
-	return mem_eq(a->type, a->tn, b->type, b->tn) && mem_eq(a->b64, a->bn, b->b64, b->bn);
+	return sshf_mem_eq(a->type, a->tn, b->type, b->tn) && sshf_mem_eq(a->b64, a->bn, b->b64, b->bn);
 }
 
 static int authkeys_edit(void *vctx, const struct sfile *f, struct buf *out, char *err,
@@ -134,22 +134,22 @@ static int authkeys_edit(void *vctx, const struct sfile *f, struct buf *out, cha
 	unsigned no = 0;
 	struct line l;
 	struct line_filter lf = {.out = out};
-	while (line_next(f->data, f->len, &pos, &no, &l)) {
+	while (sshf_line_next(f->data, f->len, &pos, &no, &l)) {
 		struct key_ref k;
 		bool match = authkeys_parse(&l, &k) && !k.ca && same_key(&k, &c->key);
 		if (c->add && match)
 			return 0; /* already there */
 		if (!c->add) {
-			filter_line(&lf, &l, !match);
+			sshf_filter_line(&lf, &l, !match);
 			c->done |= match;
 		}
 	}
 	if (c->add) {
-		append_text(out, f->data, f->len, c->line);
+		sshf_append_text(out, f->data, f->len, c->line);
 		c->done = true;
 		return 1;
 	}
-	filter_finish(&lf);
+	sshf_filter_finish(&lf);
 	return c->done ? 1 : 0;
 }
 
@@ -162,10 +162,10 @@ static int authkeys_change(const struct ssh_user *u, const char *key_line, bool 
 	char path[PATH_MAX];
 	int r = authkeys_prepare(c, key_line, err, errsize);
 	if (r == 0)
-		r = user_path(u, "authorized_keys", path, sizeof(path), err, errsize);
+		r = sshf_user_path(u, "authorized_keys", path, sizeof(path), err, errsize);
 	if (r == 0) {
 		c->add = add;
-		r = file_edit(u, path, add, authkeys_edit, c, err, errsize);
+		r = sshf_file_edit(u, path, add, authkeys_edit, c, err, errsize);
 	}
 	if (r == 0 && done)
 		*done = c->done;

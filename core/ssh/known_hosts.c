@@ -33,36 +33,36 @@ struct kh_entry {
 /* One known_hosts line as hostfile.c splits it: [@marker] hosts type blob [comment]. */
 static bool kh_parse(const struct line *l, struct kh_entry *k)
 {
-	const char *e = l->p + l->len, *p = skip_ws(l->p, e);
+	const char *e = l->p + l->len, *p = sshf_skip_ws(l->p, e);
 	if (p == e || *p == '#')
 		return false;
 	k->marker = MARK_NONE;
 	if (*p == '@') {
-		const char *me = skip_tok(p, e);
+		const char *me = sshf_skip_tok(p, e);
 		if (me == e)
 			return false;
-		if (mem_eq_str(p, (size_t)(me - p), "@cert-authority"))
+		if (sshf_mem_eq_str(p, (size_t)(me - p), "@cert-authority"))
 			k->marker = MARK_CA;
-		else if (mem_eq_str(p, (size_t)(me - p), "@revoked"))
+		else if (sshf_mem_eq_str(p, (size_t)(me - p), "@revoked"))
 			k->marker = MARK_REVOKED;
 		else
 			return false; /* unknown marker: OpenSSH skips the line */
-		p = skip_ws(me, e);
+		p = sshf_skip_ws(me, e);
 		if (p < e && *p == '@')
 			return false; /* only one marker */
 	}
 	k->hosts = p;
-	p = skip_tok(p, e);
+	p = sshf_skip_tok(p, e);
 	k->hn = (size_t)(p - k->hosts);
-	p = skip_ws(p, e);
+	p = sshf_skip_ws(p, e);
 	if (!k->hn || p == e || *p == '#')
 		return false;
 	k->key.type = p;
-	p = skip_tok(p, e);
+	p = sshf_skip_tok(p, e);
 	k->key.tn = (size_t)(p - k->key.type);
-	p = skip_ws(p, e);
+	p = sshf_skip_ws(p, e);
 	k->key.b64 = p;
-	p = skip_tok(p, e);
+	p = sshf_skip_tok(p, e);
 	k->key.bn = (size_t)(p - k->key.b64);
 	k->rest = p;
 	return k->key.bn > 0;
@@ -77,7 +77,7 @@ static bool wild_match(const char *s, size_t sn, const char *p, size_t pn)
 		if (pi < pn && p[pi] == '*') {
 			star = pi++;
 			mark = si;
-		} else if (pi < pn && (p[pi] == '?' || ascii_lower(p[pi]) == ascii_lower(s[si]))) {
+		} else if (pi < pn && (p[pi] == '?' || sshf_ascii_lower(p[pi]) == sshf_ascii_lower(s[si]))) {
 			pi++;
 			si++;
 		} else if (star != SIZE_MAX) {
@@ -186,7 +186,7 @@ static char **kh_names_new(const char *const *names, size_t n, unsigned port, ch
 		out[i] = port == 0 || port == 22 ? xstrdup(names[i])
 						 : xasprintf("[%s]:%u", names[i], port);
 		for (char *c = out[i]; *c; c++)
-			*c = ascii_lower(*c);
+			*c = sshf_ascii_lower(*c);
 	}
 	return out;
 }
@@ -209,18 +209,18 @@ static void kh_scan(const char *data, size_t size, char *const *names, size_t n,
 	size_t pos = 0;
 	unsigned no = 0;
 	struct line l;
-	while (line_next(data, size, &pos, &no, &l)) {
+	while (sshf_line_next(data, size, &pos, &no, &l)) {
 		struct kh_entry k;
 		if (!kh_parse(&l, &k) || k.marker == MARK_CA)
 			continue;
-		if (!mem_eq(k.key.type, k.key.tn, key->type, key->tn))
+		if (!sshf_mem_eq(k.key.type, k.key.tn, key->type, key->tn))
 			continue; /* keys of other types decide nothing */
-		bool same = mem_eq(k.key.b64, k.key.bn, key->b64, key->bn);
+		bool same = sshf_mem_eq(k.key.b64, k.key.bn, key->b64, key->bn);
 		if (k.marker == MARK_REVOKED && !same)
 			continue;
 		if (!kh_hosts_match(&k, names, n))
 			continue;
-		if (!blob_matches_type(k.key.b64, k.key.bn, k.key.type, k.key.tn))
+		if (!sshf_blob_matches_type(k.key.b64, k.key.bn, k.key.type, k.key.tn))
 			continue; /* ssh skips a line whose key does not parse */
 		if (k.marker == MARK_REVOKED) {
 			if (!res->revoked)
@@ -293,7 +293,7 @@ enum kh_status known_hosts_check(const char *path, const char *const *names, siz
 	size_t len = 0;
 	bool exists;
 	enum kh_status st = KH_ERROR;
-	if (!path || read_nofollow(path, &data, &len, &exists, where, wheresize) < 0) {
+	if (!path || sshf_read_nofollow(path, &data, &len, &exists, where, wheresize) < 0) {
 		if (!path)
 			snprintf(where, wheresize, "no known_hosts file named");
 		goto out;
@@ -328,7 +328,7 @@ int known_hosts_types(const char *path, const char *const *names, size_t nnames,
 	size_t len = 0;
 	bool exists;
 	int n = -1;
-	if (!path || read_nofollow(path, &data, &len, &exists, where, wheresize) < 0) {
+	if (!path || sshf_read_nofollow(path, &data, &len, &exists, where, wheresize) < 0) {
 		if (!path)
 			snprintf(where, wheresize, "no known_hosts file named");
 		goto out;
@@ -340,12 +340,12 @@ int known_hosts_types(const char *path, const char *const *names, size_t nnames,
 	size_t pos = 0, used = 0;
 	unsigned no = 0;
 	struct line l;
-	while (line_next(data, len, &pos, &no, &l)) {
+	while (sshf_line_next(data, len, &pos, &no, &l)) {
 		struct kh_entry k;
 		char t[KEYTYPE_MAX + 3];
 		if (!kh_parse(&l, &k) || k.marker != MARK_NONE || k.key.tn > KEYTYPE_MAX ||
 		    !kh_hosts_match(&k, kn, nnames) ||
-		    !blob_matches_type(k.key.b64, k.key.bn, k.key.type, k.key.tn))
+		    !sshf_blob_matches_type(k.key.b64, k.key.bn, k.key.type, k.key.tn))
 			continue;
 		snprintf(t, sizeof(t), ",%.*s,", (int)k.key.tn, k.key.type);
 		if (strstr(all.data, t))
@@ -437,7 +437,7 @@ static int kh_add_edit(void *vctx, const struct sfile *f, struct buf *out, char 
 	}
 	if (!c->hashed)
 		buf_printf(&text, " %s %s", c->key.type, c->key.b64);
-	append_text(out, f->data, f->len, text.data);
+	sshf_append_text(out, f->data, f->len, text.data);
 	buf_free(&text);
 	return 1;
 }
@@ -449,8 +449,8 @@ static int kh_written_names(const struct line *l, const struct kh_ctx *c)
 		return 0; /* a "\r": not ours */
 	struct kh_entry k;
 	if (!kh_parse(l, &k) || k.marker != MARK_NONE || k.hosts != l->p ||
-	    !mem_eq(k.key.type, k.key.tn, c->key.type, c->key.tn) ||
-	    !mem_eq(k.key.b64, k.key.bn, c->key.b64, c->key.bn) || k.rest != l->p + l->len ||
+	    !sshf_mem_eq(k.key.type, k.key.tn, c->key.type, c->key.tn) ||
+	    !sshf_mem_eq(k.key.b64, k.key.bn, c->key.b64, c->key.bn) || k.rest != l->p + l->len ||
 	    k.hosts + k.hn + 1 != k.key.type || k.key.type + k.key.tn + 1 != k.key.b64 ||
 	    k.hosts[k.hn] != ' ' || k.key.type[k.key.tn] != ' ')
 		return 0;
@@ -467,7 +467,7 @@ static int kh_written_names(const struct line *l, const struct kh_ctx *c)
 		const char *he = comma ? comma : e;
 		bool ours = false;
 		for (size_t i = 0; i < c->n && !ours; i++)
-			ours = mem_caseeq_str(p, (size_t)(he - p), c->names[i]);
+			ours = sshf_mem_caseeq_str(p, (size_t)(he - p), c->names[i]);
 		if (!ours)
 			return 0;
 		count++;
@@ -488,12 +488,12 @@ static int kh_remove_edit(void *vctx, const struct sfile *f, struct buf *out, ch
 	unsigned no = 0;
 	struct line l;
 	struct line_filter lf = {.out = out};
-	while (line_next(f->data, f->len, &pos, &no, &l)) {
+	while (sshf_line_next(f->data, f->len, &pos, &no, &l)) {
 		int n = kh_written_names(&l, c);
 		c->count += n;
-		filter_line(&lf, &l, n == 0);
+		sshf_filter_line(&lf, &l, n == 0);
 	}
-	filter_finish(&lf);
+	sshf_filter_finish(&lf);
 	return c->count ? 1 : 0;
 }
 
@@ -510,7 +510,7 @@ static int kh_change(const struct ssh_user *u, const char *path, const char *con
 	c.names = kh_names_new(names, nnames, port, err, errsize);
 	if (!c.names)
 		return -EINVAL;
-	r = file_edit(u, path, add, add ? kh_add_edit : kh_remove_edit, &c, err, errsize);
+	r = sshf_file_edit(u, path, add, add ? kh_add_edit : kh_remove_edit, &c, err, errsize);
 	if (r == 0 && count)
 		*count = c.count;
 	kh_names_free(c.names, nnames);

@@ -32,16 +32,16 @@ static int cfg_split(const char *p, size_t n, char *buf, char **argv, int max)
 	const char *e = p + n;
 	int argc = 0;
 	char *o = buf;
-	p = skip_ws(p, e);
+	p = sshf_skip_ws(p, e);
 	if (p == e || *p == '#')
 		return 0;
 	argv[argc++] = o;
 	while (p < e && *p != ' ' && *p != '\t' && *p != '=')
 		*o++ = *p++;
 	*o++ = '\0';
-	p = skip_ws(p, e);
+	p = sshf_skip_ws(p, e);
 	if (p < e && *p == '=')
-		p = skip_ws(p + 1, e);
+		p = sshf_skip_ws(p + 1, e);
 	while (p < e) {
 		if (*p == '#')
 			break;
@@ -66,7 +66,7 @@ static int cfg_split(const char *p, size_t n, char *buf, char **argv, int max)
 		if (quote)
 			return -1;
 		*o++ = '\0';
-		p = skip_ws(p, e);
+		p = sshf_skip_ws(p, e);
 	}
 	return argc;
 }
@@ -115,7 +115,7 @@ static void cfg_file(struct cfg_scan *s, const char *path, bool *active, int dep
 	char *data = NULL, err[8];
 	size_t len = 0;
 	struct stat st;
-	int r = read_fd(fd, path, &st, &data, &len, err, sizeof(err));
+	int r = sshf_read_fd(fd, path, &st, &data, &len, err, sizeof(err));
 	close(fd);
 	if (r < 0)
 		return;
@@ -124,7 +124,7 @@ static void cfg_file(struct cfg_scan *s, const char *path, bool *active, int dep
 	struct line l;
 	char *buf = xcalloc(len + 2, 2);
 	char *argv[CFG_MAXARGS];
-	while (s->value < 0 && line_next(data, len, &pos, &no, &l)) {
+	while (s->value < 0 && sshf_line_next(data, len, &pos, &no, &l)) {
 		int argc = cfg_split(l.p, l.len, buf, argv, CFG_MAXARGS);
 		if (argc <= 0)
 			continue;
@@ -177,7 +177,7 @@ bool ssh_hash_known_hosts(const struct ssh_user *u)
 	const char *sys = getenv("SPARKLINK_SSH_SYSTEM_CONFIG");
 	if (!sys || !*sys)
 		sys = "/etc/ssh/ssh_config";
-	if (user_path(u, "config", user_config, sizeof(user_config), err, sizeof(err)) < 0)
+	if (sshf_user_path(u, "config", user_config, sizeof(user_config), err, sizeof(err)) < 0)
 		return ssh_config_hash_known_hosts(NULL, NULL, sys);
 	return ssh_config_hash_known_hosts(u->home, user_config, sys);
 }
@@ -207,7 +207,7 @@ static bool marker_for(const struct line *l, const char *alias)
 {
 	size_t ml = strlen(CONFIG_MARK), al = strlen(alias);
 	return l->len >= ml + al && !memcmp(l->p, CONFIG_MARK, ml) &&
-	       mem_caseeq_str(l->p + ml, al, alias) && (l->len == ml + al || l->p[ml + al] == ' ');
+	       sshf_mem_caseeq_str(l->p + ml, al, alias) && (l->len == ml + al || l->p[ml + al] == ' ');
 }
 
 static void cfg_find_block(const char *data, size_t size, const char *alias, struct cfg_block *b)
@@ -217,14 +217,14 @@ static void cfg_find_block(const char *data, size_t size, const char *alias, str
 	unsigned no = 0;
 	struct line l;
 	char *argv[CFG_MAXARGS];
-	while (line_next(data, size, &pos, &no, &l)) {
+	while (sshf_line_next(data, size, &pos, &no, &l)) {
 		if (!marker_for(&l, alias))
 			continue;
 		size_t p2 = pos;
 		unsigned no2 = no;
 		struct line h;
 		char *buf;
-		if (!line_next(data, size, &p2, &no2, &h))
+		if (!sshf_line_next(data, size, &p2, &no2, &h))
 			return;
 		int argc = cfg_words(&h, &buf, argv);
 		bool ok = argc >= 2 && !strcasecmp(argv[0], "host") && !strcasecmp(argv[1], alias);
@@ -237,7 +237,7 @@ static void cfg_find_block(const char *data, size_t size, const char *alias, str
 		b->end = h.end;
 		b->last_nl = h.nl;
 		struct line o;
-		while (line_next(data, size, &p2, &no2, &o)) {
+		while (sshf_line_next(data, size, &p2, &no2, &o)) {
 			argc = cfg_words(&o, &buf, argv);
 			bool ours = argc == 2 && (!strcasecmp(argv[0], "hostname") ||
 						  !strcasecmp(argv[0], "user"));
@@ -279,7 +279,7 @@ static int cfg_add_edit(void *vctx, const struct sfile *f, struct buf *out, char
 	unsigned no = 0;
 	struct line l;
 	char *argv[CFG_MAXARGS];
-	while (line_next(f->data, f->len, &pos, &no, &l)) {
+	while (sshf_line_next(f->data, f->len, &pos, &no, &l)) {
 		char *buf;
 		int argc = cfg_words(&l, &buf, argv);
 		bool start = cfg_is_block_start(argc, argv);
@@ -298,7 +298,7 @@ static int cfg_add_edit(void *vctx, const struct sfile *f, struct buf *out, char
 			insert = l.off;
 	}
 	if (insert == SIZE_MAX) {
-		append_text(out, f->data, f->len, c->block);
+		sshf_append_text(out, f->data, f->len, c->block);
 	} else {
 		/* Before the first Host/Match line: the lines above it stay global, and ours
 		 * come before "Host *" (ssh takes the first value it finds). */
@@ -327,7 +327,7 @@ static int cfg_remove_edit(void *vctx, const struct sfile *f, struct buf *out, c
 	/* Line numbers after the block: count the lines before it. */
 	for (size_t i = 0; i < b.end; i++)
 		no += f->data[i] == '\n';
-	while (line_next(f->data, f->len, &pos, &no, &l)) {
+	while (sshf_line_next(f->data, f->len, &pos, &no, &l)) {
 		char *buf;
 		int argc = cfg_words(&l, &buf, argv);
 		bool start = cfg_is_block_start(argc, argv);
@@ -346,9 +346,9 @@ static int cfg_remove_edit(void *vctx, const struct sfile *f, struct buf *out, c
 	pos = 0;
 	no = 0;
 	struct line_filter lf = {.out = out};
-	while (line_next(f->data, f->len, &pos, &no, &l))
-		filter_line(&lf, &l, l.off < b.off || l.off >= b.end);
-	filter_finish(&lf);
+	while (sshf_line_next(f->data, f->len, &pos, &no, &l))
+		sshf_filter_line(&lf, &l, l.off < b.off || l.off >= b.end);
+	sshf_filter_finish(&lf);
 	c->done = true;
 	return 1;
 }
@@ -371,7 +371,7 @@ int ssh_config_add_host(const struct ssh_user *u, const char *alias, const char 
 			return -EINVAL;
 		}
 	}
-	if (user && *user && !login_valid(user)) {
+	if (user && *user && !sshf_login_valid(user)) {
 		snprintf(err, errsize,
 			 "the user name is not a plain login name; nothing was changed");
 		return -EINVAL;
@@ -397,9 +397,9 @@ int ssh_config_add_host(const struct ssh_user *u, const char *alias, const char 
 		buf_printf(&b, "\n\tUser %s", user);
 	struct cfg_ctx c = {.alias = alias, .block = b.data};
 	char path[PATH_MAX];
-	int r = user_path(u, "config", path, sizeof(path), err, errsize);
+	int r = sshf_user_path(u, "config", path, sizeof(path), err, errsize);
 	if (r == 0)
-		r = file_edit(u, path, true, cfg_add_edit, &c, err, errsize);
+		r = sshf_file_edit(u, path, true, cfg_add_edit, &c, err, errsize);
 	if (r == 0 && changed)
 		*changed = c.done;
 	buf_free(&b);
@@ -417,9 +417,9 @@ int ssh_config_remove_host(const struct ssh_user *u, const char *alias, bool *re
 	}
 	struct cfg_ctx c = {.alias = alias};
 	char path[PATH_MAX];
-	int r = user_path(u, "config", path, sizeof(path), err, errsize);
+	int r = sshf_user_path(u, "config", path, sizeof(path), err, errsize);
 	if (r == 0)
-		r = file_edit(u, path, false, cfg_remove_edit, &c, err, errsize);
+		r = sshf_file_edit(u, path, false, cfg_remove_edit, &c, err, errsize);
 	if (r == 0 && removed)
 		*removed = c.done;
 	return r;

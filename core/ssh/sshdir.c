@@ -209,7 +209,7 @@ int sshdir_ensure(const struct ssh_user *u, char *dir, size_t dirsize, bool *fix
 /* ---- reading and replacing one file -------------------------------------------------------- */
 
 /* Read a regular file whole (at most SSHFILES_MAX_SIZE bytes) from fd. */
-int read_fd(int fd, const char *path, struct stat *st, char **data, size_t *len, char *err,
+int sshf_read_fd(int fd, const char *path, struct stat *st, char **data, size_t *len, char *err,
 	    size_t errsize)
 {
 	*data = NULL;
@@ -275,7 +275,7 @@ static int symlink_error(const char *path, char *err, size_t errsize)
 }
 
 /* Read path without following a link at its last component; a missing file is empty. */
-int read_nofollow(const char *path, char **data, size_t *len, bool *exists, char *err,
+int sshf_read_nofollow(const char *path, char **data, size_t *len, bool *exists, char *err,
 		  size_t errsize)
 {
 	*data = NULL;
@@ -292,7 +292,7 @@ int read_nofollow(const char *path, char **data, size_t *len, bool *exists, char
 		return -e;
 	}
 	struct stat st;
-	int r = read_fd(fd, path, &st, data, len, err, errsize);
+	int r = sshf_read_fd(fd, path, &st, data, len, err, errsize);
 	close(fd);
 	*exists = r == 0;
 	return r;
@@ -408,7 +408,7 @@ static int sfile_open(const struct ssh_user *u, const char *path, bool create, s
 		snprintf(err, errsize, "cannot read %s: %s", f->path, strerror(e));
 		return -e;
 	}
-	r = read_fd(fd, f->path, &f->st, &f->data, &f->len, err, errsize);
+	r = sshf_read_fd(fd, f->path, &f->st, &f->data, &f->len, err, errsize);
 	close(fd);
 	if (r < 0)
 		return r;
@@ -467,14 +467,14 @@ static int sfile_commit(const struct ssh_user *u, struct sfile *f, const char *d
 	gid_t gid = f->exists ? f->st.st_gid : u->gid;
 	int r = file_replace(f->io, data ? data : "", len, mode, uid, gid, err, errsize);
 	if (r < 0 && strcmp(f->io, f->path))
-		str_replace_all(err, errsize, f->iodir, f->dir);
+		sshf_replace_all(err, errsize, f->iodir, f->dir);
 	return r;
 }
 
 /* An edit computes the new content from the old: 1 = write out, 0 = nothing to change. It may
  * run more than once (the file changed under it) and must reset what it reports. */
 
-int file_edit(const struct ssh_user *u, const char *path, bool create, edit_fn fn, void *ctx,
+int sshf_file_edit(const struct ssh_user *u, const char *path, bool create, edit_fn fn, void *ctx,
 	      char *err, size_t errsize)
 {
 	for (int attempt = 0;; attempt++) {
@@ -504,7 +504,7 @@ int file_edit(const struct ssh_user *u, const char *path, bool create, edit_fn f
 	}
 }
 
-int user_path(const struct ssh_user *u, const char *name, char *path, size_t size, char *err,
+int sshf_user_path(const struct ssh_user *u, const char *name, char *path, size_t size, char *err,
 	      size_t errsize)
 {
 	char dir[PATH_MAX];

@@ -52,26 +52,26 @@ struct key_ref {
 typedef int (*edit_fn)(void *ctx, const struct sfile *f, struct buf *out, char *err,
 		       size_t errsize);
 
-char ascii_lower(char c);
-bool blob_matches_type(const char *b64, size_t n, const char *type, size_t tn);
-bool login_valid(const char *s);
-bool mem_caseeq_str(const char *a, size_t an, const char *s);
-bool mem_eq(const char *a, size_t an, const char *b, size_t bn);
-bool mem_eq_str(const char *a, size_t an, const char *s);
-void append_text(struct buf *out, const char *old, size_t oldlen, const char *text);
-void filter_finish(struct line_filter *lf);
-void filter_line(struct line_filter *lf, const struct line *l, bool keep);
-bool line_next(const char *data, size_t size, size_t *pos, unsigned *no, struct line *l);
-const char *skip_tok(const char *p, const char *e);
-const char *skip_ws(const char *p, const char *e);
-void str_replace_all(char *s, size_t size, const char *from, const char *to);
-int file_edit(const struct ssh_user *u, const char *path, bool create, edit_fn fn, void *ctx,
+char sshf_ascii_lower(char c);
+bool sshf_blob_matches_type(const char *b64, size_t n, const char *type, size_t tn);
+bool sshf_login_valid(const char *s);
+bool sshf_mem_caseeq_str(const char *a, size_t an, const char *s);
+bool sshf_mem_eq(const char *a, size_t an, const char *b, size_t bn);
+bool sshf_mem_eq_str(const char *a, size_t an, const char *s);
+void sshf_append_text(struct buf *out, const char *old, size_t oldlen, const char *text);
+void sshf_filter_finish(struct line_filter *lf);
+void sshf_filter_line(struct line_filter *lf, const struct line *l, bool keep);
+bool sshf_line_next(const char *data, size_t size, size_t *pos, unsigned *no, struct line *l);
+const char *sshf_skip_tok(const char *p, const char *e);
+const char *sshf_skip_ws(const char *p, const char *e);
+void sshf_replace_all(char *s, size_t size, const char *from, const char *to);
+int sshf_file_edit(const struct ssh_user *u, const char *path, bool create, edit_fn fn, void *ctx,
 	      char *err, size_t errsize);
-int read_fd(int fd, const char *path, struct stat *st, char **data, size_t *len, char *err,
+int sshf_read_fd(int fd, const char *path, struct stat *st, char **data, size_t *len, char *err,
 	    size_t errsize);
-int read_nofollow(const char *path, char **data, size_t *len, bool *exists, char *err,
+int sshf_read_nofollow(const char *path, char **data, size_t *len, bool *exists, char *err,
 		  size_t errsize);
-int user_path(const struct ssh_user *u, const char *name, char *path, size_t size, char *err,
+int sshf_user_path(const struct ssh_user *u, const char *name, char *path, size_t size, char *err,
 	      size_t errsize);
 
 #endif

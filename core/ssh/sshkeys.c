@@ -30,27 +30,27 @@ static const char *const key_types[] = {
 	"sk-ecdsa-sha2-nistp256@openssh.com",
 };
 
-bool mem_eq(const char *a, size_t an, const char *b, size_t bn)
+bool sshf_mem_eq(const char *a, size_t an, const char *b, size_t bn)
 {
 	return an == bn && memcmp(a, b, an) == 0;
 }
 
-bool mem_eq_str(const char *a, size_t an, const char *s)
+bool sshf_mem_eq_str(const char *a, size_t an, const char *s)
 {
-	return mem_eq(a, an, s, strlen(s));
+	return sshf_mem_eq(a, an, s, strlen(s));
 }
 
-char ascii_lower(char c)
+char sshf_ascii_lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-bool mem_caseeq_str(const char *a, size_t an, const char *s)
+bool sshf_mem_caseeq_str(const char *a, size_t an, const char *s)
 {
 	if (an != strlen(s))
 		return false;
 	for (size_t i = 0; i < an; i++)
-		if (ascii_lower(a[i]) != ascii_lower(s[i]))
+		if (sshf_ascii_lower(a[i]) != sshf_ascii_lower(s[i]))
 			return false;
 	return true;
 }
@@ -58,7 +58,7 @@ bool mem_caseeq_str(const char *a, size_t an, const char *s)
 static bool keytype_known(const char *t, size_t n)
 {
 	for (size_t i = 0; i < ARRAY_LEN(key_types); i++)
-		if (mem_eq_str(t, n, key_types[i]))
+		if (sshf_mem_eq_str(t, n, key_types[i]))
 			return true;
 	return false;
 }
@@ -87,7 +87,7 @@ static bool rd_is(struct rd *r, const char *want)
 {
 	const uint8_t *s;
 	size_t l;
-	return rd_string(r, &s, &l) && mem_eq((const char *)s, l, want, strlen(want));
+	return rd_string(r, &s, &l) && sshf_mem_eq((const char *)s, l, want, strlen(want));
 }
 
 static bool rd_len(struct rd *r, size_t want)
@@ -118,19 +118,19 @@ static bool rd_nonempty(struct rd *r, size_t min)
 static bool blob_fields_ok(struct rd *r, const char *type, size_t tn)
 {
 	bool ok;
-	if (mem_eq_str(type, tn, "ssh-ed25519"))
+	if (sshf_mem_eq_str(type, tn, "ssh-ed25519"))
 		ok = rd_len(r, 32);
-	else if (mem_eq_str(type, tn, "sk-ssh-ed25519@openssh.com"))
+	else if (sshf_mem_eq_str(type, tn, "sk-ssh-ed25519@openssh.com"))
 		ok = rd_len(r, 32) && rd_nonempty(r, 1);
-	else if (mem_eq_str(type, tn, "ecdsa-sha2-nistp256"))
+	else if (sshf_mem_eq_str(type, tn, "ecdsa-sha2-nistp256"))
 		ok = rd_is(r, "nistp256") && rd_point(r, 32);
-	else if (mem_eq_str(type, tn, "ecdsa-sha2-nistp384"))
+	else if (sshf_mem_eq_str(type, tn, "ecdsa-sha2-nistp384"))
 		ok = rd_is(r, "nistp384") && rd_point(r, 48);
-	else if (mem_eq_str(type, tn, "ecdsa-sha2-nistp521"))
+	else if (sshf_mem_eq_str(type, tn, "ecdsa-sha2-nistp521"))
 		ok = rd_is(r, "nistp521") && rd_point(r, 66);
-	else if (mem_eq_str(type, tn, "sk-ecdsa-sha2-nistp256@openssh.com"))
+	else if (sshf_mem_eq_str(type, tn, "sk-ecdsa-sha2-nistp256@openssh.com"))
 		ok = rd_is(r, "nistp256") && rd_point(r, 32) && rd_nonempty(r, 1);
-	else if (mem_eq_str(type, tn, "ssh-rsa"))
+	else if (sshf_mem_eq_str(type, tn, "ssh-rsa"))
 		ok = rd_nonempty(r, 1) && rd_nonempty(r, 1024 / 8); /* e, n of 1024+ bits */
 	else
 		return r->n > 0;
@@ -139,7 +139,7 @@ static bool blob_fields_ok(struct rd *r, const char *type, size_t tn)
 
 /* b64[0..n) is canonical base64 of an SSH public key blob of type type[0..tn) (what
  * sshkey_read checks before it accepts "type blob"). */
-bool blob_matches_type(const char *b64, size_t n, const char *type, size_t tn)
+bool sshf_blob_matches_type(const char *b64, size_t n, const char *type, size_t tn)
 {
 	if (n == 0 || n > KEYLINE_MAX || tn == 0 || tn > KEYTYPE_MAX)
 		return false;
@@ -150,7 +150,7 @@ bool blob_matches_type(const char *b64, size_t n, const char *type, size_t tn)
 		struct rd r = {blob, (size_t)len};
 		const uint8_t *t;
 		size_t tl;
-		ok = rd_string(&r, &t, &tl) && mem_eq((const char *)t, tl, type, tn) &&
+		ok = rd_string(&r, &t, &tl) && sshf_mem_eq((const char *)t, tl, type, tn) &&
 		     blob_fields_ok(&r, type, tn);
 	}
 	free(blob);
@@ -163,7 +163,7 @@ bool ssh_key_valid(const char *keytype, const char *key_b64)
 		return false;
 	size_t tn = strlen(keytype);
 	return keytype_known(keytype, tn) &&
-	       blob_matches_type(key_b64, strlen(key_b64), keytype, tn);
+	       sshf_blob_matches_type(key_b64, strlen(key_b64), keytype, tn);
 }
 
 bool pubkey_line_valid(const char *line)
@@ -178,7 +178,7 @@ bool pubkey_line_valid(const char *line)
 		return false;
 	const char *b = sp + 1;
 	size_t bn = strcspn(b, " ");
-	if (!blob_matches_type(b, bn, line, (size_t)(sp - line)))
+	if (!sshf_blob_matches_type(b, bn, line, (size_t)(sp - line)))
 		return false;
 	const char *c = b + bn;
 	if (*c == '\0')
@@ -240,7 +240,7 @@ bool ssh_name_valid(const char *name)
 	}
 }
 
-bool login_valid(const char *s)
+bool sshf_login_valid(const char *s)
 {
 	size_t n = strlen(s);
 	if (n == 0 || n > 32 || s[0] == '-' || s[0] == '.')

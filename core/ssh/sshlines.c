@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 
-bool line_next(const char *data, size_t size, size_t *pos, unsigned *no, struct line *l)
+bool sshf_line_next(const char *data, size_t size, size_t *pos, unsigned *no, struct line *l)
 {
 	if (*pos >= size)
 		return false;
@@ -40,14 +40,14 @@ bool line_next(const char *data, size_t size, size_t *pos, unsigned *no, struct 
 	return true;
 }
 
-const char *skip_ws(const char *p, const char *e)
+const char *sshf_skip_ws(const char *p, const char *e)
 {
 	while (p < e && (*p == ' ' || *p == '\t'))
 		p++;
 	return p;
 }
 
-const char *skip_tok(const char *p, const char *e)
+const char *sshf_skip_tok(const char *p, const char *e)
 {
 	while (p < e && *p != ' ' && *p != '\t')
 		p++;
@@ -56,7 +56,7 @@ const char *skip_tok(const char *p, const char *e)
 
 /* out = old + text (lines joined by "\n", no final newline). A file without a final newline
  * gets "\n" + text and still has none, so that removing text restores it byte for byte. */
-void append_text(struct buf *out, const char *old, size_t oldlen, const char *text)
+void sshf_append_text(struct buf *out, const char *old, size_t oldlen, const char *text)
 {
 	buf_add(out, old, oldlen);
 	if (oldlen && old[oldlen - 1] != '\n') {
@@ -69,7 +69,7 @@ void append_text(struct buf *out, const char *old, size_t oldlen, const char *te
 }
 
 
-void filter_line(struct line_filter *lf, const struct line *l, bool keep)
+void sshf_filter_line(struct line_filter *lf, const struct line *l, bool keep)
 {
 	if (keep)
 		buf_add(lf->out, l->p, l->end - l->off);
@@ -77,7 +77,7 @@ void filter_line(struct line_filter *lf, const struct line *l, bool keep)
 		lf->dropped_unterminated = true;
 }
 
-void filter_finish(struct line_filter *lf)
+void sshf_filter_finish(struct line_filter *lf)
 {
 	/* The removed last line had no newline: the line before it was the last one when the
 	 * text was appended (append_text), so it loses the "\n" that append_text gave it. */
@@ -86,7 +86,7 @@ void filter_finish(struct line_filter *lf)
 }
 
 /* Replace every occurrence of from in s (size bytes) by to. */
-void str_replace_all(char *s, size_t size, const char *from, const char *to)
+void sshf_replace_all(char *s, size_t size, const char *from, const char *to)
 {
 	struct buf b;
 	buf_init(&b);
