@@ -125,7 +125,7 @@ static int read_one(struct steps_facts *f, const char *path, uid_t owner,
 	char peer[130] = "";
 	/* plans are root's: apply writes them only there */
 	if (!scope->user_journal && !f->plan_applied &&
-	    apply_plan_newest(v, (size_t)n, &f->plan, peer, sizeof(peer)) >= 0) {
+	    plan_record_newest(v, (size_t)n, &f->plan, peer, sizeof(peer)) >= 0) {
 		f->plan_applied = true;
 		text_clean(f->plan_peer, sizeof(f->plan_peer), peer, strlen(peer), 0);
 	}

@@ -382,130 +382,6 @@ static enum apply_status change_node(struct ctx *c, struct node_state *s)
 
 /* ---------------------------------------------------------------- verifying */
 
-/* Run ping; 0 when it got replies. The last line of its output goes to out. */
-static int run_ping(const char *ifname, const char *dst, unsigned size,
-		    char *out, size_t outsize)
-{
-	char sz[16];
-	snprintf(sz, sizeof(sz), "%u", size);
-	const char *argv[20];
-	size_t a = 0;
-	argv[a++] = "ping";
-	argv[a++] = "-n";
-	argv[a++] = "-q";
-	argv[a++] = "-c";
-	argv[a++] = "3";
-	argv[a++] = "-i";
-	argv[a++] = "0.2";
-	argv[a++] = "-W";
-	argv[a++] = "1";
-	argv[a++] = "-I";
-	argv[a++] = ifname;
-	if (size) {
-		argv[a++] = "-M";
-		argv[a++] = "do";
-		argv[a++] = "-s";
-		argv[a++] = sz;
-	}
-	argv[a++] = dst;
-	argv[a] = NULL;
-	out[0] = '\0';
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return -errno;
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return -errno;
-	}
-	if (pid == 0) {
-		int nul = open("/dev/null", O_RDONLY);
-		if (nul >= 0)
-			dup2(nul, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		execvp("ping", (char *const *)argv);
-		_exit(127);
-	}
-	close(pfd[1]);
-	struct buf b;
-	buf_init(&b);
-	char tmp[1024];
-	ssize_t r;
-	while ((r = read(pfd[0], tmp, sizeof(tmp))) > 0 || (r < 0 && errno == EINTR))
-		if (r > 0 && b.len < 16384)
-			buf_add(&b, tmp, (size_t)r);
-	close(pfd[0]);
-	int status = 0;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	/* the summary line: "3 packets transmitted, 3 received, 0% packet loss, time 401ms" */
-	if (b.data) {
-		buf_add(&b, "", 1);
-		const char *line = strstr(b.data, "packets transmitted");
-		if (line) {
-			while (line > b.data && line[-1] != '\n')
-				line--;
-			const char *end = strchr(line, '\n');
-			text_clean(out, outsize, line, end ? (size_t)(end - line) : strlen(line), 0);
-		} else {
-			text_clean(out, outsize, b.data, strcspn(b.data, "\n"), 0);
-		}
-	}
-	buf_free(&b);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return -ENOENT;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EHOSTUNREACH;
-}
-
-void apply_verify_rail(struct rail *r, unsigned mtu)
-{
-	char out[160];
-	r->ok = r->jumbo_tested = r->jumbo_ok = false;
-	if (!r->self_addr[0] || !r->peer_addr[0]) {
-		snprintf(r->text, sizeof(r->text), "%s: %s", r->ifname,
-			 !r->self_addr[0] ? "this node has no planned address on it yet"
-					  : "the peer's address on this link is not known");
-		return;
-	}
-	int e = run_ping(r->ifname, r->peer_addr, 0, out, sizeof(out));
-	if (e == -ENOENT) {
-		snprintf(r->text, sizeof(r->text), "%s: cannot run ping (install iputils-ping)", r->ifname);
-		return;
-	}
-	if (e < 0 && e != -EHOSTUNREACH) {
-		snprintf(r->text, sizeof(r->text), "%s: cannot run ping: %s", r->ifname,
-			 strerror(-e));
-		return;
-	}
-	r->ok = e == 0;
-	if (!r->ok) {
-		snprintf(r->text, sizeof(r->text), "%s: %s -> %s gets no reply (%s); check the cable and "
-			 "the peer's address", r->ifname, r->self_addr, r->peer_addr, out[0] ? out : "no output");
-		return;
-	}
-	if (mtu >= 9000) {
-		r->jumbo_tested = true;
-		e = run_ping(r->ifname, r->peer_addr, mtu - 28, out, sizeof(out));
-		r->jumbo_ok = e == 0;
-		if (e < 0 && e != -EHOSTUNREACH) {
-			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but the %u-byte ping "
-				 "cannot run: %s", r->ifname, r->self_addr, r->peer_addr, mtu,
-				 strerror(-e));
-			return;
-		}
-		if (!r->jumbo_ok) {
-			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but not %u-byte frames "
-				 "unfragmented: is the peer's MTU %u too?", r->ifname, r->self_addr,
-				 r->peer_addr, mtu, mtu);
-			return;
-		}
-	}
-	snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers%s", r->ifname, r->self_addr,
-		 r->peer_addr, r->jumbo_tested ? ", 8972-byte unfragmented too" : "");
-}
-
 /* Wait (bounded) until the node has its address on the rail: IPv4LL comes seconds later. */
 static void await_addr(struct ctx *c, struct node_state *s, size_t i, char *out, size_t size)
 {
@@ -549,7 +425,7 @@ static bool verify(struct ctx *c)
 			snprintf(r->text, sizeof(r->text), "%s has no link (is the cable in at both ends?): "
 				 "plug it in, then verify again", p->ifs[i].ifname);
 		else
-			apply_verify_rail(r, p->mtu);
+			rail_verify(r, p->mtu);
 		all &= r->ok && (!r->jumbo_tested || r->jumbo_ok);
 		struct worker_msg m = { .kind = APPLY_MSG_RAIL, .code = (int)i };
 		str_copy(m.text, r->text, sizeof(m.text));
@@ -560,54 +436,6 @@ static bool verify(struct ctx *c)
 	return all && c->out->nrails > 0;
 }
 
-/* ---------------------------------------------------------------- plans in the journal */
-
-static void plan_record(const struct plan *p, const char *peer, struct buf *b)
-{
-	buf_printf(b, "kind=%s mtu=%u node=%d names=%s,%s ifs=", plan_kind_name(p->kind), p->mtu,
-		   p->self_node, p->names[0], p->names[1]);
-	for (size_t i = 0; i < p->nifs; i++)
-		buf_printf(b, "%s%s", i ? "," : "", p->ifs[i].ifname);
-	buf_printf(b, " peer=%s", peer);
-}
-
-int apply_plan_parse(const char *data, struct plan *p, char *peer, size_t peersize)
-{
-	char kind[32] = "", names[200] = "", ifs[200] = "", peerbuf[130] = "";
-	unsigned mtu = 0;
-	int node = 0;
-	if (!data || sscanf(data, "kind=%31s mtu=%u node=%d names=%199s ifs=%199s peer=%129s", kind,
-			    &mtu, &node, names, ifs, peerbuf) < 5)
-		return -1;
-	int k = plan_kind_parse(kind);
-	char *comma = strchr(names, ',');
-	if (k < 0 || !comma)
-		return -1;
-	*comma = '\0';
-	const char *v[PLAN_MAX_IFS];
-	size_t n = 0;
-	for (char *save, *t = strtok_r(ifs, ",", &save); t && n < PLAN_MAX_IFS;
-	     t = strtok_r(NULL, ",", &save))
-		v[n++] = t;
-	char err[200];
-	const char *self = node == 1 ? names : comma + 1, *other = node == 1 ? comma + 1 : names;
-	if (plan_make(p, (enum plan_kind)k, mtu, self, other, node, v, n, err, sizeof(err)) < 0)
-		return -1;
-	if (peer)
-		str_copy(peer, peerbuf, peersize);
-	return 0;
-}
-
-int apply_plan_newest(const struct journal_record *v, size_t n, struct plan *p, char *peer,
-		      size_t peersize)
-{
-	for (size_t i = n; i-- > 0;)
-		if (strcmp(v[i].op, journal_op_name(JOP_PLAN)) == 0 && !v[i].undone &&
-		    apply_plan_parse(v[i].data, p, peer, peersize) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* The newest plan record not undone, from the journal at path. */
 static int journal_plan(const char *path, struct plan *p, char *peer, size_t peersize)
 {
@@ -615,7 +443,7 @@ static int journal_plan(const char *path, struct plan *p, char *peer, size_t pee
 	char err[512];
 	/* plans are root's: apply writes them only in root's own journal */
 	int n = geteuid() == 0 ? journal_read(path, 0, &v, err, sizeof(err)) : 0;
-	int found = n > 0 ? apply_plan_newest(v, (size_t)n, p, peer, peersize) : -1;
+	int found = n > 0 ? plan_record_newest(v, (size_t)n, p, peer, peersize) : -1;
 	journal_records_free(v, n > 0 ? (size_t)n : 0);
 	return found < 0 ? -1 : 0;
 }
@@ -795,7 +623,7 @@ static enum apply_status run(struct ctx *c)
 	}
 	struct buf pr;
 	buf_init(&pr);
-	plan_record(&c->out->plan, c->st[1].present ? req->peer_address : "-", &pr);
+	plan_record_format(&c->out->plan, c->st[1].present ? req->peer_address : "-", &pr);
 	int r = journal_write(c->journal, JOP_PLAN, "local", "", pr.data);
 	buf_free(&pr);
 	if (r < 0) {

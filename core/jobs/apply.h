@@ -17,6 +17,7 @@
 
 #include "core/node/node.h"
 #include "core/jobs/plan.h"
+#include "core/jobs/rail.h"
 #include "core/ssh/sshfiles.h"
 #include "core/base/worker.h"
 
@@ -40,13 +41,6 @@ enum apply_status {
 	APPLY_CANCELLED,     /* preview or a question declined: nothing changed */
 	APPLY_VERIFY_FAILED, /* applied, but a rail does not answer */
 	APPLY_DRY_RUN,       /* preview only: nothing changed */
-};
-
-struct rail {
-	char ifname[16];
-	char self_addr[48], peer_addr[48]; /* without the prefix length */
-	bool ok, jumbo_tested, jumbo_ok;
-	char text[200];
 };
 
 struct apply_request {
@@ -94,17 +88,5 @@ const char *apply_status_word(enum apply_status s);
 struct model;
 size_t apply_default_ifs(const struct model *m, enum plan_kind kind,
 			 char (*out)[16], size_t max);
-
-/* Parse a journal "plan" record's data back into a plan. */
-int apply_plan_parse(const char *data, struct plan *p, char *peer, size_t peersize);
-/* The newest plan record not undone among v (oldest first): its index, the plan and its peer
- * address ("-" for none), or -1. */
-struct journal_record;
-int apply_plan_newest(const struct journal_record *v, size_t n, struct plan *p, char *peer,
-		      size_t peersize);
-
-/* Verify one rail: ping peer from self_addr bound to ifname (and the jumbo ping with mtu
- * 9000); fills r->ok, r->jumbo_*, r->text. Runs `ping` as a child process. */
-void apply_verify_rail(struct rail *r, unsigned mtu);
 
 #endif

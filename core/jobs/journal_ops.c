@@ -122,7 +122,7 @@ static bool rule_plan(const struct journal_record *v, size_t i, const struct jou
 	struct plan p;
 	if (!rule_marker(v, i, s, why, whysize))
 		return false;
-	if (apply_plan_parse(v[i].data, &p, NULL, 0) < 0)
+	if (plan_record_parse(v[i].data, &p, NULL, 0) < 0)
 		return refuse(why, whysize, "%s", "the plan is not one apply writes");
 	return true;
 }
@@ -169,7 +169,7 @@ static bool rule_interface(const struct journal_record *v, size_t i,
 			continue;
 		struct plan p;
 		char peer[130] = "";
-		if (apply_plan_parse(v[k].data, &p, peer, sizeof(peer)) < 0)
+		if (plan_record_parse(v[k].data, &p, peer, sizeof(peer)) < 0)
 			continue;
 		if (!is_local(r) && strcmp(peer, r->host) != 0)
 			continue;

@@ -1,5 +1,6 @@
 /* plan.c: addressing plans: addresses, netplan files, commands, preview. */
 #include "core/jobs/plan.h"
+#include "core/jobs/journal_ops.h"
 #include "core/base/text.h"
 
 #include <stdio.h>
@@ -154,4 +155,52 @@ void plan_preview(const struct plan *p, struct buf *out)
 			plan_netplan_yaml(p, node, out);
 		}
 	}
+}
+
+/* ---- the plan's journal record ---- */
+
+void plan_record_format(const struct plan *p, const char *peer, struct buf *b)
+{
+	buf_printf(b, "kind=%s mtu=%u node=%d names=%s,%s ifs=", plan_kind_name(p->kind), p->mtu,
+		   p->self_node, p->names[0], p->names[1]);
+	for (size_t i = 0; i < p->nifs; i++)
+		buf_printf(b, "%s%s", i ? "," : "", p->ifs[i].ifname);
+	buf_printf(b, " peer=%s", peer);
+}
+
+int plan_record_parse(const char *data, struct plan *p, char *peer, size_t peersize)
+{
+	char kind[32] = "", names[200] = "", ifs[200] = "", peerbuf[130] = "";
+	unsigned mtu = 0;
+	int node = 0;
+	if (!data || sscanf(data, "kind=%31s mtu=%u node=%d names=%199s ifs=%199s peer=%129s", kind,
+			    &mtu, &node, names, ifs, peerbuf) < 5)
+		return -1;
+	int k = plan_kind_parse(kind);
+	char *comma = strchr(names, ',');
+	if (k < 0 || !comma)
+		return -1;
+	*comma = '\0';
+	const char *v[PLAN_MAX_IFS];
+	size_t n = 0;
+	for (char *save, *t = strtok_r(ifs, ",", &save); t && n < PLAN_MAX_IFS;
+	     t = strtok_r(NULL, ",", &save))
+		v[n++] = t;
+	char err[200];
+	const char *self = node == 1 ? names : comma + 1, *other = node == 1 ? comma + 1 : names;
+	if (plan_make(p, (enum plan_kind)k, mtu, self, other, node, v, n, err, sizeof(err)) < 0)
+		return -1;
+	if (peer)
+		str_copy(peer, peerbuf, peersize);
+	return 0;
+}
+
+int plan_record_newest(const struct journal_record *v, size_t n, struct plan *p, char *peer,
+		       size_t peersize)
+{
+	for (size_t i = n; i-- > 0;)
+		if (strcmp(v[i].op, journal_op_name(JOP_PLAN)) == 0 && !v[i].undone &&
+		    plan_record_parse(v[i].data, p, peer, peersize) == 0)
+			return (int)i;
+	return -1;
 }

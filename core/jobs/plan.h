@@ -53,4 +53,15 @@ void plan_commands(const struct plan *p, int node, struct buf *out);
 /* The whole preview: for both nodes, every file (full content) and every command. */
 void plan_preview(const struct plan *p, struct buf *out);
 
+/* The plan's journal record ("plan" in journal_ops.h): its data written into b, with the peer's
+ * address ("-" for none). */
+void plan_record_format(const struct plan *p, const char *peer, struct buf *b);
+/* Read a record's data back into a plan (and the peer's address); 0 or -1. */
+int plan_record_parse(const char *data, struct plan *p, char *peer, size_t peersize);
+/* The newest plan record not undone among v (oldest first): its index, the plan and its peer
+ * address, or -1. */
+struct journal_record;
+int plan_record_newest(const struct journal_record *v, size_t n, struct plan *p, char *peer,
+		       size_t peersize);
+
 #endif

@@ -1,4 +1,4 @@
-/* fuzz_plan.c: the data of a journal "plan" record, as apply_plan_parse() reads it back (status,
+/* fuzz_plan.c: the data of a journal "plan" record, as plan_record_parse() reads it back (status,
  * the console's steps, apply --verify and rollback act on the newest one). A plan it accepts is
  * one plan_make() would make (MTU 1500 or 9000, node 1 or 2, two different plain host names, 1
  * to PLAN_MAX_IFS different interface names), the peer address is one word of at most 129
@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct plan p;
 	char peer[130];
 	memset(peer, 'X', sizeof(peer));
-	if (apply_plan_parse(in, &p, peer, sizeof(peer)) != 0) {
+	if (plan_record_parse(in, &p, peer, sizeof(peer)) != 0) {
 		free(in);
 		return 0;
 	}
@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	buf_printf(&b, " peer=%s", peer[0] ? peer : "-");
 	struct plan again;
 	char peer2[130];
-	FZ_CHECK(apply_plan_parse(b.data, &again, peer2, sizeof(peer2)) == 0,
+	FZ_CHECK(plan_record_parse(b.data, &again, peer2, sizeof(peer2)) == 0,
 		 "the plan written again is refused: %s", b.data);
 	FZ_CHECK(memcmp(&again, &p, sizeof(p)) == 0, "the plan written again differs: %s", b.data);
 	buf_free(&b);

@@ -43,7 +43,7 @@ static void test_ping_that_cannot_start_says_why(void **state)
 	low.rlim_cur = (rlim_t)fd + 1;
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
 	stack_junk();
-	apply_verify_rail(&r, 9000);
+	rail_verify(&r, 9000);
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
 
 	assert_false(r.ok);

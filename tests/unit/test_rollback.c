@@ -215,7 +215,7 @@ static void test_undone_markers_and_plans(void **state)
 	assert_true(v[4].undone);
 	struct plan p;
 	char peer[64];
-	assert_int_equal(apply_plan_parse(v[0].data, &p, peer, sizeof(peer)), 0);
+	assert_int_equal(plan_record_parse(v[0].data, &p, peer, sizeof(peer)), 0);
 	assert_int_equal(p.kind, PLAN_STATIC);
 	assert_int_equal(p.mtu, 9000);
 	assert_int_equal(p.self_node, 2);
@@ -224,7 +224,7 @@ static void test_undone_markers_and_plans(void **state)
 	assert_int_equal(p.nifs, 2);
 	assert_string_equal(p.ifs[1].addr[1], "192.168.101.11/24");
 	assert_string_equal(peer, "10.77.0.1");
-	assert_int_equal(apply_plan_parse("kind=bogus mtu=1500", &p, NULL, 0), -1);
+	assert_int_equal(plan_record_parse("kind=bogus mtu=1500", &p, NULL, 0), -1);
 	journal_records_free(v, (size_t)n);
 	char cmd[64];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
