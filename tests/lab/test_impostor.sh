@@ -19,7 +19,7 @@ SPARKLINK=$(readlink -f -- "$SPARKLINK")
 lab_require
 PW=${SPARKLAB_PASSWORD:-spark-lab}
 U=nvidia
-T1=enp1s0f1np1 T2=enP2p1s0f1np1
+T1=enp1s0f1np1
 
 # sudo sparklink ARGS as nvidia on spark-1; stdin: sudo's password, then the peer's sudo password
 sl() {
@@ -45,6 +45,25 @@ warned() {
 	grep -qi "pair with it first\|not in your known_hosts" "$LAB_TMP/out" "$LAB_TMP/err" &&
 		fail "$1: it invites pairing with the impostor: $(out)"
 	return 0
+}
+# refused_everywhere WHAT: with spark-3 (10.77.0.3) answering as spark-2.local, apply --dry-run,
+# verify and pair give the warning, naming the address that answered and the name to clear;
+# nothing changes on spark-1 or spark-3
+refused_everywhere() {
+	sl apply --plan static --peer spark-2.local --dry-run --password-stdin
+	warned "apply --peer spark-2.local --dry-run ($1)" $?
+	grep -q "10\.77\.0\.3" "$LAB_TMP/err" || fail "$1: the warning does not name the address that answered: $(out)"
+	grep -q "ssh-keygen -R spark-2.local" "$LAB_TMP/err" || fail "$1: the fix does not name spark-2.local: $(out)"
+	lxu spark-1 "$SPARKLINK" verify spark-2.local >"$LAB_TMP/out" 2>"$LAB_TMP/err"
+	warned "verify spark-2.local ($1)" $?
+	printf '%s\n' "$PW" | lxu spark-1 "$SPARKLINK" pair --password-stdin spark-2.local \
+		>"$LAB_TMP/out" 2>"$LAB_TMP/err"
+	warned "pair spark-2.local ($1)" $?
+	[ "$(state spark-1)" = "$s1" ] || fail "$1: spark-1 changed: $(diff <(echo "$s1") <(state spark-1))"
+	[ "$(state spark-3)" = "$s3" ] || fail "$1: spark-3 changed: $(diff <(echo "$s3") <(state spark-3))"
+	[ "$(files spark-1)" = "$f1" ] ||
+		fail "$1: spark-1's ~/.ssh or journal changed: $(diff <(echo "$f1") <(files spark-1))"
+	[ "$(files spark-3)" = "$f3" ] || fail "$1: spark-3's ~/.ssh or journal changed"
 }
 
 step "up: three nodes; spark-1 knows spark-2's ECDSA key only, for 10.77.0.2"
@@ -75,25 +94,12 @@ impostor_seen() {
 wait_until 30 "spark-1 never saw spark-2.local at spark-3's address 10.77.0.3" impostor_seen
 s1=$(state spark-1) s3=$(state spark-3) f1=$(files spark-1) f3=$(files spark-3)
 
-step "apply --peer spark-2.local --dry-run: pairing's warning, nothing changed"
-sl apply --plan static --peer spark-2.local --dry-run --password-stdin
-warned "apply --peer spark-2.local --dry-run" $?
-grep -q "10\.77\.0\.3" "$LAB_TMP/err" || fail "the warning does not name the address that answered: $(out)"
-grep -q "ssh-keygen -R spark-2.local" "$LAB_TMP/err" || fail "the fix does not name spark-2.local: $(out)"
+step "apply --peer spark-2.local --dry-run, verify and pair: pairing's warning, nothing changed"
+refused_everywhere "same key type"
 
 step "apply --peer 10.77.0.3 (the address mDNS gives for spark-2.local): the same"
 sl apply --plan static --peer 10.77.0.3 --dry-run --password-stdin
 warned "apply --peer 10.77.0.3 --dry-run" $?
-
-step "verify and pair spark-2.local: the same warning"
-lxu spark-1 "$SPARKLINK" verify spark-2.local >"$LAB_TMP/out" 2>"$LAB_TMP/err"
-warned "verify spark-2.local" $?
-printf '%s\n' "$PW" | lxu spark-1 "$SPARKLINK" pair --password-stdin spark-2.local >"$LAB_TMP/out" 2>"$LAB_TMP/err"
-warned "pair spark-2.local" $?
-[ "$(state spark-1)" = "$s1" ] || fail "spark-1 changed: $(diff <(echo "$s1") <(state spark-1))"
-[ "$(state spark-3)" = "$s3" ] || fail "spark-3 changed: $(diff <(echo "$s3") <(state spark-3))"
-[ "$(files spark-1)" = "$f1" ] || fail "spark-1's ~/.ssh or journal changed: $(diff <(echo "$f1") <(files spark-1))"
-[ "$(files spark-3)" = "$f3" ] || fail "spark-3's ~/.ssh or journal changed"
 
 step "the impostor offers only an RSA key, a type never recorded for spark-2: the same warning"
 lx spark-3 sh -c 'ssh-keygen -q -t rsa -b 2048 -N "" -f /etc/ssh/ssh_host_rsa_key &&
@@ -104,14 +110,7 @@ lx spark-1 ssh-keyscan -t ed25519,ecdsa,rsa 10.77.0.3 2>/dev/null | grep -q "^10
 	fail "spark-3's sshd does not offer its RSA key"
 lx spark-1 ssh-keyscan -t ed25519,ecdsa 10.77.0.3 2>/dev/null | grep -q . &&
 	fail "spark-3's sshd still offers another key type"
-sl apply --plan static --peer spark-2.local --dry-run --password-stdin
-warned "apply --peer spark-2.local --dry-run (RSA only)" $?
-lxu spark-1 "$SPARKLINK" verify spark-2.local >"$LAB_TMP/out" 2>"$LAB_TMP/err"
-warned "verify spark-2.local (RSA only)" $?
-printf '%s\n' "$PW" | lxu spark-1 "$SPARKLINK" pair --password-stdin spark-2.local >"$LAB_TMP/out" 2>"$LAB_TMP/err"
-warned "pair spark-2.local (RSA only)" $?
-[ "$(state spark-1)" = "$s1" ] || fail "spark-1 changed: $(diff <(echo "$s1") <(state spark-1))"
-[ "$(files spark-1)" = "$f1" ] || fail "spark-1's ~/.ssh or journal changed: $(diff <(echo "$f1") <(files spark-1))"
+refused_everywhere "RSA only"
 
 step "the real spark-2 answers with a new host key: status and rollback warn, undo nothing"
 lx spark-2 sh -c 'rm -f /etc/ssh/ssh_host_ed25519_key* /etc/ssh/ssh_host_ecdsa_key* &&
