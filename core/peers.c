@@ -34,6 +34,11 @@
 #define MAX_INFLIGHT 16
 #define MAX_KEPT_LAN 128
 #define PUBLISH_LAN_MS 100
+/* Each ConnectX interface also gets a browser of its own. The one for every interface starts
+ * once those have read out avahi's cache and their records are resolved (or LAN_WAIT_MS after):
+ * the cable's records do not queue behind the LAN's hundreds, in avahi-daemon or on the bus. */
+#define MAX_CABLE_BROWSERS 16
+#define LAN_WAIT_MS 250
 
 enum rec_state {
 	REC_QUEUED,    /* waiting for a resolver */
@@ -77,7 +82,10 @@ struct discovery {
 	void *arg;
 	struct avahi_poll *ap;
 	AvahiClient *client;
-	AvahiServiceBrowser *browser;
+	AvahiServiceBrowser *browser;  /* every interface */
+	AvahiServiceBrowser *cable_browsers[MAX_CABLE_BROWSERS]; /* one per ConnectX netdev */
+	size_t ncable_browsers, ncable_exhausted;
+	struct loop_timer *lan_wait; /* starts the browser for every interface at the latest */
 	struct record **recs;
 	size_t nrecs;
 	struct queue cable_q, lan_q;
@@ -340,11 +348,16 @@ static void resolve_cb(AvahiServiceResolver *res, AvahiIfIndex ifindex, AvahiPro
 		       const char *domain, const char *host, const AvahiAddress *addr,
 		       uint16_t port, AvahiStringList *txt, AvahiLookupResultFlags flags, void *arg);
 
+static void start_lan(struct discovery *d, bool now);
+
 /* Start resolvers for queued records, ConnectX interfaces first, up to MAX_INFLIGHT. */
 static void pump(struct discovery *d)
 {
+	/* the LAN's records wait until avahi has read its cache out to the browser for every
+	 * interface: a record on a cable among them (no browser of its own) goes first */
+	bool lan = d->out->cache_exhausted || d->out->all_for_now;
 	while (d->client && d->inflight < MAX_INFLIGHT) {
-		struct record *r = d->cable_q.head ? d->cable_q.head : d->lan_q.head;
+		struct record *r = d->cable_q.head ? d->cable_q.head : lan ? d->lan_q.head : NULL;
 		if (!r)
 			break;
 		/* resolve to an address of the protocol it was seen on: on a fresh cable that is
@@ -380,6 +393,8 @@ static void resolve_cb(AvahiServiceResolver *res, AvahiIfIndex ifindex, AvahiPro
 		if (r->state == REC_RESOLVING)
 			rec_set(r, REC_FAILED);
 		pump(d);
+		if (r->cable)
+			start_lan(d, false);
 		notify(d, r->cable);
 		return;
 	}
@@ -409,6 +424,8 @@ static void resolve_cb(AvahiServiceResolver *res, AvahiIfIndex ifindex, AvahiPro
 		}
 	}
 	pump(d);
+	if (r->cable)
+		start_lan(d, false);
 	notify(d, r->cable);
 }
 
@@ -424,13 +441,12 @@ static void browse_cb(AvahiServiceBrowser *b, AvahiIfIndex ifindex, AvahiProtoco
 		      AvahiBrowserEvent event, const char *name, const char *type,
 		      const char *domain, AvahiLookupResultFlags flags, void *arg)
 {
-	(void)b;
 	(void)type;
 	struct discovery *d = arg;
 	switch (event) {
 	case AVAHI_BROWSER_NEW: {
-		if (!name || !domain || strlen(name) >= 256 || strlen(domain) >= sizeof(d->recs[0]->domain))
-			return;
+		if (!name || !domain || strlen(name) >= 256 || strlen(domain) >= 64)
+			return; /* longer than DNS allows: nothing avahi itself would resolve */
 		if (find_record(d, ifindex, proto, name, NULL))
 			return;
 		bool cable = on_cable(d, ifindex);
@@ -469,15 +485,32 @@ static void browse_cb(AvahiServiceBrowser *b, AvahiIfIndex ifindex, AvahiProtoco
 		break;
 	}
 	case AVAHI_BROWSER_ALL_FOR_NOW:
+		if (b != d->browser)
+			break;
 		d->out->all_for_now = true;
+		pump(d);
 		publish(d);
 		break;
 	case AVAHI_BROWSER_CACHE_EXHAUSTED:
+		if (b != d->browser) {
+			/* once per browser: all ConnectX interfaces read out */
+			if (++d->ncable_exhausted >= d->ncable_browsers) {
+				d->out->cable_cache_exhausted = true;
+				start_lan(d, false);
+				publish(d);
+			}
+			break;
+		}
 		d->out->cache_exhausted = true;
+		pump(d);
 		publish(d);
 		break;
 	case AVAHI_BROWSER_FAILURE:
-		set_state(d, MDNS_UNAVAILABLE, "mDNS: browsing failed; retrying");
+		/* a ConnectX interface's own browser is a head start only: the other covers it */
+		if (b == d->browser)
+			set_state(d, MDNS_UNAVAILABLE, "mDNS: browsing failed; retrying");
+		else
+			start_lan(d, true);
 		break;
 	}
 }
@@ -554,12 +587,71 @@ static void schedule_retry(struct discovery *d)
 	d->retry_ms = d->retry_ms * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : d->retry_ms * 2;
 }
 
-static void stop_client(struct discovery *d)
+static void stop_browsers(struct discovery *d)
 {
-	drop_records(d);
+	for (size_t i = 0; i < d->ncable_browsers; i++)
+		avahi_service_browser_free(d->cable_browsers[i]);
+	d->ncable_browsers = d->ncable_exhausted = 0;
+	d->out->cable_cache_exhausted = false;
+	loop_timer_at(d->lan_wait, -1);
 	if (d->browser)
 		avahi_service_browser_free(d->browser);
 	d->browser = NULL;
+}
+
+/* The browser for every interface, once the ConnectX interfaces' records are in (or now). */
+static void start_lan(struct discovery *d, bool now)
+{
+	if (d->browser || !d->client)
+		return;
+	if (!now && !(d->out->cable_cache_exhausted && d->pending_cable == 0))
+		return;
+	loop_timer_at(d->lan_wait, -1);
+	d->browser = avahi_service_browser_new(d->client, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
+					       SERVICE_TYPE, NULL, 0, browse_cb, d);
+	if (!d->browser && set_state(d, MDNS_UNAVAILABLE, "mDNS: cannot browse; retrying"))
+		publish(d);
+}
+
+static void lan_wait_fired(struct loop_timer *t, void *arg)
+{
+	(void)t;
+	start_lan(arg, true);
+}
+
+/* A browser for each ConnectX netdev first, then (start_lan) the one for every interface. */
+static bool start_browsers(struct discovery *d, AvahiClient *c)
+{
+	if (d->browser || d->ncable_browsers)
+		return true;
+	for (size_t k = 0; d->model && k < d->model->nports; k++) {
+		const struct phys_port *pp = &d->model->ports[k];
+		for (size_t t = 0; t < pp->ntwins && d->ncable_browsers < MAX_CABLE_BROWSERS; t++) {
+			unsigned ifindex = pp->twins[t].netdev_name[0]
+						   ? if_nametoindex(pp->twins[t].netdev_name)
+						   : 0;
+			AvahiServiceBrowser *b =
+				ifindex ? avahi_service_browser_new(c, (AvahiIfIndex)ifindex,
+								    AVAHI_PROTO_UNSPEC, SERVICE_TYPE,
+								    NULL, 0, browse_cb, d)
+					: NULL;
+			if (b)
+				d->cable_browsers[d->ncable_browsers++] = b;
+		}
+	}
+	d->out->cable_cache_exhausted = d->ncable_browsers == 0;
+	if (d->ncable_browsers) {
+		loop_timer_after(d->lan_wait, LAN_WAIT_MS);
+		return true;
+	}
+	start_lan(d, true);
+	return d->browser != NULL;
+}
+
+static void stop_client(struct discovery *d)
+{
+	drop_records(d);
+	stop_browsers(d);
 	if (d->client)
 		avahi_client_free(d->client);
 	d->client = NULL;
@@ -576,10 +668,7 @@ static void client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 		const char *fq = avahi_client_get_host_name_fqdn(c);
 		str_copy(d->self_fqdn, fq ? fq : "", sizeof(d->self_fqdn));
 		d->retry_ms = RETRY_MIN_MS;
-		if (!d->browser)
-			d->browser = avahi_service_browser_new(c, AVAHI_IF_UNSPEC, AVAHI_PROTO_UNSPEC,
-							       SERVICE_TYPE, NULL, 0, browse_cb, d);
-		if (d->browser)
+		if (start_browsers(d, c))
 			set_state(d, MDNS_RUNNING, "mDNS: browsing _ssh._tcp");
 		else
 			set_state(d, MDNS_UNAVAILABLE, "mDNS: cannot browse; retrying");
@@ -587,9 +676,7 @@ static void client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 	}
 	case AVAHI_CLIENT_CONNECTING:
 		/* the daemon is gone or not started yet: the client reconnects by itself */
-		if (d->browser)
-			avahi_service_browser_free(d->browser);
-		d->browser = NULL;
+		stop_browsers(d);
 		drop_records(d);
 		str_copy(d->out->reason, "avahi-daemon is not running", sizeof(d->out->reason));
 		set_state(d, MDNS_WAITING, "mDNS unavailable: waiting for avahi-daemon");
@@ -600,9 +687,7 @@ static void client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 		str_copy(d->out->reason, avahi_strerror(avahi_client_errno(c)), sizeof(d->out->reason));
 		snprintf(text, sizeof(text), "mDNS unavailable: %s; retrying", d->out->reason);
 		drop_records(d);
-		if (d->browser)
-			avahi_service_browser_free(d->browser);
-		d->browser = NULL;
+		stop_browsers(d);
 		d->dead = c; /* not inside its own callback: at the end of this turn */
 		d->client = NULL;
 		loop_timer_after(d->reap, 0);
@@ -681,6 +766,7 @@ struct discovery *discovery_new(struct loop *loop, struct peers *out, const stru
 	d->loop = loop, d->out = out, d->model = model, d->fn = fn, d->arg = arg;
 	d->ap = avahi_poll_new(loop);
 	d->pub = loop_timer_new(loop, pub_fired, d);
+	d->lan_wait = loop_timer_new(loop, lan_wait_fired, d);
 	d->retry = loop_timer_new(loop, retry_fired, d);
 	d->reap = loop_timer_new(loop, reap_fired, d);
 	d->inotify_fd = -1;
@@ -700,6 +786,7 @@ void discovery_free(struct discovery *d)
 	loop_timer_free(d->retry);
 	loop_timer_free(d->reap);
 	loop_timer_free(d->pub);
+	loop_timer_free(d->lan_wait);
 	avahi_poll_free(d->ap);
 	free(d);
 }

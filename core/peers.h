@@ -54,6 +54,7 @@ struct peers {
 	char reason[128];     /* why mDNS is unavailable, without the retry: for the CLI */
 	bool all_for_now;   /* the browser has reported its initial set */
 	bool cache_exhausted; /* the daemon's cache has been read out */
+	bool cable_cache_exhausted; /* ... for the ConnectX interfaces (each browsed first) */
 	size_t pending;     /* records not resolved yet that will still be (queued or resolving) */
 	size_t pending_cable; /* of those, the ones seen on a ConnectX interface */
 	unsigned long answers; /* resolver answers so far (found or failed): progress */

@@ -60,7 +60,8 @@ static void changed(void *arg)
 	if (p->state == MDNS_UNAVAILABLE || p->state == MDNS_WAITING ||
 	    (p->all_for_now && pending == 0)) {
 		loop_quit(c->loop, 0);
-	} else if (p->cache_exhausted && pending == 0 && c->nprinted > 0) {
+	} else if ((c->lan ? p->cache_exhausted : p->cable_cache_exhausted) && pending == 0 &&
+		   c->nprinted > 0) {
 		/* avahi has read out its cache and every record in it is resolved; on a running
 		 * Spark the cache holds every announcement already: no need to wait for the
 		 * first query round (about a second) to end */
@@ -302,11 +303,11 @@ int cli_discover(int argc, char **argv)
 	struct loop_timer *t = loop_timer_new(ctx.loop, timed_out, &ctx);
 	loop_timer_after(t, (int64_t)(timeout * 1000));
 	ctx.grace = loop_timer_new(ctx.loop, timed_out, &ctx);
-	/* browse first: the daemon answers while this process reads sysfs and netlink */
-	struct discovery *d = discovery_new(ctx.loop, &peers, &m, changed, &ctx);
+	/* the ports first: each ConnectX interface is browsed on its own, before the LAN */
 	rdma_inventory_scan(&m.rdma, false);
 	char err[256];
 	netmon_snapshot(&m, err, sizeof(err));
+	struct discovery *d = discovery_new(ctx.loop, &peers, &m, changed, &ctx);
 	if (peers.state != MDNS_UNAVAILABLE)
 		loop_run(ctx.loop);
 
