@@ -102,6 +102,7 @@ void report_json(const struct model *m, struct buf *out)
 			json_int(&j, "rdma_port", r->port);
 			json_string(&j, "netdev", tw->netdev_name[0] ? tw->netdev_name : NULL);
 			json_string(&j, "pci", r->pci[0] ? r->pci : NULL);
+			json_string(&j, "device_id", r->devid[0] ? r->devid : NULL);
 			json_string(&j, "rdma_state", r->state[0] ? r->state : NULL);
 			json_string(&j, "phys_state", r->phys_state[0] ? r->phys_state : NULL);
 			json_string(&j, "rate", r->rate[0] ? r->rate : NULL);

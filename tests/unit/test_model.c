@@ -234,6 +234,44 @@ static void test_not_twins(void **state)
 	model_free(&m);
 }
 
+/* Another adapter at the same bus address in a third domain: a ConnectX-6 (another device id)
+ * is its own port; so is a third ConnectX-7 function (the twins are already paired). Port numbers
+ * stay unique, and the grouping does not depend on the order of the devices. */
+static void test_other_adapters(void **state)
+{
+	(void)state;
+	for (int order = 0; order < 2; order++) {
+		struct model m;
+		spark(&m);
+		if (order) { /* the Spark's devices last */
+			struct rdma_port *v = m.rdma.ports;
+			for (size_t i = 0; i < 2; i++) {
+				struct rdma_port t = v[i];
+				v[i] = v[3 - i];
+				v[3 - i] = t;
+			}
+		}
+		add_rdma(&m, "roceP5p1s0", "0005:01:00.0", "enP5p1s0np0");
+		str_copy(m.rdma.ports[4].devid, "MT4123", sizeof(m.rdma.ports[4].devid));
+		add_rdma(&m, "roceP6p1s0f0", "0006:01:00.0", "enP6p1s0f0np0");
+		add_netdev(&m, "enP5p1s0np0", "p0");
+		add_netdev(&m, "enP6p1s0f0np0", "p0");
+		model_rebuild(&m);
+		assert_int_equal(m.nports, 4);
+		for (size_t k = 0; k < 4; k++)
+			assert_int_equal(m.ports[k].number, (int)k);
+		assert_int_equal(m.ports[0].ntwins, 2);
+		assert_string_equal(m.ports[0].twins[0].rdma->ibdev, "rocep1s0f0");
+		assert_string_equal(m.ports[0].twins[1].rdma->ibdev, "roceP2p1s0f0");
+		assert_int_equal(m.ports[1].ntwins, 2);
+		assert_int_equal(m.ports[2].ntwins, 1);
+		assert_string_equal(m.ports[2].twins[0].rdma->ibdev, "roceP5p1s0");
+		assert_int_equal(m.ports[3].ntwins, 1);
+		assert_string_equal(m.ports[3].twins[0].rdma->ibdev, "roceP6p1s0f0");
+		model_free(&m);
+	}
+}
+
 static void test_other_interfaces(void **state)
 {
 	(void)state;
@@ -453,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_cabled_by_one_twin),
 		cmocka_unit_test(test_grouping_without_netdevs),
 		cmocka_unit_test(test_not_twins),
+		cmocka_unit_test(test_other_adapters),
 		cmocka_unit_test(test_other_interfaces),
 		cmocka_unit_test(test_healthy_no_findings),
 		cmocka_unit_test(test_no_link),

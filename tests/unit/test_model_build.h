@@ -21,6 +21,7 @@ static inline void add_rdma(struct model *m, const char *ibdev, const char *pci,
 	str_copy(p->pci, pci, sizeof(p->pci));
 	p->pci_ok = sscanf(pci, "%x:%x:%x.%x", &p->pci_domain, &p->pci_bus, &p->pci_slot,
 			   &p->pci_func) == 4;
+	str_copy(p->devid, "MT4129", sizeof(p->devid)); /* a Spark's ConnectX-7 */
 	str_copy(p->state, "DOWN", sizeof(p->state));
 	p->link = RDMA_LINK_DOWN;
 }

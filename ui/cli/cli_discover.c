@@ -27,9 +27,10 @@ static const char discover_usage[] =
 	"                   per line (cable addresses preferred)\n"
 	"Exit status: 0 found, 1 failure, 2 bad usage, 3 no peer found, 4 mDNS unavailable.\n";
 
-/* After the browser's initial set (ALL_FOR_NOW), resolvers still pending get this long: a
- * record that will not resolve (a host gone, a hostile name) must not hold the answer up for
- * avahi's own 5 s resolver timeout. */
+/* After the browser's initial set (ALL_FOR_NOW), the records still pending get this long
+ * without any resolver answering: a record that will not resolve (a host gone, a hostile name)
+ * must not hold the answer up for avahi's own 5 s resolver timeout, while a crowded LAN whose
+ * hundreds of records are still being resolved, one answer after another, is waited for. */
 #define RESOLVE_GRACE_MS 1000
 
 struct dctx {
@@ -38,7 +39,9 @@ struct dctx {
 	const struct model *model;
 	struct loop_timer *grace;
 	bool grace_armed;
+	unsigned long answers; /* peers.answers when the grace timer was last armed */
 	bool all, stream;
+	bool lan;           /* the LAN's records matter too (--all, --json, --hostfile) */
 	struct buf printed; /* lines already printed, to print each once */
 	int nprinted;
 };
@@ -49,18 +52,23 @@ static void changed(void *arg)
 {
 	struct dctx *c = arg;
 	const struct peers *p = c->peers;
+	/* without --all, --json or --hostfile only the records on a ConnectX interface are
+	 * printed: those are resolved first, and the LAN's need not be waited for */
+	size_t pending = c->lan ? p->pending : p->pending_cable;
 	if (c->stream)
 		print_found(c);
 	if (p->state == MDNS_UNAVAILABLE || p->state == MDNS_WAITING ||
-	    (p->all_for_now && p->pending == 0)) {
+	    (p->all_for_now && pending == 0)) {
 		loop_quit(c->loop, 0);
-	} else if (p->cache_exhausted && p->pending == 0 && c->nprinted > 0) {
+	} else if ((c->lan ? p->cache_exhausted : p->cable_cache_exhausted) && pending == 0 &&
+		   c->nprinted > 0) {
 		/* avahi has read out its cache and every record in it is resolved; on a running
 		 * Spark the cache holds every announcement already: no need to wait for the
 		 * first query round (about a second) to end */
 		loop_quit(c->loop, 0);
-	} else if (p->all_for_now && !c->grace_armed) {
+	} else if (p->all_for_now && (!c->grace_armed || p->answers != c->answers)) {
 		c->grace_armed = true;
+		c->answers = p->answers;
 		loop_timer_after(c->grace, RESOLVE_GRACE_MS);
 	}
 }
@@ -298,7 +306,8 @@ int cli_discover(int argc, char **argv)
 	model_init(&m);
 	struct peers peers;
 	peers_init(&peers);
-	struct dctx ctx = { .peers = &peers, .model = &m, .all = all, .stream = !json };
+	struct dctx ctx = { .peers = &peers, .model = &m, .all = all, .stream = !json,
+			    .lan = all || json || hostfile };
 	buf_init(&ctx.printed);
 	ctx.loop = loop_new();
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
@@ -306,11 +315,11 @@ int cli_discover(int argc, char **argv)
 	struct loop_timer *t = loop_timer_new(ctx.loop, timed_out, &ctx);
 	loop_timer_after(t, (int64_t)(timeout * 1000));
 	ctx.grace = loop_timer_new(ctx.loop, timed_out, &ctx);
-	/* browse first: the daemon answers while this process reads sysfs and netlink */
-	struct discovery *d = discovery_new(ctx.loop, &peers, changed, &ctx);
+	/* the ports first: each ConnectX interface is browsed on its own, before the LAN */
 	rdma_inventory_scan(&m.rdma, false);
 	char err[256];
 	netmon_snapshot(&m, err, sizeof(err));
+	struct discovery *d = discovery_new(ctx.loop, &peers, &m, changed, &ctx);
 	if (peers.state != MDNS_UNAVAILABLE)
 		loop_run(ctx.loop);
 
@@ -329,6 +338,10 @@ int cli_discover(int argc, char **argv)
 			timeout);
 		rc = EXIT_NOTHING;
 	}
+	if (ctx.lan && peers.ignored)
+		fprintf(stderr, "sparklink discover: %zu more _ssh._tcp records were ignored: at most %d "
+				"are kept (a crowded LAN)\n",
+			peers.ignored, PEERS_MAX_RECORDS);
 	if (hostfile && rc != EXIT_UNAVAILABLE && write_hostfile(hostfile, &m, &peers) < 0)
 		rc = EXIT_FAIL;
 	fflush(stdout);

@@ -150,7 +150,7 @@ int cli_resolve_host(const char *host, struct pair_request *r, const struct mode
 	struct loop *l = loop_new();
 	struct peers peers;
 	peers_init(&peers);
-	struct discovery *d = discovery_new(l, &peers, NULL, NULL);
+	struct discovery *d = discovery_new(l, &peers, m, NULL, NULL);
 	int64_t until = clock_ms() + 2000;
 	char want[300];
 	snprintf(want, sizeof(want), "%s%s", host, strchr(host, '.') ? "" : ".local");

@@ -1207,7 +1207,7 @@ int console_main(int argc, char **argv)
 			   c->model.nnetdevs);
 	}
 	peers_init(&c->peers);
-	c->discovery = discovery_new(c->loop, &c->peers, on_peers_change, c);
+	c->discovery = discovery_new(c->loop, &c->peers, &c->model, on_peers_change, c);
 	loop_watch_new(c->loop, STDIN_FILENO, POLLIN, on_terminal, c);
 	loop_after_turn(c->loop, after_turn, c);
 	draw(c);
