@@ -71,10 +71,17 @@ static int cfg_split(const char *p, size_t n, char *buf, char **argv, int max)
 	return argc;
 }
 
+/* OpenSSH refuses a config nested deeper than 16 Includes; a config that reads itself several
+ * times per line would otherwise take exponential time (root reads the user's config). */
+#define CFG_MAX_DEPTH 16
+#define CFG_MAX_READS 256
+
 struct cfg_scan {
 	const char *home;
 	char reldir[PATH_MAX];
-	int value; /* -1: not found yet */
+	int value;      /* -1: not found yet */
+	unsigned reads; /* files read so far */
+	bool broken;    /* too deep or too many files: ssh(1) would refuse it; stop */
 };
 
 static void cfg_file(struct cfg_scan *s, const char *path, bool *active, int depth);
@@ -98,7 +105,7 @@ static void cfg_include(struct cfg_scan *s, const char *arg, bool active, int de
 		globfree(&g);
 		return;
 	}
-	for (size_t i = 0; i < g.gl_pathc && s->value < 0; i++) {
+	for (size_t i = 0; i < g.gl_pathc && s->value < 0 && !s->broken; i++) {
 		bool a = active; /* an included file's Host lines do not leak out (readconf.c) */
 		cfg_file(s, g.gl_pathv[i], &a, depth + 1);
 	}
@@ -107,8 +114,12 @@ static void cfg_include(struct cfg_scan *s, const char *arg, bool active, int de
 
 static void cfg_file(struct cfg_scan *s, const char *path, bool *active, int depth)
 {
-	if (depth > 16 || s->value >= 0)
+	if (s->broken || s->value >= 0)
 		return;
+	if (depth > CFG_MAX_DEPTH || ++s->reads > CFG_MAX_READS) {
+		s->broken = true;
+		return;
+	}
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -124,7 +135,7 @@ static void cfg_file(struct cfg_scan *s, const char *path, bool *active, int dep
 	struct line l;
 	char *buf = xcalloc(len + 2, 2);
 	char *argv[CFG_MAXARGS];
-	while (s->value < 0 && sshf_line_next(data, len, &pos, &no, &l)) {
+	while (s->value < 0 && !s->broken && sshf_line_next(data, len, &pos, &no, &l)) {
 		int argc = cfg_split(l.p, l.len, buf, argv, CFG_MAXARGS);
 		if (argc <= 0)
 			continue;
@@ -136,7 +147,7 @@ static void cfg_file(struct cfg_scan *s, const char *path, bool *active, int dep
 		} else if (!strcasecmp(argv[0], "match")) {
 			*active = argc == 2 && !strcasecmp(argv[1], "all");
 		} else if (!strcasecmp(argv[0], "include")) {
-			for (int i = 1; i < argc && *active; i++)
+			for (int i = 1; i < argc && *active && !s->broken; i++)
 				cfg_include(s, argv[i], *active, depth);
 		} else if (!strcasecmp(argv[0], "hashknownhosts") && *active && argc >= 2) {
 			if (!strcasecmp(argv[1], "yes") || !strcasecmp(argv[1], "true"))
@@ -159,6 +170,8 @@ bool ssh_config_hash_known_hosts(const char *home, const char *user_config,
 		cfg_file(&s, user_config, &active, 0);
 	}
 	if (s.value < 0 && system_config) {
+		s.broken = false; /* the system's file on its own (as before for a user's loop) */
+		s.reads = 0;
 		str_copy(s.reldir, system_config, sizeof(s.reldir));
 		char *slash = strrchr(s.reldir, '/');
 		if (slash)

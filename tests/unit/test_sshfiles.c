@@ -1319,6 +1319,12 @@ static void test_hash_known_hosts(void **state)
 	snprintf(f, sizeof(f), "%s/.ssh/loop.conf", e->home);
 	write_str(f, "Include loop.conf\n");
 	assert_true(hash_with(e, "Include loop.conf\n", "HashKnownHosts yes\n"));
+	/* a file that includes itself three times per line: 3^16 reads unbounded; stops at the
+	 * first bound (the test's TIMEOUT is what fails without it) */
+	snprintf(f, sizeof(f), "%s/.ssh/fan.conf", e->home);
+	write_str(f, "Include fan.conf fan.conf fan.conf\n");
+	assert_true(hash_with(e, "Include fan.conf\n", "HashKnownHosts yes\n"));
+	assert_false(hash_with(e, "Include fan.conf\n", "HashKnownHosts no\n"));
 
 	/* ssh_hash_known_hosts: ~/.ssh/config and $SPARKLINK_SSH_SYSTEM_CONFIG */
 	char sp[PATH_MAX + 16];
