@@ -319,21 +319,11 @@ struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errs
 	}
 	if (sshsession_connect(r->ss, err, errsize) < 0)
 		goto fail;
-	char where[512] = "";
-	enum kh_status ks = KH_UNKNOWN; /* the worst of: error, revoked, changed, ok (the address) */
-	size_t at = 0;                  /* the name it is about */
-	bool known_as_other = false;    /* the key is recorded for another name, not the address */
-	for (size_t i = 0; i < nn && ks != KH_REVOKED && ks != KH_ERROR; i++) {
-		char w[512];
-		enum kh_status k = sshsession_check_host_key(r->ss, &names[i], 1, w, sizeof(w));
-		known_as_other |= k == KH_OK && i > 0;
-		if (k == KH_ERROR || k == KH_REVOKED || (k == KH_CHANGED && ks != KH_CHANGED) ||
-		    (k == KH_OK && i == 0)) {
-			ks = k;
-			at = i;
-			str_copy(where, w, sizeof(where));
-		}
-	}
+	char where[512];
+	size_t at = 0;
+	bool known_as_other = false;
+	enum kh_status ks = sshsession_check_host_key_each(r->ss, names, nn, &at, &known_as_other,
+							   where, sizeof(where));
 	switch (ks) {
 	case KH_OK:
 		break;

@@ -152,6 +152,40 @@ enum kh_status sshsession_check_host_key(const struct sshsession *s, const char 
 	return st;
 }
 
+enum kh_status sshsession_check_host_key_each(const struct sshsession *s,
+					      const char *const *names, size_t nnames, size_t *at,
+					      bool *known_elsewhere, char *where, size_t wheresize)
+{
+	char kh[4200];
+	sshsession_known_hosts_path(s, kh, sizeof(kh));
+	enum kh_status ks = KH_UNKNOWN; /* the worst of: error, revoked, changed, ok (names[0]) */
+	*at = 0;
+	*known_elsewhere = false;
+	str_copy(where, "", wheresize);
+	for (size_t i = 0; i < nnames && ks != KH_REVOKED && ks != KH_ERROR; i++) {
+		char w[512];
+		enum kh_status k = known_hosts_check(kh, &names[i], 1, s->port, s->keytype,
+						     s->keyb64, w, sizeof(w));
+		*known_elsewhere |= k == KH_OK && i > 0;
+		if (k == KH_ERROR || k == KH_REVOKED || (k == KH_CHANGED && ks != KH_CHANGED) ||
+		    (k == KH_OK && i == 0)) {
+			ks = k;
+			*at = i;
+			str_copy(where, w, wheresize);
+		}
+	}
+	/* no line of its type for any name, only lines of other types: the host offered none of
+	 * the recorded keys (all names together: one may hold a type another lacks) */
+	if (ks == KH_UNKNOWN && !*known_elsewhere &&
+	    sshsession_check_host_key(s, names, nnames, where, wheresize) == KH_CHANGED) {
+		ks = KH_CHANGED;
+		for (*at = 0; *at + 1 < nnames; (*at)++)
+			if (known_hosts_types(kh, &names[*at], 1, s->port, NULL, 0, NULL, 0) > 0)
+				break;
+	}
+	return ks;
+}
+
 void sshsession_host_key_warning(const struct sshsession *s, enum kh_status ks, const char *where,
 				 const char *name, char *out, size_t size)
 {

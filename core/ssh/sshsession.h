@@ -61,6 +61,14 @@ int sshsession_connect(struct sshsession *s, char *err, size_t errsize);
  * with a key other than the one recorded. */
 enum kh_status sshsession_check_host_key(const struct sshsession *s, const char *const *names,
 					 size_t nnames, char *where, size_t wheresize);
+/* The host key of a peer reached at names[0] (its address), against each name on its own:
+ * KH_ERROR, KH_REVOKED, or KH_CHANGED when any name has another key of its type recorded
+ * (even if another name has this one) or when no name has a line of its type but some have
+ * lines of other types; *at: the name it is about. Else KH_OK when names[0] has the key; else
+ * KH_UNKNOWN, *known_elsewhere telling whether another name has it (the address is new). */
+enum kh_status sshsession_check_host_key_each(const struct sshsession *s,
+					      const char *const *names, size_t nnames, size_t *at,
+					      bool *known_elsewhere, char *where, size_t wheresize);
 /* The loud warning for a changed (KH_CHANGED) or revoked (KH_REVOKED) host key: possible
  * interception, nothing written, and the ssh-keygen -R command (for name) to clear an old key
  * knowingly. where: as sshsession_check_host_key gave it. */

@@ -86,6 +86,20 @@ wait_for "$pid" 3 || fail "SIGTERM did not end --watch within 3 s"
 [ "$wait_rc" -eq 0 ] || fail "--watch exited $wait_rc after SIGTERM (stderr: $(cat "$tmp/err"))"
 check_clean "$tmp/out" "$tmp/err"
 
+# changes_until_gone PID MTU: change the peer's MTU (MTU, MTU+1, ...) until PID has ended;
+# false if it is still running after 40 changes
+changes_until_gone() {
+	local k i
+	for ((k = 0; k < 40; k++)); do
+		ip link set "$b" mtu $(($2 + k))
+		for ((i = 0; i < 5; i++)); do
+			kill -0 "$1" 2>/dev/null || return 0
+			sleep 0.05
+		done
+	done
+	return 1
+}
+
 # piped into head -n1: ends by itself after the first change, once head has gone
 mkfifo "$tmp/fifo"
 head -n1 <"$tmp/fifo" >"$tmp/head.out" &
@@ -93,15 +107,7 @@ hpid=$!
 "$SPARKLINK" ports --watch >"$tmp/fifo" 2>"$tmp/err2" &
 spid=$!
 cli_pids="$cli_pids $hpid $spid"
-ended=0
-for ((k = 0; k < 40 && !ended; k++)); do
-	ip link set "$b" mtu $((2000 + k))
-	for ((i = 0; i < 5; i++)); do
-		kill -0 "$spid" 2>/dev/null || { ended=1; break; }
-		sleep 0.05
-	done
-done
-[ "$ended" = 1 ] || fail "--watch | head -n1 did not end by itself"
+changes_until_gone "$spid" 2000 || fail "--watch | head -n1 did not end by itself"
 wait "$spid"
 src=$?
 [ "$src" -eq 0 ] || fail "--watch exited $src when its reader went away (stderr: $(cat "$tmp/err2"))"
@@ -124,15 +130,7 @@ check_clean "$tmp/err3"
 "$SPARKLINK" ports --watch >/dev/full 2>"$tmp/err4" &
 fpid=$!
 cli_pids="$cli_pids $fpid"
-ended=0
-for ((k = 0; k < 40 && !ended; k++)); do
-	ip link set "$b" mtu $((3000 + k))
-	for ((i = 0; i < 5; i++)); do
-		kill -0 "$fpid" 2>/dev/null || { ended=1; break; }
-		sleep 0.05
-	done
-done
-[ "$ended" = 1 ] || fail "ports --watch >/dev/full did not end when a write failed"
+changes_until_gone "$fpid" 3000 || fail "ports --watch >/dev/full did not end when a write failed"
 wait "$fpid"
 frc=$?
 [ "$frc" -eq 1 ] || fail "ports --watch >/dev/full: exit $frc, want 1 (stderr: $(cat "$tmp/err4"))"

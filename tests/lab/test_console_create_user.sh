@@ -16,6 +16,7 @@ lx spark-1 sh -c 'useradd -m -s /bin/bash carol && echo carol:carol-pw | chpassw
 TMUX_COLS=140 TMUX_ROWS=40 tmux_start "$sess" "$SPARKLAB" exec spark-1 -- setpriv --reuid=carol --regid=carol \
 	--init-groups env HOME=/home/carol USER=carol LOGNAME=carol "$SPARKLINK" || fail "cannot start the console"
 tmux_wait "$sess" 'spark-2\.local' 20 || fail "spark-2 is not listed"
+tmux_wait "$sess" 'LAN +enP7s7 +10\.77\.0\.2' 20 || fail "spark-2's management LAN address is not listed"
 
 step "pairing as carol fails three times, with the user-name explanation"
 tmux_keys "$sess" F2

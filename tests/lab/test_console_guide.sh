@@ -38,6 +38,7 @@ tmux_keys "$sess" Enter
 tmux_wait "$sess" 'Port 1: cable seen' 15 || fail "port 1 is not shown with its cable"
 tmux_wait "$sess" 'enp1s0f1np1 +Up' 5 || fail "enp1s0f1np1 is not shown Up"
 tmux_wait "$sess" 'spark-2\.local .*\(on a cable' 20 || fail "spark-2 is not listed on the cable"
+tmux_wait "$sess" 'LAN +enP7s7 +10\.77\.0\.2' 20 || fail "spark-2's management LAN address is not listed"
 step_is 2 done
 tmux_wait "$sess" 'Port 1 is Up and spark-2 is seen on it' 5 || fail "step 2 does not say why it is done"
 step_is 1 "to do"

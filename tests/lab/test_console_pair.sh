@@ -17,6 +17,7 @@ fp2=$(lx spark-2 ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub | awk '{print 
 TMUX_COLS=140 TMUX_ROWS=40 tmux_start "$sess" "$SPARKLAB" exec spark-1 --user -- "$SPARKLINK" ||
 	fail "cannot start the console"
 tmux_wait "$sess" 'spark-2\.local .*not paired' 20 || fail "spark-2 is not listed as not paired"
+tmux_wait "$sess" 'LAN +enP7s7 +10\.77\.0\.2' 20 || fail "spark-2's management LAN address is not listed"
 
 step "F2 opens the pairing dialog; Esc cancels it without doing anything"
 tmux_keys "$sess" F2

@@ -9,6 +9,7 @@
 #include "core/base/base64.h"
 #include "core/base/sha1.h"
 #include "core/ssh/sshfiles.h"
+#include "core/ssh/sshsession.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -734,6 +735,65 @@ static void test_kh_types(void **state)
 	assert_int_equal(known_hosts_types(e->kh, bad, 1, 22, types, sizeof(types), where,
 					   sizeof(where)), -1);
 	assert_non_null(strstr(where, "not a plain host name"));
+}
+
+/* each name on its own, as the remote node checks the peer it reaches at names[0] */
+static enum kh_status each(struct env *e, const char *type, const char *key, const char *n0,
+			   const char *n1, size_t *at, bool *elsewhere)
+{
+	struct sshsession s = { .port = 22 };
+	str_copy(s.home, e->home, sizeof(s.home));
+	str_copy(s.keytype, type, sizeof(s.keytype));
+	str_copy(s.keyb64, key, sizeof(s.keyb64));
+	const char *names[] = {n0, n1};
+	char where[PATH_MAX + 64];
+	return sshsession_check_host_key_each(&s, names, 2, at, elsewhere, where, sizeof(where));
+}
+
+static void test_kh_each_name(void **state)
+{
+	struct env *e = *state;
+	struct keys k;
+	keys_init(&k);
+	mkdir_ssh(e);
+	char rsa[512], data[4096];
+	make_key("ssh-rsa", 6, rsa, sizeof(rsa));
+	snprintf(data, sizeof(data),
+		 "10.0.0.2 " EC " %s\n"          /* 1: the address, recorded by an older ssh */
+		 "spark-2.local " ED " %s\n"     /* 2: the name, another type */
+		 "10.0.0.3 " ED " %s\n"          /* 3 */
+		 "@revoked spark-9 " ED " %s\n", /* 4 */
+		 k.ec, k.k1, k.k2, k.k3);
+	write_str(e->kh, data);
+	size_t at;
+	bool elsewhere;
+	/* the address has the key; the name has only a key of another type: no false alarm */
+	assert_int_equal(each(e, EC, k.ec, "10.0.0.2", "spark-2.local", &at, &elsewhere), KH_OK);
+	/* the name answers with another key of its type at a new address: changed, about the name */
+	assert_int_equal(each(e, ED, k.k4, "10.0.0.9", "spark-2.local", &at, &elsewhere),
+			 KH_CHANGED);
+	assert_int_equal(at, 1);
+	/* even when the address has the key: another key is recorded for the name */
+	assert_int_equal(each(e, ED, k.k2, "10.0.0.3", "spark-2.local", &at, &elsewhere),
+			 KH_CHANGED);
+	assert_int_equal(at, 1);
+	/* a key of a type none of the names has, while they have others: changed */
+	assert_int_equal(each(e, "ssh-rsa", rsa, "10.0.0.9", "spark-2.local", &at, &elsewhere),
+			 KH_CHANGED);
+	assert_int_equal(at, 1);
+	assert_int_equal(each(e, "ssh-rsa", rsa, "10.0.0.2", "spark-2.local", &at, &elsewhere),
+			 KH_CHANGED);
+	assert_int_equal(at, 0);
+	/* the name has the key, the address is new: unknown, known elsewhere */
+	assert_int_equal(each(e, ED, k.k1, "10.0.0.9", "spark-2.local", &at, &elsewhere),
+			 KH_UNKNOWN);
+	assert_true(elsewhere);
+	/* nothing recorded for either: unknown */
+	assert_int_equal(each(e, ED, k.k1, "10.0.0.8", "spark-7", &at, &elsewhere), KH_UNKNOWN);
+	assert_false(elsewhere);
+	/* revoked for one name wins */
+	assert_int_equal(each(e, ED, k.k3, "10.0.0.9", "spark-9", &at, &elsewhere), KH_REVOKED);
+	assert_int_equal(at, 1);
 }
 
 static void test_kh_check_errors(void **state)
@@ -1535,6 +1595,7 @@ int main(void)
 		T(test_kh_hashed),
 		T(test_kh_patterns_and_markers),
 		T(test_kh_types),
+		T(test_kh_each_name),
 		T(test_kh_check_errors),
 		T(test_kh_add_hashed),
 		T(test_kh_add_plain_and_ports),
