@@ -192,15 +192,6 @@ static bool carrier(const struct model *m, const char *ifname)
 	return d && d->carrier;
 }
 
-static int port_of(const struct model *m, const char *ifname)
-{
-	for (size_t k = 0; k < m->nports; k++)
-		for (size_t t = 0; t < m->ports[k].ntwins; t++)
-			if (strcmp(m->ports[k].twins[t].netdev_name, ifname) == 0)
-				return m->ports[k].number;
-	return -1;
-}
-
 /* The peer's host name without ".local", for sentences. */
 static void short_name(const struct peer *p, char *out, size_t size)
 {
@@ -229,7 +220,7 @@ static size_t cable_out(const struct model *m, const struct peer *p, const struc
 		v[n++] = pl->ifs[i].ifname;
 	size_t first_peer = n;
 	for (size_t k = 0; p && k < p->naddrs && n < ARRAY_LEN(v); k++)
-		if (port_of(m, p->addrs[k].ifname) >= 0)
+		if (peers_ifname_port(m, p->addrs[k].ifname) >= 0)
 			v[n++] = p->addrs[k].ifname;
 	out[0] = '\0';
 	*peer_seen = false;
