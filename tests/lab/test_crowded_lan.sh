@@ -29,7 +29,7 @@ lan_services() {
 wait_lan() {
 	local i n=0
 	for ((i = 0; i < $3; i++)); do
-		n=$(lx "$1" avahi-browse -p -t -c _ssh._tcp 2>/dev/null | grep -c '^+;enP7s7;IPv[46];lan-')
+		n=$(lx "$1" timeout 10 avahi-browse -p -t -c _ssh._tcp 2>/dev/null | grep -c '^+;enP7s7;IPv[46];lan-')
 		[ "$n" -ge $((2 * $2)) ] && return 0
 		sleep 1
 	done
@@ -111,4 +111,4 @@ if [ -z "$new" ] || [ "$new" = "$old" ]; then
 fi
 # the new one publishes again: spark-1 resolves the last service of the 500 from it
 wait_until 120 "spark-1 does not resolve lan-499 from spark-3's new avahi-daemon" \
-	bash -c "'$SPARKLAB' exec spark-1 -- avahi-browse -p -r -t _ssh._tcp | grep -q '^=;enP7s7;IPv4;lan-499;.*;10\.77\.2\.250;'"
+	bash -c "'$SPARKLAB' exec spark-1 -- timeout 10 avahi-browse -p -r -t _ssh._tcp | grep -q '^=;enP7s7;IPv4;lan-499;.*;10\.77\.2\.250;'"

@@ -27,7 +27,7 @@ lx spark-2 python3 "$ANNOUNCE" 10.77.0.2 "$(hex 'bad\377\376utf8')" "$(hex 'bad\
 lx spark-2 python3 "$ANNOUNCE" 10.77.0.2 "$(hex 'okname')" "$(hex 'x\377\376host')" 10.77.0.2 3 ||
 	fail "raw announcement (invalid UTF-8 host) from spark-2"
 wait_until 10 "spark-1's avahi never saw the hostile records" \
-	bash -c "'$SPARKLAB' exec spark-1 -- avahi-browse -p -t _ssh._tcp | grep -q shellhost"
+	bash -c "'$SPARKLAB' exec spark-1 -- timeout 10 avahi-browse -p -t _ssh._tcp | grep -q shellhost"
 
 clean_bytes() { # file: no C0 control byte but newline, no DEL, valid UTF-8
 	LC_ALL=C grep -q $'[\x01-\x09\x0b-\x1f\x7f]' "$1" && return 1

@@ -88,8 +88,8 @@ lx spark-3 sed -i 's/^host-name=spark-3$/host-name=spark-2/' /etc/avahi/avahi-da
 	fail "cannot rename spark-3's avahi"
 "$SPARKLAB" daemon spark-3 avahi restart >/dev/null || fail "cannot restart spark-3's avahi"
 impostor_seen() {
-	lx spark-1 avahi-browse -p -r -t _ssh._tcp 2>/dev/null | grep -q '^=;enP7s7;IPv4;.*;spark-2\.local;10\.77\.0\.3;22;' &&
-		! lx spark-1 avahi-browse -p -r -t _ssh._tcp 2>/dev/null | grep -q ';spark-2\.local;10\.77\.0\.2;'
+	lx spark-1 timeout 10 avahi-browse -p -r -t _ssh._tcp 2>/dev/null | grep -q '^=;enP7s7;IPv4;.*;spark-2\.local;10\.77\.0\.3;22;' &&
+		! lx spark-1 timeout 10 avahi-browse -p -r -t _ssh._tcp 2>/dev/null | grep -q ';spark-2\.local;10\.77\.0\.2;'
 }
 wait_until 30 "spark-1 never saw spark-2.local at spark-3's address 10.77.0.3" impostor_seen
 s1=$(state spark-1) s3=$(state spark-3) f1=$(files spark-1) f3=$(files spark-3)

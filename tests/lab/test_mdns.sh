@@ -13,7 +13,7 @@ lab_up 2
 BROWSE=""
 browse_ok() {
 	local node=$1 peer=$2 n
-	BROWSE=$(lx "$node" avahi-browse -p -r -t _ssh._tcp 2>&1) || return 1
+	BROWSE=$(lx "$node" timeout 10 avahi-browse -p -r -t _ssh._tcp 2>&1) || return 1
 	n=${peer#spark-}
 	grep -q "^=;enp1s0f1np1;IPv6;$peer;SSH Remote Terminal;local;$peer\.local;fe80:" <<<"$BROWSE" &&
 		grep -q "^=;enP7s7;IPv4;$peer;SSH Remote Terminal;local;$peer\.local;10\.77\.0\.$n;22;" <<<"$BROWSE"
