@@ -14,6 +14,8 @@ enum exit_code {
 	EXIT_HOSTKEY = 5,  /* a host key was not accepted, or it changed */
 	EXIT_AUTH = 6,     /* authentication failed */
 	EXIT_USER = 7,     /* user names differ between the nodes */
+	EXIT_RAIL = 8,     /* a rail does not answer */
+	EXIT_REFUSED = 9,  /* refused before any change; a message says why */
 };
 
 int cli_ports(int argc, char **argv);

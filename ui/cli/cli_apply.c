@@ -69,7 +69,6 @@ static const char status_usage[] =
 	"  The applied plan, this node's addresses on its interfaces, each rail (pinged now) and\n"
 	"  the journal. Needs root to read the journal of network changes.\n";
 
-enum { EXIT_RAIL = 8, EXIT_REFUSED = 9 };
 /* how sshsession_host_key_warning begins: a changed or revoked host key (exit 5) */
 #define HOSTKEY_WARNING "WARNING: the host key of"
 
