@@ -16,6 +16,7 @@ enum exit_code {
 	EXIT_USER = 7,     /* user names differ between the nodes */
 	EXIT_RAIL = 8,     /* a rail does not answer */
 	EXIT_REFUSED = 9,  /* refused before any change; a message says why */
+	EXIT_CANCELLED = 130, /* SIGINT, SIGTERM or SIGHUP ended the work (128 + SIGINT) */
 };
 
 int cli_ports(int argc, char **argv);

@@ -333,7 +333,7 @@ int cli_apply(int argc, char **argv)
 	case APPLY_DRY_RUN: return EXIT_OK;
 	case APPLY_VERIFY_FAILED: return EXIT_RAIL;
 	case APPLY_REFUSED: return strstr(job.out.summary, "host key") ? EXIT_HOSTKEY : EXIT_REFUSED;
-	case APPLY_CANCELLED: return c.no_password ? EXIT_AUTH : 130;
+	case APPLY_CANCELLED: return c.no_password ? EXIT_AUTH : EXIT_CANCELLED;
 	default: return EXIT_FAIL;
 	}
 }

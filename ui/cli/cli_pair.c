@@ -228,7 +228,7 @@ static int exit_for(enum pair_status st)
 	case PAIR_HOSTKEY_CHANGED: return EXIT_HOSTKEY;
 	case PAIR_AUTH_FAILED: return EXIT_AUTH;
 	case PAIR_USER_MISMATCH: return EXIT_USER;
-	case PAIR_CANCELLED: return 130;
+	case PAIR_CANCELLED: return EXIT_CANCELLED;
 	default: return EXIT_FAIL;
 	}
 }
