@@ -1,5 +1,6 @@
 /* apply.c: the addressing job: inspect both nodes, preview, journal and change, verify rails. */
 #include "core/jobs/apply.h"
+#include "core/node/node_local.h"
 #include "core/base/base64.h"
 #include "core/jobs/journal.h"
 #include "core/jobs/journal_ops.h"

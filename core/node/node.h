@@ -92,10 +92,6 @@ bool node_cidr_parse(const char *cidr, int *family, unsigned char ip[16], int *p
 void node_file_free(struct node_file *f);
 void node_free(struct node *n); /* NULL is fine */
 
-/* This machine. Opens a netlink socket; fails with a sentence if it cannot. Changes need root
- * (the caller checks: node_local_can_change). */
-struct node *node_local_new(char *err, size_t errsize);
-bool node_local_can_change(void);
 
 /* The peer, over SSH: see node_remote.h. */
 

@@ -1,8 +1,8 @@
 /* node_local.c: this machine as a node (node.h): interfaces and addresses through netlink
  * (libnl), files replaced atomically (files.h), `netplan` run as a child with a time limit, and
  * the interface of the SSH session a person uses to reach this machine. */
+#include "core/node/node_local.h"
 #include "core/base/files.h"
-#include "core/node/node.h"
 #include "core/base/text.h"
 #include "core/base/util.h"
 

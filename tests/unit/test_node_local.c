@@ -7,6 +7,7 @@
  * It changes interfaces, so it runs only as root in a fresh network namespace: CTest starts it
  * under `unshare -n` (tests/CMakeLists.txt); anywhere else it exits 77 (skipped). */
 #include "core/node/node.h"
+#include "core/node/node_local.h"
 #include "core/base/text.h"
 
 #include <errno.h>

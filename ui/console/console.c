@@ -6,6 +6,7 @@
  * (core/guide/actlog.h), whose newest entry is the status line. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "core/guide/actlog.h"
+#include "core/node/node_local.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/journal.h"
 #include "core/base/loop.h"

@@ -2,6 +2,7 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/console/rollback_dialog.h"
 #include "core/jobs/invocation.h"
+#include "core/node/node_local.h"
 #include "core/jobs/journal.h"
 #include "core/node/node.h"
 #include "core/base/text.h"

@@ -25,6 +25,7 @@
  * Exit status: 0 done; 1 an operation failed ("node_tool: OP: ERROR (code -N)" on stderr);
  * 2 usage; 3 no node (the connection or login was refused: the sentence on stderr). */
 #include "core/base/loop.h"
+#include "core/node/node_local.h"
 #include "core/node/node.h"
 #include "core/node/node_remote.h"
 #include "core/ssh/sshfiles.h"
