@@ -1,5 +1,7 @@
 /* model.c: life cycle of the model, and netdevs read from sysfs alone. */
 #include "core/net/model.h"
+#include "core/net/findings.h"
+#include "core/net/ports.h"
 #include "core/net/sysfs.h"
 #include "core/base/text.h"
 #include "core/base/util.h"
@@ -121,4 +123,12 @@ void model_load_sysfs_netdevs(struct model *m)
 	free(names);
 	model_sort_netdevs(m);
 	m->netlink_ok = false;
+}
+
+void model_rebuild(struct model *m)
+{
+	ports_group(m);
+	findings_compute(m);
+	m->generation++;
+	m->dirty = true;
 }

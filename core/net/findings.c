@@ -1,0 +1,141 @@
+/* findings.c: what is wrong with the ports, in words, with a fix: no cable, one twin down, a
+ * slow link, an MTU mismatch between twins, two interfaces in one subnet, no address. */
+#include "core/net/findings.h"
+#include "core/base/util.h"
+
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+__attribute__((format(printf, 4, 5))) static struct finding *add(struct model *m,
+								  enum finding_level lvl,
+								  const char *code, const char *fmt,
+								  ...)
+{
+	m->findings = xrealloc(m->findings, m->nfindings + 1, sizeof(*m->findings));
+	struct finding *f = &m->findings[m->nfindings++];
+	memset(f, 0, sizeof(*f));
+	f->level = lvl;
+	str_copy(f->code, code, sizeof(f->code));
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->text, sizeof(f->text), fmt, ap);
+	va_end(ap);
+	return f;
+}
+
+static void fix(struct finding *f, const char *text)
+{
+	str_copy(f->fix, text, sizeof(f->fix));
+}
+
+static bool ipv4_net(const struct netdev_addr *a, uint32_t *net, uint32_t *mask)
+{
+	struct in_addr in;
+	if (a->family != AF_INET || a->link_local || inet_pton(AF_INET, a->text, &in) != 1)
+		return false;
+	*mask = a->prefixlen ? htonl(~0u << (32 - a->prefixlen)) : 0;
+	*net = in.s_addr & *mask;
+	return true;
+}
+
+static bool has_ipv4(const struct netdev *d)
+{
+	for (size_t i = 0; i < d->naddrs; i++)
+		if (d->addrs[i].family == AF_INET)
+			return true;
+	return false;
+}
+
+void findings_compute(struct model *m)
+{
+	free(m->findings);
+	m->findings = NULL;
+	m->nfindings = 0;
+	if (m->nports) {
+		bool any_up = false;
+		for (size_t k = 0; k < m->nports; k++)
+			any_up |= m->ports[k].cabled;
+		if (!any_up)
+			fix(add(m, FINDING_ERROR, "no-link", "No ConnectX port is Up: no cable is seen."),
+			    "Check the QSFP cable at both ends and reseat it; if it still shows Down, "
+			    "reboot both Sparks and look again.");
+	}
+	for (size_t k = 0; k < m->nports; k++) {
+		const struct phys_port *pp = &m->ports[k];
+		if (pp->cabled && pp->ntwins == 2) {
+			const struct netdev *a = pp->twins[0].netdev, *b = pp->twins[1].netdev;
+			const char *an = pp->twins[0].netdev_name, *bn = pp->twins[1].netdev_name;
+			bool au = a && a->carrier, bu = b && b->carrier;
+			if (au != bu)
+				fix(add(m, FINDING_WARN, "twin-down",
+					"Port %d: %s is Up but its twin %s is Down.", pp->number,
+					au ? an : bn, au ? bn : an),
+				    "Both twins carry half of the port's bandwidth. Wait a second (twins come "
+				    "up about a second apart); if it stays, reseat the cable.");
+			if (a && b && a->mtu != b->mtu)
+				fix(add(m, FINDING_WARN, "mtu-mismatch",
+					"Port %d: MTU differs between twins (%s %u, %s %u).", pp->number, an,
+					a->mtu, bn, b->mtu),
+				    "Give both twins the same MTU (9000 for full RDMA throughput, on both "
+				    "nodes).");
+		}
+		for (size_t t = 0; t < pp->ntwins; t++) {
+			const struct netdev *d = pp->twins[t].netdev;
+			if (!d || !d->carrier)
+				continue;
+			if (d->speed_mbps > 0 && d->speed_mbps < 200000)
+				fix(add(m, FINDING_WARN, "slow-link", "%s runs at %ld Gb/s, below 200 Gb/s.",
+					d->name, d->speed_mbps / 1000),
+				    "Auto-negotiation picked a lower rate: force 200G on the switch port, or "
+				    "reseat the cable; on a direct cable, replug both ends.");
+			if (!has_ipv4(d))
+				fix(add(m, FINDING_INFO, "no-address", "%s is Up but has no IPv4 address.",
+					d->name),
+				    "Choose an addressing plan (link-local or static) for the cabled twins.");
+		}
+	}
+	/* two interfaces in one IPv4 subnet (link-local 169.254/16 is per link by definition);
+	 * only netdevs with such an address take part: with hundreds of netdevs, few have one */
+	size_t *v4 = xcalloc(m->nnetdevs ? m->nnetdevs : 1, sizeof(size_t)), nv4 = 0;
+	for (size_t i = 0; i < m->nnetdevs; i++) {
+		const struct netdev *d = &m->netdevs[i];
+		for (size_t x = 0; x < d->naddrs; x++)
+			if (d->addrs[x].family == AF_INET && !d->addrs[x].link_local) {
+				v4[nv4++] = i;
+				break;
+			}
+	}
+	for (size_t ii = 0; ii < nv4; ii++) {
+		const struct netdev *a = &m->netdevs[v4[ii]];
+		for (size_t jj = ii + 1; jj < nv4; jj++) {
+			const struct netdev *b = &m->netdevs[v4[jj]];
+			bool found = false;
+			for (size_t x = 0; x < a->naddrs && !found; x++) {
+				uint32_t na, ma;
+				if (!ipv4_net(&a->addrs[x], &na, &ma))
+					continue;
+				for (size_t y = 0; y < b->naddrs && !found; y++) {
+					uint32_t nb, mb;
+					if (!ipv4_net(&b->addrs[y], &nb, &mb))
+						continue;
+					uint32_t mk = ntohl(ma) < ntohl(mb) ? ma : mb;
+					if ((na & mk) == (nb & mk)) {
+						fix(add(m, FINDING_WARN, "same-subnet",
+							"One IPv4 subnet on two interfaces: %s (%s/%u) and %s (%s/%u).",
+							a->name, a->addrs[x].text, a->addrs[x].prefixlen,
+							b->name, b->addrs[y].text, b->addrs[y].prefixlen),
+						    "Give each twin its own /24 (e.g. 192.168.100.x and "
+						    "192.168.101.x): one subnet on two interfaces makes routing "
+						    "ambiguous and breaks NCCL.");
+						found = true;
+					}
+				}
+			}
+		}
+	}
+	free(v4);
+}
