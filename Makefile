@@ -2,9 +2,10 @@
 #   make        install what is missing, build (build/)
 #   make lab    ... then open the console (on real Sparks directly, else in a virtual lab)
 #   make test   install what is missing, build with ASan+UBSan (build-test/), run every test
+#   make format apply .clang-format to every C file (make test checks it: test style_format)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build lab test bench clean lab-down
+.PHONY: all deps build lab test bench clean lab-down format
 
 all: build
 
@@ -28,6 +29,9 @@ test: deps
 
 bench: build
 	@cd build && ctest -C bench -L bench --output-on-failure || true
+
+format:
+	@./scripts/format
 
 clean:
 	rm -rf build build-test

@@ -133,7 +133,8 @@ static void con_start(struct con *c, const struct opts *o)
 		die("pipe: %s", strerror(errno));
 	char **env = child_env(o);
 	char *argv[] = { (char *)o->binary, NULL };
-	struct winsize ws = { .ws_row = (unsigned short)o->rows, .ws_col = (unsigned short)o->cols };
+	struct winsize ws = { .ws_row = (unsigned short)o->rows,
+			      .ws_col = (unsigned short)o->cols };
 	vt_init(&c->vt, o->rows, o->cols);
 	pid_t pid = forkpty(&c->fd, NULL, NULL, &ws);
 	if (pid < 0)
@@ -310,10 +311,10 @@ static void start_and_wait_frame(struct con *c, const struct opts *o)
 /* ---- /proc ---- */
 
 struct procstat {
-	long long ticks;         /* utime + stime, clock ticks */
-	long long run_ns;        /* sum of schedstat run time over the threads */
-	long long slices;        /* sum of schedstat timeslices (times put on a CPU) */
-	long long vcsw, ivcsw;   /* summed over the threads */
+	long long ticks; /* utime + stime, clock ticks */
+	long long run_ns; /* sum of schedstat run time over the threads */
+	long long slices; /* sum of schedstat timeslices (times put on a CPU) */
+	long long vcsw, ivcsw; /* summed over the threads */
 	long vmhwm_kb, vmrss_kb;
 	int threads;
 };
@@ -458,7 +459,8 @@ static int64_t flap_netlink(struct nl_sock *sk, struct con *c, struct cable *cb,
 			r = nl_wait_for_ack(sk);
 			int64_t t = now_ns();
 			if (r < 0)
-				die("setting %s %s: %s", cb->name, up ? "up" : "down", nl_geterror(r));
+				die("setting %s %s: %s", cb->name, up ? "up" : "down",
+				    nl_geterror(r));
 			return t;
 		}
 		ssize_t n;
@@ -685,8 +687,8 @@ static int run_idle(const struct opts *o)
 		return 130;
 	long hz = sysconf(_SC_CLK_TCK);
 	printf("  %-36s %7lld %9.3f %5lld %5lld %6lld %6lu %7d\n", o->label,
-	       (b.ticks - a.ticks) * 1000 / hz, (double)(b.run_ns - a.run_ns) / 1e6, b.vcsw - a.vcsw,
-	       b.ivcsw - a.ivcsw, b.slices - a.slices, bytes, b.threads);
+	       (b.ticks - a.ticks) * 1000 / hz, (double)(b.run_ns - a.run_ns) / 1e6,
+	       b.vcsw - a.vcsw, b.ivcsw - a.ivcsw, b.slices - a.slices, bytes, b.threads);
 	return 0;
 }
 
@@ -772,8 +774,14 @@ static const char usage[] =
 
 int main(int argc, char **argv)
 {
-	struct opts o = { .rows = 40, .cols = 120, .flaps = 200, .ip_flaps = 50, .seconds = 60,
-			  .runs = 20, .settle_ms = 1000, .label = "" };
+	struct opts o = { .rows = 40,
+			  .cols = 120,
+			  .flaps = 200,
+			  .ip_flaps = 50,
+			  .seconds = 60,
+			  .runs = 20,
+			  .settle_ms = 1000,
+			  .label = "" };
 	char cables[] = "c1,c2", twins[] = "enp1s0f1np1,enP2p1s0f1np1";
 	o.ncables = split(cables, o.cables, 8);
 	o.ntwins = split(twins, o.twins, 8);

@@ -246,10 +246,8 @@ static void csi(struct vt *v, char final)
 	case 'm': /* colours and attributes */
 	case 'n': /* status reports */
 	case 'c': /* device attributes */
-	case 't': /* window operations */
-		break;
-	default:
-		v->unknown++;
+	case 't': /* window operations */ break;
+	default: v->unknown++;
 	}
 }
 
@@ -266,19 +264,18 @@ static void esc(struct vt *v, char c)
 	case ']':
 	case 'P':
 	case '_':
-	case '^':
-		v->state = S_STRING;
-		break;
+	case '^': v->state = S_STRING; break;
 	case '(':
 	case ')':
 	case '*':
-	case '+':
-		v->state = S_ESC_CHARSET;
-		break;
+	case '+': v->state = S_ESC_CHARSET; break;
 	case '7': v->saved_y = v->y, v->saved_x = v->x; break;
 	case '8': goto_yx(v, v->saved_y, v->saved_x); break;
 	case 'D': linefeed(v); break;
-	case 'E': v->x = 0; linefeed(v); break;
+	case 'E':
+		v->x = 0;
+		linefeed(v);
+		break;
 	case 'M': reverse_index(v); break;
 	case 'c':
 		clear_all(v);
@@ -287,17 +284,18 @@ static void esc(struct vt *v, char c)
 		break;
 	case '=':
 	case '>':
-	case 'H': /* tab stop set: tabs are every 8 here */
-		break;
-	default:
-		v->unknown++;
+	case 'H': /* tab stop set: tabs are every 8 here */ break;
+	default: v->unknown++;
 	}
 }
 
 static void control(struct vt *v, unsigned char c)
 {
 	switch (c) {
-	case '\r': v->x = 0; v->wrap_pending = false; break;
+	case '\r':
+		v->x = 0;
+		v->wrap_pending = false;
+		break;
 	case '\n':
 	case '\v':
 	case '\f': linefeed(v); break;
@@ -322,9 +320,7 @@ static void byte(struct vt *v, unsigned char c)
 		}
 		esc(v, (char)c);
 		return;
-	case S_ESC_CHARSET:
-		v->state = S_GROUND;
-		return;
+	case S_ESC_CHARSET: v->state = S_GROUND; return;
 	case S_CSI:
 		if (c >= '0' && c <= '9') {
 			int *p = &v->params[v->nparams ? v->nparams - 1 : 0];
@@ -357,11 +353,8 @@ static void byte(struct vt *v, unsigned char c)
 		else if (c == 0x1b)
 			v->state = S_STRING_ESC;
 		return;
-	case S_STRING_ESC:
-		v->state = c == '\\' ? S_GROUND : S_STRING;
-		return;
-	default:
-		break;
+	case S_STRING_ESC: v->state = c == '\\' ? S_GROUND : S_STRING; return;
+	default: break;
 	}
 	if (v->u8left) {
 		if ((c & 0xc0) == 0x80) {

@@ -26,7 +26,7 @@ struct vt {
 	int state;
 	int params[16];
 	int nparams;
-	char priv;  /* '?', '>', '=' or 0 */
+	char priv; /* '?', '>', '=' or 0 */
 	char inter; /* intermediate byte ('!', ' ', '$' ...) or 0 */
 	uint32_t u8cp;
 	int u8left;

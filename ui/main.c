@@ -83,12 +83,8 @@ int main(int argc, char **argv)
 	/* '+': stop at the first non-option, the command; its options are its own */
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'h':
-			fputs(usage_text, stdout);
-			return EXIT_OK;
-		case 'V':
-			printf("sparklink %s\n", SPARKLINK_VERSION);
-			return EXIT_OK;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case 'V': printf("sparklink %s\n", SPARKLINK_VERSION); return EXIT_OK;
 		case 's':
 			if (!optarg[0]) {
 				fprintf(stderr, "sparklink: --sysfs needs a directory\n");

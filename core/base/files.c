@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int file_replace(const char *path, const char *data, size_t len, mode_t mode, uid_t uid,
-		 gid_t gid, char *err, size_t errsize)
+int file_replace(const char *path, const char *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
+		 char *err, size_t errsize)
 {
 	char dir[PATH_MAX], tmp[PATH_MAX];
 	str_copy(dir, path, sizeof(dir));
@@ -107,8 +107,8 @@ static void owned_fix(char *err, size_t errsize, const char *what, const char *p
 }
 
 /* Check what fd (the file or its directory, at path) is: type, owner, no group/other write. */
-static int owned_check(int fd, const char *path, bool dir, uid_t owner, const char *what,
-		       char *err, size_t errsize)
+static int owned_check(int fd, const char *path, bool dir, uid_t owner, const char *what, char *err,
+		       size_t errsize)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0) {
@@ -117,14 +117,15 @@ static int owned_check(int fd, const char *path, bool dir, uid_t owner, const ch
 		return -e;
 	}
 	if (dir ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)) {
-		snprintf(err, errsize, "the %s %s%s is not a %s", what, dir ? "directory " : "", path,
-			 dir ? "directory" : "regular file");
+		snprintf(err, errsize, "the %s %s%s is not a %s", what, dir ? "directory " : "",
+			 path, dir ? "directory" : "regular file");
 		return -EPERM;
 	}
 	if (st.st_uid != owner || (st.st_mode & 022)) {
 		snprintf(err, errsize, "the %s %s%s %s (owner uid %u, mode %04o)", what,
 			 dir ? "directory " : "", path,
-			 st.st_uid != owner ? "belongs to another user" : "can be written by others",
+			 st.st_uid != owner ? "belongs to another user"
+					    : "can be written by others",
 			 (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
 		char which[64];
 		snprintf(which, sizeof(which), "%s %s", dir ? "the directory of its" : "its", what);
@@ -154,9 +155,12 @@ int file_open_owned(const char *path, int flags, uid_t owner, const char *what, 
 		if (e == ENOENT)
 			return -ENOENT;
 		if (e == ELOOP || e == ENOTDIR)
-			snprintf(err, errsize, "the %s directory %s is a symbolic link or not a "
-				 "directory: sparklink keeps its %s only in a real directory; remove the "
-				 "link", what, dir, what);
+			snprintf(
+				err, errsize,
+				"the %s directory %s is a symbolic link or not a "
+				"directory: sparklink keeps its %s only in a real directory; remove the "
+				"link",
+				what, dir, what);
 		else
 			snprintf(err, errsize, "cannot open the %s directory %s: %s", what, dir,
 				 strerror(e));
@@ -174,10 +178,13 @@ int file_open_owned(const char *path, int flags, uid_t owner, const char *what, 
 		if (e == ENOENT)
 			return -ENOENT;
 		if (e == ELOOP)
-			snprintf(err, errsize, "the %s %s is a symbolic link: sparklink reads and "
-				 "writes its %s only as a regular file; remove the link", what, path, what);
+			snprintf(err, errsize,
+				 "the %s %s is a symbolic link: sparklink reads and "
+				 "writes its %s only as a regular file; remove the link",
+				 what, path, what);
 		else
-			snprintf(err, errsize, "cannot open the %s %s: %s", what, path, strerror(e));
+			snprintf(err, errsize, "cannot open the %s %s: %s", what, path,
+				 strerror(e));
 		return -e;
 	}
 	r = owned_check(fd, path, false, owner, what, err, errsize);

@@ -8,8 +8,8 @@
 /* Write data to a new file beside path (created with mode, owned by uid:gid unless they are
  * -1), fsync it, rename it over path, fsync the directory. On failure nothing at path changes;
  * returns -errno with a sentence in err. */
-int file_replace(const char *path, const char *data, size_t len, mode_t mode, uid_t uid,
-		 gid_t gid, char *err, size_t errsize);
+int file_replace(const char *path, const char *data, size_t len, mode_t mode, uid_t uid, gid_t gid,
+		 char *err, size_t errsize);
 
 /* Open path (open(2) flags; O_CREAT makes it 0600) when it and its directory belong to owner,
  * are no symbolic links and cannot be written by group or others: sparklink's own state (the

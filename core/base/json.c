@@ -74,10 +74,22 @@ static void close_(struct json *j, const char *c)
 		buf_puts(j->out, "\n");
 }
 
-void json_object_begin(struct json *j, const char *key) { open_(j, key, "{"); }
-void json_object_end(struct json *j) { close_(j, "}"); }
-void json_array_begin(struct json *j, const char *key) { open_(j, key, "["); }
-void json_array_end(struct json *j) { close_(j, "]"); }
+void json_object_begin(struct json *j, const char *key)
+{
+	open_(j, key, "{");
+}
+void json_object_end(struct json *j)
+{
+	close_(j, "}");
+}
+void json_array_begin(struct json *j, const char *key)
+{
+	open_(j, key, "[");
+}
+void json_array_end(struct json *j)
+{
+	close_(j, "]");
+}
 
 void json_string(struct json *j, const char *key, const char *value)
 {

@@ -252,7 +252,8 @@ int loop_turn(struct loop *l, int timeout_ms)
 		struct loop_timer *next = NULL;
 		for (size_t i = 0; i < l->ntimers; i++) {
 			struct loop_timer *t = l->timers[i];
-			if (t->dead || t->due < 0 || t->due > now || t->fired_turn == l->stats.turns)
+			if (t->dead || t->due < 0 || t->due > now ||
+			    t->fired_turn == l->stats.turns)
 				continue;
 			if (!next || t->due < next->due)
 				next = t;

@@ -48,7 +48,8 @@ static void sha1_block(uint32_t h[5], const uint8_t *p)
 
 void sha1_init(struct sha1_ctx *c)
 {
-	static const uint32_t iv[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
+	static const uint32_t iv[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
+					0xc3d2e1f0 };
 	memcpy(c->h, iv, sizeof(iv));
 	c->nbytes = 0;
 	c->used = 0;
@@ -107,7 +108,7 @@ void sha1(const void *data, size_t n, uint8_t out[SHA1_LEN])
 
 void hmac_sha1(const void *key, size_t keylen, const void *msg, size_t n, uint8_t out[SHA1_LEN])
 {
-	uint8_t k[SHA1_BLOCK] = {0}, pad[SHA1_BLOCK], inner[SHA1_LEN];
+	uint8_t k[SHA1_BLOCK] = { 0 }, pad[SHA1_BLOCK], inner[SHA1_LEN];
 	if (keylen > SHA1_BLOCK)
 		sha1(key, keylen, k);
 	else if (keylen)

@@ -8,8 +8,9 @@
 
 enum text_flags {
 	TEXT_ASCII = 1 << 0, /* also replace every non-ASCII character (for ASCII terminals) */
-	TEXT_NAME = 1 << 1,  /* an identifier: only [A-Za-z0-9._:@+-], everything else replaced */
-	TEXT_LINES = 1 << 2, /* keep newlines (multi-line command output); other controls replaced */
+	TEXT_NAME = 1 << 1, /* an identifier: only [A-Za-z0-9._:@+-], everything else replaced */
+	TEXT_LINES =
+		1 << 2, /* keep newlines (multi-line command output); other controls replaced */
 };
 
 /* Copy at most srclen bytes of src into dst (dst_size bytes, always NUL-terminated). Invalid

@@ -226,5 +226,8 @@ void state_path(const char *name, char *out, size_t size)
 	const char *home = getenv("HOME");
 	struct passwd *pw = home && home[0] == '/' ? NULL : getpwuid(getuid());
 	snprintf(out, size, "%s/.local/state/sparklink/%s",
-		 home && home[0] == '/' ? home : pw ? pw->pw_dir : "/tmp", name);
+		 home && home[0] == '/' ? home
+		 : pw			? pw->pw_dir
+					: "/tmp",
+		 name);
 }

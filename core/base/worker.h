@@ -16,9 +16,9 @@
 enum { WORKER_DONE = -1 }; /* the kind of the last message, posted when the job returns */
 
 struct worker_msg {
-	int kind;         /* the job's own kinds (>= 0), or WORKER_DONE */
+	int kind; /* the job's own kinds (>= 0), or WORKER_DONE */
 	int code;
-	bool question;    /* the job waits for worker_answer() */
+	bool question; /* the job waits for worker_answer() */
 	char text[512];
 	char extra[256];
 };
@@ -39,8 +39,8 @@ void worker_free(struct worker *w);
 /* In the job: */
 bool worker_cancelled(struct worker *w);
 void worker_post(struct worker *w, const struct worker_msg *m);
-__attribute__((format(printf, 3, 4))) void worker_postf(struct worker *w, int kind,
-							 const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) void worker_postf(struct worker *w, int kind, const char *fmt,
+							...);
 /* Post q as a question and wait for the answer (at most timeout_ms, < 0: no limit). Returns 0
  * with the answer in answer (NUL-terminated), -ECANCELED or -ETIMEDOUT. The worker's own copy of
  * the answer is wiped before this returns. */

@@ -34,8 +34,8 @@ int actlog_open(struct actlog *l, const char *path)
 				      sizeof(err))) >= 0)
 		l->fd = r;
 	if (r < 0)
-		snprintf(l->error, sizeof(l->error), "cannot write the log %s: %s (kept on screen only)",
-			 path, err);
+		snprintf(l->error, sizeof(l->error),
+			 "cannot write the log %s: %s (kept on screen only)", path, err);
 	return r < 0 ? r : 0;
 }
 

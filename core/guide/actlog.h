@@ -26,9 +26,9 @@ struct actlog_entry {
 struct actlog {
 	struct actlog_entry *v; /* ring of ACTLOG_KEEP */
 	size_t n, first;
-	int fd;                 /* -1: memory only */
+	int fd; /* -1: memory only */
 	char path[4096];
-	char error[320];        /* why the file is not written, "" when it is */
+	char error[320]; /* why the file is not written, "" when it is */
 	unsigned long generation; /* bumped by every entry */
 };
 
@@ -39,7 +39,7 @@ void actlog_default_path(char *out, size_t size);
 int actlog_open(struct actlog *l, const char *path);
 void actlog_close(struct actlog *l);
 __attribute__((format(printf, 3, 4))) void actlog_add(struct actlog *l, enum actlog_level level,
-						       const char *fmt, ...);
+						      const char *fmt, ...);
 size_t actlog_count(const struct actlog *l);
 /* Entry i, 0 = the oldest kept. */
 const struct actlog_entry *actlog_get(const struct actlog *l, size_t i);

@@ -71,7 +71,8 @@ void steps_learn_pair(struct steps_facts *f, const char *host, bool verify_only,
 		i++;
 	if (i == f->npeers) {
 		if (f->npeers == STEPS_MAX_PEERS) { /* forget the oldest */
-			memmove(f->peers, f->peers + 1, sizeof(f->peers[0]) * (STEPS_MAX_PEERS - 1));
+			memmove(f->peers, f->peers + 1,
+				sizeof(f->peers[0]) * (STEPS_MAX_PEERS - 1));
 			i = --f->npeers;
 		}
 		memset(&f->peers[i], 0, sizeof(f->peers[i]));
@@ -98,8 +99,7 @@ void steps_learn_rails(struct steps_facts *f, const struct rail *rails, size_t n
 	}
 }
 
-void steps_learn_rollback(struct steps_facts *f, int status, const char *summary,
-			  bool include_ssh)
+void steps_learn_rollback(struct steps_facts *f, int status, const char *summary, bool include_ssh)
 {
 	f->rollback_failed = status != 0;
 	text_clean(f->rollback_summary, sizeof(f->rollback_summary), summary ? summary : "",
@@ -148,8 +148,8 @@ static int read_one(struct steps_facts *f, const char *path, uid_t owner,
 		while (k < f->nssh_hosts && strcmp(f->ssh_hosts[k], v[i].host) != 0)
 			k++;
 		if (k == f->nssh_hosts && k < STEPS_MAX_HOSTS)
-			text_clean(f->ssh_hosts[f->nssh_hosts++], sizeof(f->ssh_hosts[0]), v[i].host,
-				   strlen(v[i].host), 0);
+			text_clean(f->ssh_hosts[f->nssh_hosts++], sizeof(f->ssh_hosts[0]),
+				   v[i].host, strlen(v[i].host), 0);
 	}
 	journal_records_free(v, (size_t)n);
 	return 0;
@@ -177,7 +177,7 @@ int steps_read_journal(struct steps_facts *f, const struct invocation *inv)
 /* ---------------------------------------------------------------- the marks */
 
 __attribute__((format(printf, 3, 4))) static void set(struct step *s, enum step_mark mark,
-						       const char *fmt, ...)
+						      const char *fmt, ...)
 {
 	s->mark = mark;
 	va_list ap;
@@ -241,26 +241,31 @@ static void step_cable(const struct model *m, const struct peer *p, const struct
 		       struct step *s)
 {
 	if (!m->nports) {
-		set(s, STEP_NA, "No ConnectX port on this machine: the cable steps are for a DGX "
-			       "Spark's ConnectX-7 ports.");
+		set(s, STEP_NA,
+		    "No ConnectX port on this machine: the cable steps are for a DGX "
+		    "Spark's ConnectX-7 ports.");
 		return;
 	}
 	char name[256] = "", out[16];
 	if (p)
 		short_name(p, name, sizeof(name));
 	bool peer_seen;
-	size_t nout = cable_out(m, p, f->plan_applied ? &f->plan : NULL, out, sizeof(out),
-				&peer_seen);
+	size_t nout =
+		cable_out(m, p, f->plan_applied ? &f->plan : NULL, out, sizeof(out), &peer_seen);
 	if (nout) {
 		char more[32] = "";
 		if (nout > 1)
 			snprintf(more, sizeof(more), " (and %zu more)", nout - 1);
 		if (peer_seen && p)
-			set(s, STEP_FAILING, "Cable out on %s%s, where %s was seen: plug the QSFP cable "
-				"back in at both ends; the port panel shows Up again.", out, more, name);
+			set(s, STEP_FAILING,
+			    "Cable out on %s%s, where %s was seen: plug the QSFP cable "
+			    "back in at both ends; the port panel shows Up again.",
+			    out, more, name);
 		else
-			set(s, STEP_FAILING, "Cable out on %s%s: plug the QSFP cable back in at both ends; "
-				"the port panel shows Up again.", out, more);
+			set(s, STEP_FAILING,
+			    "Cable out on %s%s: plug the QSFP cable back in at both ends; "
+			    "the port panel shows Up again.",
+			    out, more);
 		return;
 	}
 	char up[64] = "";
@@ -275,18 +280,23 @@ static void step_cable(const struct model *m, const struct peer *p, const struct
 		nup++;
 	}
 	if (!nup) {
-		set(s, STEP_TODO, "No cable seen: plug a QSFP cable into the same port (0 or 1) of this "
-			"Spark and of the other one.");
+		set(s, STEP_TODO,
+		    "No cable seen: plug a QSFP cable into the same port (0 or 1) of this "
+		    "Spark and of the other one.");
 		return;
 	}
 	if (!p) {
-		set(s, STEP_TODO, "Port %s is Up, but no other Spark is seen yet (mDNS): is the other "
-			"Spark on, with avahi-daemon running?", up);
+		set(s, STEP_TODO,
+		    "Port %s is Up, but no other Spark is seen yet (mDNS): is the other "
+		    "Spark on, with avahi-daemon running?",
+		    up);
 		return;
 	}
 	if (!peer_on_cable(m, p)) {
-		set(s, STEP_TODO, "Port %s is Up, but %s is seen only on the LAN: is the cable between "
-			"this Spark and %s? (c chooses another peer)", up, name, name);
+		set(s, STEP_TODO,
+		    "Port %s is Up, but %s is seen only on the LAN: is the cable between "
+		    "this Spark and %s? (c chooses another peer)",
+		    up, name, name);
 		return;
 	}
 	const char *twin_down = NULL;
@@ -295,8 +305,9 @@ static void step_cable(const struct model *m, const struct peer *p, const struct
 			if (!carrier(m, m->ports[k].twins[t].netdev_name))
 				twin_down = m->ports[k].twins[t].netdev_name;
 	if (twin_down)
-		set(s, STEP_DONE, "Port %s is Up and %s is seen on it; but %s is Down (see Findings).",
-		    up, name, twin_down);
+		set(s, STEP_DONE,
+		    "Port %s is Up and %s is seen on it; but %s is Down (see Findings).", up, name,
+		    twin_down);
 	else
 		set(s, STEP_DONE, "Port %s is Up and %s is seen on it.", up, name);
 }
@@ -308,7 +319,8 @@ static bool planned_addr(const struct plan *pl, size_t i, const struct netdev *d
 	if (pl->kind == PLAN_LINK_LOCAL) {
 		for (size_t k = 0; k < d->naddrs; k++)
 			if (d->addrs[k].family == AF_INET && d->addrs[k].link_local) {
-				snprintf(want, size, "%s/%u", d->addrs[k].text, d->addrs[k].prefixlen);
+				snprintf(want, size, "%s/%u", d->addrs[k].text,
+					 d->addrs[k].prefixlen);
 				return true;
 			}
 		str_copy(want, "A 169.254 address", size);
@@ -333,11 +345,14 @@ static void step_addr(const struct model *m, const struct steps_facts *f, struct
 	}
 	if (!f->plan_applied) {
 		if (f->journal_error[0])
-			set(s, STEP_TODO, "No plan applied (%s): choose link-local or static addresses "
-				"(a).", f->journal_error);
+			set(s, STEP_TODO,
+			    "No plan applied (%s): choose link-local or static addresses "
+			    "(a).",
+			    f->journal_error);
 		else
-			set(s, STEP_TODO, "No addresses yet: choose link-local or static addresses for the "
-				"cabled ports (a); both nodes get the same plan.");
+			set(s, STEP_TODO,
+			    "No addresses yet: choose link-local or static addresses for the "
+			    "cabled ports (a); both nodes get the same plan.");
 		return;
 	}
 	const struct plan *pl = &f->plan;
@@ -346,19 +361,25 @@ static void step_addr(const struct model *m, const struct steps_facts *f, struct
 		const char *ifn = pl->ifs[i].ifname;
 		const struct netdev *d = model_netdev(m, ifn);
 		if (!d) {
-			set(s, STEP_FAILING, "%s, in the applied plan, is not on this machine: roll back "
-				"(r), then address again (a).", ifn);
+			set(s, STEP_FAILING,
+			    "%s, in the applied plan, is not on this machine: roll back "
+			    "(r), then address again (a).",
+			    ifn);
 			return;
 		}
 		char want[64];
 		if (!planned_addr(pl, i, d, want, sizeof(want))) {
-			set(s, STEP_FAILING, "%s is missing from %s%s: apply the plan again (a) or roll it "
-				"back (r).", want, ifn, d->carrier ? "" : " (its cable is out)");
+			set(s, STEP_FAILING,
+			    "%s is missing from %s%s: apply the plan again (a) or roll it "
+			    "back (r).",
+			    want, ifn, d->carrier ? "" : " (its cable is out)");
 			return;
 		}
 		if (d->mtu != pl->mtu) {
-			set(s, STEP_FAILING, "%s has MTU %u, the plan says %u: apply the plan again (a) or "
-				"roll it back (r).", ifn, d->mtu, pl->mtu);
+			set(s, STEP_FAILING,
+			    "%s has MTU %u, the plan says %u: apply the plan again (a) or "
+			    "roll it back (r).",
+			    ifn, d->mtu, pl->mtu);
 			return;
 		}
 		char one[96];
@@ -388,7 +409,8 @@ bool steps_journal_names_peer(const struct steps_facts *f, const struct peer *p)
 		const char *host = f->ssh_hosts[h];
 		for (size_t k = 0; k < p->naddrs; k++) {
 			size_t n = strlen(p->addrs[k].addr);
-			if (strncmp(host, p->addrs[k].addr, n) == 0 && (host[n] == '\0' || host[n] == '%'))
+			if (strncmp(host, p->addrs[k].addr, n) == 0 &&
+			    (host[n] == '\0' || host[n] == '%'))
 				return true;
 		}
 	}
@@ -417,30 +439,34 @@ static void step_user(const struct peer *p, const struct steps_facts *f, struct 
 	}
 	if (pr && pr->status == PAIR_USER_MISMATCH) {
 		if (pr->login[0] && strcmp(pr->login, f->user) != 0)
-			set(s, STEP_FAILING, "You are '%s' here but the login on %s is '%s': the playbook "
-				"needs one user name on both nodes (MPI and NCCL launch as it). Enter: create "
-				"'%s' on %s (u), with a user there who can use sudo.", f->user, name,
-				pr->login, f->user, name);
+			set(s, STEP_FAILING,
+			    "You are '%s' here but the login on %s is '%s': the playbook "
+			    "needs one user name on both nodes (MPI and NCCL launch as it). Enter: create "
+			    "'%s' on %s (u), with a user there who can use sudo.",
+			    f->user, name, pr->login, f->user, name);
 		else
 			set(s, STEP_FAILING, "%s", pr->summary);
 		return;
 	}
 	if (pr && pr->status == PAIR_AUTH_FAILED) {
-		set(s, STEP_FAILING, "%s refused '%s': it may have no user '%s' (the playbook needs the "
-			"same user name on both nodes). Enter: create '%s' there (u), with a user there "
-			"who can use sudo.", name, pr->login[0] ? pr->login : f->user,
-			pr->login[0] ? pr->login : f->user, f->user);
+		set(s, STEP_FAILING,
+		    "%s refused '%s': it may have no user '%s' (the playbook needs the "
+		    "same user name on both nodes). Enter: create '%s' there (u), with a user there "
+		    "who can use sudo.",
+		    name, pr->login[0] ? pr->login : f->user, pr->login[0] ? pr->login : f->user,
+		    f->user);
 		return;
 	}
-	set(s, STEP_TODO, "Checked when you pair (step 4): the login on %s must be %s, as here.", name,
-	    f->user);
+	set(s, STEP_TODO, "Checked when you pair (step 4): the login on %s must be %s, as here.",
+	    name, f->user);
 }
 
 static void step_ssh(const struct peer *p, const struct steps_facts *f, struct step *s)
 {
 	if (!p) {
-		set(s, STEP_TODO, "No peer yet: once another Spark is seen (peers panel), pair with it "
-			"(p).");
+		set(s, STEP_TODO,
+		    "No peer yet: once another Spark is seen (peers panel), pair with it "
+		    "(p).");
 		return;
 	}
 	char name[256];
@@ -450,44 +476,55 @@ static void step_ssh(const struct peer *p, const struct steps_facts *f, struct s
 	if (r) {
 		switch (r->status) {
 		case PAIR_OK:
-			set(s, STEP_DONE, "Passwordless SSH both ways with %s, checked with keys only "
-				"(hostname).", name);
+			set(s, STEP_DONE,
+			    "Passwordless SSH both ways with %s, checked with keys only "
+			    "(hostname).",
+			    name);
 			return;
 		case PAIR_CANCELLED:
 		case PAIR_HOSTKEY_REFUSED:
-			set(s, STEP_TODO, "%s with %s was %s: pair again (p).", check ? "The check" : "Pairing",
-			    name, r->status == PAIR_CANCELLED ? "cancelled" : "stopped: its host key was "
-			    "not accepted");
+			set(s, STEP_TODO, "%s with %s was %s: pair again (p).",
+			    check ? "The check" : "Pairing", name,
+			    r->status == PAIR_CANCELLED ? "cancelled"
+							: "stopped: its host key was "
+							  "not accepted");
 			return;
 		case PAIR_USER_MISMATCH:
 		case PAIR_AUTH_FAILED:
 			if (check)
-				set(s, STEP_FAILING, "%s does not accept your key: pair again (p).", name);
+				set(s, STEP_FAILING, "%s does not accept your key: pair again (p).",
+				    name);
 			else
-				set(s, STEP_FAILING, "Could not log in to %s as %s: see step 1.", name,
-				    r->login[0] ? r->login : f->user);
+				set(s, STEP_FAILING, "Could not log in to %s as %s: see step 1.",
+				    name, r->login[0] ? r->login : f->user);
 			return;
 		case PAIR_HOSTKEY_CHANGED:
-			set(s, STEP_FAILING, "%s If %s was reinstalled, remove its old key (ssh-keygen -R "
-				"ADDRESS) and pair again (p).", r->summary, name);
+			set(s, STEP_FAILING,
+			    "%s If %s was reinstalled, remove its old key (ssh-keygen -R "
+			    "ADDRESS) and pair again (p).",
+			    r->summary, name);
 			return;
 		default:
-			set(s, STEP_FAILING, "%s: %s. Pair again (p).", check ? "The check failed" :
-			    "Pairing failed", r->summary[0] ? r->summary : pair_status_word(r->status));
+			set(s, STEP_FAILING, "%s: %s. Pair again (p).",
+			    check ? "The check failed" : "Pairing failed",
+			    r->summary[0] ? r->summary : pair_status_word(r->status));
 			return;
 		}
 	}
 	if (steps_journal_names_peer(f, p)) {
-		set(s, STEP_TODO, "Paired earlier (the journal has its lines): s checks it with keys "
-			"only, p pairs again.");
+		set(s, STEP_TODO,
+		    "Paired earlier (the journal has its lines): s checks it with keys "
+		    "only, p pairs again.");
 		return;
 	}
-	set(s, STEP_TODO, "Not paired with %s yet: p pairs (your public key goes there, its key "
-		"comes here; you accept its host key and type your password once).", name);
+	set(s, STEP_TODO,
+	    "Not paired with %s yet: p pairs (your public key goes there, its key "
+	    "comes here; you accept its host key and type your password once).",
+	    name);
 }
 
-static void step_verify(const struct model *m, const struct steps_facts *f,
-			const struct step *addr, struct step *s)
+static void step_verify(const struct model *m, const struct steps_facts *f, const struct step *addr,
+			struct step *s)
 {
 	if (!m->nports) {
 		set(s, STEP_NA, "No ConnectX port on this machine to verify.");
@@ -502,13 +539,16 @@ static void step_verify(const struct model *m, const struct steps_facts *f,
 	bool peer_seen;
 	size_t nout = cable_out(m, NULL, pl, out, sizeof(out), &peer_seen);
 	if (nout) {
-		set(s, STEP_FAILING, "Cable out on %s: its rail cannot answer. Plug the cable back in, "
-			"then verify again (v).", out);
+		set(s, STEP_FAILING,
+		    "Cable out on %s: its rail cannot answer. Plug the cable back in, "
+		    "then verify again (v).",
+		    out);
 		return;
 	}
 	if (addr->mark == STEP_FAILING) {
-		set(s, STEP_FAILING, "The rails cannot answer while step 3 fails: apply the plan again "
-			"(a), then verify (v).");
+		set(s, STEP_FAILING,
+		    "The rails cannot answer while step 3 fails: apply the plan again "
+		    "(a), then verify (v).");
 		return;
 	}
 	size_t ok = 0;
@@ -519,13 +559,17 @@ static void step_verify(const struct model *m, const struct steps_facts *f,
 			if (strcmp(f->rails[k].ifname, pl->ifs[i].ifname) == 0)
 				r = &f->rails[k];
 		if (!r) {
-			set(s, STEP_TODO, "Ping every rail (v): a ping bound to each planned interface%s.",
-			    pl->mtu == 9000 ? ", and 8972-byte frames unfragmented for MTU 9000" : "");
+			set(s, STEP_TODO,
+			    "Ping every rail (v): a ping bound to each planned interface%s.",
+			    pl->mtu == 9000 ? ", and 8972-byte frames unfragmented for MTU 9000"
+					    : "");
 			return;
 		}
 		if (!r->ok) {
-			set(s, STEP_FAILING, "%s. Check the cable and the peer's addresses, then verify "
-				"again (v).", r->text);
+			set(s, STEP_FAILING,
+			    "%s. Check the cable and the peer's addresses, then verify "
+			    "again (v).",
+			    r->text);
 			return;
 		}
 		if (!first_ok)
@@ -543,9 +587,11 @@ static void step_rollback(const struct steps_facts *f, struct step *s)
 	}
 	int total = f->pending_net + f->pending_ssh;
 	if (f->refused) {
-		set(s, STEP_FAILING, "%d journal record%s refused: not what sparklink writes, never "
-		    "acted on (r lists them with the reason)%s%d change%s can be undone.", f->refused,
-		    f->refused == 1 ? " is" : "s are", "; ", total, total == 1 ? "" : "s");
+		set(s, STEP_FAILING,
+		    "%d journal record%s refused: not what sparklink writes, never "
+		    "acted on (r lists them with the reason)%s%d change%s can be undone.",
+		    f->refused, f->refused == 1 ? " is" : "s are", "; ", total,
+		    total == 1 ? "" : "s");
 		return;
 	}
 	if (f->rollback_failed && total > 0) {
@@ -558,9 +604,11 @@ static void step_rollback(const struct steps_facts *f, struct step *s)
 		return;
 	}
 	if (f->pending_net && f->pending_ssh)
-		set(s, STEP_NA, "%d change%s can be undone (r): %d to the network, %d SSH pairing "
-			"line%s (s in the dialog).", total, total == 1 ? "" : "s", f->pending_net,
-			f->pending_ssh, f->pending_ssh == 1 ? "" : "s");
+		set(s, STEP_NA,
+		    "%d change%s can be undone (r): %d to the network, %d SSH pairing "
+		    "line%s (s in the dialog).",
+		    total, total == 1 ? "" : "s", f->pending_net, f->pending_ssh,
+		    f->pending_ssh == 1 ? "" : "s");
 	else if (f->pending_net)
 		set(s, STEP_NA, "%d change%s to the network can be undone (r).", total,
 		    total == 1 ? "" : "s");

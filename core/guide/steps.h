@@ -35,13 +35,13 @@ struct step {
 struct steps_pair_result {
 	bool known;
 	enum pair_status status;
-	char login[64];     /* the user it logged in as, or tried to */
-	char summary[320];  /* the job's own sentence */
-	unsigned long seq;  /* order of learning: the newer of pairing and check wins for step 4 */
+	char login[64]; /* the user it logged in as, or tried to */
+	char summary[320]; /* the job's own sentence */
+	unsigned long seq; /* order of learning: the newer of pairing and check wins for step 4 */
 };
 
 struct steps_peer_facts {
-	char host[256];     /* the peer's mDNS host name, as the peers list has it */
+	char host[256]; /* the peer's mDNS host name, as the peers list has it */
 	struct steps_pair_result pairing, check;
 };
 
@@ -52,20 +52,20 @@ struct steps_rail {
 };
 
 struct steps_facts {
-	char self[64];      /* this machine's host name */
-	char user[64];      /* whose SSH: the invoking user (under sudo too) */
+	char self[64]; /* this machine's host name */
+	char user[64]; /* whose SSH: the invoking user (under sudo too) */
 	struct steps_peer_facts peers[STEPS_MAX_PEERS];
 	size_t npeers;
 	unsigned long seq;
 	/* from the journal(s), steps_read_journal */
 	bool journal_read;
 	char journal_error[256];
-	bool plan_applied;  /* a plan record not undone */
+	bool plan_applied; /* a plan record not undone */
 	struct plan plan;
 	char plan_peer[130]; /* the peer address the plan was applied with, "-" for none */
-	int pending_net;    /* network changes rollback would undo */
-	int pending_ssh;    /* SSH pairing changes it would undo with "s" */
-	int refused;        /* records refused or ignored (journal_ops.h): never acted on */
+	int pending_net; /* network changes rollback would undo */
+	int pending_ssh; /* SSH pairing changes it would undo with "s" */
+	int refused; /* records refused or ignored (journal_ops.h): never acted on */
 	char ssh_hosts[STEPS_MAX_HOSTS][128]; /* peers named by pairing records not undone */
 	size_t nssh_hosts;
 	/* the last rails verified (by apply or verify), for the plan's interfaces */
@@ -84,8 +84,7 @@ void steps_learn_pair(struct steps_facts *f, const char *host, bool verify_only,
 void steps_learn_rails(struct steps_facts *f, const struct rail *rails, size_t n);
 /* A rollback ended (status 0 ok). With include_ssh, pairing facts are forgotten (its lines are
  * gone, the keys kept); the rails go with the plan. Re-read the journal after this. */
-void steps_learn_rollback(struct steps_facts *f, int status, const char *summary,
-			  bool include_ssh);
+void steps_learn_rollback(struct steps_facts *f, int status, const char *summary, bool include_ssh);
 /* Re-read this process's journal (and, for root acting for a user, that user's own): the
  * newest plan not undone, the pending changes judged within their rules (journal_ops.h), the
  * records refused, the peers pairing records name. Returns 0 or -errno (journal_error then says
@@ -97,7 +96,7 @@ int steps_read_journal(struct steps_facts *f, const struct invocation *inv);
 void steps_compute(const struct model *m, const struct peer *peer, const struct steps_facts *f,
 		   struct step out[STEP_COUNT]);
 
-const char *step_title(enum step_id id);      /* "Same user", "Cable", ... */
+const char *step_title(enum step_id id); /* "Same user", "Cable", ... */
 const char *step_mark_word(enum step_mark mark); /* "done", "to do", "FAILING", "n.a." */
 /* The first of steps 1-5 that is not done (STEP_COUNT if all are). */
 enum step_id steps_next(const struct step *s);

@@ -25,11 +25,11 @@
 /* What one node looks like before the change. */
 struct node_state {
 	struct node *node;
-	int number;                  /* 1 or 2 */
-	bool present;                /* false: the peer is not connected (preview only) */
+	int number; /* 1 or 2 */
+	bool present; /* false: the peer is not connected (preview only) */
 	struct node_if ifs[PLAN_MAX_IFS];
-	struct node_file cur;        /* the current 40-cx7.yaml */
-	bool foreign;                /* cur exists and sparklink did not write it */
+	struct node_file cur; /* the current 40-cx7.yaml */
+	bool foreign; /* cur exists and sparklink did not write it */
 	char session_if[16];
 };
 
@@ -38,7 +38,7 @@ struct ctx {
 	struct apply_request *req;
 	struct apply_outcome *out;
 	struct journal *journal;
-	struct node_state st[2];     /* [0] this node, [1] the peer */
+	struct node_state st[2]; /* [0] this node, [1] the peer */
 };
 
 static const char OUR_MARK[] = "# written by sparklink";
@@ -74,12 +74,13 @@ static const char *node_name(const struct ctx *c, const struct node_state *s)
 }
 
 /* Record a change before it is made; a journal that cannot be written stops everything. */
-static int record(struct ctx *c, const struct node_state *s, enum journal_op op,
-		  const char *path, const char *data)
+static int record(struct ctx *c, const struct node_state *s, enum journal_op op, const char *path,
+		  const char *data)
 {
 	int r = journal_write(c->journal, op, s->node->host, path, data);
 	if (r < 0) {
-		fail(c, APPLY_FAILED, "cannot write the journal (%s); stopped before changing %s on %s",
+		fail(c, APPLY_FAILED,
+		     "cannot write the journal (%s); stopped before changing %s on %s",
 		     strerror(-r), path, node_name(c, s));
 		return -1;
 	}
@@ -116,7 +117,8 @@ static void rail_addr(const struct plan *p, int number, const struct node_if *f,
 				cidr = f->addrs[i];
 	} else {
 		for (size_t i = 0; i < p->nifs; i++)
-			if (strcmp(p->ifs[i].ifname, f->ifname) == 0 && has_addr(f, p->ifs[i].addr[number - 1]))
+			if (strcmp(p->ifs[i].ifname, f->ifname) == 0 &&
+			    has_addr(f, p->ifs[i].addr[number - 1]))
 				cidr = p->ifs[i].addr[number - 1];
 	}
 	if (!cidr)
@@ -141,9 +143,9 @@ static bool names_if(const char *text, size_t len, const char *ifname)
 					   (p[-1] >= '0' && p[-1] <= '9') ||
 					   ((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z'));
 		const char *e = p + n;
-		bool right = e == text + len || !(*e == '_' || *e == '-' || *e == '.' ||
-						  (*e >= '0' && *e <= '9') ||
-						  ((*e | 32) >= 'a' && (*e | 32) <= 'z'));
+		bool right = e == text + len ||
+			     !(*e == '_' || *e == '-' || *e == '.' || (*e >= '0' && *e <= '9') ||
+			       ((*e | 32) >= 'a' && (*e | 32) <= 'z'));
 		if (left && right)
 			return true;
 	}
@@ -157,17 +159,23 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 	char err[1024];
 	const char *name = node_name(c, s);
 	for (size_t i = 0; i < p->nifs; i++) {
-		if (s->node->ops->probe_if(s->node, p->ifs[i].ifname, &s->ifs[i], err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "cannot read %s on %s: %s", p->ifs[i].ifname, name,
-				    err);
+		if (s->node->ops->probe_if(s->node, p->ifs[i].ifname, &s->ifs[i], err,
+					   sizeof(err)) < 0)
+			return fail(c, APPLY_FAILED, "cannot read %s on %s: %s", p->ifs[i].ifname,
+				    name, err);
 		if (!s->ifs[i].exists)
-			return fail(c, APPLY_REFUSED,
-				    "%s has no interface %s; choose the interfaces with --interfaces "
-				    "(nothing was changed)", name, p->ifs[i].ifname);
+			return fail(
+				c, APPLY_REFUSED,
+				"%s has no interface %s; choose the interfaces with --interfaces "
+				"(nothing was changed)",
+				name, p->ifs[i].ifname);
 		if (!s->ifs[i].carrier)
-			buf_printf(notes, "  note: %s on %s has no link (cable out, or the peer's port is "
-				   "down): it is configured anyway\n", p->ifs[i].ifname, name);
-		if (p->kind != PLAN_LINK_LOCAL && has_addr(&s->ifs[i], p->ifs[i].addr[s->number - 1]))
+			buf_printf(notes,
+				   "  note: %s on %s has no link (cable out, or the peer's port is "
+				   "down): it is configured anyway\n",
+				   p->ifs[i].ifname, name);
+		if (p->kind != PLAN_LINK_LOCAL &&
+		    has_addr(&s->ifs[i], p->ifs[i].addr[s->number - 1]))
 			buf_printf(notes, "  %s on %s already has %s: reused, not added again\n",
 				   p->ifs[i].ifname, name, p->ifs[i].addr[s->number - 1]);
 		/* another address in a planned /24 elsewhere on the node would make two interfaces in
@@ -177,30 +185,35 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 			for (size_t o = 0; o < p->nifs; o++) {
 				size_t pre = strlen(p->ifs[o].addr[0]) - strlen("10/24");
 				if (o != i && strncmp(a, p->ifs[o].addr[0], pre) == 0)
-					buf_printf(notes, "  warning: %s on %s has %s, in the /24 planned for %s: "
-						   "two interfaces in one subnet confuse routing (delete it)\n",
-						   p->ifs[i].ifname, name, a, p->ifs[o].ifname);
+					buf_printf(
+						notes,
+						"  warning: %s on %s has %s, in the /24 planned for %s: "
+						"two interfaces in one subnet confuse routing (delete it)\n",
+						p->ifs[i].ifname, name, a, p->ifs[o].ifname);
 			}
 		}
 	}
 	if (s->node->ops->file_read(s->node, PLAN_NETPLAN_PATH, &s->cur, err, sizeof(err)) < 0)
-		return fail(c, APPLY_FAILED, "cannot read %s on %s: %s", PLAN_NETPLAN_PATH, name, err);
+		return fail(c, APPLY_FAILED, "cannot read %s on %s: %s", PLAN_NETPLAN_PATH, name,
+			    err);
 	if (s->cur.exists && !(s->cur.data.len >= sizeof(OUR_MARK) - 1 &&
 			       memcmp(s->cur.data.data, OUR_MARK, sizeof(OUR_MARK) - 1) == 0)) {
 		s->foreign = true;
 		char clean[2048];
-		text_clean(clean, sizeof(clean), s->cur.data.data ? s->cur.data.data : "", s->cur.data.len,
-			   TEXT_LINES);
-		buf_printf(notes, "  %s on %s was not written by sparklink: it is backed up to %s/ "
-			   "on %s and restored by rollback. Its content now:\n", PLAN_NETPLAN_PATH,
-			   name, BACKUP_DIR, name);
+		text_clean(clean, sizeof(clean), s->cur.data.data ? s->cur.data.data : "",
+			   s->cur.data.len, TEXT_LINES);
+		buf_printf(notes,
+			   "  %s on %s was not written by sparklink: it is backed up to %s/ "
+			   "on %s and restored by rollback. Its content now:\n",
+			   PLAN_NETPLAN_PATH, name, BACKUP_DIR, name);
 		for (char *save, *line = strtok_r(clean, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save))
 			buf_printf(notes, "    | %s\n", line);
 	}
 	struct buf names;
 	buf_init(&names);
-	if (s->node->ops->dir_list(s->node, "/etc/netplan", &names, err, sizeof(err)) == 0 && names.data) {
+	if (s->node->ops->dir_list(s->node, "/etc/netplan", &names, err, sizeof(err)) == 0 &&
+	    names.data) {
 		for (char *save, *f = strtok_r(names.data, "\n", &save); f;
 		     f = strtok_r(NULL, "\n", &save)) {
 			char path[512];
@@ -208,18 +221,22 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 			if (strcmp(path, PLAN_NETPLAN_PATH) == 0)
 				continue;
 			size_t fl = strlen(f);
-			if (fl < 5 || (strcmp(f + fl - 5, ".yaml") != 0 && strcmp(f + fl - 4, ".yml") != 0))
+			if (fl < 5 ||
+			    (strcmp(f + fl - 5, ".yaml") != 0 && strcmp(f + fl - 4, ".yml") != 0))
 				continue;
 			struct node_file nf;
 			node_file_init(&nf);
-			if (s->node->ops->file_read(s->node, path, &nf, err, sizeof(err)) == 0 && nf.exists)
+			if (s->node->ops->file_read(s->node, path, &nf, err, sizeof(err)) == 0 &&
+			    nf.exists)
 				for (size_t i = 0; i < p->nifs; i++)
 					if (names_if(nf.data.data, nf.data.len, p->ifs[i].ifname)) {
 						char cp[300];
 						text_clean(cp, sizeof(cp), path, strlen(path), 0);
-						buf_printf(notes, "  warning: %s on %s also names %s: netplan merges "
-							   "it with sparklink's file; check that they agree\n", cp,
-							   name, p->ifs[i].ifname);
+						buf_printf(
+							notes,
+							"  warning: %s on %s also names %s: netplan merges "
+							"it with sparklink's file; check that they agree\n",
+							cp, name, p->ifs[i].ifname);
 					}
 			node_file_free(&nf);
 		}
@@ -240,7 +257,8 @@ static const char *ll4_joined(const struct node_if *f, char *out, size_t size)
 	size_t len = 0;
 	for (size_t i = 0; i < f->naddrs && len < size; i++)
 		if (is_ll4(f->addrs[i]))
-			len += (size_t)snprintf(out + len, size - len, "%s%s", len ? "," : "", f->addrs[i]);
+			len += (size_t)snprintf(out + len, size - len, "%s%s", len ? "," : "",
+						f->addrs[i]);
 	return out;
 }
 
@@ -260,18 +278,24 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 			return c->out->status;
 		/* netplan sets it too; setting it here makes the change the same on every plan */
 		if (n->ops->mtu_set(n, pf->ifname, p->mtu, err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "MTU %u on %s of %s: %s", p->mtu, pf->ifname, name, err);
-		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s MTU %u -> %u", name, pf->ifname, f->mtu, p->mtu);
+			return fail(c, APPLY_FAILED, "MTU %u on %s of %s: %s", p->mtu, pf->ifname,
+				    name, err);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s MTU %u -> %u", name, pf->ifname, f->mtu,
+			     p->mtu);
 	}
 	if (p->kind != PLAN_LINK_LOCAL && !has_addr(f, cidr)) {
 		if (record(c, s, JOP_ADDR_ADD, pf->ifname, cidr) < 0)
 			return c->out->status;
-		if (p->kind == PLAN_STATIC && n->ops->addr_set(n, pf->ifname, cidr, true, err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "address %s on %s of %s: %s", cidr, pf->ifname, name, err);
+		if (p->kind == PLAN_STATIC &&
+		    n->ops->addr_set(n, pf->ifname, cidr, true, err, sizeof(err)) < 0)
+			return fail(c, APPLY_FAILED, "address %s on %s of %s: %s", cidr, pf->ifname,
+				    name, err);
 		if (p->kind == PLAN_STATIC)
-			worker_postf(c->w, APPLY_MSG_STEP, "%s: %s address %s added", name, pf->ifname, cidr);
+			worker_postf(c->w, APPLY_MSG_STEP, "%s: %s address %s added", name,
+				     pf->ifname, cidr);
 	} else if (p->kind != PLAN_LINK_LOCAL) {
-		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s already has %s (reused)", name, pf->ifname, cidr);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s already has %s (reused)", name,
+			     pf->ifname, cidr);
 	}
 	if (p->kind == PLAN_LINK_LOCAL) {
 		char before[NODE_MAX_ADDRS * 48];
@@ -282,8 +306,8 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 		/* networkd takes over IPv6 link-local on links it manages: remember it as it is */
 		size_t len = (size_t)snprintf(data, sizeof(data), "%d ", f->addr_gen_mode);
 		for (size_t k = 0; k < f->naddrs6 && len < sizeof(data); k++)
-			len += (size_t)snprintf(data + len, sizeof(data) - len, "%s%s", k ? "," : "",
-						f->addrs6[k]);
+			len += (size_t)snprintf(data + len, sizeof(data) - len, "%s%s",
+						k ? "," : "", f->addrs6[k]);
 		if (record(c, s, JOP_LL6, pf->ifname, data) < 0)
 			return c->out->status;
 	}
@@ -291,7 +315,8 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 		if (record(c, s, JOP_LINK_UP, pf->ifname, NULL) < 0)
 			return c->out->status;
 		if (n->ops->link_set(n, pf->ifname, true, err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "cannot bring %s up on %s: %s", pf->ifname, name, err);
+			return fail(c, APPLY_FAILED, "cannot bring %s up on %s: %s", pf->ifname,
+				    name, err);
 		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s up", name, pf->ifname);
 	}
 	return APPLY_OK;
@@ -317,16 +342,20 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 		if (record(c, s, JOP_BACKUP, backup, PLAN_NETPLAN_PATH) < 0 ||
 		    n->ops->file_write(n, backup, s->cur.data.data ? s->cur.data.data : "",
 				       s->cur.data.len, 0600, err, sizeof(err)) < 0) {
-			st = c->out->status == APPLY_FAILED ? APPLY_FAILED :
-				fail(c, APPLY_FAILED, "cannot back up %s on %s: %s", PLAN_NETPLAN_PATH, name, err);
+			st = c->out->status == APPLY_FAILED
+				     ? APPLY_FAILED
+				     : fail(c, APPLY_FAILED, "cannot back up %s on %s: %s",
+					    PLAN_NETPLAN_PATH, name, err);
 			goto out;
 		}
-		worker_postf(c->w, APPLY_MSG_WARN, "%s: the existing %s (not sparklink's) is backed up to %s",
-		     name, PLAN_NETPLAN_PATH, backup);
+		worker_postf(c->w, APPLY_MSG_WARN,
+			     "%s: the existing %s (not sparklink's) is backed up to %s", name,
+			     PLAN_NETPLAN_PATH, backup);
 	}
 	if (s->cur.exists && s->cur.data.len == yaml.len &&
 	    memcmp(s->cur.data.data, yaml.data, yaml.len) == 0) {
-		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s is already this plan's", name, PLAN_NETPLAN_PATH);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s is already this plan's", name,
+			     PLAN_NETPLAN_PATH);
 	} else {
 		struct buf prev;
 		buf_init(&prev);
@@ -334,7 +363,8 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 			buf_puts(&prev, "absent");
 		} else {
 			char *b64 = xcalloc(1, base64_encoded_len(s->cur.data.len) + 1);
-			base64_encode(s->cur.data.data ? s->cur.data.data : "", s->cur.data.len, b64);
+			base64_encode(s->cur.data.data ? s->cur.data.data : "", s->cur.data.len,
+				      b64);
 			buf_printf(&prev, "%o %s", s->cur.mode & 07777, b64);
 			free(b64);
 		}
@@ -346,10 +376,12 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 		}
 		if (n->ops->file_write(n, PLAN_NETPLAN_PATH, yaml.data, yaml.len, 0600, err,
 				       sizeof(err)) < 0) {
-			st = fail(c, APPLY_FAILED, "cannot write %s on %s: %s", PLAN_NETPLAN_PATH, name, err);
+			st = fail(c, APPLY_FAILED, "cannot write %s on %s: %s", PLAN_NETPLAN_PATH,
+				  name, err);
 			goto out;
 		}
-		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s written (mode 0600)", name, PLAN_NETPLAN_PATH);
+		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s written (mode 0600)", name,
+			     PLAN_NETPLAN_PATH);
 	}
 	if (record(c, s, JOP_NETPLAN_APPLY, "/etc/netplan", NULL) < 0) {
 		st = APPLY_FAILED;
@@ -373,7 +405,8 @@ static enum apply_status change_node(struct ctx *c, struct node_state *s)
 		if (st != APPLY_OK)
 			return st;
 		if (worker_cancelled(c->w))
-			return fail(c, APPLY_CANCELLED, "cancelled part way: `sparklink rollback` undoes "
+			return fail(c, APPLY_CANCELLED,
+				    "cancelled part way: `sparklink rollback` undoes "
 				    "what was done");
 	}
 	if (p->kind != PLAN_STATIC)
@@ -414,17 +447,21 @@ static bool verify(struct ctx *c)
 		if (c->st[1].present) {
 			await_addr(c, &c->st[1], i, r->peer_addr, sizeof(r->peer_addr));
 		} else if (p->kind != PLAN_LINK_LOCAL) {
-			str_copy(r->peer_addr, p->ifs[i].addr[2 - p->self_node], sizeof(r->peer_addr));
+			str_copy(r->peer_addr, p->ifs[i].addr[2 - p->self_node],
+				 sizeof(r->peer_addr));
 			char *slash = strchr(r->peer_addr, '/');
 			if (slash)
 				*slash = '\0';
 		}
 		struct node_if f;
 		char err[256];
-		if (c->st[0].node->ops->probe_if(c->st[0].node, r->ifname, &f, err, sizeof(err)) == 0 &&
+		if (c->st[0].node->ops->probe_if(c->st[0].node, r->ifname, &f, err, sizeof(err)) ==
+			    0 &&
 		    f.exists && !f.carrier)
-			snprintf(r->text, sizeof(r->text), "%s has no link (is the cable in at both ends?): "
-				 "plug it in, then verify again", p->ifs[i].ifname);
+			snprintf(r->text, sizeof(r->text),
+				 "%s has no link (is the cable in at both ends?): "
+				 "plug it in, then verify again",
+				 p->ifs[i].ifname);
 		else
 			rail_verify(r, p->mtu);
 		all &= r->ok && (!r->jumbo_tested || r->jumbo_ok);
@@ -466,15 +503,20 @@ static enum apply_status connect_peer(struct ctx *c)
 	if (!req->peer_address[0])
 		return APPLY_OK;
 	struct remote_opts o = {
-		.port = 22, .local = req->user, .timeout_s = req->timeout_s, .w = c->w,
-		.password_kind = APPLY_MSG_PASSWORD, .sudo_password = req->sudo_password,
+		.port = 22,
+		.local = req->user,
+		.timeout_s = req->timeout_s,
+		.w = c->w,
+		.password_kind = APPLY_MSG_PASSWORD,
+		.sudo_password = req->sudo_password,
 		.read_only = req->verify_only,
 	};
 	str_copy(o.address, req->peer_address, sizeof(o.address));
 	o.names[o.nnames++] = req->peer_address;
 	for (size_t i = 0; i < req->npeer_names && o.nnames < ARRAY_LEN(o.names); i++)
 		o.names[o.nnames++] = req->peer_names[i];
-	worker_postf(c->w, APPLY_MSG_STEP, "Connecting to %s as %s", req->peer_address, req->user.name);
+	worker_postf(c->w, APPLY_MSG_STEP, "Connecting to %s as %s", req->peer_address,
+		     req->user.name);
 	char err[1024];
 	c->st[1].node = node_remote_new(&o, err, sizeof(err));
 	if (!c->st[1].node)
@@ -493,8 +535,10 @@ static enum apply_status make_plan(struct ctx *c)
 	    c->st[1].node->ops->hostname(c->st[1].node, peer, sizeof(peer), err, sizeof(err)) < 0)
 		return fail(c, APPLY_FAILED, "%s", err);
 	if (strcmp(self, peer) == 0)
-		return fail(c, APPLY_REFUSED, "both nodes are called %s: give them different host names "
-			    "(hostnamectl set-hostname) so each knows which node it is", self);
+		return fail(c, APPLY_REFUSED,
+			    "both nodes are called %s: give them different host names "
+			    "(hostnamectl set-hostname) so each knows which node it is",
+			    self);
 	int node = req->node ? req->node : c->st[1].present ? plan_node_of(self, peer) : 1;
 	const char *ifs[PLAN_MAX_IFS];
 	for (size_t i = 0; i < req->nifs; i++)
@@ -518,15 +562,19 @@ static enum apply_status check_session(struct ctx *c)
 			if (strcmp(p->ifs[i].ifname, s->session_if) != 0)
 				continue;
 			char q[400];
-			snprintf(q, sizeof(q), "%s: the SSH session %s is on %s, which this plan changes; "
-				 "the session may drop", node_name(c, s),
-				 k == 0 ? "you are using" : "sparklink uses", s->session_if);
+			snprintf(q, sizeof(q),
+				 "%s: the SSH session %s is on %s, which this plan changes; "
+				 "the session may drop",
+				 node_name(c, s), k == 0 ? "you are using" : "sparklink uses",
+				 s->session_if);
 			if (c->req->allow_session_if)
 				worker_postf(c->w, APPLY_MSG_WARN, "%s (allowed)", q);
 			else if (!ask(c, APPLY_MSG_SESSION, q))
-				return fail(c, APPLY_REFUSED, "%s. Nothing was changed. Connect through "
+				return fail(c, APPLY_REFUSED,
+					    "%s. Nothing was changed. Connect through "
 					    "another interface, or confirm explicitly "
-					    "(--allow-session-interface)", q);
+					    "(--allow-session-interface)",
+					    q);
 		}
 	}
 	return APPLY_OK;
@@ -545,27 +593,31 @@ static enum apply_status run(struct ctx *c)
 	if (req->verify_only) {
 		char peer[130] = "";
 		if (journal_plan(req->journal_path, &c->out->plan, peer, sizeof(peer)) < 0)
-			return fail(c, APPLY_REFUSED, "no plan has been applied (or it was rolled back): "
+			return fail(c, APPLY_REFUSED,
+				    "no plan has been applied (or it was rolled back): "
 				    "nothing to verify");
 		if (!req->peer_address[0] && strcmp(peer, "-") != 0)
 			str_copy(req->peer_address, peer, sizeof(req->peer_address));
 		c->st[0].number = c->out->plan.self_node;
 		c->st[1].number = 3 - c->out->plan.self_node;
 		if ((st = connect_peer(c)) != APPLY_OK) {
-			worker_postf(c->w, APPLY_MSG_WARN, "%s", c->out->summary); /* verify what we can alone */
+			worker_postf(c->w, APPLY_MSG_WARN, "%s",
+				     c->out->summary); /* verify what we can alone */
 			c->out->status = APPLY_OK;
 		}
 		bool ok = verify(c);
 		if (ok)
-			snprintf(c->out->summary, sizeof(c->out->summary), "every rail answers (%zu)",
-				 c->out->nrails);
+			snprintf(c->out->summary, sizeof(c->out->summary),
+				 "every rail answers (%zu)", c->out->nrails);
 		else
-			snprintf(c->out->summary, sizeof(c->out->summary), "a rail does not answer");
+			snprintf(c->out->summary, sizeof(c->out->summary),
+				 "a rail does not answer");
 		return ok ? APPLY_OK : APPLY_VERIFY_FAILED;
 	}
 
 	if (!req->dry_run && !node_local_can_change())
-		return fail(c, APPLY_REFUSED, "changing this node's network needs root: run sparklink "
+		return fail(c, APPLY_REFUSED,
+			    "changing this node's network needs root: run sparklink "
 			    "with sudo (SSH work is still done as you)");
 	if ((st = connect_peer(c)) != APPLY_OK)
 		return st;
@@ -589,15 +641,19 @@ static enum apply_status run(struct ctx *c)
 		}
 	}
 	if (c->out->plan.kind == PLAN_LINK_LOCAL && c->out->plan.nifs > 1) {
-		buf_printf(&c->out->preview, "  note: %zu interfaces in 169.254/16: the peer may answer one "
-			   "rail through the other (one route wins), so a rail can fail its check. The "
-			   "static plans give each its own /24.\n", c->out->plan.nifs);
+		buf_printf(
+			&c->out->preview,
+			"  note: %zu interfaces in 169.254/16: the peer may answer one "
+			"rail through the other (one route wins), so a rail can fail its check. The "
+			"static plans give each its own /24.\n",
+			c->out->plan.nifs);
 		any = true;
 	}
 	if (!c->st[1].present) {
-		buf_printf(&c->out->preview, "  no peer given: only this node (%s) is changed; run the "
-			   "node %d part on the peer (or give --peer)\n", node_name(c, &c->st[0]),
-			   c->st[1].number);
+		buf_printf(&c->out->preview,
+			   "  no peer given: only this node (%s) is changed; run the "
+			   "node %d part on the peer (or give --peer)\n",
+			   node_name(c, &c->st[0]), c->st[1].number);
 		any = true;
 	}
 	if (!any)
@@ -607,7 +663,8 @@ static enum apply_status run(struct ctx *c)
 		goto out;
 	if (req->dry_run) {
 		struct worker_msg m = { .kind = APPLY_MSG_STEP };
-		str_copy(m.text, "dry run: the preview is all; nothing was changed", sizeof(m.text));
+		str_copy(m.text, "dry run: the preview is all; nothing was changed",
+			 sizeof(m.text));
 		worker_post(c->w, &m);
 		st = APPLY_DRY_RUN;
 		snprintf(c->out->summary, sizeof(c->out->summary), "dry run: nothing was changed");
@@ -628,26 +685,30 @@ static enum apply_status run(struct ctx *c)
 	int r = journal_write(c->journal, JOP_PLAN, "local", "", pr.data);
 	buf_free(&pr);
 	if (r < 0) {
-		st = fail(c, APPLY_FAILED, "cannot write the journal: %s; nothing was changed", strerror(-r));
+		st = fail(c, APPLY_FAILED, "cannot write the journal: %s; nothing was changed",
+			  strerror(-r));
 		goto out;
 	}
 	/* the peer first: if it fails, this node is untouched */
 	for (int k = 1; k >= 0; k--) {
 		if (!c->st[k].present)
 			continue;
-		worker_postf(c->w, APPLY_MSG_STEP, "Configuring %s (node %d)", node_name(c, &c->st[k]),
-		     c->st[k].number);
+		worker_postf(c->w, APPLY_MSG_STEP, "Configuring %s (node %d)",
+			     node_name(c, &c->st[k]), c->st[k].number);
 		if ((st = change_node(c, &c->st[k])) != APPLY_OK)
 			goto out;
 	}
 	worker_postf(c->w, APPLY_MSG_STEP, "Verifying every rail");
 	if (verify(c)) {
 		st = APPLY_OK;
-		snprintf(c->out->summary, sizeof(c->out->summary), "%s plan applied%s; every rail answers",
-			 plan_kind_name(c->out->plan.kind), c->st[1].present ? " on both nodes" : "");
+		snprintf(c->out->summary, sizeof(c->out->summary),
+			 "%s plan applied%s; every rail answers", plan_kind_name(c->out->plan.kind),
+			 c->st[1].present ? " on both nodes" : "");
 	} else {
-		st = fail(c, APPLY_VERIFY_FAILED, "%s plan applied, but a rail does not answer (see "
-			  "above); `sparklink rollback` undoes it", plan_kind_name(c->out->plan.kind));
+		st = fail(c, APPLY_VERIFY_FAILED,
+			  "%s plan applied, but a rail does not answer (see "
+			  "above); `sparklink rollback` undoes it",
+			  plan_kind_name(c->out->plan.kind));
 	}
 out:
 	for (int k = 0; k < 2; k++) {

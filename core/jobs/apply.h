@@ -24,40 +24,40 @@
 #include <stdbool.h>
 
 enum apply_msg_kind {
-	APPLY_MSG_STEP,     /* progress, text */
-	APPLY_MSG_WARN,     /* something the user should know, text */
+	APPLY_MSG_STEP, /* progress, text */
+	APPLY_MSG_WARN, /* something the user should know, text */
 	APPLY_MSG_PASSWORD, /* question: sudo password on the peer (code = try 1..3) */
-	APPLY_MSG_SESSION,  /* question: text names the interface carrying the user's SSH session;
+	APPLY_MSG_SESSION, /* question: text names the interface carrying the user's SSH session;
 			     * "yes" allows changing it */
-	APPLY_MSG_PREVIEW,  /* question: the preview is in out.preview; "yes" applies */
-	APPLY_MSG_RAIL,     /* code = rail index, extra "ok"/"fail", text = the result in words */
-	APPLY_MSG_END,      /* code = enum apply_status, text = summary */
+	APPLY_MSG_PREVIEW, /* question: the preview is in out.preview; "yes" applies */
+	APPLY_MSG_RAIL, /* code = rail index, extra "ok"/"fail", text = the result in words */
+	APPLY_MSG_END, /* code = enum apply_status, text = summary */
 };
 
 enum apply_status {
 	APPLY_OK = 0,
-	APPLY_FAILED,        /* a change failed: what was done is journaled, rollback undoes it */
-	APPLY_REFUSED,       /* a check refused before anything changed (text says why) */
-	APPLY_CANCELLED,     /* preview or a question declined: nothing changed */
+	APPLY_FAILED, /* a change failed: what was done is journaled, rollback undoes it */
+	APPLY_REFUSED, /* a check refused before anything changed (text says why) */
+	APPLY_CANCELLED, /* preview or a question declined: nothing changed */
 	APPLY_VERIFY_FAILED, /* applied, but a rail does not answer */
-	APPLY_DRY_RUN,       /* preview only: nothing changed */
+	APPLY_DRY_RUN, /* preview only: nothing changed */
 };
 
 struct apply_request {
 	enum plan_kind kind;
-	unsigned mtu;              /* 1500 or 9000 */
-	int node;                  /* 1 or 2; 0 = from the host names */
+	unsigned mtu; /* 1500 or 9000 */
+	int node; /* 1 or 2; 0 = from the host names */
 	char ifnames[PLAN_MAX_IFS][16]; /* this node's interfaces; the peer's have the same names */
 	size_t nifs;
-	char peer_address[128];    /* "" = this node only (the peer's part is only previewed) */
-	char peer_names[11][256];  /* other names it is known by (its mDNS name, addresses): a host
+	char peer_address[128]; /* "" = this node only (the peer's part is only previewed) */
+	char peer_names[11][256]; /* other names it is known by (its mDNS name, addresses): a host
 				    * key that differs from the one recorded for any is refused */
 	size_t npeer_names;
-	struct ssh_user user;      /* whose SSH key logs in on the peer (the invoking user) */
+	struct ssh_user user; /* whose SSH key logs in on the peer (the invoking user) */
 	char journal_path[4096];
-	bool dry_run;              /* stop after the preview */
-	bool verify_only;          /* no plan: verify the rails of the plan in the journal */
-	bool allow_session_if;     /* the user confirmed changing their session's interface */
+	bool dry_run; /* stop after the preview */
+	bool verify_only; /* no plan: verify the rails of the plan in the journal */
+	bool allow_session_if; /* the user confirmed changing their session's interface */
 	const char *sudo_password; /* the peer's, given up front; NULL = ask */
 	int timeout_s;
 };
@@ -65,16 +65,16 @@ struct apply_request {
 struct apply_outcome {
 	enum apply_status status;
 	struct plan plan;
-	struct buf preview;        /* written before APPLY_MSG_PREVIEW is asked */
+	struct buf preview; /* written before APPLY_MSG_PREVIEW is asked */
 	struct rail rails[PLAN_MAX_IFS];
 	size_t nrails;
-	int changes;               /* changes made (journaled) */
+	int changes; /* changes made (journaled) */
 	char summary[512];
 };
 
 struct apply_job {
 	struct apply_request req;
-	struct apply_outcome out;  /* read after WORKER_DONE; apply_job_free frees the preview */
+	struct apply_outcome out; /* read after WORKER_DONE; apply_job_free frees the preview */
 };
 
 void apply_job_run(struct worker *w, void *arg /* struct apply_job */);
@@ -86,7 +86,6 @@ const char *apply_status_word(enum apply_status s);
  * the playbook's file does (two twins in 169.254/16 answer each other's rail). Returns the
  * count. */
 struct model;
-size_t apply_default_ifs(const struct model *m, enum plan_kind kind,
-			 char (*out)[16], size_t max);
+size_t apply_default_ifs(const struct model *m, enum plan_kind kind, char (*out)[16], size_t max);
 
 #endif

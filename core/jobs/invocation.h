@@ -16,10 +16,10 @@
 #include <sys/types.h>
 
 struct invocation {
-	struct ssh_user user;    /* whose ~/.ssh, whose SSH login */
-	bool root;               /* euid 0: may change the network */
-	char journal[4096];      /* this process's journal */
-	uid_t journal_owner;     /* who must own it (the effective user) */
+	struct ssh_user user; /* whose ~/.ssh, whose SSH login */
+	bool root; /* euid 0: may change the network */
+	char journal[4096]; /* this process's journal */
+	uid_t journal_owner; /* who must own it (the effective user) */
 	char user_journal[4096]; /* root acting for another user: that user's journal; else "" */
 };
 

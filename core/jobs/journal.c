@@ -36,7 +36,8 @@ struct journal *journal_open(const char *path, char *err, size_t errsize)
 		snprintf(err, errsize, "cannot create the directory of %s: %s", path, strerror(-r));
 		return NULL;
 	}
-	int fd = file_open_owned(path, O_WRONLY | O_APPEND | O_CREAT, geteuid(), "journal", err, errsize);
+	int fd = file_open_owned(path, O_WRONLY | O_APPEND | O_CREAT, geteuid(), "journal", err,
+				 errsize);
 	if (fd == -ENOENT)
 		snprintf(err, errsize, "cannot open the journal %s: %s", path, strerror(ENOENT));
 	if (fd < 0)
@@ -113,9 +114,7 @@ static char *json_str(const char **p)
 				s += 4;
 				break;
 			}
-			default:
-				buf_free(&b);
-				return NULL;
+			default: buf_free(&b); return NULL;
 			}
 			buf_add(&b, &c, 1);
 			s++;
@@ -232,7 +231,8 @@ int journal_read(const char *path, uid_t owner, struct journal_record **out, cha
 		if (!journal_record_parse(line, &r)) {
 			/* a torn last line (a crash mid-write) or a foreign one: skip, say so */
 			if (!bad++)
-				snprintf(err, errsize, "%s:%zu is not a journal record; skipped", path, lineno);
+				snprintf(err, errsize, "%s:%zu is not a journal record; skipped",
+					 path, lineno);
 			free(r.data);
 			continue;
 		}

@@ -35,7 +35,7 @@ struct journal_record {
 	char host[128];
 	char path[4096];
 	char *data; /* NULL when the record has none */
-	long line;  /* its line in the journal (1 = first) */
+	long line; /* its line in the journal (1 = first) */
 	bool undone; /* a later "undone" record names this line (or this is such a marker) */
 };
 

@@ -15,8 +15,8 @@
 
 enum op_kind {
 	OP_MARKER, /* nothing to undo */
-	OP_NET,    /* a change to an interface or a netplan file (root's journal only) */
-	OP_SSH,    /* what pairing writes */
+	OP_NET, /* a change to an interface or a netplan file (root's journal only) */
+	OP_SSH, /* what pairing writes */
 };
 
 typedef bool op_rule_fn(const struct journal_record *v, size_t i, const struct journal_scope *s,
@@ -43,8 +43,9 @@ static bool plain_name(const char *s, size_t max)
 	if (!n || n > max || s[0] == '.' || s[0] == '-')
 		return false;
 	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '_' || *p == '-' || *p == '+' || *p == '@'))
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '.' || *p == '_' || *p == '-' ||
+		      *p == '+' || *p == '@'))
 			return false;
 	return true;
 }
@@ -127,14 +128,17 @@ static bool rule_plan(const struct journal_record *v, size_t i, const struct jou
 	return true;
 }
 
-static bool rule_file_write(const struct journal_record *v, size_t i,
-			    const struct journal_scope *s, char *why, size_t whysize)
+static bool rule_file_write(const struct journal_record *v, size_t i, const struct journal_scope *s,
+			    char *why, size_t whysize)
 {
 	(void)s;
 	const struct journal_record *r = &v[i];
-	if (!file_in(r->path, "/etc/netplan", ".yaml") && !file_in(r->path, JOURNAL_BACKUP_DIR, NULL))
-		return refuse(why, whysize, "%s is not a netplan file (/etc/netplan/*.yaml) or one of "
-			      "sparklink's backups", r->path);
+	if (!file_in(r->path, "/etc/netplan", ".yaml") &&
+	    !file_in(r->path, JOURNAL_BACKUP_DIR, NULL))
+		return refuse(why, whysize,
+			      "%s is not a netplan file (/etc/netplan/*.yaml) or one of "
+			      "sparklink's backups",
+			      r->path);
 	if (!r->data || strcmp(r->data, "absent") == 0)
 		return true;
 	unsigned mode = 0;
@@ -157,8 +161,8 @@ static bool rule_backup(const struct journal_record *v, size_t i, const struct j
 }
 
 /* Does a plan record before v[i] name its interface, on its host? */
-static bool rule_interface(const struct journal_record *v, size_t i,
-			   const struct journal_scope *s, char *why, size_t whysize)
+static bool rule_interface(const struct journal_record *v, size_t i, const struct journal_scope *s,
+			   char *why, size_t whysize)
 {
 	(void)s;
 	const struct journal_record *r = &v[i];
@@ -254,8 +258,8 @@ static bool ssh_file_ok(const struct journal_record *r, const struct journal_sco
 	return false;
 }
 
-static bool rule_authkeys(const struct journal_record *v, size_t i,
-			  const struct journal_scope *s, char *why, size_t whysize)
+static bool rule_authkeys(const struct journal_record *v, size_t i, const struct journal_scope *s,
+			  char *why, size_t whysize)
 {
 	const struct journal_record *r = &v[i];
 	if (!ssh_file_ok(r, s, "authorized_keys", why, whysize))
@@ -308,17 +312,19 @@ static bool rule_known_hosts(const struct journal_record *v, size_t i,
 		*sp = *sp2 = '\0';
 		ok = ssh_key_valid(sp + 1, sp2 + 1);
 		char *nsave = NULL;
-		for (char *n = strtok_r(line, ",", &nsave); ok && n; n = strtok_r(NULL, ",", &nsave))
+		for (char *n = strtok_r(line, ",", &nsave); ok && n;
+		     n = strtok_r(NULL, ",", &nsave))
 			ok = kh_name_ok(n);
 	}
 	free(copy);
 	if (!ok)
-		return refuse(why, whysize, "%s", "the host key line is not names, a type and a key");
+		return refuse(why, whysize, "%s",
+			      "the host key line is not names, a type and a key");
 	return true;
 }
 
-static bool rule_ssh_config(const struct journal_record *v, size_t i,
-			    const struct journal_scope *s, char *why, size_t whysize)
+static bool rule_ssh_config(const struct journal_record *v, size_t i, const struct journal_scope *s,
+			    char *why, size_t whysize)
 {
 	const struct journal_record *r = &v[i];
 	if (!is_local(r))
@@ -330,8 +336,8 @@ static bool rule_ssh_config(const struct journal_record *v, size_t i,
 	return true;
 }
 
-static bool rule_key_create(const struct journal_record *v, size_t i,
-			    const struct journal_scope *s, char *why, size_t whysize)
+static bool rule_key_create(const struct journal_record *v, size_t i, const struct journal_scope *s,
+			    char *why, size_t whysize)
 {
 	const struct journal_record *r = &v[i];
 	char dir[4200];

@@ -58,33 +58,33 @@ int journal_write(struct journal *j, enum journal_op id, const char *host, const
 		  const char *data);
 
 enum journal_undo {
-	UNDO_DONE,      /* undone now */
-	UNDO_ALREADY,   /* found as before */
-	UNDO_KEPT,      /* kept on purpose (a key, a user, a backup) */
-	UNDO_FAILED,    /* could not: the log says why */
+	UNDO_DONE, /* undone now */
+	UNDO_ALREADY, /* found as before */
+	UNDO_KEPT, /* kept on purpose (a key, a user, a backup) */
+	UNDO_FAILED, /* could not: the log says why */
 	UNDO_DESCRIBED, /* dry run: the log says what would be done */
-	UNDO_NOTHING,   /* a marker */
+	UNDO_NOTHING, /* a marker */
 };
 
 struct undo_ctx {
-	struct node *node;          /* where (NULL in a dry run for a peer) */
+	struct node *node; /* where (NULL in a dry run for a peer) */
 	const struct ssh_user *user; /* whose ~/.ssh on this node */
 	bool dry;
-	struct buf *log;            /* one line per action, as a person reads it */
+	struct buf *log; /* one line per action, as a person reads it */
 };
 
 /* Undo one record (judged OK first: journal_judge). Idempotent. */
 enum journal_undo journal_undo(const struct journal_record *r, const struct undo_ctx *u);
 
 enum journal_verdict {
-	JOURNAL_OK,      /* within its op's rules: may be listed and undone */
+	JOURNAL_OK, /* within its op's rules: may be listed and undone */
 	JOURNAL_REFUSED, /* outside its op's rules: shown as refused, never acted on */
 	JOURNAL_IGNORED, /* in a user's journal, not something pairing writes: never acted on */
 };
 
 struct journal_scope {
 	bool user_journal; /* a user's own journal (only pairing's records count) */
-	const char *home;  /* whose ~/.ssh the SSH records may name */
+	const char *home; /* whose ~/.ssh the SSH records may name */
 };
 
 /* Judge v[i] (v: the whole journal, oldest first: a network record needs the plan before it).
@@ -97,7 +97,7 @@ const char *journal_verdict_word(enum journal_verdict v);
 /* Counts of one journal as status and the console show them. */
 struct journal_counts {
 	int pending_net, pending_ssh; /* changes rollback would undo (judged OK) */
-	int refused;                  /* pending records refused or ignored */
+	int refused; /* pending records refused or ignored */
 };
 void journal_count(const struct journal_record *v, size_t n, const struct journal_scope *s,
 		   struct journal_counts *c);

@@ -43,8 +43,8 @@ enum journal_undo undo_file_write(const struct journal_record *r, const struct u
 	if (!absent) {
 		char *sp = strchr(r->data, ' ');
 		if (!sp || sscanf(r->data, "%o", &mode) != 1) {
-			buf_printf(u->log, "FAILED: %s: the journal record of %s is malformed\n", at,
-				   r->path);
+			buf_printf(u->log, "FAILED: %s: the journal record of %s is malformed\n",
+				   at, r->path);
 			return UNDO_FAILED;
 		}
 		b64 = sp + 1;
@@ -61,7 +61,8 @@ enum journal_undo undo_file_write(const struct journal_record *r, const struct u
 	struct node_file cur;
 	node_file_init(&cur);
 	if (olen < 0) {
-		buf_printf(u->log, "FAILED: %s: the saved content of %s is malformed\n", at, r->path);
+		buf_printf(u->log, "FAILED: %s: the saved content of %s is malformed\n", at,
+			   r->path);
 		res = UNDO_FAILED;
 	} else if (n->ops->file_read(n, r->path, &cur, err, sizeof(err)) < 0) {
 		buf_printf(u->log, "FAILED: %s: %s\n", at, err);
@@ -73,8 +74,8 @@ enum journal_undo undo_file_write(const struct journal_record *r, const struct u
 		buf_printf(u->log, "%s: %s is already as before\n", at, r->path);
 		res = UNDO_ALREADY;
 	} else if ((absent ? n->ops->file_remove(n, r->path, err, sizeof(err))
-			   : n->ops->file_write(n, r->path, (const char *)old, (size_t)olen, mode, err,
-						sizeof(err))) < 0) {
+			   : n->ops->file_write(n, r->path, (const char *)old, (size_t)olen, mode,
+						err, sizeof(err))) < 0) {
 		buf_printf(u->log, "FAILED: %s: %s\n", at, err);
 		res = UNDO_FAILED;
 	} else {
@@ -215,15 +216,16 @@ enum journal_undo undo_ll4(const struct journal_record *r, const struct undo_ctx
 	if (res != UNDO_NOTHING)
 		return res;
 	if (u->dry) {
-		buf_printf(u->log, "%s: delete link-local IPv4 addresses sparklink caused on %s\n", at,
-			   r->path);
+		buf_printf(u->log, "%s: delete link-local IPv4 addresses sparklink caused on %s\n",
+			   at, r->path);
 		return UNDO_DESCRIBED;
 	}
 	res = UNDO_ALREADY;
 	for (size_t i = 0; i < f.naddrs; i++) {
 		if (!str_starts(f.addrs[i], "169.254.") || in_list(r->data, f.addrs[i]))
 			continue;
-		if (u->node->ops->addr_set(u->node, r->path, f.addrs[i], false, err, sizeof(err)) < 0)
+		if (u->node->ops->addr_set(u->node, r->path, f.addrs[i], false, err, sizeof(err)) <
+		    0)
 			return failed(r, u, err);
 		buf_printf(u->log, "%s: deleted %s from %s\n", at, f.addrs[i], r->path);
 		res = UNDO_DONE;
@@ -272,8 +274,8 @@ enum journal_undo undo_ll6(const struct journal_record *r, const struct undo_ctx
 }
 
 /* The lines pairing added to the login user's ~/REL on a peer (as that user, no sudo). */
-static enum journal_undo undo_remote_lines(const struct journal_record *r,
-					   const struct undo_ctx *u, const char *rel)
+static enum journal_undo undo_remote_lines(const struct journal_record *r, const struct undo_ctx *u,
+					   const char *rel)
 {
 	char err[1024];
 	if (!r->data)
@@ -300,7 +302,8 @@ static enum journal_undo undo_remote_lines(const struct journal_record *r,
 	if (res != UNDO_FAILED) {
 		res = removed ? UNDO_DONE : UNDO_ALREADY;
 		buf_printf(u->log, "%s: %s %d line%s from ~/%s\n", r->host,
-			   removed ? "removed" : "already gone:", removed, removed == 1 ? "" : "s", rel);
+			   removed ? "removed" : "already gone:", removed, removed == 1 ? "" : "s",
+			   rel);
 	}
 	return res;
 }
@@ -321,8 +324,8 @@ enum journal_undo undo_authkeys(const struct journal_record *r, const struct und
 		buf_printf(u->log, "FAILED: %s\n", err);
 		return UNDO_FAILED;
 	}
-	buf_printf(u->log, "this node: %s the key line in %s\n", removed ? "removed" : "already gone:",
-		   r->path);
+	buf_printf(u->log, "this node: %s the key line in %s\n",
+		   removed ? "removed" : "already gone:", r->path);
 	return removed ? UNDO_DONE : UNDO_ALREADY;
 }
 
@@ -346,8 +349,7 @@ static size_t split_known_hosts(char *data, const char **names, size_t max, char
 	return n;
 }
 
-enum journal_undo undo_known_hosts(const struct journal_record *r,
-					  const struct undo_ctx *u)
+enum journal_undo undo_known_hosts(const struct journal_record *r, const struct undo_ctx *u)
 {
 	char err[512];
 	if (!is_local(r))
@@ -362,8 +364,8 @@ enum journal_undo undo_known_hosts(const struct journal_record *r,
 		buf_printf(u->log, "FAILED: a known_hosts record of %s is malformed\n", r->path);
 		res = UNDO_FAILED;
 	} else if (u->dry) {
-		buf_printf(u->log, "this node: remove the host key lines for %s from %s\n", names[0],
-			   r->path);
+		buf_printf(u->log, "this node: remove the host key lines for %s from %s\n",
+			   names[0], r->path);
 		res = UNDO_DESCRIBED;
 	} else {
 		int removed = 0;
@@ -382,14 +384,14 @@ enum journal_undo undo_known_hosts(const struct journal_record *r,
 	return res;
 }
 
-enum journal_undo undo_ssh_config(const struct journal_record *r,
-					 const struct undo_ctx *u)
+enum journal_undo undo_ssh_config(const struct journal_record *r, const struct undo_ctx *u)
 {
 	char err[512];
 	if (!r->data || !is_local(r))
 		return UNDO_NOTHING;
 	if (u->dry) {
-		buf_printf(u->log, "this node: remove the Host %s block from %s\n", r->data, r->path);
+		buf_printf(u->log, "this node: remove the Host %s block from %s\n", r->data,
+			   r->path);
 		return UNDO_DESCRIBED;
 	}
 	bool removed = false;
@@ -402,18 +404,17 @@ enum journal_undo undo_ssh_config(const struct journal_record *r,
 	return removed ? UNDO_DONE : UNDO_ALREADY;
 }
 
-enum journal_undo undo_key_create(const struct journal_record *r,
-					 const struct undo_ctx *u)
+enum journal_undo undo_key_create(const struct journal_record *r, const struct undo_ctx *u)
 {
 	buf_printf(u->log, "this node: kept your key %s (it may be in use elsewhere)\n", r->path);
 	return UNDO_KEPT;
 }
 
-enum journal_undo undo_user_create(const struct journal_record *r,
-					  const struct undo_ctx *u)
+enum journal_undo undo_user_create(const struct journal_record *r, const struct undo_ctx *u)
 {
-	buf_printf(u->log, "%s: kept the user %s sparklink created (remove it with: sudo userdel "
-		   "-r %s)\n", r->host, r->path, r->path);
+	buf_printf(u->log,
+		   "%s: kept the user %s sparklink created (remove it with: sudo userdel "
+		   "-r %s)\n",
+		   r->host, r->path, r->path);
 	return u->dry ? UNDO_DESCRIBED : UNDO_KEPT;
 }
-

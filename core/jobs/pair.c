@@ -116,8 +116,8 @@ static enum pair_status connect_and_check(struct ctx *c)
 	char where[300];
 	const char *names[PAIR_MAX_NAMES];
 	names_of(c->req->peer_names, c->req->npeer_names, names);
-	enum kh_status ks = sshsession_check_host_key(c->s, names, c->req->npeer_names, where,
-						      sizeof(where));
+	enum kh_status ks =
+		sshsession_check_host_key(c->s, names, c->req->npeer_names, where, sizeof(where));
 	if (ks == KH_ERROR)
 		return fail(c, PAIR_FAILED, "cannot check the host key: %s", where);
 	if (ks == KH_CHANGED || ks == KH_REVOKED) {
@@ -131,14 +131,15 @@ static enum pair_status connect_and_check(struct ctx *c)
 		return PAIR_OK;
 	}
 	if (c->req->verify_only)
-		return fail(c, PAIR_HOSTKEY_REFUSED, "the host key of %s is not known yet: pair first",
-			    c->req->address);
+		return fail(c, PAIR_HOSTKEY_REFUSED,
+			    "the host key of %s is not known yet: pair first", c->req->address);
 	if (c->req->accept_fingerprint[0]) {
 		if (strcmp(c->req->accept_fingerprint, fingerprint) != 0)
-			return fail(c, PAIR_HOSTKEY_REFUSED,
-				    "the host key of %s is %s, not the fingerprint given (%s); nothing "
-				    "was written", c->req->address, fingerprint,
-				    c->req->accept_fingerprint);
+			return fail(
+				c, PAIR_HOSTKEY_REFUSED,
+				"the host key of %s is %s, not the fingerprint given (%s); nothing "
+				"was written",
+				c->req->address, fingerprint, c->req->accept_fingerprint);
 		step(c, "Host key %s %s matches the fingerprint given", keytype, fingerprint);
 		return PAIR_OK;
 	}
@@ -151,7 +152,8 @@ static enum pair_status connect_and_check(struct ctx *c)
 		return fail(c, PAIR_CANCELLED, "cancelled");
 	if (r < 0 || strcmp(answer, "yes") != 0)
 		return fail(c, PAIR_HOSTKEY_REFUSED,
-			    "the host key of %s was not accepted; nothing was written", c->req->address);
+			    "the host key of %s was not accepted; nothing was written",
+			    c->req->address);
 	step(c, "Host key %s %s accepted", keytype, fingerprint);
 	return PAIR_OK;
 }
@@ -210,8 +212,8 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 	struct buf line;
 	buf_init(&line);
 	buf_printf(&line, "%s\n", c->mypub);
-	int r = file_replace(pubpath, line.data, line.len, 0644, c->req->local.uid, c->req->local.gid,
-			     err, sizeof(err));
+	int r = file_replace(pubpath, line.data, line.len, 0644, c->req->local.uid,
+			     c->req->local.gid, err, sizeof(err));
 	buf_free(&line);
 	if (r < 0)
 		return fail(c, PAIR_FAILED, "%s", err);
@@ -226,12 +228,13 @@ static enum pair_status same_user(struct ctx *c)
 	if (strcmp(user, c->req->local.name) == 0 || c->req->allow_user_mismatch ||
 	    c->req->create_user)
 		return PAIR_OK;
-	return fail(c, PAIR_USER_MISMATCH,
-		    "you are '%s' here but would log in as '%s' on the peer. The playbook needs the "
-		    "same user name on every node (MPI and NCCL launch as the same user, with the same "
-		    "home layout). Create '%s' on the peer (useradd -m, sudo group, a password) or log "
-		    "in here as '%s', then pair again.",
-		    c->req->local.name, user, c->req->local.name, user);
+	return fail(
+		c, PAIR_USER_MISMATCH,
+		"you are '%s' here but would log in as '%s' on the peer. The playbook needs the "
+		"same user name on every node (MPI and NCCL launch as the same user, with the same "
+		"home layout). Create '%s' on the peer (useradd -m, sudo group, a password) or log "
+		"in here as '%s', then pair again.",
+		c->req->local.name, user, c->req->local.name, user);
 }
 
 static enum pair_status login(struct ctx *c)
@@ -242,8 +245,8 @@ static enum pair_status login(struct ctx *c)
 		return PAIR_OK;
 	}
 	if (c->req->verify_only)
-		return fail(c, PAIR_AUTH_FAILED, "%s does not accept your key for %s", c->req->address,
-			    user);
+		return fail(c, PAIR_AUTH_FAILED, "%s does not accept your key for %s",
+			    c->req->address, user);
 	if (c->password[0]) { /* set by create_user: the new user's password */
 		if (sshsession_login_password(c->s, c->password) == 0) {
 			step(c, "Logged in as %s with the new password", user);
@@ -273,10 +276,11 @@ static enum pair_status login(struct ctx *c)
 		snprintf(m.text, sizeof(m.text), "Wrong password (try %d of 3)", attempt);
 		worker_post(c->w, &m);
 	}
-	return fail(c, PAIR_AUTH_FAILED,
-		    "three wrong passwords for %s@%s; nothing was written. (Does the peer have a user "
-		    "'%s'? The playbook needs the same user name on both nodes.)", user, c->req->address,
-		    user);
+	return fail(
+		c, PAIR_AUTH_FAILED,
+		"three wrong passwords for %s@%s; nothing was written. (Does the peer have a user "
+		"'%s'? The playbook needs the same user name on both nodes.)",
+		user, c->req->address, user);
 }
 
 /* Facts about the peer, from one command: our address as it sees us, its name, its user, and
@@ -284,13 +288,15 @@ static enum pair_status login(struct ctx *c)
 static enum pair_status peer_facts(struct ctx *c)
 {
 	char out[1024], err[512];
-	int st = remote_run(c,
-			    "printf 'conn=%s\\nhost=%s\\nuser=%s\\nhash=%s\\n' \"$SSH_CONNECTION\" "
-			    "\"$(hostname)\" \"$(id -un)\" "
-			    "\"$(ssh -G sparklink-probe 2>/dev/null | awk '$1==\"hashknownhosts\"{print $2}')\"",
-			    out, sizeof(out), err, sizeof(err));
+	int st = remote_run(
+		c,
+		"printf 'conn=%s\\nhost=%s\\nuser=%s\\nhash=%s\\n' \"$SSH_CONNECTION\" "
+		"\"$(hostname)\" \"$(id -un)\" "
+		"\"$(ssh -G sparklink-probe 2>/dev/null | awk '$1==\"hashknownhosts\"{print $2}')\"",
+		out, sizeof(out), err, sizeof(err));
 	if (st != 0)
-		return fail(c, PAIR_FAILED, "a command on the peer failed: %s", err[0] ? err : "no answer");
+		return fail(c, PAIR_FAILED, "a command on the peer failed: %s",
+			    err[0] ? err : "no answer");
 	for (char *save, *line = strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (str_starts(line, "conn=")) {
@@ -298,10 +304,11 @@ static enum pair_status peer_facts(struct ctx *c)
 			sscanf(line + 5, "%127s", a);
 			str_copy(c->peer_conn_addr, a, sizeof(c->peer_conn_addr));
 		} else if (str_starts(line, "host=")) {
-			text_clean(c->peer_hostname, sizeof(c->peer_hostname), line + 5, strlen(line + 5),
-				   TEXT_NAME);
+			text_clean(c->peer_hostname, sizeof(c->peer_hostname), line + 5,
+				   strlen(line + 5), TEXT_NAME);
 		} else if (str_starts(line, "user=")) {
-			text_clean(c->peer_user, sizeof(c->peer_user), line + 5, strlen(line + 5), TEXT_NAME);
+			text_clean(c->peer_user, sizeof(c->peer_user), line + 5, strlen(line + 5),
+				   TEXT_NAME);
 		} else if (str_starts(line, "hash=")) {
 			c->peer_hashes = strcmp(line + 5, "yes") == 0;
 		}
@@ -347,8 +354,8 @@ static const char KNOWN_HOSTS_ADD[] =
 	"if [ $n -gt 0 ]; then chmod 600 \"$t\"; mv -f \"$t\" \"$f\"; trap - EXIT; fi; echo $n\n";
 
 /* One known_hosts line for name, hashed when the peer's ssh hashes (never silently plain). */
-static int known_hosts_line(char *out, size_t size, const char *name, bool hashed,
-			    const char *type, const char *b64)
+static int known_hosts_line(char *out, size_t size, const char *name, bool hashed, const char *type,
+			    const char *b64)
 {
 	char host[300];
 	if (!hashed)
@@ -367,7 +374,8 @@ static enum pair_status exchange(struct ctx *c)
 	const char *host = c->req->address;
 
 	/* 1. our public key into the peer's authorized_keys */
-	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, host, "~/.ssh/authorized_keys", c->mypub) < 0)
+	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, host, "~/.ssh/authorized_keys", c->mypub) <
+	    0)
 		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
 	buf_init(&cmd);
 	buf_puts(&cmd, "sh -c ");
@@ -377,12 +385,12 @@ static enum pair_status exchange(struct ctx *c)
 	int st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
 	buf_free(&cmd);
 	if (st != 0)
-		return fail(c, PAIR_FAILED, "could not add your key to %s's authorized_keys: %s", peer,
-			    err[0] ? err : "no answer");
+		return fail(c, PAIR_FAILED, "could not add your key to %s's authorized_keys: %s",
+			    peer, err[0] ? err : "no answer");
 	if (str_starts(out, "added"))
 		c->out->files_changed++;
-	step(c, "Your key %s %s's authorized_keys", str_starts(out, "added") ? "added to" : "already in",
-	     peer);
+	step(c, "Your key %s %s's authorized_keys",
+	     str_starts(out, "added") ? "added to" : "already in", peer);
 
 	/* 2. the peer's public key (created there if it has none) into ours */
 	buf_init(&cmd);
@@ -441,8 +449,8 @@ static enum pair_status exchange(struct ctx *c)
 		if (r < 0)
 			return fail(c, PAIR_FAILED, "cannot write the journal");
 		if (known_hosts_add(&c->req->local, kh, fresh, nfresh, port, c->s->keytype,
-				    c->s->keyb64, ssh_hash_known_hosts(&c->req->local), &nadded, err,
-				    sizeof(err)) < 0)
+				    c->s->keyb64, ssh_hash_known_hosts(&c->req->local), &nadded,
+				    err, sizeof(err)) < 0)
 			return fail(c, PAIR_FAILED, "%s", err);
 	}
 	c->out->files_changed += nadded > 0;
@@ -455,19 +463,23 @@ static enum pair_status exchange(struct ctx *c)
 		snprintf(cfg, sizeof(cfg), "%s/.ssh/config", c->req->local.home);
 		const char *hn[PAIR_MAX_NAMES + 1];
 		size_t nh = 0;
-		hn[nh++] = c->req->address[0] && !strchr(c->req->address, '%') ? c->req->address : names[0];
+		hn[nh++] = c->req->address[0] && !strchr(c->req->address, '%') ? c->req->address
+									       : names[0];
 		for (size_t i = 0; i < nn && nh < PAIR_MAX_NAMES; i++)
 			if (strcmp(names[i], hn[0]) != 0 && strcmp(names[i], c->peer_hostname) != 0)
 				hn[nh++] = names[i];
-		if (journal_write(c->journal, JOP_SSH_CONFIG_HOST, "local", cfg, c->peer_hostname) < 0)
+		if (journal_write(c->journal, JOP_SSH_CONFIG_HOST, "local", cfg, c->peer_hostname) <
+		    0)
 			return fail(c, PAIR_FAILED, "cannot write the journal");
 		bool changed = false;
-		const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
-		int cr = ssh_config_add_host(&c->req->local, c->peer_hostname, hn, nh, user, &changed,
-					     err, sizeof(err));
+		const char *user = c->req->remote_user[0] ? c->req->remote_user
+							  : c->req->local.name;
+		int cr = ssh_config_add_host(&c->req->local, c->peer_hostname, hn, nh, user,
+					     &changed, err, sizeof(err));
 		if (cr == -EEXIST) {
 			struct worker_msg m = { .kind = PAIR_MSG_WARN };
-			snprintf(m.text, sizeof(m.text), "Your ~/.ssh/config has its own Host %s: left as it is",
+			snprintf(m.text, sizeof(m.text),
+				 "Your ~/.ssh/config has its own Host %s: left as it is",
 				 c->peer_hostname);
 			worker_post(c->w, &m);
 		} else if (cr < 0) {
@@ -507,7 +519,8 @@ static enum pair_status exchange(struct ctx *c)
 					     blob) < 0) {
 				buf_free(&cmd);
 				buf_free(&data);
-				return fail(c, PAIR_FAILED, "cannot get random bytes to hash a host name");
+				return fail(c, PAIR_FAILED,
+					    "cannot get random bytes to hash a host name");
 			}
 			buf_puts(&cmd, " ");
 			sshsession_quote(&cmd, selfn[i]);
@@ -517,7 +530,8 @@ static enum pair_status exchange(struct ctx *c)
 			 * these and nothing else */
 			buf_printf(&data, "%s%s", i ? "\n" : "", khl);
 		}
-		r = journal_write(c->journal, JOP_KNOWN_HOSTS_ADD, host, "~/.ssh/known_hosts", data.data);
+		r = journal_write(c->journal, JOP_KNOWN_HOSTS_ADD, host, "~/.ssh/known_hosts",
+				  data.data);
 		buf_free(&data);
 		if (r < 0) {
 			buf_free(&cmd);
@@ -526,8 +540,8 @@ static enum pair_status exchange(struct ctx *c)
 		st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
 		buf_free(&cmd);
 		if (st != 0)
-			return fail(c, PAIR_FAILED, "could not record this host's key on %s: %s", peer,
-				    err[0] ? err : "no answer");
+			return fail(c, PAIR_FAILED, "could not record this host's key on %s: %s",
+				    peer, err[0] ? err : "no answer");
 		remote_added += atoi(out);
 	}
 	c->out->files_changed += remote_added > 0;
@@ -569,11 +583,16 @@ static void verify(struct ctx *c)
 		int st = sshsession_run(v, "hostname", NULL, out, sizeof(out), err, sizeof(err));
 		str_rstrip(out);
 		ok = st == 0 && out[0];
-		snprintf(text, sizeof(text), ok ? "ssh %s hostname: %s" : "ssh %s: %s", c->req->address,
-			 ok ? out : err[0] ? err : "no answer");
+		snprintf(text, sizeof(text), ok ? "ssh %s hostname: %s" : "ssh %s: %s",
+			 c->req->address,
+			 ok	  ? out
+			 : err[0] ? err
+				  : "no answer");
 	} else {
 		snprintf(text, sizeof(text), "key login to %s failed: %s", c->req->address,
-			 !v ? "no session" : !connected ? err : sshsession_error(v));
+			 !v	      ? "no session"
+			 : !connected ? err
+				      : sshsession_error(v));
 		text_clean_inplace(text, 0);
 	}
 	sshsession_free(v);
@@ -596,8 +615,12 @@ static void verify(struct ctx *c)
 	str_rstrip(out);
 	str_rstrip(err);
 	ok = st == 0 && out[0];
-	snprintf(text, sizeof(text), ok ? "ssh %s hostname (from the peer): %s" : "from the peer, ssh %s: %s",
-		 c->peer_conn_addr, ok ? out : err[0] ? err : "failed");
+	snprintf(text, sizeof(text),
+		 ok ? "ssh %s hostname (from the peer): %s" : "from the peer, ssh %s: %s",
+		 c->peer_conn_addr,
+		 ok	  ? out
+		 : err[0] ? err
+			  : "failed");
 	result(c, 1, ok, text);
 }
 
@@ -611,13 +634,14 @@ static enum pair_status create_user(struct ctx *c)
 {
 	const char *name = c->req->local.name;
 	char out[512], err[512], cmd[300];
-	snprintf(cmd, sizeof(cmd), "id -u '%s' >/dev/null 2>&1 && echo exists || echo missing", name);
+	snprintf(cmd, sizeof(cmd), "id -u '%s' >/dev/null 2>&1 && echo exists || echo missing",
+		 name);
 	if (remote_run(c, cmd, out, sizeof(out), err, sizeof(err)) != 0)
 		return fail(c, PAIR_FAILED, "cannot ask the peer about user %s: %s", name, err);
 	if (str_starts(out, "exists"))
 		return fail(c, PAIR_USER_MISMATCH,
-			    "%s already has a user '%s': pair without --create-user, as yourself", c->req->address,
-			    name);
+			    "%s already has a user '%s': pair without --create-user, as yourself",
+			    c->req->address, name);
 	char admin_pw[512];
 	str_copy(admin_pw, c->password, sizeof(admin_pw));
 	secret_wipe(c->password, sizeof(c->password));
@@ -647,9 +671,10 @@ static enum pair_status create_user(struct ctx *c)
 	buf_free(&b);
 	if (st != 0) {
 		secret_wipe(c->password, sizeof(c->password));
-		return fail(c, PAIR_FAILED, "could not create user %s on %s (is %s in the sudo group, and "
-					    "was its password right?): %s", name, c->req->address,
-			    c->req->remote_user, err[0] ? err : "no answer");
+		return fail(c, PAIR_FAILED,
+			    "could not create user %s on %s (is %s in the sudo group, and "
+			    "was its password right?): %s",
+			    name, c->req->address, c->req->remote_user, err[0] ? err : "no answer");
 	}
 	c->out->files_changed++;
 	step(c, "Created user %s on %s (home directory, group sudo, the new password)", name,
@@ -681,44 +706,45 @@ void pair_job_run(struct worker *w, void *arg)
 		c.journal = journal_open(c.req->journal_path, err, sizeof(err));
 		if (!c.journal) {
 			st = fail(&c, PAIR_FAILED, "%s", err);
-			goto end;
+			goto out;
 		}
 	}
 	if ((st = ensure_my_key(&c, false)) != PAIR_OK && c.req->verify_only)
-		goto end;
+		goto out;
 	c.out->status = st = PAIR_OK;
 	if ((st = same_user(&c)) != PAIR_OK)
-		goto end;
+		goto out;
 	if ((st = connect_and_check(&c)) != PAIR_OK || worker_cancelled(w))
-		goto end;
+		goto out;
 	if ((st = login(&c)) != PAIR_OK || worker_cancelled(w))
-		goto end;
+		goto out;
 	if (c.req->create_user && !c.req->verify_only) {
 		if (!c.journal) {
 			st = fail(&c, PAIR_FAILED, "no journal");
-			goto end;
+			goto out;
 		}
 		if ((st = create_user(&c)) != PAIR_OK || worker_cancelled(w))
-			goto end;
+			goto out;
 	}
 	if ((st = peer_facts(&c)) != PAIR_OK || worker_cancelled(w))
-		goto end;
+		goto out;
 	if (!c.req->verify_only) {
 		if ((st = ensure_my_key(&c, true)) != PAIR_OK || worker_cancelled(w))
-			goto end;
+			goto out;
 		if ((st = exchange(&c)) != PAIR_OK || worker_cancelled(w))
-			goto end;
+			goto out;
 	}
 	verify(&c);
 	st = c.out->to_peer && c.out->from_peer ? PAIR_OK : PAIR_VERIFY_FAILED;
 	if (st == PAIR_OK)
 		snprintf(c.out->summary, sizeof(c.out->summary), "%s with %s (%s)",
-			 c.req->verify_only ? "verified both ways" : "paired and verified both ways",
+			 c.req->verify_only ? "verified both ways"
+					    : "paired and verified both ways",
 			 c.peer_hostname[0] ? c.peer_hostname : c.req->address, c.req->address);
 	else
 		snprintf(c.out->summary, sizeof(c.out->summary), "verification failed: %s",
 			 !c.out->to_peer ? c.out->to_peer_text : c.out->from_peer_text);
-end:
+out:
 	if (worker_cancelled(w) && st == PAIR_OK)
 		st = fail(&c, PAIR_CANCELLED, "cancelled");
 	c.out->status = st;

@@ -18,41 +18,41 @@
 #define PAIR_MAX_NAMES 12
 
 enum pair_msg_kind {
-	PAIR_MSG_STEP,        /* progress, text */
+	PAIR_MSG_STEP, /* progress, text */
 	PAIR_MSG_FINGERPRINT, /* question: text "ED25519 SHA256:...", answer "yes" to accept */
-	PAIR_MSG_PASSWORD,    /* question: code = try (1..3), answer the password ("" cancels) */
-	PAIR_MSG_WARN,        /* something the user should know, text */
-	PAIR_MSG_RESULT,      /* code 0: this node -> peer, 1: peer -> this node; extra "ok"/"fail" */
-	PAIR_MSG_END,         /* code = enum pair_status, text = summary */
+	PAIR_MSG_PASSWORD, /* question: code = try (1..3), answer the password ("" cancels) */
+	PAIR_MSG_WARN, /* something the user should know, text */
+	PAIR_MSG_RESULT, /* code 0: this node -> peer, 1: peer -> this node; extra "ok"/"fail" */
+	PAIR_MSG_END, /* code = enum pair_status, text = summary */
 };
 
 enum pair_status {
 	PAIR_OK = 0,
-	PAIR_FAILED,            /* network, sshd or remote command failure */
-	PAIR_HOSTKEY_REFUSED,   /* unknown host key not accepted */
-	PAIR_HOSTKEY_CHANGED,   /* known_hosts has another key: possible attack */
-	PAIR_AUTH_FAILED,       /* three wrong passwords, or no way to log in */
-	PAIR_USER_MISMATCH,     /* the login name differs from the local user */
+	PAIR_FAILED, /* network, sshd or remote command failure */
+	PAIR_HOSTKEY_REFUSED, /* unknown host key not accepted */
+	PAIR_HOSTKEY_CHANGED, /* known_hosts has another key: possible attack */
+	PAIR_AUTH_FAILED, /* three wrong passwords, or no way to log in */
+	PAIR_USER_MISMATCH, /* the login name differs from the local user */
 	PAIR_CANCELLED,
-	PAIR_VERIFY_FAILED,     /* everything written, but a direction does not work */
+	PAIR_VERIFY_FAILED, /* everything written, but a direction does not work */
 };
 
 struct pair_request {
-	char address[128];     /* numeric address to connect to (IPv6 link-local with %if) */
+	char address[128]; /* numeric address to connect to (IPv6 link-local with %if) */
 	unsigned port;
-	char remote_user[64];  /* login on the peer ("" = the local user) */
+	char remote_user[64]; /* login on the peer ("" = the local user) */
 	char peer_names[PAIR_MAX_NAMES][256]; /* names/addresses the peer is known by */
 	size_t npeer_names;
 	char self_names[PAIR_MAX_NAMES][256]; /* ours, for the peer's known_hosts */
 	size_t nself_names;
 	char accept_fingerprint[128]; /* "SHA256:..." accepted without asking; "" = ask */
 	bool allow_user_mismatch;
-	bool create_user;      /* log in as remote_user (with sudo) and create the local user's
+	bool create_user; /* log in as remote_user (with sudo) and create the local user's
 				* name on the peer (useradd -m, group sudo, a new password), then
 				* pair as that user */
-	bool verify_only;      /* sparklink verify: keys only, change nothing */
-	bool ssh_config;       /* also a ~/.ssh/config "Host" block naming only the peer */
-	int timeout_s;         /* per network step */
+	bool verify_only; /* sparklink verify: keys only, change nothing */
+	bool ssh_config; /* also a ~/.ssh/config "Host" block naming only the peer */
+	int timeout_s; /* per network step */
 	struct ssh_user local;
 	char journal_path[4096];
 };
@@ -62,7 +62,7 @@ struct pair_outcome {
 	bool to_peer, from_peer;
 	char to_peer_text[160], from_peer_text[160];
 	char summary[512];
-	int files_changed;     /* local and remote files written */
+	int files_changed; /* local and remote files written */
 };
 
 struct pair_job {

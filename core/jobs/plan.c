@@ -46,13 +46,13 @@ static bool host_ok(const char *s)
 	return true;
 }
 
-int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *self,
-	      const char *peer, int self_node, const char *const *ifnames, size_t n, char *err,
-	      size_t errsize)
+int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *self, const char *peer,
+	      int self_node, const char *const *ifnames, size_t n, char *err, size_t errsize)
 {
 	memset(p, 0, sizeof(*p));
 	if (mtu != 1500 && mtu != 9000) {
-		snprintf(err, errsize, "MTU %u: choose 1500 (the playbook's) or 9000 (jumbo frames)", mtu);
+		snprintf(err, errsize,
+			 "MTU %u: choose 1500 (the playbook's) or 9000 (jumbo frames)", mtu);
 		return -1;
 	}
 	if (self_node != 1 && self_node != 2) {
@@ -139,15 +139,17 @@ void plan_preview(const struct plan *p, struct buf *out)
 	buf_printf(out, "Plan: %s, MTU %u. %s is node 1, %s is node 2; this machine is node %d.\n",
 		   plan_kind_name(p->kind), p->mtu, p->names[0], p->names[1], p->self_node);
 	if (p->kind == PLAN_LINK_LOCAL)
-		buf_puts(out, "Link-local addresses (169.254.x.y) are picked at start-up and change on "
-			      "every reboot.\n");
+		buf_puts(out,
+			 "Link-local addresses (169.254.x.y) are picked at start-up and change on "
+			 "every reboot.\n");
 	else if (p->kind == PLAN_STATIC)
 		buf_puts(out, "Runtime addresses are lost on reboot.\n");
 	for (int node = 1; node <= 2; node++) {
 		buf_printf(out, "\n== node %d: %s\n", node, p->names[node - 1]);
 		for (size_t i = 0; i < p->nifs; i++)
 			if (p->ifs[i].addr[node - 1][0])
-				buf_printf(out, "  %s  %s\n", p->ifs[i].ifname, p->ifs[i].addr[node - 1]);
+				buf_printf(out, "  %s  %s\n", p->ifs[i].ifname,
+					   p->ifs[i].addr[node - 1]);
 		buf_puts(out, "-- commands\n");
 		plan_commands(p, node, out);
 		if (p->kind != PLAN_STATIC) {

@@ -27,7 +27,7 @@ struct plan_if {
 struct plan {
 	enum plan_kind kind;
 	unsigned mtu;
-	int self_node;    /* 1 or 2: which node this machine is */
+	int self_node; /* 1 or 2: which node this machine is */
 	char names[2][64]; /* node 1's and node 2's host names */
 	struct plan_if ifs[PLAN_MAX_IFS];
 	size_t nifs;
@@ -42,9 +42,8 @@ int plan_node_of(const char *self, const char *peer);
 /* Build the plan for the cabled twins ifnames (in order: the first cabled twin first). Names are
  * checked (interface names; host names as plain DNS labels); mtu is 1500 or 9000. Returns 0 or
  * -1 with a sentence in err. */
-int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *self,
-	      const char *peer, int self_node, const char *const *ifnames, size_t n, char *err,
-	      size_t errsize);
+int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *self, const char *peer,
+	      int self_node, const char *const *ifnames, size_t n, char *err, size_t errsize);
 
 /* The netplan file for node (1 or 2), or "" (runtime static writes no file). */
 void plan_netplan_yaml(const struct plan *p, int node, struct buf *out);

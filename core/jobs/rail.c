@@ -15,8 +15,7 @@
 #include <unistd.h>
 
 /* Run ping; 0 when it got replies. The last line of its output goes to out. */
-static int run_ping(const char *ifname, const char *dst, unsigned size,
-		    char *out, size_t outsize)
+static int run_ping(const char *ifname, const char *dst, unsigned size, char *out, size_t outsize)
 {
 	char sz[16];
 	snprintf(sz, sizeof(sz), "%u", size);
@@ -80,7 +79,8 @@ static int run_ping(const char *ifname, const char *dst, unsigned size,
 			while (line > b.data && line[-1] != '\n')
 				line--;
 			const char *end = strchr(line, '\n');
-			text_clean(out, outsize, line, end ? (size_t)(end - line) : strlen(line), 0);
+			text_clean(out, outsize, line, end ? (size_t)(end - line) : strlen(line),
+				   0);
 		} else {
 			text_clean(out, outsize, b.data, strcspn(b.data, "\n"), 0);
 		}
@@ -103,7 +103,8 @@ void rail_verify(struct rail *r, unsigned mtu)
 	}
 	int e = run_ping(r->ifname, r->peer_addr, 0, out, sizeof(out));
 	if (e == -ENOENT) {
-		snprintf(r->text, sizeof(r->text), "%s: cannot run ping (install iputils-ping)", r->ifname);
+		snprintf(r->text, sizeof(r->text), "%s: cannot run ping (install iputils-ping)",
+			 r->ifname);
 		return;
 	}
 	if (e < 0 && e != -EHOSTUNREACH) {
@@ -113,8 +114,10 @@ void rail_verify(struct rail *r, unsigned mtu)
 	}
 	r->ok = e == 0;
 	if (!r->ok) {
-		snprintf(r->text, sizeof(r->text), "%s: %s -> %s gets no reply (%s); check the cable and "
-			 "the peer's address", r->ifname, r->self_addr, r->peer_addr, out[0] ? out : "no output");
+		snprintf(r->text, sizeof(r->text),
+			 "%s: %s -> %s gets no reply (%s); check the cable and "
+			 "the peer's address",
+			 r->ifname, r->self_addr, r->peer_addr, out[0] ? out : "no output");
 		return;
 	}
 	if (mtu >= 9000) {
@@ -122,15 +125,17 @@ void rail_verify(struct rail *r, unsigned mtu)
 		e = run_ping(r->ifname, r->peer_addr, mtu - 28, out, sizeof(out));
 		r->jumbo_ok = e == 0;
 		if (e < 0 && e != -EHOSTUNREACH) {
-			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but the %u-byte ping "
-				 "cannot run: %s", r->ifname, r->self_addr, r->peer_addr, mtu,
-				 strerror(-e));
+			snprintf(r->text, sizeof(r->text),
+				 "%s: %s -> %s answers, but the %u-byte ping "
+				 "cannot run: %s",
+				 r->ifname, r->self_addr, r->peer_addr, mtu, strerror(-e));
 			return;
 		}
 		if (!r->jumbo_ok) {
-			snprintf(r->text, sizeof(r->text), "%s: %s -> %s answers, but not %u-byte frames "
-				 "unfragmented: is the peer's MTU %u too?", r->ifname, r->self_addr,
-				 r->peer_addr, mtu, mtu);
+			snprintf(r->text, sizeof(r->text),
+				 "%s: %s -> %s answers, but not %u-byte frames "
+				 "unfragmented: is the peer's MTU %u too?",
+				 r->ifname, r->self_addr, r->peer_addr, mtu, mtu);
 			return;
 		}
 	}

@@ -35,7 +35,8 @@ int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ss
 		enum journal_verdict jv;
 		if (journal_op_is_ssh(r->op) &&
 		    (jv = journal_judge(v, n, i, &scope, why, sizeof(why))) != JOURNAL_OK) {
-			buf_printf(log, "%s: %s %s (%s)\n", journal_verdict_word(jv), r->op, r->path, why);
+			buf_printf(log, "%s: %s %s (%s)\n", journal_verdict_word(jv), r->op,
+				   r->path, why);
 			rep->refused++;
 			continue;
 		}
@@ -43,7 +44,8 @@ int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ss
 			if (str_starts(r->op, "authkeys-") || str_starts(r->op, "known-hosts-") ||
 			    strcmp(r->op, "user-create") == 0) {
 				rep->remote++;
-				buf_printf(log, "on %s: undo %s in %s (over SSH)\n", r->host, r->op, r->path);
+				buf_printf(log, "on %s: undo %s in %s (over SSH)\n", r->host, r->op,
+					   r->path);
 			}
 			continue;
 		}
@@ -96,18 +98,25 @@ static struct node *node_for(struct rbctx *c, const char *host, char *err, size_
 	if (!c->hosts[i].tried) {
 		c->hosts[i].tried = true;
 		struct remote_opts o = {
-			.port = 22, .local = c->req->user, .timeout_s = c->req->timeout_s, .w = c->w,
-			.password_kind = ROLLBACK_MSG_PASSWORD, .sudo_password = c->req->sudo_password,
+			.port = 22,
+			.local = c->req->user,
+			.timeout_s = c->req->timeout_s,
+			.w = c->w,
+			.password_kind = ROLLBACK_MSG_PASSWORD,
+			.sudo_password = c->req->sudo_password,
 			.read_only = !c->hosts[i].need_sudo,
 		};
 		str_copy(o.address, host, sizeof(o.address));
 		o.names[o.nnames++] = host;
-		worker_postf(c->w, ROLLBACK_MSG_STEP, "Connecting to %s as %s", host, c->req->user.name);
+		worker_postf(c->w, ROLLBACK_MSG_STEP, "Connecting to %s as %s", host,
+			     c->req->user.name);
 		char e[1024];
 		c->hosts[i].node = node_remote_new(&o, e, sizeof(e));
 		if (!c->hosts[i].node)
-			worker_postf(c->w, ROLLBACK_MSG_WARN, "%s: its changes stay recorded; run rollback again "
-			       "when it is reachable", e);
+			worker_postf(c->w, ROLLBACK_MSG_WARN,
+				     "%s: its changes stay recorded; run rollback again "
+				     "when it is reachable",
+				     e);
 	}
 	if (!c->hosts[i].node)
 		snprintf(err, errsize, "%s is not reachable", host);
@@ -131,7 +140,8 @@ static bool session_ok(struct rbctx *c, struct node *nd, const char *host,
 		if (!ok[i] || strcmp(v[i].host, host) != 0 || strcmp(v[i].path, ifname) != 0)
 			continue;
 		char q[300];
-		snprintf(q, sizeof(q), "%s SSH session %s is on %s, which rollback changes; it may drop",
+		snprintf(q, sizeof(q),
+			 "%s SSH session %s is on %s, which rollback changes; it may drop",
 			 local ? "your" : "sparklink's", local ? "to this node" : host, ifname);
 		if (c->req->allow_session_if) {
 			worker_postf(c->w, ROLLBACK_MSG_WARN, "%s (allowed)", q);
@@ -140,10 +150,14 @@ static bool session_ok(struct rbctx *c, struct node *nd, const char *host,
 		struct worker_msg m = { .kind = ROLLBACK_MSG_SESSION };
 		str_copy(m.text, q, sizeof(m.text));
 		char answer[16];
-		if (worker_ask(c->w, &m, answer, sizeof(answer), -1) == 0 && strcmp(answer, "yes") == 0)
+		if (worker_ask(c->w, &m, answer, sizeof(answer), -1) == 0 &&
+		    strcmp(answer, "yes") == 0)
 			return true;
-		snprintf(c->out->summary, sizeof(c->out->summary), "%s. Nothing was undone: connect "
-			 "through another interface, or confirm explicitly (--allow-session-interface)", q);
+		snprintf(
+			c->out->summary, sizeof(c->out->summary),
+			"%s. Nothing was undone: connect "
+			"through another interface, or confirm explicitly (--allow-session-interface)",
+			q);
 		return false;
 	}
 	return true;
@@ -191,13 +205,13 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 		if (!wanted(c, &v[i]))
 			continue;
 		char why[512];
-		enum journal_verdict jv = journal_judge(v, (size_t)n, (size_t)i, &scope, why,
-						       sizeof(why));
+		enum journal_verdict jv =
+			journal_judge(v, (size_t)n, (size_t)i, &scope, why, sizeof(why));
 		if (jv != JOURNAL_OK) {
 			struct buf log;
 			buf_init(&log);
-			buf_printf(&log, "%s: %s: %s %s (%s)\n", journal_verdict_word(jv), where(&v[i]),
-				   v[i].op, v[i].path[0] ? v[i].path : "-", why);
+			buf_printf(&log, "%s: %s: %s %s (%s)\n", journal_verdict_word(jv),
+				   where(&v[i]), v[i].op, v[i].path[0] ? v[i].path : "-", why);
 			post_log(c, &log, true);
 			buf_free(&log);
 			c->out->rep.refused++;
@@ -234,10 +248,11 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 				goto out;
 			continue;
 		}
-		snprintf(c->out->summary, sizeof(c->out->summary), "cannot reach %s as %s with sudo: "
+		snprintf(c->out->summary, sizeof(c->out->summary),
+			 "cannot reach %s as %s with sudo: "
 			 "nothing was undone. Run rollback again when it is reachable (or with "
-			 "--local-only to undo only this node's changes)", c->hosts[h].host,
-			 c->req->user.name);
+			 "--local-only to undo only this node's changes)",
+			 c->hosts[h].host, c->req->user.name);
 		go = false;
 		goto out;
 	}
@@ -259,13 +274,16 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 		buf_init(&log);
 		enum journal_undo res;
 		bool local = strcmp(r->host, "local") == 0;
-		struct node *nd = c->req->dry_run && !local ? NULL : node_for(c, r->host, err, sizeof(err));
+		struct node *nd =
+			c->req->dry_run && !local ? NULL : node_for(c, r->host, err, sizeof(err));
 		if (!nd && !(c->req->dry_run && !local)) {
 			buf_printf(&log, "FAILED: %s: %s\n", r->host, err);
 			res = UNDO_FAILED;
 		} else {
-			struct undo_ctx uc = { .node = nd, .user = &c->req->user,
-					       .dry = c->req->dry_run, .log = &log };
+			struct undo_ctx uc = { .node = nd,
+					       .user = &c->req->user,
+					       .dry = c->req->dry_run,
+					       .log = &log };
 			res = journal_undo(r, &uc);
 		}
 		count(&c->out->rep, res);
@@ -276,7 +294,8 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 			snprintf(line, sizeof(line), "%ld", r->line);
 			if (journal_write(j, JOP_UNDONE, "local", r->op, line) < 0) {
 				c->out->rep.failed++;
-				worker_postf(c->w, ROLLBACK_MSG_WARN, "cannot write the journal %s", path);
+				worker_postf(c->w, ROLLBACK_MSG_WARN, "cannot write the journal %s",
+					     path);
 				break;
 			}
 		}
@@ -303,7 +322,8 @@ void rollback_job_run(struct worker *w, void *arg)
 		snprintf(c.out->summary, sizeof(c.out->summary), "%s", err);
 		c.out->rep.failed++;
 	} else if (rollback_journal(&c, c.req->journal_path) && c.req->user_journal_path[0] &&
-		   strcmp(c.req->user_journal_path, c.req->journal_path) != 0 && c.req->include_ssh) {
+		   strcmp(c.req->user_journal_path, c.req->journal_path) != 0 &&
+		   c.req->include_ssh) {
 		/* the user's own journal is theirs: undone by a child with their rights only */
 		rollback_child_run(w, c.req, c.out);
 	}
@@ -315,20 +335,29 @@ void rollback_job_run(struct worker *w, void *arg)
 			 rep->refused, rep->refused == 1 ? "" : "s");
 	if (!c.out->summary[0]) {
 		if (rep->failed && !rep->undone && !rep->planned)
-			snprintf(c.out->summary, sizeof(c.out->summary), "nothing was undone%s; FAILED: "
-				 "see above", refused);
+			snprintf(c.out->summary, sizeof(c.out->summary),
+				 "nothing was undone%s; FAILED: "
+				 "see above",
+				 refused);
 		else if (!c.out->pending || (c.req->dry_run && !rep->planned))
-			snprintf(c.out->summary, sizeof(c.out->summary), "nothing to undo: the journal has "
-				 "no change that is not undone yet%s", refused);
+			snprintf(c.out->summary, sizeof(c.out->summary),
+				 "nothing to undo: the journal has "
+				 "no change that is not undone yet%s",
+				 refused);
 		else if (c.req->dry_run)
-			snprintf(c.out->summary, sizeof(c.out->summary), "dry run: %d change%s would be "
-				 "undone%s; nothing was changed", rep->planned,
-				 rep->planned == 1 ? "" : "s", refused);
+			snprintf(c.out->summary, sizeof(c.out->summary),
+				 "dry run: %d change%s would be "
+				 "undone%s; nothing was changed",
+				 rep->planned, rep->planned == 1 ? "" : "s", refused);
 		else
-			snprintf(c.out->summary, sizeof(c.out->summary), "%d undone, %d already as before, "
-				 "%d kept%s%s%s", rep->undone, rep->already, rep->kept, refused,
-				 rep->failed ? "; FAILED: " : "", rep->failed ? "see above; run rollback "
-				 "again after fixing it" : "");
+			snprintf(c.out->summary, sizeof(c.out->summary),
+				 "%d undone, %d already as before, "
+				 "%d kept%s%s%s",
+				 rep->undone, rep->already, rep->kept, refused,
+				 rep->failed ? "; FAILED: " : "",
+				 rep->failed ? "see above; run rollback "
+					       "again after fixing it"
+					     : "");
 	}
 	for (size_t i = 0; i < c.nhosts; i++)
 		node_free(c.hosts[i].node);

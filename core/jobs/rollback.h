@@ -34,29 +34,29 @@ int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ss
  * record undone (or found already undone) gets an "undone" record, so a second rollback finds
  * nothing and a rollback cut short by a crash goes on where it stopped. */
 enum rollback_msg_kind {
-	ROLLBACK_MSG_STEP,     /* one action, text */
+	ROLLBACK_MSG_STEP, /* one action, text */
 	ROLLBACK_MSG_WARN,
 	ROLLBACK_MSG_PASSWORD, /* question: sudo password on the peer (code = try) */
-	ROLLBACK_MSG_SESSION,  /* question: the user's SSH session is on an interface to undo */
-	ROLLBACK_MSG_END,      /* code 0 ok, 1 something failed (text = summary) */
+	ROLLBACK_MSG_SESSION, /* question: the user's SSH session is on an interface to undo */
+	ROLLBACK_MSG_END, /* code 0 ok, 1 something failed (text = summary) */
 };
 
 struct rollback_request {
-	char journal_path[4096];      /* this process's journal (journal_default_path) */
+	char journal_path[4096]; /* this process's journal (journal_default_path) */
 	char user_journal_path[4096]; /* under sudo: the invoking user's journal (pairing done
 				       * without sudo); "" = none */
-	struct ssh_user user;         /* whose files and whose SSH login */
+	struct ssh_user user; /* whose files and whose SSH login */
 	bool include_ssh, dry_run, allow_session_if;
-	bool local_only;              /* leave the peer's records for later (it is gone) */
-	const char *sudo_password;    /* the peer's, given up front; NULL = ask */
+	bool local_only; /* leave the peer's records for later (it is gone) */
+	const char *sudo_password; /* the peer's, given up front; NULL = ask */
 	int timeout_s;
 };
 
 struct rollback_outcome {
-	int status;                   /* 0 ok, 1 failed */
+	int status; /* 0 ok, 1 failed */
 	struct rollback_report rep;
-	struct buf log;               /* one line per action */
-	int pending;                  /* records that were still to undo */
+	struct buf log; /* one line per action */
+	int pending; /* records that were still to undo */
 	char summary[512];
 };
 

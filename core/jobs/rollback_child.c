@@ -77,8 +77,8 @@ static int spec_make(struct child_spec *cs, const struct rollback_request *req, 
 	env_add(cs, "USER", req->user.name);
 	env_add(cs, "LOGNAME", req->user.name);
 	env_add(cs, "PATH", "/usr/local/bin:/usr/bin:/bin");
-	static const char *const keep[] = { "LANG", "LC_ALL", "LC_CTYPE", "ASAN_OPTIONS",
-					    "LSAN_OPTIONS", "UBSAN_OPTIONS" };
+	static const char *const keep[] = { "LANG",	    "LC_ALL",	    "LC_CTYPE",
+					    "ASAN_OPTIONS", "LSAN_OPTIONS", "UBSAN_OPTIONS" };
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
 		env_add(cs, keep[i], getenv(keep[i]));
 	cs->maxfd = sysconf(_SC_OPEN_MAX);
@@ -109,9 +109,10 @@ static void child_exec(const struct child_spec *cs, int out)
 #endif
 		for (long fd = 3; fd < cs->maxfd; fd++)
 			close((int)fd);
-	if (setgroups((size_t)cs->ngroups, cs->groups) < 0 || setresgid(cs->gid, cs->gid, cs->gid) < 0 ||
-	    setresuid(cs->uid, cs->uid, cs->uid) < 0 || getuid() != cs->uid || geteuid() != cs->uid ||
-	    getegid() != cs->gid || setresuid(0, 0, 0) == 0) {
+	if (setgroups((size_t)cs->ngroups, cs->groups) < 0 ||
+	    setresgid(cs->gid, cs->gid, cs->gid) < 0 || setresuid(cs->uid, cs->uid, cs->uid) < 0 ||
+	    getuid() != cs->uid || geteuid() != cs->uid || getegid() != cs->gid ||
+	    setresuid(0, 0, 0) == 0) {
 		ssize_t w = write(1, no_drop, sizeof(no_drop) - 1);
 		(void)w;
 		_exit(126);
@@ -264,8 +265,10 @@ void rollback_child_run(struct worker *w, const struct rollback_request *req,
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!cr.ended || killed) {
-		worker_postf(w, ROLLBACK_MSG_WARN, "FAILED: the undo of your own journal (as %s) ended "
-			     "without a result%s", req->user.name, killed ? " (stopped)" : "");
+		worker_postf(w, ROLLBACK_MSG_WARN,
+			     "FAILED: the undo of your own journal (as %s) ended "
+			     "without a result%s",
+			     req->user.name, killed ? " (stopped)" : "");
 		out->rep.failed++;
 	} else if (cr.status != 0 && !cr.failed) {
 		worker_postf(w, ROLLBACK_MSG_WARN, "FAILED: %s", cr.summary);
@@ -314,7 +317,8 @@ int rollback_child_main(int argc, char **argv)
 	long t = argc == 3 ? strtol(argv[2], &end, 10) : 0;
 	if (argc != 3 || argv[1][0] != '-' || strspn(argv[1] + 1, "dl") != strlen(argv[1] + 1) ||
 	    !end || *end || t < 1 || t > 600) {
-		fprintf(stderr, "sparklink: %s is run by sparklink itself\n", ROLLBACK_CHILD_COMMAND);
+		fprintf(stderr, "sparklink: %s is run by sparklink itself\n",
+			ROLLBACK_CHILD_COMMAND);
 		return 2;
 	}
 	struct rollback_job job;

@@ -41,10 +41,10 @@
 #define LAN_WAIT_MS 250
 
 enum rec_state {
-	REC_QUEUED,    /* waiting for a resolver */
+	REC_QUEUED, /* waiting for a resolver */
 	REC_RESOLVING, /* its resolver has not answered yet */
-	REC_FOUND,     /* resolved (its resolver kept to follow it, or freed) */
-	REC_FAILED,    /* the resolver failed or timed out before an answer */
+	REC_FOUND, /* resolved (its resolver kept to follow it, or freed) */
+	REC_FAILED, /* the resolver failed or timed out before an answer */
 };
 
 struct discovery;
@@ -53,17 +53,17 @@ struct discovery;
 struct record {
 	struct discovery *d;
 	struct record *qprev, *qnext; /* in a queue while REC_QUEUED */
-	unsigned long seq;            /* the order records were seen in */
+	unsigned long seq; /* the order records were seen in */
 	enum rec_state state;
-	bool cable;      /* seen on a ConnectX twin's netdev: resolved first */
+	bool cable; /* seen on a ConnectX twin's netdev: resolved first */
 	int ifindex;
 	AvahiProtocol proto;
-	char name[80];   /* as announced, cleaned */
-	char *raw_name;  /* as avahi gave it (for matching REMOVE); never shown */
+	char name[80]; /* as announced, cleaned */
+	char *raw_name; /* as avahi gave it (for matching REMOVE); never shown */
 	char domain[64];
 	bool local;
 	bool resolved;
-	bool kept;       /* a LAN record's resolver, answered and kept (counted in kept_lan) */
+	bool kept; /* a LAN record's resolver, answered and kept (counted in kept_lan) */
 	char host[256];
 	bool host_ok;
 	struct peer_addr addr;
@@ -82,7 +82,7 @@ struct discovery {
 	void *arg;
 	struct avahi_poll *ap;
 	AvahiClient *client;
-	AvahiServiceBrowser *browser;  /* every interface */
+	AvahiServiceBrowser *browser; /* every interface */
 	AvahiServiceBrowser *cable_browsers[MAX_CABLE_BROWSERS]; /* one per ConnectX netdev */
 	size_t ncable_browsers, ncable_exhausted;
 	struct loop_timer *lan_wait; /* starts the browser for every interface at the latest */
@@ -92,10 +92,10 @@ struct discovery {
 	size_t inflight, kept_lan;
 	unsigned long seq;
 	size_t pending, pending_cable; /* records still to answer (queued or resolving) */
-	struct loop_timer *pub;        /* a deferred rebuild of the peer list */
+	struct loop_timer *pub; /* a deferred rebuild of the peer list */
 	int64_t last_pub;
 	struct loop_timer *retry;
-	struct loop_watch *busw;  /* inotify: waiting for the system bus socket to appear */
+	struct loop_watch *busw; /* inotify: waiting for the system bus socket to appear */
 	int inotify_fd;
 	struct loop_timer *reap; /* frees a failed client outside its own callback */
 	AvahiClient *dead;
@@ -346,7 +346,8 @@ static struct record *find_record(struct discovery *d, int ifindex, AvahiProtoco
 static void resolve_cb(AvahiServiceResolver *res, AvahiIfIndex ifindex, AvahiProtocol proto,
 		       AvahiResolverEvent event, const char *name, const char *type,
 		       const char *domain, const char *host, const AvahiAddress *addr,
-		       uint16_t port, AvahiStringList *txt, AvahiLookupResultFlags flags, void *arg);
+		       uint16_t port, AvahiStringList *txt, AvahiLookupResultFlags flags,
+		       void *arg);
 
 static void start_lan(struct discovery *d, bool now);
 
@@ -362,9 +363,9 @@ static void pump(struct discovery *d)
 			break;
 		/* resolve to an address of the protocol it was seen on: on a fresh cable that is
 		 * IPv6 link-local, found before any IPv4 address exists */
-		r->resolver = avahi_service_resolver_new(d->client, r->ifindex, r->proto, r->raw_name,
-							 SERVICE_TYPE, r->domain, r->proto, 0,
-							 resolve_cb, r);
+		r->resolver = avahi_service_resolver_new(d->client, r->ifindex, r->proto,
+							 r->raw_name, SERVICE_TYPE, r->domain,
+							 r->proto, 0, resolve_cb, r);
 		rec_set(r, r->resolver ? REC_RESOLVING : REC_FAILED);
 	}
 }
@@ -405,7 +406,8 @@ static void resolve_cb(AvahiServiceResolver *res, AvahiIfIndex ifindex, AvahiPro
 	r->addr.ifindex = ifindex;
 	char ifname[IF_NAMESIZE] = "";
 	if (if_indextoname((unsigned)ifindex, ifname))
-		text_clean(r->addr.ifname, sizeof(r->addr.ifname), ifname, strlen(ifname), TEXT_NAME);
+		text_clean(r->addr.ifname, sizeof(r->addr.ifname), ifname, strlen(ifname),
+			   TEXT_NAME);
 	r->addr.family = family;
 	str_copy(r->addr.addr, text, sizeof(r->addr.addr));
 	r->addr.port = port;
@@ -564,7 +566,8 @@ static bool start_bus_wait(struct discovery *d)
 			slash[1] = '\0';
 		else
 			*slash = '\0';
-		if (inotify_add_watch(d->inotify_fd, path, IN_CREATE | IN_MOVED_TO | IN_ATTRIB) >= 0) {
+		if (inotify_add_watch(d->inotify_fd, path, IN_CREATE | IN_MOVED_TO | IN_ATTRIB) >=
+		    0) {
 			d->busw = loop_watch_new(d->loop, d->inotify_fd, POLLIN, bus_changed, d);
 			return true;
 		}
@@ -630,11 +633,11 @@ static bool start_browsers(struct discovery *d, AvahiClient *c)
 			unsigned ifindex = pp->twins[t].netdev_name[0]
 						   ? if_nametoindex(pp->twins[t].netdev_name)
 						   : 0;
-			AvahiServiceBrowser *b =
-				ifindex ? avahi_service_browser_new(c, (AvahiIfIndex)ifindex,
-								    AVAHI_PROTO_UNSPEC, SERVICE_TYPE,
-								    NULL, 0, browse_cb, d)
-					: NULL;
+			AvahiServiceBrowser *b = ifindex ? avahi_service_browser_new(
+								   c, (AvahiIfIndex)ifindex,
+								   AVAHI_PROTO_UNSPEC, SERVICE_TYPE,
+								   NULL, 0, browse_cb, d)
+							 : NULL;
 			if (b)
 				d->cable_browsers[d->ncable_browsers++] = b;
 		}
@@ -684,7 +687,8 @@ static void client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 		break;
 	case AVAHI_CLIENT_FAILURE: {
 		char text[160];
-		str_copy(d->out->reason, avahi_strerror(avahi_client_errno(c)), sizeof(d->out->reason));
+		str_copy(d->out->reason, avahi_strerror(avahi_client_errno(c)),
+			 sizeof(d->out->reason));
 		snprintf(text, sizeof(text), "mDNS unavailable: %s; retrying", d->out->reason);
 		drop_records(d);
 		stop_browsers(d);
@@ -702,13 +706,13 @@ static void client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 static void start_client(struct discovery *d)
 {
 	int err = 0;
-	AvahiClient *c = avahi_client_new(avahi_poll_api(d->ap), AVAHI_CLIENT_NO_FAIL, client_cb, d,
-					  &err);
+	AvahiClient *c =
+		avahi_client_new(avahi_poll_api(d->ap), AVAHI_CLIENT_NO_FAIL, client_cb, d, &err);
 	if (!c) {
 		char text[160];
 		str_copy(d->out->reason,
 			 err == AVAHI_ERR_NO_DAEMON ? "the system D-Bus is not reachable"
-						   : avahi_strerror(err),
+						    : avahi_strerror(err),
 			 sizeof(d->out->reason));
 		d->client = NULL;
 		schedule_retry(d);

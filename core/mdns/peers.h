@@ -20,7 +20,7 @@
 enum mdns_state {
 	MDNS_STARTING,
 	MDNS_RUNNING,
-	MDNS_WAITING,     /* connected to D-Bus, avahi-daemon not (yet) there */
+	MDNS_WAITING, /* connected to D-Bus, avahi-daemon not (yet) there */
 	MDNS_UNAVAILABLE, /* no system D-Bus / client failed: retrying */
 };
 
@@ -30,18 +30,18 @@ enum mdns_state {
 struct peer_addr {
 	char ifname[16];
 	int ifindex;
-	int family;      /* AF_INET / AF_INET6 */
-	char addr[48];   /* numeric, no scope */
+	int family; /* AF_INET / AF_INET6 */
+	char addr[48]; /* numeric, no scope */
 	unsigned port;
 	bool link_local;
 };
 
 struct peer {
-	char host[256];     /* "spark-2.local", clean for the screen */
-	char service[80];   /* the service instance name, clean */
-	bool host_ok;       /* host is a plain DNS name ([A-Za-z0-9-] labels), safe anywhere */
-	bool self;          /* this machine */
-	bool cable;         /* seen on a ConnectX interface (listed before the LAN's peers) */
+	char host[256]; /* "spark-2.local", clean for the screen */
+	char service[80]; /* the service instance name, clean */
+	bool host_ok; /* host is a plain DNS name ([A-Za-z0-9-] labels), safe anywhere */
+	bool self; /* this machine */
+	bool cable; /* seen on a ConnectX interface (listed before the LAN's peers) */
 	struct peer_addr *addrs;
 	size_t naddrs;
 };
@@ -51,14 +51,14 @@ struct peers {
 	size_t n;
 	enum mdns_state state;
 	char state_text[160]; /* for the screen: "mDNS unavailable: ...; retrying" */
-	char reason[128];     /* why mDNS is unavailable, without the retry: for the CLI */
-	bool all_for_now;   /* the browser has reported its initial set */
+	char reason[128]; /* why mDNS is unavailable, without the retry: for the CLI */
+	bool all_for_now; /* the browser has reported its initial set */
 	bool cache_exhausted; /* the daemon's cache has been read out */
 	bool cable_cache_exhausted; /* ... for the ConnectX interfaces (each browsed first) */
-	size_t pending;     /* records not resolved yet that will still be (queued or resolving) */
+	size_t pending; /* records not resolved yet that will still be (queued or resolving) */
 	size_t pending_cable; /* of those, the ones seen on a ConnectX interface */
 	unsigned long answers; /* resolver answers so far (found or failed): progress */
-	size_t ignored;     /* records not kept: more than discovery keeps (a flooded LAN) */
+	size_t ignored; /* records not kept: more than discovery keeps (a flooded LAN) */
 	unsigned long generation;
 	bool dirty;
 };

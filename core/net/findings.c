@@ -11,9 +11,9 @@
 #include <string.h>
 
 __attribute__((format(printf, 4, 5))) static struct finding *add(struct model *m,
-								  enum finding_level lvl,
-								  const char *code, const char *fmt,
-								  ...)
+								 enum finding_level lvl,
+								 const char *code, const char *fmt,
+								 ...)
 {
 	m->findings = xrealloc(m->findings, m->nfindings + 1, sizeof(*m->findings));
 	struct finding *f = &m->findings[m->nfindings++];
@@ -60,7 +60,8 @@ void findings_compute(struct model *m)
 		for (size_t k = 0; k < m->nports; k++)
 			any_up |= m->ports[k].cabled;
 		if (!any_up)
-			fix(add(m, FINDING_ERROR, "no-link", "No ConnectX port is Up: no cable is seen."),
+			fix(add(m, FINDING_ERROR, "no-link",
+				"No ConnectX port is Up: no cable is seen."),
 			    "Check the QSFP cable at both ends and reseat it; if it still shows Down, "
 			    "reboot both Sparks and look again.");
 	}
@@ -78,8 +79,8 @@ void findings_compute(struct model *m)
 				    "up about a second apart); if it stays, reseat the cable.");
 			if (a && b && a->mtu != b->mtu)
 				fix(add(m, FINDING_WARN, "mtu-mismatch",
-					"Port %d: MTU differs between twins (%s %u, %s %u).", pp->number, an,
-					a->mtu, bn, b->mtu),
+					"Port %d: MTU differs between twins (%s %u, %s %u).",
+					pp->number, an, a->mtu, bn, b->mtu),
 				    "Give both twins the same MTU (9000 for full RDMA throughput, on both "
 				    "nodes).");
 		}
@@ -88,13 +89,14 @@ void findings_compute(struct model *m)
 			if (!d || !d->carrier)
 				continue;
 			if (d->speed_mbps > 0 && d->speed_mbps < 200000)
-				fix(add(m, FINDING_WARN, "slow-link", "%s runs at %ld Gb/s, below 200 Gb/s.",
-					d->name, d->speed_mbps / 1000),
+				fix(add(m, FINDING_WARN, "slow-link",
+					"%s runs at %ld Gb/s, below 200 Gb/s.", d->name,
+					d->speed_mbps / 1000),
 				    "Auto-negotiation picked a lower rate: force 200G on the switch port, or "
 				    "reseat the cable; on a direct cable, replug both ends.");
 			if (!has_ipv4(d))
-				fix(add(m, FINDING_INFO, "no-address", "%s is Up but has no IPv4 address.",
-					d->name),
+				fix(add(m, FINDING_INFO, "no-address",
+					"%s is Up but has no IPv4 address.", d->name),
 				    "Choose an addressing plan (link-local or static) for the cabled twins.");
 		}
 	}
@@ -126,8 +128,9 @@ void findings_compute(struct model *m)
 					if ((na & mk) == (nb & mk)) {
 						fix(add(m, FINDING_WARN, "same-subnet",
 							"One IPv4 subnet on two interfaces: %s (%s/%u) and %s (%s/%u).",
-							a->name, a->addrs[x].text, a->addrs[x].prefixlen,
-							b->name, b->addrs[y].text, b->addrs[y].prefixlen),
+							a->name, a->addrs[x].text,
+							a->addrs[x].prefixlen, b->name,
+							b->addrs[y].text, b->addrs[y].prefixlen),
 						    "Give each twin its own /24 (e.g. 192.168.100.x and "
 						    "192.168.101.x): one subnet on two interfaces makes routing "
 						    "ambiguous and breaks NCCL.");

@@ -96,14 +96,17 @@ void netdev_load_sysfs(struct netdev *n, const char *name)
 		long v;
 		n->carrier = sysfs_read(buf, sizeof(buf), "class/net/%s/carrier", n->name) > 0 &&
 			     strcmp(buf, "1") == 0;
-		if (sysfs_read(n->operstate, sizeof(n->operstate), "class/net/%s/operstate", n->name) < 0)
+		if (sysfs_read(n->operstate, sizeof(n->operstate), "class/net/%s/operstate",
+			       n->name) < 0)
 			str_copy(n->operstate, "unknown", sizeof(n->operstate));
 		n->admin_up = n->carrier || strcmp(n->operstate, "up") == 0;
-		n->mtu = sysfs_read_long(&v, "class/net/%s/mtu", n->name) == 0 && v > 0 ? (unsigned)v : 0;
+		n->mtu = sysfs_read_long(&v, "class/net/%s/mtu", n->name) == 0 && v > 0
+				 ? (unsigned)v
+				 : 0;
 		sysfs_read(n->mac, sizeof(n->mac), "class/net/%s/address", n->name);
 		n->speed_mbps = sysfs_read_long(&v, "class/net/%s/speed", n->name) == 0 ? v : -1;
-		sysfs_read(n->phys_port_name, sizeof(n->phys_port_name), "class/net/%s/phys_port_name",
-			   n->name);
+		sysfs_read(n->phys_port_name, sizeof(n->phys_port_name),
+			   "class/net/%s/phys_port_name", n->name);
 	}
 }
 

@@ -13,31 +13,31 @@
 #include <stddef.h>
 
 struct netdev_addr {
-	int family;        /* AF_INET or AF_INET6 */
-	char text[48];     /* "192.168.100.10" (no prefix) */
+	int family; /* AF_INET or AF_INET6 */
+	char text[48]; /* "192.168.100.10" (no prefix) */
 	unsigned prefixlen;
-	bool link_local;   /* 169.254/16 or fe80::/10 */
+	bool link_local; /* 169.254/16 or fe80::/10 */
 };
 
 struct netdev {
 	char name[16];
-	int ifindex;       /* 0 when netlink does not know it (fixture-only netdev) */
+	int ifindex; /* 0 when netlink does not know it (fixture-only netdev) */
 	bool admin_up;
 	bool carrier;
 	char operstate[16]; /* "up", "down", "lowerlayerdown", "unknown", ... */
 	unsigned mtu;
 	char mac[24];
-	long speed_mbps;    /* from sysfs speed; -1 unknown */
+	long speed_mbps; /* from sysfs speed; -1 unknown */
 	char phys_port_name[16];
 	struct netdev_addr *addrs;
 	size_t naddrs;
-	bool rdma;          /* backs an RDMA port */
+	bool rdma; /* backs an RDMA port */
 };
 
 /* One twin: an RDMA port and its netdev (either may be missing in a broken tree). */
 struct twin {
 	const struct rdma_port *rdma; /* points into model.rdma.ports */
-	const struct netdev *netdev;  /* points into model.netdevs, NULL if absent */
+	const struct netdev *netdev; /* points into model.netdevs, NULL if absent */
 	char netdev_name[16];
 };
 
@@ -53,9 +53,9 @@ enum finding_level { FINDING_INFO, FINDING_WARN, FINDING_ERROR };
 
 struct finding {
 	enum finding_level level;
-	char code[24];     /* stable id for scripts: "no-link", "twin-down", ... */
-	char text[160];    /* what is wrong, in plain words */
-	char fix[200];     /* what to do */
+	char code[24]; /* stable id for scripts: "no-link", "twin-down", ... */
+	char text[160]; /* what is wrong, in plain words */
+	char fix[200]; /* what to do */
 };
 
 struct model {
@@ -63,10 +63,10 @@ struct model {
 	bool rdma_scanned;
 	struct netdev *netdevs;
 	size_t nnetdevs;
-	bool netlink_ok;    /* netdev state comes from netlink (else from sysfs files) */
+	bool netlink_ok; /* netdev state comes from netlink (else from sysfs files) */
 	struct phys_port *ports;
 	size_t nports;
-	size_t *others;     /* indexes into netdevs of non-RDMA interfaces (no lo) */
+	size_t *others; /* indexes into netdevs of non-RDMA interfaces (no lo) */
 	size_t nothers;
 	struct finding *findings;
 	size_t nfindings;

@@ -22,7 +22,7 @@ struct netmon {
 	struct model *model;
 	netmon_change_fn *fn;
 	void *arg;
-	struct nl_sock *evsock;  /* notifications, owned by the manager */
+	struct nl_sock *evsock; /* notifications, owned by the manager */
 	struct nl_sock *reqsock; /* dumps for resync */
 	struct nl_cache_mngr *mngr;
 	struct nl_cache *links, *addrs;
@@ -73,7 +73,8 @@ static void add_addr(struct nl_object *obj, void *arg)
 	int fam = rtnl_addr_get_family(a);
 	if (!d || !local || (fam != AF_INET && fam != AF_INET6))
 		return;
-	struct netdev_addr na = { .family = fam, .prefixlen = (unsigned)rtnl_addr_get_prefixlen(a) };
+	struct netdev_addr na = { .family = fam,
+				  .prefixlen = (unsigned)rtnl_addr_get_prefixlen(a) };
 	if (!inet_ntop(fam, nl_addr_get_binary_addr(local), na.text, sizeof(na.text)))
 		return;
 	if (fam == AF_INET)
@@ -143,7 +144,8 @@ static void read_sysfs_extras(struct netdev *d, const struct netdev *old)
 		return;
 	}
 	long v;
-	d->speed_mbps = d->carrier && sysfs_read_long(&v, "class/net/%s/speed", d->name) == 0 ? v : -1;
+	d->speed_mbps = d->carrier && sysfs_read_long(&v, "class/net/%s/speed", d->name) == 0 ? v
+											      : -1;
 	sysfs_read(d->phys_port_name, sizeof(d->phys_port_name), "class/net/%s/phys_port_name",
 		   d->name);
 }
@@ -259,7 +261,8 @@ struct netmon *netmon_new(struct loop *loop, struct model *m, netmon_change_fn *
 		goto fail;
 	netmon_sync(nm);
 	if (loop)
-		nm->watch = loop_watch_new(loop, nl_cache_mngr_get_fd(nm->mngr), POLLIN, on_readable, nm);
+		nm->watch = loop_watch_new(loop, nl_cache_mngr_get_fd(nm->mngr), POLLIN,
+					   on_readable, nm);
 	return nm;
 fail:
 	snprintf(err, errsize, "cannot %s: %s", what, nl_geterror(r));

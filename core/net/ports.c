@@ -122,7 +122,8 @@ void ports_group(struct model *m)
 	m->nports = 0;
 	for (size_t i = 0; i < m->nnetdevs; i++)
 		m->netdevs[i].rdma = false;
-	const struct rdma_port **order = xcalloc(m->rdma.nports ? m->rdma.nports : 1, sizeof(*order));
+	const struct rdma_port **order =
+		xcalloc(m->rdma.nports ? m->rdma.nports : 1, sizeof(*order));
 	for (size_t i = 0; i < m->rdma.nports; i++)
 		order[i] = &m->rdma.ports[i];
 	if (m->rdma.nports)

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 __attribute__((format(printf, 2, 3))) static void problem(struct rdma_inventory *inv,
-							   const char *fmt, ...)
+							  const char *fmt, ...)
 {
 	va_list ap;
 	char *s = NULL;
@@ -102,15 +102,16 @@ void rdma_vpd_parse(const unsigned char *v, size_t n, struct rdma_port *p)
 		if (start + len > n)
 			break;
 		if (tag == 0x82) {
-			text_clean(p->description, sizeof(p->description), (char *)v + start, len, 0);
+			text_clean(p->description, sizeof(p->description), (char *)v + start, len,
+				   0);
 		} else if (tag == 0x90) {
 			for (size_t k = start; k + 3 <= start + len;) {
 				size_t kl = v[k + 2];
 				if (k + 3 + kl > start + len)
 					break;
 				if (v[k] == 'P' && v[k + 1] == 'N')
-					text_clean(p->part_id, sizeof(p->part_id), (char *)v + k + 3, kl,
-						   TEXT_NAME);
+					text_clean(p->part_id, sizeof(p->part_id),
+						   (char *)v + k + 3, kl, TEXT_NAME);
 				k += 3 + kl;
 			}
 		}
@@ -161,12 +162,14 @@ const char *rdma_link_word(int link)
 void rdma_port_refresh(struct rdma_port *p)
 {
 	char raw[64];
-	if (sysfs_read(raw, sizeof(raw), "class/infiniband/%s/ports/%u/state", p->ibdev, p->port) >= 0)
+	if (sysfs_read(raw, sizeof(raw), "class/infiniband/%s/ports/%u/state", p->ibdev, p->port) >=
+	    0)
 		second_word(p->state, sizeof(p->state), raw);
 	if (sysfs_read(raw, sizeof(raw), "class/infiniband/%s/ports/%u/phys_state", p->ibdev,
 		       p->port) >= 0)
 		second_word(p->phys_state, sizeof(p->phys_state), raw);
-	sysfs_read(p->rate, sizeof(p->rate), "class/infiniband/%s/ports/%u/rate", p->ibdev, p->port);
+	sysfs_read(p->rate, sizeof(p->rate), "class/infiniband/%s/ports/%u/rate", p->ibdev,
+		   p->port);
 	p->link = read_link(p->netdev);
 }
 
@@ -186,11 +189,13 @@ static void find_netdev(struct rdma_inventory *inv, struct rdma_port *p)
 		long k = strtol(idx[i], &end, 10);
 		if (*end || k < 0 || k >= best)
 			continue;
-		if (sysfs_read(name, sizeof(name), "class/infiniband/%s/ports/%u/gid_attrs/ndevs/%s",
-			       p->ibdev, p->port, idx[i]) <= 0)
+		if (sysfs_read(name, sizeof(name),
+			       "class/infiniband/%s/ports/%u/gid_attrs/ndevs/%s", p->ibdev, p->port,
+			       idx[i]) <= 0)
 			continue;
 		if (!text_is_ifname(name)) {
-			problem(inv, "%s port %u: gid_attrs/ndevs/%s holds \"%s\", not an interface name",
+			problem(inv,
+				"%s port %u: gid_attrs/ndevs/%s holds \"%s\", not an interface name",
 				p->ibdev, p->port, idx[i], name);
 			continue;
 		}
@@ -206,16 +211,18 @@ static void find_netdev(struct rdma_inventory *inv, struct rdma_port *p)
 		long dev_port;
 		if (!text_is_ifname(nets[i]))
 			continue;
-		if (sysfs_read_long(&dev_port, "class/infiniband/%s/device/net/%s/dev_port", p->ibdev,
-				    nets[i]) < 0)
+		if (sysfs_read_long(&dev_port, "class/infiniband/%s/device/net/%s/dev_port",
+				    p->ibdev, nets[i]) < 0)
 			continue;
 		if (dev_port + 1 == (long)p->port)
 			str_copy(p->netdev, nets[i], sizeof(p->netdev));
 	}
 	free_list(nets, n);
 	if (!p->netdev[0])
-		problem(inv, "%s port %u: no network interface found (gid_attrs/ndevs and device/net "
-			     "are empty or unreadable)", p->ibdev, p->port);
+		problem(inv,
+			"%s port %u: no network interface found (gid_attrs/ndevs and device/net "
+			"are empty or unreadable)",
+			p->ibdev, p->port);
 }
 
 static void scan_device(struct rdma_inventory *inv, const char *dev)
@@ -249,7 +256,8 @@ static void scan_device(struct rdma_inventory *inv, const char *dev)
 		if (sysfs_link_name(p.pci, sizeof(p.pci), "class/infiniband/%s/device", dev) < 0 ||
 		    access(path, F_OK) != 0) {
 			p.pci[0] = '\0';
-			problem(inv, "%s: device link missing or dangling; PCI address unknown", p.ibdev);
+			problem(inv, "%s: device link missing or dangling; PCI address unknown",
+				p.ibdev);
 		}
 		p.pci_ok = p.pci[0] && parse_pci(&p);
 		if (sysfs_read(p.fw_ver, sizeof(p.fw_ver), "class/infiniband/%s/fw_ver", dev) < 0)
@@ -257,13 +265,14 @@ static void scan_device(struct rdma_inventory *inv, const char *dev)
 		long devid;
 		if (sysfs_read_long(&devid, "class/infiniband/%s/device/device", dev) == 0)
 			snprintf(p.devid, sizeof(p.devid), "MT%ld", devid);
-		if (sysfs_read(p.link_layer, sizeof(p.link_layer), "class/infiniband/%s/ports/%u/link_layer",
-			       dev, p.port) < 0)
+		if (sysfs_read(p.link_layer, sizeof(p.link_layer),
+			       "class/infiniband/%s/ports/%u/link_layer", dev, p.port) < 0)
 			p.link_layer[0] = '\0';
 		read_vpd(&p);
 		find_netdev(inv, &p);
 		rdma_port_refresh(&p);
-		if (sysfs_read(buf, sizeof(buf), "class/infiniband/%s/ports/%u/state", dev, p.port) < 0)
+		if (sysfs_read(buf, sizeof(buf), "class/infiniband/%s/ports/%u/state", dev,
+			       p.port) < 0)
 			problem(inv, "%s port %u: state unreadable", p.ibdev, p.port);
 		inv->ports = xrealloc(inv->ports, inv->nports + 1, sizeof(*inv->ports));
 		inv->ports[inv->nports++] = p;
@@ -334,11 +343,13 @@ static void scan_verbs(struct rdma_inventory *inv)
 		for (size_t k = 0; k < inv->nports; k++) {
 			struct rdma_port *p = &inv->ports[k];
 			struct ibv_port_attr pa;
-			if (strcmp(p->ibdev, name) != 0 || ibv_query_port(ctx, (uint8_t)p->port, &pa))
+			if (strcmp(p->ibdev, name) != 0 ||
+			    ibv_query_port(ctx, (uint8_t)p->port, &pa))
 				continue;
 			unsigned mult;
 			p->verbs = true;
-			str_copy(p->verbs_state, ibv_port_state_str(pa.state), sizeof(p->verbs_state));
+			str_copy(p->verbs_state, ibv_port_state_str(pa.state),
+				 sizeof(p->verbs_state));
 			p->verbs_mtu = pa.active_mtu >= IBV_MTU_256 && pa.active_mtu <= IBV_MTU_4096
 					       ? 128u << pa.active_mtu
 					       : 0;
@@ -346,7 +357,8 @@ static void scan_verbs(struct rdma_inventory *inv)
 				 sizeof(p->verbs_width));
 			p->verbs_speed_mbps = verbs_lane_mbps(pa.active_speed) * mult;
 			str_copy(p->verbs_link_layer,
-				 pa.link_layer == IBV_LINK_LAYER_ETHERNET ? "Ethernet" : "InfiniBand",
+				 pa.link_layer == IBV_LINK_LAYER_ETHERNET ? "Ethernet"
+									  : "InfiniBand",
 				 sizeof(p->verbs_link_layer));
 		}
 		ibv_close_device(ctx);

@@ -13,22 +13,22 @@ struct rdma_port {
 	char ibdev[64];
 	unsigned port;
 	char netdev[16]; /* "" when no netdev was found */
-	char pci[32];    /* "0000:01:00.0", "" when unknown */
+	char pci[32]; /* "0000:01:00.0", "" when unknown */
 	bool pci_ok;
 	unsigned pci_domain, pci_bus, pci_slot, pci_func;
 	char fw_ver[64];
-	char devid[16];        /* "MT4129" (from the PCI device id), "" unknown */
-	char part_id[32];      /* from the VPD, "" unknown */
-	char description[96];  /* from the VPD, "" unknown */
-	char state[24];        /* "ACTIVE", "DOWN" ... (ports/P/state without its number) */
-	char phys_state[24];   /* "LinkUp", "Disabled" ... */
-	char rate[48];         /* "200 Gb/sec (4X HDR)" */
-	char link_layer[24];   /* "Ethernet", "InfiniBand" */
-	int link;              /* enum rdma_link: netdev carrier as ibdev2netdev reports it */
+	char devid[16]; /* "MT4129" (from the PCI device id), "" unknown */
+	char part_id[32]; /* from the VPD, "" unknown */
+	char description[96]; /* from the VPD, "" unknown */
+	char state[24]; /* "ACTIVE", "DOWN" ... (ports/P/state without its number) */
+	char phys_state[24]; /* "LinkUp", "Disabled" ... */
+	char rate[48]; /* "200 Gb/sec (4X HDR)" */
+	char link_layer[24]; /* "Ethernet", "InfiniBand" */
+	int link; /* enum rdma_link: netdev carrier as ibdev2netdev reports it */
 	/* libibverbs, when the device could be opened */
 	bool verbs;
 	char verbs_state[24];
-	unsigned verbs_mtu;        /* bytes, 0 unknown */
+	unsigned verbs_mtu; /* bytes, 0 unknown */
 	unsigned verbs_speed_mbps; /* lane speed x width */
 	char verbs_width[8];
 	char verbs_link_layer[16];
@@ -37,11 +37,11 @@ struct rdma_port {
 struct rdma_inventory {
 	struct rdma_port *ports;
 	size_t nports;
-	bool no_class;       /* ROOT/class/infiniband absent: no RDMA stack */
+	bool no_class; /* ROOT/class/infiniband absent: no RDMA stack */
 	bool no_mlx_netdevs; /* no Mellanox netdev at all (ibdev2netdev then prints nothing) */
-	char **problems;     /* clear sentences about a broken tree */
+	char **problems; /* clear sentences about a broken tree */
 	size_t nproblems;
-	int verbs_errno;     /* 0, or why libibverbs listed nothing (ENOSYS: no RDMA stack) */
+	int verbs_errno; /* 0, or why libibverbs listed nothing (ENOSYS: no RDMA stack) */
 	size_t verbs_devices;
 };
 

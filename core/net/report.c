@@ -21,7 +21,8 @@ void report_ibdev2netdev(const struct rdma_inventory *inv, bool verbose, struct 
 			continue;
 		const char *link = rdma_link_word(p->link);
 		if (!verbose) {
-			buf_printf(out, "%s port %u ==> %s (%s)\n", p->ibdev, p->port, p->netdev, link);
+			buf_printf(out, "%s port %u ==> %s (%s)\n", p->ibdev, p->port, p->netdev,
+				   link);
 			continue;
 		}
 		char state[32], part[40], desc[112];
@@ -36,9 +37,9 @@ void report_ibdev2netdev(const struct rdma_inventory *inv, bool verbose, struct 
 			str_copy(part, "NA", sizeof(part));
 			desc[0] = '\0';
 		}
-		buf_printf(out, "%s %s (%s - %s) %s fw %s port %u (%s) ==> %s (%s)\n", p->pci, p->ibdev,
-			   p->devid[0] ? p->devid : "NA", part, desc, p->fw_ver[0] ? p->fw_ver : "NA",
-			   p->port, state, p->netdev, link);
+		buf_printf(out, "%s %s (%s - %s) %s fw %s port %u (%s) ==> %s (%s)\n", p->pci,
+			   p->ibdev, p->devid[0] ? p->devid : "NA", part, desc,
+			   p->fw_ver[0] ? p->fw_ver : "NA", p->port, state, p->netdev, link);
 	}
 }
 
@@ -84,7 +85,10 @@ void report_json(const struct model *m, struct buf *out)
 	json_object_begin(&j, "rdma");
 	json_bool(&j, "available", !m->rdma.no_class && m->rdma.nports > 0);
 	json_int(&j, "devices_seen_by_libibverbs", (long long)m->rdma.verbs_devices);
-	json_string(&j, "libibverbs", m->rdma.verbs_errno == 0 ? "ok" : m->rdma.verbs_errno == ENOSYS ? "no RDMA stack" : "unavailable");
+	json_string(&j, "libibverbs",
+		    m->rdma.verbs_errno == 0	    ? "ok"
+		    : m->rdma.verbs_errno == ENOSYS ? "no RDMA stack"
+						    : "unavailable");
 	json_object_end(&j);
 	json_string(&j, "netdev_source", m->netlink_ok ? "netlink" : "sysfs");
 	json_array_begin(&j, "ports");
@@ -150,7 +154,8 @@ void snapshot_take(struct snapshot *s, const struct model *m)
 		s->netdevs[i] = m->netdevs[i];
 		s->netdevs[i].addrs = NULL;
 		if (m->netdevs[i].naddrs) {
-			s->netdevs[i].addrs = xcalloc(m->netdevs[i].naddrs, sizeof(struct netdev_addr));
+			s->netdevs[i].addrs =
+				xcalloc(m->netdevs[i].naddrs, sizeof(struct netdev_addr));
 			memcpy(s->netdevs[i].addrs, m->netdevs[i].addrs,
 			       m->netdevs[i].naddrs * sizeof(struct netdev_addr));
 		}

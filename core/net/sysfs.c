@@ -46,7 +46,8 @@ int sysfs_root_check(char *err, size_t errsize)
 		return -e;
 	}
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
-		snprintf(err, errsize, "the sysfs tree %s (--sysfs or SPARKLINK_SYSFS) is not a "
+		snprintf(err, errsize,
+			 "the sysfs tree %s (--sysfs or SPARKLINK_SYSFS) is not a "
 			 "directory that only root can change (owner uid %u, mode %04o): as root, "
 			 "sparklink reads a tree in place of /sys only when root made it",
 			 root, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));

@@ -16,7 +16,8 @@ __attribute__((format(printf, 3, 4))) int sysfs_read(char *buf, size_t size, con
 /* Read an integer attribute; returns 0 and sets *val, or -errno / -EINVAL for garbage. */
 __attribute__((format(printf, 2, 3))) int sysfs_read_long(long *val, const char *fmt, ...);
 /* Basename of the symlink ROOT/<path> (e.g. the PCI address behind DEV/device), clean text. */
-__attribute__((format(printf, 3, 4))) int sysfs_link_name(char *buf, size_t size, const char *fmt, ...);
+__attribute__((format(printf, 3, 4))) int sysfs_link_name(char *buf, size_t size, const char *fmt,
+							  ...);
 /* Full path ROOT/<path> into buf. */
 __attribute__((format(printf, 3, 4))) void sysfs_path(char *buf, size_t size, const char *fmt, ...);
 

@@ -29,8 +29,8 @@ void node_free(struct node *n)
 
 /* "a.b.c.d/len" (len 1..32) or "x::y/len" (len 1..128);
  * canon gets the address as inet_ntop writes it, with its length (canon may be NULL). */
-bool node_cidr_parse(const char *cidr, int *family, unsigned char ip[16], int *plen,
-		       char *canon, size_t canonsize)
+bool node_cidr_parse(const char *cidr, int *family, unsigned char ip[16], int *plen, char *canon,
+		     size_t canonsize)
 {
 	const char *slash = strchr(cidr, '/');
 	char host[INET6_ADDRSTRLEN];

@@ -22,8 +22,8 @@
 struct node_if {
 	char ifname[16];
 	bool exists;
-	bool up;       /* administratively up (IFF_UP) */
-	bool carrier;  /* IFF_LOWER_UP */
+	bool up; /* administratively up (IFF_UP) */
+	bool carrier; /* IFF_LOWER_UP */
 	unsigned mtu;
 	char addrs[NODE_MAX_ADDRS][48]; /* IPv4 "a.b.c.d/len", in the kernel's order */
 	size_t naddrs;
@@ -35,8 +35,8 @@ struct node_if {
 /* One file as it is now. */
 struct node_file {
 	bool exists;
-	unsigned mode;    /* permission bits */
-	struct buf data;  /* the whole content (byte for byte) when exists */
+	unsigned mode; /* permission bits */
+	struct buf data; /* the whole content (byte for byte) when exists */
 };
 
 struct node;
@@ -81,7 +81,7 @@ struct node_ops {
 struct node {
 	const struct node_ops *ops;
 	char host[128]; /* "local", or the peer's address as the journal records it */
-	char user[64];  /* the login user on a remote node; "" locally */
+	char user[64]; /* the login user on a remote node; "" locally */
 };
 
 void node_file_init(struct node_file *f);
@@ -91,7 +91,6 @@ bool node_cidr_parse(const char *cidr, int *family, unsigned char ip[16], int *p
 		     size_t canonsize);
 void node_file_free(struct node_file *f);
 void node_free(struct node *n); /* NULL is fine */
-
 
 /* The peer, over SSH: see node_remote.h. */
 

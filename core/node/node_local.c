@@ -34,10 +34,10 @@
 #define IFF_LOWER_UP 0x10000
 #endif
 
-#define LOCAL_FILE_MAX (1 << 20)       /* file_read refuses anything larger */
-#define LOCAL_ENVIRON_MAX (1 << 20)    /* an ancestor's /proc/PID/environ, read at most */
+#define LOCAL_FILE_MAX (1 << 20) /* file_read refuses anything larger */
+#define LOCAL_ENVIRON_MAX (1 << 20) /* an ancestor's /proc/PID/environ, read at most */
 #define LOCAL_NETPLAN_TIMEOUT_MS 90000 /* SPARKLINK_NETPLAN_TIMEOUT_MS shortens it (tests) */
-#define LOCAL_STDERR_KEEP 1024         /* netplan's error output kept for err */
+#define LOCAL_STDERR_KEEP 1024 /* netplan's error output kept for err */
 #define LOCAL_ROOT_HINT "needs root: run sparklink with sudo"
 
 extern char **environ;
@@ -57,27 +57,17 @@ static int local_errno(int nlerr)
 {
 	switch (nlerr < 0 ? -nlerr : nlerr) {
 	case NLE_PERM:
-	case NLE_NOACCESS:
-		return -EPERM;
-	case NLE_NOMEM:
-		return -ENOMEM;
-	case NLE_EXIST:
-		return -EEXIST;
-	case NLE_INVAL:
-		return -EINVAL;
-	case NLE_RANGE:
-		return -ERANGE;
+	case NLE_NOACCESS: return -EPERM;
+	case NLE_NOMEM: return -ENOMEM;
+	case NLE_EXIST: return -EEXIST;
+	case NLE_INVAL: return -EINVAL;
+	case NLE_RANGE: return -ERANGE;
 	case NLE_OBJ_NOTFOUND:
-	case NLE_NODEV:
-		return -ENODEV;
-	case NLE_NOADDR:
-		return -EADDRNOTAVAIL;
-	case NLE_BUSY:
-		return -EBUSY;
-	case NLE_OPNOTSUPP:
-		return -EOPNOTSUPP;
-	default:
-		return -EIO;
+	case NLE_NODEV: return -ENODEV;
+	case NLE_NOADDR: return -EADDRNOTAVAIL;
+	case NLE_BUSY: return -EBUSY;
+	case NLE_OPNOTSUPP: return -EOPNOTSUPP;
+	default: return -EIO;
 	}
 }
 
@@ -132,13 +122,14 @@ static void local_addr_one(struct nl_object *obj, void *arg)
 	struct local_addr_walk *w = arg;
 	struct rtnl_addr *a = (struct rtnl_addr *)obj;
 	struct nl_addr *local = rtnl_addr_get_local(a);
-	if (rtnl_addr_get_ifindex(a) == w->ifindex && rtnl_addr_get_family(a) == AF_INET6 && local &&
-	    nl_addr_get_len(local) == 16 && w->out->naddrs6 < NODE_MAX_ADDRS) {
+	if (rtnl_addr_get_ifindex(a) == w->ifindex && rtnl_addr_get_family(a) == AF_INET6 &&
+	    local && nl_addr_get_len(local) == 16 && w->out->naddrs6 < NODE_MAX_ADDRS) {
 		const uint8_t *b = nl_addr_get_binary_addr(local);
 		char ip6[INET6_ADDRSTRLEN];
-		if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80 && inet_ntop(AF_INET6, b, ip6, sizeof(ip6)))
-			snprintf(w->out->addrs6[w->out->naddrs6++], sizeof(w->out->addrs6[0]), "%s/%d",
-				 ip6, rtnl_addr_get_prefixlen(a));
+		if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80 &&
+		    inet_ntop(AF_INET6, b, ip6, sizeof(ip6)))
+			snprintf(w->out->addrs6[w->out->naddrs6++], sizeof(w->out->addrs6[0]),
+				 "%s/%d", ip6, rtnl_addr_get_prefixlen(a));
 		return;
 	}
 	if (rtnl_addr_get_ifindex(a) != w->ifindex || rtnl_addr_get_family(a) != AF_INET ||
@@ -184,8 +175,8 @@ static int local_probe_if(struct node *n, const char *ifname, struct node_if *ou
 	return 0;
 }
 
-static int local_addr_set(struct node *n, const char *ifname, const char *cidr, bool add,
-			  char *err, size_t errsize)
+static int local_addr_set(struct node *n, const char *ifname, const char *cidr, bool add, char *err,
+			  size_t errsize)
 {
 	int r = local_check_ifname(ifname, err, errsize);
 	if (r < 0)
@@ -194,8 +185,10 @@ static int local_addr_set(struct node *n, const char *ifname, const char *cidr, 
 	int plen, family;
 	if (!node_cidr_parse(cidr, &family, ip, &plen, NULL, 0)) {
 		char shown[64];
-		snprintf(err, errsize, "\"%s\" is not an address with its prefix length "
-			 "(a.b.c.d/len)", local_shown(shown, sizeof(shown), cidr));
+		snprintf(err, errsize,
+			 "\"%s\" is not an address with its prefix length "
+			 "(a.b.c.d/len)",
+			 local_shown(shown, sizeof(shown), cidr));
 		return -EINVAL;
 	}
 	char what[96];
@@ -263,9 +256,10 @@ static int local_mtu_set(struct node *n, const char *ifname, unsigned mtu, char 
 	r = local_link_change(n, ifname, chg, what, err, errsize);
 	rtnl_link_put(chg);
 	if (r == -EINVAL)
-		snprintf(err, errsize, "cannot set MTU %u on %s: the interface does not accept it "
-			 "(its driver's limit may be lower; see `ip -d link show %s`)", mtu, ifname,
-			 ifname);
+		snprintf(err, errsize,
+			 "cannot set MTU %u on %s: the interface does not accept it "
+			 "(its driver's limit may be lower; see `ip -d link show %s`)",
+			 mtu, ifname, ifname);
 	return r;
 }
 
@@ -305,7 +299,8 @@ static int local_addrgenmode_set(struct node *n, const char *ifname, int mode, c
 		int e = errno;
 		if (fd >= 0)
 			close(fd);
-		snprintf(err, errsize, "cannot set the IPv6 address mode of %s: %s", ifname, strerror(e));
+		snprintf(err, errsize, "cannot set the IPv6 address mode of %s: %s", ifname,
+			 strerror(e));
 		local_root_hint(e, err, errsize);
 		return -e;
 	}
@@ -332,13 +327,15 @@ static int local_file_kind(const char *path, struct stat *st, bool *exists, char
 		return -e;
 	}
 	if (S_ISLNK(st->st_mode)) {
-		snprintf(err, errsize, "%s is a symbolic link, and sparklink never replaces one: "
+		snprintf(err, errsize,
+			 "%s is a symbolic link, and sparklink never replaces one: "
 			 "make it a regular file (or remove it) by hand",
 			 local_shown(shown, sizeof(shown), path));
 		return -ELOOP;
 	}
 	if (!S_ISREG(st->st_mode)) {
-		snprintf(err, errsize, "%s is not a regular file, and sparklink never replaces "
+		snprintf(err, errsize,
+			 "%s is not a regular file, and sparklink never replaces "
 			 "anything else: move it away by hand",
 			 local_shown(shown, sizeof(shown), path));
 		return S_ISDIR(st->st_mode) ? -EISDIR : -EINVAL;
@@ -643,7 +640,8 @@ static int local_netplan(struct node *n, const char *verb, char *err, size_t err
 	int errfd = -1;
 	int r = local_netplan_spawn(verb, &pid, &errfd);
 	if (r == -ENOENT) {
-		snprintf(err, errsize, "cannot run netplan: it is not installed (install the "
+		snprintf(err, errsize,
+			 "cannot run netplan: it is not installed (install the "
 			 "netplan.io package)");
 		return r;
 	}
@@ -660,9 +658,10 @@ static int local_netplan(struct node *n, const char *verb, char *err, size_t err
 		kill(pid, SIGKILL);
 		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 			;
-		snprintf(err, errsize, "netplan %s did not finish within %d s and was stopped; run "
-			 "`sudo netplan %s --debug` to see where it hangs", verb,
-			 (timeout_ms + 999) / 1000, verb);
+		snprintf(err, errsize,
+			 "netplan %s did not finish within %d s and was stopped; run "
+			 "`sudo netplan %s --debug` to see where it hangs",
+			 verb, (timeout_ms + 999) / 1000, verb);
 		return -ETIMEDOUT;
 	}
 	if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 0)
@@ -681,8 +680,10 @@ static int local_netplan(struct node *n, const char *verb, char *err, size_t err
 	if (said[0])
 		snprintf(err, errsize, "netplan %s %s: %s", verb, how, said);
 	else
-		snprintf(err, errsize, "netplan %s %s without a message; run `sudo netplan %s` to "
-			 "see why", verb, how, verb);
+		snprintf(err, errsize,
+			 "netplan %s %s without a message; run `sudo netplan %s` to "
+			 "see why",
+			 verb, how, verb);
 	return -EIO;
 }
 
@@ -881,8 +882,10 @@ struct node *node_local_new(char *err, size_t errsize)
 	l->sock = nl_socket_alloc();
 	int r = l->sock ? nl_connect(l->sock, NETLINK_ROUTE) : -NLE_NOMEM;
 	if (r < 0) {
-		snprintf(err, errsize, "cannot connect to netlink (the kernel's interface list): "
-			 "%s", nl_geterror(r));
+		snprintf(err, errsize,
+			 "cannot connect to netlink (the kernel's interface list): "
+			 "%s",
+			 nl_geterror(r));
 		local_free(&l->base);
 		return NULL;
 	}

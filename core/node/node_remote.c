@@ -17,8 +17,6 @@
 
 /* ---- running scripts ---- */
 
-
-
 void remote_reply_init(struct reply *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -34,9 +32,9 @@ void remote_reply_free(struct reply *r)
  * SCRIPT sh ARGS`), payload on its stdin (after the sudo password line when sudo wants one).
  * Returns 0 when the script ran to its end (its status in rep->status), else a negative code with
  * a sentence in err. */
-int remote_run(struct node_remote *r, enum as as, const char *script,
-	       const char *const *args, size_t nargs, const char *payload, size_t plen,
-	       int timeout_s, struct reply *rep, char *err, size_t errsize)
+int remote_run(struct node_remote *r, enum as as, const char *script, const char *const *args,
+	       size_t nargs, const char *payload, size_t plen, int timeout_s, struct reply *rep,
+	       char *err, size_t errsize)
 {
 	if (as == AS_ROOT && r->read_only) {
 		snprintf(err, errsize, "the connection to %s is read-only: it changes nothing",
@@ -84,16 +82,17 @@ int remote_run(struct node_remote *r, enum as as, const char *script,
 		return st;
 	}
 	if (cut) {
-		snprintf(err, errsize, "%s answered with more than %u bytes: not an answer this "
-			 "version expects", r->base.host, REMOTE_OUT_MAX);
+		snprintf(err, errsize,
+			 "%s answered with more than %u bytes: not an answer this "
+			 "version expects",
+			 r->base.host, REMOTE_OUT_MAX);
 		return -EPROTO;
 	}
 	/* sudo itself refused (the password changed since we checked it, or sudo rules did) */
 	if (as == AS_ROOT && st == 1 &&
 	    (strstr(rep->said, "incorrect password") ||
-	     strstr(rep->said, "a password is required") ||
-	     strstr(rep->said, "Sorry, try again") || strstr(rep->said, "not in the sudoers") ||
-	     strstr(rep->said, "is not allowed to"))) {
+	     strstr(rep->said, "a password is required") || strstr(rep->said, "Sorry, try again") ||
+	     strstr(rep->said, "not in the sudoers") || strstr(rep->said, "is not allowed to"))) {
 		snprintf(err, errsize, "sudo on %s refused: %s", r->base.host, rep->said);
 		return -EACCES;
 	}
@@ -102,7 +101,7 @@ int remote_run(struct node_remote *r, enum as as, const char *script,
 
 /* "cannot WHAT: said" (or a word when the peer said nothing) */
 int remote_failed(struct node_remote *r, const struct reply *rep, const char *what, char *err,
-	   size_t errsize)
+		  size_t errsize)
 {
 	if (rep->said[0])
 		snprintf(err, errsize, "cannot %s on %s: %s", what, r->base.host, rep->said);
@@ -141,12 +140,16 @@ int remote_file_refused(int code, const char *path, char *err, size_t errsize)
 {
 	switch (code) {
 	case X_LINK:
-		snprintf(err, errsize, "%s is a symbolic link, and sparklink never replaces one: "
-			 "make it a regular file (or remove it) by hand", path);
+		snprintf(err, errsize,
+			 "%s is a symbolic link, and sparklink never replaces one: "
+			 "make it a regular file (or remove it) by hand",
+			 path);
 		return -ELOOP;
 	case X_NOTREG:
-		snprintf(err, errsize, "%s is not a regular file, and sparklink never replaces "
-			 "anything else: move it away by hand", path);
+		snprintf(err, errsize,
+			 "%s is not a regular file, and sparklink never replaces "
+			 "anything else: move it away by hand",
+			 path);
 		return -EINVAL;
 	case X_TOOBIG:
 		snprintf(err, errsize, "%s is larger than 1 MiB: not a file sparklink writes",
@@ -187,12 +190,10 @@ bool remote_parse_uint(const char *s, int base, unsigned long max, unsigned long
 	return *out <= max;
 }
 
-
 /* ---- connecting ---- */
 
 /* sudo without a password? Else the password: given, or asked (up to three tries). */
-static int sudo_ready(struct node_remote *r, const struct remote_opts *o, char *err,
-		      size_t errsize)
+static int sudo_ready(struct node_remote *r, const struct remote_opts *o, char *err, size_t errsize)
 {
 	struct buf out, e;
 	char why[256];
@@ -222,8 +223,10 @@ static int sudo_ready(struct node_remote *r, const struct remote_opts *o, char *
 		if (o->sudo_password) {
 			str_copy(r->sudo_password, o->sudo_password, sizeof(r->sudo_password));
 		} else if (!o->w) {
-			snprintf(err, errsize, "sudo on %s wants the password of %s, and there is "
-				 "no way to ask for it", r->base.host, r->base.user);
+			snprintf(err, errsize,
+				 "sudo on %s wants the password of %s, and there is "
+				 "no way to ask for it",
+				 r->base.host, r->base.user);
 			return -EACCES;
 		} else {
 			struct worker_msg q = { .kind = o->password_kind, .code = attempt };
@@ -241,7 +244,8 @@ static int sudo_ready(struct node_remote *r, const struct remote_opts *o, char *
 		}
 		if (strchr(r->sudo_password, '\n')) {
 			secret_wipe(r->sudo_password, sizeof(r->sudo_password));
-			snprintf(err, errsize, "a password with a line break cannot be given to "
+			snprintf(err, errsize,
+				 "a password with a line break cannot be given to "
 				 "sudo");
 			return -EINVAL;
 		}
@@ -263,11 +267,15 @@ static int sudo_ready(struct node_remote *r, const struct remote_opts *o, char *
 		}
 	}
 	if (o->sudo_password)
-		snprintf(err, errsize, "sudo on %s did not accept the password given for %s; "
-			 "nothing was changed", r->base.host, r->base.user);
+		snprintf(err, errsize,
+			 "sudo on %s did not accept the password given for %s; "
+			 "nothing was changed",
+			 r->base.host, r->base.user);
 	else
-		snprintf(err, errsize, "sudo on %s did not accept the password of %s (%d tries); "
-			 "nothing was changed", r->base.host, r->base.user, REMOTE_PASSWORD_TRIES);
+		snprintf(err, errsize,
+			 "sudo on %s did not accept the password of %s (%d tries); "
+			 "nothing was changed",
+			 r->base.host, r->base.user, REMOTE_PASSWORD_TRIES);
 	return -EACCES;
 }
 
@@ -325,16 +333,18 @@ struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errs
 	enum kh_status ks = sshsession_check_host_key_each(r->ss, names, nn, &at, &known_as_other,
 							   where, sizeof(where));
 	switch (ks) {
-	case KH_OK:
-		break;
+	case KH_OK: break;
 	case KH_UNKNOWN:
 		if (known_as_other)
-			snprintf(err, errsize, "the host key of %s is the one you paired with, but not "
-				 "yet for this address: pair with %s again to record it", o->address,
-				 o->address);
+			snprintf(err, errsize,
+				 "the host key of %s is the one you paired with, but not "
+				 "yet for this address: pair with %s again to record it",
+				 o->address, o->address);
 		else
-			snprintf(err, errsize, "the host key of %s is not in your known_hosts: pair "
-				 "with it first", o->address);
+			snprintf(err, errsize,
+				 "the host key of %s is not in your known_hosts: pair "
+				 "with it first",
+				 o->address);
 		goto fail;
 	case KH_CHANGED:
 	case KH_REVOKED:

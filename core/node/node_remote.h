@@ -14,18 +14,18 @@
 #include "core/base/worker.h"
 
 struct remote_opts {
-	char address[128];     /* numeric address (IPv6 link-local with %if) or a name */
-	unsigned port;         /* 0 = 22 */
+	char address[128]; /* numeric address (IPv6 link-local with %if) or a name */
+	unsigned port; /* 0 = 22 */
 	struct ssh_user local; /* whose key and known_hosts; the login name too */
 	const char *names[12]; /* names the peer is known by in known_hosts (address first): the key
 				* must be recorded for the address, and another key recorded for
 				* any of the names stops everything as a changed key */
 	size_t nnames;
-	int timeout_s;         /* per network step; 0 = 15 */
-	struct worker *w;      /* for the sudo password question and cancel; NULL: never ask */
-	int password_kind;     /* the worker_msg kind of that question (code = try 1..3) */
+	int timeout_s; /* per network step; 0 = 15 */
+	struct worker *w; /* for the sudo password question and cancel; NULL: never ask */
+	int password_kind; /* the worker_msg kind of that question (code = try 1..3) */
 	const char *sudo_password; /* given up front (--password-stdin); NULL = ask when needed */
-	bool read_only;        /* no sudo at all: only probe_if, hostname, session_if (status and
+	bool read_only; /* no sudo at all: only probe_if, hostname, session_if (status and
 				* verify never ask for a password) */
 };
 
@@ -34,8 +34,8 @@ struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errs
 /* Remove exactly the line `line` from the login user's file ~/rel (e.g. ".ssh/authorized_keys")
  * on the peer, as that user, keeping the file's mode and every other byte; *removed tells
  * whether it was there. Used to undo pairing on the peer. */
-int node_remote_user_line_remove(struct node *n, const char *rel, const char *line,
-				 bool *removed, char *err, size_t errsize);
+int node_remote_user_line_remove(struct node *n, const char *rel, const char *line, bool *removed,
+				 char *err, size_t errsize);
 
 /* The parsers of what the peer's scripts print, as the operations above use them: pure (no I/O),
  * exported for the fuzz targets (tests/fuzz). The peer may be hostile: each takes any bytes, and

@@ -25,8 +25,7 @@ bool node_remote_parse_probe_if(char *text, struct node_if *out)
 {
 	bool seen_link = false;
 	char *save = NULL;
-	for (char *line = strtok_r(text, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *w[24];
 		size_t nw = remote_words(line, w, ARRAY_LEN(w));
 		/* "2: IF: <BROADCAST,UP,LOWER_UP> mtu 1500 ..." */
@@ -96,8 +95,10 @@ static int remote_probe_if(struct node *n, const char *ifname, struct node_if *o
 	buf_add(&rep.out, "", 0); /* data is a string, never NULL */
 	bool seen_link = node_remote_parse_probe_if(rep.out.data, out);
 	if (!seen_link) {
-		snprintf(err, errsize, "cannot read the state of %s on %s: `ip -o link` gave no "
-			 "line this version understands", ifname, r->base.host);
+		snprintf(err, errsize,
+			 "cannot read the state of %s on %s: `ip -o link` gave no "
+			 "line this version understands",
+			 ifname, r->base.host);
 		rc = -EPROTO;
 		memset(out, 0, sizeof(*out));
 		str_copy(out->ifname, ifname, sizeof(out->ifname));
@@ -131,7 +132,8 @@ bool node_remote_parse_file(const struct buf *out, struct node_file *f, bool *ch
 	head[nl - out->data] = '\0';
 	char *w[4];
 	unsigned long mode, size;
-	if (remote_words(head, w, 4) != (gid ? 3u : 2u) || !remote_parse_uint(w[0], 8, 07777, &mode) ||
+	if (remote_words(head, w, 4) != (gid ? 3u : 2u) ||
+	    !remote_parse_uint(w[0], 8, 07777, &mode) ||
 	    !remote_parse_uint(w[1], 10, REMOTE_FILE_MAX, &size) ||
 	    (gid && !remote_parse_uint(w[2], 10, 0xfffffffeUL, gid)))
 		return false;
@@ -187,8 +189,10 @@ static int remote_file_read(struct node *n, const char *path, struct node_file *
 					remote_reply_free(&rep);
 					continue; /* read it again */
 				}
-				snprintf(err, errsize, "cannot read %s on %s: its answer is not a "
-					 "file as this version sends it", path, r->base.host);
+				snprintf(err, errsize,
+					 "cannot read %s on %s: its answer is not a "
+					 "file as this version sends it",
+					 path, r->base.host);
 				rc = -EPROTO;
 			}
 		}
@@ -246,13 +250,12 @@ static int remote_file_write(struct node *n, const char *path, const char *data,
 	return rc;
 }
 
-static const char FILE_REMOVE[] = PRE
-	"p=$1\n"
-	"if [ -L \"$p\" ]; then exit 4; fi\n"
-	"[ -e \"$p\" ] || exit 0\n"
-	"[ -f \"$p\" ] || exit 5\n"
-	"rm -f -- \"$p\" || exit 1\n"
-	"d=${p%/*}; sync -- \"${d:-/}\" 2>/dev/null; exit 0\n";
+static const char FILE_REMOVE[] = PRE "p=$1\n"
+				      "if [ -L \"$p\" ]; then exit 4; fi\n"
+				      "[ -e \"$p\" ] || exit 0\n"
+				      "[ -f \"$p\" ] || exit 5\n"
+				      "rm -f -- \"$p\" || exit 1\n"
+				      "d=${p%/*}; sync -- \"${d:-/}\" 2>/dev/null; exit 0\n";
 
 static int remote_file_remove(struct node *n, const char *path, char *err, size_t errsize)
 {
@@ -379,8 +382,10 @@ static int remote_addr_set(struct node *n, const char *ifname, const char *cidr,
 	if (!node_cidr_parse(cidr, &family, ip, &plen, canon, sizeof(canon))) {
 		char shown[64];
 		text_clean(shown, sizeof(shown), cidr, strlen(cidr), 0);
-		snprintf(err, errsize, "\"%s\" is not an address with its prefix length "
-			 "(a.b.c.d/len)", shown);
+		snprintf(err, errsize,
+			 "\"%s\" is not an address with its prefix length "
+			 "(a.b.c.d/len)",
+			 shown);
 		return -EINVAL;
 	}
 	snprintf(what, sizeof(what), add ? "add %s to" : "remove %s from", canon);
@@ -399,18 +404,16 @@ static int remote_addr_set(struct node *n, const char *ifname, const char *cidr,
 	return rc;
 }
 
-static const char LINK_SET[] = PRE
-	"i=$1; shift; [ -e \"/sys/class/net/$i\" ] || exit 3\n"
-	"ip link set dev \"$i\" \"$@\"\n";
+static const char LINK_SET[] = PRE "i=$1; shift; [ -e \"/sys/class/net/$i\" ] || exit 3\n"
+				   "ip link set dev \"$i\" \"$@\"\n";
 
-static int link_change(struct node_remote *r, const char *ifname, const char *a1,
-		       const char *a2, const char *what, char *err, size_t errsize)
+static int link_change(struct node_remote *r, const char *ifname, const char *a1, const char *a2,
+		       const char *what, char *err, size_t errsize)
 {
 	const char *args[] = { ifname, a1, a2 };
 	struct reply rep;
 	remote_reply_init(&rep);
-	int rc = remote_run(r, AS_ROOT, LINK_SET, args, a2 ? 3 : 2, NULL, 0, 0, &rep, err,
-			    errsize);
+	int rc = remote_run(r, AS_ROOT, LINK_SET, args, a2 ? 3 : 2, NULL, 0, 0, &rep, err, errsize);
 	if (rc == 0 && rep.status == X_MISSING) {
 		rc = no_such_if(r, what, ifname, err, errsize);
 	} else if (rc == 0 && rep.status != 0) {
@@ -435,14 +438,14 @@ static int remote_mtu_set(struct node *n, const char *ifname, unsigned mtu, char
 	snprintf(what, sizeof(what), "set MTU %u on", mtu);
 	int rc = link_change(R(n), ifname, "mtu", v, what, err, errsize);
 	if (rc == -EINVAL)
-		snprintf(err, errsize, "cannot set MTU %u on %s on %s: the interface does not "
+		snprintf(err, errsize,
+			 "cannot set MTU %u on %s on %s: the interface does not "
 			 "accept it (its driver's limit may be lower; see `ip -d link show %s`)",
 			 mtu, ifname, n->host, ifname);
 	return rc;
 }
 
-static int remote_link_set(struct node *n, const char *ifname, bool up, char *err,
-			   size_t errsize)
+static int remote_link_set(struct node *n, const char *ifname, bool up, char *err, size_t errsize)
 {
 	if (!remote_ifname_ok(ifname, err, errsize))
 		return -EINVAL;
@@ -481,9 +484,8 @@ static int remote_addrgenmode_set(struct node *n, const char *ifname, int mode, 
 	return rc;
 }
 
-static const char NETPLAN[] = PRE
-	"command -v netplan >/dev/null 2>&1 || exit 11\n"
-	"netplan \"$1\" </dev/null >/dev/null\n";
+static const char NETPLAN[] = PRE "command -v netplan >/dev/null 2>&1 || exit 11\n"
+				  "netplan \"$1\" </dev/null >/dev/null\n";
 
 static int remote_netplan(struct node *n, const char *verb, char *err, size_t errsize)
 {
@@ -500,17 +502,20 @@ static int remote_netplan(struct node *n, const char *verb, char *err, size_t er
 	int rc = remote_run(r, AS_ROOT, NETPLAN, args, 1, NULL, 0, REMOTE_NETPLAN_TIMEOUT, &rep,
 			    err, errsize);
 	if (rc == 0 && rep.status == X_NOTOOL) {
-		snprintf(err, errsize, "cannot run netplan on %s: it is not installed there "
-			 "(install the netplan.io package)", r->base.host);
+		snprintf(err, errsize,
+			 "cannot run netplan on %s: it is not installed there "
+			 "(install the netplan.io package)",
+			 r->base.host);
 		rc = -ENOENT;
 	} else if (rc == 0 && rep.status != 0) {
 		if (rep.said[0])
 			snprintf(err, errsize, "netplan %s on %s failed (exit status %d): %s", verb,
 				 r->base.host, rep.status, rep.said);
 		else
-			snprintf(err, errsize, "netplan %s on %s failed (exit status %d) without "
-				 "a message; run `sudo netplan %s` there to see why", verb,
-				 r->base.host, rep.status, verb);
+			snprintf(err, errsize,
+				 "netplan %s on %s failed (exit status %d) without "
+				 "a message; run `sudo netplan %s` there to see why",
+				 verb, r->base.host, rep.status, verb);
 		rc = -EIO;
 	}
 	remote_reply_free(&rep);
@@ -518,8 +523,7 @@ static int remote_netplan(struct node *n, const char *verb, char *err, size_t er
 }
 
 /* Our session's $SSH_CONNECTION, then every address of the peer. */
-static const char SESSION_IF[] = PRE
-	"printf '%s\\n' \"${SSH_CONNECTION:-}\"; ip -o addr show\n";
+static const char SESSION_IF[] = PRE "printf '%s\\n' \"${SSH_CONNECTION:-}\"; ip -o addr show\n";
 
 /* Parse an address "a.b.c.d", "x::y" or "x::y%scope" into family/bytes/scope. */
 static bool addr_parse(const char *s, int *family, unsigned char bytes[16], char *scope,
@@ -565,8 +569,7 @@ void node_remote_parse_session_if(char *text, char *ifname, size_t size)
 	int family;
 	unsigned char want[16];
 	char scope[32];
-	if (remote_words(text, w, 4) != 4 ||
-	    !addr_parse(w[2], &family, want, scope, sizeof(scope)))
+	if (remote_words(text, w, 4) != 4 || !addr_parse(w[2], &family, want, scope, sizeof(scope)))
 		return;
 	char *save = NULL;
 	for (char *line = strtok_r(nl + 1, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -597,8 +600,7 @@ void node_remote_parse_session_if(char *text, char *ifname, size_t size)
 	}
 }
 
-static int remote_session_if(struct node *n, char *ifname, size_t size, char *err,
-			     size_t errsize)
+static int remote_session_if(struct node *n, char *ifname, size_t size, char *err, size_t errsize)
 {
 	struct node_remote *r = R(n);
 	str_copy(ifname, "", size);

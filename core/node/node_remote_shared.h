@@ -10,32 +10,32 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define REMOTE_FILE_MAX (1 << 20)  /* as node_local.c: larger files are none sparklink writes */
-#define REMOTE_OUT_MAX (2u << 20)  /* any one answer (base64 of REMOTE_FILE_MAX fits) */
-#define REMOTE_SAID_MAX 2048       /* error output kept for a message */
-#define REMOTE_NETPLAN_TIMEOUT 90  /* seconds, as node_local.c */
+#define REMOTE_FILE_MAX (1 << 20) /* as node_local.c: larger files are none sparklink writes */
+#define REMOTE_OUT_MAX (2u << 20) /* any one answer (base64 of REMOTE_FILE_MAX fits) */
+#define REMOTE_SAID_MAX 2048 /* error output kept for a message */
+#define REMOTE_NETPLAN_TIMEOUT 90 /* seconds, as node_local.c */
 #define REMOTE_PASSWORD_TRIES 3
 
 struct node_remote {
 	struct node base; /* first: the struct node * the caller holds is this */
 	struct sshsession *ss;
 	struct worker *w;
-	bool read_only;           /* no sudo at all (remote_opts.read_only) */
+	bool read_only; /* no sudo at all (remote_opts.read_only) */
 	bool sudo_password_needed;
 	char sudo_password[512]; /* only here; wiped on free; only ever on sudo's stdin */
 };
 
 /* The script's exit codes that say more than "failed" (its stderr tells the rest). */
 enum {
-	X_MISSING = 3,  /* no such file or interface */
-	X_LINK = 4,     /* a symbolic link: never read through or replaced */
-	X_NOTREG = 5,   /* not a regular file (or, for a directory, not a directory) */
-	X_TOOBIG = 6,   /* larger than REMOTE_FILE_MAX */
-	X_NODIR = 7,    /* the file's directory does not exist */
-	X_NOTMINE = 8,  /* not owned by the login user */
-	X_LINKS = 9,    /* has other hard links */
+	X_MISSING = 3, /* no such file or interface */
+	X_LINK = 4, /* a symbolic link: never read through or replaced */
+	X_NOTREG = 5, /* not a regular file (or, for a directory, not a directory) */
+	X_TOOBIG = 6, /* larger than REMOTE_FILE_MAX */
+	X_NODIR = 7, /* the file's directory does not exist */
+	X_NOTMINE = 8, /* not owned by the login user */
+	X_LINKS = 9, /* has other hard links */
 	X_CHANGED = 10, /* changed since it was read */
-	X_NOTOOL = 11,  /* netplan is not installed */
+	X_NOTOOL = 11, /* netplan is not installed */
 };
 
 static inline struct node_remote *R(struct node *n)
@@ -50,23 +50,23 @@ enum as { AS_USER, AS_ROOT };
 
 /* What one script run gave back. */
 struct reply {
-	int status;        /* exit status, or a negative code when it did not run to its end */
-	struct buf out;    /* raw stdout */
+	int status; /* exit status, or a negative code when it did not run to its end */
+	struct buf out; /* raw stdout */
 	char said[REMOTE_SAID_MAX]; /* stderr, clean, trailing white space removed */
 };
 
 bool remote_ends_with(const char *s, const char *suffix);
 int remote_failed(struct node_remote *r, const struct reply *rep, const char *what, char *err,
-	   size_t errsize);
+		  size_t errsize);
 int remote_file_refused(int code, const char *path, char *err, size_t errsize);
 bool remote_ifname_ok(const char *ifname, char *err, size_t errsize);
 bool remote_parse_uint(const char *s, int base, unsigned long max, unsigned long *out);
 bool remote_path_ok(const char *path, char *err, size_t errsize);
 void remote_reply_free(struct reply *r);
 void remote_reply_init(struct reply *r);
-int remote_run(struct node_remote *r, enum as as, const char *script,
-	       const char *const *args, size_t nargs, const char *payload, size_t plen,
-	       int timeout_s, struct reply *rep, char *err, size_t errsize);
+int remote_run(struct node_remote *r, enum as as, const char *script, const char *const *args,
+	       size_t nargs, const char *payload, size_t plen, int timeout_s, struct reply *rep,
+	       char *err, size_t errsize);
 size_t remote_words(char *s, char **w, size_t max);
 void remote_free(struct node *n);
 

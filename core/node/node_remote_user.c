@@ -78,8 +78,8 @@ bool node_remote_line_cut(struct buf *data, const char *line)
 	return true;
 }
 
-int node_remote_user_line_remove(struct node *n, const char *rel, const char *line,
-				 bool *removed, char *err, size_t errsize)
+int node_remote_user_line_remove(struct node *n, const char *rel, const char *line, bool *removed,
+				 char *err, size_t errsize)
 {
 	struct node_remote *r = R(n);
 	*removed = false;
@@ -106,8 +106,8 @@ int node_remote_user_line_remove(struct node *n, const char *rel, const char *li
 		struct reply rep;
 		remote_reply_init(&rep);
 		const char *rargs[] = { rel, max };
-		int rc = remote_run(r, AS_USER, USER_READ, rargs, 2, NULL, 0, 0, &rep, err,
-				    errsize);
+		int rc =
+			remote_run(r, AS_USER, USER_READ, rargs, 2, NULL, 0, 0, &rep, err, errsize);
 		if (rc < 0 || rep.status == X_MISSING) {
 			remote_reply_free(&rep);
 			return rc;
@@ -136,8 +136,10 @@ int node_remote_user_line_remove(struct node *n, const char *rel, const char *li
 			node_file_free(&f);
 			if (changed)
 				continue;
-			snprintf(err, errsize, "cannot read %s on %s: its answer is not a file as "
-				 "this version sends it", shown, r->base.host);
+			snprintf(err, errsize,
+				 "cannot read %s on %s: its answer is not a file as "
+				 "this version sends it",
+				 shown, r->base.host);
 			return -EPROTO;
 		}
 		uint8_t h[SHA1_LEN];

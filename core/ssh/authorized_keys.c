@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 /* "type blob" at p, as sshkey_read would accept it. */
 static bool key_at(const char *p, const char *e, struct key_ref *k)
 {
@@ -91,8 +90,7 @@ struct authkeys_ctx {
 	bool done;
 };
 
-static int authkeys_prepare(struct authkeys_ctx *c, const char *key_line, char *err,
-			    size_t errsize)
+static int authkeys_prepare(struct authkeys_ctx *c, const char *key_line, char *err, size_t errsize)
 {
 	memset(c, 0, sizeof(*c));
 	size_t n = key_line ? strlen(key_line) : 0;
@@ -120,7 +118,8 @@ static int authkeys_prepare(struct authkeys_ctx *c, const char *key_line, char *
 
 static bool same_key(const struct key_ref *a, const struct key_ref *b)
 {
-	return sshf_mem_eq(a->type, a->tn, b->type, b->tn) && sshf_mem_eq(a->b64, a->bn, b->b64, b->bn);
+	return sshf_mem_eq(a->type, a->tn, b->type, b->tn) &&
+	       sshf_mem_eq(a->b64, a->bn, b->b64, b->bn);
 }
 
 static int authkeys_edit(void *vctx, const struct sfile *f, struct buf *out, char *err,
@@ -133,7 +132,7 @@ static int authkeys_edit(void *vctx, const struct sfile *f, struct buf *out, cha
 	size_t pos = 0;
 	unsigned no = 0;
 	struct line l;
-	struct line_filter lf = {.out = out};
+	struct line_filter lf = { .out = out };
 	while (sshf_line_next(f->data, f->len, &pos, &no, &l)) {
 		struct key_ref k;
 		bool match = authkeys_parse(&l, &k) && !k.ca && same_key(&k, &c->key);

@@ -27,7 +27,7 @@ struct kh_entry {
 	const char *hosts;
 	size_t hn;
 	struct key_ref key; /* type and blob, not yet checked */
-	const char *rest;   /* after the blob */
+	const char *rest; /* after the blob */
 };
 
 /* One known_hosts line as hostfile.c splits it: [@marker] hosts type blob [comment]. */
@@ -77,7 +77,8 @@ static bool wild_match(const char *s, size_t sn, const char *p, size_t pn)
 		if (pi < pn && p[pi] == '*') {
 			star = pi++;
 			mark = si;
-		} else if (pi < pn && (p[pi] == '?' || sshf_ascii_lower(p[pi]) == sshf_ascii_lower(s[si]))) {
+		} else if (pi < pn &&
+			   (p[pi] == '?' || sshf_ascii_lower(p[pi]) == sshf_ascii_lower(s[si]))) {
 			pi++;
 			si++;
 		} else if (star != SIZE_MAX) {
@@ -418,8 +419,8 @@ static int kh_add_edit(void *vctx, const struct sfile *f, struct buf *out, char 
 			char host[80];
 			int e = known_hosts_hash_name(c->names[i], host, sizeof(host));
 			if (e < 0) {
-				snprintf(err, errsize, "cannot get random bytes for %s: %s", f->path,
-					 strerror(-e));
+				snprintf(err, errsize, "cannot get random bytes for %s: %s",
+					 f->path, strerror(-e));
 				buf_free(&text);
 				c->count = 0;
 				return e;
@@ -487,7 +488,7 @@ static int kh_remove_edit(void *vctx, const struct sfile *f, struct buf *out, ch
 	size_t pos = 0;
 	unsigned no = 0;
 	struct line l;
-	struct line_filter lf = {.out = out};
+	struct line_filter lf = { .out = out };
 	while (sshf_line_next(f->data, f->len, &pos, &no, &l)) {
 		int n = kh_written_names(&l, c);
 		c->count += n;
@@ -503,7 +504,7 @@ static int kh_change(const struct ssh_user *u, const char *path, const char *con
 {
 	if (count)
 		*count = 0;
-	struct kh_ctx c = {.hashed = hashed, .n = nnames};
+	struct kh_ctx c = { .hashed = hashed, .n = nnames };
 	int r = key_prepare(keytype, key_b64, &c.key, err, errsize);
 	if (r < 0)
 		return r;
@@ -529,6 +530,6 @@ int known_hosts_remove(const struct ssh_user *u, const char *path, const char *c
 		       size_t nnames, unsigned port, const char *keytype, const char *key_b64,
 		       int *removed, char *err, size_t errsize)
 {
-	return kh_change(u, path, names, nnames, port, keytype, key_b64, false, false, removed,
-			 err, errsize);
+	return kh_change(u, path, names, nnames, port, keytype, key_b64, false, false, removed, err,
+			 errsize);
 }

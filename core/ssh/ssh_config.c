@@ -79,9 +79,9 @@ static int cfg_split(const char *p, size_t n, char *buf, char **argv, int max)
 struct cfg_scan {
 	const char *home;
 	char reldir[PATH_MAX];
-	int value;      /* -1: not found yet */
+	int value; /* -1: not found yet */
 	unsigned reads; /* files read so far */
-	bool broken;    /* too deep or too many files: ssh(1) would refuse it; stop */
+	bool broken; /* too deep or too many files: ssh(1) would refuse it; stop */
 };
 
 static void cfg_file(struct cfg_scan *s, const char *path, bool *active, int depth);
@@ -163,7 +163,7 @@ static void cfg_file(struct cfg_scan *s, const char *path, bool *active, int dep
 bool ssh_config_hash_known_hosts(const char *home, const char *user_config,
 				 const char *system_config)
 {
-	struct cfg_scan s = {.home = home, .value = -1};
+	struct cfg_scan s = { .home = home, .value = -1 };
 	if (user_config) {
 		snprintf(s.reldir, sizeof(s.reldir), "%s/.ssh", home ? home : "");
 		bool active = true;
@@ -212,15 +212,16 @@ static bool cfg_is_block_start(int argc, char **argv)
 struct cfg_block {
 	bool found;
 	size_t off, end;
-	bool last_nl;    /* the block's last line ends with "\n" */
-	unsigned first;  /* line number of the marker */
+	bool last_nl; /* the block's last line ends with "\n" */
+	unsigned first; /* line number of the marker */
 };
 
 static bool marker_for(const struct line *l, const char *alias)
 {
 	size_t ml = strlen(CONFIG_MARK), al = strlen(alias);
 	return l->len >= ml + al && !memcmp(l->p, CONFIG_MARK, ml) &&
-	       sshf_mem_caseeq_str(l->p + ml, al, alias) && (l->len == ml + al || l->p[ml + al] == ' ');
+	       sshf_mem_caseeq_str(l->p + ml, al, alias) &&
+	       (l->len == ml + al || l->p[ml + al] == ' ');
 }
 
 static void cfg_find_block(const char *data, size_t size, const char *alias, struct cfg_block *b)
@@ -358,7 +359,7 @@ static int cfg_remove_edit(void *vctx, const struct sfile *f, struct buf *out, c
 	}
 	pos = 0;
 	no = 0;
-	struct line_filter lf = {.out = out};
+	struct line_filter lf = { .out = out };
 	while (sshf_line_next(f->data, f->len, &pos, &no, &l))
 		sshf_filter_line(&lf, &l, l.off < b.off || l.off >= b.end);
 	sshf_filter_finish(&lf);
@@ -408,7 +409,7 @@ int ssh_config_add_host(const struct ssh_user *u, const char *alias, const char 
 		buf_printf(&b, "\n\tHostName %s", hostname);
 	if (user && *user)
 		buf_printf(&b, "\n\tUser %s", user);
-	struct cfg_ctx c = {.alias = alias, .block = b.data};
+	struct cfg_ctx c = { .alias = alias, .block = b.data };
 	char path[PATH_MAX];
 	int r = sshf_user_path(u, "config", path, sizeof(path), err, errsize);
 	if (r == 0)
@@ -428,7 +429,7 @@ int ssh_config_remove_host(const struct ssh_user *u, const char *alias, bool *re
 		snprintf(err, errsize, "the alias is not a plain host name or numeric address");
 		return -EINVAL;
 	}
-	struct cfg_ctx c = {.alias = alias};
+	struct cfg_ctx c = { .alias = alias };
 	char path[PATH_MAX];
 	int r = sshf_user_path(u, "config", path, sizeof(path), err, errsize);
 	if (r == 0)

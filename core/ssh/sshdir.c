@@ -210,7 +210,7 @@ int sshdir_ensure(const struct ssh_user *u, char *dir, size_t dirsize, bool *fix
 
 /* Read a regular file whole (at most SSHFILES_MAX_SIZE bytes) from fd. */
 int sshf_read_fd(int fd, const char *path, struct stat *st, char **data, size_t *len, char *err,
-	    size_t errsize)
+		 size_t errsize)
 {
 	*data = NULL;
 	*len = 0;
@@ -276,7 +276,7 @@ static int symlink_error(const char *path, char *err, size_t errsize)
 
 /* Read path without following a link at its last component; a missing file is empty. */
 int sshf_read_nofollow(const char *path, char **data, size_t *len, bool *exists, char *err,
-		  size_t errsize)
+		       size_t errsize)
 {
 	*data = NULL;
 	*len = 0;
@@ -297,7 +297,6 @@ int sshf_read_nofollow(const char *path, char **data, size_t *len, bool *exists,
 	*exists = r == 0;
 	return r;
 }
-
 
 static void sfile_free(struct sfile *f)
 {
@@ -455,12 +454,12 @@ static int sfile_commit(const struct ssh_user *u, struct sfile *f, const char *d
 		return -e;
 	}
 	if (exists_now != f->exists ||
-	    (exists_now && (now.st_ino != f->st.st_ino || now.st_dev != f->st.st_dev ||
-			    now.st_size != f->st.st_size ||
-			    now.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
-			    now.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec ||
-			    now.st_ctim.tv_sec != f->st.st_ctim.tv_sec ||
-			    now.st_ctim.tv_nsec != f->st.st_ctim.tv_nsec)))
+	    (exists_now &&
+	     (now.st_ino != f->st.st_ino || now.st_dev != f->st.st_dev ||
+	      now.st_size != f->st.st_size || now.st_mtim.tv_sec != f->st.st_mtim.tv_sec ||
+	      now.st_mtim.tv_nsec != f->st.st_mtim.tv_nsec ||
+	      now.st_ctim.tv_sec != f->st.st_ctim.tv_sec ||
+	      now.st_ctim.tv_nsec != f->st.st_ctim.tv_nsec)))
 		return 1;
 	mode_t mode = f->exists ? (f->st.st_mode & 0777 & ~(mode_t)022) : newmode;
 	uid_t uid = f->exists ? f->st.st_uid : u->uid;
@@ -475,7 +474,7 @@ static int sfile_commit(const struct ssh_user *u, struct sfile *f, const char *d
  * run more than once (the file changed under it) and must reset what it reports. */
 
 int sshf_file_edit(const struct ssh_user *u, const char *path, bool create, edit_fn fn, void *ctx,
-	      char *err, size_t errsize)
+		   char *err, size_t errsize)
 {
 	for (int attempt = 0;; attempt++) {
 		struct sfile f;
@@ -505,7 +504,7 @@ int sshf_file_edit(const struct ssh_user *u, const char *path, bool create, edit
 }
 
 int sshf_user_path(const struct ssh_user *u, const char *name, char *path, size_t size, char *err,
-	      size_t errsize)
+		   size_t errsize)
 {
 	char dir[PATH_MAX];
 	int r = ssh_dir_path(u, dir, sizeof(dir), err, errsize);

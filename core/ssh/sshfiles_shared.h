@@ -17,11 +17,11 @@
 #define CONFIG_MARK "# sparklink: peer "
 
 struct line {
-	const char *p;   /* content */
-	size_t len;      /* without "\n" and a "\r" before it */
+	const char *p; /* content */
+	size_t len; /* without "\n" and a "\r" before it */
 	size_t off, end; /* bytes in the file, end after the terminator */
-	bool nl;         /* ended by "\n" */
-	unsigned no;     /* 1-based */
+	bool nl; /* ended by "\n" */
+	unsigned no; /* 1-based */
 };
 
 /* Builds a copy without some lines: keep each line that stays, then finish. */
@@ -31,10 +31,10 @@ struct line_filter {
 };
 
 struct sfile {
-	char path[PATH_MAX];       /* as the messages name it */
+	char path[PATH_MAX]; /* as the messages name it */
 	char dir[PATH_MAX];
 	char base[NAME_MAX + 1];
-	char io[PATH_MAX + 64];    /* what file_replace gets: /proc/self/fd/N/base */
+	char io[PATH_MAX + 64]; /* what file_replace gets: /proc/self/fd/N/base */
 	char iodir[64];
 	int dirfd;
 	bool exists;
@@ -66,12 +66,12 @@ const char *sshf_skip_tok(const char *p, const char *e);
 const char *sshf_skip_ws(const char *p, const char *e);
 void sshf_replace_all(char *s, size_t size, const char *from, const char *to);
 int sshf_file_edit(const struct ssh_user *u, const char *path, bool create, edit_fn fn, void *ctx,
-	      char *err, size_t errsize);
+		   char *err, size_t errsize);
 int sshf_read_fd(int fd, const char *path, struct stat *st, char **data, size_t *len, char *err,
-	    size_t errsize);
+		 size_t errsize);
 int sshf_read_nofollow(const char *path, char **data, size_t *len, bool *exists, char *err,
-		  size_t errsize);
+		       size_t errsize);
 int sshf_user_path(const struct ssh_user *u, const char *name, char *path, size_t size, char *err,
-	      size_t errsize);
+		   size_t errsize);
 
 #endif

@@ -147,7 +147,7 @@ bool sshf_blob_matches_type(const char *b64, size_t n, const char *type, size_t 
 	long len = base64_decode(b64, n, blob, n);
 	bool ok = false;
 	if (len > 0) {
-		struct rd r = {blob, (size_t)len};
+		struct rd r = { blob, (size_t)len };
 		const uint8_t *t;
 		size_t tl;
 		ok = rd_string(&r, &t, &tl) && sshf_mem_eq((const char *)t, tl, type, tn) &&
@@ -254,16 +254,11 @@ bool sshf_login_valid(const char *s)
 const char *kh_status_word(enum kh_status s)
 {
 	switch (s) {
-	case KH_UNKNOWN:
-		return "unknown";
-	case KH_OK:
-		return "ok";
-	case KH_CHANGED:
-		return "changed";
-	case KH_REVOKED:
-		return "revoked";
-	case KH_ERROR:
-		return "error";
+	case KH_UNKNOWN: return "unknown";
+	case KH_OK: return "ok";
+	case KH_CHANGED: return "changed";
+	case KH_REVOKED: return "revoked";
+	case KH_ERROR: return "error";
 	}
 	return "?";
 }

@@ -20,7 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-
 bool sshf_line_next(const char *data, size_t size, size_t *pos, unsigned *no, struct line *l)
 {
 	if (*pos >= size)
@@ -67,7 +66,6 @@ void sshf_append_text(struct buf *out, const char *old, size_t oldlen, const cha
 		buf_add(out, "\n", 1);
 	}
 }
-
 
 void sshf_filter_line(struct line_filter *lf, const struct line *l, bool keep)
 {

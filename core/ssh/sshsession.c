@@ -19,8 +19,8 @@ static void prefer_recorded_types(ssh_session ss, const char *kh, const struct s
 	static const char defaults[] = "ssh-ed25519,ecdsa-sha2-nistp521,ecdsa-sha2-nistp384,"
 				       "ecdsa-sha2-nistp256,rsa-sha2-512,rsa-sha2-256";
 	char types[512];
-	if (!o->nnames || known_hosts_types(kh, o->names, o->nnames, port, types, sizeof(types),
-					    NULL, 0) <= 0)
+	if (!o->nnames ||
+	    known_hosts_types(kh, o->names, o->nnames, port, types, sizeof(types), NULL, 0) <= 0)
 		return;
 	struct buf algs;
 	buf_init(&algs);
@@ -152,9 +152,9 @@ enum kh_status sshsession_check_host_key(const struct sshsession *s, const char 
 	return st;
 }
 
-enum kh_status sshsession_check_host_key_each(const struct sshsession *s,
-					      const char *const *names, size_t nnames, size_t *at,
-					      bool *known_elsewhere, char *where, size_t wheresize)
+enum kh_status sshsession_check_host_key_each(const struct sshsession *s, const char *const *names,
+					      size_t nnames, size_t *at, bool *known_elsewhere,
+					      char *where, size_t wheresize)
 {
 	char kh[4200];
 	sshsession_known_hosts_path(s, kh, sizeof(kh));
@@ -273,7 +273,7 @@ int sshsession_exec(struct sshsession *s, const char *cmd, const void *input, si
 	int rc = -EIO;
 	if (ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, cmd) != SSH_OK) {
 		snprintf(err, errsize, "%s", sshsession_error(s));
-		goto done;
+		goto out;
 	}
 	/* a command that ends without reading its input closes the channel under our write: its
 	 * exit status still tells what happened */
@@ -311,7 +311,8 @@ int sshsession_exec(struct sshsession *s, const char *cmd, const void *input, si
 		rc = ssh_channel_get_exit_status(ch);
 		if (rc < 0) {
 			if (!write_failed)
-				snprintf(err, errsize, "the peer did not tell how the command "
+				snprintf(err, errsize,
+					 "the peer did not tell how the command "
 					 "ended");
 			rc = -EIO;
 		} else if (err && errsize) {
@@ -324,7 +325,7 @@ int sshsession_exec(struct sshsession *s, const char *cmd, const void *input, si
 		snprintf(err, errsize, "no answer from the peer within %d s", timeout_s);
 		rc = -ETIMEDOUT;
 	}
-done:
+out:
 	ssh_channel_close(ch);
 	ssh_channel_free(ch);
 	return rc;

@@ -18,11 +18,11 @@
 
 struct sshsession_opts {
 	const char *address; /* numeric address (IPv6 link-local with %if) or a name */
-	unsigned port;       /* 0 = 22 */
-	const char *user;    /* the login name */
-	const char *home;    /* the local user's home: its ~/.ssh holds the keys and known_hosts */
-	int timeout_s;       /* connect and each command; 0 = 15 */
-	struct worker *w;    /* commands stop when it is cancelled; NULL: never */
+	unsigned port; /* 0 = 22 */
+	const char *user; /* the login name */
+	const char *home; /* the local user's home: its ~/.ssh holds the keys and known_hosts */
+	int timeout_s; /* connect and each command; 0 = 15 */
+	struct worker *w; /* commands stop when it is cancelled; NULL: never */
 	/* the names the peer is known by (may be none): the peer is asked for a host key of a
 	 * type known_hosts records for them first, as ssh(1) does */
 	const char *const *names;
@@ -66,9 +66,9 @@ enum kh_status sshsession_check_host_key(const struct sshsession *s, const char 
  * (even if another name has this one) or when no name has a line of its type but some have
  * lines of other types; *at: the name it is about. Else KH_OK when names[0] has the key; else
  * KH_UNKNOWN, *known_elsewhere telling whether another name has it (the address is new). */
-enum kh_status sshsession_check_host_key_each(const struct sshsession *s,
-					      const char *const *names, size_t nnames, size_t *at,
-					      bool *known_elsewhere, char *where, size_t wheresize);
+enum kh_status sshsession_check_host_key_each(const struct sshsession *s, const char *const *names,
+					      size_t nnames, size_t *at, bool *known_elsewhere,
+					      char *where, size_t wheresize);
 /* The loud warning for a changed (KH_CHANGED) or revoked (KH_REVOKED) host key: possible
  * interception, nothing written, and the ssh-keygen -R command (for name) to clear an old key
  * knowingly. where: as sshsession_check_host_key gave it. */

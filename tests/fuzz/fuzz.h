@@ -22,8 +22,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-__attribute__((noreturn, format(printf, 4, 5))) static inline void
-fz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
+__attribute__((noreturn, format(printf, 4, 5))) static inline void fz_fail(const char *file,
+									   int line,
+									   const char *cond,
+									   const char *fmt, ...)
 {
 	fprintf(stderr, "%s:%d: check failed: %s: ", file, line, cond);
 	va_list ap;
@@ -35,10 +37,10 @@ fz_fail(const char *file, int line, const char *cond, const char *fmt, ...)
 }
 
 /* FZ_CHECK(cond, "format", ...): abort with the message when cond is false. */
-#define FZ_CHECK(cond, ...)                                                                    \
-	do {                                                                                   \
-		if (!(cond))                                                                   \
-			fz_fail(__FILE__, __LINE__, #cond, __VA_ARGS__);                       \
+#define FZ_CHECK(cond, ...)                                              \
+	do {                                                             \
+		if (!(cond))                                             \
+			fz_fail(__FILE__, __LINE__, #cond, __VA_ARGS__); \
 	} while (0)
 
 /* A NUL-terminated heap copy of exactly size + 1 bytes (bytes after a NUL are then unseen by

@@ -33,14 +33,15 @@ static void check(const struct journal_record *v, size_t n, size_t i, bool user)
 		FZ_CHECK(journal_op_is_ssh(op) || strcmp(op, "undone") == 0,
 			 "a user's journal had %s accepted", op);
 	if (strcmp(op, "file-write") == 0 || strcmp(op, "backup") == 0) {
-		const char *dir = starts(r->path, "/etc/netplan/") ? "/etc/netplan/"
-				  : starts(r->path, JOURNAL_BACKUP_DIR "/") ? JOURNAL_BACKUP_DIR "/" : NULL;
+		const char *dir = starts(r->path, "/etc/netplan/")	    ? "/etc/netplan/"
+				  : starts(r->path, JOURNAL_BACKUP_DIR "/") ? JOURNAL_BACKUP_DIR "/"
+									    : NULL;
 		FZ_CHECK(dir && r->path[strlen(dir)] && r->path[strlen(dir)] != '.' &&
 				 !strchr(r->path + strlen(dir), '/'),
 			 "%s of %s accepted", op, r->path);
 	}
-	if (strcmp(op, "addr-add") == 0 || strcmp(op, "mtu-set") == 0 || strcmp(op, "link-up") == 0 ||
-	    strcmp(op, "ll4") == 0 || strcmp(op, "ll6") == 0) {
+	if (strcmp(op, "addr-add") == 0 || strcmp(op, "mtu-set") == 0 ||
+	    strcmp(op, "link-up") == 0 || strcmp(op, "ll4") == 0 || strcmp(op, "ll6") == 0) {
 		bool plan = false;
 		for (size_t k = 0; k < i; k++)
 			plan |= strcmp(v[k].op, "plan") == 0 && v[k].data &&
@@ -49,7 +50,8 @@ static void check(const struct journal_record *v, size_t n, size_t i, bool user)
 	}
 	if (local && (strcmp(op, "authkeys-add") == 0 || strcmp(op, "known-hosts-add") == 0 ||
 		      strcmp(op, "ssh-config-host") == 0 || strcmp(op, "key-create") == 0))
-		FZ_CHECK(starts(r->path, HOME "/.ssh/") && !strchr(r->path + strlen(HOME "/.ssh/"), '/'),
+		FZ_CHECK(starts(r->path, HOME "/.ssh/") &&
+				 !strchr(r->path + strlen(HOME "/.ssh/"), '/'),
 			 "%s of %s accepted", op, r->path);
 	if (!local && journal_op_is_ssh(op) && strcmp(op, "user-create") != 0)
 		FZ_CHECK(starts(r->path, "~/.ssh/"), "%s of %s on a peer accepted", op, r->path);

@@ -28,8 +28,9 @@ static void check_name(const char *s)
 		return;
 	}
 	size_t n = strlen(s);
-	FZ_CHECK(n >= 1 && n <= 253 && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
-						 "XYZ0123456789-_.") == n,
+	FZ_CHECK(n >= 1 && n <= 253 &&
+			 strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVW"
+				   "XYZ0123456789-_.") == n,
 		 "not a plain name: %s", s);
 	FZ_CHECK(s[0] != '.' && s[n - 1] != '.' && !strstr(s, "..") && s[0] != '-' &&
 			 s[n - 1] != '-' && !strstr(s, "-.") && !strstr(s, ".-"),
@@ -87,8 +88,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool any[KH_ERROR + 1] = { false };
 	for (size_t i = 0; i < n; i++)
 		any[check(path, &names[i], 1, port, lines)] = true;
-	enum kh_status want = any[KH_REVOKED] ? KH_REVOKED
-			      : any[KH_OK]    ? KH_OK
+	enum kh_status want = any[KH_REVOKED]	? KH_REVOKED
+			      : any[KH_OK]	? KH_OK
 			      : any[KH_CHANGED] ? KH_CHANGED
 						: KH_UNKNOWN;
 	FZ_CHECK(all == want, "all names at once: %s, one by one: %s", kh_status_word(all),

@@ -37,8 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			       r ? "a refused add" : "an add that changed nothing");
 		return 0;
 	}
-	r = ssh_config_add_host(&fz_user, "spark-2", names, 2, "alice", &changed, err,
-				sizeof(err));
+	r = ssh_config_add_host(&fz_user, "spark-2", names, 2, "alice", &changed, err, sizeof(err));
 	FZ_CHECK(r == 0 && !changed, "the same add again: %d, changed %d: %s", r, changed, err);
 	r = ssh_config_remove_host(&fz_user, "spark-2", &removed, err, sizeof(err));
 	if (!has_word(data, size, "# sparklink: peer")) {

@@ -37,8 +37,7 @@ static inline void fz_ssh_path(const char *name, char *out, size_t size)
 }
 
 /* The file must now hold exactly these bytes. */
-static inline void fz_expect_file(const char *path, const void *want, size_t size,
-				  const char *what)
+static inline void fz_expect_file(const char *path, const void *want, size_t size, const char *what)
 {
 	size_t n;
 	char *got = fz_read(path, &n);

@@ -57,7 +57,8 @@ static void test_file_lines(void **state)
 	actlog_add(&l, ACTLOG_FAIL, "evil \x1b[31mred\x1b[0m and a\nnewline");
 	actlog_add(&l, ACTLOG_INFO, "Peer seen");
 	assert_int_equal(actlog_count(&l), 3);
-	assert_string_equal(actlog_get(&l, 0)->text, "Pairing with spark-2.local: paired and verified");
+	assert_string_equal(actlog_get(&l, 0)->text,
+			    "Pairing with spark-2.local: paired and verified");
 	assert_null(strchr(actlog_get(&l, 1)->text, '\x1b'));
 	assert_null(strchr(actlog_get(&l, 1)->text, '\n'));
 	actlog_close(&l);

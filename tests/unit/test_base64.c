@@ -15,8 +15,13 @@
 static const struct {
 	const char *plain, *enc;
 } rfc4648[] = {
-	{"", ""},	  {"f", "Zg=="},	 {"fo", "Zm8="},	 {"foo", "Zm9v"},
-	{"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+	{ "", "" },
+	{ "f", "Zg==" },
+	{ "fo", "Zm8=" },
+	{ "foo", "Zm9v" },
+	{ "foob", "Zm9vYg==" },
+	{ "fooba", "Zm9vYmE=" },
+	{ "foobar", "Zm9vYmFy" },
 };
 
 static void test_rfc4648_vectors(void **state)
@@ -54,17 +59,16 @@ static void test_rejects_non_canonical(void **state)
 	(void)state;
 	uint8_t out[16];
 	const char *bad[] = {
-		"Zg",	    /* no padding */
-		"Zg=",	    /* short padding */
-		"Zh==",	    /* unused bits set: "f" is only Zg== */
-		"Zm9=",	    /* unused bits set */
-		"Z===",	    /* too much padding */
+		"Zg", /* no padding */
+		"Zg=", /* short padding */
+		"Zh==", /* unused bits set: "f" is only Zg== */
+		"Zm9=", /* unused bits set */
+		"Z===", /* too much padding */
 		"Zg==Zg==", /* padding in the middle */
-		"Zm9v\n",   /* white space */
-		"Zm 9v",    /* white space */
-		"Zm9-",	    /* base64url alphabet */
-		"Zm9_",
-		"=Zm9",
+		"Zm9v\n", /* white space */
+		"Zm 9v", /* white space */
+		"Zm9-", /* base64url alphabet */
+		"Zm9_",	    "=Zm9",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(base64_decode(bad[i], strlen(bad[i]), out, sizeof(out)), -1);

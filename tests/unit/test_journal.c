@@ -55,12 +55,8 @@ static void test_escape_needs_four_hex_digits(void **state)
 	(void)state;
 	/* what sscanf("%4x") would take as a shorter number (and then skip 4 characters) */
 	static const char *const bad[] = {
-		"{\"op\":\"\\u4x41\"}",
-		"{\"op\":\"\\u 7f0\"}",
-		"{\"op\":\"\\u+7f0\"}",
-		"{\"op\":\"\\u-001\"}",
-		"{\"op\":\"\\u0x7f\"}",
-		"{\"op\":\"\\u7\"}",
+		"{\"op\":\"\\u4x41\"}", "{\"op\":\"\\u 7f0\"}", "{\"op\":\"\\u+7f0\"}",
+		"{\"op\":\"\\u-001\"}", "{\"op\":\"\\u0x7f\"}", "{\"op\":\"\\u7\"}",
 	};
 	refused(bad, sizeof(bad) / sizeof(bad[0]), "a \\u escape without four hex digits");
 	/* what the writer writes still reads back */

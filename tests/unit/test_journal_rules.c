@@ -19,8 +19,9 @@
 #include <cmocka.h>
 
 #define KEY "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV"
-#define PLAN "kind=static mtu=1500 node=1 names=spark-1,spark-2 ifs=enp1s0f1np1,enP2p1s0f1np1 " \
-	     "peer=10.77.0.2"
+#define PLAN                                                                               \
+	"kind=static mtu=1500 node=1 names=spark-1,spark-2 ifs=enp1s0f1np1,enP2p1s0f1np1 " \
+	"peer=10.77.0.2"
 
 static struct journal_record rec(const char *op, const char *host, const char *path,
 				 const char *data)
@@ -43,21 +44,21 @@ static enum journal_verdict judge(bool user, const char *op, const char *host, c
 	return journal_judge(v, 2, 1, &s, why, whysize);
 }
 
-#define ALLOWED(user, op, host, path, data)                                                  \
-	do {                                                                                 \
-		char why_[512];                                                              \
+#define ALLOWED(user, op, host, path, data)                                                      \
+	do {                                                                                     \
+		char why_[512];                                                                  \
 		enum journal_verdict v_ = judge(user, op, host, path, data, why_, sizeof(why_)); \
-		if (v_ != JOURNAL_OK)                                                        \
-			fail_msg("%s %s %s refused: %s", op, host, path, why_);              \
+		if (v_ != JOURNAL_OK)                                                            \
+			fail_msg("%s %s %s refused: %s", op, host, path, why_);                  \
 	} while (0)
 
-#define REFUSED(user, op, host, path, data, want, text)                                      \
-	do {                                                                                 \
-		char why_[512];                                                              \
+#define REFUSED(user, op, host, path, data, want, text)                                          \
+	do {                                                                                     \
+		char why_[512];                                                                  \
 		enum journal_verdict v_ = judge(user, op, host, path, data, why_, sizeof(why_)); \
-		if (v_ != (want) || !strstr(why_, text))                                     \
+		if (v_ != (want) || !strstr(why_, text))                                         \
 			fail_msg("%s %s %s: verdict %d, \"%s\" (wanted \"%s\")", op, host, path, \
-				 v_, why_, text);                                            \
+				 v_, why_, text);                                                \
 	} while (0)
 
 /* What apply and pairing really write is allowed. */
@@ -66,8 +67,8 @@ static void test_genuine_records(void **state)
 	(void)state;
 	ALLOWED(false, "file-write", "local", "/etc/netplan/40-cx7.yaml", "absent");
 	ALLOWED(false, "file-write", "10.77.0.2", "/etc/netplan/40-cx7.yaml", "600 bmV0d29yazoK");
-	ALLOWED(false, "file-write", "local", "/var/lib/sparklink/backup/40-cx7.yaml.20261203T0000Z",
-		"absent");
+	ALLOWED(false, "file-write", "local",
+		"/var/lib/sparklink/backup/40-cx7.yaml.20261203T0000Z", "absent");
 	ALLOWED(false, "backup", "local", "/var/lib/sparklink/backup/40-cx7.yaml.20261203T0000Z",
 		"/etc/netplan/40-cx7.yaml");
 	ALLOWED(false, "netplan-apply", "10.77.0.2", "/etc/netplan", NULL);
@@ -166,7 +167,8 @@ static void test_plan_order(void **state)
 	struct journal_scope s = { .user_journal = false, .home = "/home/nvidia" };
 	assert_int_equal(journal_judge(v, 2, 0, &s, why, sizeof(why)), JOURNAL_REFUSED);
 	struct journal_record w[2] = { rec("plan", "10.77.0.2", "", PLAN),
-				       rec("addr-add", "local", "enp1s0f1np1", "192.168.100.10/24") };
+				       rec("addr-add", "local", "enp1s0f1np1",
+					   "192.168.100.10/24") };
 	assert_int_equal(journal_judge(w, 2, 1, &s, why, sizeof(why)), JOURNAL_REFUSED);
 	assert_int_equal(journal_judge(w, 2, 0, &s, why, sizeof(why)), JOURNAL_REFUSED);
 }

@@ -52,7 +52,12 @@ static void test_checker_rejects(void **state)
 			fail_msg("checker accepted bad JSON #%zu: %s", i, bad[i]);
 	}
 	static const char *good[] = {
-		"{}", "[]", "0", "-1.5e+3", "\"\\u00e9\\ud83d\\ude00\"", " {\"a\" : [ true , null ] } ",
+		"{}",
+		"[]",
+		"0",
+		"-1.5e+3",
+		"\"\\u00e9\\ud83d\\ude00\"",
+		" {\"a\" : [ true , null ] } ",
 	};
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		char *c = jc_parse(good[i], strlen(good[i]), NULL, 0);

@@ -161,7 +161,7 @@ struct timer_log {
 struct timer_rec {
 	struct timer_log *log;
 	char name;
-	struct loop_timer *disarm;  /* disarmed from inside the callback */
+	struct loop_timer *disarm; /* disarmed from inside the callback */
 	struct loop_timer *destroy; /* freed from inside the callback */
 	bool free_self;
 	bool rearm_self;

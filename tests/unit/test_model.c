@@ -16,8 +16,6 @@
 
 /* --- building a model ------------------------------------------------------------------- */
 
-
-
 /* Netdevs must be added before any pointer from nd() is kept (the array moves). */
 static void add_netdev(struct model *m, const char *name, const char *phys_port_name)
 {

@@ -9,8 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static inline void add_rdma(struct model *m, const char *ibdev, const char *pci,
-			    const char *netdev)
+static inline void add_rdma(struct model *m, const char *ibdev, const char *pci, const char *netdev)
 {
 	m->rdma.ports = xrealloc(m->rdma.ports, m->rdma.nports + 1, sizeof(*m->rdma.ports));
 	struct rdma_port *p = &m->rdma.ports[m->rdma.nports++];

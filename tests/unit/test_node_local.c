@@ -27,8 +27,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#define IF_A "slt0"   /* the interface under test */
-#define IF_B "slt1"   /* its veth peer (the far end of the "cable") */
+#define IF_A "slt0" /* the interface under test */
+#define IF_B "slt1" /* its veth peer (the far end of the "cable") */
 #define IF_NONE "slt9" /* never created */
 
 static struct node *node;
@@ -181,14 +181,15 @@ static void test_addr_set(void **state)
 	char *a;
 	for (int i = 0; i < 2; i++) { /* the second time changes nothing and succeeds */
 		assert_int_equal(call(node->ops->addr_set(node, IF_A, "198.51.100.7/24", true, err,
-							  sizeof(err))), 0);
+							  sizeof(err))),
+				 0);
 		a = ip_addrs(IF_A);
 		assert_string_equal(a, "198.51.100.7/24\n");
 		free(a);
 		assert_probe_agrees(IF_A);
 	}
-	assert_int_equal(call(node->ops->addr_set(node, IF_A, "203.0.113.5/28", true, err,
-						  sizeof(err))), 0);
+	assert_int_equal(
+		call(node->ops->addr_set(node, IF_A, "203.0.113.5/28", true, err, sizeof(err))), 0);
 	a = ip_addrs(IF_A);
 	assert_string_equal(a, "198.51.100.7/24\n203.0.113.5/28\n");
 	free(a);
@@ -200,32 +201,37 @@ static void test_addr_set(void **state)
 
 	for (int i = 0; i < 2; i++) {
 		assert_int_equal(call(node->ops->addr_set(node, IF_A, "198.51.100.7/24", false, err,
-							  sizeof(err))), 0);
+							  sizeof(err))),
+				 0);
 		a = ip_addrs(IF_A);
 		assert_string_equal(a, "203.0.113.5/28\n");
 		free(a);
 		assert_probe_agrees(IF_A);
 	}
 	/* the same address with another prefix is another address: not removed */
-	assert_int_equal(call(node->ops->addr_set(node, IF_A, "203.0.113.5/24", false, err,
-						  sizeof(err))), 0);
+	assert_int_equal(
+		call(node->ops->addr_set(node, IF_A, "203.0.113.5/24", false, err, sizeof(err))),
+		0);
 	a = ip_addrs(IF_A);
 	assert_string_equal(a, "203.0.113.5/28\n");
 	free(a);
-	assert_int_equal(call(node->ops->addr_set(node, IF_A, "203.0.113.5/28", false, err,
-						  sizeof(err))), 0);
+	assert_int_equal(
+		call(node->ops->addr_set(node, IF_A, "203.0.113.5/28", false, err, sizeof(err))),
+		0);
 	a = ip_addrs(IF_A);
 	assert_string_equal(a, "");
 	free(a);
 
 	/* nothing to remove from an interface that is not there; adding to it is an error */
-	assert_int_equal(node->ops->addr_set(node, IF_NONE, "198.51.100.7/24", false, err,
-					     sizeof(err)), 0);
-	assert_true(node->ops->addr_set(node, IF_NONE, "198.51.100.7/24", true, err,
-					sizeof(err)) < 0);
+	assert_int_equal(
+		node->ops->addr_set(node, IF_NONE, "198.51.100.7/24", false, err, sizeof(err)), 0);
+	assert_true(node->ops->addr_set(node, IF_NONE, "198.51.100.7/24", true, err, sizeof(err)) <
+		    0);
 	assert_non_null(strstr(err, IF_NONE));
-	const char *bad[] = { "198.51.100.7", "198.51.100.7/33", "198.51.100.7/", "1.2.3/24",
-			      "198.51.100.7/24x", "2001:db8::1/129", "198.51.100.7/\x1b[2J" };
+	const char *bad[] = { "198.51.100.7",	     "198.51.100.7/33",
+			      "198.51.100.7/",	     "1.2.3/24",
+			      "198.51.100.7/24x",    "2001:db8::1/129",
+			      "198.51.100.7/\x1b[2J" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
 		assert_int_equal(node->ops->addr_set(node, IF_A, bad[i], true, err, sizeof(err)),
@@ -246,8 +252,9 @@ static void test_ipv6_link_local(void **state)
 	free(mode);
 	assert_int_equal(probe(IF_A).addr_gen_mode, 1);
 	for (int i = 0; i < 2; i++) {
-		assert_int_equal(call(node->ops->addr_set(node, IF_A, "fe80::5a:7ff:fe07:99/64", true,
-							  err, sizeof(err))), 0);
+		assert_int_equal(call(node->ops->addr_set(node, IF_A, "fe80::5a:7ff:fe07:99/64",
+							  true, err, sizeof(err))),
+				 0);
 		char *a = run("ip -6 -o addr show dev %s scope link | awk '{print $4}'", IF_A);
 		assert_non_null(strstr(a, "fe80::5a:7ff:fe07:99/64"));
 		free(a);
@@ -259,7 +266,8 @@ static void test_ipv6_link_local(void **state)
 	assert_true(seen);
 	assert_int_equal(in.naddrs, 0); /* IPv6 is not among the IPv4 addresses */
 	assert_int_equal(call(node->ops->addr_set(node, IF_A, "fe80::5a:7ff:fe07:99/64", false, err,
-						  sizeof(err))), 0);
+						  sizeof(err))),
+			 0);
 	char *a = run("ip -6 -o addr show dev %s scope link | awk '{print $4}'", IF_A);
 	assert_null(strstr(a, "fe80::5a:7ff:fe07:99/64"));
 	free(a);
@@ -466,7 +474,8 @@ static void test_dir_list(void **state)
 	char dir[PATH_MAX];
 	path_of(dir, "netplan");
 	sh("mkdir %s && cd %s && printf 1 > b.yaml && printf 2 > a.yaml && : > 'c d' && : > .e && "
-	   "mkdir sub && ln -s a.yaml z.yaml && mkfifo f && : > \"$(printf 'x\\ny')\"", dir, dir);
+	   "mkdir sub && ln -s a.yaml z.yaml && mkfifo f && : > \"$(printf 'x\\ny')\"",
+	   dir, dir);
 	struct buf names;
 	buf_init(&names);
 	assert_int_equal(call(node->ops->dir_list(node, dir, &names, err, sizeof(err))), 0);
@@ -491,8 +500,9 @@ static void test_session_if(void **state)
 {
 	(void)state;
 	char ifname[16];
-	assert_int_equal(call(node->ops->addr_set(node, IF_A, "198.51.100.9/24", true, err,
-						  sizeof(err))), 0);
+	assert_int_equal(
+		call(node->ops->addr_set(node, IF_A, "198.51.100.9/24", true, err, sizeof(err))),
+		0);
 	sh("ip -6 addr add 2001:db8::9/64 dev %s nodad", IF_A);
 	setenv("SSH_CONNECTION", "198.51.100.1 50022 198.51.100.9 22", 1);
 	session(ifname);
@@ -526,8 +536,9 @@ static void test_session_if(void **state)
 	unlink(out);
 
 	sh("ip -6 addr del 2001:db8::9/64 dev %s", IF_A);
-	assert_int_equal(call(node->ops->addr_set(node, IF_A, "198.51.100.9/24", false, err,
-						  sizeof(err))), 0);
+	assert_int_equal(
+		call(node->ops->addr_set(node, IF_A, "198.51.100.9/24", false, err, sizeof(err))),
+		0);
 }
 
 /* ---- netplan (a fake one: this tests our handling of the child, not netplan) ---- */
@@ -756,18 +767,12 @@ int main(int argc, char **argv)
 		return 1;
 	self_exe[l] = '\0';
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_probe_missing),
-		cmocka_unit_test(test_addr_set),
-		cmocka_unit_test(test_ipv6_link_local),
-		cmocka_unit_test(test_mtu_set),
-		cmocka_unit_test(test_link_set),
-		cmocka_unit_test(test_file_roundtrip),
-		cmocka_unit_test(test_file_refuses_links),
-		cmocka_unit_test(test_dir_list),
-		cmocka_unit_test(test_session_if),
-		cmocka_unit_test(test_netplan),
-		cmocka_unit_test(test_needs_root),
-		cmocka_unit_test(test_hostname),
+		cmocka_unit_test(test_probe_missing),	   cmocka_unit_test(test_addr_set),
+		cmocka_unit_test(test_ipv6_link_local),	   cmocka_unit_test(test_mtu_set),
+		cmocka_unit_test(test_link_set),	   cmocka_unit_test(test_file_roundtrip),
+		cmocka_unit_test(test_file_refuses_links), cmocka_unit_test(test_dir_list),
+		cmocka_unit_test(test_session_if),	   cmocka_unit_test(test_netplan),
+		cmocka_unit_test(test_needs_root),	   cmocka_unit_test(test_hostname),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

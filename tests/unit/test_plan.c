@@ -23,7 +23,9 @@ static void test_numbering_agrees(void **state)
 	/* both sides compute it; the two answers must be complementary */
 	const char *names[][2] = { { "dgx-a", "dgx-b" }, { "spark-9", "spark-10" }, { "Z", "a" } };
 	for (size_t i = 0; i < 3; i++)
-		assert_int_equal(plan_node_of(names[i][0], names[i][1]) + plan_node_of(names[i][1], names[i][0]), 3);
+		assert_int_equal(plan_node_of(names[i][0], names[i][1]) +
+					 plan_node_of(names[i][1], names[i][0]),
+				 3);
 }
 
 static void test_static_one_subnet_per_twin(void **state)
@@ -31,7 +33,9 @@ static void test_static_one_subnet_per_twin(void **state)
 	(void)state;
 	struct plan p;
 	char err[200];
-	assert_int_equal(plan_make(&p, PLAN_STATIC, 1500, "spark-1", "spark-2", 1, twins, 2, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&p, PLAN_STATIC, 1500, "spark-1", "spark-2", 1, twins, 2, err,
+				   sizeof(err)),
+			 0);
 	assert_int_equal(p.nifs, 2);
 	assert_string_equal(p.ifs[0].addr[0], "192.168.100.10/24");
 	assert_string_equal(p.ifs[0].addr[1], "192.168.100.11/24");
@@ -39,7 +43,9 @@ static void test_static_one_subnet_per_twin(void **state)
 	assert_string_equal(p.ifs[1].addr[1], "192.168.101.11/24");
 	/* the same plan seen from the other node swaps only which node is "self" */
 	struct plan q;
-	assert_int_equal(plan_make(&q, PLAN_STATIC, 1500, "spark-2", "spark-1", 2, twins, 2, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&q, PLAN_STATIC, 1500, "spark-2", "spark-1", 2, twins, 2, err,
+				   sizeof(err)),
+			 0);
 	assert_string_equal(q.names[0], "spark-1");
 	assert_string_equal(q.ifs[1].addr[1], p.ifs[1].addr[1]);
 	struct buf b;
@@ -61,17 +67,24 @@ static void test_bad_input(void **state)
 	(void)state;
 	struct plan p;
 	char err[200] = "";
-	assert_int_equal(plan_make(&p, PLAN_STATIC, 1400, "a", "b", 1, twins, 2, err, sizeof(err)), -1);
+	assert_int_equal(plan_make(&p, PLAN_STATIC, 1400, "a", "b", 1, twins, 2, err, sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "1500"));
 	const char *evil[] = { "eth0; rm -rf /" };
-	assert_int_equal(plan_make(&p, PLAN_STATIC, 1500, "a", "b", 1, evil, 1, err, sizeof(err)), -1);
+	assert_int_equal(plan_make(&p, PLAN_STATIC, 1500, "a", "b", 1, evil, 1, err, sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "not an interface name"));
 	const char *dup[] = { "enp1s0f1np1", "enp1s0f1np1" };
-	assert_int_equal(plan_make(&p, PLAN_STATIC, 1500, "a", "b", 1, dup, 2, err, sizeof(err)), -1);
-	assert_int_equal(plan_make(&p, PLAN_STATIC, 1500, "a", "b", 1, twins, 0, err, sizeof(err)), -1);
+	assert_int_equal(plan_make(&p, PLAN_STATIC, 1500, "a", "b", 1, dup, 2, err, sizeof(err)),
+			 -1);
+	assert_int_equal(plan_make(&p, PLAN_STATIC, 1500, "a", "b", 1, twins, 0, err, sizeof(err)),
+			 -1);
 	assert_non_null(strstr(err, "cable"));
-	assert_int_equal(plan_make(&p, PLAN_STATIC, 1500, "same", "same", 1, twins, 2, err, sizeof(err)), -1);
-	assert_int_equal(plan_make(&p, PLAN_STATIC, 1500, "a\nb", "c", 1, twins, 2, err, sizeof(err)), -1);
+	assert_int_equal(
+		plan_make(&p, PLAN_STATIC, 1500, "same", "same", 1, twins, 2, err, sizeof(err)),
+		-1);
+	assert_int_equal(
+		plan_make(&p, PLAN_STATIC, 1500, "a\nb", "c", 1, twins, 2, err, sizeof(err)), -1);
 	assert_int_equal(plan_kind_parse("dhcp"), -1);
 	assert_int_equal(plan_kind_parse("static-persistent"), PLAN_STATIC_PERSISTENT);
 }
@@ -102,7 +115,8 @@ static char *netplan_generate(const struct plan *p, int node, const char *ifname
 	snprintf(cmd, sizeof(cmd), "netplan generate --root-dir %s 2>%s/err", root, root);
 	char *out = NULL;
 	if (system(cmd) == 0) {
-		snprintf(path, sizeof(path), "%s/run/systemd/network/10-netplan-%s.network", root, ifname);
+		snprintf(path, sizeof(path), "%s/run/systemd/network/10-netplan-%s.network", root,
+			 ifname);
 		f = fopen(path, "r");
 		if (f) {
 			out = calloc(1, 8192);
@@ -135,7 +149,9 @@ static void test_netplan_accepts_link_local(void **state)
 		skip();
 	struct plan p;
 	char err[200];
-	assert_int_equal(plan_make(&p, PLAN_LINK_LOCAL, 1500, "spark-1", "spark-2", 1, twins, 2, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&p, PLAN_LINK_LOCAL, 1500, "spark-1", "spark-2", 1, twins, 2,
+				   err, sizeof(err)),
+			 0);
 	for (size_t i = 0; i < 2; i++) {
 		char *nw = netplan_generate(&p, 1, twins[i]);
 		assert_non_null(nw);
@@ -153,7 +169,9 @@ static void test_netplan_accepts_persistent_static_jumbo(void **state)
 		skip();
 	struct plan p;
 	char err[200];
-	assert_int_equal(plan_make(&p, PLAN_STATIC_PERSISTENT, 9000, "spark-1", "spark-2", 2, twins, 2, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&p, PLAN_STATIC_PERSISTENT, 9000, "spark-1", "spark-2", 2, twins,
+				   2, err, sizeof(err)),
+			 0);
 	char *nw = netplan_generate(&p, 2, "enP2p1s0f1np1");
 	assert_non_null(nw);
 	assert_non_null(strstr(nw, "Address=192.168.101.11/24"));
@@ -170,7 +188,9 @@ static void test_preview_names_everything(void **state)
 	(void)state;
 	struct plan p;
 	char err[200];
-	assert_int_equal(plan_make(&p, PLAN_LINK_LOCAL, 9000, "spark-1", "spark-2", 1, twins, 2, err, sizeof(err)), 0);
+	assert_int_equal(plan_make(&p, PLAN_LINK_LOCAL, 9000, "spark-1", "spark-2", 1, twins, 2,
+				   err, sizeof(err)),
+			 0);
 	struct buf b;
 	buf_init(&b);
 	plan_preview(&p, &b);

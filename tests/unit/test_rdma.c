@@ -29,9 +29,9 @@ static void assert_all_clean(const struct rdma_inventory *inv)
 {
 	for (size_t i = 0; i < inv->nports; i++) {
 		const struct rdma_port *p = &inv->ports[i];
-		const char *fields[] = { p->ibdev, p->netdev, p->pci, p->fw_ver, p->devid,
-					 p->part_id, p->description, p->state, p->phys_state,
-					 p->rate, p->link_layer };
+		const char *fields[] = { p->ibdev,	p->netdev,  p->pci,	    p->fw_ver,
+					 p->devid,	p->part_id, p->description, p->state,
+					 p->phys_state, p->rate,    p->link_layer };
 		for (size_t k = 0; k < sizeof(fields) / sizeof(fields[0]); k++)
 			if (!fx_is_clean(fields[k]))
 				fail_msg("port %zu field %zu is not clean text", i, k);
@@ -258,8 +258,10 @@ static void test_dangling_device_link(void **state)
 	rdma_inventory_free(&inv);
 }
 
-static const char GARBAGE[] = "\x1b[2J\x1b]52;c;ZWNobyBvd25lZA==\x07\xc0\xaf\xed\xa0\x80\xe2\x80\xae"
-			      "\x9b" "31m\xff";
+static const char GARBAGE[] =
+	"\x1b[2J\x1b]52;c;ZWNobyBvd25lZA==\x07\xc0\xaf\xed\xa0\x80\xe2\x80\xae"
+	"\x9b"
+	"31m\xff";
 
 static void test_garbage_bytes(void **state)
 {
@@ -276,7 +278,8 @@ static void test_garbage_bytes(void **state)
 	snprintf(buf, sizeof(buf), "%senp1s0f1np1\n", GARBAGE);
 	for (int g = 0; g < 4; g++) {
 		char rel[128];
-		snprintf(rel, sizeof(rel), "class/infiniband/rocep1s0f1/ports/1/gid_attrs/ndevs/%d", g);
+		snprintf(rel, sizeof(rel), "class/infiniband/rocep1s0f1/ports/1/gid_attrs/ndevs/%d",
+			 g);
 		fx_puts(f, rel, buf);
 	}
 	/* binary with a NUL inside */
@@ -303,7 +306,8 @@ static void test_long_netdev_name(void **state)
 	fx_make(f, "--up", "p1", NULL);
 	for (int g = 0; g < 4; g++) {
 		char rel[128];
-		snprintf(rel, sizeof(rel), "class/infiniband/roceP2p1s0f1/ports/1/gid_attrs/ndevs/%d", g);
+		snprintf(rel, sizeof(rel),
+			 "class/infiniband/roceP2p1s0f1/ports/1/gid_attrs/ndevs/%d", g);
 		fx_puts(f, rel, "enP2p1s0f1np1xyz\n"); /* 16 bytes */
 	}
 	/* and the fallback cannot find it either */

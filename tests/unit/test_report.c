@@ -236,7 +236,8 @@ static void want_ibdev2netdev(struct buf *b, bool verbose, bool up0, bool up1)
 		const struct fx_twin *t = &FX_TWINS[i];
 		bool up = t->pp[1] == '0' ? up0 : up1;
 		if (verbose)
-			buf_printf(b, "%s %s (MT4129 - NA)  fw 28.45.4028 port 1 (%s) ==> %s (%s)\n",
+			buf_printf(b,
+				   "%s %s (MT4129 - NA)  fw 28.45.4028 port 1 (%s) ==> %s (%s)\n",
 				   t->pci, t->ibdev, up ? "ACTIVE" : "DOWN  ", t->netdev,
 				   up ? "Up" : "Down");
 		else
@@ -314,7 +315,8 @@ static void test_ibdev2netdev_vpd(void **state)
 	char want[256];
 	snprintf(want, sizeof(want),
 		 "0000:01:00.1 rocep1s0f1 (MT4129 - %-11s) %-15s fw 28.45.4028 port 1 (ACTIVE) ==> "
-		 "enp1s0f1np1 (Up)\n", pn, id);
+		 "enp1s0f1np1 (Up)\n",
+		 pn, id);
 	assert_non_null(strstr(got.data, want));
 	/* the twin without a VPD keeps the NA form */
 	assert_non_null(strstr(got.data, "0002:01:00.1 roceP2p1s0f1 (MT4129 - NA)  fw"));

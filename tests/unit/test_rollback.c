@@ -75,7 +75,8 @@ static void test_pairing_changes_roll_back_exactly(void **state)
 	ed25519_b64(0x22, peer);
 	ed25519_b64(0x33, hostkey);
 	char before_ak[512], before_kh[512];
-	snprintf(before_ak, sizeof(before_ak), "# mine\nfrom=\"10.0.0.1\",no-pty ssh-ed25519 %s other@host", other);
+	snprintf(before_ak, sizeof(before_ak),
+		 "# mine\nfrom=\"10.0.0.1\",no-pty ssh-ed25519 %s other@host", other);
 	snprintf(before_kh, sizeof(before_kh), "elsewhere.example ssh-ed25519 %s\n", other);
 	spit(ak, before_ak, 0600);
 	spit(kh, before_kh, 0600);
@@ -93,14 +94,18 @@ static void test_pairing_changes_roll_back_exactly(void **state)
 	snprintf(data, sizeof(data), "10.77.0.2,spark-2.local ssh-ed25519 %s", hostkey);
 	assert_int_equal(journal_record(j, "known-hosts-add", "local", kh, data), 0);
 	int n = 0;
-	assert_int_equal(known_hosts_add(&u, kh, names, 2, 22, "ssh-ed25519", hostkey, true, &n, err, sizeof(err)), 0);
+	assert_int_equal(known_hosts_add(&u, kh, names, 2, 22, "ssh-ed25519", hostkey, true, &n,
+					 err, sizeof(err)),
+			 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(journal_record(j, "ssh-config-host", "local", cfg, "spark-2"), 0);
 	bool changed = false;
 	const char *hn[] = { "10.77.0.2" };
-	assert_int_equal(ssh_config_add_host(&u, "spark-2", hn, 1, "tester", &changed, err, sizeof(err)), 0);
+	assert_int_equal(
+		ssh_config_add_host(&u, "spark-2", hn, 1, "tester", &changed, err, sizeof(err)), 0);
 	assert_true(changed);
-	assert_int_equal(journal_record(j, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys", line), 0);
+	assert_int_equal(
+		journal_record(j, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys", line), 0);
 	journal_close(j);
 
 	struct journal_record *v;
@@ -185,10 +190,14 @@ static void test_undone_markers_and_plans(void **state)
 	snprintf(jp, sizeof(jp), "%s/journal.jsonl", dir);
 	struct journal *j = journal_open(jp, err, sizeof(err));
 	assert_non_null(j);
-	assert_int_equal(journal_record(j, "plan", "local", "", "kind=static mtu=9000 node=2 "
-					"names=alpha,beta ifs=enp1s0f1np1,enP2p1s0f1np1 peer=10.77.0.1"), 0);
+	assert_int_equal(
+		journal_record(j, "plan", "local", "",
+			       "kind=static mtu=9000 node=2 "
+			       "names=alpha,beta ifs=enp1s0f1np1,enP2p1s0f1np1 peer=10.77.0.1"),
+		0);
 	assert_int_equal(journal_record(j, "mtu-set", "local", "enp1s0f1np1", "1500 9000"), 0);
-	assert_int_equal(journal_record(j, "addr-add", "10.77.0.1", "enp1s0f1np1", "192.168.100.10/24"), 0);
+	assert_int_equal(
+		journal_record(j, "addr-add", "10.77.0.1", "enp1s0f1np1", "192.168.100.10/24"), 0);
 	char key[128], line[200], ak[64];
 	ed25519_b64(0x44, key);
 	snprintf(line, sizeof(line), "ssh-ed25519 %s nvidia@spark-2", key);
@@ -196,7 +205,8 @@ static void test_undone_markers_and_plans(void **state)
 	assert_int_equal(journal_record(j, "authkeys-add", "local", ak, line), 0);
 	assert_int_equal(journal_record(j, "undone", "local", "mtu-set", "2"), 0);
 	/* outside the rules: another file, an interface no plan names */
-	assert_int_equal(journal_record(j, "authkeys-add", "local", "/root/.ssh/authorized_keys", line), 0);
+	assert_int_equal(
+		journal_record(j, "authkeys-add", "local", "/root/.ssh/authorized_keys", line), 0);
 	assert_int_equal(journal_record(j, "addr-add", "local", "enP7s7", "10.0.0.9/24"), 0);
 	journal_close(j);
 	struct journal_scope scope = { .user_journal = false, .home = dir };

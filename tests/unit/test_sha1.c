@@ -70,7 +70,7 @@ static void test_streaming_splits(void **state)
 	uint8_t msg[200];
 	for (size_t i = 0; i < sizeof(msg); i++)
 		msg[i] = (uint8_t)(i * 31 + 7);
-	const size_t lens[] = {0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 200};
+	const size_t lens[] = { 0, 1, 55, 56, 57, 63, 64, 65, 119, 120, 128, 200 };
 	for (size_t li = 0; li < sizeof(lens) / sizeof(lens[0]); li++) {
 		size_t n = lens[li];
 		uint8_t want[SHA1_LEN];
@@ -127,7 +127,7 @@ static void test_hmac_block_boundary(void **state)
 {
 	(void)state;
 	for (size_t kn = 63; kn <= 65; kn++) {
-		uint8_t key[65], k0[SHA1_BLOCK] = {0}, buf[SHA1_BLOCK + 64], inner[SHA1_LEN];
+		uint8_t key[65], k0[SHA1_BLOCK] = { 0 }, buf[SHA1_BLOCK + 64], inner[SHA1_LEN];
 		uint8_t want[SHA1_LEN], got[SHA1_LEN];
 		for (size_t i = 0; i < kn; i++)
 			key[i] = (uint8_t)(i ^ 0x5a);
@@ -151,10 +151,8 @@ static void test_hmac_block_boundary(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fips_vectors),
-		cmocka_unit_test(test_million_a),
-		cmocka_unit_test(test_streaming_splits),
-		cmocka_unit_test(test_rfc2202),
+		cmocka_unit_test(test_fips_vectors),	    cmocka_unit_test(test_million_a),
+		cmocka_unit_test(test_streaming_splits),    cmocka_unit_test(test_rfc2202),
 		cmocka_unit_test(test_hmac_block_boundary),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -223,8 +223,8 @@ static void test_pubkey_line_valid(void **state)
 	snprintf(l, sizeof(l), "sk-ssh-ed25519@openssh.com %s yubikey", sk);
 	assert_true(pubkey_line_valid(l));
 
-	const char *bad_comments[] = {"a\"b", "a'b", "a\\b", "$(reboot)", "`reboot`", "a\tb",
-				      "a\nb", "caf\xc3\xa9", "a\rb"};
+	const char *bad_comments[] = { "a\"b", "a'b",  "a\\b",	      "$(reboot)", "`reboot`",
+				       "a\tb", "a\nb", "caf\xc3\xa9", "a\rb" };
 	for (size_t i = 0; i < sizeof(bad_comments) / sizeof(bad_comments[0]); i++) {
 		snprintf(l, sizeof(l), ED " %s %s", k.k1, bad_comments[i]);
 		assert_false(pubkey_line_valid(l));
@@ -289,17 +289,25 @@ static void test_pubkey_line_valid(void **state)
 static void test_name_valid(void **state)
 {
 	(void)state;
-	const char *good[] = {"spark-1", "spark-1.local", "SPARK-2.Lab", "10.0.0.2", "::1",
-			      "fe80::1%enp1s0f0np0", "2001:db8::42", "x_y", "a", "169.254.3.4",
-			      "fe80::abcd:1%3"};
+	const char *good[] = { "spark-1", "spark-1.local",	 "SPARK-2.Lab",	  "10.0.0.2",
+			       "::1",	  "fe80::1%enp1s0f0np0", "2001:db8::42",  "x_y",
+			       "a",	  "169.254.3.4",	 "fe80::abcd:1%3" };
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
 		if (!ssh_name_valid(good[i]))
 			fail_msg("'%s' should be valid", good[i]);
 	}
 	const char *bad[] = {
-		"", "-oProxyCommand=sh", "a b", "a,b", "*", "spark-?", "!spark", "host.", ".host",
-		"a..b", "10.0.0.300", "[spark]:22", "fe80::1%", "fe80::1%a/b", "spark-",
-		"caf\xc3\xa9", "a\nb", "a|1|b", "1.2.3", "a%b", "user@host", "x;reboot",
+		"",	      "-oProxyCommand=sh",
+		"a b",	      "a,b",
+		"*",	      "spark-?",
+		"!spark",     "host.",
+		".host",      "a..b",
+		"10.0.0.300", "[spark]:22",
+		"fe80::1%",   "fe80::1%a/b",
+		"spark-",     "caf\xc3\xa9",
+		"a\nb",	      "a|1|b",
+		"1.2.3",      "a%b",
+		"user@host",  "x;reboot",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		if (ssh_name_valid(bad[i]))
@@ -458,7 +466,7 @@ static void test_authkeys_rollback_exact(void **state)
 	mkdir_ssh(e);
 	char l3[256];
 	snprintf(l3, sizeof(l3), ED " %s x", k.k3);
-	const char *endings[] = {"", "a\n", "a", "a\r\n", "a\r", "# c\n\n", "a\n\n\n", l3};
+	const char *endings[] = { "", "a\n", "a", "a\r\n", "a\r", "# c\n\n", "a\n\n\n", l3 };
 	for (size_t i = 0; i < sizeof(endings) / sizeof(endings[0]); i++) {
 		write_str(e->ak, endings[i]);
 		bool added = false, removed = false;
@@ -524,10 +532,10 @@ static void test_authkeys_rejects_bad_lines(void **state)
 	write_str(e->ak, "# mine\n");
 	char l[512];
 	const char *fmts[] = {
-		ED " %s x\n" ED " AAAA injected",      /* a second line */
-		"command=\"sh\" " ED " %s x",	        /* options */
-		ED " %s $(reboot)",		        /* shell in the comment */
-		"ssh-dss %s x",			        /* unknown type */
+		ED " %s x\n" ED " AAAA injected", /* a second line */
+		"command=\"sh\" " ED " %s x", /* options */
+		ED " %s $(reboot)", /* shell in the comment */
+		"ssh-dss %s x", /* unknown type */
 	};
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
 		snprintf(l, sizeof(l), fmts[i], k.k1);
@@ -544,7 +552,7 @@ static void test_authkeys_rejects_bad_lines(void **state)
 static enum kh_status check1(struct env *e, const char *name, unsigned port, const char *type,
 			     const char *key, char *where, size_t wsize)
 {
-	const char *names[] = {name};
+	const char *names[] = { name };
 	return known_hosts_check(e->kh, names, 1, port, type, key, where, wsize);
 }
 
@@ -572,18 +580,18 @@ static void test_kh_plain_and_lists(void **state)
 	mkdir_ssh(e);
 	char data[4096];
 	snprintf(data, sizeof(data),
-		 "# known hosts\n"                            /* 1 */
-		 "\n"                                         /* 2 */
-		 "spark-2 " ED " %s\n"                        /* 3 */
-		 "a.lab,B.Lab,10.0.0.7 " ED " %s comment\n"   /* 4 */
-		 "[spark-2]:2222 " ED " %s\n"                 /* 5 */
-		 "  \t\r\n"                                   /* 6 */
-		 "   spark-9\t" ED "   %s  trailing\r\n"      /* 7 */
-		 "other " EC " %s\n"                          /* 8 */
-		 "@bogus spark-3 " ED " %s\n"                 /* 9 */
-		 "spark-4 " ED " AAAAnot-a-key\n"             /* 10 */
-		 "spark-5 " ED "\n"                           /* 11 */
-		 "spark-6",                                   /* 12 */
+		 "# known hosts\n" /* 1 */
+		 "\n" /* 2 */
+		 "spark-2 " ED " %s\n" /* 3 */
+		 "a.lab,B.Lab,10.0.0.7 " ED " %s comment\n" /* 4 */
+		 "[spark-2]:2222 " ED " %s\n" /* 5 */
+		 "  \t\r\n" /* 6 */
+		 "   spark-9\t" ED "   %s  trailing\r\n" /* 7 */
+		 "other " EC " %s\n" /* 8 */
+		 "@bogus spark-3 " ED " %s\n" /* 9 */
+		 "spark-4 " ED " AAAAnot-a-key\n" /* 10 */
+		 "spark-5 " ED "\n" /* 11 */
+		 "spark-6", /* 12 */
 		 k.k1, k.k2, k.k3, k.k4, k.ec, k.k2);
 	write_str(e->kh, data);
 
@@ -611,7 +619,7 @@ static void test_kh_plain_and_lists(void **state)
 
 	/* several names: one that has the key is enough; a conflict on another is only a
 	 * conflict when none matches */
-	const char *names[] = {"10.0.0.7", "spark-2"};
+	const char *names[] = { "10.0.0.7", "spark-2" };
 	char where[PATH_MAX + 64];
 	assert_int_equal(known_hosts_check(e->kh, names, 2, 22, ED, k.k1, where, sizeof(where)),
 			 KH_OK);
@@ -656,13 +664,13 @@ static void test_kh_patterns_and_markers(void **state)
 	mkdir_ssh(e);
 	char data[4096];
 	snprintf(data, sizeof(data),
-		 "*.lab,!evil.lab " ED " %s\n"             /* 1 */
-		 "spark-? " ED " %s\n"                     /* 2 */
-		 "@cert-authority *.corp " ED " %s\n"      /* 3 */
-		 "@revoked * " ED " %s\n"                  /* 4 */
-		 "revoked-host " ED " %s\n"                /* 5 */
-		 "@revoked\tspark-8 " ED " %s\n"           /* 6 */
-		 "[10.0.0.*]:2222 " ED " %s\n",            /* 7 */
+		 "*.lab,!evil.lab " ED " %s\n" /* 1 */
+		 "spark-? " ED " %s\n" /* 2 */
+		 "@cert-authority *.corp " ED " %s\n" /* 3 */
+		 "@revoked * " ED " %s\n" /* 4 */
+		 "revoked-host " ED " %s\n" /* 5 */
+		 "@revoked\tspark-8 " ED " %s\n" /* 6 */
+		 "[10.0.0.*]:2222 " ED " %s\n", /* 7 */
 		 k.k1, k.k2, k.k3, k.k4, k.k4, k.k2, k.k1);
 	write_str(e->kh, data);
 	expect(e, "good.lab", 22, ED, k.k1, KH_OK, 1);
@@ -694,35 +702,38 @@ static void test_kh_types(void **state)
 	char h1[80], data[4096];
 	hashed_name("spark-2.local", 1, h1, sizeof(h1));
 	snprintf(data, sizeof(data),
-		 "# known hosts\n"                         /* 1 */
-		 "spark-2,10.0.0.2 " EC " %s\n"            /* 2 */
-		 "%s " ED " %s\n"                          /* 3 */
-		 "10.0.0.2 " ED " %s\n"                    /* 4: ED again, not twice in the list */
-		 "@revoked spark-3 " ED " %s\n"            /* 5: revoked: no type */
-		 "@cert-authority spark-3 " EC " %s\n"     /* 6: a CA: no type */
-		 "spark-4 " ED " AAAAnot-a-key\n"          /* 7: a broken key: no type */
-		 "[spark-2]:2222 " ED " %s\n",             /* 8: another port */
+		 "# known hosts\n" /* 1 */
+		 "spark-2,10.0.0.2 " EC " %s\n" /* 2 */
+		 "%s " ED " %s\n" /* 3 */
+		 "10.0.0.2 " ED " %s\n" /* 4: ED again, not twice in the list */
+		 "@revoked spark-3 " ED " %s\n" /* 5: revoked: no type */
+		 "@cert-authority spark-3 " EC " %s\n" /* 6: a CA: no type */
+		 "spark-4 " ED " AAAAnot-a-key\n" /* 7: a broken key: no type */
+		 "[spark-2]:2222 " ED " %s\n", /* 8: another port */
 		 k.ec, h1, k.k1, k.k2, k.k3, k.ec, k.k4);
 	write_str(e->kh, data);
 	char types[256], where[PATH_MAX + 64], w[PATH_MAX + 64];
-	const char *both[] = {"spark-2.local", "10.0.0.2"};
-	assert_int_equal(known_hosts_types(e->kh, both, 2, 22, types, sizeof(types), where,
-					   sizeof(where)), 2);
+	const char *both[] = { "spark-2.local", "10.0.0.2" };
+	assert_int_equal(
+		known_hosts_types(e->kh, both, 2, 22, types, sizeof(types), where, sizeof(where)),
+		2);
 	assert_string_equal(types, EC "," ED);
 	snprintf(w, sizeof(w), "%s:2", e->kh);
 	assert_string_equal(where, w);
-	const char *hashed[] = {"SPARK-2.local"};
-	assert_int_equal(known_hosts_types(e->kh, hashed, 1, 22, types, sizeof(types), where,
-					   sizeof(where)), 1);
+	const char *hashed[] = { "SPARK-2.local" };
+	assert_int_equal(
+		known_hosts_types(e->kh, hashed, 1, 22, types, sizeof(types), where, sizeof(where)),
+		1);
 	assert_string_equal(types, ED);
 	snprintf(w, sizeof(w), "%s:3", e->kh);
 	assert_string_equal(where, w);
-	const char *none[] = {"spark-3", "spark-4", "nowhere"};
-	assert_int_equal(known_hosts_types(e->kh, none, 3, 22, types, sizeof(types), where,
-					   sizeof(where)), 0);
+	const char *none[] = { "spark-3", "spark-4", "nowhere" };
+	assert_int_equal(
+		known_hosts_types(e->kh, none, 3, 22, types, sizeof(types), where, sizeof(where)),
+		0);
 	assert_string_equal(types, "");
 	assert_string_equal(where, "");
-	const char *port[] = {"spark-2"};
+	const char *port[] = { "spark-2" };
 	assert_int_equal(known_hosts_types(e->kh, port, 1, 2222, types, sizeof(types), NULL, 0), 1);
 	assert_string_equal(types, ED);
 	/* a list that does not fit is cut at a type, the count is still whole */
@@ -731,9 +742,10 @@ static void test_kh_types(void **state)
 	/* no file: nothing recorded; invalid names: an error */
 	unlink(e->kh);
 	assert_int_equal(known_hosts_types(e->kh, both, 2, 22, types, sizeof(types), NULL, 0), 0);
-	const char *bad[] = {"a b"};
-	assert_int_equal(known_hosts_types(e->kh, bad, 1, 22, types, sizeof(types), where,
-					   sizeof(where)), -1);
+	const char *bad[] = { "a b" };
+	assert_int_equal(
+		known_hosts_types(e->kh, bad, 1, 22, types, sizeof(types), where, sizeof(where)),
+		-1);
 	assert_non_null(strstr(where, "not a plain host name"));
 }
 
@@ -745,7 +757,7 @@ static enum kh_status each(struct env *e, const char *type, const char *key, con
 	str_copy(s.home, e->home, sizeof(s.home));
 	str_copy(s.keytype, type, sizeof(s.keytype));
 	str_copy(s.keyb64, key, sizeof(s.keyb64));
-	const char *names[] = {n0, n1};
+	const char *names[] = { n0, n1 };
 	char where[PATH_MAX + 64];
 	return sshsession_check_host_key_each(&s, names, 2, at, elsewhere, where, sizeof(where));
 }
@@ -759,9 +771,9 @@ static void test_kh_each_name(void **state)
 	char rsa[512], data[4096];
 	make_key("ssh-rsa", 6, rsa, sizeof(rsa));
 	snprintf(data, sizeof(data),
-		 "10.0.0.2 " EC " %s\n"          /* 1: the address, recorded by an older ssh */
-		 "spark-2.local " ED " %s\n"     /* 2: the name, another type */
-		 "10.0.0.3 " ED " %s\n"          /* 3 */
+		 "10.0.0.2 " EC " %s\n" /* 1: the address, recorded by an older ssh */
+		 "spark-2.local " ED " %s\n" /* 2: the name, another type */
+		 "10.0.0.3 " ED " %s\n" /* 3 */
 		 "@revoked spark-9 " ED " %s\n", /* 4 */
 		 k.ec, k.k1, k.k2, k.k3);
 	write_str(e->kh, data);
@@ -839,10 +851,10 @@ static void test_kh_add_hashed(void **state)
 	struct env *e = *state;
 	struct keys k;
 	keys_init(&k);
-	const char *names[] = {"Spark-2.local", "10.0.0.2", "fe80::2%enp1s0"};
+	const char *names[] = { "Spark-2.local", "10.0.0.2", "fe80::2%enp1s0" };
 	int added = -1;
-	assert_int_equal(known_hosts_add(&e->u, e->kh, names, 3, 22, ED, k.k1, true, &added,
-					 e->err, sizeof(e->err)),
+	assert_int_equal(known_hosts_add(&e->u, e->kh, names, 3, 22, ED, k.k1, true, &added, e->err,
+					 sizeof(e->err)),
 			 0);
 	assert_int_equal(added, 3);
 	size_t n;
@@ -882,22 +894,22 @@ static void test_kh_add_hashed(void **state)
 	assert_int_equal(lstat(e->kh, &st), 0);
 	for (int i = 0; i < 3; i++) {
 		char where[PATH_MAX + 64], w[PATH_MAX + 64];
-		const char *one[] = {names[i]};
-		assert_int_equal(known_hosts_check(e->kh, one, 1, 22, ED, k.k1, where,
-						   sizeof(where)),
-				 KH_OK);
+		const char *one[] = { names[i] };
+		assert_int_equal(
+			known_hosts_check(e->kh, one, 1, 22, ED, k.k1, where, sizeof(where)),
+			KH_OK);
 		snprintf(w, sizeof(w), "%s:%d", e->kh, i + 1);
 		assert_string_equal(where, w);
 	}
 	/* again: nothing added, file untouched; one more name: only that one */
-	assert_int_equal(known_hosts_add(&e->u, e->kh, names, 3, 22, ED, k.k1, true, &added,
-					 e->err, sizeof(e->err)),
+	assert_int_equal(known_hosts_add(&e->u, e->kh, names, 3, 22, ED, k.k1, true, &added, e->err,
+					 sizeof(e->err)),
 			 0);
 	assert_int_equal(added, 0);
 	assert_true(same_inode(e->kh, &st));
-	const char *more[] = {"10.0.0.2", "spark-2", "SPARK-2"};
-	assert_int_equal(known_hosts_add(&e->u, e->kh, more, 3, 22, ED, k.k1, true, &added,
-					 e->err, sizeof(e->err)),
+	const char *more[] = { "10.0.0.2", "spark-2", "SPARK-2" };
+	assert_int_equal(known_hosts_add(&e->u, e->kh, more, 3, 22, ED, k.k1, true, &added, e->err,
+					 sizeof(e->err)),
 			 0);
 	assert_int_equal(added, 1);
 	/* two salts never repeat */
@@ -912,7 +924,7 @@ static void test_kh_add_plain_and_ports(void **state)
 	struct keys k;
 	keys_init(&k);
 	mkdir_ssh(e);
-	const char *names[] = {"Spark-2", "10.0.0.2", "spark-2"};
+	const char *names[] = { "Spark-2", "10.0.0.2", "spark-2" };
 	int added = -1;
 	write_str(e->kh, "# mine\r\nold " ED " AAAA");
 	assert_int_equal(known_hosts_add(&e->u, e->kh, names, 3, 22, ED, k.k1, false, &added,
@@ -951,7 +963,7 @@ static void test_kh_add_refuses_conflicts(void **state)
 	write_str(e->kh, data);
 	struct stat st;
 	assert_int_equal(lstat(e->kh, &st), 0);
-	const char *names[] = {"spark-3", "spark-2"};
+	const char *names[] = { "spark-3", "spark-2" };
 	int added = -1;
 	/* spark-2 has another key: nothing is written, not even spark-3 */
 	int r = known_hosts_add(&e->u, e->kh, names, 2, 22, ED, k.k2, true, &added, e->err,
@@ -970,15 +982,15 @@ static void test_kh_add_refuses_conflicts(void **state)
 	assert_non_null(strstr(e->err, "revoked"));
 	assert_true(same_inode(e->kh, &st));
 	/* invalid names: rejected before anything is read */
-	const char *bad[] = {"spark-3", "*"};
+	const char *bad[] = { "spark-3", "*" };
 	assert_int_equal(known_hosts_add(&e->u, e->kh, bad, 2, 22, ED, k.k2, false, &added, e->err,
 					 sizeof(e->err)),
 			 -EINVAL);
 	assert_true(same_inode(e->kh, &st));
 }
 
-static int kh_add(struct env *e, const char *const *names, size_t n, unsigned port,
-		  const char *key, bool hashed)
+static int kh_add(struct env *e, const char *const *names, size_t n, unsigned port, const char *key,
+		  bool hashed)
 {
 	int added = -1;
 	if (known_hosts_add(&e->u, e->kh, names, n, port, ED, key, hashed, &added, e->err,
@@ -1014,7 +1026,7 @@ static void test_kh_remove_exact(void **state)
 		 "spark-2 " ED " %s\r\n"
 		 "last line without newline",
 		 k.k1, k.k1, k.k2, k.k1, k.k1);
-	const char *names[] = {"spark-2", "10.0.0.2"};
+	const char *names[] = { "spark-2", "10.0.0.2" };
 	for (int hashed = 0; hashed < 2; hashed++) {
 		/* port 22: spark-2 is there already (line 2), only 10.0.0.2 is added */
 		write_str(e->kh, old);
@@ -1127,7 +1139,7 @@ static void test_symlinks_refused(void **state)
 	assert_non_null(strstr(e->err, e->ssh));
 	assert_int_equal(authkeys_add(&e->u, k.line1, &added, e->err, sizeof(e->err)), -ELOOP);
 	assert_false(added);
-	const char *names[] = {"spark-2"};
+	const char *names[] = { "spark-2" };
 	int n = -1;
 	assert_int_equal(known_hosts_add(&e->u, e->kh, names, 1, 22, ED, k.k1, false, &n, e->err,
 					 sizeof(e->err)),
@@ -1191,7 +1203,7 @@ static void test_hard_links_and_size_refused(void **state)
 	d[big - 1] = '\n';
 	write_file(e->kh, d, big, 0600);
 	free(d);
-	const char *names[] = {"spark-2"};
+	const char *names[] = { "spark-2" };
 	int n = -1;
 	assert_int_equal(known_hosts_add(&e->u, e->kh, names, 1, 22, ED, k.k1, false, &n, e->err,
 					 sizeof(e->err)),
@@ -1213,7 +1225,7 @@ static void test_modes_kept(void **state)
 	keys_init(&k);
 	mkdir_ssh(e);
 	write_file(e->kh, "# mine\n", 7, 0644);
-	const char *names[] = {"spark-2"};
+	const char *names[] = { "spark-2" };
 	int n = -1;
 	assert_int_equal(known_hosts_add(&e->u, e->kh, names, 1, 22, ED, k.k1, false, &n, e->err,
 					 sizeof(e->err)),
@@ -1261,7 +1273,7 @@ static void test_owner_for_other_user(void **state)
 	snprintf(u.name, sizeof(u.name), "nobody");
 	bool added = false, changed = false;
 	assert_int_equal(authkeys_add(&u, k.line1, &added, e->err, sizeof(e->err)), 0);
-	const char *names[] = {"spark-2", "10.0.0.2"};
+	const char *names[] = { "spark-2", "10.0.0.2" };
 	int n = -1;
 	assert_int_equal(known_hosts_add(&u, e->kh, names, 2, 22, ED, k.k1, true, &n, e->err,
 					 sizeof(e->err)),
@@ -1269,8 +1281,8 @@ static void test_owner_for_other_user(void **state)
 	assert_int_equal(ssh_config_add_host(&u, "spark-2", names, 2, "nobody", &changed, e->err,
 					     sizeof(e->err)),
 			 0);
-	const char *paths[] = {e->ssh, e->ak, e->kh, e->cfg};
-	const mode_t modes[] = {0700, 0600, 0600, 0600};
+	const char *paths[] = { e->ssh, e->ak, e->kh, e->cfg };
+	const mode_t modes[] = { 0700, 0600, 0600, 0600 };
 	for (int i = 0; i < 4; i++) {
 		struct stat st;
 		assert_int_equal(lstat(paths[i], &st), 0);
@@ -1290,9 +1302,9 @@ static void test_owner_for_other_user(void **state)
 	assert_int_equal(chown(e->ssh, 65534, 65534), 0);
 	/* a file of a third user in ~/.ssh: refused */
 	assert_int_equal(chown(e->kh, 1234, 1234), 0);
-	assert_int_equal(known_hosts_remove(&u, e->kh, names, 2, 22, ED, k.k1, &n, e->err,
-					    sizeof(e->err)),
-			 -EPERM);
+	assert_int_equal(
+		known_hosts_remove(&u, e->kh, names, 2, 22, ED, k.k1, &n, e->err, sizeof(e->err)),
+		-EPERM);
 	assert_non_null(strstr(e->err, e->kh));
 }
 
@@ -1349,8 +1361,9 @@ static void test_hash_known_hosts(void **state)
 	/* Match all counts, other Match blocks do not */
 	assert_true(hash_with(e, "Match all\n HashKnownHosts yes\n", NULL));
 	assert_false(hash_with(e, "Match host x\n HashKnownHosts yes\n", NULL));
-	assert_true(hash_with(e, "Match host x\n HashKnownHosts no\nMatch all\n"
-				 "HashKnownHosts yes\n",
+	assert_true(hash_with(e,
+			      "Match host x\n HashKnownHosts no\nMatch all\n"
+			      "HashKnownHosts yes\n",
 			      NULL));
 
 	/* Include: globs in order, relative to the system file's directory; first value wins */
@@ -1405,7 +1418,7 @@ static void test_hash_known_hosts(void **state)
 static void test_config_new_file(void **state)
 {
 	struct env *e = *state;
-	const char *names[] = {"spark-2.local", "fe80::2%enp1s0", "10.0.0.2", "Spark-2"};
+	const char *names[] = { "spark-2.local", "fe80::2%enp1s0", "10.0.0.2", "Spark-2" };
 	bool changed = false;
 	assert_int_equal(ssh_config_add_host(&e->u, "spark-2", names, 4, "alice", &changed, e->err,
 					     sizeof(e->err)),
@@ -1423,15 +1436,14 @@ static void test_config_new_file(void **state)
 	assert_false(changed);
 	assert_true(same_inode(e->cfg, &st));
 	/* the scoped address is never the HostName (ssh expands %-tokens there) */
-	const char *scoped[] = {"fe80::2%enp1s0", "10.0.0.2"};
+	const char *scoped[] = { "fe80::2%enp1s0", "10.0.0.2" };
 	assert_int_equal(ssh_config_add_host(&e->u, "spark-2", scoped, 2, NULL, &changed, e->err,
 					     sizeof(e->err)),
 			 0);
 	assert_true(changed);
 	assert_file_str(e->cfg, MARK "Host spark-2 fe80::2%enp1s0 10.0.0.2\n\tHostName 10.0.0.2\n");
 	bool removed = false;
-	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err,
-						sizeof(e->err)),
+	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err, sizeof(e->err)),
 			 0);
 	assert_true(removed);
 	assert_file_str(e->cfg, "");
@@ -1450,7 +1462,7 @@ static void test_config_existing(void **state)
 			  "    User nobody-else\n"
 			  "    HashKnownHosts yes";
 	write_file(e->cfg, old, strlen(old), 0644);
-	const char *names[] = {"spark-2.local", "10.0.0.2"};
+	const char *names[] = { "spark-2.local", "10.0.0.2" };
 	bool changed = false, removed = false;
 	assert_int_equal(ssh_config_add_host(&e->u, "spark-2", names, 2, "alice", &changed, e->err,
 					     sizeof(e->err)),
@@ -1471,7 +1483,7 @@ static void test_config_existing(void **state)
 	assert_int_equal(lstat(e->cfg, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
 	/* replaced in place when the names change */
-	const char *fewer[] = {"10.0.0.3"};
+	const char *fewer[] = { "10.0.0.3" };
 	assert_int_equal(ssh_config_add_host(&e->u, "spark-2", fewer, 1, "bob", &changed, e->err,
 					     sizeof(e->err)),
 			 0);
@@ -1486,14 +1498,12 @@ static void test_config_existing(void **state)
 				"Host *\n"
 				"    User nobody-else\n"
 				"    HashKnownHosts yes");
-	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err,
-						sizeof(e->err)),
+	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err, sizeof(e->err)),
 			 0);
 	assert_true(removed);
 	assert_file_str(e->cfg, old);
 	assert_int_equal(lstat(e->cfg, &st), 0);
-	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err,
-						sizeof(e->err)),
+	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err, sizeof(e->err)),
 			 0);
 	assert_false(removed);
 	assert_true(same_inode(e->cfg, &st));
@@ -1513,7 +1523,7 @@ static void test_config_appended_and_user_lines(void **state)
 	mkdir_ssh(e);
 	const char *old = "ServerAliveInterval 30"; /* no Host line, no final newline */
 	write_str(e->cfg, old);
-	const char *names[] = {"10.0.0.2"};
+	const char *names[] = { "10.0.0.2" };
 	bool changed = false, removed = false;
 	assert_int_equal(ssh_config_add_host(&e->u, "spark-2", names, 1, NULL, &changed, e->err,
 					     sizeof(e->err)),
@@ -1526,8 +1536,7 @@ static void test_config_appended_and_user_lines(void **state)
 			 0);
 	assert_file_str(e->cfg, "ServerAliveInterval 30\n" MARK "Host spark-2 10.0.0.2\n"
 				"\tHostName 10.0.0.2\n\tUser al");
-	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err,
-						sizeof(e->err)),
+	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err, sizeof(e->err)),
 			 0);
 	assert_file_str(e->cfg, old);
 
@@ -1541,15 +1550,13 @@ static void test_config_appended_and_user_lines(void **state)
 			 0);
 	assert_file_str(e->cfg, MARK "Host spark-2 10.0.0.2\n\tHostName 10.0.0.2\n\tUser al\n\n"
 				     "  Port 2222\nHost *\n");
-	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err,
-						sizeof(e->err)),
+	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err, sizeof(e->err)),
 			 -EBUSY);
 	assert_false(removed);
 	assert_non_null(strstr(e->err, ":6 "));
 	/* a marker of ours before somebody else's Host line is not our block */
 	write_str(e->cfg, MARK "Host other\n\tUser x\n");
-	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err,
-						sizeof(e->err)),
+	assert_int_equal(ssh_config_remove_host(&e->u, "spark-2", &removed, e->err, sizeof(e->err)),
 			 0);
 	assert_false(removed);
 }
@@ -1557,11 +1564,11 @@ static void test_config_appended_and_user_lines(void **state)
 static void test_config_rejects(void **state)
 {
 	struct env *e = *state;
-	const char *good[] = {"10.0.0.2"};
-	const char *bad_names[] = {"*", "a b", "-oProxyCommand=sh", "x\nHost *", "%h", "a\"b"};
+	const char *good[] = { "10.0.0.2" };
+	const char *bad_names[] = { "*", "a b", "-oProxyCommand=sh", "x\nHost *", "%h", "a\"b" };
 	bool changed = true;
 	for (size_t i = 0; i < sizeof(bad_names) / sizeof(bad_names[0]); i++) {
-		const char *one[] = {bad_names[i]};
+		const char *one[] = { bad_names[i] };
 		assert_int_equal(ssh_config_add_host(&e->u, bad_names[i], good, 1, NULL, &changed,
 						     e->err, sizeof(e->err)),
 				 -EINVAL);
@@ -1570,7 +1577,7 @@ static void test_config_rejects(void **state)
 				 -EINVAL);
 		assert_false(changed);
 	}
-	const char *bad_users[] = {"-x", "a b", "a\nHost *", "%u", "root;x"};
+	const char *bad_users[] = { "-x", "a b", "a\nHost *", "%u", "root;x" };
 	for (size_t i = 0; i < sizeof(bad_users) / sizeof(bad_users[0]); i++)
 		assert_int_equal(ssh_config_add_host(&e->u, "spark-2", good, 1, bad_users[i],
 						     &changed, e->err, sizeof(e->err)),

@@ -22,8 +22,6 @@
 
 /* --- a model ----------------------------------------------------------------------------- */
 
-
-
 static void add_netdev(struct model *m, const char *name, const char *pp)
 {
 	m->netdevs = xrealloc(m->netdevs, m->nnetdevs + 1, sizeof(*m->netdevs));
@@ -174,8 +172,10 @@ static void record(struct env *e, const char *op, const char *host, const char *
 static void journal_apply(struct env *e, const char *kind)
 {
 	char plan[256];
-	snprintf(plan, sizeof(plan), "kind=%s mtu=1500 node=1 names=spark-1,spark-2 "
-		 "ifs=enp1s0f1np1,enP2p1s0f1np1 peer=10.77.0.2", kind);
+	snprintf(plan, sizeof(plan),
+		 "kind=%s mtu=1500 node=1 names=spark-1,spark-2 "
+		 "ifs=enp1s0f1np1,enP2p1s0f1np1 peer=10.77.0.2",
+		 kind);
 	record(e, "plan", "local", "", plan);
 	record(e, "file-write", "10.77.0.2", "/etc/netplan/40-cx7.yaml", "absent");
 	record(e, "netplan-apply", "10.77.0.2", "/etc/netplan", NULL);
@@ -204,12 +204,12 @@ static void compute(struct env *e)
 			      step_mark_word(e->s[i].mark), e->s[i].reason);
 }
 
-#define assert_step(e, id, want, text)                                                  \
-	do {                                                                            \
-		assert_int_equal((e)->s[id].mark, want);                                \
-		if (!strstr((e)->s[id].reason, text))                                   \
-			fail_msg("step %d: \"%s\" not in \"%s\"", (id) + 1, text,       \
-				 (e)->s[id].reason);                                    \
+#define assert_step(e, id, want, text)                                            \
+	do {                                                                      \
+		assert_int_equal((e)->s[id].mark, want);                          \
+		if (!strstr((e)->s[id].reason, text))                             \
+			fail_msg("step %d: \"%s\" not in \"%s\"", (id) + 1, text, \
+				 (e)->s[id].reason);                              \
 	} while (0)
 
 static void rails_ok(struct env *e, bool ok)
@@ -219,10 +219,13 @@ static void rails_ok(struct env *e, bool ok)
 	str_copy(r[1].ifname, "enP2p1s0f1np1", sizeof(r[1].ifname));
 	r[0].ok = true;
 	r[1].ok = ok;
-	snprintf(r[0].text, sizeof(r[0].text), "enp1s0f1np1: 192.168.100.10 -> 192.168.100.11 answers");
-	snprintf(r[1].text, sizeof(r[1].text), ok ? "enP2p1s0f1np1: 192.168.101.10 -> "
-		 "192.168.101.11 answers" : "enP2p1s0f1np1: 192.168.101.10 -> 192.168.101.11 does "
-		 "not answer");
+	snprintf(r[0].text, sizeof(r[0].text),
+		 "enp1s0f1np1: 192.168.100.10 -> 192.168.100.11 answers");
+	snprintf(r[1].text, sizeof(r[1].text),
+		 ok ? "enP2p1s0f1np1: 192.168.101.10 -> "
+		      "192.168.101.11 answers"
+		    : "enP2p1s0f1np1: 192.168.101.10 -> 192.168.101.11 does "
+		      "not answer");
 	steps_learn_rails(&e->f, r, 2);
 }
 
@@ -278,7 +281,9 @@ static void test_all_done_then_unplug_and_plug(void **state)
 	compute(e);
 	assert_step(e, STEP_USER, STEP_DONE, "You are nvidia here and on spark-2");
 	assert_step(e, STEP_CABLE, STEP_DONE, "Port 1 is Up");
-	assert_step(e, STEP_ADDR, STEP_DONE, "The static plan with spark-2 is in place: enp1s0f1np1 192.168.100.10/24, enP2p1s0f1np1 192.168.101.10/24, MTU 1500");
+	assert_step(
+		e, STEP_ADDR, STEP_DONE,
+		"The static plan with spark-2 is in place: enp1s0f1np1 192.168.100.10/24, enP2p1s0f1np1 192.168.101.10/24, MTU 1500");
 	assert_step(e, STEP_SSH, STEP_DONE, "Passwordless SSH both ways with spark-2");
 	assert_step(e, STEP_VERIFY, STEP_DONE, "Every rail answers (2)");
 	assert_step(e, STEP_ROLLBACK, STEP_NA, "2 changes to the network can be undone");
@@ -305,14 +310,16 @@ static void test_cable_out_where_peer_was(void **state)
 	/* no plan yet: the peer's record on the cable interface (avahi keeps it) tells */
 	unplug(&e->m, true);
 	compute(e);
-	assert_step(e, STEP_CABLE, STEP_FAILING, "Cable out on enp1s0f1np1, where spark-2 was seen");
+	assert_step(e, STEP_CABLE, STEP_FAILING,
+		    "Cable out on enp1s0f1np1, where spark-2 was seen");
 }
 
 static void test_rollback_back_to_todo(void **state)
 {
 	struct env *e = *state;
 	journal_apply(e, "static");
-	record(e, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV nvidia@spark-1");
+	record(e, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys",
+	       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV nvidia@spark-1");
 	static_addrs(e);
 	model_rebuild(&e->m);
 	rails_ok(e, true);
@@ -320,7 +327,8 @@ static void test_rollback_back_to_todo(void **state)
 	assert_int_equal(read_journal(e), 0);
 	compute(e);
 	assert_step(e, STEP_VERIFY, STEP_DONE, "Every rail answers");
-	assert_step(e, STEP_ROLLBACK, STEP_NA, "3 changes can be undone (r): 2 to the network, 1 SSH");
+	assert_step(e, STEP_ROLLBACK, STEP_NA,
+		    "3 changes can be undone (r): 2 to the network, 1 SSH");
 
 	/* rollback (without the SSH lines): the journal has every network line undone */
 	record(e, "undone", "local", "file-write", "4");
@@ -378,7 +386,8 @@ static void test_link_local(void **state)
 	add_addr(&e->m, "enP2p1s0f1np1", "169.254.56.78/16");
 	model_rebuild(&e->m);
 	compute(e);
-	assert_step(e, STEP_ADDR, STEP_DONE, "The link-local plan with spark-2 is in place: enp1s0f1np1 169.254.12.34/16");
+	assert_step(e, STEP_ADDR, STEP_DONE,
+		    "The link-local plan with spark-2 is in place: enp1s0f1np1 169.254.12.34/16");
 	assert_step(e, STEP_VERIFY, STEP_TODO, "Ping every rail (v)");
 	rails_ok(e, false);
 	compute(e);
@@ -396,7 +405,8 @@ static void test_user_mismatch(void **state)
 	assert_step(e, STEP_SSH, STEP_FAILING, "see step 1");
 	steps_learn_pair(&e->f, "spark-2.local", false, PAIR_USER_MISMATCH, "bob", "differ");
 	compute(e);
-	assert_step(e, STEP_USER, STEP_FAILING, "You are 'nvidia' here but the login on spark-2 is 'bob'");
+	assert_step(e, STEP_USER, STEP_FAILING,
+		    "You are 'nvidia' here but the login on spark-2 is 'bob'");
 	/* another peer's facts do not count for this one */
 	steps_learn_pair(&e->f, "spark-3.local", false, PAIR_OK, "nvidia", "ok");
 	compute(e);
@@ -425,7 +435,8 @@ static void test_check_and_cancel(void **state)
 static void test_paired_earlier(void **state)
 {
 	struct env *e = *state;
-	record(e, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV nvidia@spark-1");
+	record(e, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys",
+	       "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV nvidia@spark-1");
 	record(e, "known-hosts-add", "local", "/home/nvidia/.ssh/known_hosts",
 	       "10.77.0.2 ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVVV");
 	assert_int_equal(read_journal(e), 0);
@@ -473,7 +484,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_fresh, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_peer_no_cable, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_all_done_then_unplug_and_plug, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_all_done_then_unplug_and_plug, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_cable_out_where_peer_was, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_back_to_todo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_address_and_mtu, setup, teardown),

@@ -83,8 +83,8 @@ static void clean_eq(const char *in, size_t inlen, unsigned flags, const char *w
 static void test_plain_text_unchanged(void **state)
 {
 	(void)state;
-	CLEAN("rocep1s0f1 port 1 ==> enp1s0f1np1 (Up)", 0,
-	      "rocep1s0f1 port 1 ==> enp1s0f1np1 (Up)", false);
+	CLEAN("rocep1s0f1 port 1 ==> enp1s0f1np1 (Up)", 0, "rocep1s0f1 port 1 ==> enp1s0f1np1 (Up)",
+	      false);
 	CLEAN("", 0, "", false);
 	/* valid multi-byte text stays: Latin, CJK, an emoji (4 bytes) */
 	CLEAN("caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x98\x80", 0,
@@ -102,15 +102,21 @@ static void test_escape_sequences(void **state)
 	CLEAN("\x1b]52;c;ZWNobyBwd25lZA==\x07", 0, "?]52;c;ZWNobyBwd25lZA==?", true);
 	CLEAN("\x1b]52;c;AAAA\x1b\\", 0, "?]52;c;AAAA?\\", true);
 	/* other C0 controls, DEL, newline and tab are all replaced */
-	CLEAN("a\rb\nc\td\x7f" "e\x01", 0, "a?b?c?d?e?", true);
+	CLEAN("a\rb\nc\td\x7f"
+	      "e\x01",
+	      0, "a?b?c?d?e?", true);
 }
 
 static void test_c1_controls(void **state)
 {
 	(void)state;
 	/* C1 CSI as a UTF-8 encoded code point (U+009B) and as a raw byte */
-	CLEAN("x\xc2\x9b" "31my", 0, "x?31my", true);
-	CLEAN("x\x9b" "31my", 0, "x?31my", true);
+	CLEAN("x\xc2\x9b"
+	      "31my",
+	      0, "x?31my", true);
+	CLEAN("x\x9b"
+	      "31my",
+	      0, "x?31my", true);
 	/* U+0085 NEL and U+009F */
 	CLEAN("\xc2\x85\xc2\x9f", 0, "??", true);
 	/* U+00A0 (first after C1) is printable and kept */
@@ -122,7 +128,10 @@ static void test_invalid_utf8(void **state)
 	(void)state;
 	char out[64];
 	/* overlong encodings of '/' and of NUL */
-	assert_true(text_clean(out, sizeof(out), "a\xc0\xaf" "b", 4, 0));
+	assert_true(text_clean(out, sizeof(out),
+			       "a\xc0\xaf"
+			       "b",
+			       4, 0));
 	assert_true(is_safe_utf8(out));
 	assert_null(strchr(out, '/'));
 	assert_true(text_clean(out, sizeof(out), "\xe0\x80\xaf", 3, 0));
@@ -135,13 +144,16 @@ static void test_invalid_utf8(void **state)
 	assert_true(is_safe_utf8(out));
 	assert_null(strchr(out, '\xed'));
 	/* above U+10FFFF, and bytes that never appear in UTF-8 */
-	assert_true(text_clean(out, sizeof(out), "\xf4\x90\x80\x80|\xff\xfe|\xf8\x88\x80\x80\x80", 13,
-			       0));
+	assert_true(text_clean(out, sizeof(out), "\xf4\x90\x80\x80|\xff\xfe|\xf8\x88\x80\x80\x80",
+			       13, 0));
 	assert_true(is_safe_utf8(out));
 	assert_non_null(strstr(out, "|"));
 	/* truncated sequences: at the end, and followed by ASCII (which must survive) */
 	CLEAN("ok\xe2\x82", 0, "ok??", true);
-	CLEAN("\xe2\x82" "A\xf0\x9f\x98" "B\xc3", 0, "??A???B?", true);
+	CLEAN("\xe2\x82"
+	      "A\xf0\x9f\x98"
+	      "B\xc3",
+	      0, "??A???B?", true);
 	/* a lone continuation byte */
 	CLEAN("\x80", 0, "?", true);
 }
@@ -279,7 +291,9 @@ static void test_width(void **state)
 	assert_int_equal(text_width("caf\xc3\xa9"), 4);
 	/* CJK: two columns each */
 	assert_int_equal(text_width("\xe6\x97\xa5\xe6\x9c\xac"), 4);
-	assert_int_equal(text_width("a\xe6\x97\xa5" "b"), 4);
+	assert_int_equal(text_width("a\xe6\x97\xa5"
+				    "b"),
+			 4);
 	/* fullwidth A (U+FF21), an emoji */
 	assert_int_equal(text_width("\xef\xbc\xa1"), 2);
 	assert_int_equal(text_width("\xf0\x9f\x98\x80"), 2);

@@ -22,7 +22,7 @@ struct rec {
 	pthread_t loop_thread;
 	bool wrong_thread;
 	const char *answer; /* what to answer a question with; NULL: cancel instead */
-	int job_rc;         /* what worker_ask returned in the job */
+	int job_rc; /* what worker_ask returned in the job */
 	char job_answer[64];
 };
 

@@ -7,15 +7,15 @@
 
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_FAIL = 1,     /* the command could not do its job; a message says why */
-	EXIT_USAGE = 2,    /* bad command line */
-	EXIT_NOTHING = 3,  /* nothing to report: no RDMA device, no peer */
+	EXIT_FAIL = 1, /* the command could not do its job; a message says why */
+	EXIT_USAGE = 2, /* bad command line */
+	EXIT_NOTHING = 3, /* nothing to report: no RDMA device, no peer */
 	EXIT_UNAVAILABLE = 4, /* a service sparklink needs is not there (mDNS) */
-	EXIT_HOSTKEY = 5,  /* a host key was not accepted, or it changed */
-	EXIT_AUTH = 6,     /* authentication failed */
-	EXIT_USER = 7,     /* user names differ between the nodes */
-	EXIT_RAIL = 8,     /* a rail does not answer */
-	EXIT_REFUSED = 9,  /* refused before any change; a message says why */
+	EXIT_HOSTKEY = 5, /* a host key was not accepted, or it changed */
+	EXIT_AUTH = 6, /* authentication failed */
+	EXIT_USER = 7, /* user names differ between the nodes */
+	EXIT_RAIL = 8, /* a rail does not answer */
+	EXIT_REFUSED = 9, /* refused before any change; a message says why */
 	EXIT_CANCELLED = 130, /* SIGINT, SIGTERM or SIGHUP ended the work (128 + SIGINT) */
 };
 

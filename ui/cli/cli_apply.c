@@ -88,8 +88,10 @@ static void answer_password(struct actx *c, const struct worker_msg *m)
 	char pw[512];
 	bool ok = cli_password(m->text, c->password_stdin, c->tty, pw, sizeof(pw));
 	if (!ok && !c->password_stdin && !c->tty) {
-		fprintf(stderr, "%s: sudo on the peer needs a password and there is no terminal to ask "
-				"it on; give it with --password-stdin\n", c->cmd);
+		fprintf(stderr,
+			"%s: sudo on the peer needs a password and there is no terminal to ask "
+			"it on; give it with --password-stdin\n",
+			c->cmd);
 		c->no_password = true;
 	}
 	worker_answer(c->worker, ok ? pw : "");
@@ -127,7 +129,8 @@ static void on_msg(const struct worker_msg *m, void *owner)
 	} else if (m->kind == c->kind_end) {
 		/* the summary is printed by the caller */
 	} else if (m->kind == APPLY_MSG_RAIL && c->ajob) {
-		printf("%s %s\n", strcmp(m->extra, "ok") == 0 ? "Rail ok:    " : "Rail FAILED:", m->text);
+		printf("%s %s\n",
+		       strcmp(m->extra, "ok") == 0 ? "Rail ok:    " : "Rail FAILED:", m->text);
 	} else {
 		printf("  %s%s\n", warn ? "! " : "", m->text);
 	}
@@ -172,12 +175,14 @@ static int peer_address(const char *cmd, const char *host, struct apply_request 
 	int rc = cli_resolve_host(host, r, &m);
 	model_free(&m);
 	if (rc < 0) {
-		fprintf(stderr, "%s: cannot find '%s' (not an address, not seen over mDNS, not "
-				"resolvable)\n", cmd, host);
+		fprintf(stderr,
+			"%s: cannot find '%s' (not an address, not seen over mDNS, not "
+			"resolvable)\n",
+			cmd, host);
 	} else {
 		str_copy(ar->peer_address, r->address, sizeof(ar->peer_address));
-		for (size_t i = 0; i < r->npeer_names && ar->npeer_names < ARRAY_LEN(ar->peer_names);
-		     i++)
+		for (size_t i = 0;
+		     i < r->npeer_names && ar->npeer_names < ARRAY_LEN(ar->peer_names); i++)
 			str_copy(ar->peer_names[ar->npeer_names++], r->peer_names[i],
 				 sizeof(ar->peer_names[0]));
 	}
@@ -204,8 +209,11 @@ int cli_apply(int argc, char **argv)
 	struct apply_job job;
 	memset(&job, 0, sizeof(job));
 	struct apply_request *r = &job.req;
-	struct actx c = { .cmd = cmd, .ajob = &job, .kind_password = APPLY_MSG_PASSWORD,
-			  .kind_session = APPLY_MSG_SESSION, .kind_preview = APPLY_MSG_PREVIEW,
+	struct actx c = { .cmd = cmd,
+			  .ajob = &job,
+			  .kind_password = APPLY_MSG_PASSWORD,
+			  .kind_session = APPLY_MSG_SESSION,
+			  .kind_preview = APPLY_MSG_PREVIEW,
 			  .kind_end = APPLY_MSG_END };
 	r->mtu = 1500;
 	r->timeout_s = 15;
@@ -218,15 +226,19 @@ int cli_apply(int argc, char **argv)
 		case 'P':
 			kind = plan_kind_parse(optarg);
 			if (kind < 0) {
-				fprintf(stderr, "%s: --plan is link-local, static or static-persistent, not "
-						"'%s'\n", cmd, cli_arg(optarg, q, sizeof(q)));
+				fprintf(stderr,
+					"%s: --plan is link-local, static or static-persistent, not "
+					"'%s'\n",
+					cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			break;
 		case 'm':
 			if (strcmp(optarg, "1500") != 0 && strcmp(optarg, "9000") != 0) {
-				fprintf(stderr, "%s: --mtu is 1500 (the playbook's) or 9000 (jumbo "
-						"frames), not '%s'\n", cmd, cli_arg(optarg, q, sizeof(q)));
+				fprintf(stderr,
+					"%s: --mtu is 1500 (the playbook's) or 9000 (jumbo "
+					"frames), not '%s'\n",
+					cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			r->mtu = (unsigned)atoi(optarg);
@@ -250,22 +262,14 @@ int cli_apply(int argc, char **argv)
 					&r->nifs) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'd':
-			r->dry_run = true;
-			break;
-		case 's':
-			c.password_stdin = true;
-			break;
-		case 'a':
-			r->allow_session_if = true;
-			break;
+		case 'd': r->dry_run = true; break;
+		case 's': c.password_stdin = true; break;
+		case 'a': r->allow_session_if = true; break;
 		case 't':
 			if (cli_seconds(cmd, "--timeout", optarg, 1, 600, &r->timeout_s) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(apply_usage, stdout);
-			return EXIT_OK;
+		case 'h': fputs(apply_usage, stdout); return EXIT_OK;
 		default:
 			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(apply_usage, stderr);
@@ -278,8 +282,8 @@ int cli_apply(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (kind < 0) {
-		fprintf(stderr, "%s: choose a plan: --plan link-local, static or static-persistent\n",
-			cmd);
+		fprintf(stderr,
+			"%s: choose a plan: --plan link-local, static or static-persistent\n", cmd);
 		return EXIT_USAGE;
 	}
 	r->kind = (enum plan_kind)kind;
@@ -302,8 +306,10 @@ int cli_apply(int argc, char **argv)
 	}
 	model_free(&m);
 	if (!r->nifs) {
-		fprintf(stderr, "%s: no cabled ConnectX-7 interface is up (check the cable, or name "
-				"them with --interfaces)\n", cmd);
+		fprintf(stderr,
+			"%s: no cabled ConnectX-7 interface is up (check the cable, or name "
+			"them with --interfaces)\n",
+			cmd);
 		return EXIT_NOTHING;
 	}
 	if (peer && peer_address(cmd, peer, r) < 0)
@@ -325,14 +331,17 @@ int cli_apply(int argc, char **argv)
 	if (st == APPLY_OK || st == APPLY_DRY_RUN)
 		printf("Done: %s.\n", job.out.summary);
 	else
-		fprintf(stderr, "%s: %s\n", cmd, c.no_password ? "no sudo password for the peer; "
-			"nothing was changed" : job.out.summary);
+		fprintf(stderr, "%s: %s\n", cmd,
+			c.no_password ? "no sudo password for the peer; "
+					"nothing was changed"
+				      : job.out.summary);
 	apply_job_free(&job);
 	switch (st) {
 	case APPLY_OK:
 	case APPLY_DRY_RUN: return EXIT_OK;
 	case APPLY_VERIFY_FAILED: return EXIT_RAIL;
-	case APPLY_REFUSED: return strstr(job.out.summary, "host key") ? EXIT_HOSTKEY : EXIT_REFUSED;
+	case APPLY_REFUSED:
+		return strstr(job.out.summary, "host key") ? EXIT_HOSTKEY : EXIT_REFUSED;
 	case APPLY_CANCELLED: return c.no_password ? EXIT_AUTH : EXIT_CANCELLED;
 	default: return EXIT_FAIL;
 	}
@@ -354,8 +363,10 @@ int cli_rollback(int argc, char **argv)
 	struct rollback_job job;
 	memset(&job, 0, sizeof(job));
 	struct rollback_request *r = &job.req;
-	struct actx c = { .cmd = cmd, .kind_password = ROLLBACK_MSG_PASSWORD,
-			  .kind_session = ROLLBACK_MSG_SESSION, .kind_preview = -1,
+	struct actx c = { .cmd = cmd,
+			  .kind_password = ROLLBACK_MSG_PASSWORD,
+			  .kind_session = ROLLBACK_MSG_SESSION,
+			  .kind_preview = -1,
 			  .kind_end = ROLLBACK_MSG_END };
 	r->timeout_s = 15;
 	int o;
@@ -371,9 +382,7 @@ int cli_rollback(int argc, char **argv)
 			if (cli_seconds(cmd, "--timeout", optarg, 1, 600, &r->timeout_s) < 0)
 				return EXIT_USAGE;
 			break;
-		case 'h':
-			fputs(rollback_usage, stdout);
-			return EXIT_OK;
+		case 'h': fputs(rollback_usage, stdout); return EXIT_OK;
 		default:
 			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(rollback_usage, stderr);
@@ -404,8 +413,10 @@ int cli_rollback(int argc, char **argv)
 	if (rc == EXIT_OK)
 		printf("Done: %s.\n", job.out.summary);
 	else
-		fprintf(stderr, "%s: %s\n", cmd, c.no_password ? "no sudo password for the peer; its "
-			"changes stay in the journal" : job.out.summary);
+		fprintf(stderr, "%s: %s\n", cmd,
+			c.no_password ? "no sudo password for the peer; its "
+					"changes stay in the journal"
+				      : job.out.summary);
 	if (rc != EXIT_OK && strcasestr(job.out.summary, "nothing was undone"))
 		rc = EXIT_REFUSED;
 	if (rc != EXIT_OK && c.hostkey_changed)
@@ -428,9 +439,7 @@ int cli_status(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
 		case 'j': json = true; break;
-		case 'h':
-			fputs(status_usage, stdout);
-			return EXIT_OK;
+		case 'h': fputs(status_usage, stdout); return EXIT_OK;
 		default:
 			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(status_usage, stderr);
@@ -467,10 +476,14 @@ int cli_status(int argc, char **argv)
 				       sizeof(uerr)) < 0)
 			memset(&uc, 0, sizeof(uc));
 	}
-	int pending = jc.pending_net, pending_ssh = jc.pending_net + jc.pending_ssh + uc.pending_ssh;
+	int pending = jc.pending_net,
+	    pending_ssh = jc.pending_net + jc.pending_ssh + uc.pending_ssh;
 	int refused = jc.refused + uc.refused;
-	struct actx c = { .cmd = cmd, .ajob = &job, .kind_password = APPLY_MSG_PASSWORD,
-			  .kind_session = APPLY_MSG_SESSION, .kind_preview = APPLY_MSG_PREVIEW,
+	struct actx c = { .cmd = cmd,
+			  .ajob = &job,
+			  .kind_password = APPLY_MSG_PASSWORD,
+			  .kind_session = APPLY_MSG_SESSION,
+			  .kind_preview = APPLY_MSG_PREVIEW,
 			  .kind_end = APPLY_MSG_END };
 	c.quiet = true; /* the rails, pinged now, are in the report below */
 	int jr = readable ? run_job(&c, apply_job_run, &job) : -1;
@@ -506,7 +519,8 @@ int cli_status(int argc, char **argv)
 			json_array_begin(&js, "addresses");
 			for (size_t k = 0; d && k < d->naddrs; k++) {
 				char a[64];
-				snprintf(a, sizeof(a), "%s/%u", d->addrs[k].text, d->addrs[k].prefixlen);
+				snprintf(a, sizeof(a), "%s/%u", d->addrs[k].text,
+					 d->addrs[k].prefixlen);
 				json_string(&js, NULL, a);
 			}
 			json_array_end(&js);
@@ -547,38 +561,52 @@ int cli_status(int argc, char **argv)
 		else if (!have_plan)
 			buf_puts(&b, "Plan: none applied (or rolled back).\n");
 		else
-			buf_printf(&b, "Plan: %s, MTU %u; this node is node %d (node 1 %s, node 2 %s)\n",
-				   plan_kind_name(p->kind), p->mtu, p->self_node, p->names[0], p->names[1]);
+			buf_printf(
+				&b,
+				"Plan: %s, MTU %u; this node is node %d (node 1 %s, node 2 %s)\n",
+				plan_kind_name(p->kind), p->mtu, p->self_node, p->names[0],
+				p->names[1]);
 		for (size_t i = 0; have_plan && i < p->nifs; i++) {
 			const struct netdev *d = model_netdev(&m, p->ifs[i].ifname);
 			buf_printf(&b, "  %-16s %-8s mtu %-5u", p->ifs[i].ifname,
 				   d && d->carrier ? "carrier" : "no link", d ? d->mtu : 0);
 			for (size_t k = 0; d && k < d->naddrs; k++)
 				if (d->addrs[k].family == AF_INET)
-					buf_printf(&b, " %s/%u", d->addrs[k].text, d->addrs[k].prefixlen);
+					buf_printf(&b, " %s/%u", d->addrs[k].text,
+						   d->addrs[k].prefixlen);
 			buf_puts(&b, "\n");
 		}
 		for (size_t i = 0; i < job.out.nrails; i++)
-			buf_printf(&b, "Rail %s %s\n", job.out.rails[i].ok &&
-				   (!job.out.rails[i].jumbo_tested || job.out.rails[i].jumbo_ok) ? "ok:    " : "FAILED:",
+			buf_printf(&b, "Rail %s %s\n",
+				   job.out.rails[i].ok && (!job.out.rails[i].jumbo_tested ||
+							   job.out.rails[i].jumbo_ok)
+					   ? "ok:    "
+					   : "FAILED:",
 				   job.out.rails[i].text);
 		if (readable)
-			buf_printf(&b, "Journal: %s: %d network change%s and %d SSH change%s not undone%s\n",
-				   r->journal_path, pending, pending == 1 ? "" : "s", pending_ssh - pending,
-				   pending_ssh - pending == 1 ? "" : "s",
-				   pending_ssh ? " (sparklink rollback --dry-run lists them)" : "");
+			buf_printf(
+				&b,
+				"Journal: %s: %d network change%s and %d SSH change%s not undone%s\n",
+				r->journal_path, pending, pending == 1 ? "" : "s",
+				pending_ssh - pending, pending_ssh - pending == 1 ? "" : "s",
+				pending_ssh ? " (sparklink rollback --dry-run lists them)" : "");
 		if (readable && refused)
-			buf_printf(&b, "Journal: %d record%s refused: outside what sparklink writes, "
-				   "never acted on (sparklink rollback --dry-run --include-ssh lists "
-				   "them)\n", refused, refused == 1 ? "" : "s");
+			buf_printf(
+				&b,
+				"Journal: %d record%s refused: outside what sparklink writes, "
+				"never acted on (sparklink rollback --dry-run --include-ssh lists "
+				"them)\n",
+				refused, refused == 1 ? "" : "s");
 		if (uerr[0])
 			buf_printf(&b, "Your own journal: %s\n", uerr);
 	}
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
 	model_free(&m);
-	int rc = !readable ? EXIT_FAIL : c.hostkey_changed ? EXIT_HOSTKEY :
-		 job.out.status == APPLY_VERIFY_FAILED ? EXIT_RAIL : EXIT_OK;
+	int rc = !readable				 ? EXIT_FAIL
+		 : c.hostkey_changed			 ? EXIT_HOSTKEY
+		 : job.out.status == APPLY_VERIFY_FAILED ? EXIT_RAIL
+							 : EXIT_OK;
 	apply_job_free(&job);
 	return rc;
 }

@@ -44,7 +44,8 @@ void cli_getopt_error(const char *cmd, int argc, char **argv, const struct optio
 			fprintf(stderr, "%s: unknown option '-%s'\n", cmd,
 				cli_arg((char[]){ (char)optopt, '\0' }, q, sizeof(q)));
 		else
-			fprintf(stderr, "%s: unknown option '%s'\n", cmd, cli_arg(arg, q, sizeof(q)));
+			fprintf(stderr, "%s: unknown option '%s'\n", cmd,
+				cli_arg(arg, q, sizeof(q)));
 		return;
 	}
 	const char *name = arg + 2, *eq = strchr(name, '=');
@@ -89,8 +90,8 @@ int cli_seconds(const char *cmd, const char *opt, const char *s, int min, int ma
 		v = strtol(s, &end, 10);
 	}
 	if (!end || *end || errno || v < min || v > max) {
-		fprintf(stderr, "%s: %s takes whole seconds from %d to %d, not '%s'\n", cmd, opt, min,
-			max, cli_arg(s, q, sizeof(q)));
+		fprintf(stderr, "%s: %s takes whole seconds from %d to %d, not '%s'\n", cmd, opt,
+			min, max, cli_arg(s, q, sizeof(q)));
 		return -1;
 	}
 	*out = (int)v;
@@ -121,17 +122,21 @@ int cli_ifnames(const char *cmd, const char *opt, const char *list, char (*out)[
 	cli_arg(list, q, sizeof(q));
 	*n = 0;
 	if (!list[0]) {
-		fprintf(stderr, "%s: %s is empty: name the interfaces (IF,IF), or leave the option "
-				"out for the cabled ones\n", cmd, opt);
+		fprintf(stderr,
+			"%s: %s is empty: name the interfaces (IF,IF), or leave the option "
+			"out for the cabled ones\n",
+			cmd, opt);
 		return -1;
 	}
-	for (const char *p = list;; ) {
+	for (const char *p = list;;) {
 		const char *comma = strchr(p, ',');
 		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 		char name[64];
 		if (len == 0) {
-			fprintf(stderr, "%s: %s '%s' has an empty name (two commas, or one at an "
-					"end)\n", cmd, opt, q);
+			fprintf(stderr,
+				"%s: %s '%s' has an empty name (two commas, or one at an "
+				"end)\n",
+				cmd, opt, q);
 			return -1;
 		}
 		if (len >= sizeof(name)) {
@@ -142,9 +147,10 @@ int cli_ifnames(const char *cmd, const char *opt, const char *list, char (*out)[
 			name[len] = '\0';
 		}
 		if (len >= sizeof(name) || !text_is_ifname(name) || name[0] == '-') {
-			fprintf(stderr, "%s: %s: '%s' is not an interface name (1 to 15 of A-Z a-z 0-9 "
-					". _ -, not starting with -)\n", cmd, opt,
-				cli_arg(name, one, sizeof(one)));
+			fprintf(stderr,
+				"%s: %s: '%s' is not an interface name (1 to 15 of A-Z a-z 0-9 "
+				". _ -, not starting with -)\n",
+				cmd, opt, cli_arg(name, one, sizeof(one)));
 			return -1;
 		}
 		for (size_t i = 0; i < *n; i++) {
@@ -175,8 +181,10 @@ bool cli_outfile_ok(const char *cmd, const char *opt, const char *path)
 	}
 	cli_arg(path, q, sizeof(q));
 	if (path[0] == '-') {
-		fprintf(stderr, "%s: %s '%s' looks like an option (is the file name missing? write "
-				"./%s for a file of that name)\n", cmd, opt, q, q);
+		fprintf(stderr,
+			"%s: %s '%s' looks like an option (is the file name missing? write "
+			"./%s for a file of that name)\n",
+			cmd, opt, q, q);
 		return false;
 	}
 	struct stat st;

@@ -41,7 +41,7 @@ struct dctx {
 	bool grace_armed;
 	unsigned long answers; /* peers.answers when the grace timer was last armed */
 	bool all, stream;
-	bool lan;           /* the LAN's records matter too (--all, --json, --hostfile) */
+	bool lan; /* the LAN's records matter too (--all, --json, --hostfile) */
 	struct buf printed; /* lines already printed, to print each once */
 	int nprinted;
 };
@@ -129,10 +129,11 @@ static int print_found(struct dctx *c)
 			}
 			bool v4_here = false;
 			for (size_t j = 0; j < pe->naddrs; j++)
-				v4_here |= pe->addrs[j].family == AF_INET && pe->addrs[j].ifindex == a->ifindex;
+				v4_here |= pe->addrs[j].family == AF_INET &&
+					   pe->addrs[j].ifindex == a->ifindex;
 			if (!v4_here && a->link_local) {
-				snprintf(line, sizeof(line), "Found: %s%%%s (%s)", a->addr, a->ifname,
-					 pe->host);
+				snprintf(line, sizeof(line), "Found: %s%%%s (%s)", a->addr,
+					 a->ifname, pe->host);
 				emit(c, line);
 			}
 		}
@@ -279,8 +280,10 @@ int cli_discover(int argc, char **argv)
 			if (optarg[0] && strspn(optarg, "0123456789.") == strlen(optarg))
 				timeout = strtod(optarg, &end);
 			if (!end || end == optarg || *end || !(timeout >= 0.1) || timeout > 3600) {
-				fprintf(stderr, "sparklink discover: --timeout takes seconds, "
-					"from 0.1 to 3600, not '%s'\n", cli_arg(optarg, q, sizeof(q)));
+				fprintf(stderr,
+					"sparklink discover: --timeout takes seconds, "
+					"from 0.1 to 3600, not '%s'\n",
+					cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			break;
@@ -306,7 +309,10 @@ int cli_discover(int argc, char **argv)
 	model_init(&m);
 	struct peers peers;
 	peers_init(&peers);
-	struct dctx ctx = { .peers = &peers, .model = &m, .all = all, .stream = !json,
+	struct dctx ctx = { .peers = &peers,
+			    .model = &m,
+			    .all = all,
+			    .stream = !json,
 			    .lan = all || json || hostfile };
 	buf_init(&ctx.printed);
 	ctx.loop = loop_new();
@@ -325,22 +331,25 @@ int cli_discover(int argc, char **argv)
 
 	int rc = EXIT_OK;
 	if (peers.state == MDNS_UNAVAILABLE || peers.state == MDNS_WAITING) {
-		fprintf(stderr, "sparklink discover: mDNS is unavailable: %s.\n"
-				"Start dbus and avahi-daemon (systemctl start avahi-daemon) and try "
-				"again.\n",
+		fprintf(stderr,
+			"sparklink discover: mDNS is unavailable: %s.\n"
+			"Start dbus and avahi-daemon (systemctl start avahi-daemon) and try "
+			"again.\n",
 			peers.reason);
 		rc = EXIT_UNAVAILABLE;
 	} else if (json) {
 		json_out(&m, &peers);
 	} else if (print_found(&ctx) == 0) {
 		fprintf(stderr, "sparklink discover: no Spark found %s within %.1f s.\n",
-			all ? "on any interface" : "on an Up ConnectX interface (try --all for the LAN)",
+			all ? "on any interface"
+			    : "on an Up ConnectX interface (try --all for the LAN)",
 			timeout);
 		rc = EXIT_NOTHING;
 	}
 	if (ctx.lan && peers.ignored)
-		fprintf(stderr, "sparklink discover: %zu more _ssh._tcp records were ignored: at most %d "
-				"are kept (a crowded LAN)\n",
+		fprintf(stderr,
+			"sparklink discover: %zu more _ssh._tcp records were ignored: at most %d "
+			"are kept (a crowded LAN)\n",
 			peers.ignored, PEERS_MAX_RECORDS);
 	if (hostfile && rc != EXIT_UNAVAILABLE && write_hostfile(hostfile, &m, &peers) < 0)
 		rc = EXIT_FAIL;

@@ -71,9 +71,7 @@ static void on_msg(const struct worker_msg *m, void *owner)
 {
 	struct pctx *c = owner;
 	switch (m->kind) {
-	case PAIR_MSG_STEP:
-		printf("  %s\n", m->text);
-		break;
+	case PAIR_MSG_STEP: printf("  %s\n", m->text); break;
 	case PAIR_MSG_WARN:
 		printf("  ! %s\n", m->text);
 		if (str_starts(m->text, "Wrong password"))
@@ -87,13 +85,15 @@ static void on_msg(const struct worker_msg *m, void *owner)
 		printf("The host key of %s is %s\n", m->extra, m->text);
 		fflush(stdout);
 		if (c->tty && !c->password_stdin &&
-		    cli_tty_line("Accept it and record it in known_hosts? [y/N] ", ans, sizeof(ans), false) &&
+		    cli_tty_line("Accept it and record it in known_hosts? [y/N] ", ans, sizeof(ans),
+				 false) &&
 		    (ans[0] == 'y' || ans[0] == 'Y')) {
 			worker_answer(c->worker, "yes");
 		} else {
 			if (!c->tty || c->password_stdin)
-				fprintf(stderr, "sparklink pair: refusing an unknown host key without a "
-						"terminal; check it, then pass --accept-fingerprint %s\n",
+				fprintf(stderr,
+					"sparklink pair: refusing an unknown host key without a "
+					"terminal; check it, then pass --accept-fingerprint %s\n",
 					m->text[0] ? strchr(m->text, ' ') + 1 : "SHA256:...");
 			worker_answer(c->worker, "no");
 		}
@@ -103,16 +103,16 @@ static void on_msg(const struct worker_msg *m, void *owner)
 		char pw[512];
 		bool ok = cli_password(m->text, c->password_stdin, c->tty, pw, sizeof(pw));
 		if (!ok && !c->password_stdin && !c->tty) {
-			fprintf(stderr, "sparklink pair: a password is needed and there is no terminal "
-					"to ask it on; give it with --password-stdin\n");
+			fprintf(stderr,
+				"sparklink pair: a password is needed and there is no terminal "
+				"to ask it on; give it with --password-stdin\n");
 			c->no_password = true;
 		}
 		worker_answer(c->worker, ok ? pw : "");
 		secret_wipe(pw, sizeof(pw));
 		break;
 	}
-	case PAIR_MSG_END:
-		break;
+	case PAIR_MSG_END: break;
 	case WORKER_DONE:
 		c->done = true;
 		loop_quit(c->loop, 0);
@@ -155,12 +155,14 @@ int cli_resolve_host(const char *host, struct pair_request *r, const struct mode
 	char want[300];
 	snprintf(want, sizeof(want), "%s%s", host, strchr(host, '.') ? "" : ".local");
 	const struct peer *found = NULL;
-	while (clock_ms() < until && peers.state != MDNS_UNAVAILABLE && peers.state != MDNS_WAITING) {
+	while (clock_ms() < until && peers.state != MDNS_UNAVAILABLE &&
+	       peers.state != MDNS_WAITING) {
 		loop_turn(l, 100);
 		found = NULL;
 		for (size_t i = 0; i < peers.n && !found; i++) {
 			const struct peer *p = &peers.v[i];
-			if (!p->self && (numeric ? peer_has_address(p, host) : strcasecmp(p->host, want) == 0))
+			if (!p->self &&
+			    (numeric ? peer_has_address(p, host) : strcasecmp(p->host, want) == 0))
 				found = p;
 		}
 		if ((peers.all_for_now || (found && peers.cache_exhausted)) && !peers.pending)
@@ -179,7 +181,8 @@ int cli_resolve_host(const char *host, struct pair_request *r, const struct mode
 			struct pair_request extra = { 0 };
 			pair_request_from_peer(&extra, found, m);
 			for (size_t i = 0; i < extra.npeer_names; i++)
-				pair_request_add_name(r->peer_names, &r->npeer_names, extra.peer_names[i]);
+				pair_request_add_name(r->peer_names, &r->npeer_names,
+						      extra.peer_names[i]);
 		}
 		rc = 0;
 	} else {
@@ -197,7 +200,8 @@ int cli_resolve_host(const char *host, struct pair_request *r, const struct mode
 	if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res)
 		return -1;
 	char buf[128];
-	if (getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof(buf), NULL, 0, NI_NUMERICHOST) == 0) {
+	if (getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof(buf), NULL, 0, NI_NUMERICHOST) ==
+	    0) {
 		str_copy(r->address, buf, sizeof(r->address));
 		pair_request_add_name(r->peer_names, &r->npeer_names, buf);
 		rc = 0;
@@ -208,8 +212,9 @@ int cli_resolve_host(const char *host, struct pair_request *r, const struct mode
 
 static bool user_name_ok(const char *s)
 {
-	return s[0] && s[0] != '-' && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					    "0123456789._-") == strlen(s);
+	return s[0] && s[0] != '-' &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789._-") == strlen(s);
 }
 
 /* "SHA256:" and the 43 base64 characters (no padding) ssh-keygen -l prints */
@@ -259,26 +264,28 @@ static int run(int argc, char **argv, bool verify)
 			const struct option *op = opts;
 			while (op->val != o)
 				op++;
-			fprintf(stderr, "%s: --%s is an option of pair, not of verify (verify changes "
-					"nothing and asks nothing)\n", cmd, op->name);
+			fprintf(stderr,
+				"%s: --%s is an option of pair, not of verify (verify changes "
+				"nothing and asks nothing)\n",
+				cmd, op->name);
 			return EXIT_USAGE;
 		}
 		switch (o) {
 		case 'u':
 			if (!user_name_ok(optarg) || strlen(optarg) >= sizeof(r->remote_user)) {
-				fprintf(stderr, "%s: --user '%s' is not a user name (letters, "
-					"digits, . _ -, not starting with -)\n", cmd,
-					cli_arg(optarg, q, sizeof(q)));
+				fprintf(stderr,
+					"%s: --user '%s' is not a user name (letters, "
+					"digits, . _ -, not starting with -)\n",
+					cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
 			}
 			str_copy(r->remote_user, optarg, sizeof(r->remote_user));
 			break;
-		case 'p':
-			c.password_stdin = true;
-			break;
+		case 'p': c.password_stdin = true; break;
 		case 'f':
 			if (!fingerprint_ok(optarg)) {
-				fprintf(stderr, "%s: --accept-fingerprint takes SHA256: and 43 "
+				fprintf(stderr,
+					"%s: --accept-fingerprint takes SHA256: and 43 "
 					"characters of base64, as ssh-keygen -l prints it, not '%s'\n",
 					cmd, cli_arg(optarg, q, sizeof(q)));
 				return EXIT_USAGE;
@@ -289,15 +296,9 @@ static int run(int argc, char **argv, bool verify)
 			if (cli_seconds(cmd, "--timeout", optarg, 1, 600, &r->timeout_s) < 0)
 				return EXIT_USAGE;
 			break;
-		case 's':
-			r->ssh_config = true;
-			break;
-		case 'c':
-			r->create_user = true;
-			break;
-		case 'h':
-			fputs(pair_usage, stdout);
-			return EXIT_OK;
+		case 's': r->ssh_config = true; break;
+		case 'c': r->create_user = true; break;
+		case 'h': fputs(pair_usage, stdout); return EXIT_OK;
 		default:
 			cli_getopt_error(cmd, argc, argv, opts);
 			fputs(pair_usage, stderr);
@@ -305,8 +306,10 @@ static int run(int argc, char **argv, bool verify)
 		}
 	}
 	if (r->create_user && !r->remote_user[0]) {
-		fprintf(stderr, "%s: --create-user needs --user NAME: a user on HOST who can use sudo "
-				"there\n", cmd);
+		fprintf(stderr,
+			"%s: --create-user needs --user NAME: a user on HOST who can use sudo "
+			"there\n",
+			cmd);
 		return EXIT_USAGE;
 	}
 	if (optind == argc) {
@@ -334,8 +337,10 @@ static int run(int argc, char **argv, bool verify)
 	rdma_inventory_scan(&m.rdma, false);
 	netmon_snapshot(&m, err, sizeof(err));
 	if (cli_resolve_host(host, r, &m) < 0) {
-		fprintf(stderr, "%s: cannot find '%s' (not an address, not seen over mDNS, not "
-				"resolvable)\n", cmd, host);
+		fprintf(stderr,
+			"%s: cannot find '%s' (not an address, not seen over mDNS, not "
+			"resolvable)\n",
+			cmd, host);
 		model_free(&m);
 		return EXIT_FAIL;
 	}
@@ -365,9 +370,11 @@ static int run(int argc, char **argv, bool verify)
 		printf("Done: %s.\n", c.job.out.summary);
 	else
 		fprintf(stderr, "%s: %s\n", cmd,
-			st == PAIR_AUTH_FAILED && c.wrong && c.wrong < 3 ? "wrong password; nothing was written"
-			: st == PAIR_AUTH_FAILED && c.no_password ? "no password; nothing was written"
-							   : c.job.out.summary);
+			st == PAIR_AUTH_FAILED && c.wrong && c.wrong < 3
+				? "wrong password; nothing was written"
+			: st == PAIR_AUTH_FAILED && c.no_password
+				? "no password; nothing was written"
+				: c.job.out.summary);
 	return exit_for(st);
 }
 

@@ -21,8 +21,9 @@ static const struct {
 	const char *name;
 	const char *why;
 } kinds[] = {
-	[PLAN_LINK_LOCAL] = { "link-local", "netplan link-local: [ ipv4 ]; addresses change on every "
-					   "reboot" },
+	[PLAN_LINK_LOCAL] = { "link-local",
+			      "netplan link-local: [ ipv4 ]; addresses change on every "
+			      "reboot" },
 	[PLAN_STATIC] = { "static", "192.168.100.x/24 on each twin (ip addr add); lost on reboot" },
 	[PLAN_STATIC_PERSISTENT] = { "static-persistent", "the same addresses in a netplan file "
 							  "(40-cx7.yaml); survives reboots" },
@@ -89,8 +90,10 @@ bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct 
 		if (n > 6 && strcmp(d->peer_name + n - 6, ".local") == 0)
 			d->peer_name[n - 6] = '\0';
 		if (!peer_address(p, m, r, d->peer_where, sizeof(d->peer_where))) {
-			snprintf(why, whysize, "%s has no address that is reachable now (is it up, its "
-				 "cable or LAN plugged in?)", p->host);
+			snprintf(why, whysize,
+				 "%s has no address that is reachable now (is it up, its "
+				 "cable or LAN plugged in?)",
+				 p->host);
 			return false;
 		}
 		d->default_node = plan_node_of(self, d->peer_name);
@@ -118,7 +121,8 @@ bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struc
 	str_copy(r->journal_path, inv->journal, sizeof(r->journal_path));
 	d->worker = worker_start(loop, apply_job_run, &d->job, on_msg, d);
 	if (!d->worker) {
-		snprintf(why, whysize, "cannot start a thread for the work: the system is short of "
+		snprintf(why, whysize,
+			 "cannot start a thread for the work: the system is short of "
 			 "resources; close something and try again");
 		return false;
 	}
@@ -140,8 +144,9 @@ static void start(struct addr_dialog *d, struct loop *loop)
 	r->kind = (enum plan_kind)d->kind_sel;
 	r->nifs = apply_default_ifs(d->model, r->kind, r->ifnames, PLAN_MAX_IFS);
 	if (!r->nifs) {
-		str_copy(d->error, "No cabled ConnectX-7 port is Up: plug the cable in on both nodes "
-				   "(the ports panel shows Up), then press Enter again.",
+		str_copy(d->error,
+			 "No cabled ConnectX-7 port is Up: plug the cable in on both nodes "
+			 "(the ports panel shows Up), then press Enter again.",
 			 sizeof(d->error));
 		return;
 	}
@@ -152,8 +157,10 @@ static void start(struct addr_dialog *d, struct loop *loop)
 	d->ended = d->finished = false;
 	d->worker = worker_start(loop, apply_job_run, &d->job, on_msg, d);
 	if (!d->worker) {
-		str_copy(d->summary, "Cannot start a thread for the work: the system is short of "
-				     "resources; close something and try again.", sizeof(d->summary));
+		str_copy(d->summary,
+			 "Cannot start a thread for the work: the system is short of "
+			 "resources; close something and try again.",
+			 sizeof(d->summary));
 		d->status = APPLY_FAILED;
 		d->phase = AD_DONE;
 		d->finished = true;
@@ -173,12 +180,8 @@ void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m)
 {
 	bool asking = m->question && d->phase != AD_CANCELLING;
 	switch (m->kind) {
-	case APPLY_MSG_STEP:
-		log_line(&d->log, "", m->text);
-		break;
-	case APPLY_MSG_WARN:
-		log_line(&d->log, "! ", m->text);
-		break;
+	case APPLY_MSG_STEP: log_line(&d->log, "", m->text); break;
+	case APPLY_MSG_WARN: log_line(&d->log, "! ", m->text); break;
 	case APPLY_MSG_PASSWORD:
 		if (!asking)
 			break;
@@ -206,7 +209,8 @@ void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m)
 		if (m->code >= 0 && m->code < PLAN_MAX_IFS) {
 			size_t i = (size_t)m->code;
 			d->rails[i].ok = strcmp(m->extra, "ok") == 0;
-			text_clean(d->rails[i].text, sizeof(d->rails[i].text), m->text, strlen(m->text), 0);
+			text_clean(d->rails[i].text, sizeof(d->rails[i].text), m->text,
+				   strlen(m->text), 0);
 			if (i + 1 > d->nrails)
 				d->nrails = i + 1;
 		}
@@ -256,7 +260,8 @@ bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_
 		} else if ((!is_char && key == KEY_UP) || (is_char && key == 'k')) {
 			d->kind_sel = d->kind_sel > 0 ? d->kind_sel - 1 : 0;
 		} else if ((!is_char && key == KEY_DOWN) || (is_char && key == 'j')) {
-			d->kind_sel = d->kind_sel < PLAN_STATIC_PERSISTENT ? d->kind_sel + 1 : d->kind_sel;
+			d->kind_sel = d->kind_sel < PLAN_STATIC_PERSISTENT ? d->kind_sel + 1
+									   : d->kind_sel;
 		} else if (is_char && key >= '1' && key <= '3') {
 			d->kind_sel = key - '1';
 		} else if (is_char && key == 'm') {
@@ -328,7 +333,8 @@ const char *addr_dialog_result(const struct addr_dialog *d)
 
 static const char *rail_line(const struct addr_dialog *d, size_t i, char *t, size_t size)
 {
-	snprintf(t, size, "%s %s", d->rails[i].ok ? "Rail ok    " : "Rail FAILED", d->rails[i].text);
+	snprintf(t, size, "%s %s", d->rails[i].ok ? "Rail ok    " : "Rail FAILED",
+		 d->rails[i].text);
 	return t;
 }
 
@@ -353,9 +359,10 @@ static void draw_choose(const struct screen *s, struct addr_dialog *d, int ry, i
 	char t[600];
 	const struct apply_request *r = &d->job.req;
 	if (!d->root)
-		ry += 1 + screen_text_wrap(s, ry, x, iw, 2, ROLE_WARN,
-					   "Changing the network needs root: quit (q) and start sudo "
-					   "sparklink. Nothing here changes anything until then.");
+		ry += 1 +
+		      screen_text_wrap(s, ry, x, iw, 2, ROLE_WARN,
+				       "Changing the network needs root: quit (q) and start sudo "
+				       "sparklink. Nothing here changes anything until then.");
 	screen_text(s, ry++, x, iw, ROLE_HEADER, "Plan (Up/Down or 1 2 3):");
 	for (int k = 0; k < (int)ARRAY_LEN(kinds); k++) {
 		bool sel = k == d->kind_sel;
@@ -414,26 +421,34 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 	screen_box(s, y, x, h, w, ROLE_FRAME, t);
 	int ry = y + 2, last = y + h - 2;
 	if (d->verify)
-		snprintf(t, sizeof(t), "The plan in %s; the peer is reached as %s with your key only (no "
-			 "sudo, no password). Nothing is changed.", r->journal_path, r->user.name);
+		snprintf(t, sizeof(t),
+			 "The plan in %s; the peer is reached as %s with your key only (no "
+			 "sudo, no password). Nothing is changed.",
+			 r->journal_path, r->user.name);
 	else if (d->peer[0])
-		snprintf(t, sizeof(t), "Peer %s at %s (%s), SSH as %s with your key; sudo there may ask "
-			 "for your password.", d->peer_name, r->peer_address, d->peer_where, r->user.name);
+		snprintf(t, sizeof(t),
+			 "Peer %s at %s (%s), SSH as %s with your key; sudo there may ask "
+			 "for your password.",
+			 d->peer_name, r->peer_address, d->peer_where, r->user.name);
 	else
-		snprintf(t, sizeof(t), "No peer selected: only this node is changed. Do the peer's part "
-			 "on the peer itself (sudo sparklink there, the same plan, the other node).");
-	ry += screen_text_wrap(s, ry, x + 2, iw, 2, d->peer[0] || d->verify ? ROLE_DIM : ROLE_WARN, t);
+		snprintf(
+			t, sizeof(t),
+			"No peer selected: only this node is changed. Do the peer's part "
+			"on the peer itself (sudo sparklink there, the same plan, the other node).");
+	ry += screen_text_wrap(s, ry, x + 2, iw, 2, d->peer[0] || d->verify ? ROLE_DIM : ROLE_WARN,
+			       t);
 	ry++;
 	if (d->phase == AD_CHOOSE) {
 		draw_choose(s, d, ry, x + 2, iw, last);
 		return;
 	}
 	if (d->verify)
-		snprintf(t, sizeof(t), "Rails: a ping bound to each planned interface (8972-byte frames "
+		snprintf(t, sizeof(t),
+			 "Rails: a ping bound to each planned interface (8972-byte frames "
 			 "too with MTU 9000)");
 	else
-		snprintf(t, sizeof(t), "Plan %s, MTU %u, %zu interface%s", kinds[r->kind].name, r->mtu,
-			 r->nifs, r->nifs == 1 ? "" : "s");
+		snprintf(t, sizeof(t), "Plan %s, MTU %u, %zu interface%s", kinds[r->kind].name,
+			 r->mtu, r->nifs, r->nifs == 1 ? "" : "s");
 	screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
 	if (d->phase == AD_PREVIEW) {
 		scroll_text_draw(s, &d->preview, ry, x + 2, last - ry - 1, iw);
@@ -446,7 +461,8 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 		foot = 4;
 	else if (d->phase == AD_DONE) {
 		foot = 3;
-		for (size_t i = 0; i < d->nrails; i++) /* a rail's line wraps rather than being cut */
+		for (size_t i = 0; i < d->nrails;
+		     i++) /* a rail's line wraps rather than being cut */
 			foot += screen_wrap_rows(rail_line(d, i, t, sizeof(t)), iw);
 	}
 	int room = last - ry - foot - 1;
@@ -472,11 +488,13 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 					       d->rails[i].ok ? ROLE_GOOD : ROLE_BAD,
 					       rail_line(d, i, t, sizeof(t)));
 		if (!d->summary[0])
-			snprintf(d->summary, sizeof(d->summary), "%s", apply_status_word(d->status));
+			snprintf(d->summary, sizeof(d->summary), "%s",
+				 apply_status_word(d->status));
 		screen_text_wrap(s, ry, x + 2, iw, last - ry,
 				 d->status == APPLY_OK ? ROLE_GOOD
-				 : d->status == APPLY_CANCELLED || d->status == APPLY_DRY_RUN ? ROLE_WARN
-											 : ROLE_BAD,
+				 : d->status == APPLY_CANCELLED || d->status == APPLY_DRY_RUN
+					 ? ROLE_WARN
+					 : ROLE_BAD,
 				 d->summary);
 		screen_text(s, last, x + 2, iw, ROLE_HEADER,
 			    !d->verify && (d->status == APPLY_OK || d->status == APPLY_FAILED ||
@@ -484,7 +502,6 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 				    ? "Enter or Esc: close   (r then undoes it: rollback)"
 				    : "Enter or Esc: close");
 		break;
-	default:
-		break;
+	default: break;
 	}
 }

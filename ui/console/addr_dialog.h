@@ -20,36 +20,43 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum ad_phase { AD_CHOOSE, AD_RUNNING, AD_PREVIEW, AD_PASSWORD, AD_SESSION, AD_CANCELLING,
-		AD_DONE };
+enum ad_phase {
+	AD_CHOOSE,
+	AD_RUNNING,
+	AD_PREVIEW,
+	AD_PASSWORD,
+	AD_SESSION,
+	AD_CANCELLING,
+	AD_DONE
+};
 
 struct addr_dialog {
 	enum ad_phase phase;
 	const struct model *model; /* the console's, live: the interfaces follow the cable */
-	bool root;                 /* this process may change the network */
+	bool root; /* this process may change the network */
 	struct worker *worker;
 	struct apply_job job;
-	char peer[256];            /* the peer's host name as shown; "" = this node only */
-	char peer_where[32];       /* "management LAN", "port 1", ... */
+	char peer[256]; /* the peer's host name as shown; "" = this node only */
+	char peer_where[32]; /* "management LAN", "port 1", ... */
 	char self_name[64], peer_name[64]; /* host names, for "node 1 / node 2" */
-	int default_node;          /* this node's number from the host names */
+	int default_node; /* this node's number from the host names */
 	bool swapped;
-	int kind_sel;              /* enum plan_kind */
-	struct scroll_text log;    /* progress */
+	int kind_sel; /* enum plan_kind */
+	struct scroll_text log; /* progress */
 	struct scroll_text preview;
-	struct job_question q;     /* AD_PASSWORD, AD_SESSION */
+	struct job_question q; /* AD_PASSWORD, AD_SESSION */
 	struct {
 		bool ok;
 		char text[200];
 	} rails[PLAN_MAX_IFS];
 	size_t nrails;
-	char error[512];           /* why Enter cannot start now (a sentence) */
+	char error[512]; /* why Enter cannot start now (a sentence) */
 	char summary[512];
 	enum apply_status status;
-	bool ended;                /* APPLY_MSG_END seen */
-	bool finished;             /* WORKER_DONE seen */
-	bool quit;                 /* closed with q (not root): the console is to quit */
-	bool verify;               /* step 5: only ping the rails of the plan in the journal */
+	bool ended; /* APPLY_MSG_END seen */
+	bool finished; /* WORKER_DONE seen */
+	bool quit; /* closed with q (not root): the console is to quit */
+	bool verify; /* step 5: only ping the rails of the plan in the journal */
 	void (*notify)(void *arg); /* called on the loop after each message (redraw) */
 	void *notify_arg;
 };

@@ -37,8 +37,16 @@
 #include <string.h>
 #include <unistd.h>
 
-enum state { STATE_MAIN, STATE_HELP, STATE_PAIR, STATE_ADDR, STATE_ROLLBACK, STATE_LOG,
-	     STATE_INFO, STATE_PEERS };
+enum state {
+	STATE_MAIN,
+	STATE_HELP,
+	STATE_PAIR,
+	STATE_ADDR,
+	STATE_ROLLBACK,
+	STATE_LOG,
+	STATE_INFO,
+	STATE_PEERS
+};
 enum focus { FOCUS_STEPS, FOCUS_PEERS };
 
 #define MAX_PEER_ROWS 32
@@ -70,13 +78,13 @@ struct console {
 	enum step_mark marks[STEP_COUNT]; /* as last logged */
 	bool marks_known;
 	int step_sel;
-	bool step_follow;         /* the selection follows the next step not done */
+	bool step_follow; /* the selection follows the next step not done */
 	enum focus focus;
 	size_t peer_sel;
-	char peer_host[256];      /* the chosen peer ("" = the first on a cable, else the first) */
+	char peer_host[256]; /* the chosen peer ("" = the first on a cable, else the first) */
 	char known_peers[MAX_KNOWN][256]; /* for "seen" / "gone" in the log */
 	size_t nknown;
-	int cabled[MAX_PORTS];    /* -1 unknown, for "cable in/out" in the log */
+	int cabled[MAX_PORTS]; /* -1 unknown, for "cable in/out" in the log */
 	struct pair_dialog pair;
 	struct addr_dialog addr;
 	struct rollback_dialog rollback;
@@ -105,9 +113,25 @@ static const char *peer_ssh_status(const struct peer *p, void *arg);
 #define MIN_COLS 80
 #define MIN_ROWS 24
 
-enum action { ACT_NONE, ACT_QUIT, ACT_HELP, ACT_CLOSE, ACT_REDRAW, ACT_FOCUS, ACT_UP, ACT_DOWN,
-	      ACT_ENTER, ACT_PAIR, ACT_CHECK, ACT_ADDR, ACT_VERIFY, ACT_ROLLBACK, ACT_PEERS,
-	      ACT_LOG, ACT_USER };
+enum action {
+	ACT_NONE,
+	ACT_QUIT,
+	ACT_HELP,
+	ACT_CLOSE,
+	ACT_REDRAW,
+	ACT_FOCUS,
+	ACT_UP,
+	ACT_DOWN,
+	ACT_ENTER,
+	ACT_PAIR,
+	ACT_CHECK,
+	ACT_ADDR,
+	ACT_VERIFY,
+	ACT_ROLLBACK,
+	ACT_PEERS,
+	ACT_LOG,
+	ACT_USER
+};
 
 struct binding {
 	int key;
@@ -250,14 +274,17 @@ static void compute_steps(struct console *c)
 		int now = m->ports[k].cabled;
 		if (c->cabled[k] >= 0 && c->cabled[k] != now)
 			actlog_add(&c->log, now ? ACTLOG_OK : ACTLOG_FAIL, "Port %d: %s",
-				   m->ports[k].number, now ? "cable in, link Up" : "cable out, link Down");
+				   m->ports[k].number,
+				   now ? "cable in, link Up" : "cable out, link Down");
 		c->cabled[k] = now;
 	}
 	steps_compute(m, chosen_peer(c), &c->facts, c->steps);
 	for (int i = 0; i < STEP_COUNT; i++) {
 		if (c->marks_known && c->marks[i] != c->steps[i].mark)
-			actlog_add(&c->log, c->steps[i].mark == STEP_FAILING ? ACTLOG_FAIL
-					    : c->steps[i].mark == STEP_DONE ? ACTLOG_OK : ACTLOG_INFO,
+			actlog_add(&c->log,
+				   c->steps[i].mark == STEP_FAILING ? ACTLOG_FAIL
+				   : c->steps[i].mark == STEP_DONE  ? ACTLOG_OK
+								    : ACTLOG_INFO,
 				   "Step %d %s: %s. %s", i + 1, step_title((enum step_id)i),
 				   step_mark_word(c->steps[i].mark), c->steps[i].reason);
 		c->marks[i] = c->steps[i].mark;
@@ -293,8 +320,8 @@ static const char *peer_ssh_status(const struct peer *p, void *arg)
 static void add_hit(struct console *c, int y, int x, int w, enum hit_kind kind, int index)
 {
 	if (c->nhits < MAX_HITS && y >= 0 && w > 0)
-		c->hits[c->nhits++] = (struct hit){ .y = y, .x = x, .w = w, .kind = kind,
-						    .index = index };
+		c->hits[c->nhits++] =
+			(struct hit){ .y = y, .x = x, .w = w, .kind = kind, .index = index };
 }
 
 static void draw_fkeys(struct console *c)
@@ -367,7 +394,8 @@ static void draw_log_screen(struct console *c)
 			const struct actlog_entry *e = actlog_get(&c->log, i);
 			actlog_format(e, true, t, sizeof(t));
 			char line[720];
-			snprintf(line, sizeof(line), "%s%s", e->level == ACTLOG_FAIL ? "! " : "", t);
+			snprintf(line, sizeof(line), "%s%s", e->level == ACTLOG_FAIL ? "! " : "",
+				 t);
 			scroll_text_add(&c->logview, line, strlen(line));
 		}
 		c->logview.follow = follow;
@@ -430,7 +458,8 @@ static void draw_narrow(struct console *c, int top, int bottom)
 	int w = s->cols, y = top;
 	y += port_panel_draw(s, m, y, 0, bottom - y, w, s->rows >= 34);
 	int R = bottom - y;
-	int f = findings_panel_rows(m, w), i = iface_panel_rows(m), p = peer_panel_rows(m, &c->peers);
+	int f = findings_panel_rows(m, w), i = iface_panel_rows(m),
+	    p = peer_panel_rows(m, &c->peers);
 	int sh = R - (f + i + p), list = step_panel_rows(c->steps, w - 4, false);
 	if (sh > list)
 		sh = list;
@@ -478,8 +507,8 @@ static void draw(struct console *c)
 	erase();
 	if (s->cols < MIN_COLS || s->rows < MIN_ROWS) {
 		char msg[160];
-		snprintf(msg, sizeof(msg), "Terminal too small: %dx%d, need at least %dx%d.", s->cols,
-			 s->rows, MIN_COLS, MIN_ROWS);
+		snprintf(msg, sizeof(msg), "Terminal too small: %dx%d, need at least %dx%d.",
+			 s->cols, s->rows, MIN_COLS, MIN_ROWS);
 		screen_text_wrap(s, s->rows / 2 - 1, 1, s->cols - 2, 2, ROLE_WARN, msg);
 		screen_text_wrap(s, s->rows / 2 + 1, 1, s->cols - 2, 2, ROLE_NORMAL,
 				 c->state == STATE_MAIN || c->state == STATE_HELP
@@ -489,8 +518,8 @@ static void draw(struct console *c)
 		return;
 	}
 	char title[200];
-	snprintf(title, sizeof(title), " sparklink %s  |  %s  |  %s", SPARKLINK_VERSION, c->hostname,
-		 c->model.netlink_ok ? "live (netlink)" : "static (sysfs only)");
+	snprintf(title, sizeof(title), " sparklink %s  |  %s  |  %s", SPARKLINK_VERSION,
+		 c->hostname, c->model.netlink_ok ? "live (netlink)" : "static (sysfs only)");
 	screen_fill(s, 0, 0, 1, s->cols, ROLE_TITLE);
 	screen_text(s, 0, 0, s->cols, ROLE_TITLE, title);
 	int top = 1, bottom = s->rows - 2; /* rows [top, bottom) */
@@ -549,7 +578,8 @@ static void background_check(struct console *c)
 		if (!steps_peer(&c->facts, c->bgcheck_peer)) { /* a dialog may have learned more */
 			steps_learn_pair(&c->facts, c->bgcheck_peer, true, c->bgjob.out.status,
 					 c->bgjob.req.local.name, c->bgjob.out.summary);
-			actlog_add(&c->log, c->bgjob.out.status == PAIR_OK ? ACTLOG_OK : ACTLOG_FAIL,
+			actlog_add(&c->log,
+				   c->bgjob.out.status == PAIR_OK ? ACTLOG_OK : ACTLOG_FAIL,
 				   "SSH check with %s (paired earlier): %s", c->bgcheck_peer,
 				   c->bgjob.out.summary[0] ? c->bgjob.out.summary
 							   : pair_status_word(c->bgjob.out.status));
@@ -612,8 +642,14 @@ static void learn_addr(struct console *c)
 		actlog_add(&c->log, o->rails[i].ok ? ACTLOG_OK : ACTLOG_FAIL, "Rail %s",
 			   o->rails[i].text);
 	bool good = d->status == APPLY_OK;
-	actlog_add(&c->log, good ? ACTLOG_OK : d->status == APPLY_CANCELLED ? ACTLOG_INFO : ACTLOG_FAIL,
-		   "%s: %s", d->verify ? "Verify" : d->peer[0] ? "Addressing" : "Addressing (this node)",
+	actlog_add(&c->log,
+		   good				  ? ACTLOG_OK
+		   : d->status == APPLY_CANCELLED ? ACTLOG_INFO
+						  : ACTLOG_FAIL,
+		   "%s: %s",
+		   d->verify	? "Verify"
+		   : d->peer[0] ? "Addressing"
+				: "Addressing (this node)",
 		   d->summary[0] ? d->summary : apply_status_word(d->status));
 }
 
@@ -638,9 +674,12 @@ static void learn_rollback(struct console *c)
 
 static void need_peer(struct console *c, const char *what)
 {
-	actlog_add(&c->log, ACTLOG_FAIL, "No peer to %s: none is seen over mDNS yet. Plug the cable "
-		   "in and make sure the other Spark is on (avahi-daemon running); it appears in the "
-		   "peers panel by itself.", what);
+	actlog_add(
+		&c->log, ACTLOG_FAIL,
+		"No peer to %s: none is seen over mDNS yet. Plug the cable "
+		"in and make sure the other Spark is on (avahi-daemon running); it appears in the "
+		"peers panel by itself.",
+		what);
 }
 
 static void open_pair(struct console *c, bool verify, bool create_user)
@@ -652,8 +691,8 @@ static void open_pair(struct console *c, bool verify, bool create_user)
 	}
 	char why[256];
 	if (!pair_dialog_open(&c->pair, p, &c->model, verify, &c->inv, why, sizeof(why))) {
-		actlog_add(&c->log, ACTLOG_FAIL, "Cannot %s %s: %s.", verify ? "check SSH with" :
-			   "pair with", p->host, why);
+		actlog_add(&c->log, ACTLOG_FAIL, "Cannot %s %s: %s.",
+			   verify ? "check SSH with" : "pair with", p->host, why);
 		return;
 	}
 	c->pair.notify = pair_notify;
@@ -670,7 +709,8 @@ static void open_addr(struct console *c)
 	char why[512];
 	if (!addr_dialog_open(&c->addr, p, &c->model, c->hostname, &c->inv, why, sizeof(why))) {
 		addr_dialog_close(&c->addr);
-		actlog_add(&c->log, ACTLOG_FAIL, "Cannot address with %s: %s", p ? p->host : "-", why);
+		actlog_add(&c->log, ACTLOG_FAIL, "Cannot address with %s: %s", p ? p->host : "-",
+			   why);
 		return;
 	}
 	c->addr.notify = dialog_notify;
@@ -682,7 +722,8 @@ static void open_addr(struct console *c)
 static void open_verify(struct console *c)
 {
 	if (!c->facts.plan_applied) {
-		actlog_add(&c->log, ACTLOG_FAIL, "Nothing to verify yet: no addressing plan is applied "
+		actlog_add(&c->log, ACTLOG_FAIL,
+			   "Nothing to verify yet: no addressing plan is applied "
 			   "(the journal has none). Address the ports first (F4 a).");
 		return;
 	}
@@ -728,22 +769,24 @@ static void open_user_info(struct console *c)
 	char text[2400], keys[200], title[200];
 	snprintf(title, sizeof(title), "Step 1: the same user on both nodes (Esc closes)");
 	if (st->mark == STEP_FAILING && p) {
-		snprintf(text, sizeof(text),
-			 "%s\n"
-			 "Why: the playbook runs MPI and NCCL jobs as one user on every node, with the "
-			 "same home layout, and SSH logs in under the same name.\n"
-			 "Fix: press u. You name a user on %s who can use sudo and type that user's "
-			 "password; sparklink creates '%s' there as the playbook does (useradd -m, group "
-			 "sudo, a new password you type), then pairs as '%s'. Or log in here as a user "
-			 "that %s has, and start sparklink again.",
-			 st->reason, p->host, c->facts.user, c->facts.user, p->host);
-		snprintf(keys, sizeof(keys), "u: create '%s' on %s now    Esc: close", c->facts.user,
-			 p->host);
+		snprintf(
+			text, sizeof(text),
+			"%s\n"
+			"Why: the playbook runs MPI and NCCL jobs as one user on every node, with the "
+			"same home layout, and SSH logs in under the same name.\n"
+			"Fix: press u. You name a user on %s who can use sudo and type that user's "
+			"password; sparklink creates '%s' there as the playbook does (useradd -m, group "
+			"sudo, a new password you type), then pairs as '%s'. Or log in here as a user "
+			"that %s has, and start sparklink again.",
+			st->reason, p->host, c->facts.user, c->facts.user, p->host);
+		snprintf(keys, sizeof(keys), "u: create '%s' on %s now    Esc: close",
+			 c->facts.user, p->host);
 		info_dialog_set(&c->info, title, text, keys, 'u');
 	} else {
-		snprintf(text, sizeof(text), "%s\nThe playbook needs the same user name on both nodes; "
-			 "pairing (step 4) checks it by logging in there as you (%s).", st->reason,
-			 c->facts.user);
+		snprintf(text, sizeof(text),
+			 "%s\nThe playbook needs the same user name on both nodes; "
+			 "pairing (step 4) checks it by logging in there as you (%s).",
+			 st->reason, c->facts.user);
 		info_dialog_set(&c->info, title, text, "Esc: close", 0);
 	}
 	c->state = STATE_INFO;
@@ -762,11 +805,15 @@ static void open_step(struct console *c, enum step_id id)
 	case STEP_CABLE:
 		if (!peer_panel_count(&c->peers)) {
 			char text[1200];
-			snprintf(text, sizeof(text), "%s\nOne QSFP cable between the same port of both "
-				 "Sparks (port 0 or 1) is enough: its two netdevs (twins) come Up "
-				 "together within seconds, and the other Spark appears in the peers "
-				 "panel \"on a cable\", before any IPv4 address exists.", st->reason);
-			info_dialog_set(&c->info, "Step 2: the cable (Esc closes)", text, "Esc: close", 0);
+			snprintf(
+				text, sizeof(text),
+				"%s\nOne QSFP cable between the same port of both "
+				"Sparks (port 0 or 1) is enough: its two netdevs (twins) come Up "
+				"together within seconds, and the other Spark appears in the peers "
+				"panel \"on a cable\", before any IPv4 address exists.",
+				st->reason);
+			info_dialog_set(&c->info, "Step 2: the cable (Esc closes)", text,
+					"Esc: close", 0);
 			c->state = STATE_INFO;
 		} else {
 			open_peers(c, st->reason);
@@ -826,9 +873,7 @@ static void do_action(struct console *c, enum action a)
 	if (c->state != STATE_MAIN && c->state != STATE_HELP)
 		return;
 	switch (a) {
-	case ACT_QUIT:
-		loop_quit(c->loop, EXIT_OK);
-		break;
+	case ACT_QUIT: loop_quit(c->loop, EXIT_OK); break;
 	case ACT_HELP:
 		if (c->state == STATE_HELP) {
 			c->state = STATE_MAIN;
@@ -837,15 +882,9 @@ static void do_action(struct console *c, enum action a)
 			c->state = STATE_HELP;
 		}
 		break;
-	case ACT_CLOSE:
-		c->state = STATE_MAIN;
-		break;
-	case ACT_REDRAW:
-		clearok(curscr, TRUE);
-		break;
-	case ACT_FOCUS:
-		c->focus = c->focus == FOCUS_STEPS ? FOCUS_PEERS : FOCUS_STEPS;
-		break;
+	case ACT_CLOSE: c->state = STATE_MAIN; break;
+	case ACT_REDRAW: clearok(curscr, TRUE); break;
+	case ACT_FOCUS: c->focus = c->focus == FOCUS_STEPS ? FOCUS_PEERS : FOCUS_STEPS; break;
 	case ACT_UP:
 	case ACT_DOWN:
 		if (c->state == STATE_HELP)
@@ -923,9 +962,7 @@ static void on_mouse(struct console *c)
 		if (c->state != STATE_MAIN && !(c->state == STATE_HELP && h->kind == HIT_KEY))
 			return;
 		switch (h->kind) {
-		case HIT_KEY:
-			do_action(c, bindings[h->index].action);
-			break;
+		case HIT_KEY: do_action(c, bindings[h->index].action); break;
 		case HIT_STEP:
 			if (c->focus == FOCUS_STEPS && c->step_sel == h->index) {
 				c->step_follow = true;
@@ -938,8 +975,7 @@ static void on_mouse(struct console *c)
 			c->focus = FOCUS_PEERS;
 			choose_peer(c, (size_t)h->index);
 			break;
-		default:
-			break;
+		default: break;
 		}
 		c->dirty = true;
 		return;
@@ -988,10 +1024,8 @@ static bool overlay_key(struct console *c, int key, bool is_char)
 		}
 		return true;
 	}
-	case STATE_HELP:
-		return scroll_text_key(&c->help, key, is_char);
-	default:
-		return false;
+	case STATE_HELP: return scroll_text_key(&c->help, key, is_char);
+	default: return false;
 	}
 }
 
@@ -1030,12 +1064,15 @@ static void on_terminal(struct loop_watch *w, int fd, short revents, void *arg)
 		if (c->state == STATE_PAIR) {
 			if (!pair_dialog_key(&c->pair, c->loop, key, is_char)) {
 				if (!c->pair.worker)
-					actlog_add(&c->log, ACTLOG_INFO, "%s %s: closed; nothing was done.",
-						   c->pair.verify ? "SSH check with" : "Pairing with",
+					actlog_add(&c->log, ACTLOG_INFO,
+						   "%s %s: closed; nothing was done.",
+						   c->pair.verify ? "SSH check with"
+								  : "Pairing with",
 						   c->pair.peer);
 				else if (!c->pair.finished)
 					actlog_add(&c->log, ACTLOG_INFO, "%s %s: cancelled.",
-						   c->pair.verify ? "SSH check with" : "Pairing with",
+						   c->pair.verify ? "SSH check with"
+								  : "Pairing with",
 						   c->pair.peer);
 				pair_dialog_close(&c->pair);
 				c->state = STATE_MAIN;
@@ -1181,8 +1218,8 @@ int console_main(int argc, char **argv)
 	str_copy(c->user_journal_path, c->inv.user_journal, sizeof(c->user_journal_path));
 	steps_facts_init(&c->facts, c->hostname, c->user.name);
 	actlog_add(&c->log, ACTLOG_INFO, "sparklink %s started on %s as %s%s", SPARKLINK_VERSION,
-		   c->hostname, c->user.name, node_local_can_change() ? " (may change the network)"
-								     : "");
+		   c->hostname, c->user.name,
+		   node_local_can_change() ? " (may change the network)" : "");
 	if (c->log.error[0])
 		actlog_add(&c->log, ACTLOG_FAIL, "%s", c->log.error);
 	reread_journal(c);
@@ -1195,13 +1232,15 @@ int console_main(int argc, char **argv)
 	c->model.rdma_scanned = true;
 	c->netmon = netmon_new(c->loop, &c->model, on_netlink_change, c, err, sizeof(err));
 	if (!c->netmon) {
-		actlog_add(&c->log, ACTLOG_FAIL, "Netlink unavailable (%s): showing sysfs once.", err);
+		actlog_add(&c->log, ACTLOG_FAIL, "Netlink unavailable (%s): showing sysfs once.",
+			   err);
 		model_load_sysfs_netdevs(&c->model);
 		model_rebuild(&c->model);
 	} else if (c->model.rdma.nproblems) {
 		actlog_add(&c->log, ACTLOG_FAIL, "sysfs: %s", c->model.rdma.problems[0]);
 	} else if (c->model.rdma.nports && c->model.rdma.verbs_errno == ENOSYS) {
-		actlog_add(&c->log, ACTLOG_INFO, "libibverbs: no RDMA stack on this machine; port "
+		actlog_add(&c->log, ACTLOG_INFO,
+			   "libibverbs: no RDMA stack on this machine; port "
 			   "state comes from sysfs.");
 	} else {
 		actlog_add(&c->log, ACTLOG_INFO, "Watching %zu interfaces. F1 for help.",

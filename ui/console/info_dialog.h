@@ -10,9 +10,9 @@
 
 struct info_dialog {
 	char title[200];
-	char text[2400];   /* paragraphs separated by "\n" */
-	char keys[200];    /* the key line: "u: create it there   Esc: close" */
-	int offer;         /* the key the console acts on (0: none) */
+	char text[2400]; /* paragraphs separated by "\n" */
+	char keys[200]; /* the key line: "u: create it there   Esc: close" */
+	int offer; /* the key the console acts on (0: none) */
 };
 
 void info_dialog_set(struct info_dialog *d, const char *title, const char *text, const char *keys,

@@ -37,8 +37,8 @@ bool pair_dialog_open(struct pair_dialog *d, const struct peer *p, const struct 
 
 static bool admin_char(int key)
 {
-	return (key >= 'a' && key <= 'z') || (key >= 'A' && key <= 'Z') || (key >= '0' && key <= '9') ||
-	       key == '.' || key == '_' || key == '-';
+	return (key >= 'a' && key <= 'z') || (key >= 'A' && key <= 'Z') ||
+	       (key >= '0' && key <= '9') || key == '.' || key == '_' || key == '-';
 }
 
 /* Back to the start for another run of the job (after a failed login: create the user). */
@@ -52,7 +52,8 @@ static void rearm(struct pair_dialog *d)
 	d->summary[0] = '\0';
 	d->finished = false;
 	memset(&d->job.out, 0, sizeof(d->job.out));
-	str_copy(d->job.req.accept_fingerprint, d->accepted_fp, sizeof(d->job.req.accept_fingerprint));
+	str_copy(d->job.req.accept_fingerprint, d->accepted_fp,
+		 sizeof(d->job.req.accept_fingerprint));
 }
 
 static void start(struct pair_dialog *d, struct loop *loop)
@@ -71,9 +72,7 @@ void pair_dialog_msg(struct pair_dialog *d, const struct worker_msg *m)
 {
 	char line[600];
 	switch (m->kind) {
-	case PAIR_MSG_STEP:
-		add_line(d, m->text);
-		break;
+	case PAIR_MSG_STEP: add_line(d, m->text); break;
 	case PAIR_MSG_WARN:
 		snprintf(line, sizeof(line), "! %s", m->text);
 		add_line(d, line);
@@ -89,7 +88,8 @@ void pair_dialog_msg(struct pair_dialog *d, const struct worker_msg *m)
 		break;
 	case PAIR_MSG_RESULT:
 		if (m->code == 0 || m->code == 1) {
-			text_clean(d->dir_text[m->code], sizeof(d->dir_text[0]), m->text, strlen(m->text), 0);
+			text_clean(d->dir_text[m->code], sizeof(d->dir_text[0]), m->text,
+				   strlen(m->text), 0);
 			d->dir_ok[m->code] = strcmp(m->extra, "ok") == 0;
 		}
 		break;
@@ -138,7 +138,8 @@ bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_
 			str_copy(d->job.req.remote_user, d->admin, sizeof(d->job.req.remote_user));
 			d->job.req.create_user = strcmp(d->admin, d->job.req.local.name) != 0;
 			d->phase = PD_CONFIRM;
-		} else if ((is_char && (key == 127 || key == 8)) || (!is_char && key == KEY_BACKSPACE)) {
+		} else if ((is_char && (key == 127 || key == 8)) ||
+			   (!is_char && key == KEY_BACKSPACE)) {
 			if (d->adminlen)
 				d->admin[--d->adminlen] = '\0';
 		} else if (is_char && admin_char(key) && d->adminlen < sizeof(d->admin) - 1) {
@@ -166,9 +167,11 @@ bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_
 			worker_answer(d->worker, d->password);
 			pw_clear(d);
 			d->phase = PD_RUNNING;
-		} else if ((is_char && (key == 127 || key == 8)) || (!is_char && key == KEY_BACKSPACE)) {
+		} else if ((is_char && (key == 127 || key == 8)) ||
+			   (!is_char && key == KEY_BACKSPACE)) {
 			while (d->pwlen && (d->password[d->pwlen - 1] & 0xc0) == 0x80)
-				d->password[--d->pwlen] = '\0'; /* continuation bytes of one character */
+				d->password[--d->pwlen] =
+					'\0'; /* continuation bytes of one character */
 			if (d->pwlen)
 				d->password[--d->pwlen] = '\0';
 		} else if (is_char && key >= 0x20 && key != 127) {
@@ -190,8 +193,7 @@ bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_
 			d->phase = PD_CANCELLING;
 		}
 		return true;
-	case PD_CANCELLING:
-		return true;
+	case PD_CANCELLING: return true;
 	case PD_DONE:
 		if (is_char && key == 'u' && !d->verify &&
 		    (d->status == PAIR_AUTH_FAILED || d->status == PAIR_USER_MISMATCH)) {
@@ -217,8 +219,8 @@ void pair_dialog_draw(const struct screen *s, const struct pair_dialog *d)
 	int w = s->cols - 8 > 96 ? 96 : s->cols - 8, h = s->rows - 6 > 26 ? 26 : s->rows - 6;
 	int y = (s->rows - h) / 2, x = (s->cols - w) / 2, iw = w - 4;
 	char t[700];
-	snprintf(t, sizeof(t), "%s %s (Esc %s)", d->verify ? "Verify SSH with" : "Pair with", d->peer,
-		 d->phase == PD_DONE ? "closes" : "cancels");
+	snprintf(t, sizeof(t), "%s %s (Esc %s)", d->verify ? "Verify SSH with" : "Pair with",
+		 d->peer, d->phase == PD_DONE ? "closes" : "cancels");
 	screen_fill(s, y, x, h, w, ROLE_NORMAL);
 	screen_box(s, y, x, h, w, ROLE_FRAME, t);
 	int ry = y + 2, last = y + h - 2;
@@ -228,11 +230,12 @@ void pair_dialog_draw(const struct screen *s, const struct pair_dialog *d)
 	screen_text(s, ry++, x + 2, iw, ROLE_DIM, t);
 	ry++;
 	if (d->phase == PD_ADMIN) {
-		ry += screen_text_wrap(s, ry, x + 2, iw, last - ry - 3, ROLE_NORMAL,
-				       "The playbook needs the same user name on both nodes. To create "
-				       "yours on the peer as it does (useradd -m, group sudo, a new "
-				       "password), give a user there who can use sudo: you will type that "
-				       "user's password, then the new one.");
+		ry += screen_text_wrap(
+			s, ry, x + 2, iw, last - ry - 3, ROLE_NORMAL,
+			"The playbook needs the same user name on both nodes. To create "
+			"yours on the peer as it does (useradd -m, group sudo, a new "
+			"password), give a user there who can use sudo: you will type that "
+			"user's password, then the new one.");
 		snprintf(t, sizeof(t), "User on the peer with sudo: %s_", d->admin);
 		screen_text(s, ry + 1, x + 2, iw, ROLE_HEADER, t);
 		screen_text(s, last, x + 2, iw, ROLE_HEADER, "Enter: use this user    Esc: back");
@@ -240,37 +243,44 @@ void pair_dialog_draw(const struct screen *s, const struct pair_dialog *d)
 	}
 	if (d->phase == PD_CONFIRM) {
 		if (r->create_user) {
-			snprintf(t, sizeof(t), "Will log in as %s, create user %s on the peer, then pair as %s.",
+			snprintf(t, sizeof(t),
+				 "Will log in as %s, create user %s on the peer, then pair as %s.",
 				 r->remote_user, r->local.name, r->local.name);
 			screen_text(s, ry++, x + 2, iw, ROLE_WARN, t);
 			ry++;
 		}
-		ry += screen_text_wrap(s, ry, x + 2, iw, last - ry, ROLE_NORMAL,
-				       d->verify ? "Checks `hostname` over SSH both ways with keys only. "
-						   "Nothing is changed."
-						 : "Sets up passwordless SSH both ways: your public key "
-						   "goes to the peer, the peer's public key comes here, each "
-						   "host key into the other's known_hosts. You will see the "
-						   "peer's host key before anything is trusted, and type the "
-						   "password once. No private key leaves its machine.");
-		screen_text(s, last, x + 2, iw, ROLE_HEADER,
-			    d->verify ? "Enter: start    Esc: cancel"
-				      : "Enter: start    u: your user is missing there (create it)    Esc: cancel");
+		ry += screen_text_wrap(
+			s, ry, x + 2, iw, last - ry, ROLE_NORMAL,
+			d->verify ? "Checks `hostname` over SSH both ways with keys only. "
+				    "Nothing is changed."
+				  : "Sets up passwordless SSH both ways: your public key "
+				    "goes to the peer, the peer's public key comes here, each "
+				    "host key into the other's known_hosts. You will see the "
+				    "peer's host key before anything is trusted, and type the "
+				    "password once. No private key leaves its machine.");
+		screen_text(
+			s, last, x + 2, iw, ROLE_HEADER,
+			d->verify
+				? "Enter: start    Esc: cancel"
+				: "Enter: start    u: your user is missing there (create it)    Esc: cancel");
 		return;
 	}
 	size_t first = 0, room = (size_t)(last - ry - 5 > 1 ? last - ry - 5 : 1);
 	if (d->nlines > room)
 		first = d->nlines - room;
 	for (size_t i = first; i < d->nlines && ry < last - 4; i++)
-		screen_text(s, ry++, x + 2, iw, d->lines[i][0] == '!' ? ROLE_WARN : ROLE_NORMAL, d->lines[i]);
+		screen_text(s, ry++, x + 2, iw, d->lines[i][0] == '!' ? ROLE_WARN : ROLE_NORMAL,
+			    d->lines[i]);
 	ry = last - 4 > ry ? last - 4 : ry;
 	switch (d->phase) {
 	case PD_FINGERPRINT:
 		snprintf(t, sizeof(t), "Host key of %s: %s", r->address, d->question);
 		screen_text(s, ry++, x + 2, iw, ROLE_WARN, t);
-		screen_text_wrap(s, ry, x + 2, iw, 2, ROLE_DIM,
-				 "Compare it on the peer: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub");
-		screen_text(s, last, x + 2, iw, ROLE_HEADER, "y: accept and record it    n or Esc: refuse");
+		screen_text_wrap(
+			s, ry, x + 2, iw, 2, ROLE_DIM,
+			"Compare it on the peer: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub");
+		screen_text(s, last, x + 2, iw, ROLE_HEADER,
+			    "y: accept and record it    n or Esc: refuse");
 		break;
 	case PD_PASSWORD:
 		if (d->tries > 0)
@@ -278,31 +288,36 @@ void pair_dialog_draw(const struct screen *s, const struct pair_dialog *d)
 		else
 			snprintf(t, sizeof(t), "%s: ", d->question);
 		screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
-		screen_text(s, ry++, x + 4, iw - 2, ROLE_DIM, d->pwlen ? "(typing, not shown)" : "(not shown as you type)");
+		screen_text(s, ry++, x + 4, iw - 2, ROLE_DIM,
+			    d->pwlen ? "(typing, not shown)" : "(not shown as you type)");
 		screen_text(s, last, x + 2, iw, ROLE_HEADER, "Enter: log in    Esc: cancel");
 		break;
 	case PD_RUNNING:
 		screen_text(s, last, x + 2, iw, ROLE_DIM, "Working...    Esc: cancel");
 		break;
 	case PD_CANCELLING:
-		screen_text(s, last, x + 2, iw, ROLE_WARN, "Cancelling (at most one network timeout)...");
+		screen_text(s, last, x + 2, iw, ROLE_WARN,
+			    "Cancelling (at most one network timeout)...");
 		break;
 	case PD_DONE:
 		for (int k = 0; k < 2; k++) {
 			if (d->dir_ok[k] < 0)
 				continue;
 			snprintf(t, sizeof(t), "%s %s: %s", d->dir_ok[k] ? "OK    " : "FAILED",
-				 k == 0 ? "this node -> peer" : "peer -> this node", d->dir_text[k]);
+				 k == 0 ? "this node -> peer" : "peer -> this node",
+				 d->dir_text[k]);
 			screen_text(s, ry++, x + 2, iw, d->dir_ok[k] ? ROLE_GOOD : ROLE_BAD, t);
 		}
-		ry += screen_text_wrap(s, ry, x + 2, iw, last - ry, d->status == PAIR_OK ? ROLE_GOOD : ROLE_BAD,
+		ry += screen_text_wrap(s, ry, x + 2, iw, last - ry,
+				       d->status == PAIR_OK ? ROLE_GOOD : ROLE_BAD,
 				       d->summary[0] ? d->summary : pair_status_word(d->status));
-		screen_text(s, last, x + 2, iw, ROLE_HEADER,
-			    !d->verify && (d->status == PAIR_AUTH_FAILED || d->status == PAIR_USER_MISMATCH)
-				    ? "Enter or Esc: close    u: log in as another user and create yours there"
-				    : "Enter or Esc: close");
+		screen_text(
+			s, last, x + 2, iw, ROLE_HEADER,
+			!d->verify && (d->status == PAIR_AUTH_FAILED ||
+				       d->status == PAIR_USER_MISMATCH)
+				? "Enter or Esc: close    u: log in as another user and create yours there"
+				: "Enter or Esc: close");
 		break;
-	default:
-		break;
+	default: break;
 	}
 }

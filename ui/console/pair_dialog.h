@@ -16,30 +16,37 @@
 #include <stdbool.h>
 #include <wchar.h>
 
-enum pd_phase { PD_CONFIRM, PD_ADMIN, PD_RUNNING, PD_FINGERPRINT, PD_PASSWORD, PD_CANCELLING,
-		PD_DONE };
+enum pd_phase {
+	PD_CONFIRM,
+	PD_ADMIN,
+	PD_RUNNING,
+	PD_FINGERPRINT,
+	PD_PASSWORD,
+	PD_CANCELLING,
+	PD_DONE
+};
 
 struct pair_dialog {
 	enum pd_phase phase;
-	bool verify;              /* verify only (keys), no changes */
+	bool verify; /* verify only (keys), no changes */
 	struct worker *worker;
 	struct pair_job job;
-	char peer[256];           /* the peer's host name as shown */
-	char lines[14][200];      /* progress, the last lines kept */
+	char peer[256]; /* the peer's host name as shown */
+	char lines[14][200]; /* progress, the last lines kept */
 	size_t nlines;
 	char question[512];
-	char password[512];       /* wiped after each use */
-	char admin[64];           /* PD_ADMIN: a user on the peer who can use sudo */
-	char accepted_fp[128];    /* the host key accepted in this dialog ("SHA256:..."): a rerun
+	char password[512]; /* wiped after each use */
+	char admin[64]; /* PD_ADMIN: a user on the peer who can use sudo */
+	char accepted_fp[128]; /* the host key accepted in this dialog ("SHA256:..."): a rerun
 				   * (to create the user) requires that same key without asking */
 	size_t adminlen;
 	size_t pwlen;
 	int tries;
 	char dir_text[2][200];
-	int dir_ok[2];            /* -1 unknown, 0 failed, 1 ok */
+	int dir_ok[2]; /* -1 unknown, 0 failed, 1 ok */
 	char summary[512];
 	enum pair_status status;
-	bool finished;            /* WORKER_DONE seen */
+	bool finished; /* WORKER_DONE seen */
 	void (*notify)(void *arg); /* called on the loop after each message (redraw) */
 	void *notify_arg;
 };

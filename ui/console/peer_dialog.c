@@ -24,10 +24,11 @@ void peer_dialog_draw(const struct screen *s, struct peer_dialog *d, const struc
 	if (p->state != MDNS_RUNNING)
 		ry += screen_text_wrap(s, ry, x + 2, iw, 2, ROLE_WARN, p->state_text);
 	else if (!n)
-		ry += screen_text_wrap(s, ry, x + 2, iw, 3, ROLE_WARN,
-				       "No other Spark is seen yet (mDNS _ssh._tcp): plug the cable in, "
-				       "make sure the other Spark is on with avahi-daemon running; it "
-				       "appears here by itself.");
+		ry += screen_text_wrap(
+			s, ry, x + 2, iw, 3, ROLE_WARN,
+			"No other Spark is seen yet (mDNS _ssh._tcp): plug the cable in, "
+			"make sure the other Spark is on with avahi-daemon running; it "
+			"appears here by itself.");
 	for (size_t i = 0; i < n && ry < last - 1; i++) {
 		const struct peer *pe = peer_panel_get(p, i);
 		bool cable = false;
@@ -35,7 +36,9 @@ void peer_dialog_draw(const struct screen *s, struct peer_dialog *d, const struc
 			cable |= peer_addr_on_up_port(m, &pe->addrs[k]);
 		char t[400];
 		snprintf(t, sizeof(t), "%s %s  (%s; %s)", i == d->sel ? ">" : " ", pe->host,
-			 !peer_live_addrs(m, pe) ? "not reachable now" : cable ? "on a cable" : "LAN only",
+			 !peer_live_addrs(m, pe) ? "not reachable now"
+			 : cable		 ? "on a cable"
+						 : "LAN only",
 			 ssh_status ? ssh_status(pe, arg) : "");
 		if (i < max)
 			rows[i] = ry;

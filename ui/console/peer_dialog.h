@@ -14,7 +14,7 @@
 
 struct peer_dialog {
 	size_t sel;
-	char why[320];    /* the cable step's reason, shown on top */
+	char why[320]; /* the cable step's reason, shown on top */
 };
 
 /* rows[i]: the screen row of peer i (for the mouse), -1 when not shown; max entries. */

@@ -44,8 +44,8 @@ int peer_panel_rows(const struct model *m, const struct peers *p)
 }
 
 int peer_panel_draw(const struct screen *s, const struct model *m, const struct peers *p,
-		    size_t selected, bool focused, peer_status_fn *ssh_status, void *arg, int y, int x,
-		    int h, int w, int *rows, size_t max)
+		    size_t selected, bool focused, peer_status_fn *ssh_status, void *arg, int y,
+		    int x, int h, int w, int *rows, size_t max)
 {
 	for (size_t i = 0; i < max; i++)
 		rows[i] = -1;
@@ -61,23 +61,28 @@ int peer_panel_draw(const struct screen *s, const struct model *m, const struct 
 	if (p->state != MDNS_RUNNING) {
 		ry += screen_text_wrap(s, ry, x + 2, w - 4, last - ry, ROLE_WARN, p->state_text);
 	} else if (n == 0) {
-		screen_text(s, ry++, x + 2, w - 4, ROLE_DIM, "No other Spark seen yet (mDNS _ssh._tcp).");
+		screen_text(s, ry++, x + 2, w - 4, ROLE_DIM,
+			    "No other Spark seen yet (mDNS _ssh._tcp).");
 	}
 	for (size_t i = 0; i < n && ry < last; i++) {
 		const struct peer *pe = peer_panel_get(p, i);
 		bool sel = i == selected;
 		bool cable = false;
 		for (size_t k = 0; k < pe->naddrs; k++)
-			cable |= peer_addr_live(m, &pe->addrs[k]) && peer_addr_port(m, &pe->addrs[k]) >= 0;
+			cable |= peer_addr_live(m, &pe->addrs[k]) &&
+				 peer_addr_port(m, &pe->addrs[k]) >= 0;
 		char line[320];
 		snprintf(line, sizeof(line), "%s %s  (%s; %s)", sel ? ">" : " ", pe->host,
-			 !peer_live_addrs(m, pe) ? "not reachable now" : cable ? "on a cable" : "LAN only",
+			 !peer_live_addrs(m, pe) ? "not reachable now"
+			 : cable		 ? "on a cable"
+						 : "LAN only",
 			 ssh_status ? ssh_status(pe, arg) : "not paired");
 		if (sel)
 			screen_fill(s, ry, x + 1, 1, w - 2, focused ? ROLE_SELECT : ROLE_NORMAL);
 		if (i < max)
 			rows[i] = ry;
-		screen_text(s, ry++, x + 1, w - 2, sel && focused ? ROLE_SELECT : ROLE_HEADER, line);
+		screen_text(s, ry++, x + 1, w - 2, sel && focused ? ROLE_SELECT : ROLE_HEADER,
+			    line);
 		for (size_t k = 0; k < pe->naddrs && ry < last; k++) {
 			const struct peer_addr *a = &pe->addrs[k];
 			if (!peer_addr_live(m, a))

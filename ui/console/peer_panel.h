@@ -17,7 +17,7 @@ typedef const char *peer_status_fn(const struct peer *p, void *arg);
 int peer_panel_rows(const struct model *m, const struct peers *p);
 /* rows[i] gets the screen row of peer i's name line (-1 when not shown), for i < max. */
 int peer_panel_draw(const struct screen *s, const struct model *m, const struct peers *p,
-		    size_t selected, bool focused, peer_status_fn *ssh_status, void *arg, int y, int x,
-		    int h, int w, int *rows, size_t max);
+		    size_t selected, bool focused, peer_status_fn *ssh_status, void *arg, int y,
+		    int x, int h, int w, int *rows, size_t max);
 
 #endif

@@ -170,7 +170,9 @@ static void finding_lines(const struct finding *f, char *line, size_t lsize, cha
 			  size_t fsize)
 {
 	snprintf(line, lsize, "%s: %s",
-		 f->level == FINDING_ERROR ? "PROBLEM" : f->level == FINDING_WARN ? "WARNING" : "NOTE",
+		 f->level == FINDING_ERROR  ? "PROBLEM"
+		 : f->level == FINDING_WARN ? "WARNING"
+					    : "NOTE",
 		 f->text);
 	snprintf(fix, fsize, "Fix: %s", f->fix);
 }
@@ -204,8 +206,10 @@ int findings_panel_draw(const struct screen *s, const struct model *m, int y, in
 		char line[256], fix[256];
 		finding_lines(f, line, sizeof(line), fix, sizeof(fix));
 		fy += screen_text_wrap(s, fy, x + 2, w - 4, y + fh - 1 - fy,
-				       f->level == FINDING_ERROR ? ROLE_BAD
-				       : f->level == FINDING_WARN ? ROLE_WARN : ROLE_NORMAL, line);
+				       f->level == FINDING_ERROR  ? ROLE_BAD
+				       : f->level == FINDING_WARN ? ROLE_WARN
+								  : ROLE_NORMAL,
+				       line);
 		if (fy < y + fh - 1)
 			fy += screen_text_wrap(s, fy, x + 4, w - 6, y + fh - 1 - fy, ROLE_DIM, fix);
 	}

@@ -31,8 +31,10 @@ static void start(struct rollback_dialog *d, struct loop *loop, bool dry_run)
 		scroll_text_clear(&d->log);
 	d->worker = worker_start(loop, rollback_job_run, &d->job, on_msg, d);
 	if (!d->worker) {
-		str_copy(d->summary, "Cannot start a thread for the work: the system is short of "
-				     "resources; close something and try again.", sizeof(d->summary));
+		str_copy(d->summary,
+			 "Cannot start a thread for the work: the system is short of "
+			 "resources; close something and try again.",
+			 sizeof(d->summary));
 		d->status = 1;
 		d->finished = true;
 		d->phase = RB_DONE;
@@ -77,12 +79,8 @@ void rollback_dialog_msg(struct rollback_dialog *d, const struct worker_msg *m)
 	struct scroll_text *t = d->dry_run ? &d->list : &d->log;
 	bool asking = m->question && d->phase != RB_CANCELLING;
 	switch (m->kind) {
-	case ROLLBACK_MSG_STEP:
-		log_line(t, "", m->text);
-		break;
-	case ROLLBACK_MSG_WARN:
-		log_line(t, "! ", m->text);
-		break;
+	case ROLLBACK_MSG_STEP: log_line(t, "", m->text); break;
+	case ROLLBACK_MSG_WARN: log_line(t, "! ", m->text); break;
 	case ROLLBACK_MSG_PASSWORD:
 		if (!asking)
 			break;
@@ -142,8 +140,7 @@ bool rollback_dialog_key(struct rollback_dialog *d, struct loop *loop, int key, 
 			return false;
 		}
 		return true;
-	case RB_LISTING:
-		return !esc; /* closing cancels the listing; nothing was changed */
+	case RB_LISTING: return !esc; /* closing cancels the listing; nothing was changed */
 	case RB_LIST:
 		if (esc || (is_char && key == 'q'))
 			return false;
@@ -215,9 +212,10 @@ void rollback_dialog_draw(const struct screen *s, struct rollback_dialog *d)
 	screen_box(s, y, x, h, w, ROLE_FRAME, t);
 	int ry = y + 2, last = y + h - 2;
 	if (d->phase == RB_NOROOT) {
-		screen_text_wrap(s, ry, x + 2, iw, last - ry, ROLE_WARN,
-				 "Changing the network needs root: quit (q) and start sudo sparklink. "
-				 "Nothing was listed or undone.");
+		screen_text_wrap(
+			s, ry, x + 2, iw, last - ry, ROLE_WARN,
+			"Changing the network needs root: quit (q) and start sudo sparklink. "
+			"Nothing was listed or undone.");
 		screen_text(s, last, x + 2, iw, ROLE_HEADER, "q: quit the console   Esc: close");
 		return;
 	}
@@ -225,44 +223,51 @@ void rollback_dialog_draw(const struct screen *s, struct rollback_dialog *d)
 		 r->user_journal_path[0] && r->include_ssh ? " and " : "",
 		 r->user_journal_path[0] && r->include_ssh ? r->user_journal_path : "");
 	screen_text(s, ry++, x + 2, iw, ROLE_DIM, t);
-	snprintf(t, sizeof(t), "%s also undo SSH pairing lines (authorized_keys, known_hosts; keys "
-		 "are kept)%s", r->include_ssh ? "[x]" : "[ ]",
+	snprintf(t, sizeof(t),
+		 "%s also undo SSH pairing lines (authorized_keys, known_hosts; keys "
+		 "are kept)%s",
+		 r->include_ssh ? "[x]" : "[ ]",
 		 d->phase == RB_LIST || d->phase == RB_LISTING ? "   s toggles" : "");
 	screen_text(s, ry++, x + 2, iw, ROLE_NORMAL, t);
 	ry++;
 	switch (d->phase) {
 	case RB_LISTING:
-		screen_text(s, ry, x + 2, iw, ROLE_DIM, "Reading the journal (nothing is changed)...");
+		screen_text(s, ry, x + 2, iw, ROLE_DIM,
+			    "Reading the journal (nothing is changed)...");
 		screen_text(s, last, x + 2, iw, ROLE_DIM, "Esc: close");
 		return;
 	case RB_LIST:
 		if (d->pending <= 0) {
-			const char *msg = d->status != 0 && d->summary[0]
-						  ? d->summary
-						  : r->include_ssh
-							    ? "Nothing to undo: sparklink has changed nothing that "
-							      "is not undone yet."
-							    : "Nothing to undo: no network change is pending. Press "
-							      "s to look at the SSH pairing lines too.";
-			ry += screen_text_wrap(s, ry, x + 2, iw, last - ry, d->status ? ROLE_BAD : ROLE_GOOD,
-					       msg);
+			const char *msg =
+				d->status != 0 && d->summary[0] ? d->summary
+				: r->include_ssh
+					? "Nothing to undo: sparklink has changed nothing that "
+					  "is not undone yet."
+					: "Nothing to undo: no network change is pending. Press "
+					  "s to look at the SSH pairing lines too.";
+			ry += screen_text_wrap(s, ry, x + 2, iw, last - ry,
+					       d->status ? ROLE_BAD : ROLE_GOOD, msg);
 			ry++;
 			scroll_text_draw(s, &d->list, ry, x + 2, last - ry - 1, iw);
-			screen_text(s, last, x + 2, iw, ROLE_HEADER, "s: SSH lines too   Esc: close");
+			screen_text(s, last, x + 2, iw, ROLE_HEADER,
+				    "s: SSH lines too   Esc: close");
 			return;
 		}
 		int n = d->job.out.rep.planned > 0 ? d->job.out.rep.planned : d->pending;
-		snprintf(t, sizeof(t), "Would undo, newest first (%d change%s; nothing is changed yet):",
-			 n, n == 1 ? "" : "s");
+		snprintf(t, sizeof(t),
+			 "Would undo, newest first (%d change%s; nothing is changed yet):", n,
+			 n == 1 ? "" : "s");
 		screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
 		scroll_text_draw(s, &d->list, ry, x + 2, last - ry - 1, iw);
-		screen_text(s, last, x + 2, iw, ROLE_HEADER,
-			    "y: undo all of this   s: SSH lines too   Up/Down PgUp/PgDn: scroll   Esc: close");
+		screen_text(
+			s, last, x + 2, iw, ROLE_HEADER,
+			"y: undo all of this   s: SSH lines too   Up/Down PgUp/PgDn: scroll   Esc: close");
 		return;
-	default:
-		break;
+	default: break;
 	}
-	int foot = d->phase == RB_PASSWORD || d->phase == RB_SESSION ? 4 : d->phase == RB_DONE ? 3 : 0;
+	int foot = d->phase == RB_PASSWORD || d->phase == RB_SESSION ? 4
+		   : d->phase == RB_DONE			     ? 3
+								     : 0;
 	int room = last - ry - foot - 1;
 	if (room < 2)
 		room = 2;
@@ -283,10 +288,10 @@ void rollback_dialog_draw(const struct screen *s, struct rollback_dialog *d)
 	case RB_DONE:
 		snprintf(t, sizeof(t), "%s %s", d->status == 0 ? "Done:" : "FAILED:",
 			 d->summary[0] ? d->summary : "no summary");
-		screen_text_wrap(s, ry, x + 2, iw, last - ry, d->status == 0 ? ROLE_GOOD : ROLE_BAD, t);
+		screen_text_wrap(s, ry, x + 2, iw, last - ry, d->status == 0 ? ROLE_GOOD : ROLE_BAD,
+				 t);
 		screen_text(s, last, x + 2, iw, ROLE_HEADER, "Enter or Esc: close");
 		break;
-	default:
-		break;
+	default: break;
 	}
 }

@@ -16,23 +16,31 @@
 
 #include <stdbool.h>
 
-enum rb_phase { RB_NOROOT, RB_LISTING, RB_LIST, RB_RUNNING, RB_PASSWORD, RB_SESSION,
-		RB_CANCELLING, RB_DONE };
+enum rb_phase {
+	RB_NOROOT,
+	RB_LISTING,
+	RB_LIST,
+	RB_RUNNING,
+	RB_PASSWORD,
+	RB_SESSION,
+	RB_CANCELLING,
+	RB_DONE
+};
 
 struct rollback_dialog {
 	enum rb_phase phase;
 	struct worker *worker;
 	struct rollback_job job;
-	bool dry_run;              /* the job running (or last run) is the listing */
-	bool applied;              /* the real rollback was started */
-	struct scroll_text list;   /* what would be undone (dry run) */
-	struct scroll_text log;    /* what was undone */
-	struct job_question q;     /* RB_PASSWORD, RB_SESSION */
-	int status;                /* ROLLBACK_MSG_END's code: 0 ok, 1 failed */
+	bool dry_run; /* the job running (or last run) is the listing */
+	bool applied; /* the real rollback was started */
+	struct scroll_text list; /* what would be undone (dry run) */
+	struct scroll_text log; /* what was undone */
+	struct job_question q; /* RB_PASSWORD, RB_SESSION */
+	int status; /* ROLLBACK_MSG_END's code: 0 ok, 1 failed */
 	char summary[512];
-	int pending;               /* records still to undo (after the listing) */
-	bool finished;             /* WORKER_DONE seen for the current job */
-	bool quit;                 /* closed with q (not root): the console is to quit */
+	int pending; /* records still to undo (after the listing) */
+	bool finished; /* WORKER_DONE seen for the current job */
+	bool quit; /* closed with q (not root): the console is to quit */
 	void (*notify)(void *arg); /* called on the loop after each message (redraw) */
 	void *notify_arg;
 };

@@ -72,8 +72,9 @@ bool screen_open(struct screen *s, char *err, int errsize)
 	memset(s, 0, sizeof(*s));
 	s->saved_stderr = s->captured_fd = -1;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		snprintf(err, (size_t)errsize,
-			 "the console needs a terminal; for scripts use a command (sparklink --help)");
+		snprintf(
+			err, (size_t)errsize,
+			"the console needs a terminal; for scripts use a command (sparklink --help)");
 		return false;
 	}
 	const char *term = getenv("TERM");
@@ -122,10 +123,10 @@ bool screen_open(struct screen *s, char *err, int errsize)
 	if (s->color) {
 		start_color();
 		use_default_colors();
-		init_pair(1, COLOR_CYAN, -1);    /* frame */
-		init_pair(2, COLOR_GREEN, -1);   /* good */
-		init_pair(3, COLOR_RED, -1);     /* bad */
-		init_pair(4, COLOR_YELLOW, -1);  /* warn */
+		init_pair(1, COLOR_CYAN, -1); /* frame */
+		init_pair(2, COLOR_GREEN, -1); /* good */
+		init_pair(3, COLOR_RED, -1); /* bad */
+		init_pair(4, COLOR_YELLOW, -1); /* warn */
 		init_pair(5, COLOR_BLACK, COLOR_CYAN); /* key bar */
 		init_pair(6, COLOR_WHITE, COLOR_BLUE); /* title */
 	}
@@ -275,8 +276,7 @@ void screen_fill(const struct screen *s, int y, int x, int h, int w, enum role r
 	attrset(A_NORMAL);
 }
 
-void screen_box(const struct screen *s, int y, int x, int h, int w, enum role r,
-		const char *title)
+void screen_box(const struct screen *s, int y, int x, int h, int w, enum role r, const char *title)
 {
 	if (h < 2 || w < 2 || y >= s->rows)
 		return;

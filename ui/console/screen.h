@@ -10,11 +10,11 @@ enum role {
 	ROLE_TITLE,
 	ROLE_FRAME,
 	ROLE_HEADER,
-	ROLE_GOOD,    /* Up, done */
-	ROLE_BAD,     /* Down, failing */
-	ROLE_WARN,    /* warnings */
-	ROLE_DIM,     /* absent, unknown */
-	ROLE_KEY,     /* F-key bar: the key */
+	ROLE_GOOD, /* Up, done */
+	ROLE_BAD, /* Down, failing */
+	ROLE_WARN, /* warnings */
+	ROLE_DIM, /* absent, unknown */
+	ROLE_KEY, /* F-key bar: the key */
 	ROLE_KEYTEXT, /* F-key bar: the label */
 	ROLE_SELECT,
 	ROLE_COUNT
@@ -24,8 +24,8 @@ struct screen {
 	int rows, cols;
 	bool color;
 	bool utf8;
-	int saved_stderr;   /* the real stderr while curses runs */
-	int captured_fd;    /* where stderr goes meanwhile */
+	int saved_stderr; /* the real stderr while curses runs */
+	int captured_fd; /* where stderr goes meanwhile */
 };
 
 /* Start curses on the controlling terminal. Returns false with a message in err. */
@@ -38,8 +38,7 @@ int screen_attr(const struct screen *s, enum role r);
 
 /* Drawing helpers on stdscr, clipped to the screen; text is clean UTF-8 from the model. */
 void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, const char *text);
-void screen_box(const struct screen *s, int y, int x, int h, int w, enum role r,
-		const char *title);
+void screen_box(const struct screen *s, int y, int x, int h, int w, enum role r, const char *title);
 /* Word-wrapped text within [y, y+maxh); returns the rows used. */
 int screen_text_wrap(const struct screen *s, int y, int x, int maxw, int maxh, enum role r,
 		     const char *text);

@@ -10,8 +10,8 @@ const char *step_panel_hint(enum step_id id, enum step_mark mark)
 	switch (id) {
 	case STEP_USER:
 		return mark == STEP_FAILING ? "Enter: what to do (u creates your user there)"
-		     : mark == STEP_DONE ? "Enter: what was checked"
-					 : "Enter: pair, which checks it (F2 p)";
+		       : mark == STEP_DONE  ? "Enter: what was checked"
+					    : "Enter: pair, which checks it (F2 p)";
 	case STEP_CABLE: return "Enter: choose the peer on the cable (F7 c)";
 	case STEP_ADDR: return "Enter: choose link-local or static, MTU, preview (F4 a)";
 	case STEP_SSH:
@@ -57,8 +57,8 @@ static void head(const struct screen *s, const struct step *st, int i, bool sel,
 	screen_text(s, y, x + 14, w - 14, sel && focused ? ROLE_SELECT : mark_role(st->mark), m);
 }
 
-int step_panel_draw(const struct screen *s, const struct step *steps, int sel, bool focused,
-		    int y, int x, int h, int w, int rows[STEP_COUNT], int cols[STEP_COUNT],
+int step_panel_draw(const struct screen *s, const struct step *steps, int sel, bool focused, int y,
+		    int x, int h, int w, int rows[STEP_COUNT], int cols[STEP_COUNT],
 		    int widths[STEP_COUNT])
 {
 	for (int i = 0; i < STEP_COUNT; i++)
@@ -67,8 +67,9 @@ int step_panel_draw(const struct screen *s, const struct step *steps, int sel, b
 		return 0;
 	int iw = w - 4;
 	int full = step_panel_rows(steps, iw + 4, true), list = step_panel_rows(steps, iw, false);
-	const char *hint = sel >= 0 && sel < STEP_COUNT ? step_panel_hint((enum step_id)sel,
-									 steps[sel].mark) : "";
+	const char *hint = sel >= 0 && sel < STEP_COUNT
+				   ? step_panel_hint((enum step_id)sel, steps[sel].mark)
+				   : "";
 	int ph;
 	if (h >= full)
 		ph = full;
@@ -77,7 +78,8 @@ int step_panel_draw(const struct screen *s, const struct step *steps, int sel, b
 	else
 		ph = h < 7 ? h : 7;
 	screen_box(s, y, x, ph, w, focused ? ROLE_HEADER : ROLE_FRAME,
-		   focused ? "Steps [focus]  Enter opens the chosen one" : "Steps  (Tab: choose here)");
+		   focused ? "Steps [focus]  Enter opens the chosen one"
+			   : "Steps  (Tab: choose here)");
 	int ry = y + 1, last = y + ph - 1;
 	if (h >= full) {
 		for (int i = 0; i < STEP_COUNT && ry < last; i++) {
@@ -86,7 +88,8 @@ int step_panel_draw(const struct screen *s, const struct step *steps, int sel, b
 			widths[i] = w - 2;
 			head(s, &steps[i], i, i == sel, focused, ry++, x + 1, w - 2);
 			ry += screen_text_wrap(s, ry, x + 6, w - 8, last - ry,
-					       steps[i].mark == STEP_FAILING ? ROLE_BAD : ROLE_NORMAL,
+					       steps[i].mark == STEP_FAILING ? ROLE_BAD
+									     : ROLE_NORMAL,
 					       steps[i].reason);
 		}
 		screen_text(s, ry, x + 2, iw, ROLE_DIM, hint);
@@ -98,8 +101,8 @@ int step_panel_draw(const struct screen *s, const struct step *steps, int sel, b
 			cols[i] = x + 1;
 			widths[i] = w - 2;
 			head(s, &steps[i], i, i == sel, focused, ry, x + 1, w - 2);
-			screen_text(s, ry++, x + 26, w - 27, steps[i].mark == STEP_FAILING ? ROLE_BAD
-										       : ROLE_DIM,
+			screen_text(s, ry++, x + 26, w - 27,
+				    steps[i].mark == STEP_FAILING ? ROLE_BAD : ROLE_DIM,
 				    steps[i].reason);
 		}
 	} else {
@@ -158,9 +161,10 @@ int log_panel_draw(const struct screen *s, const struct actlog *log, int y, int 
 		actlog_format(e, false, t, sizeof(t));
 		int rest = y + h - 1 - ry;
 		ry += screen_text_wrap(s, ry, x + 2, w - 4, rest < 2 ? rest : 2,
-				       e->level == ACTLOG_FAIL ? ROLE_BAD : e->level == ACTLOG_OK
-										   ? ROLE_GOOD
-										   : ROLE_NORMAL, t);
+				       e->level == ACTLOG_FAIL ? ROLE_BAD
+				       : e->level == ACTLOG_OK ? ROLE_GOOD
+							       : ROLE_NORMAL,
+				       t);
 	}
 	return h;
 }

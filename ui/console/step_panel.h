@@ -18,8 +18,8 @@ int step_panel_rows(const struct step *steps, int w, bool full);
  * per step with the chosen step's reason below, or (from 5 rows) three columns of marks and the
  * chosen step's reason. rows[i] gets the screen row of step i (-1 when not shown), cols[i] its
  * first column and widths[i] its width. Returns the rows used. */
-int step_panel_draw(const struct screen *s, const struct step *steps, int sel, bool focused,
-		    int y, int x, int h, int w, int rows[STEP_COUNT], int cols[STEP_COUNT],
+int step_panel_draw(const struct screen *s, const struct step *steps, int sel, bool focused, int y,
+		    int x, int h, int w, int rows[STEP_COUNT], int cols[STEP_COUNT],
 		    int widths[STEP_COUNT]);
 /* The newest log entries that fit, oldest at the top. Returns the rows used. */
 int log_panel_draw(const struct screen *s, const struct actlog *log, int y, int x, int h, int w);

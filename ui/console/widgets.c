@@ -173,8 +173,7 @@ bool word_field_is(const struct word_field *f, const char *word)
 
 /* ---------------------------------------------------------------- a job's question */
 
-void job_question_open(struct job_question *q, enum question_kind kind,
-		       const struct worker_msg *m)
+void job_question_open(struct job_question *q, enum question_kind kind, const struct worker_msg *m)
 {
 	job_question_clear(q);
 	q->kind = kind;
@@ -219,7 +218,8 @@ int job_question_draw(const struct screen *s, const struct job_question *q, int 
 		screen_text(s, y++, x, w, ROLE_HEADER, t);
 		screen_text(s, y++, x + 2, w - 2, ROLE_DIM,
 			    q->pw.len ? "(typing, not shown)" : "(not shown as you type)");
-		screen_text(s, last, x, w, ROLE_HEADER, "Enter: send to sudo on the peer   Esc: cancel");
+		screen_text(s, last, x, w, ROLE_HEADER,
+			    "Enter: send to sudo on the peer   Esc: cancel");
 		return y;
 	}
 	y += screen_text_wrap(s, y, x, w, 2, ROLE_WARN, q->text);

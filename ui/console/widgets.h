@@ -14,9 +14,9 @@
 struct scroll_text {
 	char **lines;
 	size_t n, cap;
-	size_t top;      /* first line shown */
-	bool follow;     /* stick to the end as lines arrive */
-	int page;        /* rows shown at the last draw (for PgUp/PgDn) */
+	size_t top; /* first line shown */
+	bool follow; /* stick to the end as lines arrive */
+	int page; /* rows shown at the last draw (for PgUp/PgDn) */
 };
 
 void scroll_text_init(struct scroll_text *t);
@@ -53,13 +53,12 @@ bool word_field_is(const struct word_field *f, const char *word);
 enum question_kind { QUESTION_PASSWORD, QUESTION_CONFIRM };
 struct job_question {
 	enum question_kind kind;
-	char text[512];  /* the job's question, cleaned */
-	int tries;       /* a password's try (1..3), 0 if not counted */
+	char text[512]; /* the job's question, cleaned */
+	int tries; /* a password's try (1..3), 0 if not counted */
 	struct secret_field pw;
 	struct word_field word;
 };
-void job_question_open(struct job_question *q, enum question_kind kind,
-		       const struct worker_msg *m);
+void job_question_open(struct job_question *q, enum question_kind kind, const struct worker_msg *m);
 void job_question_clear(struct job_question *q);
 /* A key while the question is open: 1 answered (the worker has the answer), -1 Esc (the caller
  * cancels), 0 taken. */

@@ -59,7 +59,8 @@ struct tool {
 static int usage(void)
 {
 	fputs("usage: node_tool [--password-given] [--read-only] [--timeout S] local|remote ADDR "
-	      "OP [ARGS] [+ OP [ARGS]]...\n", stderr);
+	      "OP [ARGS] [+ OP [ARGS]]...\n",
+	      stderr);
 	return 2;
 }
 
@@ -69,10 +70,11 @@ static int nargs_of(const char *op)
 		const char *name;
 		int min, max;
 	} t[] = {
-		{ "probe", 1, 1 }, { "read", 1, 2 }, { "write", 3, 3 }, { "remove", 1, 1 },
-		{ "list", 1, 1 }, { "addr", 3, 3 }, { "mtu", 2, 2 }, { "link", 2, 2 },
-		{ "addrgenmode", 2, 2 }, { "netplan", 1, 1 }, { "session-if", 0, 0 },
-		{ "hostname", 0, 0 }, { "line-remove", 2, 2 },
+		{ "probe", 1, 1 },	 { "read", 1, 2 },	 { "write", 3, 3 },
+		{ "remove", 1, 1 },	 { "list", 1, 1 },	 { "addr", 3, 3 },
+		{ "mtu", 2, 2 },	 { "link", 2, 2 },	 { "addrgenmode", 2, 2 },
+		{ "netplan", 1, 1 },	 { "session-if", 0, 0 }, { "hostname", 0, 0 },
+		{ "line-remove", 2, 2 },
 	};
 	for (size_t i = 0; i < ARRAY_LEN(t); i++)
 		if (strcmp(op, t[i].name) == 0)
