@@ -25,5 +25,5 @@ function(sparklink_core_library name root)
   add_library(${name} STATIC ${sources})
   target_include_directories(${name} PUBLIC ${root})
   target_link_libraries(${name} PUBLIC PkgConfig::LIBNL PkgConfig::IBVERBS PkgConfig::LIBSSH
-                        PkgConfig::AVAHI Threads::Threads)
+                        PkgConfig::AVAHI Threads::Threads m)
 endfunction()

@@ -34,6 +34,8 @@ void state_path(const char *name, char *out, size_t size);
 /* Monotonic clock in nanoseconds / milliseconds. */
 int64_t clock_ns(void);
 int64_t clock_ms(void);
+/* Wall clock in milliseconds since the epoch (for times shown to people). */
+int64_t clock_wall_ms(void);
 
 /* A growable byte buffer (output of formatters, JSON, captured text). */
 struct buf {

@@ -31,6 +31,7 @@ void model_free(struct model *m)
 	free(m->ports);
 	free(m->others);
 	free(m->findings);
+	linkhist_free(&m->linkhist);
 	memset(m, 0, sizeof(*m));
 }
 

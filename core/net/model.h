@@ -7,6 +7,7 @@
 #ifndef SPARKLINK_MODEL_H
 #define SPARKLINK_MODEL_H
 
+#include "core/net/linkhist.h"
 #include "core/net/rdma.h"
 
 #include <stdbool.h>
@@ -70,6 +71,7 @@ struct model {
 	size_t nothers;
 	struct finding *findings;
 	size_t nfindings;
+	struct linkhist linkhist; /* carrier transitions seen since start (netmon notes them) */
 	unsigned long generation;
 	bool dirty;
 };

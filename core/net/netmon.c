@@ -190,6 +190,9 @@ void netmon_sync(struct netmon *nm)
 		const struct netdev *old = model_netdev(m, d->name);
 		if (d->ifindex)
 			read_sysfs_extras(d, old);
+		if (old && old->carrier != d->carrier)
+			linkhist_note(&m->linkhist, d->name, d->carrier, d->speed_mbps,
+				      clock_wall_ms(), clock_ms());
 		if (!old || old->carrier != d->carrier || old->admin_up != d->admin_up) {
 			struct rdma_port *rp = rdma_inventory_find_netdev(&m->rdma, d->name);
 			if (rp)
