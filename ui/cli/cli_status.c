@@ -79,7 +79,7 @@ int cli_status(int argc, char **argv)
 		.cmd = cmd,
 		.quiet = true, /* the rails, pinged now, are in the report below */
 		.password_why = "sudo on the peer needs a password",
-		.preview = &job.out.preview,
+		/* no preview: verifying asks none, and status never applies anything */
 	};
 	if (readable)
 		cli_job_run(&c, apply_job_run, &job);
