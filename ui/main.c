@@ -2,6 +2,7 @@
 #include "core/jobs/rollback.h"
 #include "core/net/sysfs.h"
 #include "core/base/text.h"
+#include "core/base/util.h"
 #include "ui/cli/cli.h"
 
 #include <errno.h>
@@ -13,37 +14,90 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char usage_text[] =
-	"Usage: sparklink [OPTIONS] [COMMAND [ARGS]]\n"
-	"\n"
-	"Connect NVIDIA DGX Spark machines over their ConnectX-7 QSFP ports.\n"
-	"Without a command, opens the full-screen console.\n"
-	"\n"
-	"Commands:\n"
-	"  ports [-v|--json|--watch]   RDMA ports and their netdevs, as ibdev2netdev prints them\n"
-	"  discover [--all] [--json] [--timeout SEC] [--hostfile FILE]\n"
-	"                              Sparks announcing SSH over mDNS, as discover-sparks\n"
-	"  pair HOST [--user NAME] [--password-stdin] [--accept-fingerprint SHA256:...]\n"
-	"                              passwordless SSH both ways with HOST, verified\n"
-	"  verify HOST [--user NAME]   `hostname` over SSH both ways, keys only\n"
-	"  apply --plan link-local|static|static-persistent [--mtu 9000] [--peer HOST]\n"
-	"        [--node 1|2] [--interfaces IF,IF] [--dry-run]\n"
-	"                              address the cabled interfaces on both nodes (root)\n"
-	"  rollback [--dry-run] [--include-ssh] [--local-only]\n"
-	"                              undo every recorded change, newest first, both nodes\n"
-	"  status [--json]             the applied plan, addresses, rails and the journal\n"
-	"\n"
-	"Options:\n"
-	"  --sysfs DIR     read RDMA and netdev attributes under DIR instead of /sys\n"
-	"                  (also $SPARKLINK_SYSFS; fixture trees and the lab use it)\n"
-	"  -h, --help      show this help and exit\n"
-	"  -V, --version   show the version and exit\n"
-	"\n"
-	"Environment: NO_COLOR (any value) turns colour off in the console.\n"
-	"Exit status: 0 success, 1 failure, 2 bad usage, 3 nothing found (no RDMA device,\n"
-	"no peer), 4 mDNS unavailable, 5 host key not accepted or changed, 6 authentication\n"
-	"failed, 7 user names differ, 8 a rail does not answer, 9 refused before any change.\n"
-	"See sparklink(1) for the console's keys and each command's options.\n";
+/* The commands: dispatch, the list in --help and (checked by the test cli_commands) the man
+ * page's come from this table. synopsis is the command and its options as --help shows them
+ * (lines after the first start with the continuation's own indent); hidden ones are not
+ * listed. */
+struct command {
+	const char *name;
+	const char *synopsis;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+	bool hidden;
+};
+
+static int help_main(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "ports", "ports [-v|--json|--watch]",
+	  "RDMA ports and their netdevs, as ibdev2netdev prints them", cli_ports, false },
+	{ "discover", "discover [--all] [--json] [--timeout SEC] [--hostfile FILE]",
+	  "Sparks announcing SSH over mDNS, as discover-sparks", cli_discover, false },
+	{ "pair", "pair HOST [--user NAME] [--password-stdin] [--accept-fingerprint SHA256:...]",
+	  "passwordless SSH both ways with HOST, verified", cli_pair, false },
+	{ "verify", "verify HOST [--user NAME]", "`hostname` over SSH both ways, keys only",
+	  cli_verify, false },
+	{ "apply",
+	  "apply --plan link-local|static|static-persistent [--mtu 9000] [--peer HOST]\n"
+	  "      [--node 1|2] [--interfaces IF,IF] [--dry-run]",
+	  "address the cabled interfaces on both nodes (root)", cli_apply, false },
+	{ "rollback", "rollback [--dry-run] [--include-ssh] [--local-only]",
+	  "undo every recorded change, newest first, both nodes", cli_rollback, false },
+	{ "status", "status [--json]", "the applied plan, addresses, rails and the journal",
+	  cli_status, false },
+	{ "help", "help", "this help", help_main, true },
+	/* sparklink's own helper (rollback_child.c): not a command */
+	{ ROLLBACK_CHILD_COMMAND, "", "", rollback_child_main, true },
+};
+
+enum { SUMMARY_COLUMN = 30 }; /* where a command's summary starts in --help */
+
+static void usage(FILE *f)
+{
+	fputs("Usage: sparklink [OPTIONS] [COMMAND [ARGS]]\n"
+	      "\n"
+	      "Connect NVIDIA DGX Spark machines over their ConnectX-7 QSFP ports.\n"
+	      "Without a command, opens the full-screen console.\n"
+	      "\n"
+	      "Commands:\n",
+	      f);
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++) {
+		const struct command *c = &commands[i];
+		if (c->hidden)
+			continue;
+		const char *line = c->synopsis, *nl;
+		while ((nl = strchr(line, '\n'))) {
+			fprintf(f, "  %.*s\n", (int)(nl - line), line);
+			line = nl + 1;
+		}
+		int len = 2 + (int)strlen(line);
+		if (len + 2 <= SUMMARY_COLUMN)
+			fprintf(f, "  %-*s%s\n", SUMMARY_COLUMN - 2, line, c->summary);
+		else
+			fprintf(f, "  %s\n%*s%s\n", line, SUMMARY_COLUMN, "", c->summary);
+	}
+	fputs("\n"
+	      "Options:\n"
+	      "  --sysfs DIR     read RDMA and netdev attributes under DIR instead of /sys\n"
+	      "                  (also $SPARKLINK_SYSFS; fixture trees and the lab use it)\n"
+	      "  -h, --help      show this help and exit\n"
+	      "  -V, --version   show the version and exit\n"
+	      "\n"
+	      "Environment: NO_COLOR (any value) turns colour off in the console.\n"
+	      "Exit status: 0 success, 1 failure, 2 bad usage, 3 nothing found (no RDMA device,\n"
+	      "no peer), 4 mDNS unavailable, 5 host key not accepted or changed, 6 authentication\n"
+	      "failed, 7 user names differ, 8 a rail does not answer, 9 refused before any change.\n"
+	      "See sparklink(1) for the console's keys and each command's options.\n",
+	      f);
+}
+
+static int help_main(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return EXIT_OK;
+}
 
 /* A closed standard descriptor would be taken by the next open(): a netlink socket would get
  * the lines meant for stdout, the journal the messages meant for stderr. Each closed one is held
@@ -83,7 +137,7 @@ int main(int argc, char **argv)
 	/* '+': stop at the first non-option, the command; its options are its own */
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		case 'h': usage(stdout); return EXIT_OK;
 		case 'V': printf("sparklink %s\n", SPARKLINK_VERSION); return EXIT_OK;
 		case 's':
 			if (!optarg[0]) {
@@ -114,26 +168,9 @@ int main(int argc, char **argv)
 	static char prog[64];
 	snprintf(prog, sizeof(prog), "sparklink %s", cmd);
 	cargv[0] = prog;
-	if (strcmp(cmd, "ports") == 0)
-		return cli_ports(cargc, cargv);
-	if (strcmp(cmd, "discover") == 0)
-		return cli_discover(cargc, cargv);
-	if (strcmp(cmd, "pair") == 0)
-		return cli_pair(cargc, cargv);
-	if (strcmp(cmd, "verify") == 0)
-		return cli_verify(cargc, cargv);
-	if (strcmp(cmd, "apply") == 0)
-		return cli_apply(cargc, cargv);
-	if (strcmp(cmd, "rollback") == 0)
-		return cli_rollback(cargc, cargv);
-	if (strcmp(cmd, "status") == 0)
-		return cli_status(cargc, cargv);
-	if (strcmp(cmd, ROLLBACK_CHILD_COMMAND) == 0) /* sparklink's own helper: not a command */
-		return rollback_child_main(cargc, cargv);
-	if (strcmp(cmd, "help") == 0) {
-		fputs(usage_text, stdout);
-		return EXIT_OK;
-	}
+	for (size_t i = 0; i < ARRAY_LEN(commands); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(cargc, cargv);
 	char q[CLI_ARG_MAX];
 	fprintf(stderr, "sparklink: unknown command '%s'\nTry 'sparklink --help'.\n",
 		cli_arg(cmd, q, sizeof(q)));

@@ -16,7 +16,7 @@
 enum { WORKER_DONE = -1 }; /* the kind of the last message, posted when the job returns */
 
 struct worker_msg {
-	int kind; /* the job's own kinds (>= 0), or WORKER_DONE */
+	int kind; /* the job's kinds (>= 0; core/jobs/job.h), or WORKER_DONE */
 	int code;
 	bool question; /* the job waits for worker_answer() */
 	char text[512];

@@ -280,8 +280,7 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 		if (n->ops->mtu_set(n, pf->ifname, p->mtu, err, sizeof(err)) < 0)
 			return fail(c, APPLY_FAILED, "MTU %u on %s of %s: %s", p->mtu, pf->ifname,
 				    name, err);
-		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s MTU %u -> %u", name, pf->ifname, f->mtu,
-			     p->mtu);
+		job_progress(c->w, "%s: %s MTU %u -> %u", name, pf->ifname, f->mtu, p->mtu);
 	}
 	if (p->kind != PLAN_LINK_LOCAL && !has_addr(f, cidr)) {
 		if (record(c, s, JOP_ADDR_ADD, pf->ifname, cidr) < 0)
@@ -291,11 +290,9 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 			return fail(c, APPLY_FAILED, "address %s on %s of %s: %s", cidr, pf->ifname,
 				    name, err);
 		if (p->kind == PLAN_STATIC)
-			worker_postf(c->w, APPLY_MSG_STEP, "%s: %s address %s added", name,
-				     pf->ifname, cidr);
+			job_progress(c->w, "%s: %s address %s added", name, pf->ifname, cidr);
 	} else if (p->kind != PLAN_LINK_LOCAL) {
-		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s already has %s (reused)", name,
-			     pf->ifname, cidr);
+		job_progress(c->w, "%s: %s already has %s (reused)", name, pf->ifname, cidr);
 	}
 	if (p->kind == PLAN_LINK_LOCAL) {
 		char before[NODE_MAX_ADDRS * 48];
@@ -317,7 +314,7 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 		if (n->ops->link_set(n, pf->ifname, true, err, sizeof(err)) < 0)
 			return fail(c, APPLY_FAILED, "cannot bring %s up on %s: %s", pf->ifname,
 				    name, err);
-		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s up", name, pf->ifname);
+		job_progress(c->w, "%s: %s up", name, pf->ifname);
 	}
 	return APPLY_OK;
 }
@@ -348,14 +345,12 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 					    PLAN_NETPLAN_PATH, name, err);
 			goto out;
 		}
-		worker_postf(c->w, APPLY_MSG_WARN,
-			     "%s: the existing %s (not sparklink's) is backed up to %s", name,
-			     PLAN_NETPLAN_PATH, backup);
+		job_warn(c->w, 0, "%s: the existing %s (not sparklink's) is backed up to %s", name,
+			 PLAN_NETPLAN_PATH, backup);
 	}
 	if (s->cur.exists && s->cur.data.len == yaml.len &&
 	    memcmp(s->cur.data.data, yaml.data, yaml.len) == 0) {
-		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s is already this plan's", name,
-			     PLAN_NETPLAN_PATH);
+		job_progress(c->w, "%s: %s is already this plan's", name, PLAN_NETPLAN_PATH);
 	} else {
 		struct buf prev;
 		buf_init(&prev);
@@ -380,14 +375,13 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 				  name, err);
 			goto out;
 		}
-		worker_postf(c->w, APPLY_MSG_STEP, "%s: %s written (mode 0600)", name,
-			     PLAN_NETPLAN_PATH);
+		job_progress(c->w, "%s: %s written (mode 0600)", name, PLAN_NETPLAN_PATH);
 	}
 	if (record(c, s, JOP_NETPLAN_APPLY, "/etc/netplan", NULL) < 0) {
 		st = APPLY_FAILED;
 		goto out;
 	}
-	worker_postf(c->w, APPLY_MSG_STEP, "%s: netplan apply", name);
+	job_progress(c->w, "%s: netplan apply", name);
 	if (n->ops->netplan(n, "apply", err, sizeof(err)) < 0) {
 		st = fail(c, APPLY_FAILED, "netplan apply failed on %s: %s", name, err);
 		goto out;
@@ -465,11 +459,7 @@ static bool verify(struct ctx *c)
 		else
 			rail_verify(r, p->mtu);
 		all &= r->ok && (!r->jumbo_tested || r->jumbo_ok);
-		struct worker_msg m = { .kind = APPLY_MSG_RAIL, .code = (int)i };
-		str_copy(m.text, r->text, sizeof(m.text));
-		str_copy(m.extra, r->ok && (!r->jumbo_tested || r->jumbo_ok) ? "ok" : "fail",
-			 sizeof(m.extra));
-		worker_post(c->w, &m);
+		job_result(c->w, (int)i, r->ok && (!r->jumbo_tested || r->jumbo_ok), r->text);
 	}
 	return all && c->out->nrails > 0;
 }
@@ -488,13 +478,9 @@ static int journal_plan(const char *path, struct plan *p, char *peer, size_t pee
 
 /* ---------------------------------------------------------------- the job */
 
-static int ask(struct ctx *c, int kind, const char *text)
+static bool ask(struct ctx *c, enum job_confirm what, const char *text)
 {
-	struct worker_msg q = { .kind = kind };
-	str_copy(q.text, text, sizeof(q.text));
-	char answer[16];
-	int r = worker_ask(c->w, &q, answer, sizeof(answer), -1);
-	return r == 0 && strcmp(answer, "yes") == 0;
+	return job_ask_yes(c->w, JOB_ASK_CONFIRM, what, NULL, text) == 1;
 }
 
 static enum apply_status connect_peer(struct ctx *c)
@@ -507,7 +493,7 @@ static enum apply_status connect_peer(struct ctx *c)
 		.local = req->user,
 		.timeout_s = req->timeout_s,
 		.w = c->w,
-		.password_kind = APPLY_MSG_PASSWORD,
+		.password_kind = JOB_ASK_PASSWORD,
 		.sudo_password = req->sudo_password,
 		.read_only = req->verify_only,
 	};
@@ -515,8 +501,7 @@ static enum apply_status connect_peer(struct ctx *c)
 	o.names[o.nnames++] = req->peer_address;
 	for (size_t i = 0; i < req->npeer_names && o.nnames < ARRAY_LEN(o.names); i++)
 		o.names[o.nnames++] = req->peer_names[i];
-	worker_postf(c->w, APPLY_MSG_STEP, "Connecting to %s as %s", req->peer_address,
-		     req->user.name);
+	job_progress(c->w, "Connecting to %s as %s", req->peer_address, req->user.name);
 	char err[1024];
 	c->st[1].node = node_remote_new(&o, err, sizeof(err));
 	if (!c->st[1].node)
@@ -568,8 +553,8 @@ static enum apply_status check_session(struct ctx *c)
 				 node_name(c, s), k == 0 ? "you are using" : "sparklink uses",
 				 s->session_if);
 			if (c->req->allow_session_if)
-				worker_postf(c->w, APPLY_MSG_WARN, "%s (allowed)", q);
-			else if (!ask(c, APPLY_MSG_SESSION, q))
+				job_warn(c->w, 0, "%s (allowed)", q);
+			else if (!ask(c, JOB_CONFIRM_SESSION, q))
 				return fail(c, APPLY_REFUSED,
 					    "%s. Nothing was changed. Connect through "
 					    "another interface, or confirm explicitly "
@@ -601,8 +586,7 @@ static enum apply_status run(struct ctx *c)
 		c->st[0].number = c->out->plan.self_node;
 		c->st[1].number = 3 - c->out->plan.self_node;
 		if ((st = connect_peer(c)) != APPLY_OK) {
-			worker_postf(c->w, APPLY_MSG_WARN, "%s",
-				     c->out->summary); /* verify what we can alone */
+			job_warn(c->w, 0, "%s", c->out->summary); /* verify what we can alone */
 			c->out->status = APPLY_OK;
 		}
 		bool ok = verify(c);
@@ -662,15 +646,12 @@ static enum apply_status run(struct ctx *c)
 	if ((st = check_session(c)) != APPLY_OK)
 		goto out;
 	if (req->dry_run) {
-		struct worker_msg m = { .kind = APPLY_MSG_STEP };
-		str_copy(m.text, "dry run: the preview is all; nothing was changed",
-			 sizeof(m.text));
-		worker_post(c->w, &m);
+		job_progress(c->w, "dry run: the preview is all; nothing was changed");
 		st = APPLY_DRY_RUN;
 		snprintf(c->out->summary, sizeof(c->out->summary), "dry run: nothing was changed");
 		goto out;
 	}
-	if (!ask(c, APPLY_MSG_PREVIEW, "Apply this plan?")) {
+	if (!ask(c, JOB_CONFIRM_PREVIEW, "Apply this plan?")) {
 		st = fail(c, APPLY_CANCELLED, "not applied: nothing was changed");
 		goto out;
 	}
@@ -693,12 +674,12 @@ static enum apply_status run(struct ctx *c)
 	for (int k = 1; k >= 0; k--) {
 		if (!c->st[k].present)
 			continue;
-		worker_postf(c->w, APPLY_MSG_STEP, "Configuring %s (node %d)",
-			     node_name(c, &c->st[k]), c->st[k].number);
+		job_progress(c->w, "Configuring %s (node %d)", node_name(c, &c->st[k]),
+			     c->st[k].number);
 		if ((st = change_node(c, &c->st[k])) != APPLY_OK)
 			goto out;
 	}
-	worker_postf(c->w, APPLY_MSG_STEP, "Verifying every rail");
+	job_progress(c->w, "Verifying every rail");
 	if (verify(c)) {
 		st = APPLY_OK;
 		snprintf(c->out->summary, sizeof(c->out->summary),
@@ -734,9 +715,7 @@ void apply_job_run(struct worker *w, void *arg)
 	node_free(c.st[1].node);
 	node_free(c.st[0].node);
 	journal_close(c.journal);
-	struct worker_msg m = { .kind = APPLY_MSG_END, .code = st };
-	str_copy(m.text, c.out->summary, sizeof(m.text));
-	worker_post(w, &m);
+	job_done(w, st, c.out->summary);
 }
 
 void apply_job_free(struct apply_job *job)

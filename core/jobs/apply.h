@@ -4,7 +4,7 @@
  * (which node is 1 is decided from the host names unless given), and writes the preview: every
  * file and every command for both nodes, plus what it found (a 40-cx7.yaml it did not write,
  * other netplan files naming the interfaces, addresses already there). Then it asks
- * APPLY_MSG_PREVIEW; only "yes" changes anything. Each change is journaled (journal.h) before it
+ * JOB_CONFIRM_PREVIEW (job.h); only "yes" changes anything. Each change is journaled (journal.h) before it
  * is made, with what it replaces, so rollback (rollback.h) can undo it after a crash. Finally
  * every rail (each planned interface) is verified with a ping bound to the interface; with MTU
  * 9000 also a do-not-fragment ping of 8972 bytes.
@@ -20,19 +20,15 @@
 #include "core/jobs/rail.h"
 #include "core/ssh/sshfiles.h"
 #include "core/base/worker.h"
+#include "core/jobs/job.h"
 
 #include <stdbool.h>
 
-enum apply_msg_kind {
-	APPLY_MSG_STEP, /* progress, text */
-	APPLY_MSG_WARN, /* something the user should know, text */
-	APPLY_MSG_PASSWORD, /* question: sudo password on the peer (code = try 1..3) */
-	APPLY_MSG_SESSION, /* question: text names the interface carrying the user's SSH session;
-			     * "yes" allows changing it */
-	APPLY_MSG_PREVIEW, /* question: the preview is in out.preview; "yes" applies */
-	APPLY_MSG_RAIL, /* code = rail index, extra "ok"/"fail", text = the result in words */
-	APPLY_MSG_END, /* code = enum apply_status, text = summary */
-};
+/* The job speaks job.h: JOB_PROGRESS, JOB_WARN, JOB_ASK_PASSWORD (sudo on the peer, tries
+ * 1..3), JOB_ASK_CONFIRM (JOB_CONFIRM_SESSION: text names the interface carrying the user's SSH
+ * session, "yes" allows changing it; JOB_CONFIRM_PREVIEW: the preview is in out.preview, "yes"
+ * applies), JOB_RESULT per rail (code = rail index, text = the result in words), JOB_DONE
+ * (code = enum apply_status, text = summary). */
 
 enum apply_status {
 	APPLY_OK = 0,
@@ -65,7 +61,7 @@ struct apply_request {
 struct apply_outcome {
 	enum apply_status status;
 	struct plan plan;
-	struct buf preview; /* written before APPLY_MSG_PREVIEW is asked */
+	struct buf preview; /* written before JOB_CONFIRM_PREVIEW is asked */
 	struct rail rails[PLAN_MAX_IFS];
 	size_t nrails;
 	int changes; /* changes made (journaled) */

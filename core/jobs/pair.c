@@ -48,16 +48,6 @@ const char *pair_status_word(enum pair_status s)
 	return "?";
 }
 
-__attribute__((format(printf, 2, 3))) static void step(struct ctx *c, const char *fmt, ...)
-{
-	struct worker_msg m = { .kind = PAIR_MSG_STEP };
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(m.text, sizeof(m.text), fmt, ap);
-	va_end(ap);
-	worker_post(c->w, &m);
-}
-
 __attribute__((format(printf, 3, 4))) static enum pair_status fail(struct ctx *c,
 								   enum pair_status st,
 								   const char *fmt, ...)
@@ -104,7 +94,8 @@ static const char *const *names_of(char (*v)[256], size_t n, const char **store)
 /* Connect and check the host key against the user's known_hosts; ask when unknown. */
 static enum pair_status connect_and_check(struct ctx *c)
 {
-	step(c, "Connecting to %s port %u", c->req->address, c->req->port ? c->req->port : 22);
+	job_progress(c->w, "Connecting to %s port %u", c->req->address,
+		     c->req->port ? c->req->port : 22);
 	sshsession_free(c->s);
 	c->s = open_session(c);
 	if (!c->s)
@@ -127,7 +118,7 @@ static enum pair_status connect_and_check(struct ctx *c)
 		return fail(c, PAIR_HOSTKEY_CHANGED, "%s", warning);
 	}
 	if (ks == KH_OK) {
-		step(c, "Host key %s %s is known", keytype, fingerprint);
+		job_progress(c->w, "Host key %s %s is known", keytype, fingerprint);
 		return PAIR_OK;
 	}
 	if (c->req->verify_only)
@@ -140,21 +131,20 @@ static enum pair_status connect_and_check(struct ctx *c)
 				"the host key of %s is %s, not the fingerprint given (%s); nothing "
 				"was written",
 				c->req->address, fingerprint, c->req->accept_fingerprint);
-		step(c, "Host key %s %s matches the fingerprint given", keytype, fingerprint);
+		job_progress(c->w, "Host key %s %s matches the fingerprint given", keytype,
+			     fingerprint);
 		return PAIR_OK;
 	}
-	struct worker_msg q = { .kind = PAIR_MSG_FINGERPRINT };
-	snprintf(q.text, sizeof(q.text), "%s %s", keytype, fingerprint);
-	str_copy(q.extra, c->req->address, sizeof(q.extra));
-	char answer[16];
-	int r = worker_ask(c->w, &q, answer, sizeof(answer), -1);
+	char key[300];
+	snprintf(key, sizeof(key), "%s %s", keytype, fingerprint);
+	int r = job_ask_yes(c->w, JOB_ASK_FINGERPRINT, 0, c->req->address, key);
 	if (r == -ECANCELED)
 		return fail(c, PAIR_CANCELLED, "cancelled");
-	if (r < 0 || strcmp(answer, "yes") != 0)
+	if (r != 1)
 		return fail(c, PAIR_HOSTKEY_REFUSED,
 			    "the host key of %s was not accepted; nothing was written",
 			    c->req->address);
-	step(c, "Host key %s %s accepted", keytype, fingerprint);
+	job_progress(c->w, "Host key %s %s accepted", keytype, fingerprint);
 	return PAIR_OK;
 }
 
@@ -172,7 +162,7 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 	if (sshdir_ensure(&c->req->local, dir, sizeof(dir), &fixed, err, sizeof(err)) < 0)
 		return fail(c, PAIR_FAILED, "%s", err);
 	snprintf(c->mykey_path, sizeof(c->mykey_path), "%s/id_ed25519", dir);
-	step(c, "Creating your key %s", c->mykey_path);
+	job_progress(c->w, "Creating your key %s", c->mykey_path);
 	ssh_key key = NULL;
 #if LIBSSH_VERSION_INT >= SSH_VERSION_INT(0, 11, 0)
 	if (ssh_pki_generate_key(SSH_KEYTYPE_ED25519, NULL, &key) != SSH_OK)
@@ -241,7 +231,7 @@ static enum pair_status login(struct ctx *c)
 {
 	const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
 	if (sshsession_login_key(c->s, c->mykey_path)) {
-		step(c, "Logged in as %s with your key", user);
+		job_progress(c->w, "Logged in as %s with your key", user);
 		return PAIR_OK;
 	}
 	if (c->req->verify_only)
@@ -249,7 +239,7 @@ static enum pair_status login(struct ctx *c)
 			    c->req->address, user);
 	if (c->password[0]) { /* set by create_user: the new user's password */
 		if (sshsession_login_password(c->s, c->password) == 0) {
-			step(c, "Logged in as %s with the new password", user);
+			job_progress(c->w, "Logged in as %s with the new password", user);
 			return PAIR_OK;
 		}
 		secret_wipe(c->password, sizeof(c->password));
@@ -257,24 +247,23 @@ static enum pair_status login(struct ctx *c)
 			    c->req->address);
 	}
 	for (int attempt = 1; attempt <= 3; attempt++) {
-		struct worker_msg q = { .kind = PAIR_MSG_PASSWORD, .code = attempt };
-		snprintf(q.text, sizeof(q.text), "Password for %s@%s", user, c->req->address);
-		int r = worker_ask(c->w, &q, c->password, sizeof(c->password), -1);
+		char prompt[300];
+		snprintf(prompt, sizeof(prompt), "Password for %s@%s", user, c->req->address);
+		int r = job_ask_password(c->w, attempt, c->req->address, prompt, c->password,
+					 sizeof(c->password));
 		if (r < 0 || !c->password[0]) {
 			secret_wipe(c->password, sizeof(c->password));
 			return fail(c, PAIR_CANCELLED, "cancelled at the password prompt");
 		}
 		r = sshsession_login_password(c->s, c->password);
 		if (r == 0) {
-			step(c, "Logged in as %s with a password", user);
+			job_progress(c->w, "Logged in as %s with a password", user);
 			return PAIR_OK; /* the password stays only for sudo, wiped at the end */
 		}
 		secret_wipe(c->password, sizeof(c->password));
 		if (r == -EIO)
 			return fail(c, PAIR_FAILED, "the login failed: %s", sshsession_error(c->s));
-		struct worker_msg m = { .kind = PAIR_MSG_WARN };
-		snprintf(m.text, sizeof(m.text), "Wrong password (try %d of 3)", attempt);
-		worker_post(c->w, &m);
+		job_warn(c->w, JOB_WARN_WRONG_PASSWORD, "Wrong password (try %d of 3)", attempt);
 	}
 	return fail(
 		c, PAIR_AUTH_FAILED,
@@ -389,8 +378,8 @@ static enum pair_status exchange(struct ctx *c)
 			    peer, err[0] ? err : "no answer");
 	if (str_starts(out, "added"))
 		c->out->files_changed++;
-	step(c, "Your key %s %s's authorized_keys",
-	     str_starts(out, "added") ? "added to" : "already in", peer);
+	job_progress(c->w, "Your key %s %s's authorized_keys",
+		     str_starts(out, "added") ? "added to" : "already in", peer);
 
 	/* 2. the peer's public key (created there if it has none) into ours */
 	buf_init(&cmd);
@@ -406,7 +395,7 @@ static enum pair_status exchange(struct ctx *c)
 		return fail(c, PAIR_FAILED, "could not get %s's public key: %s", peer,
 			    err[0] ? err : "its answer is not a public key");
 	if (strstr(err, "generated"))
-		step(c, "%s had no key: created one there (~/.ssh/id_ed25519)", peer);
+		job_progress(c->w, "%s had no key: created one there (~/.ssh/id_ed25519)", peer);
 	char ak[4200];
 	snprintf(ak, sizeof(ak), "%s/.ssh/authorized_keys", c->req->local.home);
 	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, "local", ak, out) < 0)
@@ -415,7 +404,8 @@ static enum pair_status exchange(struct ctx *c)
 	if (authkeys_add(&c->req->local, out, &added, err, sizeof(err)) < 0)
 		return fail(c, PAIR_FAILED, "%s", err);
 	c->out->files_changed += added;
-	step(c, "%s's key %s your authorized_keys", peer, added ? "added to" : "already in");
+	job_progress(c->w, "%s's key %s your authorized_keys", peer,
+		     added ? "added to" : "already in");
 
 	/* 3. the peer's host key into our known_hosts, under every name it is known by */
 	char kh[4200];
@@ -454,8 +444,8 @@ static enum pair_status exchange(struct ctx *c)
 			return fail(c, PAIR_FAILED, "%s", err);
 	}
 	c->out->files_changed += nadded > 0;
-	step(c, "%s's host key recorded in your known_hosts (%d new name%s)", peer, nadded,
-	     nadded == 1 ? "" : "s");
+	job_progress(c->w, "%s's host key recorded in your known_hosts (%d new name%s)", peer,
+		     nadded, nadded == 1 ? "" : "s");
 
 	/* 3b. optionally, a Host block naming only the peer (never "Host *") */
 	if (c->req->ssh_config && c->peer_hostname[0] && ssh_name_valid(c->peer_hostname)) {
@@ -477,17 +467,14 @@ static enum pair_status exchange(struct ctx *c)
 		int cr = ssh_config_add_host(&c->req->local, c->peer_hostname, hn, nh, user,
 					     &changed, err, sizeof(err));
 		if (cr == -EEXIST) {
-			struct worker_msg m = { .kind = PAIR_MSG_WARN };
-			snprintf(m.text, sizeof(m.text),
-				 "Your ~/.ssh/config has its own Host %s: left as it is",
+			job_warn(c->w, 0, "Your ~/.ssh/config has its own Host %s: left as it is",
 				 c->peer_hostname);
-			worker_post(c->w, &m);
 		} else if (cr < 0) {
 			return fail(c, PAIR_FAILED, "%s", err);
 		}
 		c->out->files_changed += changed;
-		step(c, "Host %s %s your ~/.ssh/config", c->peer_hostname,
-		     changed ? "written to" : "already in");
+		job_progress(c->w, "Host %s %s your ~/.ssh/config", c->peer_hostname,
+			     changed ? "written to" : "already in");
 	}
 
 	/* 4. our host keys into the peer's known_hosts, under our names (and the address it sees) */
@@ -545,17 +532,14 @@ static enum pair_status exchange(struct ctx *c)
 		remote_added += atoi(out);
 	}
 	c->out->files_changed += remote_added > 0;
-	step(c, "This host's key recorded in %s's known_hosts (%d new entr%s)", peer, remote_added,
-	     remote_added == 1 ? "y" : "ies");
+	job_progress(c->w, "This host's key recorded in %s's known_hosts (%d new entr%s)", peer,
+		     remote_added, remote_added == 1 ? "y" : "ies");
 	return PAIR_OK;
 }
 
 static void result(struct ctx *c, int dir, bool ok, const char *text)
 {
-	struct worker_msg m = { .kind = PAIR_MSG_RESULT, .code = dir };
-	str_copy(m.text, text, sizeof(m.text));
-	str_copy(m.extra, ok ? "ok" : "fail", sizeof(m.extra));
-	worker_post(c->w, &m);
+	job_result(c->w, dir, ok, text);
 	if (dir == 0) {
 		c->out->to_peer = ok;
 		str_copy(c->out->to_peer_text, text, sizeof(c->out->to_peer_text));
@@ -570,7 +554,7 @@ static void result(struct ctx *c, int dir, bool ok, const char *text)
 static void verify(struct ctx *c)
 {
 	char text[160], out[512], err[512];
-	step(c, "Verifying: this node -> peer with your key only");
+	job_progress(c->w, "Verifying: this node -> peer with your key only");
 	struct sshsession *v = open_session(c);
 	bool ok = false;
 	bool connected = v && sshsession_connect(v, err, sizeof(err)) == 0;
@@ -598,7 +582,7 @@ static void verify(struct ctx *c)
 	sshsession_free(v);
 	result(c, 0, ok, text);
 
-	step(c, "Verifying: peer -> this node with its key only (ssh -o BatchMode=yes)");
+	job_progress(c->w, "Verifying: peer -> this node with its key only (ssh -o BatchMode=yes)");
 	if (!c->peer_conn_addr[0]) {
 		result(c, 1, false, "the peer did not tell which address it sees this node at");
 		return;
@@ -645,9 +629,10 @@ static enum pair_status create_user(struct ctx *c)
 	char admin_pw[512];
 	str_copy(admin_pw, c->password, sizeof(admin_pw));
 	secret_wipe(c->password, sizeof(c->password));
-	struct worker_msg q = { .kind = PAIR_MSG_PASSWORD, .code = 0 };
-	snprintf(q.text, sizeof(q.text), "New password for user %s on %s", name, c->req->address);
-	int r = worker_ask(c->w, &q, c->password, sizeof(c->password), -1);
+	char prompt[300];
+	snprintf(prompt, sizeof(prompt), "New password for user %s on %s", name, c->req->address);
+	int r = job_ask_password(c->w, 0, c->req->address, prompt, c->password,
+				 sizeof(c->password));
 	if (r < 0 || !c->password[0]) {
 		secret_wipe(admin_pw, sizeof(admin_pw));
 		return fail(c, PAIR_CANCELLED, "cancelled: no password for the new user");
@@ -677,8 +662,8 @@ static enum pair_status create_user(struct ctx *c)
 			    name, c->req->address, c->req->remote_user, err[0] ? err : "no answer");
 	}
 	c->out->files_changed++;
-	step(c, "Created user %s on %s (home directory, group sudo, the new password)", name,
-	     c->req->address);
+	job_progress(c->w, "Created user %s on %s (home directory, group sudo, the new password)",
+		     name, c->req->address);
 	/* log in again as the new user: same address, and the same host key is required */
 	char fp[128];
 	str_copy(fp, c->s->fingerprint, sizeof(fp));
@@ -751,9 +736,7 @@ out:
 	secret_wipe(c.password, sizeof(c.password));
 	sshsession_free(c.s);
 	journal_close(c.journal);
-	struct worker_msg m = { .kind = PAIR_MSG_END, .code = st };
-	str_copy(m.text, c.out->summary, sizeof(m.text));
-	worker_post(w, &m);
+	job_done(w, st, c.out->summary);
 }
 
 void pair_request_add_name(char (*v)[256], size_t *n, const char *name)

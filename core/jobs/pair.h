@@ -12,19 +12,16 @@
 
 #include "core/ssh/sshfiles.h"
 #include "core/base/worker.h"
+#include "core/jobs/job.h"
 
 #include <stdbool.h>
 
 #define PAIR_MAX_NAMES 12
 
-enum pair_msg_kind {
-	PAIR_MSG_STEP, /* progress, text */
-	PAIR_MSG_FINGERPRINT, /* question: text "ED25519 SHA256:...", answer "yes" to accept */
-	PAIR_MSG_PASSWORD, /* question: code = try (1..3), answer the password ("" cancels) */
-	PAIR_MSG_WARN, /* something the user should know, text */
-	PAIR_MSG_RESULT, /* code 0: this node -> peer, 1: peer -> this node; extra "ok"/"fail" */
-	PAIR_MSG_END, /* code = enum pair_status, text = summary */
-};
+/* The job speaks job.h: JOB_PROGRESS, JOB_WARN (a wrong password: JOB_WARN_WRONG_PASSWORD),
+ * JOB_ASK_FINGERPRINT (an unknown host key), JOB_ASK_PASSWORD (the login's, tries 1..3; with
+ * create_user also the new user's, try 0), JOB_RESULT per direction (0: this node -> peer,
+ * 1: peer -> this node), JOB_DONE (code = enum pair_status, text = summary). */
 
 enum pair_status {
 	PAIR_OK = 0,

@@ -102,21 +102,20 @@ static struct node *node_for(struct rbctx *c, const char *host, char *err, size_
 			.local = c->req->user,
 			.timeout_s = c->req->timeout_s,
 			.w = c->w,
-			.password_kind = ROLLBACK_MSG_PASSWORD,
+			.password_kind = JOB_ASK_PASSWORD,
 			.sudo_password = c->req->sudo_password,
 			.read_only = !c->hosts[i].need_sudo,
 		};
 		str_copy(o.address, host, sizeof(o.address));
 		o.names[o.nnames++] = host;
-		worker_postf(c->w, ROLLBACK_MSG_STEP, "Connecting to %s as %s", host,
-			     c->req->user.name);
+		job_progress(c->w, "Connecting to %s as %s", host, c->req->user.name);
 		char e[1024];
 		c->hosts[i].node = node_remote_new(&o, e, sizeof(e));
 		if (!c->hosts[i].node)
-			worker_postf(c->w, ROLLBACK_MSG_WARN,
-				     "%s: its changes stay recorded; run rollback again "
-				     "when it is reachable",
-				     e);
+			job_warn(c->w, 0,
+				 "%s: its changes stay recorded; run rollback again "
+				 "when it is reachable",
+				 e);
 	}
 	if (!c->hosts[i].node)
 		snprintf(err, errsize, "%s is not reachable", host);
@@ -144,14 +143,10 @@ static bool session_ok(struct rbctx *c, struct node *nd, const char *host,
 			 "%s SSH session %s is on %s, which rollback changes; it may drop",
 			 local ? "your" : "sparklink's", local ? "to this node" : host, ifname);
 		if (c->req->allow_session_if) {
-			worker_postf(c->w, ROLLBACK_MSG_WARN, "%s (allowed)", q);
+			job_warn(c->w, 0, "%s (allowed)", q);
 			return true;
 		}
-		struct worker_msg m = { .kind = ROLLBACK_MSG_SESSION };
-		str_copy(m.text, q, sizeof(m.text));
-		char answer[16];
-		if (worker_ask(c->w, &m, answer, sizeof(answer), -1) == 0 &&
-		    strcmp(answer, "yes") == 0)
+		if (job_ask_yes(c->w, JOB_ASK_CONFIRM, JOB_CONFIRM_SESSION, NULL, q) == 1)
 			return true;
 		snprintf(
 			c->out->summary, sizeof(c->out->summary),
@@ -174,7 +169,7 @@ static void post_log(struct rbctx *c, const struct buf *log, bool warn)
 	buf_puts(&c->out->log, clean);
 	char *save = NULL;
 	for (char *line = strtok_r(clean, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		worker_postf(c->w, warn ? ROLLBACK_MSG_WARN : ROLLBACK_MSG_STEP, "%s", line);
+		worker_postf(c->w, warn ? JOB_WARN : JOB_PROGRESS, "%s", line);
 	free(clean);
 }
 
@@ -191,13 +186,13 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 	struct journal_scope scope = { .user_journal = owner != 0, .home = c->req->user.home };
 	int n = journal_read(path, owner, &v, err, sizeof(err));
 	if (n < 0) {
-		worker_postf(c->w, ROLLBACK_MSG_WARN, "FAILED: %s", err);
+		job_warn(c->w, 0, "FAILED: %s", err);
 		snprintf(c->out->summary, sizeof(c->out->summary), "%s; nothing was undone", err);
 		c->out->rep.failed++;
 		return false;
 	}
 	if (err[0])
-		worker_postf(c->w, ROLLBACK_MSG_WARN, "%s", err);
+		job_warn(c->w, 0, "%s", err);
 	bool go = true;
 	int pending = 0;
 	bool *ok = xcalloc((size_t)n + 1, sizeof(*ok));
@@ -294,8 +289,7 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 			snprintf(line, sizeof(line), "%ld", r->line);
 			if (journal_write(j, JOP_UNDONE, "local", r->op, line) < 0) {
 				c->out->rep.failed++;
-				worker_postf(c->w, ROLLBACK_MSG_WARN, "cannot write the journal %s",
-					     path);
+				job_warn(c->w, 0, "cannot write the journal %s", path);
 				break;
 			}
 		}
@@ -362,9 +356,7 @@ void rollback_job_run(struct worker *w, void *arg)
 	for (size_t i = 0; i < c.nhosts; i++)
 		node_free(c.hosts[i].node);
 	node_free(c.local);
-	struct worker_msg m = { .kind = ROLLBACK_MSG_END, .code = c.out->status };
-	str_copy(m.text, c.out->summary, sizeof(m.text));
-	worker_post(w, &m);
+	job_done(w, c.out->status, c.out->summary);
 }
 
 void rollback_job_free(struct rollback_job *job)

@@ -12,6 +12,7 @@
 #include "core/node/node.h"
 #include "core/ssh/sshfiles.h"
 #include "core/base/worker.h"
+#include "core/jobs/job.h"
 #include "core/base/util.h"
 
 #include <stdbool.h>
@@ -33,13 +34,9 @@ int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ss
  * link-local restored, and with include_ssh the SSH lines pairing added (keys are kept). Each
  * record undone (or found already undone) gets an "undone" record, so a second rollback finds
  * nothing and a rollback cut short by a crash goes on where it stopped. */
-enum rollback_msg_kind {
-	ROLLBACK_MSG_STEP, /* one action, text */
-	ROLLBACK_MSG_WARN,
-	ROLLBACK_MSG_PASSWORD, /* question: sudo password on the peer (code = try) */
-	ROLLBACK_MSG_SESSION, /* question: the user's SSH session is on an interface to undo */
-	ROLLBACK_MSG_END, /* code 0 ok, 1 something failed (text = summary) */
-};
+/* The job speaks job.h: JOB_PROGRESS (one action), JOB_WARN, JOB_ASK_PASSWORD (sudo on the
+ * peer, tries 1..3), JOB_ASK_CONFIRM (JOB_CONFIRM_SESSION: the user's SSH session is on an
+ * interface to undo), JOB_DONE (code 0 ok, 1 something failed; text = summary). */
 
 struct rollback_request {
 	char journal_path[4096]; /* this process's journal (journal_default_path) */

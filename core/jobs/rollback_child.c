@@ -152,8 +152,7 @@ static void child_line(struct child_read *cr, char *line)
 	text_clean(clean, sizeof(clean), line, strlen(line), 0);
 	if ((clean[0] == 'S' || clean[0] == 'W') && clean[1] == ' ' && clean[2]) {
 		buf_printf(&cr->out->log, "%s\n", clean + 2);
-		worker_postf(cr->w, clean[0] == 'W' ? ROLLBACK_MSG_WARN : ROLLBACK_MSG_STEP, "%s",
-			     clean + 2);
+		worker_postf(cr->w, clean[0] == 'W' ? JOB_WARN : JOB_PROGRESS, "%s", clean + 2);
 		return;
 	}
 	if (clean[0] == 'C' && clean[1] == ' ') {
@@ -183,7 +182,7 @@ static void child_line(struct child_read *cr, char *line)
 		return;
 	}
 	/* anything else (a message of the child's own): shown as a warning, never obeyed */
-	worker_postf(cr->w, ROLLBACK_MSG_WARN, "as %s: %s", cr->user, clean);
+	job_warn(cr->w, 0, "as %s: %s", cr->user, clean);
 }
 
 void rollback_child_run(struct worker *w, const struct rollback_request *req,
@@ -193,17 +192,17 @@ void rollback_child_run(struct worker *w, const struct rollback_request *req,
 	struct child_spec cs;
 	struct child_read cr = { .w = w, .out = out, .user = req->user.name };
 	if (req->user.uid == 0 || spec_make(&cs, req, err, sizeof(err)) < 0) {
-		worker_postf(w, ROLLBACK_MSG_WARN, "FAILED: your own journal was not undone: %s",
-			     req->user.uid == 0 ? "it is root's" : err);
+		job_warn(w, 0, "FAILED: your own journal was not undone: %s",
+			 req->user.uid == 0 ? "it is root's" : err);
 		out->rep.failed++;
 		return;
 	}
-	worker_postf(w, ROLLBACK_MSG_STEP, "Your own journal %s, as %s (your rights only)",
-		     req->user_journal_path, req->user.name);
+	job_progress(w, "Your own journal %s, as %s (your rights only)", req->user_journal_path,
+		     req->user.name);
 	int pfd[2];
 	if (pipe2(pfd, O_CLOEXEC) < 0) {
-		worker_postf(w, ROLLBACK_MSG_WARN, "FAILED: cannot start the undo as %s: %s",
-			     req->user.name, strerror(errno));
+		job_warn(w, 0, "FAILED: cannot start the undo as %s: %s", req->user.name,
+			 strerror(errno));
 		out->rep.failed++;
 		spec_free(&cs);
 		return;
@@ -216,8 +215,8 @@ void rollback_child_run(struct worker *w, const struct rollback_request *req,
 	spec_free(&cs);
 	if (pid < 0) {
 		close(pfd[0]);
-		worker_postf(w, ROLLBACK_MSG_WARN, "FAILED: cannot start the undo as %s: %s",
-			     req->user.name, strerror(fork_errno));
+		job_warn(w, 0, "FAILED: cannot start the undo as %s: %s", req->user.name,
+			 strerror(fork_errno));
 		out->rep.failed++;
 		return;
 	}
@@ -265,13 +264,13 @@ void rollback_child_run(struct worker *w, const struct rollback_request *req,
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!cr.ended || killed) {
-		worker_postf(w, ROLLBACK_MSG_WARN,
-			     "FAILED: the undo of your own journal (as %s) ended "
-			     "without a result%s",
-			     req->user.name, killed ? " (stopped)" : "");
+		job_warn(w, 0,
+			 "FAILED: the undo of your own journal (as %s) ended "
+			 "without a result%s",
+			 req->user.name, killed ? " (stopped)" : "");
 		out->rep.failed++;
 	} else if (cr.status != 0 && !cr.failed) {
-		worker_postf(w, ROLLBACK_MSG_WARN, "FAILED: %s", cr.summary);
+		job_warn(w, 0, "FAILED: %s", cr.summary);
 		out->rep.failed++;
 	}
 }
@@ -295,13 +294,13 @@ static void child_on_msg(const struct worker_msg *m, void *owner)
 		worker_answer(c->worker, "");
 		return;
 	}
-	if (m->kind == ROLLBACK_MSG_END) {
+	if (m->kind == JOB_DONE) {
 		const struct rollback_outcome *o = &c->job->out;
 		printf("C %d %d %d %d %d %d %d\nE %d %s\n", o->rep.undone, o->rep.already,
 		       o->rep.kept, o->rep.failed, o->rep.planned, o->rep.refused, o->pending,
 		       o->status ? 1 : 0, o->summary);
 	} else {
-		printf("%c %s\n", m->kind == ROLLBACK_MSG_WARN ? 'W' : 'S', m->text);
+		printf("%c %s\n", m->kind == JOB_WARN ? 'W' : 'S', m->text);
 	}
 	fflush(stdout);
 }

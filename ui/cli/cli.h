@@ -19,6 +19,7 @@ enum exit_code {
 	EXIT_CANCELLED = 130, /* SIGINT, SIGTERM or SIGHUP ended the work (128 + SIGINT) */
 };
 
+/* The commands, one file each (ui/main.c's table names them). */
 int cli_ports(int argc, char **argv);
 int cli_discover(int argc, char **argv);
 int cli_pair(int argc, char **argv);
@@ -28,12 +29,22 @@ int cli_rollback(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int console_main(int argc, char **argv);
 
+/* What verify shares with pair (cli_pair.c): the usage, the options, and the rest of the
+ * command once the options are read: HOST (argv[optind]) found, the job run, the exit code. */
+struct option;
+struct pair_job;
+extern const char cli_pair_usage[];
+extern const struct option *const cli_pair_options;
+int cli_pair_host(const char *cmd, int argc, char **argv, struct pair_job *job,
+		  bool password_stdin);
+
 /* Read a line from /dev/tty after prompt, without echo when secret; false if there is none. */
 bool cli_tty_line(const char *prompt, char *out, size_t size, bool secret);
 /* A password for a job's question: a line of standard input when from_stdin, else asked on the
  * terminal without echo; false when neither is possible (the caller says what to do). */
 bool cli_password(const char *question, bool from_stdin, bool tty, char *out, size_t size);
-/* The address to connect to and the names HOST is known by (mDNS, then the resolver). */
+/* The address to connect to and the names HOST is known by (mDNS, then the resolver;
+ * cli_host.c). */
 struct pair_request;
 struct model;
 int cli_resolve_host(const char *host, struct pair_request *r, const struct model *m);
@@ -45,7 +56,6 @@ int cli_resolve_host(const char *host, struct pair_request *r, const struct mode
  * size; returns buf. */
 const char *cli_arg(const char *s, char *buf, size_t size);
 /* After getopt_long returned '?' or ':' (with opterr = 0): what was wrong, in our words. */
-struct option;
 void cli_getopt_error(const char *cmd, int argc, char **argv, const struct option *opts);
 /* s is whole seconds (digits only) in min..max: *out; else a message, -1. */
 int cli_seconds(const char *cmd, const char *opt, const char *s, int min, int max, int *out);
@@ -55,6 +65,8 @@ bool cli_host_ok(const char *cmd, const char *what, const char *host);
  * name, none twice. 0 or -1. */
 int cli_ifnames(const char *cmd, const char *opt, const char *list, char (*out)[16], size_t max,
 		size_t *n);
+/* name is a user name (letters, digits, . _ -, not starting with -) shorter than size. */
+bool cli_user_ok(const char *cmd, const char *name, size_t size);
 /* A file to write at the end: not empty, not an option, not a directory, in a directory that
  * exists. */
 bool cli_outfile_ok(const char *cmd, const char *opt, const char *path);

@@ -213,3 +213,17 @@ bool cli_outfile_ok(const char *cmd, const char *opt, const char *path)
 	}
 	return true;
 }
+
+bool cli_user_ok(const char *cmd, const char *name, size_t size)
+{
+	char q[CLI_ARG_MAX];
+	if (name[0] && name[0] != '-' && strlen(name) < size &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789._-") == strlen(name))
+		return true;
+	fprintf(stderr,
+		"%s: --user '%s' is not a user name (letters, digits, . _ -, not starting with "
+		"-)\n",
+		cmd, cli_arg(name, q, sizeof(q)));
+	return false;
+}

@@ -180,23 +180,22 @@ void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m)
 {
 	bool asking = m->question && d->phase != AD_CANCELLING;
 	switch (m->kind) {
-	case APPLY_MSG_STEP: log_line(&d->log, "", m->text); break;
-	case APPLY_MSG_WARN: log_line(&d->log, "! ", m->text); break;
-	case APPLY_MSG_PASSWORD:
+	case JOB_PROGRESS: log_line(&d->log, "", m->text); break;
+	case JOB_WARN: log_line(&d->log, "! ", m->text); break;
+	case JOB_ASK_PASSWORD:
 		if (!asking)
 			break;
 		job_question_open(&d->q, QUESTION_PASSWORD, m);
 		d->phase = AD_PASSWORD;
 		break;
-	case APPLY_MSG_SESSION:
+	case JOB_ASK_CONFIRM:
 		if (!asking)
 			break;
-		job_question_open(&d->q, QUESTION_CONFIRM, m);
-		d->phase = AD_SESSION;
-		break;
-	case APPLY_MSG_PREVIEW:
-		if (!asking)
+		if (m->code == JOB_CONFIRM_SESSION) {
+			job_question_open(&d->q, QUESTION_CONFIRM, m);
+			d->phase = AD_SESSION;
 			break;
+		}
 		/* the job waits for the answer: its preview is stable until then */
 		scroll_text_clear(&d->preview);
 		scroll_text_add(&d->preview, d->job.out.preview.data ? d->job.out.preview.data : "",
@@ -205,7 +204,7 @@ void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m)
 		d->preview.top = 0;
 		d->phase = AD_PREVIEW;
 		break;
-	case APPLY_MSG_RAIL:
+	case JOB_RESULT:
 		if (m->code >= 0 && m->code < PLAN_MAX_IFS) {
 			size_t i = (size_t)m->code;
 			d->rails[i].ok = strcmp(m->extra, "ok") == 0;
@@ -215,7 +214,7 @@ void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m)
 				d->nrails = i + 1;
 		}
 		break;
-	case APPLY_MSG_END:
+	case JOB_DONE:
 		d->status = (enum apply_status)m->code;
 		text_clean(d->summary, sizeof(d->summary), m->text, strlen(m->text), 0);
 		d->ended = true;

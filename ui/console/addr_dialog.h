@@ -53,7 +53,7 @@ struct addr_dialog {
 	char error[512]; /* why Enter cannot start now (a sentence) */
 	char summary[512];
 	enum apply_status status;
-	bool ended; /* APPLY_MSG_END seen */
+	bool ended; /* JOB_DONE seen */
 	bool finished; /* WORKER_DONE seen */
 	bool quit; /* closed with q (not root): the console is to quit */
 	bool verify; /* step 5: only ping the rails of the plan in the journal */

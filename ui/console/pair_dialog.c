@@ -72,28 +72,28 @@ void pair_dialog_msg(struct pair_dialog *d, const struct worker_msg *m)
 {
 	char line[600];
 	switch (m->kind) {
-	case PAIR_MSG_STEP: add_line(d, m->text); break;
-	case PAIR_MSG_WARN:
+	case JOB_PROGRESS: add_line(d, m->text); break;
+	case JOB_WARN:
 		snprintf(line, sizeof(line), "! %s", m->text);
 		add_line(d, line);
 		break;
-	case PAIR_MSG_FINGERPRINT:
+	case JOB_ASK_FINGERPRINT:
 		text_clean(d->question, sizeof(d->question), m->text, strlen(m->text), 0);
 		d->phase = PD_FINGERPRINT;
 		break;
-	case PAIR_MSG_PASSWORD:
+	case JOB_ASK_PASSWORD:
 		text_clean(d->question, sizeof(d->question), m->text, strlen(m->text), 0);
 		d->tries = m->code;
 		d->phase = PD_PASSWORD;
 		break;
-	case PAIR_MSG_RESULT:
+	case JOB_RESULT:
 		if (m->code == 0 || m->code == 1) {
 			text_clean(d->dir_text[m->code], sizeof(d->dir_text[0]), m->text,
 				   strlen(m->text), 0);
 			d->dir_ok[m->code] = strcmp(m->extra, "ok") == 0;
 		}
 		break;
-	case PAIR_MSG_END:
+	case JOB_DONE:
 		d->status = (enum pair_status)m->code;
 		text_clean(d->summary, sizeof(d->summary), m->text, strlen(m->text), 0);
 		break;

@@ -79,21 +79,21 @@ void rollback_dialog_msg(struct rollback_dialog *d, const struct worker_msg *m)
 	struct scroll_text *t = d->dry_run ? &d->list : &d->log;
 	bool asking = m->question && d->phase != RB_CANCELLING;
 	switch (m->kind) {
-	case ROLLBACK_MSG_STEP: log_line(t, "", m->text); break;
-	case ROLLBACK_MSG_WARN: log_line(t, "! ", m->text); break;
-	case ROLLBACK_MSG_PASSWORD:
+	case JOB_PROGRESS: log_line(t, "", m->text); break;
+	case JOB_WARN: log_line(t, "! ", m->text); break;
+	case JOB_ASK_PASSWORD:
 		if (!asking)
 			break;
 		job_question_open(&d->q, QUESTION_PASSWORD, m);
 		d->phase = RB_PASSWORD;
 		break;
-	case ROLLBACK_MSG_SESSION:
+	case JOB_ASK_CONFIRM:
 		if (!asking)
 			break;
 		job_question_open(&d->q, QUESTION_CONFIRM, m);
 		d->phase = RB_SESSION;
 		break;
-	case ROLLBACK_MSG_END:
+	case JOB_DONE:
 		d->status = m->code;
 		text_clean(d->summary, sizeof(d->summary), m->text, strlen(m->text), 0);
 		break;

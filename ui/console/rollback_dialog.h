@@ -36,7 +36,7 @@ struct rollback_dialog {
 	struct scroll_text list; /* what would be undone (dry run) */
 	struct scroll_text log; /* what was undone */
 	struct job_question q; /* RB_PASSWORD, RB_SESSION */
-	int status; /* ROLLBACK_MSG_END's code: 0 ok, 1 failed */
+	int status; /* JOB_DONE's code: 0 ok, 1 failed */
 	char summary[512];
 	int pending; /* records still to undo (after the listing) */
 	bool finished; /* WORKER_DONE seen for the current job */

@@ -1,0 +1,113 @@
+/* cli_host.c: HOST on the command line (pair, verify, apply --peer): the address to connect to
+ * and the names it is known by, from mDNS or the resolver. */
+#include "ui/cli/cli.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+#include "core/base/loop.h"
+#include "core/base/text.h"
+#include "core/base/util.h"
+#include "core/net/model.h"
+#include "core/mdns/peers.h"
+#include "core/jobs/pair.h"
+
+static bool numeric_address(const char *s)
+{
+	char tmp[128];
+	struct in6_addr a;
+	str_copy(tmp, s, sizeof(tmp));
+	char *pct = strchr(tmp, '%');
+	if (pct) {
+		*pct = '\0';
+		if (!text_is_ifname(pct + 1))
+			return false;
+	}
+	return inet_pton(AF_INET, tmp, &a) == 1 || inet_pton(AF_INET6, tmp, &a) == 1;
+}
+
+static bool peer_has_address(const struct peer *p, const char *addr)
+{
+	char plain[128];
+	str_copy(plain, addr, sizeof(plain));
+	char *pct = strchr(plain, '%');
+	if (pct)
+		*pct = '\0';
+	for (size_t k = 0; k < p->naddrs; k++)
+		if (strcmp(p->addrs[k].addr, plain) == 0)
+			return true;
+	return false;
+}
+
+/* The address to connect to, and every name the peer is known by (for known_hosts): HOST as
+ * given, and, when mDNS knows the peer (by that name or that address), its host name and live
+ * addresses. A short browse of avahi's cache; no mDNS is not an error here. */
+int cli_resolve_host(const char *host, struct pair_request *r, const struct model *m)
+{
+	bool numeric = numeric_address(host);
+	struct loop *l = loop_new();
+	struct peers peers;
+	peers_init(&peers);
+	struct discovery *d = discovery_new(l, &peers, m, NULL, NULL);
+	int64_t until = clock_ms() + 2000;
+	char want[300];
+	snprintf(want, sizeof(want), "%s%s", host, strchr(host, '.') ? "" : ".local");
+	const struct peer *found = NULL;
+	while (clock_ms() < until && peers.state != MDNS_UNAVAILABLE &&
+	       peers.state != MDNS_WAITING) {
+		loop_turn(l, 100);
+		found = NULL;
+		for (size_t i = 0; i < peers.n && !found; i++) {
+			const struct peer *p = &peers.v[i];
+			if (!p->self &&
+			    (numeric ? peer_has_address(p, host) : strcasecmp(p->host, want) == 0))
+				found = p;
+		}
+		if ((peers.all_for_now || (found && peers.cache_exhausted)) && !peers.pending)
+			break;
+	}
+	int rc = -1;
+	if (numeric) {
+		char plain[128];
+		str_copy(r->address, host, sizeof(r->address));
+		str_copy(plain, host, sizeof(plain));
+		char *pct = strchr(plain, '%');
+		if (pct)
+			*pct = '\0'; /* a scoped address is recorded without its scope */
+		pair_request_add_name(r->peer_names, &r->npeer_names, plain);
+		if (found) {
+			struct pair_request extra = { 0 };
+			pair_request_from_peer(&extra, found, m);
+			for (size_t i = 0; i < extra.npeer_names; i++)
+				pair_request_add_name(r->peer_names, &r->npeer_names,
+						      extra.peer_names[i]);
+		}
+		rc = 0;
+	} else {
+		pair_request_add_name(r->peer_names, &r->npeer_names, host);
+		if (found && pair_request_from_peer(r, found, m))
+			rc = 0;
+	}
+	discovery_free(d);
+	peers_free(&peers);
+	loop_free(l);
+	if (rc == 0)
+		return 0;
+	/* any other name: the resolver (this is the CLI: blocking is fine) */
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
+	if (getaddrinfo(host, NULL, &hints, &res) != 0 || !res)
+		return -1;
+	char buf[128];
+	if (getnameinfo(res->ai_addr, res->ai_addrlen, buf, sizeof(buf), NULL, 0, NI_NUMERICHOST) ==
+	    0) {
+		str_copy(r->address, buf, sizeof(r->address));
+		pair_request_add_name(r->peer_names, &r->npeer_names, buf);
+		rc = 0;
+	}
+	freeaddrinfo(res);
+	return rc;
+}

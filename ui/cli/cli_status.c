@@ -1,0 +1,208 @@
+/* cli_status.c: `sparklink status`: the applied plan, addresses, rails (pinged now) and the
+ * journal, as text or JSON. */
+#include "ui/cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "core/base/json.h"
+#include "core/base/util.h"
+#include "core/net/model.h"
+#include "core/net/netmon.h"
+#include "core/jobs/apply.h"
+#include "core/jobs/invocation.h"
+#include "core/jobs/journal.h"
+#include "ui/cli/cli_job.h"
+
+static const char status_usage[] =
+	"Usage: sparklink status [--json]\n"
+	"  The applied plan, this node's addresses on its interfaces, each rail (pinged now) and\n"
+	"  the journal. Needs root to read the journal of network changes.\n";
+
+int cli_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *cmd = "sparklink status";
+	bool json = false;
+	int o;
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'j': json = true; break;
+		case 'h': fputs(status_usage, stdout); return EXIT_OK;
+		default:
+			cli_getopt_error(cmd, argc, argv, opts);
+			fputs(status_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	char q[CLI_ARG_MAX];
+	if (optind != argc) {
+		fprintf(stderr, "%s: unexpected '%s'\n", cmd, cli_arg(argv[optind], q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	struct apply_job job;
+	memset(&job, 0, sizeof(job));
+	struct apply_request *r = &job.req;
+	r->verify_only = true;
+	r->timeout_s = 10;
+	char err[512], uerr[512] = "";
+	struct invocation inv;
+	if (invocation_get(&inv, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", cmd, err);
+		return EXIT_FAIL;
+	}
+	r->user = inv.user;
+	str_copy(r->journal_path, inv.journal, sizeof(r->journal_path));
+	struct journal_scope scope;
+	struct journal_counts jc, uc = { 0 };
+	invocation_scope(&inv, &scope);
+	bool readable = journal_count_path(inv.journal, inv.journal_owner, &scope, &jc, err,
+					   sizeof(err)) == 0;
+	/* under sudo, pairing done without sudo is in the invoking user's own journal */
+	if (inv.user_journal[0]) {
+		invocation_user_scope(&inv, &scope);
+		if (journal_count_path(inv.user_journal, inv.user.uid, &scope, &uc, uerr,
+				       sizeof(uerr)) < 0)
+			memset(&uc, 0, sizeof(uc));
+	}
+	int pending = jc.pending_net,
+	    pending_ssh = jc.pending_net + jc.pending_ssh + uc.pending_ssh;
+	int refused = jc.refused + uc.refused;
+	struct cli_job c = {
+		.cmd = cmd,
+		.quiet = true, /* the rails, pinged now, are in the report below */
+		.password_why = "sudo on the peer needs a password",
+		/* no preview: verifying asks none, and status never applies anything */
+	};
+	if (readable)
+		cli_job_run(&c, apply_job_run, &job);
+	bool have_plan = c.ended && job.out.plan.nifs > 0;
+	const struct plan *p = &job.out.plan;
+	struct model m;
+	model_init(&m);
+	netmon_snapshot(&m, err, sizeof(err));
+	struct buf b;
+	buf_init(&b);
+	if (json) {
+		struct json js;
+		json_init(&js, &b, true);
+		json_object_begin(&js, NULL);
+		if (have_plan) {
+			json_object_begin(&js, "plan");
+			json_string(&js, "kind", plan_kind_name(p->kind));
+			json_int(&js, "mtu", p->mtu);
+			json_int(&js, "node", p->self_node);
+			json_string(&js, "node1", p->names[0]);
+			json_string(&js, "node2", p->names[1]);
+			json_object_end(&js);
+		} else {
+			json_null(&js, "plan");
+		}
+		json_array_begin(&js, "interfaces");
+		for (size_t i = 0; have_plan && i < p->nifs; i++) {
+			const struct netdev *d = model_netdev(&m, p->ifs[i].ifname);
+			json_object_begin(&js, NULL);
+			json_string(&js, "name", p->ifs[i].ifname);
+			json_bool(&js, "carrier", d && d->carrier);
+			json_int(&js, "mtu", d ? d->mtu : 0);
+			json_array_begin(&js, "addresses");
+			for (size_t k = 0; d && k < d->naddrs; k++) {
+				char a[64];
+				snprintf(a, sizeof(a), "%s/%u", d->addrs[k].text,
+					 d->addrs[k].prefixlen);
+				json_string(&js, NULL, a);
+			}
+			json_array_end(&js);
+			json_object_end(&js);
+		}
+		json_array_end(&js);
+		json_array_begin(&js, "rails");
+		for (size_t i = 0; i < job.out.nrails; i++) {
+			const struct rail *rl = &job.out.rails[i];
+			json_object_begin(&js, NULL);
+			json_string(&js, "interface", rl->ifname);
+			json_string(&js, "local", rl->self_addr);
+			json_string(&js, "peer", rl->peer_addr);
+			json_bool(&js, "ok", rl->ok);
+			if (rl->jumbo_tested)
+				json_bool(&js, "jumbo_ok", rl->jumbo_ok);
+			json_string(&js, "text", rl->text);
+			json_object_end(&js);
+		}
+		json_array_end(&js);
+		json_object_begin(&js, "journal");
+		json_string(&js, "path", r->journal_path);
+		json_bool(&js, "readable", readable);
+		json_int(&js, "pending", readable ? pending : 0);
+		json_int(&js, "pending_ssh", readable ? pending_ssh - pending : 0);
+		json_int(&js, "refused", readable ? refused : 0);
+		if (!readable)
+			json_string(&js, "error", err);
+		if (uerr[0])
+			json_string(&js, "user_journal_error", uerr);
+		json_object_end(&js);
+		json_object_end(&js);
+		buf_puts(&b, "\n");
+	} else {
+		if (!readable)
+			buf_printf(&b, "The journal cannot be read: %s%s\n", err,
+				   inv.root ? "" : " (run sudo sparklink status)");
+		else if (!have_plan)
+			buf_puts(&b, "Plan: none applied (or rolled back).\n");
+		else
+			buf_printf(
+				&b,
+				"Plan: %s, MTU %u; this node is node %d (node 1 %s, node 2 %s)\n",
+				plan_kind_name(p->kind), p->mtu, p->self_node, p->names[0],
+				p->names[1]);
+		for (size_t i = 0; have_plan && i < p->nifs; i++) {
+			const struct netdev *d = model_netdev(&m, p->ifs[i].ifname);
+			buf_printf(&b, "  %-16s %-8s mtu %-5u", p->ifs[i].ifname,
+				   d && d->carrier ? "carrier" : "no link", d ? d->mtu : 0);
+			for (size_t k = 0; d && k < d->naddrs; k++)
+				if (d->addrs[k].family == AF_INET)
+					buf_printf(&b, " %s/%u", d->addrs[k].text,
+						   d->addrs[k].prefixlen);
+			buf_puts(&b, "\n");
+		}
+		for (size_t i = 0; i < job.out.nrails; i++)
+			buf_printf(&b, "Rail %s %s\n",
+				   job.out.rails[i].ok && (!job.out.rails[i].jumbo_tested ||
+							   job.out.rails[i].jumbo_ok)
+					   ? "ok:    "
+					   : "FAILED:",
+				   job.out.rails[i].text);
+		if (readable)
+			buf_printf(
+				&b,
+				"Journal: %s: %d network change%s and %d SSH change%s not undone%s\n",
+				r->journal_path, pending, pending == 1 ? "" : "s",
+				pending_ssh - pending, pending_ssh - pending == 1 ? "" : "s",
+				pending_ssh ? " (sparklink rollback --dry-run lists them)" : "");
+		if (readable && refused)
+			buf_printf(
+				&b,
+				"Journal: %d record%s refused: outside what sparklink writes, "
+				"never acted on (sparklink rollback --dry-run --include-ssh lists "
+				"them)\n",
+				refused, refused == 1 ? "" : "s");
+		if (uerr[0])
+			buf_printf(&b, "Your own journal: %s\n", uerr);
+	}
+	fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	model_free(&m);
+	int rc = !readable				 ? EXIT_FAIL
+		 : c.hostkey_changed			 ? EXIT_HOSTKEY
+		 : job.out.status == APPLY_VERIFY_FAILED ? EXIT_RAIL
+							 : EXIT_OK;
+	apply_job_free(&job);
+	return rc;
+}
