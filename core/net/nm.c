@@ -563,7 +563,7 @@ int nm_local_restore(const char *ifname, const char *uuid, const char *prev, cha
 		rc = rc < 0 ? rc : -EPERM;
 		goto out;
 	}
-	if (rc == 0) {
+	if (rc == 1) { /* found, and sparklink's */
 		DBusMessage *m =
 			dbus_message_new_method_call(NM_BUS, path, NM_IFACE_CONNECTION, "Delete");
 		DBusMessage *reply = bus_call(c, m, "Delete", err, errsize);

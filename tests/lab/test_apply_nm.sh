@@ -41,8 +41,12 @@ sl() {
 out() { cat "$LAB_TMP/out" "$LAB_TMP/err"; }
 is_before() { [ "$(snap spark-1)" = "$before1" ] && [ "$(snap spark-2)" = "$before2" ]; }
 same_as_before() { # what (NetworkManager settles its automatic profiles in a few seconds)
-	wait_until 40 "$1" is_before && return 0
-	fail "$1: not as before:
+	local i
+	for ((i = 0; i < 40; i++)); do
+		is_before && return 0
+		sleep 1
+	done
+	fail "$1: not as before after 40 s ($(out)):
 spark-1: $(diff <(printf '%s\n' "$before1") <(snap spark-1))
 spark-2: $(diff <(printf '%s\n' "$before2") <(snap spark-2))"
 }
