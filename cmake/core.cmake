@@ -18,6 +18,7 @@ pkg_check_modules(LIBNL REQUIRED IMPORTED_TARGET libnl-3.0 libnl-route-3.0)
 pkg_check_modules(IBVERBS REQUIRED IMPORTED_TARGET libibverbs)
 pkg_check_modules(LIBSSH REQUIRED IMPORTED_TARGET libssh)
 pkg_check_modules(AVAHI REQUIRED IMPORTED_TARGET avahi-client)
+pkg_check_modules(DBUS REQUIRED IMPORTED_TARGET dbus-1)
 
 # core/: the model and all I/O. No curses here: the CLI and the tests drive it without a screen.
 function(sparklink_core_library name root)
@@ -25,5 +26,5 @@ function(sparklink_core_library name root)
   add_library(${name} STATIC ${sources})
   target_include_directories(${name} PUBLIC ${root})
   target_link_libraries(${name} PUBLIC PkgConfig::LIBNL PkgConfig::IBVERBS PkgConfig::LIBSSH
-                        PkgConfig::AVAHI Threads::Threads m)
+                        PkgConfig::AVAHI PkgConfig::DBUS Threads::Threads m)
 endfunction()

@@ -31,6 +31,8 @@ struct node_state {
 	struct node_file cur; /* the current 40-cx7.yaml */
 	bool foreign; /* cur exists and sparklink did not write it */
 	char session_if[16];
+	struct nm_node *nm; /* NetworkManager there (in the outcome) */
+	struct nm_port *nm_ports; /* on each planned interface */
 };
 
 struct ctx {
@@ -152,6 +154,63 @@ static bool names_if(const char *text, size_t len, const char *ifname)
 	return false;
 }
 
+/* NetworkManager on one node: its renderer and, per planned interface, whether NetworkManager
+ * manages it and with which profile; what that means for the plan goes into notes. */
+static enum apply_status inspect_nm(struct ctx *c, struct node_state *s, struct buf *notes)
+{
+	const struct plan *p = &c->out->plan;
+	const char *name = node_name(c, s);
+	char err[1024];
+	s->nm = &c->out->nm[s == &c->st[0] ? 0 : 1];
+	s->nm_ports = c->out->nm_ports[s == &c->st[0] ? 0 : 1];
+	for (size_t i = 0; i < p->nifs; i++)
+		if (s->node->ops->nm_probe(s->node, p->ifs[i].ifname, s->nm, &s->nm_ports[i], err,
+					   sizeof(err)) < 0)
+			return fail(c, APPLY_FAILED, "cannot ask NetworkManager on %s: %s", name,
+				    err);
+	if (s->nm->renderer != NM_RENDERER_NM) {
+		buf_printf(notes, "  %s: renderer %s\n", name, nm_renderer_name(s->nm->renderer));
+		return APPLY_OK;
+	}
+	buf_printf(notes, "  %s: renderer NetworkManager %s\n", name, s->nm->version);
+	for (size_t i = 0; i < p->nifs; i++) {
+		const struct nm_port *np = &s->nm_ports[i];
+		const char *ifn = p->ifs[i].ifname;
+		char prof[128];
+		snprintf(prof, sizeof(prof), "\"%s\"", np->profile);
+		if (!np->known || !np->managed) {
+			buf_printf(notes, "  %s on %s: not managed by NetworkManager\n", ifn, name);
+			continue;
+		}
+		buf_printf(notes, "  %s on %s: managed by NetworkManager, profile %s (%s)\n", ifn,
+			   name, np->profile[0] ? prof : "none", nm_state_word(np->state));
+		if (p->kind == PLAN_STATIC)
+			buf_printf(notes,
+				   "    the runtime plan goes through NetworkManager: an in-memory "
+				   "profile " NM_PROFILE_PREFIX
+				   "%s (gone at reboot) takes its place; "
+				   "a bare `ip addr add` would be removed by NetworkManager at its "
+				   "DHCP timeout. Rollback activates %s again\n",
+				   ifn, np->profile[0] ? prof : "nothing");
+		else if (p->kind == PLAN_STATIC_PERSISTENT)
+			buf_printf(notes,
+				   "    netplan renders %s for NetworkManager: its profile "
+				   "netplan-%s takes the place of %s\n",
+				   PLAN_NETPLAN_PATH, ifn, np->profile[0] ? prof : "none");
+		if (np->profile[0] && !str_starts(np->profile, "Wired connection") &&
+		    !str_starts(np->profile, NM_PROFILE_PREFIX) &&
+		    !str_starts(np->profile, "netplan-"))
+			buf_printf(
+				notes,
+				"  warning: %s on %s has the profile %s, which neither "
+				"NetworkManager's automatic profiles nor netplan nor sparklink made "
+				"(another tool's, or yours): it would fight this plan for %s; "
+				"sparklink leaves it as it is\n",
+				ifn, name, prof, ifn);
+	}
+	return APPLY_OK;
+}
+
 /* Probe one node: interfaces, the current 40-cx7.yaml, other netplan files, the session. */
 static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf *notes)
 {
@@ -245,7 +304,7 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 	if (s->node->ops->session_if(s->node, s->session_if, sizeof(s->session_if), err,
 				     sizeof(err)) < 0)
 		s->session_if[0] = '\0';
-	return APPLY_OK;
+	return inspect_nm(c, s, notes);
 }
 
 /* ---------------------------------------------------------------- changing */
@@ -316,6 +375,42 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 				    name, err);
 		job_progress(c->w, "%s: %s up", name, pf->ifname);
 	}
+	return APPLY_OK;
+}
+
+/* The runtime static plan on a port NetworkManager manages: an in-memory profile (nm.h). */
+static enum apply_status change_if_nm(struct ctx *c, struct node_state *s, size_t i)
+{
+	const struct plan *p = &c->out->plan;
+	const struct plan_if *pf = &p->ifs[i];
+	const struct node_if *f = &s->ifs[i];
+	const struct nm_port *np = &s->nm_ports[i];
+	struct node *n = s->node;
+	const char *name = node_name(c, s);
+	const char *cidr = pf->addr[s->number - 1];
+	char err[1024], data[128], uuid[40], profile[64];
+	nm_profile_name(pf->ifname, profile, sizeof(profile));
+	if (strcmp(np->profile, profile) == 0 && has_addr(f, cidr) && f->mtu == p->mtu) {
+		job_progress(c->w, "%s: %s already has %s (profile %s, reused)", name, pf->ifname,
+			     cidr, profile);
+		return APPLY_OK;
+	}
+	if (f->mtu != p->mtu) {
+		/* the profile sets it; recorded so that rollback checks it is back */
+		snprintf(data, sizeof(data), "%u %u", f->mtu, p->mtu);
+		if (record(c, s, JOP_MTU_SET, pf->ifname, data) < 0)
+			return c->out->status;
+	}
+	nm_uuid_new(uuid);
+	snprintf(data, sizeof(data), "%s %s", uuid, np->uuid[0] ? np->uuid : "-");
+	if (record(c, s, JOP_NM_PROFILE, pf->ifname, data) < 0)
+		return c->out->status;
+	if (n->ops->nm_activate(n, pf->ifname, uuid, cidr, p->mtu, err, sizeof(err)) < 0)
+		return fail(c, APPLY_FAILED, "NetworkManager profile on %s of %s: %s", pf->ifname,
+			    name, err);
+	job_progress(c->w,
+		     "%s: %s address %s, MTU %u through NetworkManager (in-memory profile %s)",
+		     name, pf->ifname, cidr, p->mtu, profile);
 	return APPLY_OK;
 }
 
@@ -395,7 +490,8 @@ static enum apply_status change_node(struct ctx *c, struct node_state *s)
 {
 	const struct plan *p = &c->out->plan;
 	for (size_t i = 0; i < p->nifs; i++) {
-		enum apply_status st = change_if(c, s, i);
+		bool via_nm = p->kind == PLAN_STATIC && s->nm_ports && s->nm_ports[i].managed;
+		enum apply_status st = via_nm ? change_if_nm(c, s, i) : change_if(c, s, i);
 		if (st != APPLY_OK)
 			return st;
 		if (worker_cancelled(c->w))
@@ -462,6 +558,25 @@ static bool verify(struct ctx *c)
 		job_result(c->w, (int)i, r->ok && (!r->jumbo_tested || r->jumbo_ok), r->text);
 	}
 	return all && c->out->nrails > 0;
+}
+
+/* For status: NetworkManager on both nodes and their planned interfaces (what cannot be read
+ * stays unknown). */
+static void probe_nm(struct ctx *c)
+{
+	const struct plan *p = &c->out->plan;
+	char err[512];
+	for (int k = 0; k < 2; k++) {
+		if (!c->st[k].present)
+			continue;
+		struct node *n = c->st[k].node;
+		if (n->ops->nm_probe(n, NULL, &c->out->nm[k], &c->out->nm_ports[k][0], err,
+				     sizeof(err)) < 0)
+			continue;
+		for (size_t i = 0; i < p->nifs && c->out->nm[k].renderer == NM_RENDERER_NM; i++)
+			n->ops->nm_probe(n, p->ifs[i].ifname, &c->out->nm[k],
+					 &c->out->nm_ports[k][i], err, sizeof(err));
+	}
 }
 
 /* The newest plan record not undone, from the journal at path. */
@@ -589,6 +704,7 @@ static enum apply_status run(struct ctx *c)
 			job_warn(c->w, 0, "%s", c->out->summary); /* verify what we can alone */
 			c->out->status = APPLY_OK;
 		}
+		probe_nm(c);
 		bool ok = verify(c);
 		if (ok)
 			snprintf(c->out->summary, sizeof(c->out->summary),

@@ -9,8 +9,11 @@
  * every rail (each planned interface) is verified with a ping bound to the interface; with MTU
  * 9000 also a do-not-fragment ping of 8972 bytes.
  *
+ * On a port NetworkManager manages, the runtime static plan is an in-memory NetworkManager
+ * profile (core/net/nm.h), not a bare address that NetworkManager would remove.
+ *
  * Journal records written here: plan, backup, file-write, netplan-apply, mtu-set, addr-add,
- * link-up, ll4, ll6, each with the data core/jobs/journal_ops.h documents.
+ * link-up, ll4, ll6, nm-profile, each with the data core/jobs/journal_ops.h documents.
  */
 #ifndef SPARKLINK_APPLY_H
 #define SPARKLINK_APPLY_H
@@ -64,6 +67,9 @@ struct apply_outcome {
 	struct buf preview; /* written before JOB_CONFIRM_PREVIEW is asked */
 	struct rail rails[PLAN_MAX_IFS];
 	size_t nrails;
+	/* NetworkManager on [0] this node and [1] the peer, and on each planned interface */
+	struct nm_node nm[2];
+	struct nm_port nm_ports[2][PLAN_MAX_IFS];
 	int changes; /* changes made (journaled) */
 	char summary[512];
 };

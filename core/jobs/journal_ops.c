@@ -3,6 +3,7 @@
 #include "core/jobs/journal_undo.h"
 #include "core/jobs/apply.h"
 #include "core/base/base64.h"
+#include "core/net/nm.h"
 #include "core/node/node.h"
 #include "core/ssh/sshfiles.h"
 #include "core/base/text.h"
@@ -239,6 +240,18 @@ static bool rule_ll(const struct journal_record *v, size_t i, const struct journ
 	return rule_interface(v, i, s, why, whysize);
 }
 
+/* nm-profile: "UUID PREVIOUS" (PREVIOUS a UUID or "-") */
+static bool rule_nm_profile(const struct journal_record *v, size_t i, const struct journal_scope *s,
+			    char *why, size_t whysize)
+{
+	char uuid[40], prev[40], end;
+	const char *d = v[i].data ? v[i].data : "";
+	if (sscanf(d, "%39s %39s%c", uuid, prev, &end) != 2 || !nm_uuid_valid(uuid) ||
+	    (strcmp(prev, "-") != 0 && !nm_uuid_valid(prev)) || strlen(d) != 36 + 1 + strlen(prev))
+		return refuse(why, whysize, "%s", "the profile record is not two UUIDs");
+	return rule_interface(v, i, s, why, whysize);
+}
+
 static bool rule_link_up(const struct journal_record *v, size_t i, const struct journal_scope *s,
 			 char *why, size_t whysize)
 {
@@ -380,6 +393,7 @@ static const struct op ops[JOP_COUNT] = {
 	[JOP_SSH_CONFIG_HOST] = { "ssh-config-host", OP_SSH, rule_ssh_config, undo_ssh_config },
 	[JOP_KEY_CREATE] = { "key-create", OP_SSH, rule_key_create, undo_key_create },
 	[JOP_USER_CREATE] = { "user-create", OP_SSH, rule_user_create, undo_user_create },
+	[JOP_NM_PROFILE] = { "nm-profile", OP_NET, rule_nm_profile, undo_nm_profile },
 };
 
 static const struct op *op_find(const char *name)

@@ -8,6 +8,10 @@
  *   addr-add, mtu-set, link-up, ll4, ll6
  *                  an interface that a plan record before it names, on this node or on that
  *                  plan's peer; the data as apply writes it
+ *   nm-profile     the same interfaces; the data "UUID PREVIOUS": the in-memory NetworkManager
+ *                  profile sparklink activated there and the one active before ("-": none),
+ *                  both UUIDs; undo deletes UUID only while it is named "sparklink-IF" (never
+ *                  another tool's profile) and activates PREVIOUS again if it still exists
  *   authkeys-add, known-hosts-add, ssh-config-host, key-create
  *                  the invoking user's own ~/.ssh/{authorized_keys,known_hosts,config} (key-create:
  *                  a file in that ~/.ssh); on a peer, ~/.ssh/authorized_keys or known_hosts of
@@ -48,6 +52,7 @@ enum journal_op {
 	JOP_SSH_CONFIG_HOST,
 	JOP_KEY_CREATE,
 	JOP_USER_CREATE,
+	JOP_NM_PROFILE,
 	JOP_COUNT
 };
 

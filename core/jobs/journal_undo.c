@@ -418,3 +418,42 @@ enum journal_undo undo_user_create(const struct journal_record *r, const struct 
 		   r->host, r->path, r->path);
 	return u->dry ? UNDO_DESCRIBED : UNDO_KEPT;
 }
+
+/* nm-profile: delete sparklink's in-memory profile, activate the one before it again */
+enum journal_undo undo_nm_profile(const struct journal_record *r, const struct undo_ctx *u)
+{
+	char err[1024], uuid[40] = "", prev[40] = "-";
+	const char *at = where(r);
+	if (!r->data || sscanf(r->data, "%39s %39s", uuid, prev) != 2) {
+		buf_printf(u->log, "FAILED: %s: the profile record of %s is malformed\n", at,
+			   r->path);
+		return UNDO_FAILED;
+	}
+	if (u->dry) {
+		if (strcmp(prev, "-") == 0)
+			buf_printf(u->log, "%s: delete NetworkManager's profile sparklink-%s\n", at,
+				   r->path);
+		else
+			buf_printf(u->log,
+				   "%s: delete NetworkManager's profile sparklink-%s, activate "
+				   "the profile %s on it again\n",
+				   at, r->path, prev);
+		return UNDO_DESCRIBED;
+	}
+	struct nm_node nn;
+	struct nm_port np;
+	if (u->node->ops->nm_probe(u->node, NULL, &nn, &np, err, sizeof(err)) < 0)
+		return failed(r, u, err);
+	if (nn.renderer != NM_RENDERER_NM) {
+		buf_printf(u->log,
+			   "%s: NetworkManager does not run: its in-memory profile on %s is gone "
+			   "with it\n",
+			   at, r->path);
+		return UNDO_ALREADY;
+	}
+	if (u->node->ops->nm_restore(u->node, r->path, uuid, prev, err, sizeof(err)) < 0)
+		return failed(r, u, err);
+	buf_printf(u->log, "%s: NetworkManager's profile on %s is back as before (%s)\n", at,
+		   r->path, strcmp(prev, "-") == 0 ? "none" : prev);
+	return UNDO_DONE;
+}

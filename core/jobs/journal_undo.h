@@ -13,6 +13,7 @@ enum journal_undo undo_mtu_set(const struct journal_record *r, const struct undo
 enum journal_undo undo_link_up(const struct journal_record *r, const struct undo_ctx *u);
 enum journal_undo undo_ll4(const struct journal_record *r, const struct undo_ctx *u);
 enum journal_undo undo_ll6(const struct journal_record *r, const struct undo_ctx *u);
+enum journal_undo undo_nm_profile(const struct journal_record *r, const struct undo_ctx *u);
 enum journal_undo undo_authkeys(const struct journal_record *r, const struct undo_ctx *u);
 enum journal_undo undo_known_hosts(const struct journal_record *r, const struct undo_ctx *u);
 enum journal_undo undo_ssh_config(const struct journal_record *r, const struct undo_ctx *u);

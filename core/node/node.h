@@ -12,6 +12,7 @@
 #define SPARKLINK_NODE_H
 
 #include "core/base/util.h"
+#include "core/net/nm.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -73,6 +74,17 @@ struct node_ops {
 	/* The interface that carries the SSH session a person is using to reach this node ("" when
 	 * none): locally from $SSH_CONNECTION, remotely the session sparklink itself uses. */
 	int (*session_if)(struct node *n, char *ifname, size_t size, char *err, size_t errsize);
+	/* NetworkManager (core/net/nm.h): the node's renderer and, for ifname (NULL: none), what
+	 * NetworkManager says of it (all zero when it does not run there). */
+	int (*nm_probe)(struct node *n, const char *ifname, struct nm_node *node,
+			struct nm_port *port, char *err, size_t errsize);
+	/* Add and activate the in-memory profile uuid ("sparklink-IF": cidr, mtu) on ifname. */
+	int (*nm_activate)(struct node *n, const char *ifname, const char *uuid, const char *cidr,
+			   unsigned mtu, char *err, size_t errsize);
+	/* Delete the profile uuid if it exists, then activate prev ("-": none) on ifname if it
+	 * exists. Idempotent. */
+	int (*nm_restore)(struct node *n, const char *ifname, const char *uuid, const char *prev,
+			  char *err, size_t errsize);
 	/* The node's host name (clean). */
 	int (*hostname)(struct node *n, char *out, size_t size, char *err, size_t errsize);
 	void (*free)(struct node *n);

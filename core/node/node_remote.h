@@ -59,6 +59,10 @@ void node_remote_parse_dir_list(const char *data, size_t len, struct buf *names)
 void node_remote_parse_session_if(char *text, char *ifname, size_t size);
 /* HOSTNAME's output: its first line (at most 255 bytes), cleaned as a name (text.h TEXT_NAME). */
 void node_remote_parse_hostname(const char *data, size_t len, char *out, size_t size);
+/* NM_PROBE's "TAG JSON" lines (busctl --json=short answers: nm, networkd, version, managed,
+ * state, active, id, uuid; NUL-terminated, split in place) into node and port (zeroed by the
+ * caller). False if a line is not one of those or the "nm" line is missing. */
+bool node_remote_parse_nm_probe(char *text, struct nm_node *node, struct nm_port *port);
 /* Remove the last line of data that is exactly line (with its "\n" if it has one); false if
  * there is none. */
 bool node_remote_line_cut(struct buf *data, const char *line);

@@ -671,6 +671,9 @@ const struct node_ops node_remote_ops = {
 	.addrgenmode_set = remote_addrgenmode_set,
 	.netplan = remote_netplan,
 	.session_if = remote_session_if,
+	.nm_probe = remote_nm_probe,
+	.nm_activate = remote_nm_activate,
+	.nm_restore = remote_nm_restore,
 	.hostname = remote_hostname,
 	.free = remote_free,
 };

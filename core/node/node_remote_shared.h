@@ -35,7 +35,10 @@ enum {
 	X_NOTMINE = 8, /* not owned by the login user */
 	X_LINKS = 9, /* has other hard links */
 	X_CHANGED = 10, /* changed since it was read */
-	X_NOTOOL = 11, /* netplan is not installed */
+	X_NOTOOL = 11, /* netplan (or busctl) is not installed */
+	X_NOBUS = 12, /* busctl cannot reach the system bus */
+	X_SHAPE = 13, /* busctl answered something of another shape */
+	X_NOTOURS = 14, /* a NetworkManager profile that sparklink did not make */
 };
 
 static inline struct node_remote *R(struct node *n)
@@ -69,6 +72,14 @@ int remote_run(struct node_remote *r, enum as as, const char *script, const char
 	       char *err, size_t errsize);
 size_t remote_words(char *s, char **w, size_t max);
 void remote_free(struct node *n);
+
+/* NetworkManager through busctl (node_remote_nm.c) */
+int remote_nm_probe(struct node *n, const char *ifname, struct nm_node *node, struct nm_port *port,
+		    char *err, size_t errsize);
+int remote_nm_activate(struct node *n, const char *ifname, const char *uuid, const char *cidr,
+		       unsigned mtu, char *err, size_t errsize);
+int remote_nm_restore(struct node *n, const char *ifname, const char *uuid, const char *prev,
+		      char *err, size_t errsize);
 
 /* the operations (node_remote_ops.c) */
 extern const struct node_ops node_remote_ops;

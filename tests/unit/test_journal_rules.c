@@ -79,6 +79,10 @@ static void test_genuine_records(void **state)
 	ALLOWED(false, "ll4", "local", "enp1s0f1np1", "");
 	ALLOWED(false, "ll4", "local", "enp1s0f1np1", "169.254.3.4/16");
 	ALLOWED(false, "ll6", "local", "enp1s0f1np1", "0 fe80::4ebb:47ff:fe13:3/64");
+	ALLOWED(false, "nm-profile", "local", "enp1s0f1np1",
+		"d969ee58-5677-4c67-b2be-29b19d20ae8f f8f0b7d3-ee54-3417-8dd8-e47eaa054c1b");
+	ALLOWED(false, "nm-profile", "10.77.0.2", "enP2p1s0f1np1",
+		"d969ee58-5677-4c67-b2be-29b19d20ae8f -");
 	ALLOWED(false, "authkeys-add", "local", "/home/nvidia/.ssh/authorized_keys", KEY " a@b");
 	ALLOWED(false, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys", KEY " a@b");
 	ALLOWED(false, "known-hosts-add", "local", "/home/nvidia/.ssh/known_hosts",
@@ -124,6 +128,12 @@ static void test_forged_records(void **state)
 	REFUSED(false, "mtu-set", "local", "enp1s0f1np1", "1500 9000 x", R, "not two MTUs");
 	REFUSED(false, "link-up", "local", "../../etc", NULL, R, "not an interface name");
 	REFUSED(false, "ll6", "local", "enp1s0f1np1", "0 /etc/shadow", R, "malformed");
+	REFUSED(false, "nm-profile", "local", "enp1s0f1np1",
+		"d969ee58-5677-4c67-b2be-29b19d20ae8f -; rm -rf /", R, "not two UUIDs");
+	REFUSED(false, "nm-profile", "local", "enp1s0f1np1", "Wired connection 1 -", R,
+		"not two UUIDs");
+	REFUSED(false, "nm-profile", "local", "enP7s7", "d969ee58-5677-4c67-b2be-29b19d20ae8f -", R,
+		"no plan before it");
 	REFUSED(false, "authkeys-add", "local", "/root/.ssh/authorized_keys", KEY " a@b", R,
 		"not your own ~/.ssh/authorized_keys");
 	REFUSED(false, "authkeys-add", "10.77.0.2", "/root/.ssh/authorized_keys", KEY, R,

@@ -15,18 +15,22 @@
 #include "ui/cli/cli_job.h"
 
 static const char apply_usage[] =
-	"Usage: sparklink apply --plan link-local|static|static-persistent [--mtu 9000]\n"
+	"Usage: sparklink apply [--plan static-persistent|static|link-local] [--mtu 9000]\n"
 	"                       [--peer HOST] [--node 1|2] [--interfaces IF,IF] [--dry-run]\n"
 	"  Give the cabled interfaces addresses on this node and (with --peer) on HOST, the\n"
 	"  playbook's step 3, then ping every rail. Prints the preview (every file and command\n"
 	"  for both nodes) first; every change is journaled and `sparklink rollback` undoes it.\n"
 	"  Needs root here (sudo sparklink apply ...); HOST is changed over SSH with your key\n"
 	"  (pair first) and sudo there, which may ask for your password.\n"
-	"  --plan link-local         /etc/netplan/40-cx7.yaml with link-local: [ ipv4 ] on the\n"
-	"                            first twin of each cabled port (addresses change on reboot)\n"
-	"  --plan static             runtime addresses, 192.168.100.10/.11 on the first twin,\n"
-	"                            192.168.101.10/.11 on the next (lost on reboot)\n"
-	"  --plan static-persistent  the same addresses in 40-cx7.yaml (dhcp4: no)\n"
+	"  --plan static-persistent  the default (NVIDIA's playbook since July 2026): in\n"
+	"                            40-cx7.yaml (dhcp4: no), 192.168.100.10/.11 on the first\n"
+	"                            twin, 192.168.101.10/.11 on the next; kept across reboots\n"
+	"  --plan static             the same addresses at run time (lost on reboot); on a port\n"
+	"                            NetworkManager manages, as an in-memory NetworkManager\n"
+	"                            profile sparklink-IF (a bare address would be removed)\n"
+	"  --plan link-local         the older playbook's option, dropped by NVIDIA in July\n"
+	"                            2026: 40-cx7.yaml with link-local: [ ipv4 ] on the first\n"
+	"                            twin of each cabled port (addresses change on reboot)\n"
 	"  --mtu 9000                jumbo frames (default 1500, the playbook's)\n"
 	"  --peer HOST               the other Spark (an address, or a name; pair with it first)\n"
 	"  --node 1|2                which node this is (default: the host name that sorts first\n"
@@ -111,7 +115,7 @@ int cli_apply(int argc, char **argv)
 	};
 	r->mtu = 1500;
 	r->timeout_s = 15;
-	int kind = -1, o;
+	int kind = PLAN_STATIC_PERSISTENT, o; /* the playbook's own since July 2026 */
 	const char *peer = NULL;
 	char q[CLI_ARG_MAX];
 	optind = 0;
@@ -173,11 +177,6 @@ int cli_apply(int argc, char **argv)
 	if (optind != argc) {
 		fprintf(stderr, "%s: unexpected '%s' (the peer is given with --peer HOST)\n", cmd,
 			cli_arg(argv[optind], q, sizeof(q)));
-		return EXIT_USAGE;
-	}
-	if (kind < 0) {
-		fprintf(stderr,
-			"%s: choose a plan: --plan link-local, static or static-persistent\n", cmd);
 		return EXIT_USAGE;
 	}
 	r->kind = (enum plan_kind)kind;

@@ -10,6 +10,7 @@
 #include "core/base/json.h"
 #include "core/base/util.h"
 #include "core/net/model.h"
+#include "core/net/nm.h"
 #include "core/net/netmon.h"
 #include "core/jobs/apply.h"
 #include "core/jobs/invocation.h"
@@ -88,6 +89,8 @@ int cli_status(int argc, char **argv)
 	struct model m;
 	model_init(&m);
 	netmon_snapshot(&m, err, sizeof(err));
+	if (!have_plan) /* the job asked nothing: this node's renderer, still */
+		nm_local_node(&job.out.nm[0], err, sizeof(err));
 	struct buf b;
 	buf_init(&b);
 	if (json) {
@@ -105,6 +108,11 @@ int cli_status(int argc, char **argv)
 		} else {
 			json_null(&js, "plan");
 		}
+		nm_json_node(&js, "this_node", &job.out.nm[0]);
+		if (job.out.nm[1].renderer != NM_RENDERER_UNKNOWN)
+			nm_json_node(&js, "peer_node", &job.out.nm[1]);
+		else
+			json_null(&js, "peer_node");
 		json_array_begin(&js, "interfaces");
 		for (size_t i = 0; have_plan && i < p->nifs; i++) {
 			const struct netdev *d = model_netdev(&m, p->ifs[i].ifname);
@@ -112,6 +120,10 @@ int cli_status(int argc, char **argv)
 			json_string(&js, "name", p->ifs[i].ifname);
 			json_bool(&js, "carrier", d && d->carrier);
 			json_int(&js, "mtu", d ? d->mtu : 0);
+			nm_json_port(&js, "networkmanager", &job.out.nm[0],
+				     &job.out.nm_ports[0][i]);
+			nm_json_port(&js, "peer_networkmanager", &job.out.nm[1],
+				     &job.out.nm_ports[1][i]);
 			json_array_begin(&js, "addresses");
 			for (size_t k = 0; d && k < d->naddrs; k++) {
 				char a[64];
@@ -162,8 +174,19 @@ int cli_status(int argc, char **argv)
 				"Plan: %s, MTU %u; this node is node %d (node 1 %s, node 2 %s)\n",
 				plan_kind_name(p->kind), p->mtu, p->self_node, p->names[0],
 				p->names[1]);
+		buf_printf(&b, "Renderer: this node %s %s",
+			   nm_renderer_name(job.out.nm[0].renderer), job.out.nm[0].version);
+		if (job.out.nm[1].renderer != NM_RENDERER_UNKNOWN)
+			buf_printf(&b, "; the peer %s %s", nm_renderer_name(job.out.nm[1].renderer),
+				   job.out.nm[1].version);
+		buf_puts(&b, "\n");
 		for (size_t i = 0; have_plan && i < p->nifs; i++) {
 			const struct netdev *d = model_netdev(&m, p->ifs[i].ifname);
+			if (job.out.nm[0].renderer == NM_RENDERER_NM) {
+				char t[200];
+				nm_text_port(&job.out.nm_ports[0][i], t, sizeof(t));
+				buf_printf(&b, "  %-16s %s\n", p->ifs[i].ifname, t);
+			}
 			buf_printf(&b, "  %-16s %-8s mtu %-5u", p->ifs[i].ifname,
 				   d && d->carrier ? "carrier" : "no link", d ? d->mtu : 0);
 			for (size_t k = 0; d && k < d->naddrs; k++)

@@ -22,11 +22,13 @@ static const struct {
 	const char *why;
 } kinds[] = {
 	[PLAN_LINK_LOCAL] = { "link-local",
-			      "netplan link-local: [ ipv4 ]; addresses change on every "
-			      "reboot" },
-	[PLAN_STATIC] = { "static", "192.168.100.x/24 on each twin (ip addr add); lost on reboot" },
-	[PLAN_STATIC_PERSISTENT] = { "static-persistent", "the same addresses in a netplan file "
-							  "(40-cx7.yaml); survives reboots" },
+			      "older playbook option, dropped by NVIDIA in July 2026: netplan "
+			      "link-local: [ ipv4 ]; addresses change on every reboot" },
+	[PLAN_STATIC] = { "static", "192.168.100.x/24 on each twin at run time (NetworkManager: "
+				    "in-memory profile); lost on reboot" },
+	[PLAN_STATIC_PERSISTENT] = { "static-persistent",
+				     "the default (NVIDIA's playbook): the "
+				     "same addresses in 40-cx7.yaml; survives reboots" },
 };
 
 static void on_msg(const struct worker_msg *m, void *owner);
