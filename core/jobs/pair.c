@@ -766,33 +766,40 @@ void pair_request_add_name(char (*v)[256], size_t *n, const char *name)
 	str_copy(v[(*n)++], name, 256);
 }
 
-bool pair_request_from_peer(struct pair_request *r, const struct peer *p, const struct model *m)
+bool pair_request_from_peer(struct pair_request *r, const struct peer *p, const struct model *m,
+			    enum peer_purpose why)
 {
 	if (p->host_ok)
 		pair_request_add_name(r->peer_names, &r->npeer_names, p->host);
-	const struct peer_addr *best = NULL;
-	int best_score = -1;
 	for (size_t k = 0; k < p->naddrs; k++) {
 		const struct peer_addr *a = &p->addrs[k];
-		if (!peer_addr_live(m, a))
-			continue;
-		bool cable = peer_addr_port(m, a) >= 0;
-		int score = a->family == AF_INET ? 3 + cable : a->link_local ? 1 + cable : 0;
-		if (score > best_score)
-			best = a, best_score = score;
-		if (a->family == AF_INET)
+		if (a->family == AF_INET && peer_addr_live(m, a))
 			pair_request_add_name(r->peer_names, &r->npeer_names, a->addr);
 	}
+	const struct peer_addr *best =
+		peers_pick_address(p, m, why, r->address, sizeof(r->address));
 	if (!best)
 		return false;
-	if (best->family == AF_INET6 && best->link_local) {
-		snprintf(r->address, sizeof(r->address), "%s%%%s", best->addr, best->ifname);
-		pair_request_add_name(r->peer_names, &r->npeer_names, best->addr);
-	} else {
-		str_copy(r->address, best->addr, sizeof(r->address));
-		pair_request_add_name(r->peer_names, &r->npeer_names, best->addr);
-	}
+	pair_request_add_name(r->peer_names, &r->npeer_names, best->addr);
 	return true;
+}
+
+bool pair_request_repick(struct pair_request *r, const struct peer *p, const struct model *m)
+{
+	struct pair_request *was = xcalloc(1, sizeof(*was));
+	memcpy(was->address, r->address, sizeof(r->address));
+	memcpy(was->peer_names, r->peer_names, sizeof(r->peer_names));
+	was->npeer_names = r->npeer_names;
+	r->address[0] = '\0';
+	r->npeer_names = 0;
+	bool ok = pair_request_from_peer(r, p, m, PEER_FOR_PAIRING);
+	if (!ok) {
+		memcpy(r->address, was->address, sizeof(r->address));
+		memcpy(r->peer_names, was->peer_names, sizeof(r->peer_names));
+		r->npeer_names = was->npeer_names;
+	}
+	free(was);
+	return ok;
 }
 
 void pair_request_add_self(struct pair_request *r, const struct model *m)
@@ -822,7 +829,7 @@ bool pair_request_for_peer(struct pair_request *r, const struct peer *p, const s
 	r->port = 22;
 	r->timeout_s = 15;
 	r->verify_only = verify;
-	if (!pair_request_from_peer(r, p, m)) {
+	if (!pair_request_from_peer(r, p, m, PEER_FOR_PAIRING)) {
 		snprintf(why, whysize, "%s has no address that is reachable now", p->host);
 		return false;
 	}

@@ -163,16 +163,18 @@ static int run_job(struct actx *c, worker_job_fn *fn, void *job)
 	return 0;
 }
 
-/* The peer's address and the names it is known by, as pairing resolves them: its host key is
- * checked under all of them (a name answering with another key is refused as pairing does). */
+/* The peer's address (the management LAN first: the plan changes the cable) and the names it is
+ * known by, as pairing resolves them: its host key is checked under all of them (a name
+ * answering with another key is refused as pairing does). */
 static int peer_address(const char *cmd, const char *host, struct apply_request *ar)
 {
 	struct pair_request *r = xcalloc(1, sizeof(*r));
 	struct model m;
 	model_init(&m);
 	char err[256];
+	rdma_inventory_scan(&m.rdma, false); /* which interfaces are the cable's */
 	netmon_snapshot(&m, err, sizeof(err));
-	int rc = cli_resolve_host(host, r, &m);
+	int rc = cli_resolve_host(host, PEER_FOR_ADDRESSING, r, &m);
 	model_free(&m);
 	if (rc < 0) {
 		fprintf(stderr,
