@@ -8,6 +8,7 @@
 #ifndef SPARKLINK_JOURNAL_H
 #define SPARKLINK_JOURNAL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -33,7 +34,7 @@ struct journal_record {
 	long seq;
 	char op[32];
 	char host[128];
-	char path[4096];
+	char path[PATH_MAX];
 	char *data; /* NULL when the record has none */
 	long line; /* its line in the journal (1 = first) */
 	bool undone; /* a later "undone" record names this line (or this is such a marker) */

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libssh/libssh.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ struct ctx {
 	struct pair_outcome *out;
 	struct journal *journal;
 	struct sshsession *s; /* its host key: s->keytype, s->keyb64, s->fingerprint */
-	char mykey_path[4200], mypub[4096];
+	char mykey_path[PATH_MAX + 64], mypub[4096];
 	char peer_conn_addr[128]; /* our address as the peer sees it (SSH_CONNECTION) */
 	char peer_hostname[128], peer_user[64];
 	bool peer_hashes;
@@ -167,7 +168,7 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 	c->mykey_path[0] = c->mypub[0] = '\0';
 	if (!create)
 		return fail(c, PAIR_AUTH_FAILED, "you have no SSH key yet: pair first");
-	char dir[4200], err[512];
+	char dir[PATH_MAX + 64], err[512];
 	bool fixed = false;
 	if (sshdir_ensure(&c->req->local, dir, sizeof(dir), &fixed, err, sizeof(err)) < 0)
 		return fail(c, PAIR_FAILED, "%s", err);
@@ -207,7 +208,7 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 		 c->req->local.name, host);
 	ssh_string_free_char(b64);
 	ssh_key_free(key);
-	char pubpath[4300];
+	char pubpath[PATH_MAX + 64];
 	snprintf(pubpath, sizeof(pubpath), "%s.pub", c->mykey_path);
 	struct buf line;
 	buf_init(&line);
@@ -407,7 +408,7 @@ static enum pair_status exchange(struct ctx *c)
 			    err[0] ? err : "its answer is not a public key");
 	if (strstr(err, "generated"))
 		step(c, "%s had no key: created one there (~/.ssh/id_ed25519)", peer);
-	char ak[4200];
+	char ak[PATH_MAX + 64];
 	snprintf(ak, sizeof(ak), "%s/.ssh/authorized_keys", c->req->local.home);
 	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, "local", ak, out) < 0)
 		return fail(c, PAIR_FAILED, "cannot write the journal");
@@ -418,7 +419,7 @@ static enum pair_status exchange(struct ctx *c)
 	step(c, "%s's key %s your authorized_keys", peer, added ? "added to" : "already in");
 
 	/* 3. the peer's host key into our known_hosts, under every name it is known by */
-	char kh[4200];
+	char kh[PATH_MAX + 64];
 	snprintf(kh, sizeof(kh), "%s/.ssh/known_hosts", c->req->local.home);
 	/* its own host name too (learnt from it), when that is a plain name */
 	if (c->peer_hostname[0] && ssh_name_valid(c->peer_hostname))
@@ -459,7 +460,7 @@ static enum pair_status exchange(struct ctx *c)
 
 	/* 3b. optionally, a Host block naming only the peer (never "Host *") */
 	if (c->req->ssh_config && c->peer_hostname[0] && ssh_name_valid(c->peer_hostname)) {
-		char cfg[4200];
+		char cfg[PATH_MAX + 64];
 		snprintf(cfg, sizeof(cfg), "%s/.ssh/config", c->req->local.home);
 		const char *hn[PAIR_MAX_NAMES + 1];
 		size_t nh = 0;
@@ -699,7 +700,7 @@ void pair_job_run(struct worker *w, void *arg)
 	struct ctx c = { .w = w, .req = &job->req, .out = &job->out };
 	memset(&job->out, 0, sizeof(job->out));
 	if (!c.req->timeout_s)
-		c.req->timeout_s = 15;
+		c.req->timeout_s = SSHSESSION_TIMEOUT_S;
 	char err[512];
 	enum pair_status st = PAIR_OK;
 	if (!c.req->verify_only) {
@@ -827,7 +828,7 @@ bool pair_request_for_peer(struct pair_request *r, const struct peer *p, const s
 {
 	memset(r, 0, sizeof(*r));
 	r->port = 22;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	r->verify_only = verify;
 	if (!pair_request_from_peer(r, p, m, PEER_FOR_PAIRING)) {
 		snprintf(why, whysize, "%s has no address that is reachable now", p->host);

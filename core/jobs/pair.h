@@ -14,6 +14,7 @@
 #include "core/mdns/peers.h"
 #include "core/ssh/sshfiles.h"
 
+#include <limits.h>
 #include <stdbool.h>
 
 #define PAIR_MAX_NAMES 12
@@ -55,7 +56,7 @@ struct pair_request {
 	bool ssh_config; /* also a ~/.ssh/config "Host" block naming only the peer */
 	int timeout_s; /* per network step */
 	struct ssh_user local;
-	char journal_path[4096];
+	char journal_path[PATH_MAX];
 };
 
 struct pair_outcome {

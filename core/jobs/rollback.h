@@ -14,6 +14,7 @@
 #include "core/base/worker.h"
 #include "core/base/util.h"
 
+#include <limits.h>
 #include <stdbool.h>
 
 struct rollback_report {
@@ -42,8 +43,8 @@ enum rollback_msg_kind {
 };
 
 struct rollback_request {
-	char journal_path[4096]; /* this process's journal (journal_default_path) */
-	char user_journal_path[4096]; /* under sudo: the invoking user's journal (pairing done
+	char journal_path[PATH_MAX]; /* this process's journal (journal_default_path) */
+	char user_journal_path[PATH_MAX]; /* under sudo: the invoking user's journal (pairing done
 				       * without sudo); "" = none */
 	struct ssh_user user; /* whose files and whose SSH login */
 	bool include_ssh, dry_run, allow_session_if;

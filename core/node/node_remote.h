@@ -21,7 +21,7 @@ struct remote_opts {
 				* must be recorded for the address, and another key recorded for
 				* any of the names stops everything as a changed key */
 	size_t nnames;
-	int timeout_s; /* per network step; 0 = 15 */
+	int timeout_s; /* per network step; 0 = SSHSESSION_TIMEOUT_S */
 	struct worker *w; /* for the sudo password question and cancel; NULL: never ask */
 	int password_kind; /* the worker_msg kind of that question (code = try 1..3) */
 	const char *sudo_password; /* given up front (--password-stdin); NULL = ask when needed */

@@ -1,4 +1,5 @@
 /* cli_apply.c: `sparklink apply`, `sparklink rollback` and `sparklink status`. */
+#include "core/ssh/sshsession.h"
 #include "core/jobs/apply.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/journal.h"
@@ -41,10 +42,11 @@ static const char apply_usage[] =
 	"  --dry-run                 print the preview only; change nothing\n"
 	"  --password-stdin          the sudo password for HOST from standard input\n"
 	"  --allow-session-interface change an interface that carries your SSH session\n"
-	"  --timeout SEC             per network step (default 15)\n"
-	"Exit status: 0 applied and every rail answers, 1 failure (rollback undoes what was\n"
-	"done), 2 bad usage, 3 no cabled interface, 5 HOST's host key unknown or changed,\n"
-	"8 a rail does not answer, 9 refused before any change (the message says why).\n";
+	"  --timeout SEC             per network step (default " STRINGIFY(
+		SSHSESSION_TIMEOUT_S) ")\n"
+				      "Exit status: 0 applied and every rail answers, 1 failure (rollback undoes what was\n"
+				      "done), 2 bad usage, 3 no cabled interface, 5 HOST's host key unknown or changed,\n"
+				      "8 a rail does not answer, 9 refused before any change (the message says why).\n";
 
 static const char rollback_usage[] =
 	"Usage: sparklink rollback [--dry-run] [--include-ssh] [--local-only] [--password-stdin]\n"
@@ -218,7 +220,7 @@ int cli_apply(int argc, char **argv)
 			  .kind_preview = APPLY_MSG_PREVIEW,
 			  .kind_end = APPLY_MSG_END };
 	r->mtu = 1500;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	int kind = -1, o;
 	const char *peer = NULL;
 	char q[CLI_ARG_MAX];
@@ -370,7 +372,7 @@ int cli_rollback(int argc, char **argv)
 			  .kind_session = ROLLBACK_MSG_SESSION,
 			  .kind_preview = -1,
 			  .kind_end = ROLLBACK_MSG_END };
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	int o;
 	optind = 0;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

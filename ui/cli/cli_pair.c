@@ -1,5 +1,6 @@
 /* cli_pair.c: `sparklink pair HOST` and `sparklink verify HOST`. */
 #include "core/base/loop.h"
+#include "core/ssh/sshsession.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/journal.h"
 #include "core/net/model.h"
@@ -34,14 +35,15 @@ static const char pair_usage[] =
 	"  --password-stdin         read the password from standard input (a line per try)\n"
 	"  --accept-fingerprint FP  trust HOST's key if its SHA256 fingerprint is FP; without a\n"
 	"                           terminal an unknown host key is refused unless this is given\n"
-	"  --timeout SEC            per network step (default 15)\n"
-	"  --ssh-config             also write a Host block for the peer in ~/.ssh/config (its\n"
-	"                           name, HostName, User; never Host *)\n"
-	"  --create-user            with --user ADMIN: log in as ADMIN (who can use sudo there),\n"
-	"                           create your user name on HOST as the playbook does (useradd -m,\n"
-	"                           group sudo, a new password you type), then pair as you\n"
-	"Exit status: 0 done (verified both ways), 1 failure, 2 bad usage, 5 host key unknown\n"
-	"and not accepted, or changed, 6 authentication failed, 7 user names differ.\n";
+	"  --timeout SEC            per network step (default " STRINGIFY(
+		SSHSESSION_TIMEOUT_S) ")\n"
+				      "  --ssh-config             also write a Host block for the peer in ~/.ssh/config (its\n"
+				      "                           name, HostName, User; never Host *)\n"
+				      "  --create-user            with --user ADMIN: log in as ADMIN (who can use sudo there),\n"
+				      "                           create your user name on HOST as the playbook does (useradd -m,\n"
+				      "                           group sudo, a new password you type), then pair as you\n"
+				      "Exit status: 0 done (verified both ways), 1 failure, 2 bad usage, 5 host key unknown\n"
+				      "and not accepted, or changed, 6 authentication failed, 7 user names differ.\n";
 
 struct pctx {
 	struct loop *loop;
@@ -257,7 +259,7 @@ static int run(int argc, char **argv, bool verify)
 	struct pair_request *r = &c.job.req;
 	r->verify_only = verify;
 	r->port = 22;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	char q[CLI_ARG_MAX];
 	int o;
 	optind = 0; /* 0: reinitialise getopt (main parsed with "+" first) */

@@ -1,6 +1,7 @@
 /* addr_dialog.c: drawing and keys of the addressing dialog. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/console/addr_dialog.h"
+#include "core/ssh/sshsession.h"
 #include "core/jobs/invocation.h"
 #include "core/node/node_local.h"
 #include "core/jobs/journal.h"
@@ -72,7 +73,7 @@ bool addr_dialog_open(struct addr_dialog *d, const struct peers *peers, const st
 	str_copy(d->self_name, self, sizeof(d->self_name));
 	struct apply_request *r = &d->job.req;
 	r->mtu = 1500;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	if (p) {
 		str_copy(d->peer, p->host, sizeof(d->peer));
 		str_copy(d->peer_name, p->host, sizeof(d->peer_name));
@@ -106,7 +107,7 @@ bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struc
 	d->verify = true;
 	struct apply_request *r = &d->job.req;
 	r->verify_only = true;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	r->user = inv->user;
 	str_copy(r->journal_path, inv->journal, sizeof(r->journal_path));
 	d->worker = worker_start(loop, apply_job_run, &d->job, on_msg, d);
