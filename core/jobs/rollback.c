@@ -1,5 +1,6 @@
 /* rollback.c: undoing what the journal recorded, on this node and the peer. */
 #include "core/jobs/rollback.h"
+#include "core/jobs/rollback_child.h"
 #include "core/ssh/sshsession.h"
 #include "core/node/node_local.h"
 #include "core/jobs/journal_ops.h"
