@@ -1,5 +1,6 @@
 /* main.c: sparklink's entry point: global options, then the console or a command. */
 #include "core/jobs/rollback.h"
+#include "core/jobs/rollback_child.h"
 #include "core/net/sysfs.h"
 #include "core/base/text.h"
 #include "core/base/util.h"

@@ -9,6 +9,7 @@
 #ifndef SPARKLINK_ACTLOG_H
 #define SPARKLINK_ACTLOG_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <time.h>
@@ -27,7 +28,7 @@ struct actlog {
 	struct actlog_entry *v; /* ring of ACTLOG_KEEP */
 	size_t n, first;
 	int fd; /* -1: memory only */
-	char path[4096];
+	char path[PATH_MAX];
 	char error[320]; /* why the file is not written, "" when it is */
 	unsigned long generation; /* bumped by every entry */
 };

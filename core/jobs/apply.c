@@ -1,5 +1,6 @@
 /* apply.c: the addressing job: inspect both nodes, preview, journal and change, verify rails. */
 #include "core/jobs/apply.h"
+#include "core/ssh/sshsession.h"
 #include "core/node/node_local.h"
 #include "core/base/base64.h"
 #include "core/jobs/journal.h"
@@ -10,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -275,7 +277,7 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 	    names.data) {
 		for (char *save, *f = strtok_r(names.data, "\n", &save); f;
 		     f = strtok_r(NULL, "\n", &save)) {
-			char path[512];
+			char path[PATH_MAX];
 			snprintf(path, sizeof(path), "/etc/netplan/%s", f);
 			if (strcmp(path, PLAN_NETPLAN_PATH) == 0)
 				continue;
@@ -823,7 +825,7 @@ void apply_job_run(struct worker *w, void *arg)
 	memset(&job->out, 0, sizeof(job->out));
 	buf_init(&job->out.preview);
 	if (!c.req->timeout_s)
-		c.req->timeout_s = 15;
+		c.req->timeout_s = SSHSESSION_TIMEOUT_S;
 	enum apply_status st = run(&c);
 	if (worker_cancelled(w) && st == APPLY_OK)
 		st = fail(&c, APPLY_CANCELLED, "cancelled");

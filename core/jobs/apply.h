@@ -25,6 +25,7 @@
 #include "core/base/worker.h"
 #include "core/jobs/job.h"
 
+#include <limits.h>
 #include <stdbool.h>
 
 /* The job speaks job.h: JOB_PROGRESS, JOB_WARN, JOB_ASK_PASSWORD (sudo on the peer, tries
@@ -53,7 +54,7 @@ struct apply_request {
 				    * key that differs from the one recorded for any is refused */
 	size_t npeer_names;
 	struct ssh_user user; /* whose SSH key logs in on the peer (the invoking user) */
-	char journal_path[4096];
+	char journal_path[PATH_MAX];
 	bool dry_run; /* stop after the preview */
 	bool verify_only; /* no plan: verify the rails of the plan in the journal */
 	bool allow_session_if; /* the user confirmed changing their session's interface */

@@ -12,15 +12,16 @@
 #include "core/jobs/journal_ops.h"
 #include "core/ssh/sshfiles.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
 struct invocation {
 	struct ssh_user user; /* whose ~/.ssh, whose SSH login */
 	bool root; /* euid 0: may change the network */
-	char journal[4096]; /* this process's journal */
+	char journal[PATH_MAX]; /* this process's journal */
 	uid_t journal_owner; /* who must own it (the effective user) */
-	char user_journal[4096]; /* root acting for another user: that user's journal; else "" */
+	char user_journal[PATH_MAX]; /* root acting for another user: that user's journal; else "" */
 };
 
 /* Fill inv; -errno with a sentence in err when the user cannot be known. */

@@ -8,6 +8,7 @@
 #ifndef SPARKLINK_JOURNAL_H
 #define SPARKLINK_JOURNAL_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -33,7 +34,7 @@ struct journal_record {
 	long seq;
 	char op[32];
 	char host[128];
-	char path[4096];
+	char path[PATH_MAX];
 	char *data; /* NULL when the record has none */
 	long line; /* its line in the journal (1 = first) */
 	bool undone; /* a later "undone" record names this line (or this is such a marker) */
@@ -51,12 +52,5 @@ int journal_read(const char *path, uid_t owner, struct journal_record **out, cha
  * malloc'ed or NULL, also when it returns false: free it. r->line and r->undone stay 0. */
 bool journal_record_parse(const char *line, struct journal_record *r);
 void journal_records_free(struct journal_record *v, size_t n);
-/* Records pairing writes (SSH files, keys, a user), as opposed to the network's (the table of
- * operations is in journal_ops.c). */
-bool journal_op_is_ssh(const char *op);
-/* A change rollback still has to undo: not undone, and not a marker ("undone", "plan", and
- * "netplan-apply", which the file restore before it covers). The one count status, the console
- * and rollback's list agree on; journal_judge() says whether it may be acted on. */
-bool journal_record_pending(const struct journal_record *r);
 
 #endif

@@ -9,6 +9,7 @@
 #include "core/base/text.h"
 #include "core/base/util.h"
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,7 +83,7 @@ static bool is_user_file(const struct journal_scope *s, const char *path, const 
 {
 	if (!s->home || s->home[0] != '/')
 		return false;
-	char want[4200];
+	char want[PATH_MAX + 64];
 	size_t hl = strlen(s->home);
 	while (hl > 1 && s->home[hl - 1] == '/')
 		hl--;
@@ -353,7 +354,7 @@ static bool rule_key_create(const struct journal_record *v, size_t i, const stru
 			    char *why, size_t whysize)
 {
 	const struct journal_record *r = &v[i];
-	char dir[4200];
+	char dir[PATH_MAX + 64];
 	size_t hl = s->home ? strlen(s->home) : 0;
 	while (hl > 1 && s->home[hl - 1] == '/')
 		hl--;

@@ -110,4 +110,12 @@ void journal_count(const struct journal_record *v, size_t n, const struct journa
 int journal_count_path(const char *path, uid_t owner, const struct journal_scope *s,
 		       struct journal_counts *c, char *err, size_t errsize);
 
+/* Records pairing writes (SSH files, keys, a user), as opposed to the network's (the table of
+ * operations is in journal_ops.c). */
+bool journal_op_is_ssh(const char *op);
+/* A change rollback still has to undo: not undone, and not a marker ("undone", "plan", and
+ * "netplan-apply", which the file restore before it covers). The one count status, the console
+ * and rollback's list agree on; journal_judge() says whether it may be acted on. */
+bool journal_record_pending(const struct journal_record *r);
+
 #endif

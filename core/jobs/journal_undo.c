@@ -2,6 +2,7 @@
 #include "core/jobs/journal_undo.h"
 #include "core/base/base64.h"
 #include "core/node/node_remote.h"
+#include "core/node/node_remote_user.h"
 
 #include <stdint.h>
 #include <stdio.h>

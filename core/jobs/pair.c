@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libssh/libssh.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@ struct ctx {
 	struct pair_outcome *out;
 	struct journal *journal;
 	struct sshsession *s; /* its host key: s->keytype, s->keyb64, s->fingerprint */
-	char mykey_path[4200], mypub[4096];
+	char mykey_path[PATH_MAX + 64], mypub[4096];
 	char peer_conn_addr[128]; /* our address as the peer sees it (SSH_CONNECTION) */
 	char peer_hostname[128], peer_user[64];
 	bool peer_hashes;
@@ -157,7 +158,7 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 	c->mykey_path[0] = c->mypub[0] = '\0';
 	if (!create)
 		return fail(c, PAIR_AUTH_FAILED, "you have no SSH key yet: pair first");
-	char dir[4200], err[512];
+	char dir[PATH_MAX + 64], err[512];
 	bool fixed = false;
 	if (sshdir_ensure(&c->req->local, dir, sizeof(dir), &fixed, err, sizeof(err)) < 0)
 		return fail(c, PAIR_FAILED, "%s", err);
@@ -197,7 +198,7 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 		 c->req->local.name, host);
 	ssh_string_free_char(b64);
 	ssh_key_free(key);
-	char pubpath[4300];
+	char pubpath[PATH_MAX + 64];
 	snprintf(pubpath, sizeof(pubpath), "%s.pub", c->mykey_path);
 	struct buf line;
 	buf_init(&line);
@@ -396,7 +397,7 @@ static enum pair_status exchange(struct ctx *c)
 			    err[0] ? err : "its answer is not a public key");
 	if (strstr(err, "generated"))
 		job_progress(c->w, "%s had no key: created one there (~/.ssh/id_ed25519)", peer);
-	char ak[4200];
+	char ak[PATH_MAX + 64];
 	snprintf(ak, sizeof(ak), "%s/.ssh/authorized_keys", c->req->local.home);
 	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, "local", ak, out) < 0)
 		return fail(c, PAIR_FAILED, "cannot write the journal");
@@ -408,7 +409,7 @@ static enum pair_status exchange(struct ctx *c)
 		     added ? "added to" : "already in");
 
 	/* 3. the peer's host key into our known_hosts, under every name it is known by */
-	char kh[4200];
+	char kh[PATH_MAX + 64];
 	snprintf(kh, sizeof(kh), "%s/.ssh/known_hosts", c->req->local.home);
 	/* its own host name too (learnt from it), when that is a plain name */
 	if (c->peer_hostname[0] && ssh_name_valid(c->peer_hostname))
@@ -449,7 +450,7 @@ static enum pair_status exchange(struct ctx *c)
 
 	/* 3b. optionally, a Host block naming only the peer (never "Host *") */
 	if (c->req->ssh_config && c->peer_hostname[0] && ssh_name_valid(c->peer_hostname)) {
-		char cfg[4200];
+		char cfg[PATH_MAX + 64];
 		snprintf(cfg, sizeof(cfg), "%s/.ssh/config", c->req->local.home);
 		const char *hn[PAIR_MAX_NAMES + 1];
 		size_t nh = 0;
@@ -684,7 +685,7 @@ void pair_job_run(struct worker *w, void *arg)
 	struct ctx c = { .w = w, .req = &job->req, .out = &job->out };
 	memset(&job->out, 0, sizeof(job->out));
 	if (!c.req->timeout_s)
-		c.req->timeout_s = 15;
+		c.req->timeout_s = SSHSESSION_TIMEOUT_S;
 	char err[512];
 	enum pair_status st = PAIR_OK;
 	if (!c.req->verify_only) {
@@ -749,33 +750,40 @@ void pair_request_add_name(char (*v)[256], size_t *n, const char *name)
 	str_copy(v[(*n)++], name, 256);
 }
 
-bool pair_request_from_peer(struct pair_request *r, const struct peer *p, const struct model *m)
+bool pair_request_from_peer(struct pair_request *r, const struct peer *p, const struct model *m,
+			    enum peer_purpose why)
 {
 	if (p->host_ok)
 		pair_request_add_name(r->peer_names, &r->npeer_names, p->host);
-	const struct peer_addr *best = NULL;
-	int best_score = -1;
 	for (size_t k = 0; k < p->naddrs; k++) {
 		const struct peer_addr *a = &p->addrs[k];
-		if (!peer_addr_live(m, a))
-			continue;
-		bool cable = peer_addr_port(m, a) >= 0;
-		int score = a->family == AF_INET ? 3 + cable : a->link_local ? 1 + cable : 0;
-		if (score > best_score)
-			best = a, best_score = score;
-		if (a->family == AF_INET)
+		if (a->family == AF_INET && peer_addr_live(m, a))
 			pair_request_add_name(r->peer_names, &r->npeer_names, a->addr);
 	}
+	const struct peer_addr *best =
+		peers_pick_address(p, m, why, r->address, sizeof(r->address));
 	if (!best)
 		return false;
-	if (best->family == AF_INET6 && best->link_local) {
-		snprintf(r->address, sizeof(r->address), "%s%%%s", best->addr, best->ifname);
-		pair_request_add_name(r->peer_names, &r->npeer_names, best->addr);
-	} else {
-		str_copy(r->address, best->addr, sizeof(r->address));
-		pair_request_add_name(r->peer_names, &r->npeer_names, best->addr);
-	}
+	pair_request_add_name(r->peer_names, &r->npeer_names, best->addr);
 	return true;
+}
+
+bool pair_request_repick(struct pair_request *r, const struct peer *p, const struct model *m)
+{
+	struct pair_request *was = xcalloc(1, sizeof(*was));
+	memcpy(was->address, r->address, sizeof(r->address));
+	memcpy(was->peer_names, r->peer_names, sizeof(r->peer_names));
+	was->npeer_names = r->npeer_names;
+	r->address[0] = '\0';
+	r->npeer_names = 0;
+	bool ok = pair_request_from_peer(r, p, m, PEER_FOR_PAIRING);
+	if (!ok) {
+		memcpy(r->address, was->address, sizeof(r->address));
+		memcpy(r->peer_names, was->peer_names, sizeof(r->peer_names));
+		r->npeer_names = was->npeer_names;
+	}
+	free(was);
+	return ok;
 }
 
 void pair_request_add_self(struct pair_request *r, const struct model *m)
@@ -803,9 +811,9 @@ bool pair_request_for_peer(struct pair_request *r, const struct peer *p, const s
 {
 	memset(r, 0, sizeof(*r));
 	r->port = 22;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	r->verify_only = verify;
-	if (!pair_request_from_peer(r, p, m)) {
+	if (!pair_request_from_peer(r, p, m, PEER_FOR_PAIRING)) {
 		snprintf(why, whysize, "%s has no address that is reachable now", p->host);
 		return false;
 	}

@@ -10,10 +10,12 @@
 #ifndef SPARKLINK_PAIR_H
 #define SPARKLINK_PAIR_H
 
-#include "core/ssh/sshfiles.h"
 #include "core/base/worker.h"
 #include "core/jobs/job.h"
+#include "core/mdns/peers.h"
+#include "core/ssh/sshfiles.h"
 
+#include <limits.h>
 #include <stdbool.h>
 
 #define PAIR_MAX_NAMES 12
@@ -51,7 +53,7 @@ struct pair_request {
 	bool ssh_config; /* also a ~/.ssh/config "Host" block naming only the peer */
 	int timeout_s; /* per network step */
 	struct ssh_user local;
-	char journal_path[4096];
+	char journal_path[PATH_MAX];
 };
 
 struct pair_outcome {
@@ -71,12 +73,15 @@ void pair_job_run(struct worker *w, void *arg /* struct pair_job */);
 
 /* Building a request (CLI and console alike). */
 void pair_request_add_name(char (*v)[256], size_t *n, const char *name);
-/* The peer's names (its mDNS host, its live IPv4 addresses) and the best address to connect to:
- * IPv4 on an Up cable, IPv4 on the LAN, then IPv6 link-local with its interface. Returns false
- * if the peer has no live address. */
-struct peer;
-struct model;
-bool pair_request_from_peer(struct pair_request *r, const struct peer *p, const struct model *m);
+/* The peer's names (its mDNS host, its live IPv4 addresses) and the address to connect to, by
+ * the one rule (peers_pick_address() in core/mdns/peers.h: the management LAN first) for why;
+ * names are added to those r has. Returns false if the peer has no live address. */
+bool pair_request_from_peer(struct pair_request *r, const struct peer *p, const struct model *m,
+			    enum peer_purpose why);
+/* The address and the peer's names picked again from p as discovery knows it now (a job picks
+ * its address when it starts, see peers_pick_address()); the rest of r is kept. False, and r
+ * unchanged, if p has no live address now. */
+bool pair_request_repick(struct pair_request *r, const struct peer *p, const struct model *m);
 /* Our names for the peer's known_hosts: host name, name.local, every IPv4 address but lo's. */
 void pair_request_add_self(struct pair_request *r, const struct model *m);
 /* The whole request for pairing with (or, verify: checking) a discovered peer, as the console

@@ -1,5 +1,7 @@
 /* rollback.c: undoing what the journal recorded, on this node and the peer. */
 #include "core/jobs/rollback.h"
+#include "core/jobs/rollback_child.h"
+#include "core/ssh/sshsession.h"
 #include "core/node/node_local.h"
 #include "core/jobs/journal_ops.h"
 #include "core/node/node_remote.h"
@@ -309,7 +311,7 @@ void rollback_job_run(struct worker *w, void *arg)
 	buf_init(&job->out.log);
 	struct rbctx c = { .w = w, .req = &job->req, .out = &job->out };
 	if (!c.req->timeout_s)
-		c.req->timeout_s = 15;
+		c.req->timeout_s = SSHSESSION_TIMEOUT_S;
 	char err[512];
 	c.local = node_local_new(err, sizeof(err));
 	if (!c.local) {

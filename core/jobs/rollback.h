@@ -15,6 +15,7 @@
 #include "core/jobs/job.h"
 #include "core/base/util.h"
 
+#include <limits.h>
 #include <stdbool.h>
 
 struct rollback_report {
@@ -39,8 +40,8 @@ int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ss
  * interface to undo), JOB_DONE (code 0 ok, 1 something failed; text = summary). */
 
 struct rollback_request {
-	char journal_path[4096]; /* this process's journal (journal_default_path) */
-	char user_journal_path[4096]; /* under sudo: the invoking user's journal (pairing done
+	char journal_path[PATH_MAX]; /* this process's journal (journal_default_path) */
+	char user_journal_path[PATH_MAX]; /* under sudo: the invoking user's journal (pairing done
 				       * without sudo); "" = none */
 	struct ssh_user user; /* whose files and whose SSH login */
 	bool include_ssh, dry_run, allow_session_if;
@@ -64,15 +65,5 @@ struct rollback_job {
 
 void rollback_job_run(struct worker *w, void *arg /* struct rollback_job */);
 void rollback_job_free(struct rollback_job *job);
-/* The undo of the invoking user's own journal (pairing done without sudo), for root: a child
- * process that drops to the user's uid, gid and groups before it opens anything runs
- * `sparklink ROLLBACK_CHILD_COMMAND` (rollback_child_main) on that journal, with the user's
- * rights only; its lines and counts are added to out (as text: nothing it says makes root act). */
-#define ROLLBACK_CHILD_COMMAND "__rollback-as-user"
-void rollback_child_run(struct worker *w, const struct rollback_request *req,
-			struct rollback_outcome *out);
-/* The child's side (argv: ROLLBACK_CHILD_COMMAND, flags "d" dry run and "l" local only, the
- * timeout): undo this user's own journal, report on standard output. Refuses to run as root. */
-int rollback_child_main(int argc, char **argv);
 
 #endif

@@ -7,6 +7,7 @@
  *   E status summary                            the end
  * The child runs as the user, who may control it: root reads its lines as text from outside
  * (strictly parsed, cleaned, bounded) and only shows and counts them. */
+#include "core/jobs/rollback_child.h"
 #include "core/jobs/journal.h"
 #include "core/base/loop.h"
 #include "core/jobs/rollback.h"

@@ -1,17 +1,12 @@
-/* peers.h: Sparks seen over mDNS (avahi `_ssh._tcp`), live, with where each was seen.
+/* peers.h: the peer list (Sparks seen over mDNS, each with where it was seen) and the one rule
+ * for the address a job reaches a peer at.
  *
- * discovery runs an avahi client on the core loop (see avahi_poll.h): a browser for _ssh._tcp on
- * every interface and protocol, and a resolver per record, records seen on a ConnectX interface
- * first and a bounded number at a time (a LAN with hundreds of services neither delays the peer
- * on the cable nor grows memory without bound). Records are grouped by host name into peers;
- * each address remembers the interface it was seen on. This machine's own records are
- * marked `self`. A daemon that goes away empties the list and is waited for; no daemon or no
- * D-Bus at all is a state ("mDNS unavailable"), retried with back-off. Every name and address
- * from the network is cleaned (text.h) before it is stored. */
+ * discovery.h fills the list, live; this is what the console and the command line read: where
+ * an address was seen (port N of the cable, or the LAN), whether it is live now, and which
+ * address pairing, verify and apply use (peers_pick_address()). */
 #ifndef SPARKLINK_PEERS_H
 #define SPARKLINK_PEERS_H
 
-#include "core/base/loop.h"
 #include "core/net/model.h"
 
 #include <stdbool.h>
@@ -63,18 +58,10 @@ struct peers {
 	bool dirty;
 };
 
-struct discovery;
-typedef void discovery_change_fn(void *arg);
-
-/* model (may be NULL) tells which interfaces are ConnectX twins: their records resolve first.
- * fn runs after each change of out: at once for the cable, a state or the last pending record;
- * for LAN records at most every 100 ms. */
-struct discovery *discovery_new(struct loop *loop, struct peers *out, const struct model *model,
-				discovery_change_fn *fn, void *arg);
-void discovery_free(struct discovery *d);
-
 void peers_init(struct peers *p);
 void peers_free(struct peers *p);
+/* Empty the list (its state and counters are kept). */
+void peers_clear(struct peers *p);
 const char *mdns_state_word(enum mdns_state s);
 
 /* The physical port number of the ConnectX twin whose netdev is ifname, or -1. */
@@ -88,5 +75,36 @@ bool peer_addr_on_up_port(const struct model *m, const struct peer_addr *a);
 bool peer_addr_live(const struct model *m, const struct peer_addr *a);
 /* Number of live addresses of a peer. */
 size_t peer_live_addrs(const struct model *m, const struct peer *p);
+/* The peer whose host name is host, or NULL. The list is rebuilt as discovery learns more: a
+ * pointer into it is good until the next change, a host name for good. */
+const struct peer *peers_find(const struct peers *p, const char *host);
+
+/* What the address is for. */
+enum peer_purpose {
+	PEER_FOR_PAIRING, /* pair and verify: SSH in; the peer is recorded under its names */
+	PEER_FOR_ADDRESSING, /* apply (its rollback uses the address apply recorded): the plan
+			      * changes the cable's addresses */
+};
+
+/* The one rule for the address to reach a peer at, for the console and the command line alike.
+ * Only live addresses count (peer_addr_live()). The management LAN (seen on an interface that is
+ * not one of our ConnectX twins) comes first for every purpose: its IPv4 address. Then
+ * - pairing, verify: the cable's IPv4, the cable's IPv6 link-local, the LAN's IPv6 link-local,
+ *   any other IPv6 address (the LAN's first). A pairing recorded under the LAN's names
+ *   survives the re-addressing of the cable; before the cable has IPv4, its IPv6 link-local
+ *   address is the way in.
+ * - addressing: the rest of the LAN (IPv6 link-local, other IPv6) before anything on the cable,
+ *   and on the cable IPv6 link-local before IPv4: every plan changes the cable's IPv4.
+ * Among equals, the first seen. IPv6 link-local is written with its scope ("fe80::1%enp1s0f1np1").
+ * Writes the address into out (if not NULL) and returns the one chosen; NULL if none is live.
+ *
+ * When: discovery lists a peer on the cable up to 250 ms before its LAN addresses (discovery.h).
+ * So a job picks its address when it starts, not when its dialog opens (the console looks the
+ * peer up again by name at that moment), and the command line reads discovery until the LAN's
+ * records are in (at most 2 s) before it picks. A job started inside that window still goes
+ * over the cable, and a pairing then records the cable's names only: pairing again once the
+ * LAN address is listed adds the LAN's. */
+const struct peer_addr *peers_pick_address(const struct peer *p, const struct model *m,
+					   enum peer_purpose why, char *out, size_t size);
 
 #endif

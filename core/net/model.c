@@ -7,6 +7,7 @@
 #include "core/base/util.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,7 +71,7 @@ void model_sort_netdevs(struct model *m)
 
 char **sysfs_netdev_names(size_t *n)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	sysfs_path(path, sizeof(path), "class/net");
 	*n = 0;
 	DIR *d = opendir(path);

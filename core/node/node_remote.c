@@ -356,7 +356,7 @@ struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errs
 	}
 
 	/* the user's key, nothing else */
-	char key[4200];
+	char key[PATH_MAX + 64];
 	if (sshsession_user_key(o->local.home, key, sizeof(key), NULL, 0) < 0) {
 		snprintf(err, errsize, "you have no SSH key in %s/.ssh: pair with %s first",
 			 o->local.home, o->address);

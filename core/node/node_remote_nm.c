@@ -4,6 +4,7 @@
  * (NetworkManager's polkit rules on DGX OS). Every answer line is "TAG JSON", parsed strictly
  * (core/base/json_read.h); object paths are taken from busctl's answers only when they have
  * NetworkManager's exact shape. */
+#include "core/node/node_remote_nm.h"
 #include "core/node/node_remote_shared.h"
 #include "core/base/json_read.h"
 #include "core/base/text.h"

@@ -1,5 +1,6 @@
 /* node_remote_ops.c: the operations of the peer as a node (node.h), each a fixed script run over
  * SSH (as root through sudo, or as the login user for reads) and its answer parsed strictly. */
+#include "core/node/node_remote_ops.h"
 #include "core/node/node_remote_shared.h"
 #include "core/base/base64.h"
 #include "core/base/sha1.h"

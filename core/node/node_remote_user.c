@@ -1,6 +1,8 @@
 /* node_remote_user.c: lines of the login user's own files on the peer (~/.ssh/authorized_keys,
  * known_hosts) removed as that user, without sudo, as rollback undoes pairing. */
+#include "core/node/node_remote_user.h"
 #include "core/node/node_remote_shared.h"
+#include "core/node/node_remote_ops.h"
 #include "core/base/base64.h"
 #include "core/base/sha1.h"
 #include "core/ssh/sshsession.h"

@@ -13,6 +13,7 @@
 #ifndef SPARKLINK_SSHFILES_H
 #define SPARKLINK_SSHFILES_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -23,7 +24,7 @@ struct ssh_user {
 	char name[64];
 	uid_t uid;
 	gid_t gid;
-	char home[4096];
+	char home[PATH_MAX];
 };
 
 /* The user whose ~/.ssh we edit: the invoking user under sudo (SUDO_UID/SUDO_USER, checked

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <libssh/libssh.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ struct sshsession *sshsession_new(const struct sshsession_opts *o)
 	struct sshsession *s = xcalloc(1, sizeof(*s));
 	s->s = ss;
 	s->w = o->w;
-	s->timeout_s = o->timeout_s > 0 ? o->timeout_s : 15;
+	s->timeout_s = o->timeout_s > 0 ? o->timeout_s : SSHSESSION_TIMEOUT_S;
 	s->port = o->port ? o->port : 22;
 	str_copy(s->address, o->address ? o->address : "", sizeof(s->address));
 	str_copy(s->user, o->user ? o->user : "", sizeof(s->user));
@@ -60,7 +61,7 @@ struct sshsession *sshsession_new(const struct sshsession_opts *o)
 	unsigned port = s->port;
 	bool no = false;
 	int verbosity = SSH_LOG_NOLOG;
-	char sshdir[4200];
+	char sshdir[PATH_MAX + 64];
 	snprintf(sshdir, sizeof(sshdir), "%s/.ssh", s->home);
 	ssh_options_set(ss, SSH_OPTIONS_HOST, s->address);
 	ssh_options_set(ss, SSH_OPTIONS_PORT, &port);
@@ -71,7 +72,7 @@ struct sshsession *sshsession_new(const struct sshsession_opts *o)
 	ssh_options_set(ss, SSH_OPTIONS_KNOWNHOSTS, "/dev/null"); /* we check host keys ourselves */
 	ssh_options_set(ss, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
 	ssh_options_set(ss, SSH_OPTIONS_LOG_VERBOSITY, &verbosity);
-	char kh[4200];
+	char kh[PATH_MAX + 64];
 	sshsession_known_hosts_path(s, kh, sizeof(kh));
 	prefer_recorded_types(ss, kh, o, port);
 	return s;
@@ -138,7 +139,7 @@ void sshsession_known_hosts_path(const struct sshsession *s, char *path, size_t 
 enum kh_status sshsession_check_host_key(const struct sshsession *s, const char *const *names,
 					 size_t nnames, char *where, size_t wheresize)
 {
-	char kh[4200];
+	char kh[PATH_MAX + 64];
 	sshsession_known_hosts_path(s, kh, sizeof(kh));
 	enum kh_status st = known_hosts_check(kh, names, nnames, s->port, s->keytype, s->keyb64,
 					      where, wheresize);
@@ -156,7 +157,7 @@ enum kh_status sshsession_check_host_key_each(const struct sshsession *s, const 
 					      size_t nnames, size_t *at, bool *known_elsewhere,
 					      char *where, size_t wheresize)
 {
-	char kh[4200];
+	char kh[PATH_MAX + 64];
 	sshsession_known_hosts_path(s, kh, sizeof(kh));
 	enum kh_status ks = KH_UNKNOWN; /* the worst of: error, revoked, changed, ok (names[0]) */
 	*at = 0;
@@ -189,7 +190,7 @@ enum kh_status sshsession_check_host_key_each(const struct sshsession *s, const 
 void sshsession_host_key_warning(const struct sshsession *s, enum kh_status ks, const char *where,
 				 const char *name, char *out, size_t size)
 {
-	char kh[4200];
+	char kh[PATH_MAX + 64];
 	sshsession_known_hosts_path(s, kh, sizeof(kh));
 	snprintf(out, size,
 		 "WARNING: the host key of %s is not the one recorded in %s (%s). Someone may be "
@@ -202,7 +203,7 @@ int sshsession_user_key(const char *home, char *path, size_t pathsize, char *pub
 {
 	static const char *const types[] = { "ed25519", "ecdsa", "rsa" };
 	for (size_t i = 0; i < ARRAY_LEN(types); i++) {
-		char priv[4200], pubpath[4300], line[4096];
+		char priv[PATH_MAX + 64], pubpath[PATH_MAX + 64], line[4096];
 		snprintf(priv, sizeof(priv), "%s/.ssh/id_%s", home, types[i]);
 		snprintf(pubpath, sizeof(pubpath), "%s.pub", priv);
 		if (access(priv, F_OK) == 0 && file_read_small(pubpath, line, sizeof(line)) > 0 &&

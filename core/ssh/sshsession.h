@@ -13,15 +13,21 @@
 #include "core/base/util.h"
 #include "core/base/worker.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+/* The network timeout in seconds: connecting, and each command on the peer, unless the caller
+ * gives its own (--timeout). */
+#define SSHSESSION_TIMEOUT_S 15
+#define SSHSESSION_TIMEOUT_TEXT "15" /* the same, for --help texts */
 
 struct sshsession_opts {
 	const char *address; /* numeric address (IPv6 link-local with %if) or a name */
 	unsigned port; /* 0 = 22 */
 	const char *user; /* the login name */
 	const char *home; /* the local user's home: its ~/.ssh holds the keys and known_hosts */
-	int timeout_s; /* connect and each command; 0 = 15 */
+	int timeout_s; /* connect and each command; 0 = SSHSESSION_TIMEOUT_S */
 	struct worker *w; /* commands stop when it is cancelled; NULL: never */
 	/* the names the peer is known by (may be none): the peer is asked for a host key of a
 	 * type known_hosts records for them first, as ssh(1) does */
@@ -38,7 +44,7 @@ struct sshsession {
 	unsigned port;
 	char address[128];
 	char user[64];
-	char home[4096];
+	char home[PATH_MAX];
 	bool tried_none;
 	/* the peer's host key, after sshsession_connect */
 	char keytype[64], keyb64[2048], fingerprint[128];

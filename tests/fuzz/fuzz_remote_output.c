@@ -8,6 +8,8 @@
 #include "tests/fuzz/fuzz.h"
 #include "core/base/base64.h"
 #include "core/node/node_remote.h"
+#include "core/node/node_remote_ops.h"
+#include "core/node/node_remote_user.h"
 #include "core/base/text.h"
 
 #include <arpa/inet.h>

@@ -2,6 +2,8 @@
 #ifndef SPARKLINK_CLI_H
 #define SPARKLINK_CLI_H
 
+#include "core/mdns/peers.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -44,10 +46,11 @@ bool cli_tty_line(const char *prompt, char *out, size_t size, bool secret);
  * terminal without echo; false when neither is possible (the caller says what to do). */
 bool cli_password(const char *question, bool from_stdin, bool tty, char *out, size_t size);
 /* The address to connect to and the names HOST is known by (mDNS, then the resolver;
- * cli_host.c). */
+ * cli_host.c); a peer known over mDNS is reached at the address the rule in
+ * core/mdns/peers.h picks for why. */
 struct pair_request;
-struct model;
-int cli_resolve_host(const char *host, struct pair_request *r, const struct model *m);
+int cli_resolve_host(const char *host, enum peer_purpose why, struct pair_request *r,
+		     const struct model *m);
 
 /* Checking arguments (cli_args.c). Each check prints "CMD: ..." on stderr naming the option
  * and the value (cleaned) and fails; the caller returns EXIT_USAGE before doing anything. */

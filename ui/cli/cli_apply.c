@@ -1,4 +1,5 @@
 /* cli_apply.c: `sparklink apply`: an addressing plan on this node and the peer. */
+#include "core/ssh/sshsession.h"
 #include "ui/cli/cli.h"
 
 #include <getopt.h>
@@ -39,21 +40,23 @@ static const char apply_usage[] =
 	"  --dry-run                 print the preview only; change nothing\n"
 	"  --password-stdin          the sudo password for HOST from standard input\n"
 	"  --allow-session-interface change an interface that carries your SSH session\n"
-	"  --timeout SEC             per network step (default 15)\n"
+	"  --timeout SEC             per network step (default " SSHSESSION_TIMEOUT_TEXT ")\n"
 	"Exit status: 0 applied and every rail answers, 1 failure (rollback undoes what was\n"
 	"done), 2 bad usage, 3 no cabled interface, 5 HOST's host key unknown or changed,\n"
 	"8 a rail does not answer, 9 refused before any change (the message says why).\n";
 
-/* The peer's address and the names it is known by, as pairing resolves them: its host key is
- * checked under all of them (a name answering with another key is refused as pairing does). */
+/* The peer's address (the management LAN first: the plan changes the cable) and the names it is
+ * known by, as pairing resolves them: its host key is checked under all of them (a name
+ * answering with another key is refused as pairing does). */
 static int peer_address(const char *cmd, const char *host, struct apply_request *ar)
 {
 	struct pair_request *r = xcalloc(1, sizeof(*r));
 	struct model m;
 	model_init(&m);
 	char err[256];
+	rdma_inventory_scan(&m.rdma, false); /* which interfaces are the cable's */
 	netmon_snapshot(&m, err, sizeof(err));
-	int rc = cli_resolve_host(host, r, &m);
+	int rc = cli_resolve_host(host, PEER_FOR_ADDRESSING, r, &m);
 	model_free(&m);
 	if (rc < 0) {
 		fprintf(stderr,
@@ -114,7 +117,7 @@ int cli_apply(int argc, char **argv)
 		.arg = &job,
 	};
 	r->mtu = 1500;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	int kind = PLAN_STATIC_PERSISTENT, o; /* the playbook's own since July 2026 */
 	const char *peer = NULL;
 	char q[CLI_ARG_MAX];

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -193,7 +194,7 @@ bool cli_outfile_ok(const char *cmd, const char *opt, const char *path)
 		return false;
 	}
 	/* the directory it goes in must exist: the file is replaced there at the end */
-	char dir[4096];
+	char dir[PATH_MAX];
 	if (str_copy(dir, path, sizeof(dir)) >= sizeof(dir)) {
 		fprintf(stderr, "%s: %s '%s' is too long\n", cmd, opt, q);
 		return false;

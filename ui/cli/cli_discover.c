@@ -4,7 +4,7 @@
 #include "core/base/loop.h"
 #include "core/net/model.h"
 #include "core/net/netmon.h"
-#include "core/mdns/peers.h"
+#include "core/mdns/discovery.h"
 #include "core/base/util.h"
 #include "ui/cli/cli.h"
 

@@ -13,6 +13,7 @@
 #include "core/base/text.h"
 #include "core/base/util.h"
 #include "core/net/model.h"
+#include "core/mdns/discovery.h"
 #include "core/mdns/peers.h"
 #include "core/jobs/pair.h"
 
@@ -45,8 +46,10 @@ static bool peer_has_address(const struct peer *p, const char *addr)
 
 /* The address to connect to, and every name the peer is known by (for known_hosts): HOST as
  * given, and, when mDNS knows the peer (by that name or that address), its host name and live
- * addresses. A short browse of avahi's cache; no mDNS is not an error here. */
-int cli_resolve_host(const char *host, struct pair_request *r, const struct model *m)
+ * addresses. A short browse of avahi's cache, until the LAN's records are in (the rule prefers
+ * the LAN: peers.h); no mDNS is not an error here. An address given is used as given. */
+int cli_resolve_host(const char *host, enum peer_purpose why, struct pair_request *r,
+		     const struct model *m)
 {
 	bool numeric = numeric_address(host);
 	struct loop *l = loop_new();
@@ -81,7 +84,7 @@ int cli_resolve_host(const char *host, struct pair_request *r, const struct mode
 		pair_request_add_name(r->peer_names, &r->npeer_names, plain);
 		if (found) {
 			struct pair_request extra = { 0 };
-			pair_request_from_peer(&extra, found, m);
+			pair_request_from_peer(&extra, found, m, why);
 			for (size_t i = 0; i < extra.npeer_names; i++)
 				pair_request_add_name(r->peer_names, &r->npeer_names,
 						      extra.peer_names[i]);
@@ -89,7 +92,7 @@ int cli_resolve_host(const char *host, struct pair_request *r, const struct mode
 		rc = 0;
 	} else {
 		pair_request_add_name(r->peer_names, &r->npeer_names, host);
-		if (found && pair_request_from_peer(r, found, m))
+		if (found && pair_request_from_peer(r, found, m, why))
 			rc = 0;
 	}
 	discovery_free(d);

@@ -1,5 +1,6 @@
 /* cli_pair.c: `sparklink pair HOST`, and what verify (cli_verify.c) shares with it: the usage,
  * the options, and running the pairing job with HOST. */
+#include "core/ssh/sshsession.h"
 #include "ui/cli/cli.h"
 
 #include <getopt.h>
@@ -27,7 +28,7 @@ const char cli_pair_usage[] =
 	"  --password-stdin         read the password from standard input (a line per try)\n"
 	"  --accept-fingerprint FP  trust HOST's key if its SHA256 fingerprint is FP; without a\n"
 	"                           terminal an unknown host key is refused unless this is given\n"
-	"  --timeout SEC            per network step (default 15)\n"
+	"  --timeout SEC            per network step (default " SSHSESSION_TIMEOUT_TEXT ")\n"
 	"  --ssh-config             also write a Host block for the peer in ~/.ssh/config (its\n"
 	"                           name, HostName, User; never Host *)\n"
 	"  --create-user            with --user ADMIN: log in as ADMIN (who can use sudo there),\n"
@@ -100,7 +101,7 @@ int cli_pair_host(const char *cmd, int argc, char **argv, struct pair_job *job, 
 	model_init(&m);
 	rdma_inventory_scan(&m.rdma, false);
 	netmon_snapshot(&m, err, sizeof(err));
-	if (cli_resolve_host(host, r, &m) < 0) {
+	if (cli_resolve_host(host, PEER_FOR_PAIRING, r, &m) < 0) {
 		fprintf(stderr,
 			"%s: cannot find '%s' (not an address, not seen over mDNS, not "
 			"resolvable)\n",
@@ -139,7 +140,7 @@ int cli_pair(int argc, char **argv)
 	memset(&job, 0, sizeof(job));
 	struct pair_request *r = &job.req;
 	r->port = 22;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	bool password_stdin = false;
 	char q[CLI_ARG_MAX];
 	int o;

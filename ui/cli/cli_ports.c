@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -171,7 +172,7 @@ int cli_ports(int argc, char **argv)
 		buf_free(&out);
 	} else {
 		if (m.rdma.no_class || m.rdma.nports == 0) {
-			char root[4200];
+			char root[PATH_MAX];
 			fprintf(stderr, "sparklink: no RDMA devices under %s/class/infiniband\n",
 				cli_arg(sysfs_root(), root, sizeof(root)));
 			rc = EXIT_NOTHING;

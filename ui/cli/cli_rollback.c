@@ -1,4 +1,5 @@
 /* cli_rollback.c: `sparklink rollback`: undo what the journal records, newest first. */
+#include "core/ssh/sshsession.h"
 #include "ui/cli/cli.h"
 
 #include <getopt.h>
@@ -58,7 +59,7 @@ int cli_rollback(int argc, char **argv)
 		.password_why = "sudo on the peer needs a password",
 		.exit_code = exit_for,
 	};
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	int o;
 	optind = 0;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {

@@ -1,5 +1,6 @@
 /* cli_verify.c: `sparklink verify HOST`: `hostname` over SSH both ways with keys only, the
  * pairing job with nothing to change (cli_pair.c runs it). */
+#include "core/ssh/sshsession.h"
 #include "ui/cli/cli.h"
 
 #include <getopt.h>
@@ -17,7 +18,7 @@ int cli_verify(int argc, char **argv)
 	struct pair_request *r = &job.req;
 	r->verify_only = true;
 	r->port = 22;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	int o;
 	optind = 0; /* 0: reinitialise getopt (main parsed with "+" first) */
 	/* pair's options, so that one of pair's is named as such (not "unknown") */

@@ -1,6 +1,7 @@
 /* addr_dialog.c: drawing and keys of the addressing dialog. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/console/addr_dialog.h"
+#include "core/ssh/sshsession.h"
 #include "core/jobs/invocation.h"
 #include "core/node/node_local.h"
 #include "core/jobs/journal.h"
@@ -33,58 +34,48 @@ static const struct {
 
 static void on_msg(const struct worker_msg *m, void *owner);
 
-/* The peer's address for the apply job: its management-LAN IPv4 (seen on an interface that is
- * not one of our ConnectX twins, so the plan does not change the path to it), else what pairing
- * would use; and the names it is known by (its host key is checked under each, as pairing does). */
+/* The peer's address for the apply job, by the one rule (peers_pick_address() in
+ * core/mdns/peers.h: its management LAN first, where the plan does not change the path to it),
+ * where that address was seen, and the names it is known by (its host key is checked under
+ * each, as pairing does). */
 static bool peer_address(const struct peer *p, const struct model *m, struct apply_request *ar,
 			 char *where, size_t wsize)
 {
-	char *out = ar->peer_address;
-	size_t size = sizeof(ar->peer_address);
 	struct pair_request *r = xcalloc(1, sizeof(*r));
-	bool ok = pair_request_from_peer(r, p, m);
-	for (size_t i = 0; i < r->npeer_names && ar->npeer_names < ARRAY_LEN(ar->peer_names); i++)
-		str_copy(ar->peer_names[ar->npeer_names++], r->peer_names[i],
-			 sizeof(ar->peer_names[0]));
-	for (size_t k = 0; k < p->naddrs; k++) {
-		const struct peer_addr *a = &p->addrs[k];
-		if (a->family == AF_INET && peer_addr_live(m, a) && peer_addr_port(m, a) < 0) {
-			str_copy(out, a->addr, size);
-			str_copy(where, "management LAN", wsize);
-			free(r);
-			return true;
-		}
-	}
+	bool ok = pair_request_from_peer(r, p, m, PEER_FOR_ADDRESSING);
 	if (ok) {
-		str_copy(out, r->address, size);
-		int port = -1;
-		for (size_t k = 0; k < p->naddrs; k++)
-			if (strcmp(p->addrs[k].addr, r->address) == 0 ||
-			    (str_starts(r->address, p->addrs[k].addr) &&
-			     r->address[strlen(p->addrs[k].addr)] == '%'))
-				port = peer_addr_port(m, &p->addrs[k]);
+		str_copy(ar->peer_address, r->address, sizeof(ar->peer_address));
+		ar->npeer_names = 0;
+		for (size_t i = 0;
+		     i < r->npeer_names && ar->npeer_names < ARRAY_LEN(ar->peer_names); i++)
+			str_copy(ar->peer_names[ar->npeer_names++], r->peer_names[i],
+				 sizeof(ar->peer_names[0]));
+		const struct peer_addr *a = peers_pick_address(p, m, PEER_FOR_ADDRESSING, NULL, 0);
+		int port = peer_addr_port(m, a);
 		if (port >= 0)
 			snprintf(where, wsize, "port %d", port);
 		else
-			str_copy(where, "LAN", wsize);
+			str_copy(where, a->family == AF_INET ? "management LAN" : "LAN", wsize);
 	}
 	free(r);
 	return ok;
 }
 
-bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct model *m,
-		      const char *self, const struct invocation *inv, char *why, size_t whysize)
+bool addr_dialog_open(struct addr_dialog *d, const struct peers *peers, const struct peer *p,
+		      const struct model *m, const char *self, const struct invocation *inv,
+		      char *why, size_t whysize)
 {
 	memset(d, 0, sizeof(*d));
 	scroll_text_init(&d->log);
 	scroll_text_init(&d->preview);
 	d->model = m;
+	d->peers = peers;
 	d->root = node_local_can_change();
 	d->kind_sel = PLAN_STATIC_PERSISTENT;
 	str_copy(d->self_name, self, sizeof(d->self_name));
 	struct apply_request *r = &d->job.req;
 	r->mtu = 1500;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	if (p) {
 		str_copy(d->peer, p->host, sizeof(d->peer));
 		str_copy(d->peer_name, p->host, sizeof(d->peer_name));
@@ -118,7 +109,7 @@ bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struc
 	d->verify = true;
 	struct apply_request *r = &d->job.req;
 	r->verify_only = true;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	r->user = inv->user;
 	str_copy(r->journal_path, inv->journal, sizeof(r->journal_path));
 	d->worker = worker_start(loop, apply_job_run, &d->job, on_msg, d);
@@ -153,6 +144,11 @@ static void start(struct addr_dialog *d, struct loop *loop)
 		return;
 	}
 	r->node = d->swapped ? self_node(d) : 0; /* 0: the job decides from the real host names */
+	/* the address as discovery knows the peer now: the LAN's may have come since the dialog
+	 * opened (peers_pick_address() in core/mdns/peers.h); gone now: the one shown is tried */
+	const struct peer *p = d->peer[0] ? peers_find(d->peers, d->peer) : NULL;
+	if (p)
+		peer_address(p, d->model, r, d->peer_where, sizeof(d->peer_where));
 	scroll_text_clear(&d->log);
 	d->nrails = 0;
 	d->summary[0] = '\0';

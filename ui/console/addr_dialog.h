@@ -33,6 +33,7 @@ enum ad_phase {
 struct addr_dialog {
 	enum ad_phase phase;
 	const struct model *model; /* the console's, live: the interfaces follow the cable */
+	const struct peers *peers; /* the console's, live: the peer's address is picked at start */
 	bool root; /* this process may change the network */
 	struct worker *worker;
 	struct apply_job job;
@@ -61,11 +62,13 @@ struct addr_dialog {
 	void *notify_arg;
 };
 
-/* Prepare for the peer p (NULL: this node only). self is this machine's host name; m the
- * console's model (kept, read at draw and start). Returns false with a reason in why. */
+/* Prepare for the peer p, one of peers (NULL: this node only). self is this machine's host name;
+ * m the console's model and peers its list (both kept, read at draw and start: the peer's
+ * address is picked again when the job starts). Returns false with a reason in why. */
 struct invocation;
-bool addr_dialog_open(struct addr_dialog *d, const struct peer *p, const struct model *m,
-		      const char *self, const struct invocation *inv, char *why, size_t whysize);
+bool addr_dialog_open(struct addr_dialog *d, const struct peers *peers, const struct peer *p,
+		      const struct model *m, const char *self, const struct invocation *inv,
+		      char *why, size_t whysize);
 /* Step 5: ping every rail of the plan in the journal again (the apply job with verify_only: the
  * peer is reached with the user's key only, no sudo, never a password). Starts at once. */
 bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struct loop *loop,

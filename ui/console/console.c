@@ -13,7 +13,7 @@
 #include "core/net/model.h"
 #include "core/net/netmon.h"
 #include "core/node/node.h"
-#include "core/mdns/peers.h"
+#include "core/mdns/discovery.h"
 #include "core/guide/steps.h"
 #include "core/net/sysfs.h"
 #include "core/base/util.h"
@@ -690,7 +690,8 @@ static void open_pair(struct console *c, bool verify, bool create_user)
 		return;
 	}
 	char why[256];
-	if (!pair_dialog_open(&c->pair, p, &c->model, verify, &c->inv, why, sizeof(why))) {
+	if (!pair_dialog_open(&c->pair, &c->peers, p, &c->model, verify, &c->inv, why,
+			      sizeof(why))) {
 		actlog_add(&c->log, ACTLOG_FAIL, "Cannot %s %s: %s.",
 			   verify ? "check SSH with" : "pair with", p->host, why);
 		return;
@@ -707,7 +708,8 @@ static void open_addr(struct console *c)
 {
 	const struct peer *p = chosen_peer(c);
 	char why[512];
-	if (!addr_dialog_open(&c->addr, p, &c->model, c->hostname, &c->inv, why, sizeof(why))) {
+	if (!addr_dialog_open(&c->addr, &c->peers, p, &c->model, c->hostname, &c->inv, why,
+			      sizeof(why))) {
 		addr_dialog_close(&c->addr);
 		actlog_add(&c->log, ACTLOG_FAIL, "Cannot address with %s: %s", p ? p->host : "-",
 			   why);

@@ -22,10 +22,13 @@ static void add_line(struct pair_dialog *d, const char *text)
 	text_clean(d->lines[d->nlines++], sizeof(d->lines[0]), text, strlen(text), 0);
 }
 
-bool pair_dialog_open(struct pair_dialog *d, const struct peer *p, const struct model *m,
-		      bool verify, const struct invocation *inv, char *why, size_t whysize)
+bool pair_dialog_open(struct pair_dialog *d, const struct peers *peers, const struct peer *p,
+		      const struct model *m, bool verify, const struct invocation *inv, char *why,
+		      size_t whysize)
 {
 	memset(d, 0, sizeof(*d));
+	d->peers = peers;
+	d->model = m;
 	d->verify = verify;
 	d->dir_ok[0] = d->dir_ok[1] = -1;
 	str_copy(d->peer, p->host, sizeof(d->peer));
@@ -58,6 +61,11 @@ static void rearm(struct pair_dialog *d)
 
 static void start(struct pair_dialog *d, struct loop *loop)
 {
+	/* the address as discovery knows the peer now: the LAN's may have come since the dialog
+	 * opened (peers_pick_address() in core/mdns/peers.h) */
+	const struct peer *p = peers_find(d->peers, d->peer);
+	if (p)
+		pair_request_repick(&d->job.req, p, d->model);
 	d->worker = worker_start(loop, pair_job_run, &d->job, on_msg, d);
 	if (!d->worker) {
 		str_copy(d->summary, "cannot start a thread", sizeof(d->summary));

@@ -1,9 +1,10 @@
 /* pair_dialog.h: the pairing dialog of the console: a state, never a nested loop.
  *
- * Phases: confirm (who, which address, which user) -> running (each step as it happens) ->
- * fingerprint (the peer's host key, accept with y) / password (a no-echo field, three tries) ->
- * done (the result of each direction). The SSH work runs in a worker (core/jobs/pair.h); its messages
- * arrive through pair_dialog_msg() on the loop. Esc cancels at any point. */
+ * Phases: confirm (who, which address, which user; the address is picked again on Enter) ->
+ * running (each step as it happens) -> fingerprint (the peer's host key, accept with y) /
+ * password (a no-echo field, three tries) -> done (the result of each direction). The SSH work
+ * runs in a worker (core/jobs/pair.h); its messages arrive through pair_dialog_msg() on the
+ * loop. Esc cancels at any point. */
 #ifndef SPARKLINK_PAIR_DIALOG_H
 #define SPARKLINK_PAIR_DIALOG_H
 
@@ -32,6 +33,8 @@ struct pair_dialog {
 	struct worker *worker;
 	struct pair_job job;
 	char peer[256]; /* the peer's host name as shown */
+	const struct peers *peers; /* the console's, live: the address is picked again at start */
+	const struct model *model;
 	char lines[14][200]; /* progress, the last lines kept */
 	size_t nlines;
 	char question[512];
@@ -51,10 +54,12 @@ struct pair_dialog {
 	void *notify_arg;
 };
 
-/* Prepare for a peer; false with a reason in why if it cannot be paired now. */
+/* Prepare for the peer p, one of peers (both the console's, kept: the job's address is picked
+ * again from them when it starts); false with a reason in why if it cannot be paired now. */
 struct invocation;
-bool pair_dialog_open(struct pair_dialog *d, const struct peer *p, const struct model *m,
-		      bool verify, const struct invocation *inv, char *why, size_t whysize);
+bool pair_dialog_open(struct pair_dialog *d, const struct peers *peers, const struct peer *p,
+		      const struct model *m, bool verify, const struct invocation *inv, char *why,
+		      size_t whysize);
 /* A key; returns false when the dialog is to be closed. */
 bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_char);
 void pair_dialog_msg(struct pair_dialog *d, const struct worker_msg *m);

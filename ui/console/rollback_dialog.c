@@ -1,6 +1,7 @@
 /* rollback_dialog.c: drawing and keys of the rollback dialog. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/console/rollback_dialog.h"
+#include "core/ssh/sshsession.h"
 #include "core/jobs/invocation.h"
 #include "core/node/node_local.h"
 #include "core/jobs/journal.h"
@@ -55,7 +56,7 @@ bool rollback_dialog_open(struct rollback_dialog *d, struct loop *loop,
 		return true;
 	}
 	struct rollback_request *r = &d->job.req;
-	r->timeout_s = 15;
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	if (!inv->user.home[0]) {
 		snprintf(why, whysize, "the user running sparklink is not known (see the log)");
 		return false;

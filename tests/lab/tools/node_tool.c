@@ -28,6 +28,7 @@
 #include "core/node/node_local.h"
 #include "core/node/node.h"
 #include "core/node/node_remote.h"
+#include "core/node/node_remote_user.h"
 #include "core/ssh/sshfiles.h"
 #include "core/base/util.h"
 #include "core/base/worker.h"
