@@ -48,7 +48,7 @@ const char *pair_status_word(enum pair_status s)
 	return "?";
 }
 
-__attribute__((format(printf, 2, 3))) static void step(struct ctx *c, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void progress(struct ctx *c, const char *fmt, ...)
 {
 	struct worker_msg m = { .kind = PAIR_MSG_STEP };
 	va_list ap;
@@ -104,7 +104,7 @@ static const char *const *names_of(char (*v)[256], size_t n, const char **store)
 /* Connect and check the host key against the user's known_hosts; ask when unknown. */
 static enum pair_status connect_and_check(struct ctx *c)
 {
-	step(c, "Connecting to %s port %u", c->req->address, c->req->port ? c->req->port : 22);
+	progress(c, "Connecting to %s port %u", c->req->address, c->req->port ? c->req->port : 22);
 	sshsession_free(c->s);
 	c->s = open_session(c);
 	if (!c->s)
@@ -127,7 +127,7 @@ static enum pair_status connect_and_check(struct ctx *c)
 		return fail(c, PAIR_HOSTKEY_CHANGED, "%s", warning);
 	}
 	if (ks == KH_OK) {
-		step(c, "Host key %s %s is known", keytype, fingerprint);
+		progress(c, "Host key %s %s is known", keytype, fingerprint);
 		return PAIR_OK;
 	}
 	if (c->req->verify_only)
@@ -140,7 +140,7 @@ static enum pair_status connect_and_check(struct ctx *c)
 				"the host key of %s is %s, not the fingerprint given (%s); nothing "
 				"was written",
 				c->req->address, fingerprint, c->req->accept_fingerprint);
-		step(c, "Host key %s %s matches the fingerprint given", keytype, fingerprint);
+		progress(c, "Host key %s %s matches the fingerprint given", keytype, fingerprint);
 		return PAIR_OK;
 	}
 	struct worker_msg q = { .kind = PAIR_MSG_FINGERPRINT };
@@ -154,7 +154,7 @@ static enum pair_status connect_and_check(struct ctx *c)
 		return fail(c, PAIR_HOSTKEY_REFUSED,
 			    "the host key of %s was not accepted; nothing was written",
 			    c->req->address);
-	step(c, "Host key %s %s accepted", keytype, fingerprint);
+	progress(c, "Host key %s %s accepted", keytype, fingerprint);
 	return PAIR_OK;
 }
 
@@ -172,7 +172,7 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 	if (sshdir_ensure(&c->req->local, dir, sizeof(dir), &fixed, err, sizeof(err)) < 0)
 		return fail(c, PAIR_FAILED, "%s", err);
 	snprintf(c->mykey_path, sizeof(c->mykey_path), "%s/id_ed25519", dir);
-	step(c, "Creating your key %s", c->mykey_path);
+	progress(c, "Creating your key %s", c->mykey_path);
 	ssh_key key = NULL;
 #if LIBSSH_VERSION_INT >= SSH_VERSION_INT(0, 11, 0)
 	if (ssh_pki_generate_key(SSH_KEYTYPE_ED25519, NULL, &key) != SSH_OK)
@@ -241,7 +241,7 @@ static enum pair_status login(struct ctx *c)
 {
 	const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
 	if (sshsession_login_key(c->s, c->mykey_path)) {
-		step(c, "Logged in as %s with your key", user);
+		progress(c, "Logged in as %s with your key", user);
 		return PAIR_OK;
 	}
 	if (c->req->verify_only)
@@ -249,7 +249,7 @@ static enum pair_status login(struct ctx *c)
 			    c->req->address, user);
 	if (c->password[0]) { /* set by create_user: the new user's password */
 		if (sshsession_login_password(c->s, c->password) == 0) {
-			step(c, "Logged in as %s with the new password", user);
+			progress(c, "Logged in as %s with the new password", user);
 			return PAIR_OK;
 		}
 		secret_wipe(c->password, sizeof(c->password));
@@ -266,7 +266,7 @@ static enum pair_status login(struct ctx *c)
 		}
 		r = sshsession_login_password(c->s, c->password);
 		if (r == 0) {
-			step(c, "Logged in as %s with a password", user);
+			progress(c, "Logged in as %s with a password", user);
 			return PAIR_OK; /* the password stays only for sudo, wiped at the end */
 		}
 		secret_wipe(c->password, sizeof(c->password));
@@ -389,8 +389,8 @@ static enum pair_status exchange(struct ctx *c)
 			    peer, err[0] ? err : "no answer");
 	if (str_starts(out, "added"))
 		c->out->files_changed++;
-	step(c, "Your key %s %s's authorized_keys",
-	     str_starts(out, "added") ? "added to" : "already in", peer);
+	progress(c, "Your key %s %s's authorized_keys",
+		 str_starts(out, "added") ? "added to" : "already in", peer);
 
 	/* 2. the peer's public key (created there if it has none) into ours */
 	buf_init(&cmd);
@@ -406,7 +406,7 @@ static enum pair_status exchange(struct ctx *c)
 		return fail(c, PAIR_FAILED, "could not get %s's public key: %s", peer,
 			    err[0] ? err : "its answer is not a public key");
 	if (strstr(err, "generated"))
-		step(c, "%s had no key: created one there (~/.ssh/id_ed25519)", peer);
+		progress(c, "%s had no key: created one there (~/.ssh/id_ed25519)", peer);
 	char ak[4200];
 	snprintf(ak, sizeof(ak), "%s/.ssh/authorized_keys", c->req->local.home);
 	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, "local", ak, out) < 0)
@@ -415,7 +415,7 @@ static enum pair_status exchange(struct ctx *c)
 	if (authkeys_add(&c->req->local, out, &added, err, sizeof(err)) < 0)
 		return fail(c, PAIR_FAILED, "%s", err);
 	c->out->files_changed += added;
-	step(c, "%s's key %s your authorized_keys", peer, added ? "added to" : "already in");
+	progress(c, "%s's key %s your authorized_keys", peer, added ? "added to" : "already in");
 
 	/* 3. the peer's host key into our known_hosts, under every name it is known by */
 	char kh[4200];
@@ -454,8 +454,8 @@ static enum pair_status exchange(struct ctx *c)
 			return fail(c, PAIR_FAILED, "%s", err);
 	}
 	c->out->files_changed += nadded > 0;
-	step(c, "%s's host key recorded in your known_hosts (%d new name%s)", peer, nadded,
-	     nadded == 1 ? "" : "s");
+	progress(c, "%s's host key recorded in your known_hosts (%d new name%s)", peer, nadded,
+		 nadded == 1 ? "" : "s");
 
 	/* 3b. optionally, a Host block naming only the peer (never "Host *") */
 	if (c->req->ssh_config && c->peer_hostname[0] && ssh_name_valid(c->peer_hostname)) {
@@ -486,8 +486,8 @@ static enum pair_status exchange(struct ctx *c)
 			return fail(c, PAIR_FAILED, "%s", err);
 		}
 		c->out->files_changed += changed;
-		step(c, "Host %s %s your ~/.ssh/config", c->peer_hostname,
-		     changed ? "written to" : "already in");
+		progress(c, "Host %s %s your ~/.ssh/config", c->peer_hostname,
+			 changed ? "written to" : "already in");
 	}
 
 	/* 4. our host keys into the peer's known_hosts, under our names (and the address it sees) */
@@ -545,8 +545,8 @@ static enum pair_status exchange(struct ctx *c)
 		remote_added += atoi(out);
 	}
 	c->out->files_changed += remote_added > 0;
-	step(c, "This host's key recorded in %s's known_hosts (%d new entr%s)", peer, remote_added,
-	     remote_added == 1 ? "y" : "ies");
+	progress(c, "This host's key recorded in %s's known_hosts (%d new entr%s)", peer,
+		 remote_added, remote_added == 1 ? "y" : "ies");
 	return PAIR_OK;
 }
 
@@ -570,7 +570,7 @@ static void result(struct ctx *c, int dir, bool ok, const char *text)
 static void verify(struct ctx *c)
 {
 	char text[160], out[512], err[512];
-	step(c, "Verifying: this node -> peer with your key only");
+	progress(c, "Verifying: this node -> peer with your key only");
 	struct sshsession *v = open_session(c);
 	bool ok = false;
 	bool connected = v && sshsession_connect(v, err, sizeof(err)) == 0;
@@ -598,7 +598,7 @@ static void verify(struct ctx *c)
 	sshsession_free(v);
 	result(c, 0, ok, text);
 
-	step(c, "Verifying: peer -> this node with its key only (ssh -o BatchMode=yes)");
+	progress(c, "Verifying: peer -> this node with its key only (ssh -o BatchMode=yes)");
 	if (!c->peer_conn_addr[0]) {
 		result(c, 1, false, "the peer did not tell which address it sees this node at");
 		return;
@@ -677,8 +677,8 @@ static enum pair_status create_user(struct ctx *c)
 			    name, c->req->address, c->req->remote_user, err[0] ? err : "no answer");
 	}
 	c->out->files_changed++;
-	step(c, "Created user %s on %s (home directory, group sudo, the new password)", name,
-	     c->req->address);
+	progress(c, "Created user %s on %s (home directory, group sudo, the new password)", name,
+		 c->req->address);
 	/* log in again as the new user: same address, and the same host key is required */
 	char fp[128];
 	str_copy(fp, c->s->fingerprint, sizeof(fp));
