@@ -243,14 +243,14 @@ void rollback_dialog_draw(const struct screen *s, struct rollback_dialog *d)
 				: r->include_ssh
 					? "Nothing to undo: sparklink has changed nothing that "
 					  "is not undone yet."
-					: "Nothing to undo: no network change is pending. Press "
-					  "s to look at the SSH pairing lines too.";
+					: "Nothing to undo: no network change is pending. Press " ROLLBACK_DIALOG_KEY_SSH
+					  " to look at the SSH pairing lines too.";
 			ry += screen_text_wrap(s, ry, x + 2, iw, last - ry,
 					       d->status ? ROLE_BAD : ROLE_GOOD, msg);
 			ry++;
 			scroll_text_draw(s, &d->list, ry, x + 2, last - ry - 1, iw);
 			screen_text(s, last, x + 2, iw, ROLE_HEADER,
-				    "s: SSH lines too   Esc: close");
+				    ROLLBACK_DIALOG_KEY_SSH ": SSH lines too   Esc: close");
 			return;
 		}
 		int n = d->job.out.rep.planned > 0 ? d->job.out.rep.planned : d->pending;
@@ -259,9 +259,9 @@ void rollback_dialog_draw(const struct screen *s, struct rollback_dialog *d)
 			 n == 1 ? "" : "s");
 		screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
 		scroll_text_draw(s, &d->list, ry, x + 2, last - ry - 1, iw);
-		screen_text(
-			s, last, x + 2, iw, ROLE_HEADER,
-			"y: undo all of this   s: SSH lines too   Up/Down PgUp/PgDn: scroll   Esc: close");
+		screen_text(s, last, x + 2, iw, ROLE_HEADER,
+			    "y: undo all of this   " ROLLBACK_DIALOG_KEY_SSH
+			    ": SSH lines too   Up/Down PgUp/PgDn: scroll   Esc: close");
 		return;
 	default: break;
 	}
