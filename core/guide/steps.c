@@ -176,14 +176,71 @@ int steps_read_journal(struct steps_facts *f, const struct invocation *inv)
 
 /* ---------------------------------------------------------------- the marks */
 
+/* An action suggested in a reason: a marker byte (octal 037) and the action's digit in the
+ * format, taken out by set() and recorded as the action at its place; the front end puts its key
+ * there (step_render). */
+#define DO_MARK '\037'
+#define DO_PAIR "\0370"
+#define DO_CHECK "\0371"
+#define DO_ADDR "\0372"
+#define DO_VERIFY "\0373"
+#define DO_ROLLBACK "\0374"
+#define DO_UNDO_SSH "\0375"
+#define DO_PEERS "\0376"
+#define DO_USER "\0377"
+_Static_assert(STEP_DO_COUNT == 8, "a DO_ marker for every action");
+
+/* The mark and the reason: the sentence formatted, each marker of the format taken out and
+ * recorded as an action at its place, the text between them cleaned. The format is formatted
+ * twice, the second time with its markers changed: a marker byte that comes from an argument
+ * is the same both times, so outside text can never suggest an action. */
 __attribute__((format(printf, 3, 4))) static void set(struct step *s, enum step_mark mark,
 						      const char *fmt, ...)
 {
-	s->mark = mark;
-	va_list ap;
+	char t[2 * sizeof(s->reason)], other[sizeof(t)], fmt2[512];
+	str_copy(fmt2, fmt, sizeof(fmt2));
+	for (char *p = fmt2; (p = strchr(p, DO_MARK)); p++)
+		*p = DO_MARK - 1;
+	va_list ap, ap2;
 	va_start(ap, fmt);
-	vsnprintf(s->reason, sizeof(s->reason), fmt, ap);
+	va_copy(ap2, ap);
+	vsnprintf(t, sizeof(t), fmt, ap);
+	vsnprintf(other, sizeof(other), fmt2, ap2);
+	va_end(ap2);
 	va_end(ap);
+	s->mark = mark;
+	s->nactions = 0;
+	size_t len = 0, from = 0, n = strlen(t);
+	for (size_t i = 0; i <= n; i++) {
+		bool marker = i + 1 < n && t[i] == DO_MARK && other[i] != DO_MARK;
+		if (!marker && i < n)
+			continue;
+		text_clean(s->reason + len, sizeof(s->reason) - len, t + from, i - from, 0);
+		len += strlen(s->reason + len);
+		if (!marker)
+			break;
+		int a = t[i + 1] - '0';
+		if (a >= 0 && a < STEP_DO_COUNT && s->nactions < STEP_MAX_ACTIONS)
+			s->actions[s->nactions++] =
+				(struct step_action_at){ .action = (enum step_action)a, .at = len };
+		from = i + 2;
+		i++;
+	}
+}
+
+void step_render(const struct step *s, step_key_fn *key, void *arg, char *out, size_t size)
+{
+	if (!size)
+		return;
+	out[0] = '\0';
+	size_t from = 0, len = strlen(s->reason);
+	for (size_t i = 0; i <= s->nactions; i++) {
+		size_t to = i < s->nactions && s->actions[i].at < len ? s->actions[i].at : len;
+		size_t used = strlen(out);
+		snprintf(out + used, size - used, "%.*s%s", (int)(to - from), s->reason + from,
+			 i < s->nactions ? key(s->actions[i].action, arg) : "");
+		from = to;
+	}
 }
 
 static bool carrier(const struct model *m, const char *ifname)
@@ -295,7 +352,7 @@ static void step_cable(const struct model *m, const struct peer *p, const struct
 	if (!peer_on_cable(m, p)) {
 		set(s, STEP_TODO,
 		    "Port %s is Up, but %s is seen only on the LAN: is the cable between "
-		    "this Spark and %s? (c chooses another peer)",
+		    "this Spark and %s? (" DO_PEERS " chooses another peer)",
 		    up, name, name);
 		return;
 	}
@@ -347,12 +404,12 @@ static void step_addr(const struct model *m, const struct steps_facts *f, struct
 		if (f->journal_error[0])
 			set(s, STEP_TODO,
 			    "No plan applied (%s): choose link-local or static addresses "
-			    "(a).",
+			    "(" DO_ADDR ").",
 			    f->journal_error);
 		else
 			set(s, STEP_TODO,
 			    "No addresses yet: choose link-local or static addresses for the "
-			    "cabled ports (a); both nodes get the same plan.");
+			    "cabled ports (" DO_ADDR "); both nodes get the same plan.");
 		return;
 	}
 	const struct plan *pl = &f->plan;
@@ -363,22 +420,24 @@ static void step_addr(const struct model *m, const struct steps_facts *f, struct
 		if (!d) {
 			set(s, STEP_FAILING,
 			    "%s, in the applied plan, is not on this machine: roll back "
-			    "(r), then address again (a).",
+			    "(" DO_ROLLBACK "), then address again (" DO_ADDR ").",
 			    ifn);
 			return;
 		}
 		char want[64];
 		if (!planned_addr(pl, i, d, want, sizeof(want))) {
 			set(s, STEP_FAILING,
-			    "%s is missing from %s%s: apply the plan again (a) or roll it "
-			    "back (r).",
+			    "%s is missing from %s%s: apply the plan again (" DO_ADDR
+			    ") or roll it "
+			    "back (" DO_ROLLBACK ").",
 			    want, ifn, d->carrier ? "" : " (its cable is out)");
 			return;
 		}
 		if (d->mtu != pl->mtu) {
 			set(s, STEP_FAILING,
-			    "%s has MTU %u, the plan says %u: apply the plan again (a) or "
-			    "roll it back (r).",
+			    "%s has MTU %u, the plan says %u: apply the plan again (" DO_ADDR
+			    ") or "
+			    "roll it back (" DO_ROLLBACK ").",
 			    ifn, d->mtu, pl->mtu);
 			return;
 		}
@@ -442,7 +501,7 @@ static void step_user(const struct peer *p, const struct steps_facts *f, struct 
 			set(s, STEP_FAILING,
 			    "You are '%s' here but the login on %s is '%s': the playbook "
 			    "needs one user name on both nodes (MPI and NCCL launch as it). Enter: create "
-			    "'%s' on %s (u), with a user there who can use sudo.",
+			    "'%s' on %s (" DO_USER "), with a user there who can use sudo.",
 			    f->user, name, pr->login, f->user, name);
 		else
 			set(s, STEP_FAILING, "%s", pr->summary);
@@ -451,7 +510,8 @@ static void step_user(const struct peer *p, const struct steps_facts *f, struct 
 	if (pr && pr->status == PAIR_AUTH_FAILED) {
 		set(s, STEP_FAILING,
 		    "%s refused '%s': it may have no user '%s' (the playbook needs the "
-		    "same user name on both nodes). Enter: create '%s' there (u), with a user there "
+		    "same user name on both nodes). Enter: create '%s' there (" DO_USER
+		    "), with a user there "
 		    "who can use sudo.",
 		    name, pr->login[0] ? pr->login : f->user, pr->login[0] ? pr->login : f->user,
 		    f->user);
@@ -466,7 +526,7 @@ static void step_ssh(const struct peer *p, const struct steps_facts *f, struct s
 	if (!p) {
 		set(s, STEP_TODO,
 		    "No peer yet: once another Spark is seen (peers panel), pair with it "
-		    "(p).");
+		    "(" DO_PAIR ").");
 		return;
 	}
 	char name[256];
@@ -483,7 +543,7 @@ static void step_ssh(const struct peer *p, const struct steps_facts *f, struct s
 			return;
 		case PAIR_CANCELLED:
 		case PAIR_HOSTKEY_REFUSED:
-			set(s, STEP_TODO, "%s with %s was %s: pair again (p).",
+			set(s, STEP_TODO, "%s with %s was %s: pair again (" DO_PAIR ").",
 			    check ? "The check" : "Pairing", name,
 			    r->status == PAIR_CANCELLED ? "cancelled"
 							: "stopped: its host key was "
@@ -492,8 +552,8 @@ static void step_ssh(const struct peer *p, const struct steps_facts *f, struct s
 		case PAIR_USER_MISMATCH:
 		case PAIR_AUTH_FAILED:
 			if (check)
-				set(s, STEP_FAILING, "%s does not accept your key: pair again (p).",
-				    name);
+				set(s, STEP_FAILING,
+				    "%s does not accept your key: pair again (" DO_PAIR ").", name);
 			else
 				set(s, STEP_FAILING, "Could not log in to %s as %s: see step 1.",
 				    name, r->login[0] ? r->login : f->user);
@@ -501,11 +561,11 @@ static void step_ssh(const struct peer *p, const struct steps_facts *f, struct s
 		case PAIR_HOSTKEY_CHANGED:
 			set(s, STEP_FAILING,
 			    "%s If %s was reinstalled, remove its old key (ssh-keygen -R "
-			    "ADDRESS) and pair again (p).",
+			    "ADDRESS) and pair again (" DO_PAIR ").",
 			    r->summary, name);
 			return;
 		default:
-			set(s, STEP_FAILING, "%s: %s. Pair again (p).",
+			set(s, STEP_FAILING, "%s: %s. Pair again (" DO_PAIR ").",
 			    check ? "The check failed" : "Pairing failed",
 			    r->summary[0] ? r->summary : pair_status_word(r->status));
 			return;
@@ -513,12 +573,12 @@ static void step_ssh(const struct peer *p, const struct steps_facts *f, struct s
 	}
 	if (steps_journal_names_peer(f, p)) {
 		set(s, STEP_TODO,
-		    "Paired earlier (the journal has its lines): s checks it with keys "
-		    "only, p pairs again.");
+		    "Paired earlier (the journal has its lines): " DO_CHECK " checks it with keys "
+		    "only, " DO_PAIR " pairs again.");
 		return;
 	}
 	set(s, STEP_TODO,
-	    "Not paired with %s yet: p pairs (your public key goes there, its key "
+	    "Not paired with %s yet: " DO_PAIR " pairs (your public key goes there, its key "
 	    "comes here; you accept its host key and type your password once).",
 	    name);
 }
@@ -541,14 +601,14 @@ static void step_verify(const struct model *m, const struct steps_facts *f, cons
 	if (nout) {
 		set(s, STEP_FAILING,
 		    "Cable out on %s: its rail cannot answer. Plug the cable back in, "
-		    "then verify again (v).",
+		    "then verify again (" DO_VERIFY ").",
 		    out);
 		return;
 	}
 	if (addr->mark == STEP_FAILING) {
 		set(s, STEP_FAILING,
 		    "The rails cannot answer while step 3 fails: apply the plan again "
-		    "(a), then verify (v).");
+		    "(" DO_ADDR "), then verify (" DO_VERIFY ").");
 		return;
 	}
 	size_t ok = 0;
@@ -560,7 +620,8 @@ static void step_verify(const struct model *m, const struct steps_facts *f, cons
 				r = &f->rails[k];
 		if (!r) {
 			set(s, STEP_TODO,
-			    "Ping every rail (v): a ping bound to each planned interface%s.",
+			    "Ping every rail (" DO_VERIFY
+			    "): a ping bound to each planned interface%s.",
 			    pl->mtu == 9000 ? ", and 8972-byte frames unfragmented for MTU 9000"
 					    : "");
 			return;
@@ -568,7 +629,7 @@ static void step_verify(const struct model *m, const struct steps_facts *f, cons
 		if (!r->ok) {
 			set(s, STEP_FAILING,
 			    "%s. Check the cable and the peer's addresses, then verify "
-			    "again (v).",
+			    "again (" DO_VERIFY ").",
 			    r->text);
 			return;
 		}
@@ -589,13 +650,15 @@ static void step_rollback(const struct steps_facts *f, struct step *s)
 	if (f->refused) {
 		set(s, STEP_FAILING,
 		    "%d journal record%s refused: not what sparklink writes, never "
-		    "acted on (r lists them with the reason)%s%d change%s can be undone.",
+		    "acted on (" DO_ROLLBACK
+		    " lists them with the reason)%s%d change%s can be undone.",
 		    f->refused, f->refused == 1 ? " is" : "s are", "; ", total,
 		    total == 1 ? "" : "s");
 		return;
 	}
 	if (f->rollback_failed && total > 0) {
-		set(s, STEP_FAILING, "The last rollback did not finish (%s): r tries again.",
+		set(s, STEP_FAILING,
+		    "The last rollback did not finish (%s): " DO_ROLLBACK " tries again.",
 		    f->rollback_summary[0] ? f->rollback_summary : "see the log");
 		return;
 	}
@@ -605,15 +668,18 @@ static void step_rollback(const struct steps_facts *f, struct step *s)
 	}
 	if (f->pending_net && f->pending_ssh)
 		set(s, STEP_NA,
-		    "%d change%s can be undone (r): %d to the network, %d SSH pairing "
-		    "line%s (s in the dialog).",
+		    "%d change%s can be undone (" DO_ROLLBACK
+		    "): %d to the network, %d SSH pairing "
+		    "line%s (" DO_UNDO_SSH " in the dialog).",
 		    total, total == 1 ? "" : "s", f->pending_net, f->pending_ssh,
 		    f->pending_ssh == 1 ? "" : "s");
 	else if (f->pending_net)
-		set(s, STEP_NA, "%d change%s to the network can be undone (r).", total,
-		    total == 1 ? "" : "s");
+		set(s, STEP_NA, "%d change%s to the network can be undone (" DO_ROLLBACK ").",
+		    total, total == 1 ? "" : "s");
 	else
-		set(s, STEP_NA, "%d SSH pairing change%s can be undone (r, then s); keys are kept.",
+		set(s, STEP_NA,
+		    "%d SSH pairing change%s can be undone (" DO_ROLLBACK ", then " DO_UNDO_SSH
+		    "); keys are kept.",
 		    total, total == 1 ? "" : "s");
 }
 
@@ -627,6 +693,4 @@ void steps_compute(const struct model *m, const struct peer *peer, const struct 
 	step_ssh(peer, f, &out[STEP_SSH]);
 	step_verify(m, f, &out[STEP_ADDR], &out[STEP_VERIFY]);
 	step_rollback(f, &out[STEP_ROLLBACK]);
-	for (int i = 0; i < STEP_COUNT; i++)
-		text_clean_inplace(out[i].reason, 0);
 }

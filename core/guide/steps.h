@@ -7,7 +7,8 @@
  * with each peer ended, the applied plan and the pending changes as the journal has them
  * (re-read after every job that writes it), and the last result of each rail. Never from which
  * keys were pressed: pulling the cable turns steps 2 and 5 to failing on the next redraw, and a
- * rollback (the journal has no plan left) turns steps 3 and 5 back to "to do". */
+ * rollback (the journal has no plan left) turns steps 3 and 5 back to "to do". A reason suggests
+ * actions, never keys: the front end puts its own key for each (step_render). */
 #ifndef SPARKLINK_STEPS_H
 #define SPARKLINK_STEPS_H
 
@@ -23,9 +24,31 @@
 enum step_id { STEP_USER, STEP_CABLE, STEP_ADDR, STEP_SSH, STEP_VERIFY, STEP_ROLLBACK, STEP_COUNT };
 enum step_mark { STEP_TODO, STEP_DONE, STEP_FAILING, STEP_NA };
 
+/* What a reason suggests doing; the front end names the key that does it (step_render). */
+enum step_action {
+	STEP_DO_PAIR,
+	STEP_DO_CHECK, /* SSH both ways with keys only */
+	STEP_DO_ADDR,
+	STEP_DO_VERIFY,
+	STEP_DO_ROLLBACK,
+	STEP_DO_UNDO_SSH, /* in the rollback's list: the SSH pairing lines too */
+	STEP_DO_PEERS, /* choose another peer */
+	STEP_DO_USER, /* create this user on the peer */
+	STEP_DO_COUNT
+};
+
+#define STEP_MAX_ACTIONS 4
+
+struct step_action_at {
+	enum step_action action;
+	size_t at; /* the byte in reason where its key goes */
+};
+
 struct step {
 	enum step_mark mark;
-	char reason[320]; /* a sentence: what is true, and what to do when not done */
+	char reason[320]; /* a sentence: what is true, and what to do when not done (no keys) */
+	struct step_action_at actions[STEP_MAX_ACTIONS]; /* the actions it suggests, in order */
+	size_t nactions;
 };
 
 #define STEPS_MAX_PEERS 32
@@ -95,6 +118,10 @@ int steps_read_journal(struct steps_facts *f, const struct invocation *inv);
 /* The marks, from the model, the chosen peer (NULL: none) and the facts. Pure. */
 void steps_compute(const struct model *m, const struct peer *peer, const struct steps_facts *f,
 		   struct step out[STEP_COUNT]);
+
+/* The reason as shown: each suggested action's key, key(action, arg) ("r"), at its place. */
+typedef const char *step_key_fn(enum step_action a, void *arg);
+void step_render(const struct step *s, step_key_fn *key, void *arg, char *out, size_t size);
 
 const char *step_title(enum step_id id); /* "Same user", "Cable", ... */
 const char *step_mark_word(enum step_mark mark); /* "done", "to do", "FAILING", "n.a." */

@@ -242,16 +242,15 @@ static void cancel(struct addr_dialog *d)
 	}
 }
 
-bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char)
+unsigned addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char)
 {
-	bool esc = is_char && key == 27;
+	bool esc = is_char && key == KEY_ESC;
 	bool enter = (is_char && (key == '\r' || key == '\n')) || (!is_char && key == KEY_ENTER);
 	switch (d->phase) {
 	case AD_CHOOSE:
-		if (esc || (is_char && key == 'q' && !d->root)) {
-			d->quit = is_char && key == 'q';
-			return false;
-		}
+		if (esc || (is_char && key == 'q' && !d->root))
+			return DIALOG_HANDLED | DIALOG_CLOSE |
+			       (is_char && key == 'q' ? DIALOG_QUIT : 0);
 		if (enter) {
 			start(d, loop);
 		} else if ((!is_char && key == KEY_UP) || (is_char && key == 'k')) {
@@ -266,18 +265,18 @@ bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_
 		} else if (is_char && key == 's') {
 			d->swapped = !d->swapped;
 		} else {
-			return true;
+			return DIALOG_HANDLED;
 		}
 		if (!enter)
 			d->error[0] = '\0';
-		return true;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case AD_RUNNING:
 	case AD_CANCELLING:
 		if (esc)
 			cancel(d);
-		else
-			scroll_text_key(&d->log, key, is_char);
-		return true;
+		else if (!scroll_text_key(&d->log, key, is_char))
+			return DIALOG_HANDLED;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case AD_PREVIEW:
 		if (esc) {
 			cancel(d);
@@ -288,10 +287,10 @@ bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_
 		} else if (is_char && (key == 'n' || key == 'N')) {
 			worker_answer(d->worker, "no");
 			d->phase = AD_RUNNING;
-		} else {
-			scroll_text_key(&d->preview, key, is_char);
+		} else if (!scroll_text_key(&d->preview, key, is_char)) {
+			return DIALOG_HANDLED;
 		}
-		return true;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case AD_PASSWORD:
 	case AD_SESSION: {
 		int r = job_question_key(&d->q, d->worker, key, is_char);
@@ -299,15 +298,15 @@ bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_
 			cancel(d);
 		else if (r > 0)
 			d->phase = AD_RUNNING;
-		return true;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	}
 	case AD_DONE:
 		if (esc || enter || (is_char && key == 'q'))
-			return false;
-		scroll_text_key(&d->log, key, is_char);
-		return true;
+			return DIALOG_HANDLED | DIALOG_CLOSE;
+		return DIALOG_HANDLED |
+		       (scroll_text_key(&d->log, key, is_char) ? DIALOG_REDRAW : 0);
 	}
-	return true;
+	return DIALOG_HANDLED;
 }
 
 void addr_dialog_close(struct addr_dialog *d)

@@ -56,7 +56,6 @@ struct addr_dialog {
 	enum apply_status status;
 	bool ended; /* JOB_DONE seen */
 	bool finished; /* WORKER_DONE seen */
-	bool quit; /* closed with q (not root): the console is to quit */
 	bool verify; /* step 5: only ping the rails of the plan in the journal */
 	void (*notify)(void *arg); /* called on the loop after each message (redraw) */
 	void *notify_arg;
@@ -73,8 +72,8 @@ bool addr_dialog_open(struct addr_dialog *d, const struct peers *peers, const st
  * peer is reached with the user's key only, no sudo, never a password). Starts at once. */
 bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struct loop *loop,
 			     const struct invocation *inv, char *why, size_t whysize);
-/* A key; returns false when the dialog is to be closed. */
-bool addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char);
+/* A key; returns enum dialog_flags (widgets.h): q closes and quits when not root. */
+unsigned addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char);
 void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m);
 void addr_dialog_draw(const struct screen *s, struct addr_dialog *d);
 void addr_dialog_close(struct addr_dialog *d);

@@ -126,19 +126,19 @@ static void pw_clear(struct pair_dialog *d)
 	d->pwlen = 0;
 }
 
-bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_char)
+unsigned pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_char)
 {
-	bool esc = is_char && key == 27;
+	bool esc = is_char && key == KEY_ESC;
 	bool enter = (is_char && (key == '\r' || key == '\n')) || (!is_char && key == KEY_ENTER);
 	switch (d->phase) {
 	case PD_CONFIRM:
 		if (esc)
-			return false;
+			return DIALOG_HANDLED | DIALOG_CLOSE;
 		if (enter)
 			start(d, loop);
 		else if (is_char && key == 'u' && !d->verify)
 			d->phase = PD_ADMIN;
-		return true;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case PD_ADMIN:
 		if (esc) {
 			d->phase = PD_CONFIRM;
@@ -154,7 +154,7 @@ bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_
 			d->admin[d->adminlen++] = (char)key;
 			d->admin[d->adminlen] = '\0';
 		}
-		return true;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case PD_FINGERPRINT:
 		if (is_char && (key == 'y' || key == 'Y')) {
 			const char *fp = strchr(d->question, ' ');
@@ -165,7 +165,7 @@ bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_
 			worker_answer(d->worker, "no");
 			d->phase = PD_RUNNING;
 		}
-		return true;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case PD_PASSWORD:
 		if (esc) {
 			pw_clear(d);
@@ -194,24 +194,26 @@ bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_
 			}
 			secret_wipe(mb, sizeof(mb));
 		}
-		return true;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case PD_RUNNING:
 		if (esc) {
 			worker_cancel(d->worker);
 			d->phase = PD_CANCELLING;
 		}
-		return true;
-	case PD_CANCELLING: return true;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
+	case PD_CANCELLING: return DIALOG_HANDLED;
 	case PD_DONE:
 		if (is_char && key == 'u' && !d->verify &&
 		    (d->status == PAIR_AUTH_FAILED || d->status == PAIR_USER_MISMATCH)) {
 			rearm(d);
 			d->phase = PD_ADMIN;
-			return true;
+			return DIALOG_HANDLED | DIALOG_REDRAW;
 		}
-		return !(esc || enter || (is_char && key == 'q'));
+		if (esc || enter || (is_char && key == 'q'))
+			return DIALOG_HANDLED | DIALOG_CLOSE;
+		return DIALOG_HANDLED;
 	}
-	return true;
+	return DIALOG_HANDLED;
 }
 
 void pair_dialog_close(struct pair_dialog *d)

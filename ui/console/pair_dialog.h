@@ -13,6 +13,7 @@
 #include "core/jobs/pair.h"
 #include "core/mdns/peers.h"
 #include "ui/console/screen.h"
+#include "ui/console/widgets.h"
 
 #include <stdbool.h>
 #include <wchar.h>
@@ -60,8 +61,8 @@ struct invocation;
 bool pair_dialog_open(struct pair_dialog *d, const struct peers *peers, const struct peer *p,
 		      const struct model *m, bool verify, const struct invocation *inv, char *why,
 		      size_t whysize);
-/* A key; returns false when the dialog is to be closed. */
-bool pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_char);
+/* A key; returns enum dialog_flags (widgets.h). */
+unsigned pair_dialog_key(struct pair_dialog *d, struct loop *loop, int key, bool is_char);
 void pair_dialog_msg(struct pair_dialog *d, const struct worker_msg *m);
 void pair_dialog_draw(const struct screen *s, const struct pair_dialog *d);
 void pair_dialog_close(struct pair_dialog *d);

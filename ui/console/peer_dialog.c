@@ -1,17 +1,22 @@
-/* peer_dialog.c: drawing the peer choice. */
+/* peer_dialog.c: the peer choice: its selection kept within the list, its drawing. */
 #include "ui/console/peer_dialog.h"
 #include "core/base/util.h"
 
 #include <stdio.h>
 #include <string.h>
 
-void peer_dialog_draw(const struct screen *s, struct peer_dialog *d, const struct model *m,
-		      const struct peers *p, peer_status_fn *ssh_status, void *arg, int *rows,
-		      size_t max)
+void peer_dialog_update(struct peer_dialog *d, const struct peers *p)
 {
 	size_t n = peer_panel_count(p);
 	if (d->sel >= n)
 		d->sel = n ? n - 1 : 0;
+}
+
+void peer_dialog_draw(const struct screen *s, const struct peer_dialog *d, const struct model *m,
+		      const struct peers *p, peer_status_fn *ssh_status, void *arg, int *rows,
+		      size_t max)
+{
+	size_t n = peer_panel_count(p);
 	for (size_t i = 0; i < max; i++)
 		rows[i] = -1;
 	int w = s->cols - 8 > 90 ? 90 : s->cols - 8, h = s->rows - 6 > 22 ? 22 : s->rows - 6;

@@ -17,8 +17,10 @@ struct peer_dialog {
 	char why[320]; /* the cable step's reason, shown on top */
 };
 
+/* Keep the selection within the peers as they are now (after a loop turn, not while drawing). */
+void peer_dialog_update(struct peer_dialog *d, const struct peers *p);
 /* rows[i]: the screen row of peer i (for the mouse), -1 when not shown; max entries. */
-void peer_dialog_draw(const struct screen *s, struct peer_dialog *d, const struct model *m,
+void peer_dialog_draw(const struct screen *s, const struct peer_dialog *d, const struct model *m,
 		      const struct peers *p, peer_status_fn *ssh_status, void *arg, int *rows,
 		      size_t max);
 

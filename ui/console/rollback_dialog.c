@@ -130,38 +130,38 @@ static void cancel(struct rollback_dialog *d)
 	}
 }
 
-bool rollback_dialog_key(struct rollback_dialog *d, struct loop *loop, int key, bool is_char)
+unsigned rollback_dialog_key(struct rollback_dialog *d, struct loop *loop, int key, bool is_char)
 {
-	bool esc = is_char && key == 27;
+	bool esc = is_char && key == KEY_ESC;
 	bool enter = (is_char && (key == '\r' || key == '\n')) || (!is_char && key == KEY_ENTER);
 	switch (d->phase) {
 	case RB_NOROOT:
-		if (esc || enter || (is_char && key == 'q')) {
-			d->quit = is_char && key == 'q';
-			return false;
-		}
-		return true;
-	case RB_LISTING: return !esc; /* closing cancels the listing; nothing was changed */
+		if (esc || enter || (is_char && key == 'q'))
+			return DIALOG_HANDLED | DIALOG_CLOSE |
+			       (is_char && key == 'q' ? DIALOG_QUIT : 0);
+		return DIALOG_HANDLED;
+	case RB_LISTING: /* closing cancels the listing; nothing was changed */
+		return DIALOG_HANDLED | (esc ? DIALOG_CLOSE : 0);
 	case RB_LIST:
 		if (esc || (is_char && key == 'q'))
-			return false;
-		if (is_char && key == 's') {
+			return DIALOG_HANDLED | DIALOG_CLOSE;
+		if (is_char && key == ROLLBACK_DIALOG_KEY_SSH[0]) {
 			d->job.req.include_ssh = !d->job.req.include_ssh;
 			start(d, loop, true);
 		} else if (is_char && (key == 'y' || key == 'Y') && d->pending > 0) {
 			d->log.follow = true;
 			start(d, loop, false);
-		} else {
-			scroll_text_key(&d->list, key, is_char);
+		} else if (!scroll_text_key(&d->list, key, is_char)) {
+			return DIALOG_HANDLED;
 		}
-		return true;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case RB_RUNNING:
 	case RB_CANCELLING:
 		if (esc)
 			cancel(d);
-		else
-			scroll_text_key(&d->log, key, is_char);
-		return true;
+		else if (!scroll_text_key(&d->log, key, is_char))
+			return DIALOG_HANDLED;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case RB_PASSWORD:
 	case RB_SESSION: {
 		int r = job_question_key(&d->q, d->worker, key, is_char);
@@ -169,15 +169,15 @@ bool rollback_dialog_key(struct rollback_dialog *d, struct loop *loop, int key, 
 			cancel(d);
 		else if (r > 0)
 			d->phase = RB_RUNNING;
-		return true;
+		return DIALOG_HANDLED | DIALOG_REDRAW;
 	}
 	case RB_DONE:
 		if (esc || enter || (is_char && key == 'q'))
-			return false;
-		scroll_text_key(&d->log, key, is_char);
-		return true;
+			return DIALOG_HANDLED | DIALOG_CLOSE;
+		return DIALOG_HANDLED |
+		       (scroll_text_key(&d->log, key, is_char) ? DIALOG_REDRAW : 0);
 	}
-	return true;
+	return DIALOG_HANDLED;
 }
 
 void rollback_dialog_close(struct rollback_dialog *d)
@@ -244,14 +244,14 @@ void rollback_dialog_draw(const struct screen *s, struct rollback_dialog *d)
 				: r->include_ssh
 					? "Nothing to undo: sparklink has changed nothing that "
 					  "is not undone yet."
-					: "Nothing to undo: no network change is pending. Press "
-					  "s to look at the SSH pairing lines too.";
+					: "Nothing to undo: no network change is pending. Press " ROLLBACK_DIALOG_KEY_SSH
+					  " to look at the SSH pairing lines too.";
 			ry += screen_text_wrap(s, ry, x + 2, iw, last - ry,
 					       d->status ? ROLE_BAD : ROLE_GOOD, msg);
 			ry++;
 			scroll_text_draw(s, &d->list, ry, x + 2, last - ry - 1, iw);
 			screen_text(s, last, x + 2, iw, ROLE_HEADER,
-				    "s: SSH lines too   Esc: close");
+				    ROLLBACK_DIALOG_KEY_SSH ": SSH lines too   Esc: close");
 			return;
 		}
 		int n = d->job.out.rep.planned > 0 ? d->job.out.rep.planned : d->pending;
@@ -260,9 +260,9 @@ void rollback_dialog_draw(const struct screen *s, struct rollback_dialog *d)
 			 n == 1 ? "" : "s");
 		screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
 		scroll_text_draw(s, &d->list, ry, x + 2, last - ry - 1, iw);
-		screen_text(
-			s, last, x + 2, iw, ROLE_HEADER,
-			"y: undo all of this   s: SSH lines too   Up/Down PgUp/PgDn: scroll   Esc: close");
+		screen_text(s, last, x + 2, iw, ROLE_HEADER,
+			    "y: undo all of this   " ROLLBACK_DIALOG_KEY_SSH
+			    ": SSH lines too   Up/Down PgUp/PgDn: scroll   Esc: close");
 		return;
 	default: break;
 	}

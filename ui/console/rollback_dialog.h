@@ -40,7 +40,6 @@ struct rollback_dialog {
 	char summary[512];
 	int pending; /* records still to undo (after the listing) */
 	bool finished; /* WORKER_DONE seen for the current job */
-	bool quit; /* closed with q (not root): the console is to quit */
 	void (*notify)(void *arg); /* called on the loop after each message (redraw) */
 	void *notify_arg;
 };
@@ -49,8 +48,11 @@ struct rollback_dialog {
 struct invocation;
 bool rollback_dialog_open(struct rollback_dialog *d, struct loop *loop,
 			  const struct invocation *inv, char *why, size_t whysize);
-/* A key; returns false when the dialog is to be closed. */
-bool rollback_dialog_key(struct rollback_dialog *d, struct loop *loop, int key, bool is_char);
+/* The key that also undoes the SSH pairing lines (the steps suggest it). */
+#define ROLLBACK_DIALOG_KEY_SSH "s"
+
+/* A key; returns enum dialog_flags (widgets.h): q closes and quits when not root. */
+unsigned rollback_dialog_key(struct rollback_dialog *d, struct loop *loop, int key, bool is_char);
 void rollback_dialog_msg(struct rollback_dialog *d, const struct worker_msg *m);
 void rollback_dialog_draw(const struct screen *s, struct rollback_dialog *d);
 void rollback_dialog_close(struct rollback_dialog *d);

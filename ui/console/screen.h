@@ -5,6 +5,10 @@
 
 #include <stdbool.h>
 
+/* Keys curses has no name for (characters, as get_wch() returns them). */
+#define KEY_ESC 27
+#define KEY_CTRL_L 12
+
 enum role {
 	ROLE_NORMAL,
 	ROLE_TITLE,

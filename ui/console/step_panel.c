@@ -1,25 +1,48 @@
 /* step_panel.c: drawing the step guide and the log pane. */
 #include "ui/console/step_panel.h"
 #include "core/base/util.h"
+#include "ui/console/keys.h"
 
 #include <stdio.h>
 #include <string.h>
 
-const char *step_panel_hint(enum step_id id, enum step_mark mark)
+void step_panel_hint(enum step_id id, enum step_mark mark, char *out, size_t size)
 {
+	char pair[32], check[32], addr[32], verify[32], rollback[32], peers[32];
+	keys_names(ACT_PAIR, pair, sizeof(pair));
+	keys_names(ACT_CHECK, check, sizeof(check));
+	keys_names(ACT_ADDR, addr, sizeof(addr));
+	keys_names(ACT_VERIFY, verify, sizeof(verify));
+	keys_names(ACT_ROLLBACK, rollback, sizeof(rollback));
+	keys_names(ACT_PEERS, peers, sizeof(peers));
 	switch (id) {
 	case STEP_USER:
-		return mark == STEP_FAILING ? "Enter: what to do (u creates your user there)"
-		       : mark == STEP_DONE  ? "Enter: what was checked"
-					    : "Enter: pair, which checks it (F2 p)";
-	case STEP_CABLE: return "Enter: choose the peer on the cable (F7 c)";
-	case STEP_ADDR: return "Enter: choose link-local or static, MTU, preview (F4 a)";
+		if (mark == STEP_FAILING)
+			snprintf(out, size, "Enter: what to do (%s creates your user there)",
+				 keys_letter(ACT_USER));
+		else if (mark == STEP_DONE)
+			snprintf(out, size, "Enter: what was checked");
+		else
+			snprintf(out, size, "Enter: pair, which checks it (%s)", pair);
+		break;
+	case STEP_CABLE:
+		snprintf(out, size, "Enter: choose the peer on the cable (%s)", peers);
+		break;
+	case STEP_ADDR:
+		snprintf(out, size, "Enter: choose link-local or static, MTU, preview (%s)", addr);
+		break;
 	case STEP_SSH:
-		return mark == STEP_DONE ? "Enter: check SSH both ways with keys only (F3 s)"
-					 : "Enter: pair with the peer (F2 p)";
-	case STEP_VERIFY: return "Enter: ping every rail again (F5 v)";
-	case STEP_ROLLBACK: return "Enter: list what would be undone, then undo (F6 r)";
-	default: return "";
+		if (mark == STEP_DONE)
+			snprintf(out, size, "Enter: check SSH both ways with keys only (%s)",
+				 check);
+		else
+			snprintf(out, size, "Enter: pair with the peer (%s)", pair);
+		break;
+	case STEP_VERIFY: snprintf(out, size, "Enter: ping every rail again (%s)", verify); break;
+	case STEP_ROLLBACK:
+		snprintf(out, size, "Enter: list what would be undone, then undo (%s)", rollback);
+		break;
+	default: snprintf(out, size, "%s", ""); break;
 	}
 }
 
@@ -38,8 +61,11 @@ int step_panel_rows(const struct step *steps, int w, bool full)
 	if (!full)
 		return 2 + STEP_COUNT + 3;
 	int n = 2 + 1; /* frame and the hint */
-	for (int i = 0; i < STEP_COUNT; i++)
-		n += 1 + screen_wrap_rows(steps[i].reason, w - 8);
+	for (int i = 0; i < STEP_COUNT; i++) {
+		char reason[400];
+		keys_step_reason(&steps[i], reason, sizeof(reason));
+		n += 1 + screen_wrap_rows(reason, w - 8);
+	}
 	return n;
 }
 
@@ -67,9 +93,11 @@ int step_panel_draw(const struct screen *s, const struct step *steps, int sel, b
 		return 0;
 	int iw = w - 4;
 	int full = step_panel_rows(steps, iw + 4, true), list = step_panel_rows(steps, iw, false);
-	const char *hint = sel >= 0 && sel < STEP_COUNT
-				   ? step_panel_hint((enum step_id)sel, steps[sel].mark)
-				   : "";
+	char hint[120] = "", reason[STEP_COUNT][400];
+	if (sel >= 0 && sel < STEP_COUNT)
+		step_panel_hint((enum step_id)sel, steps[sel].mark, hint, sizeof(hint));
+	for (int i = 0; i < STEP_COUNT; i++)
+		keys_step_reason(&steps[i], reason[i], sizeof(reason[i]));
 	int ph;
 	if (h >= full)
 		ph = full;
@@ -87,10 +115,9 @@ int step_panel_draw(const struct screen *s, const struct step *steps, int sel, b
 			cols[i] = x + 1;
 			widths[i] = w - 2;
 			head(s, &steps[i], i, i == sel, focused, ry++, x + 1, w - 2);
-			ry += screen_text_wrap(s, ry, x + 6, w - 8, last - ry,
-					       steps[i].mark == STEP_FAILING ? ROLE_BAD
-									     : ROLE_NORMAL,
-					       steps[i].reason);
+			ry += screen_text_wrap(
+				s, ry, x + 6, w - 8, last - ry,
+				steps[i].mark == STEP_FAILING ? ROLE_BAD : ROLE_NORMAL, reason[i]);
 		}
 		screen_text(s, ry, x + 2, iw, ROLE_DIM, hint);
 		return ph;
@@ -102,8 +129,7 @@ int step_panel_draw(const struct screen *s, const struct step *steps, int sel, b
 			widths[i] = w - 2;
 			head(s, &steps[i], i, i == sel, focused, ry, x + 1, w - 2);
 			screen_text(s, ry++, x + 26, w - 27,
-				    steps[i].mark == STEP_FAILING ? ROLE_BAD : ROLE_DIM,
-				    steps[i].reason);
+				    steps[i].mark == STEP_FAILING ? ROLE_BAD : ROLE_DIM, reason[i]);
 		}
 	} else {
 		/* three columns of two: "1 Same user [done]" */
@@ -120,9 +146,9 @@ int step_panel_draw(const struct screen *s, const struct step *steps, int sel, b
 		ry = y + 3;
 	}
 	if (sel >= 0 && sel < STEP_COUNT && ry < last) {
-		char t[480];
+		char t[560];
 		snprintf(t, sizeof(t), "%d %s: %s %s", sel + 1, step_title((enum step_id)sel),
-			 steps[sel].reason, hint);
+			 reason[sel], hint);
 		screen_text_wrap(s, ry, x + 2, iw, last - ry,
 				 steps[sel].mark == STEP_FAILING ? ROLE_BAD : ROLE_NORMAL, t);
 	}
@@ -133,7 +159,10 @@ int log_panel_draw(const struct screen *s, const struct actlog *log, int y, int 
 {
 	if (h < 3 || w < 20)
 		return 0;
-	screen_box(s, y, x, h, w, ROLE_FRAME, "Log  (F8 l: all of it)");
+	char keys[32], title[64];
+	keys_names(ACT_LOG, keys, sizeof(keys));
+	snprintf(title, sizeof(title), "Log  (%s: all of it)", keys);
+	screen_box(s, y, x, h, w, ROLE_FRAME, title);
 	size_t n = actlog_count(log);
 	int room = h - 2;
 	if (!n) {

@@ -1,6 +1,7 @@
 /* step_panel.h: the step guide on the main screen: the playbook's six steps, each with its mark
  * in words (done, to do, FAILING, n.a.) and the reason, the chosen one highlighted with what
- * Enter does for it. Also the log pane (the newest log entries). */
+ * Enter does for it; each reason shows this console's keys for the actions it suggests. Also the
+ * log pane (the newest log entries). */
 #ifndef SPARKLINK_STEP_PANEL_H
 #define SPARKLINK_STEP_PANEL_H
 
@@ -9,9 +10,10 @@
 #include "ui/console/screen.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
-/* What Enter does on a step with this mark (a short sentence with the key). */
-const char *step_panel_hint(enum step_id id, enum step_mark mark);
+/* What Enter does on a step with this mark (a short sentence with the keys, from keys.h). */
+void step_panel_hint(enum step_id id, enum step_mark mark, char *out, size_t size);
 /* Rows the panel wants at width w: full (every reason wrapped) or one line per step. */
 int step_panel_rows(const struct step *steps, int w, bool full);
 /* Draw within [y, y+h) x [x, x+w); the richest layout that fits: every reason wrapped, one line

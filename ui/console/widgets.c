@@ -189,7 +189,7 @@ void job_question_clear(struct job_question *q)
 
 int job_question_key(struct job_question *q, struct worker *w, int key, bool is_char)
 {
-	if (is_char && key == 27)
+	if (is_char && key == KEY_ESC)
 		return -1;
 	if ((is_char && (key == '\n' || key == '\r')) || (!is_char && key == KEY_ENTER)) {
 		if (q->kind == QUESTION_PASSWORD)

@@ -1,5 +1,6 @@
 /* widgets.h: the small input and output pieces the console's dialogs share: scrollable text, a
- * secret (password) field, a typed confirmation word. */
+ * secret (password) field, a typed confirmation word, a job's question, and the flags every
+ * dialog's key handler returns. */
 #ifndef SPARKLINK_WIDGETS_H
 #define SPARKLINK_WIDGETS_H
 
@@ -8,6 +9,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+
+/* What a dialog's key handler did with a key, as bits: the key was the dialog's (handled), the
+ * dialog is to close (close), the console is to quit after closing it (quit), the screen
+ * changed (redraw). */
+enum dialog_flags {
+	DIALOG_HANDLED = 1 << 0,
+	DIALOG_CLOSE = 1 << 1,
+	DIALOG_QUIT = 1 << 2,
+	DIALOG_REDRAW = 1 << 3,
+};
 
 /* Lines of text shown in a box that scrolls (Up/Down/PgUp/PgDn/Home/End); while it follows,
  * new lines keep the last one in view. */

@@ -1,0 +1,171 @@
+/* guide.c: the step guide's side of the console: which peer is chosen, the facts jobs learned
+ * (each dialog's outcome when its job ends, logged), and the steps recomputed from them after a
+ * loop turn, with what changed (the cable, a mark) logged as events. */
+#include "core/base/util.h"
+#include "ui/console/console_shared.h"
+#include "ui/console/peer_panel.h"
+
+#include <string.h>
+
+const struct peer *guide_peer(struct console *c)
+{
+	size_t n = peer_panel_count(&c->peers);
+	if (!n) {
+		c->peer_sel = 0;
+		return NULL;
+	}
+	if (c->peer_host[0]) {
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(peer_panel_get(&c->peers, i)->host, c->peer_host) == 0) {
+				c->peer_sel = i;
+				return peer_panel_get(&c->peers, i);
+			}
+	}
+	/* none chosen (or it is gone): the first one on a cable, else the first */
+	for (size_t i = 0; i < n; i++) {
+		const struct peer *p = peer_panel_get(&c->peers, i);
+		for (size_t k = 0; k < p->naddrs; k++)
+			if (peer_addr_on_up_port(&c->model, &p->addrs[k])) {
+				c->peer_sel = i;
+				return p;
+			}
+	}
+	if (c->peer_sel >= n)
+		c->peer_sel = 0;
+	return peer_panel_get(&c->peers, c->peer_sel);
+}
+
+void guide_choose_peer(struct console *c, size_t index)
+{
+	const struct peer *p = peer_panel_get(&c->peers, index);
+	if (!p)
+		return;
+	if (strcmp(c->peer_host, p->host) != 0)
+		actlog_add(&c->log, ACTLOG_INFO, "Peer chosen: %s", p->host);
+	str_copy(c->peer_host, p->host, sizeof(c->peer_host));
+	c->peer_sel = index;
+}
+
+void guide_reread_journal(struct console *c)
+{
+	if (steps_read_journal(&c->facts, &c->inv) < 0)
+		actlog_add(&c->log, ACTLOG_FAIL, "%s", c->facts.journal_error);
+}
+
+/* Recompute the steps; log what changed (the cable, a mark) as events; the selection follows
+ * the next step unless a person chose one. */
+void guide_update(struct console *c)
+{
+	const struct model *m = &c->model;
+	for (size_t k = 0; k < m->nports && k < MAX_PORTS; k++) {
+		int now = m->ports[k].cabled;
+		if (c->cabled[k] >= 0 && c->cabled[k] != now)
+			actlog_add(&c->log, now ? ACTLOG_OK : ACTLOG_FAIL, "Port %d: %s",
+				   m->ports[k].number,
+				   now ? "cable in, link Up" : "cable out, link Down");
+		c->cabled[k] = now;
+	}
+	steps_compute(m, guide_peer(c), &c->facts, c->steps);
+	for (int i = 0; i < STEP_COUNT; i++) {
+		if (c->marks_known && c->marks[i] != c->steps[i].mark) {
+			char reason[400];
+			keys_step_reason(&c->steps[i], reason, sizeof(reason));
+			actlog_add(&c->log,
+				   c->steps[i].mark == STEP_FAILING ? ACTLOG_FAIL
+				   : c->steps[i].mark == STEP_DONE  ? ACTLOG_OK
+								    : ACTLOG_INFO,
+				   "Step %d %s: %s. %s", i + 1, step_title((enum step_id)i),
+				   step_mark_word(c->steps[i].mark), reason);
+		}
+		c->marks[i] = c->steps[i].mark;
+	}
+	c->marks_known = true;
+	if (c->step_follow) {
+		enum step_id next = steps_next(c->steps);
+		c->step_sel = next == STEP_COUNT ? STEP_VERIFY : (int)next;
+	}
+}
+
+const char *guide_peer_ssh_status(const struct peer *p, void *arg)
+{
+	struct console *c = arg;
+	const struct steps_peer_facts *pf = steps_peer(&c->facts, p->host);
+	const struct steps_pair_result *a = pf && pf->pairing.known ? &pf->pairing : NULL;
+	const struct steps_pair_result *b = pf && pf->check.known ? &pf->check : NULL;
+	const struct steps_pair_result *r = a && (!b || a->seq > b->seq) ? a : b;
+	if (!r)
+		return "not paired";
+	switch (r->status) {
+	case PAIR_OK: return "verified both ways";
+	case PAIR_CANCELLED:
+	case PAIR_HOSTKEY_REFUSED: return "not paired";
+	case PAIR_USER_MISMATCH:
+	case PAIR_AUTH_FAILED: return r == b ? "key refused" : "login refused";
+	default: return r == b ? "check failed" : "pairing failed";
+	}
+}
+
+void guide_learn_pair(struct console *c)
+{
+	const struct pair_dialog *d = &c->pair;
+	if (!d->finished) {
+		c->pair_learned = false;
+		return;
+	}
+	if (c->pair_learned || !d->worker)
+		return;
+	c->pair_learned = true;
+	steps_learn_pair(&c->facts, d->peer, d->verify, d->status, d->job.req.local.name,
+			 d->summary);
+	guide_reread_journal(c);
+	actlog_add(&c->log, d->status == PAIR_OK ? ACTLOG_OK : ACTLOG_FAIL, "%s %s: %s",
+		   d->verify ? "SSH check with" : "Pairing with", d->peer,
+		   d->summary[0] ? d->summary : pair_status_word(d->status));
+}
+
+void guide_learn_addr(struct console *c)
+{
+	const struct addr_dialog *d = &c->addr;
+	if (!d->finished) {
+		c->addr_learned = false;
+		return;
+	}
+	if (c->addr_learned || !d->worker)
+		return;
+	c->addr_learned = true;
+	const struct apply_outcome *o = &d->job.out;
+	if (d->verify || o->status == APPLY_OK || o->status == APPLY_FAILED ||
+	    o->status == APPLY_VERIFY_FAILED)
+		steps_learn_rails(&c->facts, o->rails, o->nrails);
+	guide_reread_journal(c);
+	for (size_t i = 0; i < o->nrails; i++)
+		actlog_add(&c->log, o->rails[i].ok ? ACTLOG_OK : ACTLOG_FAIL, "Rail %s",
+			   o->rails[i].text);
+	bool good = d->status == APPLY_OK;
+	actlog_add(&c->log,
+		   good				  ? ACTLOG_OK
+		   : d->status == APPLY_CANCELLED ? ACTLOG_INFO
+						  : ACTLOG_FAIL,
+		   "%s: %s",
+		   d->verify	? "Verify"
+		   : d->peer[0] ? "Addressing"
+				: "Addressing (this node)",
+		   d->summary[0] ? d->summary : apply_status_word(d->status));
+}
+
+void guide_learn_rollback(struct console *c)
+{
+	const struct rollback_dialog *d = &c->rollback;
+	if (!d->finished) {
+		c->rollback_learned = false;
+		return;
+	}
+	if (c->rollback_learned || !d->applied || !d->worker)
+		return;
+	c->rollback_learned = true;
+	steps_learn_rollback(&c->facts, d->status, d->summary, d->job.req.include_ssh);
+	guide_reread_journal(c);
+	actlog_add(&c->log, d->status == 0 ? ACTLOG_OK : ACTLOG_FAIL, "Rollback%s: %s",
+		   d->job.req.include_ssh ? " (with the SSH lines)" : "",
+		   d->summary[0] ? d->summary : "finished");
+}
