@@ -584,13 +584,8 @@ static void probe_nm(struct ctx *c)
 /* The newest plan record not undone, from the journal at path. */
 static int journal_plan(const char *path, struct plan *p, char *peer, size_t peersize)
 {
-	struct journal_record *v = NULL;
 	char err[512];
-	/* plans are root's: apply writes them only in root's own journal */
-	int n = geteuid() == 0 ? journal_read(path, 0, &v, err, sizeof(err)) : 0;
-	int found = n > 0 ? plan_record_newest(v, (size_t)n, p, peer, peersize) : -1;
-	journal_records_free(v, n > 0 ? (size_t)n : 0);
-	return found < 0 ? -1 : 0;
+	return plan_read_applied(path, p, peer, peersize, err, sizeof(err));
 }
 
 /* ---------------------------------------------------------------- the job */

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 int plan_kind_parse(const char *s)
 {
@@ -205,4 +206,25 @@ int plan_record_newest(const struct journal_record *v, size_t n, struct plan *p,
 		    plan_record_parse(v[i].data, p, peer, peersize) == 0)
 			return (int)i;
 	return -1;
+}
+
+int plan_read_applied(const char *path, struct plan *p, char *peer, size_t peersize, char *err,
+		      size_t errsize)
+{
+	if (geteuid() != 0) {
+		snprintf(err, errsize,
+			 "the journal of network changes is root's: run it with sudo");
+		return -1;
+	}
+	struct journal_record *v = NULL;
+	int n = journal_read(path, 0, &v, err, errsize);
+	if (n < 0)
+		return -1;
+	int found = n > 0 ? plan_record_newest(v, (size_t)n, p, peer, peersize) : -1;
+	journal_records_free(v, n > 0 ? (size_t)n : 0);
+	if (found < 0) {
+		snprintf(err, errsize, "no addressing plan is applied (the journal has none)");
+		return -1;
+	}
+	return 0;
 }

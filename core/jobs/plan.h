@@ -62,5 +62,9 @@ int plan_record_parse(const char *data, struct plan *p, char *peer, size_t peers
 struct journal_record;
 int plan_record_newest(const struct journal_record *v, size_t n, struct plan *p, char *peer,
 		       size_t peersize);
+/* The plan applied now: the newest plan record not undone in root's journal at path (only root
+ * reads it: plans are written only there). 0, or -1 with the reason in err. */
+int plan_read_applied(const char *path, struct plan *p, char *peer, size_t peersize, char *err,
+		      size_t errsize);
 
 #endif
