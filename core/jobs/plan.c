@@ -33,20 +33,6 @@ int plan_node_of(const char *self, const char *peer)
 	return strcmp(self, peer) <= 0 ? 1 : 2;
 }
 
-static bool host_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 63)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
 int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *self, const char *peer,
 	      int self_node, const char *const *ifnames, size_t n, char *err, size_t errsize)
 {
@@ -60,7 +46,7 @@ int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *sel
 		snprintf(err, errsize, "the node number is 1 or 2");
 		return -1;
 	}
-	if (!host_ok(self) || !host_ok(peer) || strcmp(self, peer) == 0) {
+	if (!text_is_hostname(self) || !text_is_hostname(peer) || strcmp(self, peer) == 0) {
 		snprintf(err, errsize, "two different plain host names are needed");
 		return -1;
 	}
