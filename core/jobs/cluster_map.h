@@ -8,7 +8,14 @@
  * is the twin of that node that holds the address the answer came from (read from that node over
  * SSH). A sighting on a twin without carrier is dropped (avahi keeps records of a dead link until
  * they expire). A node's own view (`avahi-browse` over SSH, or discovery here) and the views of
- * the others complete each other: every cable with one end on a peer is seen from that peer. */
+ * the others complete each other: every cable with one end on a peer is seen from that peer.
+ *
+ * Why mDNS and not LLDP: every Spark already runs avahi and announces `_ssh._tcp` on every link,
+ * IPv6 link-local included, from the moment a cable is in; LLDP needs lldpd (not installed on
+ * DGX OS) on every node and root to read it, and a switch answers LLDP with its own ports, not
+ * the node behind them. What mDNS tells (a name and an address on a link) is only a hint: it is
+ * confirmed over the pairing's SSH (the address is that node's, on that twin), never trusted
+ * alone, and nothing here changes anything. */
 #ifndef SPARKLINK_CLUSTER_MAP_H
 #define SPARKLINK_CLUSTER_MAP_H
 
