@@ -46,6 +46,8 @@ static const struct command commands[] = {
 	  "undo every recorded change, newest first, both nodes", cli_rollback, false },
 	{ "status", "status [--json]", "the applied plan, addresses, rails and the journal",
 	  cli_status, false },
+	{ "topology", "topology [--peers HOST,HOST,...] [--topology T] [--json]",
+	  "the cable map: every node, port and cable; what is wrong", cli_topology, false },
 	{ "env", "env [--format shell|docker|json|hostfile] [--bootstrap mgmt|cable] [--gid]",
 	  "the hostfile and the launchers' environment for the applied plan (root)", cli_env,
 	  false },

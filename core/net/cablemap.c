@@ -22,7 +22,8 @@ int cablemap_find(const struct cablemap *m, const char *name)
 
 int cablemap_add_node(struct cablemap *m, const char *name)
 {
-	if (m->nnodes >= CLUSTER_MAX_NODES || !text_is_hostname(name) || cablemap_find(m, name) >= 0)
+	if (m->nnodes >= CLUSTER_MAX_NODES || !text_is_hostname(name) ||
+	    cablemap_find(m, name) >= 0)
 		return -1;
 	struct cablemap_node *n = &m->nodes[m->nnodes];
 	memset(n, 0, sizeof(*n));
