@@ -3,6 +3,7 @@
 #include "core/net/sysfs.h"
 #include "core/base/text.h"
 #include "ui/cli/cli.h"
+#include "sparklink_version.h" /* SPARKLINK_VERSION, made by cmake/version.cmake */
 
 #include <errno.h>
 #include <fcntl.h>

@@ -27,6 +27,7 @@
 #include "ui/console/rollback_dialog.h"
 #include "ui/console/screen.h"
 #include "ui/console/step_panel.h"
+#include "sparklink_version.h" /* SPARKLINK_VERSION, made by cmake/version.cmake */
 
 #include <curses.h>
 #include <errno.h>
