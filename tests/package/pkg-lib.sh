@@ -95,14 +95,14 @@ pkg_lintian() {
 # pkg_same_ports NAME DIR CMD...: CMD (another build of sparklink) prints on the fixture tree
 # what $SPARKLINK prints on $fx, byte for byte ("sysfs_root" aside: CMD may see $fx as DIR).
 pkg_same_ports() {
-	local name=$1 root=$2 args
+	local name=$1 dir=$2 args
 	shift 2
 	for args in "" "-v" "--json"; do
 		# shellcheck disable=SC2086
 		"$SPARKLINK" --sysfs "$fx" ports $args >"$tmp/want" 2>&1 ||
 			fail "the test build's ports $args failed: $(cat "$tmp/want")"
 		# shellcheck disable=SC2086
-		"$@" --sysfs "$root" ports $args >"$tmp/got" 2>&1 ||
+		"$@" --sysfs "$dir" ports $args >"$tmp/got" 2>&1 ||
 			fail "$name: ports $args failed: $(cat "$tmp/got")"
 		sed -i 's|^\(  "sysfs_root": \).*|\1"-",|' "$tmp/want" "$tmp/got"
 		diff -u "$tmp/want" "$tmp/got" >"$tmp/diff" ||
