@@ -5,6 +5,7 @@
 #include "core/base/text.h"
 #include "core/base/util.h"
 #include "ui/cli/cli.h"
+#include "sparklink_version.h" /* SPARKLINK_VERSION, made by cmake/version.cmake */
 
 #include <errno.h>
 #include <fcntl.h>

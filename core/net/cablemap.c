@@ -287,7 +287,7 @@ static void renumber(struct cablemap *m, const int *new_of)
 void cablemap_number(struct cablemap *m, enum topology t)
 {
 	size_t n = m->nnodes;
-	int order[CLUSTER_MAX_NODES], new_of[CLUSTER_MAX_NODES];
+	int order[CLUSTER_MAX_NODES] = { 0 }, new_of[CLUSTER_MAX_NODES] = { 0 };
 	bool used[CLUSTER_MAX_NODES] = { false };
 	/* by name first */
 	for (size_t k = 0; k < n; k++) {

@@ -727,7 +727,7 @@ static struct node_cable_if *cable_if_find(struct node_cables *c, const char *if
 static void parse_cable_if(char **w, size_t nw, struct node_cables *out)
 {
 	unsigned long carrier, speed = 0;
-	unsigned domain, func;
+	unsigned domain = 0, func = 0;
 	if (nw != 5 || !text_is_ifname(w[1]) || !remote_parse_uint(w[2], 10, 1, &carrier) ||
 	    (strcmp(w[3], "-") != 0 && !remote_parse_uint(w[3], 10, 10000000, &speed)) ||
 	    cable_if_find(out, w[1]) || out->nifs >= NODE_MAX_CABLE_IFS)
