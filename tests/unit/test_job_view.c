@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -86,6 +87,30 @@ static void type(struct job_view *v, const char *text)
 				 DIALOG_HANDLED | DIALOG_REDRAW);
 }
 
+/* A job running in a view, on a loop of its own. */
+struct run {
+	struct loop *l;
+	struct job_view v;
+	struct seen s;
+};
+
+static struct run *run_start(worker_job_fn *fn)
+{
+	struct run *r = xcalloc(1, sizeof(*r));
+	r->l = loop_new();
+	job_view_init(&r->v, &words);
+	assert_true(job_view_start(&r->v, r->l, fn, &r->s));
+	assert_int_equal(r->v.phase, JV_RUNNING);
+	return r;
+}
+
+static void run_end(struct run *r)
+{
+	job_view_free(&r->v);
+	loop_free(r->l);
+	free(r);
+}
+
 static bool all_zero(const void *p, size_t n)
 {
 	const unsigned char *b = p;
@@ -98,119 +123,99 @@ static bool all_zero(const void *p, size_t n)
 static void test_password_and_fingerprint(void **state)
 {
 	(void)state;
-	struct loop *l = loop_new();
-	struct job_view v;
-	struct seen s = { 0 };
-	job_view_init(&v, &words);
-	assert_true(job_view_start(&v, l, job_password_fingerprint, &s));
-	assert_int_equal(v.phase, JV_RUNNING);
-
-	pump(l, &v, QUESTION_PASSWORD);
-	assert_string_equal(v.q.text, "Password for a@10.0.0.2");
-	assert_int_equal(v.q.tries, 1);
-	type(&v, "s3cretX");
-	assert_int_equal(job_view_key(&v, 127, true),
+	struct run *r = run_start(job_password_fingerprint);
+	struct job_view *v = &r->v;
+	pump(r->l, v, QUESTION_PASSWORD);
+	assert_string_equal(v->q.text, "Password for a@10.0.0.2");
+	assert_int_equal(v->q.tries, 1);
+	type(v, "s3cretX");
+	assert_int_equal(job_view_key(v, 127, true),
 			 DIALOG_HANDLED | DIALOG_REDRAW); /* backspace */
-	assert_string_equal(v.q.pw.text, "s3cret");
-	assert_int_equal(job_view_key(&v, '\n', true), DIALOG_HANDLED | DIALOG_REDRAW);
+	assert_string_equal(v->q.pw.text, "s3cret");
+	assert_int_equal(job_view_key(v, '\n', true), DIALOG_HANDLED | DIALOG_REDRAW);
 	/* sent: the field is wiped, nothing of it is left in the view */
-	assert_true(all_zero(v.q.pw.text, sizeof(v.q.pw.text)));
-	assert_int_equal(v.q.pw.len, 0);
-	assert_int_equal(v.phase, JV_RUNNING);
+	assert_true(all_zero(v->q.pw.text, sizeof(v->q.pw.text)));
+	assert_int_equal(v->q.pw.len, 0);
+	assert_int_equal(v->phase, JV_RUNNING);
 
-	pump(l, &v, QUESTION_FINGERPRINT);
-	assert_string_equal(v.q.extra, "10.0.0.2");
-	assert_int_equal(job_view_key(&v, 'x', true), DIALOG_HANDLED | DIALOG_REDRAW);
-	assert_int_equal(job_view_asks(&v), QUESTION_FINGERPRINT); /* not an answer */
-	job_view_key(&v, 'y', true);
-	assert_string_equal(v.accepted, "SHA256:abcdef");
+	pump(r->l, v, QUESTION_FINGERPRINT);
+	assert_string_equal(v->q.extra, "10.0.0.2");
+	assert_int_equal(job_view_key(v, 'x', true), DIALOG_HANDLED | DIALOG_REDRAW);
+	assert_int_equal(job_view_asks(v), QUESTION_FINGERPRINT); /* not an answer */
+	job_view_key(v, 'y', true);
+	assert_string_equal(v->accepted, "SHA256:abcdef");
 
-	pump(l, &v, QUESTION_NONE);
-	assert_int_equal(s.password_rc, 0);
-	assert_string_equal(s.password, "s3cret");
-	assert_int_equal(s.fingerprint, 1);
-	assert_int_equal(v.phase, JV_DONE);
-	assert_true(v.ended);
-	assert_int_equal(v.status, 0);
-	assert_string_equal(v.summary, "paired");
-	assert_int_equal(v.results[0].ok, 1);
-	assert_string_equal(v.results[0].text, "keys work");
-	assert_int_equal(v.results[1].ok, 0);
-	assert_int_equal(v.results[2].ok, -1);
-	assert_int_equal(v.log.n, 2);
-	assert_string_equal(v.log.lines[0], "Connecting to 10.0.0.2");
-	assert_string_equal(v.log.lines[1], "! a warning");
+	pump(r->l, v, QUESTION_NONE);
+	assert_int_equal(r->s.password_rc, 0);
+	assert_string_equal(r->s.password, "s3cret");
+	assert_int_equal(r->s.fingerprint, 1);
+	assert_int_equal(v->phase, JV_DONE);
+	assert_true(v->ended);
+	assert_int_equal(v->status, 0);
+	assert_string_equal(v->summary, "paired");
+	assert_int_equal(v->results[0].ok, 1);
+	assert_string_equal(v->results[0].text, "keys work");
+	assert_int_equal(v->results[1].ok, 0);
+	assert_int_equal(v->results[2].ok, -1);
+	assert_int_equal(v->log.n, 2);
+	assert_string_equal(v->log.lines[0], "Connecting to 10.0.0.2");
+	assert_string_equal(v->log.lines[1], "! a warning");
 	/* the end: Enter, Esc and q close */
-	assert_int_equal(job_view_key(&v, '\n', true), DIALOG_HANDLED | DIALOG_CLOSE);
-	assert_int_equal(job_view_key(&v, 'q', true), DIALOG_HANDLED | DIALOG_CLOSE);
+	assert_int_equal(job_view_key(v, '\n', true), DIALOG_HANDLED | DIALOG_CLOSE);
+	assert_int_equal(job_view_key(v, 'q', true), DIALOG_HANDLED | DIALOG_CLOSE);
 
 	/* another run keeps the host key accepted, clears the rest */
-	job_view_reset(&v);
-	assert_string_equal(v.accepted, "SHA256:abcdef");
-	assert_int_equal(v.log.n, 0);
-	assert_int_equal(v.results[0].ok, -1);
-	assert_false(v.finished);
-	job_view_free(&v);
-	loop_free(l);
+	job_view_reset(v);
+	assert_string_equal(v->accepted, "SHA256:abcdef");
+	assert_int_equal(v->log.n, 0);
+	assert_int_equal(v->results[0].ok, -1);
+	assert_false(v->finished);
+	run_end(r);
 }
 
 static void test_esc_at_password_cancels(void **state)
 {
 	(void)state;
-	struct loop *l = loop_new();
-	struct job_view v;
-	struct seen s = { 0 };
-	job_view_init(&v, &words);
-	assert_true(job_view_start(&v, l, job_password_fingerprint, &s));
-	pump(l, &v, QUESTION_PASSWORD);
-	type(&v, "half");
-	assert_int_equal(job_view_key(&v, KEY_ESC, true), DIALOG_HANDLED | DIALOG_REDRAW);
-	assert_true(all_zero(v.q.pw.text, sizeof(v.q.pw.text)));
-	assert_int_equal(v.phase, JV_CANCELLING);
-	pump(l, &v, QUESTION_NONE);
-	assert_int_equal(s.password_rc, -ECANCELED);
-	assert_string_equal(s.password, "");
-	assert_int_equal(v.status, 1);
-	job_view_free(&v);
-	loop_free(l);
+	struct run *r = run_start(job_password_fingerprint);
+	pump(r->l, &r->v, QUESTION_PASSWORD);
+	type(&r->v, "half");
+	assert_int_equal(job_view_key(&r->v, KEY_ESC, true), DIALOG_HANDLED | DIALOG_REDRAW);
+	assert_true(all_zero(r->v.q.pw.text, sizeof(r->v.q.pw.text)));
+	assert_int_equal(r->v.phase, JV_CANCELLING);
+	pump(r->l, &r->v, QUESTION_NONE);
+	assert_int_equal(r->s.password_rc, -ECANCELED);
+	assert_string_equal(r->s.password, "");
+	assert_int_equal(r->v.status, 1);
+	run_end(r);
 }
 
 static void test_esc_at_fingerprint_refuses(void **state)
 {
 	(void)state;
-	struct loop *l = loop_new();
-	struct job_view v;
-	struct seen s = { 0 };
-	job_view_init(&v, &words);
-	assert_true(job_view_start(&v, l, job_password_fingerprint, &s));
-	pump(l, &v, QUESTION_PASSWORD);
-	type(&v, "pw");
-	job_view_key(&v, KEY_ENTER, false);
-	pump(l, &v, QUESTION_FINGERPRINT);
-	job_view_key(&v, KEY_ESC, true);
-	assert_int_equal(v.phase, JV_RUNNING); /* refused, not cancelled: the job says the rest */
-	pump(l, &v, QUESTION_NONE);
-	assert_int_equal(s.fingerprint, 0);
-	assert_string_equal(v.accepted, "");
-	job_view_free(&v);
-	loop_free(l);
+	struct run *r = run_start(job_password_fingerprint);
+	pump(r->l, &r->v, QUESTION_PASSWORD);
+	type(&r->v, "pw");
+	job_view_key(&r->v, KEY_ENTER, false);
+	pump(r->l, &r->v, QUESTION_FINGERPRINT);
+	job_view_key(&r->v, KEY_ESC, true);
+	assert_int_equal(r->v.phase,
+			 JV_RUNNING); /* refused, not cancelled: the job says the rest */
+	pump(r->l, &r->v, QUESTION_NONE);
+	assert_int_equal(r->s.fingerprint, 0);
+	assert_string_equal(r->v.accepted, "");
+	run_end(r);
 }
 
 static void run_confirm(const char *typed, int want)
 {
-	struct loop *l = loop_new();
-	struct job_view v;
-	struct seen s = { 0 };
-	job_view_init(&v, &words);
-	assert_true(job_view_start(&v, l, job_confirm, &s));
-	pump(l, &v, QUESTION_CONFIRM);
-	assert_string_equal(v.q.text, "enp1s0f1np1 carries your SSH session");
-	type(&v, typed);
-	job_view_key(&v, '\r', true);
-	pump(l, &v, QUESTION_NONE);
-	assert_int_equal(s.confirm, want);
-	job_view_free(&v);
-	loop_free(l);
+	struct run *r = run_start(job_confirm);
+	pump(r->l, &r->v, QUESTION_CONFIRM);
+	assert_string_equal(r->v.q.text, "enp1s0f1np1 carries your SSH session");
+	type(&r->v, typed);
+	job_view_key(&r->v, '\r', true);
+	pump(r->l, &r->v, QUESTION_NONE);
+	assert_int_equal(r->s.confirm, want);
+	run_end(r);
 }
 
 static void test_confirm_typed_yes(void **state)
@@ -224,20 +229,15 @@ static void test_confirm_typed_yes(void **state)
 static void test_preview_is_the_dialogs(void **state)
 {
 	(void)state;
-	struct loop *l = loop_new();
-	struct job_view v;
-	struct seen s = { 0 };
-	job_view_init(&v, &words);
-	assert_true(job_view_start(&v, l, job_preview, &s));
-	pump(l, &v, QUESTION_PREVIEW);
-	assert_int_equal(job_view_key(&v, 'y', true), 0); /* not the view's key */
-	assert_int_equal(job_view_asks(&v), QUESTION_PREVIEW);
-	job_view_answer(&v, "yes"); /* as the addressing dialog does on y */
-	pump(l, &v, QUESTION_NONE);
-	assert_int_equal(s.preview, 1);
-	assert_string_equal(v.summary, "applied");
-	job_view_free(&v);
-	loop_free(l);
+	struct run *r = run_start(job_preview);
+	pump(r->l, &r->v, QUESTION_PREVIEW);
+	assert_int_equal(job_view_key(&r->v, 'y', true), 0); /* not the view's key */
+	assert_int_equal(job_view_asks(&r->v), QUESTION_PREVIEW);
+	job_view_answer(&r->v, "yes"); /* as the addressing dialog does on y */
+	pump(r->l, &r->v, QUESTION_NONE);
+	assert_int_equal(r->s.preview, 1);
+	assert_string_equal(r->v.summary, "applied");
+	run_end(r);
 }
 
 int main(void)
