@@ -74,6 +74,8 @@ size_t remote_words(char *s, char **w, size_t max);
 void remote_free(struct node *n);
 
 /* NetworkManager through busctl (node_remote_nm.c) */
+/* node_remote_cables.c */
+int remote_cables(struct node *n, struct node_cables *out, char *err, size_t errsize);
 int remote_nm_probe(struct node *n, const char *ifname, struct nm_node *node, struct nm_port *port,
 		    char *err, size_t errsize);
 int remote_nm_activate(struct node *n, const char *ifname, const char *uuid, const char *cidr,

@@ -5,7 +5,7 @@
  * address. */
 #include "tests/fuzz/fuzz.h"
 #include "core/base/text.h"
-#include "core/node/node_remote_ops.h"
+#include "core/node/node_remote_cables.h"
 
 #include <arpa/inet.h>
 #include <stdlib.h>

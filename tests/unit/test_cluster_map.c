@@ -3,7 +3,7 @@
  * views, and the two-node plan on each node's own cabled twins (its journal record). */
 #include "core/jobs/cluster_map.h"
 #include "core/jobs/plan.h"
-#include "core/node/node_remote_ops.h"
+#include "core/node/node_remote_cables.h"
 #include "core/base/util.h"
 
 #include <setjmp.h>
