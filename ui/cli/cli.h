@@ -30,6 +30,9 @@ int cli_apply(int argc, char **argv);
 int cli_rollback(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_topology(int argc, char **argv);
+/* `apply --peers` (cli_apply_peers.c), once cli_apply has read the options. */
+int cli_apply_peers(const char *list, const char *topology, int kind, unsigned mtu, bool dry_run,
+		    bool password_stdin, bool allow_session_if, int timeout_s);
 int cli_env(int argc, char **argv);
 int console_main(int argc, char **argv);
 
