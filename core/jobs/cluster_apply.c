@@ -75,7 +75,6 @@ static enum apply_status connect_all(struct cctx *c)
 			.w = c->w,
 			.password_kind = JOB_ASK_PASSWORD,
 			.sudo_password = req->sudo_password,
-			.read_only = req->dry_run,
 		};
 		str_copy(o.address, req->hosts[k], sizeof(o.address));
 		o.names[o.nnames++] = req->hosts[k];

@@ -1,5 +1,6 @@
 /* cluster_record.c: a cluster plan's journal record (cluster_record.h). */
 #include "core/jobs/cluster_record.h"
+#include "core/jobs/journal.h"
 #include "core/base/text.h"
 #include "core/node/node.h"
 #include "core/ssh/sshfiles.h"
@@ -121,4 +122,17 @@ bool cluster_record_names(const struct cluster_record *r, const char *host, cons
 				return true;
 	}
 	return false;
+}
+
+int cluster_record_newest(const struct journal_record *v, size_t n, struct cluster_record *r)
+{
+	for (size_t i = n; i-- > 0;) {
+		if (v[i].undone || strcmp(v[i].host, "local") != 0)
+			continue;
+		if (strcmp(v[i].op, "plan") == 0)
+			return -1;
+		if (strcmp(v[i].op, "cluster-plan") == 0 && cluster_record_parse(v[i].data, r) == 0)
+			return (int)i;
+	}
+	return -1;
 }

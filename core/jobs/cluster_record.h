@@ -45,4 +45,9 @@ int cluster_record_parse(const char *data, struct cluster_record *r);
 /* Does r give ifname to the node written under host? */
 bool cluster_record_names(const struct cluster_record *r, const char *host, const char *ifname);
 
+/* The cluster plan applied now among v (a journal, oldest first): the newest cluster-plan record
+ * not undone that parses, unless a two-node plan record not undone is newer. Its index, or -1. */
+struct journal_record;
+int cluster_record_newest(const struct journal_record *v, size_t n, struct cluster_record *r);
+
 #endif

@@ -4,7 +4,8 @@
 # - a ring of 3 (spark-i p0 to spark-(i+1) p1): the dry run previews every node and changes
 #   nothing; the static plan with MTU 9000 gives the six /24s of the connect-three-sparks
 #   playbook (192.168.0.x to 192.168.5.x, every twin of every cable its own), every rail of all
-#   three cables answers `ping -I` both ways (jumbo too); rollback from spark-1 reaches both peers
+#   three cables answers `ping -I` both ways (jumbo too); `status --json` describes every node;
+#   rollback from spark-1 reaches both peers
 #   and leaves all three nodes byte-identical to before (ip -j addr and MTU of the twins, the
 #   sha256 of /etc/netplan);
 # - a ring cabled wrong (1p0-2p0, 2p1-3p0, 3p1-1p1): apply --peers --topology ring says what is
@@ -97,12 +98,26 @@ while read -r n ifn cidr; do # every twin pings its far end, jumbo and bound to 
 done <<<"$addrs"
 echo "$addrs" | grep -q '^1 enp1s0f0np0 192.168.0.1/24$' || fail "spark-1 p0 is not 192.168.0.1: $addrs"
 echo "$addrs" | grep -q '^2 enp1s0f1np1 192.168.0.2/24$' || fail "spark-2 p1 is not 192.168.0.2: $addrs"
+status_json() { # status --json as root on spark-1 into $LAB_TMP/status.json
+	printf '%s\n' "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" status --json \
+		>"$LAB_TMP/status.json" 2>"$LAB_TMP/err" || fail "status --json: $(cat "$LAB_TMP/err")"
+}
+status_json
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["cluster"]
+assert c["topology"] == "ring" and c["mtu"] == 9000 and c["kind"] == "static", c
+assert [n["name"] for n in c["nodes"]] == ["spark-1", "spark-2", "spark-3"], c
+assert [n["host"] for n in c["nodes"]] == ["local", "10.77.0.2", "10.77.0.3"], c
+assert all(len(n["interfaces"]) == 4 for n in c["nodes"]), c' "$LAB_TMP/status.json" ||
+	fail "status --json does not describe every node: $(cat "$LAB_TMP/status.json")"
 printf '%s\n%s\n%s\n' "$PW" "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" rollback \
 	--password-stdin >"$LAB_TMP/out" 2>"$LAB_TMP/err" || fail "rollback failed: $(out)"
 cp "$LAB_TMP/out" "$LAB_TMP/rollback.txt"
 grep -q refused "$LAB_TMP/out" && fail "rollback refused a record: $(out)"
 snap_all after
 same_all before after "after rollback"
+status_json
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["cluster"] is None' \
+	"$LAB_TMP/status.json" || fail "status --json after rollback: $(cat "$LAB_TMP/status.json")"
 lab_down
 
 step "a ring cabled wrong: apply --peers --topology ring refuses before any change"
