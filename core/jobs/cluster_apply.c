@@ -13,6 +13,7 @@
 #include "core/base/text.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,29 @@ static enum apply_status connect_all(struct cctx *c)
 				     req->hosts[k], name, p->names[k]);
 	}
 	return APPLY_OK;
+}
+
+/* One peer's part, in a thread of its own (its own SSH session; the journal and the worker
+ * take one record and one message at a time). */
+struct part {
+	struct cctx *c;
+	struct journal *j;
+	size_t k;
+	bool run, joinable;
+	pthread_t thread;
+	enum apply_status st;
+	int changes;
+	char summary[512];
+};
+
+static void *part_run(void *arg)
+{
+	struct part *pt = arg;
+	struct cctx *c = pt->c;
+	pt->st = apply_node_part(c->w, pt->j, c->nodes[pt->k], &c->plans[pt->k], true,
+				 c->req->allow_session_if, NULL, &pt->changes, pt->summary,
+				 sizeof(pt->summary));
+	return NULL;
 }
 
 static void preview(struct cctx *c)
@@ -273,23 +297,45 @@ static enum apply_status run(struct cctx *c)
 		return cfail(c, APPLY_FAILED, "cannot write the journal: %s; nothing was changed",
 			     strerror(-r));
 	}
-	/* the peers first, this node last: a failure leaves this node (and its session) as it was */
-	size_t order[CLUSTER_MAX_NODES], n = 0;
-	for (size_t k = 0; k < p->nnodes; k++)
-		if ((int)k != c->local)
-			order[n++] = k;
-	order[n++] = (size_t)c->local;
-	for (size_t step = 0; step < n; step++) {
-		size_t k = order[step];
+	/* the peers in parallel, then this node: a failure leaves this node (and its session) as it
+	 * was */
+	struct part parts[CLUSTER_MAX_NODES];
+	memset(parts, 0, sizeof(parts));
+	for (size_t k = 0; k < p->nnodes; k++) {
+		if ((int)k == c->local)
+			continue;
+		parts[k] = (struct part){ .c = c, .j = j, .k = k, .run = true };
 		job_progress(c->w, "Configuring %s (node %zu)", p->names[k], k + 1);
-		st = apply_node_part(c->w, j, c->nodes[k], &c->plans[k], true,
+		if (pthread_create(&parts[k].thread, NULL, part_run, &parts[k]) != 0)
+			part_run(&parts[k]); /* no thread: this one in turn */
+		else
+			parts[k].joinable = true;
+	}
+	st = APPLY_OK;
+	for (size_t k = 0; k < p->nnodes; k++) {
+		if (parts[k].joinable)
+			pthread_join(parts[k].thread, NULL);
+		if (!parts[k].run)
+			continue;
+		c->out->changes += parts[k].changes;
+		if (parts[k].st != APPLY_OK && st == APPLY_OK) {
+			st = parts[k].st;
+			snprintf(c->out->summary, sizeof(c->out->summary), "%s%s", parts[k].summary,
+				 parts[k].changes ? "; `sparklink rollback` undoes what was done"
+						  : "");
+		}
+	}
+	if (st == APPLY_OK) {
+		job_progress(c->w, "Configuring %s (node %d, this node)", p->names[c->local],
+			     c->local + 1);
+		st = apply_node_part(c->w, j, c->nodes[c->local], &c->plans[c->local], true,
 				     req->allow_session_if, NULL, &c->out->changes, c->out->summary,
 				     sizeof(c->out->summary));
-		if (st != APPLY_OK) {
-			journal_close(j);
-			c->out->status = st;
-			return st;
-		}
+	}
+	if (st != APPLY_OK) {
+		journal_close(j);
+		c->out->status = st;
+		return st;
 	}
 	journal_close(j);
 	job_progress(c->w, "Verifying every rail of every link, both ways");

@@ -6,8 +6,9 @@
  * is the node the map named, writes the preview (the cluster's addresses, then for every node its
  * commands and its netplan file, then what it found on each), asks JOB_CONFIRM_PREVIEW, writes
  * one cluster-plan record (cluster_record.h: every node's host and its own interfaces) and then
- * each node's part with the two-node job's per-node code (apply_node_part), the peers first and
- * this node last, every change journaled before it is made. Finally every rail of every link is
+ * each node's part with the two-node job's per-node code (apply_node_part): the peers in
+ * parallel (a thread each, its own SSH session), then this node once every peer is done (a peer
+ * that fails leaves this node untouched), every change journaled before it is made. Finally every rail of every link is
  * pinged from both of its ends (`ping -I`, and with MTU 9000 an unfragmented 8972-byte ping):
  * this node's rails here, the others' on that node over SSH (no sudo).
  *
