@@ -7,7 +7,7 @@
 #   three cables answers `ping -I` both ways (jumbo too); `status --json` describes every node;
 #   rollback from spark-1 reaches both peers
 #   and leaves all three nodes byte-identical to before (ip -j addr and MTU of the twins, the
-#   sha256 of /etc/netplan);
+#   sha256 of /etc/netplan); the same with static-persistent (each node's own 40-cx7.yaml);
 # - a ring cabled wrong (1p0-2p0, 2p1-3p0, 3p1-1p1): apply --peers --topology ring says what is
 #   wrong and refuses (exit 9) before changing anything on any node.
 set -u
@@ -118,6 +118,19 @@ same_all before after "after rollback"
 status_json
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["cluster"] is None' \
 	"$LAB_TMP/status.json" || fail "status --json after rollback: $(cat "$LAB_TMP/status.json")"
+apply --peers 10.77.0.2,10.77.0.3 # static-persistent: each node's own 40-cx7.yaml
+[ $rc -eq 0 ] || fail "apply --peers static-persistent: exit $rc: $(out)"
+[ "$(grep -c '^Rail ok:' "$LAB_TMP/out")" -eq 12 ] || fail "static-persistent: not 12 rails: $(out)"
+for n in 1 2 3; do
+	y=$(lx "spark-$n" cat /etc/netplan/40-cx7.yaml)
+	echo "$y" | grep -q "spark-$n's part of the cluster" || fail "spark-$n's 40-cx7.yaml: $y"
+	[ "$(echo "$y" | grep -c 'addresses: \[192\.168\.[0-5]\.[12]/24\]')" -eq 4 ] ||
+		fail "spark-$n's 40-cx7.yaml has not its four addresses: $y"
+done
+printf '%s\n%s\n%s\n' "$PW" "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" rollback \
+	--password-stdin >"$LAB_TMP/out" 2>"$LAB_TMP/err" || fail "rollback (persistent) failed: $(out)"
+snap_all after2
+same_all before after2 "after the persistent plan's rollback"
 lab_down
 
 step "a ring cabled wrong: apply --peers --topology ring refuses before any change"
