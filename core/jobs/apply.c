@@ -849,6 +849,42 @@ void apply_job_run(struct worker *w, void *arg)
 	job_done(w, st, c.out->summary);
 }
 
+enum apply_status apply_node_part(struct worker *w, struct journal *j, struct node *n,
+				  const struct plan *p, bool change, bool allow_session_if,
+				  struct buf *notes, int *changes, char *summary,
+				  size_t summarysize)
+{
+	struct apply_request *req = xcalloc(1, sizeof(*req));
+	struct apply_outcome *out = xcalloc(1, sizeof(*out));
+	req->allow_session_if = allow_session_if;
+	out->plan = *p;
+	buf_init(&out->preview);
+	struct ctx c = { .w = w, .req = req, .out = out, .journal = j };
+	buf_init(&c.cables);
+	c.st[0].node = n;
+	c.st[0].number = p->self_node;
+	c.st[0].present = true;
+	node_file_init(&c.st[0].cur);
+	node_file_init(&c.st[1].cur);
+	struct buf scratch;
+	buf_init(&scratch);
+	enum apply_status st = inspect(&c, &c.st[0], notes ? notes : &scratch);
+	if (st == APPLY_OK && !change)
+		st = check_session(&c);
+	if (st == APPLY_OK && change)
+		st = change_node(&c, &c.st[0]);
+	str_copy(summary, out->summary, summarysize);
+	*changes += out->changes;
+	node_file_free(&c.st[0].cur);
+	node_file_free(&c.st[1].cur);
+	buf_free(&c.cables);
+	buf_free(&scratch);
+	buf_free(&out->preview);
+	free(out);
+	free(req);
+	return st;
+}
+
 void apply_job_free(struct apply_job *job)
 {
 	buf_free(&job->out.preview);

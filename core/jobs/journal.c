@@ -5,6 +5,7 @@
 #include "core/base/util.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -55,9 +56,13 @@ void journal_close(struct journal *j)
 	free(j);
 }
 
+/* A cluster apply journals several nodes' changes from parallel threads: one record at a time */
+static pthread_mutex_t record_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int journal_record(struct journal *j, const char *op, const char *host, const char *path,
 		   const char *data)
 {
+	pthread_mutex_lock(&record_lock);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
@@ -83,6 +88,7 @@ int journal_record(struct journal *j, const char *op, const char *host, const ch
 	if (write(j->fd, b.data, b.len) != (ssize_t)b.len || fsync(j->fd) < 0)
 		rc = errno ? -errno : -EIO;
 	buf_free(&b);
+	pthread_mutex_unlock(&record_lock);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 #include "core/jobs/journal_ops.h"
 #include "core/jobs/journal_undo.h"
 #include "core/jobs/apply.h"
+#include "core/jobs/cluster_record.h"
 #include "core/base/base64.h"
 #include "core/net/nm.h"
 #include "core/node/node.h"
@@ -130,6 +131,18 @@ static bool rule_plan(const struct journal_record *v, size_t i, const struct jou
 	return true;
 }
 
+/* cluster-plan: the nodes, each with its host and its own interfaces (cluster_record.h) */
+static bool rule_cluster_plan(const struct journal_record *v, size_t i,
+			      const struct journal_scope *s, char *why, size_t whysize)
+{
+	struct cluster_record *cr = xcalloc(1, sizeof(*cr));
+	bool ok = rule_marker(v, i, s, why, whysize);
+	if (ok && cluster_record_parse(v[i].data, cr) < 0)
+		ok = refuse(why, whysize, "%s", "the cluster plan is not one apply --peers writes");
+	free(cr);
+	return ok;
+}
+
 static bool rule_file_write(const struct journal_record *v, size_t i, const struct journal_scope *s,
 			    char *why, size_t whysize)
 {
@@ -171,6 +184,16 @@ static bool rule_interface(const struct journal_record *v, size_t i, const struc
 	if (!ifname_ok(r->path))
 		return refuse(why, whysize, "'%s' is not an interface name", r->path);
 	for (size_t k = i; k-- > 0;) {
+		if (strcmp(v[k].op, "cluster-plan") == 0 && is_local(&v[k])) {
+			/* a cluster's: each node's own interfaces, under the host it was reached at */
+			struct cluster_record *cr = xcalloc(1, sizeof(*cr));
+			bool named = cluster_record_parse(v[k].data, cr) == 0 &&
+				     cluster_record_names(cr, r->host, r->path);
+			free(cr);
+			if (named)
+				return true;
+			continue;
+		}
 		if (strcmp(v[k].op, "plan") != 0 || !is_local(&v[k]))
 			continue;
 		struct plan p;
@@ -397,6 +420,7 @@ static const struct op ops[JOP_COUNT] = {
 	[JOP_KEY_CREATE] = { "key-create", OP_SSH, rule_key_create, undo_key_create },
 	[JOP_USER_CREATE] = { "user-create", OP_SSH, rule_user_create, undo_user_create },
 	[JOP_NM_PROFILE] = { "nm-profile", OP_NET, rule_nm_profile, undo_nm_profile },
+	[JOP_CLUSTER_PLAN] = { "cluster-plan", OP_MARKER, rule_cluster_plan, undo_nothing },
 };
 
 static const struct op *op_find(const char *name)

@@ -7,7 +7,8 @@
  *   backup         a file in sparklink's backup directory (kept, never acted on)
  *   addr-add, mtu-set, link-up, ll4, ll6
  *                  an interface that a plan record before it names, on this node or on that
- *                  plan's peer; the data as apply writes it
+ *                  plan's peer, or that a cluster-plan record before it gives to the node
+ *                  written under that host; the data as apply writes it
  *   nm-profile     the same interfaces; the data "UUID PREVIOUS": the in-memory NetworkManager
  *                  profile sparklink activated there and the one active before ("-": none),
  *                  both UUIDs; undo deletes UUID only while it is named "sparklink-IF" (never
@@ -18,6 +19,8 @@
  *                  the login user; the data a valid key line, host names, an alias
  *   user-create    on a peer only, a plain user name (kept, never acted on)
  *   plan, netplan-apply, undone   markers (nothing to undo)
+ *   cluster-plan   a marker: every node of a cluster apply with the host its records are
+ *                  written under and its own interfaces (core/jobs/cluster_record.h)
  * In a user's own journal (pairing run without sudo) only what pairing writes is honoured, with
  * the same rules against that user's ~/.ssh; every other record is ignored ("not something
  * pairing writes"). A record outside its set is refused, with the reason, everywhere it is shown
@@ -53,6 +56,7 @@ enum journal_op {
 	JOP_KEY_CREATE,
 	JOP_USER_CREATE,
 	JOP_NM_PROFILE,
+	JOP_CLUSTER_PLAN,
 	JOP_COUNT
 };
 

@@ -117,8 +117,13 @@ void plan_netplan_yaml(const struct plan *p, int node, struct buf *out)
 {
 	if (p->kind == PLAN_STATIC)
 		return;
-	buf_printf(out, "# written by sparklink: %s plan, %s is node %d of %s and %s\n",
-		   plan_kind_name(p->kind), p->names[node - 1], node, p->names[0], p->names[1]);
+	if (!p->names[2 - node][0]) /* one node's part of a cluster plan */
+		buf_printf(out, "# written by sparklink: %s plan, %s's part of the cluster\n",
+			   plan_kind_name(p->kind), p->names[node - 1]);
+	else
+		buf_printf(out, "# written by sparklink: %s plan, %s is node %d of %s and %s\n",
+			   plan_kind_name(p->kind), p->names[node - 1], node, p->names[0],
+			   p->names[1]);
 	buf_puts(out, "network:\n  version: 2\n  ethernets:\n");
 	for (size_t i = 0; i < p->nifs; i++) {
 		const struct plan_if *f = &p->ifs[i];

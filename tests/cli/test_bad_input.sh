@@ -59,6 +59,13 @@ for v in 3 0 '' 1x -1; do
 	bad "--node is 1 or 2, not '$v'" apply --plan static --node "$v"
 done
 bad "--peer is empty" apply --plan static --peer ''
+bad "--peers goes without --peer, --node and --interfaces" apply --peers a,b --peer c
+bad "--peers goes without --peer, --node and --interfaces" apply --peers a,b --node 1
+bad "--topology goes with --peers" apply --topology ring
+bad "--peers gives NVIDIA's static addresses" apply --plan link-local --peers a,b
+bad "--topology is auto, direct, ring or switch, not 'mesh'" apply --peers a,b --topology mesh
+bad "--peers names a twice" apply --peers a,a
+bad "--peers: an empty or too long host in 'a,,b'" apply --peers a,,b
 bad "--peer 'h?]0;t?' is not a host name or an address" apply --plan static --peer "h$E]0;t$B"
 bad "--peer 'a b' is not a host name or an address" apply --plan static --peer 'a b'
 bad "--peer '--dry-run' is not a host name or an address (it looks like an option" \

@@ -2,7 +2,8 @@
  * judged as root's journal and as a user's (journal_ops.h), as rollback, status and the
  * console judge them before anything is listed or undone. What a verdict of OK promises is
  * checked independently of how the rules are written: in root's journal a restored file is a
- * netplan file or a backup, an interface change follows a plan record, an SSH file is the
+ * netplan file or a backup, an interface change follows a plan record (or a cluster plan giving
+ * that interface to that host), an SSH file is the
  * user's own; in a user's journal only what pairing writes is OK. */
 #include "tests/fuzz/fuzz.h"
 #include "core/jobs/journal.h"
@@ -14,6 +15,25 @@
 static bool starts(const char *s, const char *p)
 {
 	return strncmp(s, p, strlen(p)) == 0;
+}
+
+/* A cluster-plan record's data gives ifname to the node written under host: its "node=HOST,"
+ * entry (up to the next space) holds ",IFNAME=". */
+static bool cluster_names(const char *data, const char *host, const char *ifname)
+{
+	char want[300], ifw[40];
+	snprintf(want, sizeof(want), "node=%s,", host);
+	snprintf(ifw, sizeof(ifw), ",%s=", ifname);
+	for (const char *p = strstr(data, want); p; p = strstr(p + 1, want)) {
+		if (p != data && p[-1] != ' ')
+			continue;
+		const char *end = strchr(p, ' ');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *f = strstr(p, ifw);
+		if (f && f < p + len)
+			return true;
+	}
+	return false;
 }
 
 static void check(const struct journal_record *v, size_t n, size_t i, bool user)
@@ -44,8 +64,11 @@ static void check(const struct journal_record *v, size_t n, size_t i, bool user)
 	    strcmp(op, "link-up") == 0 || strcmp(op, "ll4") == 0 || strcmp(op, "ll6") == 0) {
 		bool plan = false;
 		for (size_t k = 0; k < i; k++)
-			plan |= strcmp(v[k].op, "plan") == 0 && v[k].data &&
-				strstr(v[k].data, r->path) != NULL;
+			plan |= (strcmp(v[k].op, "plan") == 0 && v[k].data &&
+				 strstr(v[k].data, r->path) != NULL) ||
+				(strcmp(v[k].op, "cluster-plan") == 0 && v[k].data &&
+				 strcmp(v[k].host, "local") == 0 &&
+				 cluster_names(v[k].data, r->host, r->path));
 		FZ_CHECK(plan, "%s on %s accepted without a plan naming it", op, r->path);
 	}
 	if (local && (strcmp(op, "authkeys-add") == 0 || strcmp(op, "known-hosts-add") == 0 ||

@@ -215,6 +215,88 @@ static void test_peer_ifs(void **state)
 	}
 }
 
+/* A ring of three applied from spark-1 (cluster-plan): a record for a node may name only the
+ * interfaces that record gives the node written under that host; a forged cluster plan (two
+ * "local" nodes, a bad host, an interface named twice, a path as an interface, ...) is refused and
+ * gives nothing. */
+#define RING                                                                              \
+	"kind=static mtu=9000 topology=ring "                                             \
+	"node=local,spark-1,enp1s0f0np0=192.168.0.1/24,enP2p1s0f0np0=192.168.1.1/24,"     \
+	"enp1s0f1np1=192.168.2.1/24,enP2p1s0f1np1=192.168.3.1/24 "                        \
+	"node=10.77.0.2,spark-2,enp1s0f0np0=192.168.4.1/24,enP2p1s0f0np0=192.168.5.1/24," \
+	"enp1s0f1np1=192.168.0.2/24,enP2p1s0f1np1=192.168.1.2/24 "                        \
+	"node=10.77.0.3,spark-3,enp1s0f0np0=192.168.2.2/24,enP2p1s0f0np0=192.168.3.2/24," \
+	"enp1s0f1np1=192.168.4.2/24,enP2p1s0f1np1=192.168.5.2/24"
+
+static void test_cluster_plan(void **state)
+{
+	(void)state;
+	char why[256];
+	struct journal_scope s = { .user_journal = false, .home = "/home/nvidia" };
+	struct {
+		const char *host, *ifname;
+		enum journal_verdict want;
+	} cases[] = {
+		{ "local", "enp1s0f0np0", JOURNAL_OK },
+		{ "local", "enP2p1s0f1np1", JOURNAL_OK },
+		{ "10.77.0.2", "enp1s0f1np1", JOURNAL_OK },
+		{ "10.77.0.3", "enP2p1s0f0np0", JOURNAL_OK },
+		{ "10.77.0.3", "enp1s0f0np1", JOURNAL_REFUSED },
+		{ "10.77.0.4", "enp1s0f0np0", JOURNAL_REFUSED },
+		{ "spark-2", "enp1s0f0np0", JOURNAL_REFUSED },
+		{ "local", "eth0", JOURNAL_REFUSED },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct journal_record v[2] = { rec("cluster-plan", "local", "", RING),
+					       rec("mtu-set", cases[i].host, cases[i].ifname,
+						   "1500 9000") };
+		enum journal_verdict got = journal_judge(v, 2, 1, &s, why, sizeof(why));
+		if (got != cases[i].want)
+			fail_msg("mtu-set on %s of %s: verdict %d (%s), wanted %d", cases[i].ifname,
+				 cases[i].host, got, why, cases[i].want);
+		/* the plan after the record gives nothing */
+		struct journal_record w[2] = { v[1], v[0] };
+		assert_int_equal(journal_judge(w, 2, 0, &s, why, sizeof(why)), JOURNAL_REFUSED);
+		assert_int_equal(journal_judge(w, 2, 1, &s, why, sizeof(why)), JOURNAL_OK);
+	}
+	const char *forged[] = {
+		/* written for a peer, not this node */
+		NULL,
+		"kind=static mtu=1500 topology=ring node=local,spark-1,eth0=- "
+		"node=local,spark-2,eth1=-",
+		"kind=static mtu=1500 topology=ring node=local,spark-1,eth0=-",
+		"kind=static mtu=1500 topology=ring node=local,spark-1,eth0=- "
+		"node=10.0.0.2,spark-1,eth0=-",
+		"kind=static mtu=1500 topology=ring node=local,spark-1,eth0=-,eth0=- "
+		"node=10.0.0.2,spark-2,eth0=-",
+		"kind=static mtu=1500 topology=ring node=local,spark-1,../x=- "
+		"node=10.0.0.2,spark-2,eth0=-",
+		"kind=static mtu=1500 topology=ring node=local,spark-1,eth0=999.1.1.1/24 "
+		"node=10.0.0.2,spark-2,eth0=-",
+		"kind=static mtu=1500 topology=ring node=local,spark-1,eth0=- "
+		"node=a;b,spark-2,eth0=-",
+		"kind=static mtu=1400 topology=ring node=local,spark-1,eth0=- "
+		"node=10.0.0.2,spark-2,eth0=-",
+		"kind=static mtu=1500 topology=mesh node=local,spark-1,eth0=- "
+		"node=10.0.0.2,spark-2,eth0=-",
+		"kind=static mtu=1500 topology=ring node=local,spark-1 node=10.0.0.2,spark-2,eth0=-",
+		"kind=static mtu=1500 topology=ring node=local,spark-1,eth0=- "
+		"node=10.0.0.2,spark-2,eth0=- extra=1",
+	};
+	for (size_t i = 0; i < sizeof(forged) / sizeof(forged[0]); i++) {
+		const char *host = i == 0 ? "10.77.0.2" : "local";
+		struct journal_record v[2] = { rec("cluster-plan", host, "",
+						   i == 0 ? RING : forged[i]),
+					       rec("addr-add", "local", "eth0", "192.168.0.1/24") };
+		if (journal_judge(v, 2, 0, &s, why, sizeof(why)) != JOURNAL_REFUSED)
+			fail_msg("forged cluster plan %zu accepted", i);
+		if (journal_judge(v, 2, 1, &s, why, sizeof(why)) != JOURNAL_REFUSED)
+			fail_msg("an interface of forged cluster plan %zu accepted", i);
+	}
+	struct journal_record ok = rec("cluster-plan", "local", "", RING);
+	assert_int_equal(journal_judge(&ok, 1, 0, &s, why, sizeof(why)), JOURNAL_OK);
+}
+
 static int sh(const char *fmt, const char *a)
 {
 	char cmd[512];
@@ -283,7 +365,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_genuine_records), cmocka_unit_test(test_forged_records),
 		cmocka_unit_test(test_plan_order),	cmocka_unit_test(test_peer_ifs),
-		cmocka_unit_test(test_trust),
+		cmocka_unit_test(test_cluster_plan),	cmocka_unit_test(test_trust),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -30,6 +31,14 @@ int cli_apply(int argc, char **argv);
 int cli_rollback(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_topology(int argc, char **argv);
+/* status: the cluster plan applied from this node, from the journal at path (owner's): as
+ * "cluster" in js (null when none) or, with js NULL, lines in b (cli_status_cluster.c). */
+struct json;
+struct buf;
+void cli_status_cluster(const char *journal, uid_t owner, struct json *js, struct buf *b);
+/* `apply --peers` (cli_apply_peers.c), once cli_apply has read the options. */
+int cli_apply_peers(const char *list, const char *topology, int kind, unsigned mtu, bool dry_run,
+		    bool password_stdin, bool allow_session_if, int timeout_s);
 int cli_env(int argc, char **argv);
 int console_main(int argc, char **argv);
 

@@ -18,6 +18,8 @@
 static const char apply_usage[] =
 	"Usage: sparklink apply [--plan static-persistent|static|link-local] [--mtu 9000]\n"
 	"                       [--peer HOST] [--node 1|2] [--interfaces IF,IF] [--dry-run]\n"
+	"       sparklink apply [--plan static-persistent|static] [--mtu 9000] --peers HOST,HOST,...\n"
+	"                       [--topology auto|direct|ring|switch] [--dry-run]\n"
 	"  Give the cabled interfaces addresses on this node and (with --peer) on HOST, the\n"
 	"  playbook's step 3, then ping every rail. Prints the preview (every file and command\n"
 	"  for both nodes) first; every change is journaled and `sparklink rollback` undoes it.\n"
@@ -39,6 +41,16 @@ static const char apply_usage[] =
 	"  --interfaces IF,IF        this node's interfaces (default: the cabled twins, from the\n"
 	"                            ports); HOST's are its own twins at the far end of each\n"
 	"                            cable, read from HOST (see `sparklink topology`)\n"
+	"  --peers HOST,HOST,...     a cluster: this node and every HOST (paired with this one);\n"
+	"                            the cable map of all of them (`sparklink topology`) first:\n"
+	"                            a map with a problem is refused before any change; then\n"
+	"                            NVIDIA's addresses for the topology (direct 192.168.100.x\n"
+	"                            and 101.x .10/.11; ring: every twin of every cable its own\n"
+	"                            /24 from 192.168.0.0/24, .1/.2; switch 192.168.100.N and\n"
+	"                            101.N, MTU 1500), a preview for every node, every node\n"
+	"                            changed (journaled here) and every rail pinged both ways\n"
+	"  --topology T              with --peers: the topology wanted (default auto: what the\n"
+	"                            cables make)\n"
 	"  --dry-run                 print the preview only; change nothing\n"
 	"  --password-stdin          the sudo password for HOST from standard input\n"
 	"  --allow-session-interface change an interface that carries your SSH session\n"
@@ -96,6 +108,8 @@ int cli_apply(int argc, char **argv)
 		{ "plan", required_argument, NULL, 'P' },
 		{ "mtu", required_argument, NULL, 'm' },
 		{ "peer", required_argument, NULL, 'p' },
+		{ "peers", required_argument, NULL, 'C' },
+		{ "topology", required_argument, NULL, 'T' },
 		{ "node", required_argument, NULL, 'n' },
 		{ "interfaces", required_argument, NULL, 'i' },
 		{ "dry-run", no_argument, NULL, 'd' },
@@ -121,7 +135,7 @@ int cli_apply(int argc, char **argv)
 	r->mtu = 1500;
 	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	int kind = PLAN_STATIC_PERSISTENT, o; /* the playbook's own since July 2026 */
-	const char *peer = NULL;
+	const char *peer = NULL, *peers = NULL, *topology = NULL;
 	char q[CLI_ARG_MAX];
 	optind = 0;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -151,6 +165,8 @@ int cli_apply(int argc, char **argv)
 				return EXIT_USAGE;
 			peer = optarg;
 			break;
+		case 'C': peers = optarg; break;
+		case 'T': topology = optarg; break;
 		case 'n':
 			if (strcmp(optarg, "1") != 0 && strcmp(optarg, "2") != 0) {
 				fprintf(stderr, "%s: --node is 1 or 2, not '%s'\n", cmd,
@@ -184,6 +200,20 @@ int cli_apply(int argc, char **argv)
 			cli_arg(argv[optind], q, sizeof(q)));
 		return EXIT_USAGE;
 	}
+	if (peers && (peer || r->node || r->nifs)) {
+		fprintf(stderr,
+			"%s: --peers goes without --peer, --node and --interfaces (each "
+			"node's interfaces come from the cable map)\n",
+			cmd);
+		return EXIT_USAGE;
+	}
+	if (topology && !peers) {
+		fprintf(stderr, "%s: --topology goes with --peers\n", cmd);
+		return EXIT_USAGE;
+	}
+	if (peers)
+		return cli_apply_peers(peers, topology, kind, r->mtu, r->dry_run, c.password_stdin,
+				       r->allow_session_if, r->timeout_s);
 	r->kind = (enum plan_kind)kind;
 	char err[512];
 	struct model m;

@@ -108,6 +108,7 @@ int cli_status(int argc, char **argv)
 		} else {
 			json_null(&js, "plan");
 		}
+		cli_status_cluster(inv.journal, inv.journal_owner, &js, NULL);
 		nm_json_node(&js, "this_node", &job.out.nm[0]);
 		if (job.out.nm[1].renderer != NM_RENDERER_UNKNOWN)
 			nm_json_node(&js, "peer_node", &job.out.nm[1]);
@@ -174,6 +175,8 @@ int cli_status(int argc, char **argv)
 				"Plan: %s, MTU %u; this node is node %d (node 1 %s, node 2 %s)\n",
 				plan_kind_name(p->kind), p->mtu, p->self_node, p->names[0],
 				p->names[1]);
+		if (readable)
+			cli_status_cluster(inv.journal, inv.journal_owner, NULL, &b);
 		buf_printf(&b, "Renderer: this node %s %s",
 			   nm_renderer_name(job.out.nm[0].renderer), job.out.nm[0].version);
 		if (job.out.nm[1].renderer != NM_RENDERER_UNKNOWN)

@@ -1,0 +1,380 @@
+/* cluster_apply.c: a cluster plan on every node: preview, journal, change, every rail both ways
+ * (cluster_apply.h). */
+#include "core/jobs/cluster_apply.h"
+#include "core/jobs/cluster_record.h"
+#include "core/jobs/job.h"
+#include "core/jobs/journal.h"
+#include "core/jobs/journal_ops.h"
+#include "core/jobs/rail.h"
+#include "core/node/node_local.h"
+#include "core/node/node_ping.h"
+#include "core/node/node_remote.h"
+#include "core/ssh/sshsession.h"
+#include "core/base/text.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct cctx {
+	struct worker *w;
+	struct cluster_apply_request *req;
+	struct cluster_apply_outcome *out;
+	struct node *nodes[CLUSTER_MAX_NODES];
+	struct plan plans[CLUSTER_MAX_NODES];
+	int local; /* the plan node that is this machine */
+};
+
+__attribute__((format(printf, 3, 4))) static enum apply_status cfail(struct cctx *c,
+								     enum apply_status s,
+								     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->out->summary, sizeof(c->out->summary), fmt, ap);
+	va_end(ap);
+	c->out->status = s;
+	return s;
+}
+
+void cluster_apply_node_plan(const struct cluster_plan *p, int node, struct plan *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = p->kind;
+	out->mtu = p->mtu;
+	out->self_node = 1;
+	str_copy(out->names[0], p->names[node], sizeof(out->names[0]));
+	out->nifs = cluster_plan_node_ifs(p, node, out->ifs, PLAN_MAX_IFS);
+	if (out->nifs > PLAN_MAX_IFS)
+		out->nifs = PLAN_MAX_IFS;
+}
+
+static enum apply_status connect_all(struct cctx *c)
+{
+	struct cluster_apply_request *req = c->req;
+	const struct cluster_plan *p = &req->plan;
+	char err[1024];
+	c->local = -1;
+	for (size_t k = 0; k < p->nnodes; k++) {
+		if (strcmp(req->hosts[k], "local") == 0) {
+			if (c->local >= 0)
+				return cfail(c, APPLY_REFUSED, "two nodes are this machine");
+			c->local = (int)k;
+			c->nodes[k] = node_local_new(err, sizeof(err));
+			if (!c->nodes[k])
+				return cfail(c, APPLY_FAILED, "%s", err);
+			continue;
+		}
+		struct remote_opts o = {
+			.port = 22,
+			.local = req->user,
+			.timeout_s = req->timeout_s,
+			.w = c->w,
+			.password_kind = JOB_ASK_PASSWORD,
+			.sudo_password = req->sudo_password,
+		};
+		str_copy(o.address, req->hosts[k], sizeof(o.address));
+		o.names[o.nnames++] = req->hosts[k];
+		for (size_t i = 0; i < req->nhost_names[k] && o.nnames < ARRAY_LEN(o.names); i++)
+			o.names[o.nnames++] = req->host_names[k][i];
+		job_progress(c->w, "Connecting to %s (%s) as %s", p->names[k], req->hosts[k],
+			     req->user.name);
+		c->nodes[k] = node_remote_new(&o, err, sizeof(err));
+		if (!c->nodes[k])
+			return cfail(c, APPLY_REFUSED, "%s: %s; nothing was changed", p->names[k],
+				     err);
+	}
+	if (c->local < 0)
+		return cfail(c, APPLY_REFUSED, "this machine is not one of the cluster's nodes");
+	/* each node is the one the map named (an address may have moved since) */
+	for (size_t k = 0; k < p->nnodes; k++) {
+		char name[64];
+		if (c->nodes[k]->ops->hostname(c->nodes[k], name, sizeof(name), err, sizeof(err)) <
+		    0)
+			return cfail(c, APPLY_FAILED, "%s: %s; nothing was changed", p->names[k],
+				     err);
+		if (strcmp(name, p->names[k]) != 0)
+			return cfail(c, APPLY_REFUSED,
+				     "%s answers as %s, not %s as the cable map says; nothing was "
+				     "changed",
+				     req->hosts[k], name, p->names[k]);
+	}
+	return APPLY_OK;
+}
+
+/* One peer's part, in a thread of its own (its own SSH session; the journal and the worker
+ * take one record and one message at a time). */
+struct part {
+	struct cctx *c;
+	struct journal *j;
+	size_t k;
+	bool run, joinable;
+	pthread_t thread;
+	enum apply_status st;
+	int changes;
+	char summary[512];
+};
+
+static void *part_run(void *arg)
+{
+	struct part *pt = arg;
+	struct cctx *c = pt->c;
+	pt->st = apply_node_part(c->w, pt->j, c->nodes[pt->k], &c->plans[pt->k], true,
+				 c->req->allow_session_if, NULL, &pt->changes, pt->summary,
+				 sizeof(pt->summary));
+	return NULL;
+}
+
+static void preview(struct cctx *c)
+{
+	const struct cluster_plan *p = &c->req->plan;
+	struct buf *b = &c->out->preview;
+	cluster_plan_preview(p, b);
+	if (p->kind == PLAN_STATIC)
+		buf_puts(b, "Runtime addresses are lost on reboot.\n");
+	for (size_t k = 0; k < p->nnodes; k++) {
+		buf_printf(b, "\n== node %zu: %s (%s)\n-- commands\n", k + 1, p->names[k],
+			   (int)k == c->local ? "this node" : c->req->hosts[k]);
+		plan_commands(&c->plans[k], 1, b);
+		if (p->kind != PLAN_STATIC) {
+			buf_printf(b, "-- %s\n", PLAN_NETPLAN_PATH);
+			plan_netplan_yaml(&c->plans[k], 1, b);
+		}
+	}
+}
+
+/* The rail from node a's interface to b's address on the same subnet; 0 answered. */
+static bool ping_rail(struct cctx *c, const struct cluster_addr *a, const struct cluster_addr *b,
+		      char *text, size_t size)
+{
+	const struct cluster_plan *p = &c->req->plan;
+	char self[48], peer[48];
+	str_copy(self, a->addr, sizeof(self));
+	str_copy(peer, b->addr, sizeof(peer));
+	*strchrnul(self, '/') = '\0';
+	*strchrnul(peer, '/') = '\0';
+	const char *from = p->names[a->node], *to = p->names[b->node];
+	if (a->node == c->local) {
+		struct rail r;
+		memset(&r, 0, sizeof(r));
+		str_copy(r.ifname, a->ifname, sizeof(r.ifname));
+		str_copy(r.self_addr, self, sizeof(r.self_addr));
+		str_copy(r.peer_addr, peer, sizeof(r.peer_addr));
+		rail_verify(&r, p->mtu);
+		snprintf(text, size, "%s -> %s: %s", from, to, r.text);
+		return r.ok && (!r.jumbo_tested || r.jumbo_ok);
+	}
+	char out[160], err[512];
+	struct node *n = c->nodes[a->node];
+	int e = node_remote_ping(n, a->ifname, peer, 0, out, sizeof(out), err, sizeof(err));
+	if (e < 0 && e != -EHOSTUNREACH) {
+		snprintf(text, size, "%s -> %s: %s: cannot ping: %s", from, to, a->ifname, err);
+		return false;
+	}
+	if (e < 0) {
+		snprintf(text, size, "%s -> %s: %s: %s -> %s gets no reply (%s)", from, to,
+			 a->ifname, self, peer, out[0] ? out : "no output");
+		return false;
+	}
+	if (p->mtu >= 9000) {
+		e = node_remote_ping(n, a->ifname, peer, p->mtu - 28, out, sizeof(out), err,
+				     sizeof(err));
+		if (e < 0) {
+			snprintf(text, size,
+				 "%s -> %s: %s: %s -> %s answers, but not %u-byte frames "
+				 "unfragmented (%s)",
+				 from, to, a->ifname, self, peer, p->mtu,
+				 e == -EHOSTUNREACH ? out : err);
+			return false;
+		}
+	}
+	snprintf(text, size, "%s -> %s: %s: %s -> %s answers%s", from, to, a->ifname, self, peer,
+		 p->mtu >= 9000 ? ", 8972-byte unfragmented too" : "");
+	return true;
+}
+
+static bool same_subnet(const char *a, const char *b)
+{
+	const char *da = strrchr(a, '.'), *db = strrchr(b, '.');
+	return da && db && da - a == db - b && strncmp(a, b, (size_t)(da - a)) == 0;
+}
+
+/* Every rail of every link from both of its ends (a switch segment: every pair of nodes on it). */
+static bool verify(struct cctx *c)
+{
+	const struct cluster_plan *p = &c->req->plan;
+	bool all = true;
+	for (size_t i = 0; i < p->naddrs && !worker_cancelled(c->w); i++) {
+		const struct cluster_addr *a = &p->addrs[i];
+		for (size_t k = 0; k < p->naddrs && !worker_cancelled(c->w); k++) {
+			const struct cluster_addr *b = &p->addrs[k];
+			if (a->node == b->node || !a->addr[0] || !same_subnet(a->addr, b->addr))
+				continue;
+			char text[400];
+			bool ok = ping_rail(c, a, b, text, sizeof(text));
+			if (!ok) { /* an address may come a moment after netplan apply: once more */
+				usleep(2000 * 1000);
+				ok = ping_rail(c, a, b, text, sizeof(text));
+			}
+			job_result(c->w, (int)c->out->nrails++, ok, text);
+			c->out->rails_ok += ok;
+			all &= ok;
+		}
+	}
+	return all && c->out->nrails > 0;
+}
+
+static enum apply_status run(struct cctx *c)
+{
+	struct cluster_apply_request *req = c->req;
+	const struct cluster_plan *p = &req->plan;
+	char err[1024];
+	enum apply_status st;
+	if (p->kind == PLAN_LINK_LOCAL)
+		return cfail(
+			c, APPLY_REFUSED,
+			"a cluster gets NVIDIA's static addresses (link-local is for two nodes)");
+	if (!req->dry_run && !node_local_can_change())
+		return cfail(c, APPLY_REFUSED,
+			     "changing this node's network needs root: run sparklink "
+			     "with sudo (SSH work is still done as you)");
+	if ((st = connect_all(c)) != APPLY_OK)
+		return st;
+	for (size_t k = 0; k < p->nnodes; k++) {
+		cluster_apply_node_plan(p, (int)k, &c->plans[k]);
+		if (!c->plans[k].nifs)
+			return cfail(c, APPLY_REFUSED, "%s has no cabled twin to address",
+				     p->names[k]);
+	}
+	preview(c);
+	/* every node inspected before anything changes */
+	struct buf notes;
+	buf_init(&notes);
+	for (size_t k = 0; k < p->nnodes; k++) {
+		int none = 0;
+		st = apply_node_part(c->w, NULL, c->nodes[k], &c->plans[k], false,
+				     req->allow_session_if, &notes, &none, c->out->summary,
+				     sizeof(c->out->summary));
+		if (st != APPLY_OK) {
+			buf_free(&notes);
+			c->out->status = st;
+			return st;
+		}
+	}
+	buf_puts(&c->out->preview, "\n== what sparklink found\n");
+	if (notes.len)
+		buf_add(&c->out->preview, notes.data, notes.len);
+	else
+		buf_puts(&c->out->preview, "  nothing in the way\n");
+	buf_free(&notes);
+	buf_puts(&c->out->preview,
+		 "Every change is journaled on this node; `sparklink rollback` undoes it on every "
+		 "node.\n");
+	if (req->dry_run) {
+		job_progress(c->w, "dry run: the preview is all; nothing was changed");
+		snprintf(c->out->summary, sizeof(c->out->summary), "dry run: nothing was changed");
+		return APPLY_DRY_RUN;
+	}
+	if (job_ask_yes(c->w, JOB_ASK_CONFIRM, JOB_CONFIRM_PREVIEW, NULL, "Apply this plan?") != 1)
+		return cfail(c, APPLY_CANCELLED, "not applied: nothing was changed");
+	struct journal *j = journal_open(req->journal_path, err, sizeof(err));
+	if (!j)
+		return cfail(c, APPLY_FAILED, "%s; nothing was changed", err);
+	const char *hosts[CLUSTER_MAX_NODES];
+	for (size_t k = 0; k < p->nnodes; k++)
+		hosts[k] = (int)k == c->local ? "local" : c->nodes[k]->host;
+	struct buf rec;
+	buf_init(&rec);
+	cluster_record_format(p, hosts, &rec);
+	int r = journal_write(j, JOP_CLUSTER_PLAN, "local", "", rec.data);
+	buf_free(&rec);
+	if (r < 0) {
+		journal_close(j);
+		return cfail(c, APPLY_FAILED, "cannot write the journal: %s; nothing was changed",
+			     strerror(-r));
+	}
+	/* the peers in parallel, then this node: a failure leaves this node (and its session) as it
+	 * was */
+	struct part parts[CLUSTER_MAX_NODES];
+	memset(parts, 0, sizeof(parts));
+	for (size_t k = 0; k < p->nnodes; k++) {
+		if ((int)k == c->local)
+			continue;
+		parts[k] = (struct part){ .c = c, .j = j, .k = k, .run = true };
+		job_progress(c->w, "Configuring %s (node %zu)", p->names[k], k + 1);
+		if (pthread_create(&parts[k].thread, NULL, part_run, &parts[k]) != 0)
+			part_run(&parts[k]); /* no thread: this one in turn */
+		else
+			parts[k].joinable = true;
+	}
+	st = APPLY_OK;
+	for (size_t k = 0; k < p->nnodes; k++) {
+		if (parts[k].joinable)
+			pthread_join(parts[k].thread, NULL);
+		if (!parts[k].run)
+			continue;
+		c->out->changes += parts[k].changes;
+		if (parts[k].st != APPLY_OK && st == APPLY_OK) {
+			st = parts[k].st;
+			snprintf(c->out->summary, sizeof(c->out->summary), "%s%s", parts[k].summary,
+				 parts[k].changes ? "; `sparklink rollback` undoes what was done"
+						  : "");
+		}
+	}
+	if (st == APPLY_OK) {
+		job_progress(c->w, "Configuring %s (node %d, this node)", p->names[c->local],
+			     c->local + 1);
+		st = apply_node_part(c->w, j, c->nodes[c->local], &c->plans[c->local], true,
+				     req->allow_session_if, NULL, &c->out->changes, c->out->summary,
+				     sizeof(c->out->summary));
+	}
+	if (st != APPLY_OK) {
+		journal_close(j);
+		c->out->status = st;
+		return st;
+	}
+	journal_close(j);
+	job_progress(c->w, "Verifying every rail of every link, both ways");
+	if (!verify(c))
+		return cfail(
+			c, APPLY_VERIFY_FAILED,
+			"%s plan applied on %zu nodes, but %zu of %zu rails do not answer (see "
+			"above); `sparklink rollback` undoes it",
+			plan_kind_name(p->kind), p->nnodes, c->out->nrails - c->out->rails_ok,
+			c->out->nrails);
+	snprintf(c->out->summary, sizeof(c->out->summary),
+		 "%s plan applied on %zu nodes (%s); every rail answers both ways (%zu)",
+		 plan_kind_name(p->kind), p->nnodes, topology_name(p->topology), c->out->nrails);
+	return APPLY_OK;
+}
+
+void cluster_apply_job_run(struct worker *w, void *arg)
+{
+	struct cluster_apply_job *job = arg;
+	struct cctx *c = xcalloc(1, sizeof(*c));
+	c->w = w;
+	c->req = &job->req;
+	c->out = &job->out;
+	buf_free(&job->out.preview);
+	memset(&job->out, 0, sizeof(job->out));
+	buf_init(&job->out.preview);
+	if (!c->req->timeout_s)
+		c->req->timeout_s = SSHSESSION_TIMEOUT_S;
+	enum apply_status st = run(c);
+	if (worker_cancelled(w) && st == APPLY_OK)
+		st = cfail(c, APPLY_CANCELLED, "cancelled");
+	c->out->status = st;
+	for (size_t k = 0; k < CLUSTER_MAX_NODES; k++)
+		node_free(c->nodes[k]);
+	free(c);
+	job_done(w, st, job->out.summary);
+}
+
+void cluster_apply_job_free(struct cluster_apply_job *job)
+{
+	buf_free(&job->out.preview);
+}

@@ -1,0 +1,67 @@
+/* node_ping.c: `ping -I` on a remote node (node_ping.h). */
+#include "core/node/node_ping.h"
+#include "core/node/node_remote_shared.h"
+#include "core/base/text.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char PING[] = PRE
+	"command -v ping >/dev/null 2>&1 || exit 11\n"
+	"i=$1; d=$2; s=$3; [ -e \"/sys/class/net/$i\" ] || exit 3\n"
+	"if [ \"$s\" = 0 ]; then\n"
+	"  ping -n -q -c 3 -i 0.2 -W 1 -I \"$i\" \"$d\" 2>&1\n"
+	"else\n"
+	"  ping -n -q -c 3 -i 0.2 -W 1 -I \"$i\" -M do -s \"$s\" \"$d\" 2>&1\n"
+	"fi\n"
+	"r=$?; [ $r = 0 ] || exit 20\n";
+
+int node_remote_ping(struct node *n, const char *ifname, const char *dst, unsigned size, char *out,
+		     size_t outsize, char *err, size_t errsize)
+{
+	out[0] = '\0';
+	if (n->ops != &node_remote_ops) {
+		snprintf(err, errsize, "not a remote node");
+		return -ENOTSUP;
+	}
+	struct in_addr a;
+	if (!remote_ifname_ok(ifname, err, errsize))
+		return -EINVAL;
+	if (inet_pton(AF_INET, dst, &a) != 1 || size > 65000) {
+		snprintf(err, errsize, "not an IPv4 address to ping");
+		return -EINVAL;
+	}
+	char sz[16];
+	snprintf(sz, sizeof(sz), "%u", size);
+	const char *args[] = { ifname, dst, sz };
+	struct reply rep;
+	remote_reply_init(&rep);
+	int rc = remote_run(R(n), AS_USER, PING, args, 3, NULL, 0, 0, &rep, err, errsize);
+	if (rc == 0) {
+		/* the summary line: "3 packets transmitted, 3 received, 0% packet loss, ..." */
+		const char *d = rep.out.data ? rep.out.data : "";
+		const char *line = memmem(d, rep.out.len, "packets transmitted", 19);
+		if (line) {
+			while (line > d && line[-1] != '\n')
+				line--;
+			const char *end = memchr(line, '\n', rep.out.len - (size_t)(line - d));
+			text_clean(out, outsize, line, end ? (size_t)(end - line) : strlen(line),
+				   0);
+		}
+		if (rep.status == 20) {
+			rc = -EHOSTUNREACH;
+		} else if (rep.status == X_NOTOOL) {
+			snprintf(err, errsize, "%s has no ping (install iputils-ping)", n->host);
+			rc = -ENOENT;
+		} else if (rep.status == X_MISSING) {
+			snprintf(err, errsize, "%s has no interface %s", n->host, ifname);
+			rc = -ENODEV;
+		} else if (rep.status != 0) {
+			rc = remote_failed(R(n), &rep, "run ping", err, errsize);
+		}
+	}
+	remote_reply_free(&rep);
+	return rc;
+}

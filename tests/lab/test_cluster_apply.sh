@@ -1,0 +1,154 @@
+#!/bin/bash
+# lab_cluster_apply: `sparklink apply --peers` on a ring of three, judged with ip, ping -I and a
+# before/after snapshot of every node:
+# - a ring of 3 (spark-i p0 to spark-(i+1) p1): the dry run previews every node and changes
+#   nothing; the static plan with MTU 9000 gives the six /24s of the connect-three-sparks
+#   playbook (192.168.0.x to 192.168.5.x, every twin of every cable its own), every rail of all
+#   three cables answers `ping -I` both ways (jumbo too); `status --json` describes every node;
+#   rollback from spark-1 reaches both peers
+#   and leaves all three nodes byte-identical to before (ip -j addr and MTU of the twins, the
+#   sha256 of /etc/netplan); the same with static-persistent (each node's own 40-cx7.yaml);
+# - a ring cabled wrong (1p0-2p0, 2p1-3p0, 3p1-1p1): apply --peers --topology ring says what is
+#   wrong and refuses (exit 9) before changing anything on any node.
+set -u
+here=$(cd -- "$(dirname -- "$0")" && pwd)
+. "$here/../lib/lab.sh"
+: "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
+SPARKLINK=$(readlink -f -- "$SPARKLINK")
+lab_require
+PW=${SPARKLAB_PASSWORD:-spark-lab}
+IFS_CX="enp1s0f0np0 enP2p1s0f0np0 enp1s0f1np1 enP2p1s0f1np1"
+
+pair_all() { # N: pair spark-1 with spark-2..N over the LAN
+	local i fp
+	for i in $(seq 2 "$1"); do
+		fp=$(lx "spark-$i" ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub | awk '{print $2}')
+		printf '%s\n' "$PW" | lxu spark-1 "$SPARKLINK" pair --password-stdin \
+			--accept-fingerprint "$fp" "10.77.0.$i" >"$LAB_TMP/pair.out" 2>&1 ||
+			fail "pairing spark-1 with spark-$i failed: $(cat "$LAB_TMP/pair.out")"
+	done
+}
+out() { cat "$LAB_TMP/out" "$LAB_TMP/err"; }
+snap() { # node: the twins' addresses (ip -j), MTU and flags, the netplan files' sha256
+	lx "$1" sh -c '
+		for i in '"$IFS_CX"'; do
+			printf "%s mtu=%s flags=%s\n" "$i" "$(cat /sys/class/net/$i/mtu)" \
+				"$(ip -o link show dev $i | sed "s/.*<\([^>]*\)>.*/\1/")"
+			ip -j addr show dev $i
+			echo
+		done
+		cd /etc/netplan && sha256sum -- * 2>/dev/null' 2>&1
+}
+snap_all() { for n in 1 2 3; do snap "spark-$n" > "$LAB_TMP/$1.$n"; done; }
+same_all() { # before-name after-name what
+	for n in 1 2 3; do
+		cmp -s "$LAB_TMP/$1.$n" "$LAB_TMP/$2.$n" ||
+			fail "spark-$n differs $3: $(diff "$LAB_TMP/$1.$n" "$LAB_TMP/$2.$n")"
+	done
+}
+apply() { # ARGS: sudo sparklink apply on spark-1 (sudo's and each peer's password on stdin)
+	printf '%s\n%s\n%s\n%s\n' "$PW" "$PW" "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" \
+		apply --password-stdin "$@" >"$LAB_TMP/out" 2>"$LAB_TMP/err"
+	rc=$?
+}
+has() { # node ifname cidr
+	lx "$1" ip -4 -o addr show dev "$2" | grep -q " ${3//./\\.} " ||
+		fail "$1 $2 has no $3: $(lx "$1" ip -4 -o addr show)"
+}
+
+step "ring of 3: dry run, apply static MTU 9000 on every node, every rail both ways"
+lab_up 3 --cabling ring
+pair_all 3
+snap_all before
+apply --plan static --mtu 9000 --peers 10.77.0.2,10.77.0.3 --dry-run
+[ $rc -eq 0 ] || fail "dry run: exit $rc: $(out)"
+cp "$LAB_TMP/out" "$LAB_TMP/dry.txt"
+for n in 1 2 3; do
+	grep -q "^== node $n: spark-$n" "$LAB_TMP/out" || fail "no preview for spark-$n: $(out)"
+done
+grep -q 'subnet of its own' "$LAB_TMP/out" || fail "the preview does not say why: $(out)"
+snap_all dry
+same_all before dry "after a dry run"
+apply --plan static --mtu 9000 --peers 10.77.0.2,10.77.0.3
+[ $rc -eq 0 ] || fail "apply --peers on the ring: exit $rc: $(out)"
+cp "$LAB_TMP/out" "$LAB_TMP/apply.txt"
+[ "$(grep -c '^Rail ok:' "$LAB_TMP/out")" -eq 12 ] ||
+	fail "not 12 rails (6 links, both ways) answered: $(out)"
+# connect-three-sparks: N1 0.1 1.1 2.1 3.1, N2 4.1 5.1 0.2 1.2, N3 2.2 3.2 4.2 5.2
+# (spark-1 p0 -> spark-2 p1, spark-2 p0 -> spark-3 p1, spark-3 p0 -> spark-1 p1)
+addrs=$(for n in 1 2 3; do lx "spark-$n" sh -c 'for i in '"$IFS_CX"'; do
+	ip -4 -o addr show dev $i | awk -v n='"$n"' "{print n, \$2, \$4}"; done'; done)
+echo "$addrs"
+for n in 1 2 3; do
+	for i in $IFS_CX; do
+		[ "$(lx "spark-$n" cat /sys/class/net/$i/mtu)" = 9000 ] || fail "spark-$n $i MTU is not 9000"
+	done
+done
+nets=$(echo "$addrs" | awk '{print $3}' | cut -d. -f3 | sort -n | uniq -c | awk '{print $1":"$2}' | tr '\n' ' ')
+[ "$nets" = "2:0 2:1 2:2 2:3 2:4 2:5 " ] || fail "not six /24s with two ends each: $nets"
+for n in 1 2 3; do # never two interfaces of one node in one subnet
+	d=$(echo "$addrs" | awk -v n=$n '$1==n {print $3}' | cut -d. -f3 | sort | uniq -d)
+	[ -z "$d" ] || fail "spark-$n has two interfaces in 192.168.$d.0/24"
+done
+while read -r n ifn cidr; do # every twin pings its far end, jumbo and bound to the interface
+	ip=${cidr%/*} net=${ip%.*} me=${ip##*.}
+	peer="$net.$((3 - me))"
+	lx "spark-$n" ping -c 1 -W 2 -M do -s 8972 -I "$ifn" "$peer" >/dev/null ||
+		fail "spark-$n $ifn: no jumbo answer from $peer"
+done <<<"$addrs"
+echo "$addrs" | grep -q '^1 enp1s0f0np0 192.168.0.1/24$' || fail "spark-1 p0 is not 192.168.0.1: $addrs"
+echo "$addrs" | grep -q '^2 enp1s0f1np1 192.168.0.2/24$' || fail "spark-2 p1 is not 192.168.0.2: $addrs"
+status_json() { # status --json as root on spark-1 into $LAB_TMP/status.json
+	printf '%s\n' "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" status --json \
+		>"$LAB_TMP/status.json" 2>"$LAB_TMP/err" || fail "status --json: $(cat "$LAB_TMP/err")"
+}
+status_json
+python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["cluster"]
+assert c["topology"] == "ring" and c["mtu"] == 9000 and c["kind"] == "static", c
+assert [n["name"] for n in c["nodes"]] == ["spark-1", "spark-2", "spark-3"], c
+assert [n["host"] for n in c["nodes"]] == ["local", "10.77.0.2", "10.77.0.3"], c
+assert all(len(n["interfaces"]) == 4 for n in c["nodes"]), c' "$LAB_TMP/status.json" ||
+	fail "status --json does not describe every node: $(cat "$LAB_TMP/status.json")"
+printf '%s\n%s\n%s\n' "$PW" "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" rollback \
+	--password-stdin >"$LAB_TMP/out" 2>"$LAB_TMP/err" || fail "rollback failed: $(out)"
+cp "$LAB_TMP/out" "$LAB_TMP/rollback.txt"
+grep -q refused "$LAB_TMP/out" && fail "rollback refused a record: $(out)"
+snap_all after
+same_all before after "after rollback"
+status_json
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["cluster"] is None' \
+	"$LAB_TMP/status.json" || fail "status --json after rollback: $(cat "$LAB_TMP/status.json")"
+apply --peers 10.77.0.2,10.77.0.3 # static-persistent: each node's own 40-cx7.yaml
+[ $rc -eq 0 ] || fail "apply --peers static-persistent: exit $rc: $(out)"
+[ "$(grep -c '^Rail ok:' "$LAB_TMP/out")" -eq 12 ] || fail "static-persistent: not 12 rails: $(out)"
+for n in 1 2 3; do
+	y=$(lx "spark-$n" cat /etc/netplan/40-cx7.yaml)
+	echo "$y" | grep -q "spark-$n's part of the cluster" || fail "spark-$n's 40-cx7.yaml: $y"
+	[ "$(echo "$y" | grep -c 'addresses: \[192\.168\.[0-5]\.[12]/24\]')" -eq 4 ] ||
+		fail "spark-$n's 40-cx7.yaml has not its four addresses: $y"
+done
+printf '%s\n%s\n%s\n' "$PW" "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" rollback \
+	--password-stdin >"$LAB_TMP/out" 2>"$LAB_TMP/err" || fail "rollback (persistent) failed: $(out)"
+snap_all after2
+same_all before after2 "after the persistent plan's rollback"
+lab_down
+
+step "a ring cabled wrong: apply --peers --topology ring refuses before any change"
+lab_up 3 --cabling 1p0-2p0,2p1-3p0,3p1-1p1
+pair_all 3
+snap_all before
+apply --plan static --peers 10.77.0.2,10.77.0.3 --topology ring
+[ $rc -eq 9 ] || fail "a wrong ring: exit $rc, want 9: $(out)"
+cp "$LAB_TMP/out" "$LAB_TMP/wrong.txt"
+cat "$LAB_TMP/err" >>"$LAB_TMP/wrong.txt"
+grep -q 'spark-1 p0 is cabled to spark-2 p0: in a ring' "$LAB_TMP/out" || fail "p0-p0 not named: $(out)"
+grep -q 'nothing was changed' "$LAB_TMP/err" || fail "no word that nothing changed: $(out)"
+snap_all after
+same_all before after "after a refused apply"
+lab_down
+
+for f in dry apply rollback wrong; do
+	echo "---- $f"
+	cat "$LAB_TMP/$f.txt"
+done
+exit 0
