@@ -869,7 +869,15 @@ static enum apply_status run(struct ctx *c)
 			continue;
 		job_progress(c->w, "Configuring %s (node %d)", node_name(c, &c->st[k]),
 			     c->st[k].number);
-		if ((st = change_node(c, &c->st[k])) != APPLY_OK)
+		st = change_node(c, &c->st[k]);
+		unsigned re = node_remote_reconnects(c->st[k].node);
+		if (re)
+			job_progress(
+				c->w,
+				"%s: the SSH connection broke %u time%s and was made again (the "
+				"same host key); every step there ran to its end",
+				node_name(c, &c->st[k]), re, re == 1 ? "" : "s");
+		if (st != APPLY_OK)
 			goto out;
 	}
 	job_progress(c->w, "Verifying every rail");

@@ -382,6 +382,11 @@ int remote_reopen(struct node_remote *r, char *err, size_t errsize)
 	return rc;
 }
 
+unsigned node_remote_reconnects(const struct node *n)
+{
+	return n && n->ops == &node_remote_ops ? ((const struct node_remote *)n)->reconnects : 0;
+}
+
 struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errsize)
 {
 	if (!o->address[0] || !o->local.name[0] || !o->local.home[0]) {

@@ -30,6 +30,8 @@ struct remote_opts {
 };
 
 struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errsize);
+/* How often the connection broke under a script and was made again (0 for a local node). */
+unsigned node_remote_reconnects(const struct node *n);
 
 /* Remove exactly the line `line` from the login user's file ~/rel (e.g. ".ssh/authorized_keys")
  * on the peer, as that user, keeping the file's mode and every other byte; *removed tells

@@ -8,8 +8,10 @@
 # connections, each port's managed state and active profile, disable_ipv6; the UUID of `lo` left
 # out: NetworkManager makes it anew at each start, and `netplan apply` restarts it); the peer's
 # `netplan apply` cuts its management address (the SSH work goes on: seen with ip monitor); the
-# netplan plans hold past NetworkManager's DHCP timeout (waited 25 s: the lab's is 12 s) and
-# static-persistent across an unplug and replug.
+# runtime static plan is NetworkManager's in-memory profile sparklink-IF (the preview says so,
+# status --json names the renderer and each port's profile); every plan holds past
+# NetworkManager's DHCP timeout (waited 25 s: the lab's is 12 s; DGX OS's is 45 s) and across an
+# unplug and replug; one kill -9 point is on the static plan (its nm-profile record).
 # - dry run: the preview names both nodes' files and commands; nothing changes (checksums);
 # - each plan (link-local, static, static-persistent + MTU 9000): addresses where planned,
 #   every rail answers (jumbo too), `netplan generate` accepts every file written; rollback:
@@ -114,6 +116,13 @@ for want in "node 1: spark-1" "node 2: spark-2" "192.168.100.10/24" "192.168.100
 	"192.168.101.11/24" "mtu: 9000" "/etc/netplan/40-cx7.yaml" "netplan apply" "dhcp4: no"; do
 	grep -qF -- "$want" "$LAB_TMP/out" || fail "the preview lacks '$want': $(out)"
 done
+if [ $NM = 1 ]; then
+	sl apply --plan static --peer 10.77.0.2 --dry-run --password-stdin || fail "dry run static: $(out)"
+	for want in "spark-1: renderer NetworkManager 1." "spark-2: renderer NetworkManager 1." \
+		"$T1 on spark-2: managed by NetworkManager, profile \"" "in-memory profile sparklink-$T1"; do
+		grep -qF -- "$want" "$LAB_TMP/out" || fail "the static preview lacks '$want': $(out)"
+	done
+fi
 same_as_before "dry run"
 lx spark-1 test -s /var/lib/sparklink/journal.jsonl && fail "a dry run wrote the journal"
 
@@ -168,23 +177,23 @@ for plan in static link-local "static-persistent --mtu 9000"; do
 			lx spark-$n netplan generate >"$LAB_TMP/gen" 2>&1 || fail "$plan: netplan generate rejects spark-$n's file: $(cat "$LAB_TMP/gen")"
 		done
 	fi
-	if [ $NM = 1 ] && [ "$plan" != static ]; then
-		if [ "$plan" = link-local ]; then
-			sleep 25
-			ll4s || fail "$plan: a 169.254 address is gone after NetworkManager's DHCP timeout: $(snap spark-2)"
-		else
-			for n in 1 2; do for i in $T1 $T2; do
-				[ "$(profile_on spark-$n $i)" = "netplan-$i" ] || fail "$plan: spark-$n $i is under $(profile_on spark-$n $i), not netplan-$i"
-			done; done
-			sleep 25
-			all_addrs || fail "$plan: an address is gone after NetworkManager's DHCP timeout: $(snap spark-2)"
-			"$SPARKLAB" unplug spark-1 p1 >/dev/null || fail "unplug"
-			sleep 3
-			"$SPARKLAB" plug spark-1 p1 >/dev/null || fail "plug"
-			wait_until 30 "$plan: the addresses did not come back after a replug: $(snap spark-2)" all_addrs
-			sl status || fail "$plan: status after the replug: $(out)"
-			[ "$(grep -c "^Rail ok" "$LAB_TMP/out")" -eq 2 ] || fail "$plan: not every rail answers after the replug: $(out)"
-		fi
+	if [ $NM = 1 ]; then
+		case $plan in
+		static) want=sparklink- ;; # NetworkManager's in-memory profile, made by sparklink
+		*) want=netplan- ;;        # the profile netplan rendered from 40-cx7.yaml
+		esac
+		for n in 1 2; do
+			[ "$(profile_on spark-$n $T1)" = "$want$T1" ] || fail "$plan: spark-$n $T1 is under $(profile_on spark-$n $T1), not $want$T1"
+		done
+		held() { if [ "$plan" = link-local ]; then ll4s; else all_addrs; fi; }
+		sleep 25
+		held || fail "$plan: an address is gone after NetworkManager's DHCP timeout: $(snap spark-2)"
+		"$SPARKLAB" unplug spark-1 p1 >/dev/null || fail "unplug"
+		sleep 3
+		"$SPARKLAB" plug spark-1 p1 >/dev/null || fail "plug"
+		wait_until 30 "$plan: the addresses did not come back after a replug: $(snap spark-2)" held
+		sl status || fail "$plan: status after the replug: $(out)"
+		[ "$(grep -c "^Rail ok" "$LAB_TMP/out")" -eq "$nrails" ] || fail "$plan: not every rail answers after the replug: $(out)"
 	fi
 	[ "$(lx spark-1 stat -c %a /var/lib/sparklink)" = 700 ] || fail "the journal directory is not 0700"
 	rollback_ok "$plan"
@@ -200,6 +209,17 @@ assert s["plan"]["kind"] == "static" and s["plan"]["node"] == 1, s["plan"]
 assert len(s["rails"]) == 2 and all(r["ok"] for r in s["rails"]), s["rails"]
 assert s["journal"]["pending"] > 0, s["journal"]
 EOF
+if [ $NM = 1 ]; then
+	python3 - "$LAB_TMP/out" <<'EOF' || fail "status --json does not name NetworkManager and the profiles: $(out)"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["this_node"]["renderer"] == "NetworkManager" and s["peer_node"]["renderer"] == "NetworkManager"
+assert s["this_node"]["networkmanager_version"].startswith("1."), s["this_node"]
+for i in s["interfaces"]:
+	for k in ("networkmanager", "peer_networkmanager"):
+		assert i[k]["managed"] and i[k]["profile"] == "sparklink-" + i["name"], (k, i)
+EOF
+fi
 
 step "the user's SSH session on a planned interface: refused, then allowed explicitly"
 printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SSH_CONNECTION="192.168.100.11 50000 192.168.100.10 22" \
@@ -238,8 +258,9 @@ lx spark-2 sh -c "printf 'network:\n  version: 2\n  ethernets:\n    $T2:\n      
 	printf 'network:\n  version: 2\n  ethernets:\n    $T2:\n      dhcp4: no\n      addresses: [192.168.101.22/24]\n' > /etc/netplan/98-spark-vllm-docker.yaml && chmod 600 /etc/netplan/98-spark-vllm-docker.yaml &&
 	printf 'network:\n  version: 2\n' > /etc/netplan/60-old.yaml.sync-disabled-20261101 && chmod 600 /etc/netplan/60-old.yaml.sync-disabled-20261101" ||
 	fail "cannot write the foreign files"
-# on NetworkManager nodes the user's files are in force before sparklink comes (as on DGX OS)
-[ $NM = 1 ] && { lx spark-2 netplan apply >/dev/null 2>&1 || fail "netplan apply of the foreign files"; sleep 3; }
+# the user's files are in force before sparklink comes
+lx spark-2 netplan apply >/dev/null 2>&1 || fail "netplan apply of the foreign files"
+sleep 4 # IPv6 DAD (networkd), NetworkManager's activations
 before2=$(snap spark-2)
 sums=$(lx spark-2 sh -c 'cd /etc/netplan && sha256sum -- *')
 foreign=$(lx spark-2 sha256sum /etc/netplan/40-cx7.yaml | awk '{print $1}')
@@ -286,17 +307,22 @@ wait_until 60 "apply never recorded 3 changes: $(out)" \
 	lx spark-1 sh -c "[ \$(wc -l < /var/lib/sparklink/journal.jsonl) -ge $((start + 3)) ]"
 cut_sessions || fail "no sshd session of sparklink's on spark-2 to cut"
 wait "$bg" || fail "apply did not survive its SSH connection breaking: exit $?: $(out)"
+grep -q "spark-2: the SSH connection broke 1 time and was made again" "$LAB_TMP/out" ||
+	fail "apply does not say that the connection broke and was made again: $(out)"
 [ "$(grep -c "^Rail ok" "$LAB_TMP/out")" -eq 2 ] || fail "not every rail answered after the connection broke: $(out)"
 all_addrs || fail "an address is missing after the connection broke: $(snap spark-2)"
 rollback_ok "static-persistent, SSH connection cut during apply"
 
 step "kill -9 during apply at several points: rollback restores the state before"
 for k in 1 3 6 9 12; do
+	kplan=static-persistent
+	# on NetworkManager nodes one point is in the static plan, after its nm-profile record
+	[ $NM = 1 ] && [ $k = 3 ] && kplan=static
 	start=$(lx spark-1 sh -c 'wc -l < /var/lib/sparklink/journal.jsonl')
 	# a pause after each journal record (a test knob) lets the kill land between two changes
 	printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SPARKLINK_TEST_STEP_DELAY_MS=300 \
 		sudo -S -p '' --preserve-env=SPARKLINK_TEST_STEP_DELAY_MS "$SPARKLINK" apply \
-		--plan static-persistent --mtu 9000 --peer 10.77.0.2 --password-stdin \
+		--plan $kplan --mtu 9000 --peer 10.77.0.2 --password-stdin \
 		>"$LAB_TMP/out" 2>"$LAB_TMP/err" &
 	bg=$!
 	wait_until 60 "apply never recorded $k changes: $(out)" \
