@@ -158,6 +158,51 @@ static bool names_if(const char *text, size_t len, const char *ifname)
 	return false;
 }
 
+/* Which tool writes a netplan file of this name (field-notes: December 2026), NULL if none known. */
+static const char *netplan_file_tool(const char *name)
+{
+	static const struct {
+		const char *prefix, *tool;
+	} known[] = {
+		{ "99-nvidia-sync-cluster.yaml", "NVIDIA Sync" },
+		{ "98-spark-vllm-docker.yaml", "the vLLM docker helper (spark-vllm-docker)" },
+		{ "90-NM-", "NetworkManager (a profile it saved through netplan)" },
+		{ "50-cloud-init.yaml", "cloud-init" },
+	};
+	for (size_t i = 0; i < ARRAY_LEN(known); i++)
+		if (str_starts(name, known[i].prefix))
+			return known[i].tool;
+	return NULL;
+}
+
+/* A Spark's ConnectX netdevs (field notes): a netplan file naming one the plan leaves alone is
+ * still in the plan's way when it gives it IPv4 link-local. */
+static const char *const SPARK_CX_PORTS[] = { "enp1s0f0np0", "enP2p1s0f0np0", "enp1s0f1np1",
+					      "enP2p1s0f1np1" };
+
+static void other_cx_ports(const struct plan *p, int number, const struct node_file *nf,
+			   const char *file, const char *node, const char *tool, struct buf *notes)
+{
+	for (size_t k = 0; k < ARRAY_LEN(SPARK_CX_PORTS); k++) {
+		const char *ifn = SPARK_CX_PORTS[k];
+		bool planned = false;
+		for (size_t i = 0; i < p->nifs; i++)
+			planned |= strcmp(plan_ifname(p, i, number), ifn) == 0;
+		if (planned || !names_if(nf->data.data, nf->data.len, ifn))
+			continue;
+		buf_printf(notes,
+			   "  warning: /etc/netplan/%s on %s names %s (written by %s), a ConnectX "
+			   "port this plan leaves alone: netplan renders it too, and for "
+			   "NetworkManager a port without IPv4 addresses or DHCP gets IPv4 "
+			   "link-local (169.254/16)%s. sparklink leaves it as it is\n",
+			   file, node, ifn, tool ? tool : "another tool, or by hand",
+			   p->kind == PLAN_LINK_LOCAL
+				   ? ": beside this link-local plan that puts two interfaces in "
+				     "169.254/16, and a rail stops answering"
+				   : "");
+	}
+}
+
 /* NetworkManager on one node: its renderer and, per planned interface, whether NetworkManager
  * manages it and with which profile; what that means for the plan goes into notes. */
 static enum apply_status inspect_nm(struct ctx *c, struct node_state *s, struct buf *notes)
@@ -267,10 +312,13 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 		char clean[2048];
 		text_clean(clean, sizeof(clean), s->cur.data.data ? s->cur.data.data : "",
 			   s->cur.data.len, TEXT_LINES);
-		buf_printf(notes,
-			   "  %s on %s was not written by sparklink: it is backed up to %s/ "
-			   "on %s and restored by rollback. Its content now:\n",
-			   PLAN_NETPLAN_PATH, name, BACKUP_DIR, name);
+		buf_printf(
+			notes,
+			"  %s on %s was not written by sparklink (NVIDIA's playbook by hand, "
+			"its cluster helper and sparkrun write this name): applying replaces it; "
+			"it is backed up byte for byte to %s/ on %s and restored by rollback. "
+			"Its content now:\n",
+			PLAN_NETPLAN_PATH, name, BACKUP_DIR, name);
 		for (char *save, *line = strtok_r(clean, "\n", &save); line;
 		     line = strtok_r(NULL, "\n", &save))
 			buf_printf(notes, "    | %s\n", line);
@@ -286,6 +334,22 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 			if (strcmp(path, PLAN_NETPLAN_PATH) == 0)
 				continue;
 			size_t fl = strlen(f);
+			char cf[300];
+			text_clean(cf, sizeof(cf), f, fl, 0);
+			const char *dis = strstr(f, ".sync-disabled");
+			if (dis) {
+				/* NVIDIA Sync renames the files it does not want aside */
+				buf_printf(
+					notes,
+					"  note: /etc/netplan/%s on %s: NVIDIA Sync renamed "
+					"/etc/netplan/%.*s aside (netplan no longer reads it)%s\n",
+					cf, name, (int)(dis - f), cf,
+					strncmp(f, "40-cx7.yaml", 11) == 0
+						? "; if it held your rails' addresses, NVIDIA Sync's "
+						  "file now decides them"
+						: "");
+				continue;
+			}
 			if (fl < 5 ||
 			    (strcmp(f + fl - 5, ".yaml") != 0 && strcmp(f + fl - 4, ".yml") != 0))
 				continue;
@@ -293,17 +357,32 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 			node_file_init(&nf);
 			if (s->node->ops->file_read(s->node, path, &nf, err, sizeof(err)) == 0 &&
 			    nf.exists)
-				for (size_t i = 0; i < p->nifs; i++)
-					if (names_if(nf.data.data, nf.data.len,
-						     plan_ifname(p, i, s->number))) {
-						char cp[300];
-						text_clean(cp, sizeof(cp), path, strlen(path), 0);
-						buf_printf(
-							notes,
-							"  warning: %s on %s also names %s: netplan merges "
-							"it with sparklink's file; check that they agree\n",
-							cp, name, plan_ifname(p, i, s->number));
-					}
+				other_cx_ports(p, s->number, &nf, cf, name, netplan_file_tool(f),
+					       notes);
+			if (nf.exists)
+				for (size_t i = 0; i < p->nifs; i++) {
+					if (!names_if(nf.data.data, nf.data.len,
+						      plan_ifname(p, i, s->number)))
+						continue;
+					const char *tool = netplan_file_tool(f);
+					/* netplan reads /etc/netplan in name order; a later file's
+					 * value for the same key wins */
+					bool after = strcmp(f, "40-cx7.yaml") > 0;
+					buf_printf(
+						notes,
+						"  warning: /etc/netplan/%s on %s also names %s "
+						"(written by %s): netplan merges it with sparklink's "
+						"40-cx7.yaml and reads it %s, so where both set the same "
+						"key on %s, %s; it would fight this plan for %s. "
+						"sparklink leaves it as it is (remove it, or undo it with "
+						"the tool that wrote it, if this plan should hold)\n",
+						cf, name, plan_ifname(p, i, s->number),
+						tool ? tool : "another tool, or by hand",
+						after ? "after" : "before",
+						plan_ifname(p, i, s->number),
+						after ? "its value wins" : "sparklink's wins",
+						plan_ifname(p, i, s->number));
+				}
 			node_file_free(&nf);
 		}
 	}
@@ -805,7 +884,15 @@ static enum apply_status run(struct ctx *c)
 			continue;
 		job_progress(c->w, "Configuring %s (node %d)", node_name(c, &c->st[k]),
 			     c->st[k].number);
-		if ((st = change_node(c, &c->st[k])) != APPLY_OK)
+		st = change_node(c, &c->st[k]);
+		unsigned re = node_remote_reconnects(c->st[k].node);
+		if (re)
+			job_progress(
+				c->w,
+				"%s: the SSH connection broke %u time%s and was made again (the "
+				"same host key); every step there ran to its end",
+				node_name(c, &c->st[k]), re, re == 1 ? "" : "s");
+		if (st != APPLY_OK)
 			goto out;
 	}
 	job_progress(c->w, "Verifying every rail");

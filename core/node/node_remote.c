@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ---- running scripts ---- */
 
@@ -70,6 +71,23 @@ int remote_run(struct node_remote *r, enum as as, const char *script, const char
 	bool cut = false;
 	int st = sshsession_exec(r->ss, cmd.data, in, inlen, timeout_s, &rep->out, &e,
 				 REMOTE_OUT_MAX, &cut, why, sizeof(why));
+	/* the connection broke under the script (the management LAN cut for a moment, e.g. by the
+	 * peer's own `netplan apply`): connect again and run it once more. Every script is
+	 * idempotent (node.h), and netplan runs in a session of its own, so it was not cut half way. */
+	if ((st == -EIO || st == -ETIMEDOUT) && !sshsession_connected(r->ss)) {
+		char rerr[512];
+		if (remote_reopen(r, rerr, sizeof(rerr)) == 0) {
+			buf_free(&rep->out);
+			buf_init(&rep->out);
+			buf_free(&e);
+			buf_init(&e);
+			st = sshsession_exec(r->ss, cmd.data, in, inlen, timeout_s, &rep->out, &e,
+					     REMOTE_OUT_MAX, &cut, why, sizeof(why));
+		} else {
+			snprintf(why, sizeof(why),
+				 "the connection broke and could not be made again (%s)", rerr);
+		}
+	}
 	secret_wipe(in, inlen);
 	free(in);
 	buf_free(&cmd);
@@ -279,6 +297,96 @@ static int sudo_ready(struct node_remote *r, const struct remote_opts *o, char *
 	return -EACCES;
 }
 
+/* Connect (again): a new session to r's address, the host key checked against known_hosts for the
+ * address and every name, the user's key to log in. */
+static int remote_open(struct node_remote *r, char *err, size_t errsize)
+{
+	const char *names[ARRAY_LEN(r->names)];
+	for (size_t i = 0; i < r->nnames; i++)
+		names[i] = r->names[i];
+	struct sshsession_opts so = {
+		.address = r->base.host,
+		.port = r->port,
+		.user = r->local.name,
+		.home = r->local.home,
+		.timeout_s = r->timeout_s,
+		.w = r->w,
+		.names = names,
+		.nnames = r->nnames,
+	};
+	sshsession_free(r->ss);
+	r->ss = sshsession_new(&so);
+	if (!r->ss) {
+		snprintf(err, errsize, "cannot create an SSH session");
+		return -ENOMEM;
+	}
+	if (sshsession_connect(r->ss, err, errsize) < 0)
+		return -EIO;
+	char where[512];
+	size_t at = 0;
+	bool known_as_other = false;
+	enum kh_status ks = sshsession_check_host_key_each(r->ss, names, r->nnames, &at,
+							   &known_as_other, where, sizeof(where));
+	switch (ks) {
+	case KH_OK: break;
+	case KH_UNKNOWN:
+		if (known_as_other)
+			snprintf(err, errsize,
+				 "the host key of %s is the one you paired with, but not "
+				 "yet for this address: pair with %s again to record it",
+				 r->base.host, r->base.host);
+		else
+			snprintf(err, errsize,
+				 "the host key of %s is not in your known_hosts: pair "
+				 "with it first",
+				 r->base.host);
+		return -EPERM;
+	case KH_CHANGED:
+	case KH_REVOKED:
+		sshsession_host_key_warning(r->ss, ks, where, names[at], err, errsize);
+		return -EPERM;
+	case KH_ERROR:
+		snprintf(err, errsize, "cannot check the host key of %s: %s", r->base.host, where);
+		return -EPERM;
+	}
+
+	/* the user's key, nothing else */
+	char key[PATH_MAX + 64];
+	if (sshsession_user_key(r->local.home, key, sizeof(key), NULL, 0) < 0) {
+		snprintf(err, errsize, "you have no SSH key in %s/.ssh: pair with %s first",
+			 r->local.home, r->base.host);
+		return -EPERM;
+	}
+	if (!sshsession_login_key(r->ss, key)) {
+		snprintf(err, errsize, "%s does not accept your key for %s: pair with it first",
+			 r->base.host, r->local.name);
+		return -EPERM;
+	}
+	return 0;
+}
+
+int remote_reopen(struct node_remote *r, char *err, size_t errsize)
+{
+	int64_t deadline = clock_ms() + REMOTE_RECONNECT_MS;
+	int rc;
+	for (;;) {
+		rc = remote_open(r, err, errsize);
+		/* a host key or a login refused is no blip: stop at once */
+		if (rc == 0 || rc == -EPERM || clock_ms() >= deadline ||
+		    (r->w && worker_cancelled(r->w)))
+			break;
+		usleep(500 * 1000); /* a bounded retry: the peer's address comes back in a second */
+	}
+	if (rc == 0)
+		r->reconnects++;
+	return rc;
+}
+
+unsigned node_remote_reconnects(const struct node *n)
+{
+	return n && n->ops == &node_remote_ops ? ((const struct node_remote *)n)->reconnects : 0;
+}
+
 struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errsize)
 {
 	if (!o->address[0] || !o->local.name[0] || !o->local.home[0]) {
@@ -288,85 +396,29 @@ struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errs
 	struct node_remote *r = xcalloc(1, sizeof(*r));
 	r->base.ops = &node_remote_ops;
 	r->w = o->w;
+	r->port = o->port;
+	r->timeout_s = o->timeout_s;
+	r->local = o->local;
 	str_copy(r->base.host, o->address, sizeof(r->base.host));
 	str_copy(r->base.user, o->local.name, sizeof(r->base.user));
 	/* the host key must be the one pairing recorded: for the address, and for no name the peer
 	 * is known by may another key be recorded (a name that now answers with another key, on
 	 * any address, is what pairing refuses too) */
-	const char *names[ARRAY_LEN(o->names) + 1];
-	char plain[ARRAY_LEN(names)][256];
-	size_t nn = 0;
 	for (size_t i = 0; i <= o->nnames && i <= ARRAY_LEN(o->names); i++) {
 		const char *n = i == 0 ? o->address : o->names[i - 1];
-		if (!n || !n[0])
+		if (!n || !n[0] || r->nnames >= ARRAY_LEN(r->names))
 			continue;
-		str_copy(plain[nn], n, sizeof(plain[nn]));
-		plain[nn][strcspn(plain[nn], "%")] = '\0'; /* recorded without the scope */
+		char *plain = r->names[r->nnames];
+		str_copy(plain, n, sizeof(r->names[0]));
+		plain[strcspn(plain, "%")] = '\0'; /* recorded without the scope */
 		bool dup = false;
-		for (size_t k = 0; k < nn; k++)
-			dup |= strcmp(names[k], plain[nn]) == 0;
-		if (!dup) {
-			names[nn] = plain[nn];
-			nn++;
-		}
+		for (size_t k = 0; k < r->nnames; k++)
+			dup |= strcmp(r->names[k], plain) == 0;
+		if (!dup)
+			r->nnames++;
 	}
-	struct sshsession_opts so = {
-		.address = o->address,
-		.port = o->port,
-		.user = o->local.name,
-		.home = o->local.home,
-		.timeout_s = o->timeout_s,
-		.w = o->w,
-		.names = names,
-		.nnames = nn,
-	};
-	r->ss = sshsession_new(&so);
-	if (!r->ss) {
-		snprintf(err, errsize, "cannot create an SSH session");
+	if (remote_open(r, err, errsize) < 0)
 		goto fail;
-	}
-	if (sshsession_connect(r->ss, err, errsize) < 0)
-		goto fail;
-	char where[512];
-	size_t at = 0;
-	bool known_as_other = false;
-	enum kh_status ks = sshsession_check_host_key_each(r->ss, names, nn, &at, &known_as_other,
-							   where, sizeof(where));
-	switch (ks) {
-	case KH_OK: break;
-	case KH_UNKNOWN:
-		if (known_as_other)
-			snprintf(err, errsize,
-				 "the host key of %s is the one you paired with, but not "
-				 "yet for this address: pair with %s again to record it",
-				 o->address, o->address);
-		else
-			snprintf(err, errsize,
-				 "the host key of %s is not in your known_hosts: pair "
-				 "with it first",
-				 o->address);
-		goto fail;
-	case KH_CHANGED:
-	case KH_REVOKED:
-		sshsession_host_key_warning(r->ss, ks, where, names[at], err, errsize);
-		goto fail;
-	case KH_ERROR:
-		snprintf(err, errsize, "cannot check the host key of %s: %s", o->address, where);
-		goto fail;
-	}
-
-	/* the user's key, nothing else */
-	char key[PATH_MAX + 64];
-	if (sshsession_user_key(o->local.home, key, sizeof(key), NULL, 0) < 0) {
-		snprintf(err, errsize, "you have no SSH key in %s/.ssh: pair with %s first",
-			 o->local.home, o->address);
-		goto fail;
-	}
-	if (!sshsession_login_key(r->ss, key)) {
-		snprintf(err, errsize, "%s does not accept your key for %s: pair with it first",
-			 o->address, o->local.name);
-		goto fail;
-	}
 	if (o->w && worker_cancelled(o->w)) {
 		snprintf(err, errsize, "cancelled");
 		goto fail;

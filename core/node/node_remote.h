@@ -30,5 +30,7 @@ struct remote_opts {
 };
 
 struct node *node_remote_new(const struct remote_opts *o, char *err, size_t errsize);
+/* How often the connection broke under a script and was made again (0 for a local node). */
+unsigned node_remote_reconnects(const struct node *n);
 
 #endif

@@ -485,8 +485,15 @@ static int remote_addrgenmode_set(struct node *n, const char *ifname, int mode, 
 	return rc;
 }
 
+/* netplan in a session of its own, its messages in a file: the connection may break while it
+ * runs (`netplan apply` stops NetworkManager, which takes the management address away), and a
+ * hang-up or a broken pipe must not stop it half way (NetworkManager stopped, the peer off its LAN) */
 static const char NETPLAN[] = PRE "command -v netplan >/dev/null 2>&1 || exit 11\n"
-				  "netplan \"$1\" </dev/null >/dev/null\n";
+				  "e=$(mktemp) || exit 1\n"
+				  "trap '' HUP PIPE\n"
+				  "setsid netplan \"$1\" </dev/null >/dev/null 2>\"$e\" &\n"
+				  "wait $!; s=$?\n"
+				  "cat \"$e\" >&2; rm -f \"$e\"; exit $s\n";
 
 static int remote_netplan(struct node *n, const char *verb, char *err, size_t errsize)
 {

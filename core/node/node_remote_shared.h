@@ -15,12 +15,21 @@
 #define REMOTE_SAID_MAX 2048 /* error output kept for a message */
 #define REMOTE_NETPLAN_TIMEOUT 90 /* seconds, as node_local.c */
 #define REMOTE_PASSWORD_TRIES 3
+#define REMOTE_RECONNECT_MS 30000 /* how long a broken connection is tried again */
 
 struct node_remote {
 	struct node base; /* first: the struct node * the caller holds is this */
 	struct sshsession *ss;
 	struct worker *w;
 	bool read_only; /* no sudo at all (remote_opts.read_only) */
+	/* what connecting again needs (remote_reopen): the connection may break under a script, e.g.
+	 * when the peer's own `netplan apply` takes its management address away for a moment */
+	unsigned port;
+	int timeout_s;
+	struct ssh_user local;
+	char names[13][256]; /* the address first, then the names the peer is known by */
+	size_t nnames;
+	unsigned reconnects; /* how often the connection was made again */
 	bool sudo_password_needed;
 	char sudo_password[512]; /* only here; wiped on free; only ever on sudo's stdin */
 };
@@ -72,6 +81,9 @@ int remote_run(struct node_remote *r, enum as as, const char *script, const char
 	       char *err, size_t errsize);
 size_t remote_words(char *s, char **w, size_t max);
 void remote_free(struct node *n);
+/* Connect again after the connection broke (tried for REMOTE_RECONNECT_MS; the same host key
+ * checks and the user's key as at first; sudo's password is kept). */
+int remote_reopen(struct node_remote *r, char *err, size_t errsize);
 
 /* NetworkManager through busctl (node_remote_nm.c) */
 /* node_remote_cables.c */

@@ -89,6 +89,11 @@ void sshsession_free(struct sshsession *s)
 	free(s);
 }
 
+bool sshsession_connected(struct sshsession *s)
+{
+	return s && s->s && ssh_is_connected(s->s);
+}
+
 const char *sshsession_error(struct sshsession *s)
 {
 	const char *e = ssh_get_error(s->s);

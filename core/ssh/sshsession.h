@@ -94,6 +94,9 @@ bool sshsession_login_key(struct sshsession *s, const char *keypath);
  * failed: sshsession_error tells). */
 int sshsession_login_password(struct sshsession *s, const char *password);
 
+/* Is the session still connected (false once the connection broke or was closed)? */
+bool sshsession_connected(struct sshsession *s);
+
 /* libssh's last error for this session, cleaned (valid until the next call). */
 const char *sshsession_error(struct sshsession *s);
 

@@ -1,13 +1,25 @@
 #!/bin/bash
 # lab_apply: `sparklink apply` and `sparklink rollback` on two lab nodes (real netlink, real
-# netplan + systemd-networkd, real sshd and sudo on the peer), judged by ip(8), sha256sum, stat
-# and netplan itself. As a user would run it: `sudo sparklink ...` as nvidia on spark-1.
+# netplan rendered by NetworkManager as on DGX OS, or by systemd-networkd: $SPARKLAB_RENDERER,
+# registered once for each as lab_apply and lab_apply_networkd; real sshd and sudo on the peer),
+# judged by ip(8), nmcli, sha256sum, stat and netplan itself. As a user would run it:
+# `sudo sparklink ...` as nvidia on spark-1.
+# On NetworkManager nodes also: NetworkManager's own state is part of "as before" (the list of
+# connections, each port's managed state and active profile, disable_ipv6; the UUID of `lo` left
+# out: NetworkManager makes it anew at each start, and `netplan apply` restarts it); the peer's
+# `netplan apply` cuts its management address (the SSH work goes on: seen with ip monitor); the
+# runtime static plan is NetworkManager's in-memory profile sparklink-IF (the preview says so,
+# status --json names the renderer and each port's profile); every plan holds past
+# NetworkManager's DHCP timeout (waited 25 s: the lab's is 12 s; DGX OS's is 45 s) and across an
+# unplug and replug; one kill -9 point is on the static plan (its nm-profile record).
 # - dry run: the preview names both nodes' files and commands; nothing changes (checksums);
 # - each plan (link-local, static, static-persistent + MTU 9000): addresses where planned,
 #   every rail answers (jumbo too), `netplan generate` accepts every file written; rollback:
 #   both nodes exactly as before (addresses, MTU, link state, IPv6 link-local, files);
-# - a foreign 40-cx7.yaml on spark-2 and another netplan file naming the interface: backed up
-#   and reported, restored byte for byte by rollback;
+# - coexistence: a foreign 40-cx7.yaml on spark-2 (backed up, restored byte for byte by
+#   rollback), NVIDIA Sync's 99-nvidia-sync-cluster.yaml and a file it renamed *.sync-disabled-*,
+#   the vLLM helper's 98-spark-vllm-docker.yaml, another file naming the interface: each named in
+#   the preview with the tool that wrote it and what it fights with, none touched;
 # - an address already there is reused (not added twice, not removed by rollback);
 # - kill -9 of sparklink at several points of an apply: rollback restores the state before;
 # - the interface carrying the user's SSH session is refused unless explicitly allowed;
@@ -23,12 +35,28 @@ IFS_CX="enp1s0f0np0 enP2p1s0f0np0 enp1s0f1np1 enP2p1s0f1np1"
 T1=enp1s0f1np1 T2=enP2p1s0f1np1 # the b2b cable is p1 <-> p1: these twins have carrier
 
 snap() { # node: what rollback must restore, one line per fact
+	[ "$NM" = 1 ] && { snap_nm "$1"; return; }
 	lx "$1" sh -c '
 		for i in '"$IFS_CX"'; do
 			printf "%s mtu=%s flags=%s gen=%s\n" "$i" "$(cat /sys/class/net/$i/mtu)" \
 				"$(ip -o link show dev $i | sed "s/.*<\([^>]*\)>.*/\1/")" \
 				"$(cat /proc/sys/net/ipv6/conf/$i/addr_gen_mode)"
 			ip -o addr show dev $i | awk "{print \$2, \$3, \$4}" | sort
+		done
+		ls -la /etc/netplan | awk "NR > 1 {print \$1, \$3, \$4, \$NF}"
+		cd /etc/netplan && sha256sum -- * 2>/dev/null' 2>&1
+}
+snap_nm() { # NetworkManager's state, the ports' and /etc/netplan's (IPv6 link-local left out:
+	# NetworkManager removes and adds it again with each DHCP attempt of an automatic profile)
+	lx "$1" sh -c '
+		nmcli -t -f NAME,UUID,TYPE,DEVICE con show | sed "s/^lo:[^:]*:/lo:(uuid):/" | sort
+		for i in '"$IFS_CX"'; do
+			printf "%s mtu=%s gen=%s dis6=%s %s %s\n" "$i" "$(cat /sys/class/net/$i/mtu)" \
+				"$(cat /proc/sys/net/ipv6/conf/$i/addr_gen_mode)" \
+				"$(cat /proc/sys/net/ipv6/conf/$i/disable_ipv6)" \
+				"$(ip -o link show dev $i | sed "s/.*<\([^>]*\)>.*/\1/")" \
+				"$(nmcli -g GENERAL.CONNECTION,GENERAL.NM-MANAGED dev show $i 2>/dev/null | tr "\n" " ")"
+			ip -4 -o addr show dev $i | awk "{print \$2, \$3, \$4}"
 		done
 		ls -la /etc/netplan | awk "NR > 1 {print \$1, \$3, \$4, \$NF}"
 		cd /etc/netplan && sha256sum -- * 2>/dev/null' 2>&1
@@ -40,7 +68,12 @@ sl() {
 }
 out() { cat "$LAB_TMP/out" "$LAB_TMP/err"; }
 same_as_before() { # what
-	local a b
+	local a b i
+	# NetworkManager settles its automatic profiles some seconds after a restart
+	for ((i = 0; NM && i < 40; i++)); do
+		[ "$(snap spark-1)" = "$before1" ] && [ "$(snap spark-2)" = "$before2" ] && return 0
+		sleep 1
+	done
 	a=$(snap spark-1) b=$(snap spark-2)
 	[ "$a" = "$before1" ] || fail "$1: spark-1 differs from before: $(diff <(printf '%s\n' "$before1") <(printf '%s\n' "$a"))"
 	[ "$b" = "$before2" ] || fail "$1: spark-2 differs from before: $(diff <(printf '%s\n' "$before2") <(printf '%s\n' "$b"))"
@@ -54,13 +87,21 @@ rollback_ok() { # what
 	grep -q "nothing to undo" "$LAB_TMP/out" || fail "$1: the second rollback still found work: $(out)"
 }
 
-step "up, and pair spark-1 -> spark-2 as nvidia"
+step "up (renderer ${SPARKLAB_RENDERER:-NetworkManager, the default}), and pair spark-1 -> spark-2 as nvidia"
 lab_up 2
+NM=0
+"$SPARKLAB" status | grep -q "^spark-1 .*renderer NetworkManager" && NM=1
+note "renderer: $([ $NM = 1 ] && echo NetworkManager || echo networkd)"
 fp2=$(lx spark-2 ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub | awk '{print $2}')
 printf '%s\n' "$PW" | lxu spark-1 "$SPARKLINK" pair --password-stdin --accept-fingerprint "$fp2" 10.77.0.2 \
 	>"$LAB_TMP/pair.out" 2>&1 || fail "pairing failed: $(cat "$LAB_TMP/pair.out")"
+profile_on() { lx "$1" nmcli -g GENERAL.CONNECTION dev show "$2"; }
+if [ $NM = 1 ]; then
+	has_profile() { [ -n "$(profile_on spark-1 $T1)" ] && [ -n "$(profile_on spark-2 $T1)" ]; }
+	wait_until 30 "the cabled ports never got their automatic profile" has_profile
+fi
 before1=$(snap spark-1) before2=$(snap spark-2)
-grep -q "^$T1 .*gen=0" <<<"$before1" || fail "unexpected start state: $before1"
+[ $NM = 1 ] || grep -q "^$T1 .*gen=0" <<<"$before1" || fail "unexpected start state: $before1"
 
 step "not root: apply refuses with a word about sudo, changes nothing"
 lxu spark-1 "$SPARKLINK" apply --plan static --peer 10.77.0.2 >"$LAB_TMP/out" 2>"$LAB_TMP/err" </dev/null
@@ -75,13 +116,39 @@ for want in "node 1: spark-1" "node 2: spark-2" "192.168.100.10/24" "192.168.100
 	"192.168.101.11/24" "mtu: 9000" "/etc/netplan/40-cx7.yaml" "netplan apply" "dhcp4: no"; do
 	grep -qF -- "$want" "$LAB_TMP/out" || fail "the preview lacks '$want': $(out)"
 done
+if [ $NM = 1 ]; then
+	sl apply --plan static --peer 10.77.0.2 --dry-run --password-stdin || fail "dry run static: $(out)"
+	for want in "spark-1: renderer NetworkManager 1." "spark-2: renderer NetworkManager 1." \
+		"$T1 on spark-2: managed by NetworkManager, profile \"" "in-memory profile sparklink-$T1"; do
+		grep -qF -- "$want" "$LAB_TMP/out" || fail "the static preview lacks '$want': $(out)"
+	done
+fi
 same_as_before "dry run"
 lx spark-1 test -s /var/lib/sparklink/journal.jsonl && fail "a dry run wrote the journal"
 
+all_addrs() {
+	for n in 1 2; do
+		has_addr spark-$n $T1 192.168.100.1$((n - 1))/24 || return 1
+		has_addr spark-$n $T2 192.168.101.1$((n - 1))/24 || return 1
+	done
+}
+ll4s() { for n in 1 2; do lx spark-$n ip -4 -o addr show dev $T1 | grep -q " 169\.254\." || return 1; done; }
 for plan in static link-local "static-persistent --mtu 9000"; do
 	step "apply $plan on both nodes"
+	# the peer's management address as the kernel reports it while apply runs (the blip of its
+	# `netplan apply` on NetworkManager nodes)
+	lx spark-2 ip -ts monitor address dev enP7s7 >"$LAB_TMP/mon" 2>&1 &
+	mon=$!
+	lab_on_exit "kill $mon 2>/dev/null"
 	# shellcheck disable=SC2086
 	sl apply --plan $plan --peer 10.77.0.2 --password-stdin || fail "apply $plan: exit $?: $(out)"
+	kill $mon 2>/dev/null
+	wait $mon 2>/dev/null
+	if [ $NM = 1 ] && [ "$plan" != static ]; then
+		grep -q "Deleted.* inet 10\.77\.0\.2/24" "$LAB_TMP/mon" ||
+			fail "$plan: spark-2's management address did not blip during its netplan apply: $(cat "$LAB_TMP/mon")"
+		note "spark-2 enP7s7 during apply: $(grep -c inet "$LAB_TMP/mon") address events; apply went on over SSH"
+	fi
 	nrails=$(grep -c "^Rail ok" "$LAB_TMP/out")
 	case $plan in
 	static*)
@@ -110,6 +177,24 @@ for plan in static link-local "static-persistent --mtu 9000"; do
 			lx spark-$n netplan generate >"$LAB_TMP/gen" 2>&1 || fail "$plan: netplan generate rejects spark-$n's file: $(cat "$LAB_TMP/gen")"
 		done
 	fi
+	if [ $NM = 1 ]; then
+		case $plan in
+		static) want=sparklink- ;; # NetworkManager's in-memory profile, made by sparklink
+		*) want=netplan- ;;        # the profile netplan rendered from 40-cx7.yaml
+		esac
+		for n in 1 2; do
+			[ "$(profile_on spark-$n $T1)" = "$want$T1" ] || fail "$plan: spark-$n $T1 is under $(profile_on spark-$n $T1), not $want$T1"
+		done
+		held() { if [ "$plan" = link-local ]; then ll4s; else all_addrs; fi; }
+		sleep 25
+		held || fail "$plan: an address is gone after NetworkManager's DHCP timeout: $(snap spark-2)"
+		"$SPARKLAB" unplug spark-1 p1 >/dev/null || fail "unplug"
+		sleep 3
+		"$SPARKLAB" plug spark-1 p1 >/dev/null || fail "plug"
+		wait_until 30 "$plan: the addresses did not come back after a replug: $(snap spark-2)" held
+		sl status || fail "$plan: status after the replug: $(out)"
+		[ "$(grep -c "^Rail ok" "$LAB_TMP/out")" -eq "$nrails" ] || fail "$plan: not every rail answers after the replug: $(out)"
+	fi
 	[ "$(lx spark-1 stat -c %a /var/lib/sparklink)" = 700 ] || fail "the journal directory is not 0700"
 	rollback_ok "$plan"
 done
@@ -124,6 +209,17 @@ assert s["plan"]["kind"] == "static" and s["plan"]["node"] == 1, s["plan"]
 assert len(s["rails"]) == 2 and all(r["ok"] for r in s["rails"]), s["rails"]
 assert s["journal"]["pending"] > 0, s["journal"]
 EOF
+if [ $NM = 1 ]; then
+	python3 - "$LAB_TMP/out" <<'EOF' || fail "status --json does not name NetworkManager and the profiles: $(out)"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["this_node"]["renderer"] == "NetworkManager" and s["peer_node"]["renderer"] == "NetworkManager"
+assert s["this_node"]["networkmanager_version"].startswith("1."), s["this_node"]
+for i in s["interfaces"]:
+	for k in ("networkmanager", "peer_networkmanager"):
+		assert i[k]["managed"] and i[k]["profile"] == "sparklink-" + i["name"], (k, i)
+EOF
+fi
 
 step "the user's SSH session on a planned interface: refused, then allowed explicitly"
 printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SSH_CONNECTION="192.168.100.11 50000 192.168.100.10 22" \
@@ -136,6 +232,10 @@ sl rollback --password-stdin || fail "rollback: $(out)"
 same_as_before "static, then rolled back"
 
 step "an address already there is reused, and kept by rollback"
+# (networkd nodes only: on a NetworkManager node an address added by hand behind its back is gone
+# at the DHCP timeout, see lab_lab_nm)
+[ $NM = 1 ] && note "skipped on NetworkManager nodes"
+[ $NM = 1 ] || {
 lx spark-2 ip addr add 192.168.100.11/24 dev $T1 || fail "cannot add an address by hand"
 mid2=$(snap spark-2)
 sl apply --plan static --peer 10.77.0.2 --password-stdin || fail "apply with an existing address: $(out)"
@@ -145,27 +245,84 @@ sl rollback --password-stdin || fail "rollback: $(out)"
 [ "$(snap spark-2)" = "$mid2" ] || fail "rollback removed an address sparklink did not add"
 lx spark-2 ip addr del 192.168.100.11/24 dev $T1
 same_as_before "reuse"
+}
 
-step "a foreign 40-cx7.yaml and another file naming $T1 on spark-2: backed up, reported, restored"
+step "coexistence on spark-2: a foreign 40-cx7.yaml, NVIDIA Sync's and the vLLM helper's files"
+# what other tools leave in /etc/netplan (field notes): a hand-made 40-cx7.yaml (the playbook, the
+# cluster helper, sparkrun), NVIDIA Sync's 99-nvidia-sync-cluster.yaml and a file it renamed aside,
+# the vLLM docker helper's 98-spark-vllm-docker.yaml. Each is named in the preview with its tool;
+# only 40-cx7.yaml is replaced (backed up byte for byte); rollback restores everything as it was.
 lx spark-2 sh -c "printf 'network:\n  version: 2\n  ethernets:\n    $T2:\n      dhcp4: no   # hand-made, no final newline' > /etc/netplan/40-cx7.yaml && chmod 640 /etc/netplan/40-cx7.yaml &&
-	printf 'network:\n  version: 2\n  ethernets:\n    $T1:\n      optional: true\n' > /etc/netplan/10-other.yaml && chmod 600 /etc/netplan/10-other.yaml" ||
+	printf 'network:\n  version: 2\n  ethernets:\n    $T1:\n      optional: true\n' > /etc/netplan/10-other.yaml && chmod 600 /etc/netplan/10-other.yaml &&
+	printf 'network:\n  version: 2\n  ethernets:\n    $T1:\n      optional: true\n' > /etc/netplan/99-nvidia-sync-cluster.yaml && chmod 600 /etc/netplan/99-nvidia-sync-cluster.yaml &&
+	printf 'network:\n  version: 2\n  ethernets:\n    $T2:\n      dhcp4: no\n      addresses: [192.168.101.22/24]\n' > /etc/netplan/98-spark-vllm-docker.yaml && chmod 600 /etc/netplan/98-spark-vllm-docker.yaml &&
+	printf 'network:\n  version: 2\n' > /etc/netplan/60-old.yaml.sync-disabled-20261101 && chmod 600 /etc/netplan/60-old.yaml.sync-disabled-20261101" ||
 	fail "cannot write the foreign files"
+# the user's files are in force before sparklink comes
+lx spark-2 netplan apply >/dev/null 2>&1 || fail "netplan apply of the foreign files"
+sleep 4 # IPv6 DAD (networkd), NetworkManager's activations
 before2=$(snap spark-2)
+sums=$(lx spark-2 sh -c 'cd /etc/netplan && sha256sum -- *')
 foreign=$(lx spark-2 sha256sum /etc/netplan/40-cx7.yaml | awk '{print $1}')
 sl apply --plan link-local --peer 10.77.0.2 --password-stdin || fail "apply over a foreign file: $(out)"
-grep -q "was not written by sparklink" "$LAB_TMP/out" || fail "the foreign file is not reported: $(out)"
-grep -q "10-other.yaml on spark-2 also names $T1" "$LAB_TMP/out" || fail "the other file is not reported: $(out)"
+for want in "40-cx7.yaml on spark-2 was not written by sparklink" \
+	"10-other.yaml on spark-2 also names $T1 (written by another tool, or by hand)" \
+	"99-nvidia-sync-cluster.yaml on spark-2 also names $T1 (written by NVIDIA Sync)" \
+	"reads it after, so where both set the same key on $T1, its value wins" \
+	"60-old.yaml.sync-disabled-20261101 on spark-2: NVIDIA Sync renamed /etc/netplan/60-old.yaml aside"; do
+	grep -qF -- "$want" "$LAB_TMP/out" || fail "the preview lacks '$want': $(out)"
+done
+# the vLLM helper's file names only $T2, which the link-local plan (first twin) leaves alone: still
+# a ConnectX port, still named (on NetworkManager nodes netplan gives a port without addresses
+# IPv4 link-local, which beside a link-local plan makes a rail fail; this one has an address)
+grep -qF "98-spark-vllm-docker.yaml on spark-2 names $T2 (written by the vLLM docker helper (spark-vllm-docker)), a ConnectX port this plan leaves alone" "$LAB_TMP/out" ||
+	fail "the vLLM helper's file on the other twin is not named: $(out)"
 lx spark-2 sh -c 'sha256sum /var/lib/sparklink/backup/40-cx7.yaml.*' | grep -q "$foreign" || fail "no byte-exact backup on spark-2"
+for f in 10-other.yaml 99-nvidia-sync-cluster.yaml 98-spark-vllm-docker.yaml 60-old.yaml.sync-disabled-20261101; do
+	grep -F " $f" <<<"$sums" | lx spark-2 sh -c 'cd /etc/netplan && sha256sum -c --quiet' ||
+		fail "sparklink changed another tool's $f"
+done
 rollback_ok "foreign file"
 [ "$(lx spark-2 stat -c %a /etc/netplan/40-cx7.yaml)" = 640 ] || fail "the foreign file's mode was not restored"
 
+step "the SSH connection to the peer breaks during apply: sparklink connects again and goes on"
+# the sshd processes serving sparklink's session on spark-2 (found by the node's network
+# namespace: this machine's other uid-1000 processes are not ours) are killed while apply changes
+# spark-2; apply must connect again (the same host key), finish, and rollback undo it all
+cut_sessions() {
+	local p killed=0
+	for p in $(pgrep -f '^sshd(-session)?: nvidia'); do
+		[ "$(ip netns identify "$p" 2>/dev/null)" = spark-2 ] || continue
+		kill "$p" 2>/dev/null && killed=1
+	done
+	[ $killed = 1 ]
+}
+start=$(lx spark-1 sh -c 'wc -l < /var/lib/sparklink/journal.jsonl')
+printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SPARKLINK_TEST_STEP_DELAY_MS=700 \
+	sudo -S -p '' --preserve-env=SPARKLINK_TEST_STEP_DELAY_MS "$SPARKLINK" apply \
+	--plan static-persistent --mtu 9000 --peer 10.77.0.2 --password-stdin \
+	>"$LAB_TMP/out" 2>"$LAB_TMP/err" &
+bg=$!
+wait_until 60 "apply never recorded 3 changes: $(out)" \
+	lx spark-1 sh -c "[ \$(wc -l < /var/lib/sparklink/journal.jsonl) -ge $((start + 3)) ]"
+cut_sessions || fail "no sshd session of sparklink's on spark-2 to cut"
+wait "$bg" || fail "apply did not survive its SSH connection breaking: exit $?: $(out)"
+grep -q "spark-2: the SSH connection broke 1 time and was made again" "$LAB_TMP/out" ||
+	fail "apply does not say that the connection broke and was made again: $(out)"
+[ "$(grep -c "^Rail ok" "$LAB_TMP/out")" -eq 2 ] || fail "not every rail answered after the connection broke: $(out)"
+all_addrs || fail "an address is missing after the connection broke: $(snap spark-2)"
+rollback_ok "static-persistent, SSH connection cut during apply"
+
 step "kill -9 during apply at several points: rollback restores the state before"
 for k in 1 3 6 9 12; do
+	kplan=static-persistent
+	# on NetworkManager nodes one point is in the static plan, after its nm-profile record
+	[ $NM = 1 ] && [ $k = 3 ] && kplan=static
 	start=$(lx spark-1 sh -c 'wc -l < /var/lib/sparklink/journal.jsonl')
 	# a pause after each journal record (a test knob) lets the kill land between two changes
 	printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SPARKLINK_TEST_STEP_DELAY_MS=300 \
 		sudo -S -p '' --preserve-env=SPARKLINK_TEST_STEP_DELAY_MS "$SPARKLINK" apply \
-		--plan static-persistent --mtu 9000 --peer 10.77.0.2 --password-stdin \
+		--plan $kplan --mtu 9000 --peer 10.77.0.2 --password-stdin \
 		>"$LAB_TMP/out" 2>"$LAB_TMP/err" &
 	bg=$!
 	wait_until 60 "apply never recorded $k changes: $(out)" \

@@ -6,7 +6,8 @@
 # Judged from outside with ip and ping on both nodes. Then r lists what would be undone (s adds the
 # SSH lines and takes them away again), y undoes it, and both nodes are as before. Esc cancels a
 # preview without changing anything; a resize during the preview redraws it; without root the
-# dialogs say so (checked with NO_COLOR in an ASCII terminal).
+# dialogs say so (checked with NO_COLOR in an ASCII terminal). Run on NetworkManager nodes
+# (lab_console_apply) and on networkd nodes (lab_console_apply_networkd): $SPARKLAB_RENDERER.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
@@ -53,6 +54,7 @@ printf '%s\n' "$PW" | "$SPARKLAB" exec spark-1 --user -- "$SPARKLINK" pair --pas
 	--accept-fingerprint "$fp2" 10.77.0.2 >"$LAB_TMP/pair.out" 2>&1 ||
 	fail "pairing with the command line failed: $(cat "$LAB_TMP/pair.out")"
 for n in spark-1 spark-2; do for i in $IFS2; do net_is $n "$i" - 1500; done; done
+netplan2=$(lx spark-2 ls /etc/netplan)
 
 step "without root (NO_COLOR, LANG=C): the dialogs say how to get root and change nothing"
 TMUX_COLS=100 TMUX_ROWS=30 tmux_start "$sess" "$SPARKLAB" exec spark-1 --user -- \
@@ -110,7 +112,8 @@ tmux_wait "$sess" 'cancelled|not applied' 20 || fail "Esc at the preview did not
 tmux_keys "$sess" Enter
 tmux_wait_gone "$sess" 'Addressing: this node' 5 || fail "the dialog did not close"
 for n in spark-1 spark-2; do for i in $IFS2; do net_is $n "$i" - 1500; done; done
-[ -z "$(lx spark-2 ls /etc/netplan)" ] || fail "a cancelled preview left a netplan file on spark-2"
+# (NetworkManager nodes have their own files there, as DGX OS: 01-network-manager-all.yaml, 90-NM-*)
+[ "$(lx spark-2 ls /etc/netplan)" = "$netplan2" ] || fail "a cancelled preview changed /etc/netplan on spark-2: $(lx spark-2 ls /etc/netplan)"
 
 step "static, MTU 9000: the preview shows both nodes' commands; a resize redraws it"
 tmux_keys "$sess" F4
