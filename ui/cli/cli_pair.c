@@ -257,7 +257,11 @@ static int cli_pair_mesh(const char *cmd, int argc, char **argv, struct pair_job
 		free(job);
 		return rc; /* not started: said */
 	}
-	if (job->out.directions)
+	bool tried = false;
+	for (size_t a = 0; a < job->out.nnodes; a++)
+		for (size_t b = 0; b < job->out.nnodes; b++)
+			tried |= job->out.dir[a][b] != MESH_UNTRIED;
+	if (tried) /* else the job stopped before any change: its summary says why */
 		print_mesh(&job->out);
 	cli_job_end(&j, rc,
 		    rc == EXIT_AUTH && j.wrong_passwords && j.wrong_passwords < 3
