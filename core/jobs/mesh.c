@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,7 @@
 struct peer_node {
 	struct pair_ctx c;
 	struct pair_outcome out;
-	bool alive; /* still in the mesh: nothing failed on it */
+	atomic_bool alive; /* still in the mesh: nothing failed on it (read by the others' threads) */
 	char error[256]; /* why it dropped out */
 	bool keyed; /* logged in with the user's key */
 	int node; /* its index in the outcome (1..) */
