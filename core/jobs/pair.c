@@ -130,14 +130,18 @@ enum pair_status pair_check_host_key(struct pair_ctx *c)
 				 "the host key of %s is not known yet: pair first",
 				 c->req->address);
 	if (c->req->accept_fingerprint[0] || c->naccept_list) {
+		if (!fingerprint_given(c, fingerprint) && c->naccept_list)
+			return pair_fail(
+				c, PAIR_HOSTKEY_REFUSED,
+				"the host key of %s is %s, none of the fingerprints given; "
+				"nothing was written",
+				c->req->address, fingerprint);
 		if (!fingerprint_given(c, fingerprint))
 			return pair_fail(
 				c, PAIR_HOSTKEY_REFUSED,
 				"the host key of %s is %s, not the fingerprint given (%s); nothing "
 				"was written",
-				c->req->address, fingerprint,
-				c->naccept_list ? "nor any other --accept-fingerprint"
-						: c->req->accept_fingerprint);
+				c->req->address, fingerprint, c->req->accept_fingerprint);
 		job_progress(c->w, "Host key %s %s matches the fingerprint given", keytype,
 			     fingerprint);
 		return PAIR_OK;
