@@ -1,15 +1,18 @@
 #!/bin/bash
 # lab_pair_mesh: `sparklink pair HOST HOST...`, a mesh of nodes on a switch, judged by OpenSSH.
 # - 4 nodes on a switch (each also with an IPv4 address on its cable port, and an /etc/hosts
-#   naming the others as mDNS would: the lab's nodes have no nss-mdns): paired from spark-1 in
+#   naming the others as mDNS would: the lab's nodes have no nss-mdns): refused with nothing
+#   written for unknown host keys without a terminal (exit 5), a node's fingerprint missing
+#   (exit 5), three wrong passwords (exit 6); then paired from spark-1 in
 #   one command, the password given once (--same-password), each host key by its fingerprint;
 #   then `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes` works on every node to every other
 #   node by each of its names (spark-N, spark-N.local, its LAN address, its cable address);
 # - no node holds another node's private key anywhere;
 # - `rollback --include-ssh` on spark-1 leaves every file in every node's ~/.ssh as it was
 #   (sha256sum before and after): exactly the added lines removed, on every node;
-# - spark-3's sshd stopped in the middle: the directions between the others verified, the
-#   journal exact (after sshd is back, a rollback leaves every ~/.ssh as it was);
+# - spark-3's sshd stopped in the middle (each node's password given on its own this time):
+#   the directions between the others verified, the journal exact (after sshd is back, a
+#   rollback leaves every ~/.ssh as it was);
 # - 8 nodes on a switch: pair, every direction verified by sparklink and by OpenSSH.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
@@ -28,8 +31,10 @@ all_sums() { for n in $(seq 1 "$N"); do echo "== spark-$n"; ssh_sums "spark-$n";
 hosts_of() { seq 2 "$N" | sed 's/^/10.77.0./'; }
 fps() { for n in $(seq 2 "$N"); do printf -- '--accept-fingerprint %s ' "$(fp_of "spark-$n")"; done; }
 pair() { # args...: sparklink pair from spark-1 as the user, the one password on stdin
-	printf '%s\n' "$PW" | lxu spark-1 "$SPARKLINK" pair --password-stdin --same-password "$@" \
-		>"$LAB_TMP/pair.out" 2>"$LAB_TMP/pair.err"
+	# (PAIR_STDIN: other lines; SAME=: each node's password asked, a line each)
+	printf '%s\n' "${PAIR_STDIN-$PW}" |
+		lxu spark-1 "$SPARKLINK" pair --password-stdin ${SAME---same-password} "$@" \
+			>"$LAB_TMP/pair.out" 2>"$LAB_TMP/pair.err"
 }
 out() { cat "$LAB_TMP/pair.out" "$LAB_TMP/pair.err"; }
 rollback() {
@@ -80,6 +85,24 @@ lab_up 4 --cabling switch
 prepare
 before=$(all_sums)
 
+step "refused before any change: unknown host keys, a wrong fingerprint, wrong passwords"
+# shellcheck disable=SC2046
+pair $(hosts_of)
+rc=$?
+[ $rc -eq 5 ] || fail "unknown host keys, no terminal: exit $rc, want 5: $(out)"
+grep -q -- "--accept-fingerprint" "$LAB_TMP/pair.err" || fail "the refusal does not say how to accept: $(out)"
+# shellcheck disable=SC2046
+pair $(fps | sed 's/--accept-fingerprint [^ ]* $//') --accept-fingerprint "$(fp_of spark-2)" $(hosts_of)
+rc=$?
+[ $rc -eq 5 ] || fail "spark-4's fingerprint not given: exit $rc, want 5: $(out)"
+grep -q "10.77.0.4 is SHA256:.*none of the fingerprints given; nothing was written" "$LAB_TMP/pair.err" ||
+	fail "the refusal does not name spark-4's key: $(out)"
+# shellcheck disable=SC2046
+PAIR_STDIN=$'wrong1\nwrong2\nwrong3' SAME='' pair $(fps) $(hosts_of)
+rc=$?
+[ $rc -eq 6 ] || fail "three wrong passwords: exit $rc, want 6: $(out)"
+[ "$(all_sums)" = "$before" ] || fail "a refused mesh changed a ~/.ssh: $(diff <(echo "$before") <(all_sums))"
+
 step "pair spark-1 with spark-2, spark-3, spark-4 in one command"
 t0=$SECONDS
 # shellcheck disable=SC2046
@@ -116,8 +139,9 @@ rollback
 
 step "spark-3's sshd stopped in the middle: the others done, the journal exact"
 rm -f "$LAB_TMP/pair.out" "$LAB_TMP/pair.rc"
+# each node's password asked on its own this time (a line each)
 # shellcheck disable=SC2046
-(pair $(fps) $(hosts_of); echo $? >"$LAB_TMP/pair.rc") &
+(PAIR_STDIN="$PW"$'\n'"$PW"$'\n'"$PW" SAME='' pair $(fps) $(hosts_of); echo $? >"$LAB_TMP/pair.rc") &
 bg=$!
 lab_on_exit "kill $bg 2>/dev/null"
 for ((t = 0; t < 600; t++)); do
