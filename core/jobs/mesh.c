@@ -22,6 +22,8 @@ struct peer_node {
 	atomic_bool alive; /* still in the mesh: nothing failed on it (read by the others' threads) */
 	char error[256]; /* why it dropped out */
 	bool keyed; /* logged in with the user's key */
+	bool try_shared; /* the password the user said is the same is to be tried here */
+	int shared_rc; /* what it gave: 0 logged in, -EACCES refused, -EIO the login failed */
 	int node; /* its index in the outcome (1..) */
 };
 
@@ -34,6 +36,7 @@ struct mesh {
 	const char *accept[MESH_MAX_NODES * 2];
 	struct peer_node *v[MESH_MAX_PEERS];
 	size_t n;
+	const char *shared; /* during the logins: the password the user said is the same */
 };
 
 typedef void peer_fn(struct mesh *m, struct peer_node *p);
@@ -148,8 +151,19 @@ static void still_to_log_in(struct mesh *m, size_t from, char *out, size_t size)
 						m->v[k]->c.req->address);
 }
 
+/* The password the user said is the same, on every node still to log in to, at once. */
+static void try_shared(struct mesh *m, struct peer_node *p)
+{
+	if (!p->try_shared || p->keyed)
+		return;
+	p->shared_rc = sshsession_login_password(p->c.s, m->shared);
+	if (p->shared_rc == 0)
+		job_progress(m->w, "Logged in to %s with the same password", p->c.req->address);
+}
+
 /* Passwords, node by node on this thread: the user's key first (tried already), then a
- * password the user said is the same everywhere, else the node's own (three tries). */
+ * password the user said is the same everywhere (tried on the others at once), else the node's
+ * own (three tries). */
 static enum pair_status logins(struct mesh *m)
 {
 	char shared[512] = "";
@@ -157,29 +171,22 @@ static enum pair_status logins(struct mesh *m)
 	enum pair_status st = PAIR_OK;
 	for (size_t k = 0; k < m->n && st == PAIR_OK; k++) {
 		struct peer_node *p = m->v[k];
-		if (p->keyed)
+		if (p->keyed || (p->try_shared && p->shared_rc == 0))
 			continue;
 		p->c.skip_key_login = true;
-		if (shared[0]) {
-			int r = sshsession_login_password(p->c.s, shared);
-			if (r == 0) {
-				job_progress(m->w, "Logged in to %s with the same password",
-					     p->c.req->address);
-				continue;
-			}
-			if (r == -EIO) {
-				st = pair_fail(&p->c, PAIR_FAILED, "the login to %s failed: %s",
-					       p->c.req->address, sshsession_error(p->c.s));
-				break;
-			}
+		if (p->try_shared && p->shared_rc == -EIO) {
+			st = pair_fail(&p->c, PAIR_FAILED, "the login to %s failed: %s",
+				       p->c.req->address, sshsession_error(p->c.s));
+			break;
+		}
+		if (p->try_shared)
 			job_warn(m->w, 0, "%s refused that password: asking its own",
 				 p->c.req->address);
-		}
 		if ((st = pair_login(&p->c)) != PAIR_OK || worker_cancelled(m->w))
 			break;
 		char rest[300];
 		still_to_log_in(m, k + 1, rest, sizeof(rest));
-		if (!asked_same && !shared[0] && rest[0]) {
+		if (!asked_same && rest[0]) {
 			asked_same = true;
 			int same = m->req->same_password ? 1
 							 : job_ask_yes(m->w, JOB_ASK_CONFIRM,
@@ -189,8 +196,14 @@ static enum pair_status logins(struct mesh *m)
 				st = pair_fail(&p->c, PAIR_CANCELLED, "cancelled");
 				break;
 			}
-			if (same == 1)
+			if (same == 1) {
 				str_copy(shared, p->c.password, sizeof(shared));
+				for (size_t j = k + 1; j < m->n; j++)
+					m->v[j]->try_shared = !m->v[j]->keyed;
+				m->shared = shared;
+				each_peer(m, try_shared);
+				m->shared = NULL;
+			}
 		}
 		secret_wipe(p->c.password, sizeof(p->c.password)); /* no sudo here: not needed */
 	}
