@@ -233,45 +233,53 @@ static size_t names_for_peers(const struct peer_node *q, const char **names)
 }
 
 /* On peer p: every other live peer's public key into its authorized_keys, their host keys into
- * its known_hosts. */
+ * its known_hosts: each change journaled, then all of them in one command on p (the remote edit
+ * scripts one after the other, stopping at the first that fails). */
 static void pair_peers_on(struct mesh *m, struct peer_node *p)
 {
-	char err[1024];
-	int keys = 0, lines = 0;
+	char err[1024] = "", out[1024];
+	struct buf cmd;
+	buf_init(&cmd);
+	size_t npeers = 0;
 	for (size_t k = 0; k < m->n && p->alive; k++) {
 		struct peer_node *q = m->v[k];
 		if (q == p || !q->alive || !q->c.peer_pub[0])
 			continue;
-		if (worker_cancelled(m->w))
-			return;
-		bool added = false;
-		if (pair_remote_authkeys_add(&p->c, q->c.peer_pub, &added, err, sizeof(err)) < 0) {
-			char why[300];
-			snprintf(why, sizeof(why),
-				 "could not add %s's key to its authorized_keys: %s", peer_label(q),
-				 err);
-			drop(p, why);
-			return;
-		}
-		keys += added;
 		const char *names[PAIR_MAX_NAMES];
 		size_t nn = names_for_peers(q, names);
-		int n = 0;
-		if (nn && pair_remote_known_hosts_add(&p->c, q->c.s->keytype, q->c.s->keyb64, names,
-						      nn, &n, err, sizeof(err)) < 0) {
-			char why[300];
-			snprintf(why, sizeof(why), "could not record %s's host key there: %s",
-				 peer_label(q), err);
-			drop(p, why);
-			return;
+		if (cmd.len)
+			buf_puts(&cmd, " && ");
+		if (pair_remote_authkeys_cmd(&p->c, q->c.peer_pub, &cmd, err, sizeof(err)) < 0) {
+			drop(p, err);
+			goto out;
 		}
-		lines += n;
+		if (nn) {
+			buf_puts(&cmd, " && ");
+			if (pair_remote_known_hosts_cmd(&p->c, q->c.s->keytype, q->c.s->keyb64,
+							names, nn, &cmd, err, sizeof(err)) < 0) {
+				drop(p, err);
+				goto out;
+			}
+		}
+		npeers++;
 	}
-	p->out.files_changed += (keys > 0) + (lines > 0);
+	if (!npeers || worker_cancelled(m->w))
+		goto out;
+	if (pair_remote_run(&p->c, cmd.data, out, sizeof(out), err, sizeof(err)) != 0) {
+		char why[300];
+		snprintf(why, sizeof(why),
+			 "could not record the other nodes' keys in its authorized_keys and "
+			 "known_hosts: %s",
+			 err[0] ? err : "no answer");
+		drop(p, why);
+		goto out;
+	}
 	job_progress(m->w,
-		     "%s: the other nodes' keys in its authorized_keys (%d new), their host "
-		     "keys in its known_hosts (%d new entr%s)",
-		     peer_label(p), keys, lines, lines == 1 ? "y" : "ies");
+		     "%s: the %zu other peers' keys in its authorized_keys, their host keys in its "
+		     "known_hosts",
+		     peer_label(p), npeers);
+out:
+	buf_free(&cmd);
 }
 
 /* ---- verification -------------------------------------------------------------------------- */

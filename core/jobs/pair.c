@@ -387,46 +387,51 @@ static void local_unlock(struct pair_ctx *c)
 		pthread_mutex_unlock(c->local_lock);
 }
 
-int pair_remote_authkeys_add(struct pair_ctx *c, const char *key_line, bool *added, char *err,
+int pair_remote_authkeys_cmd(struct pair_ctx *c, const char *key_line, struct buf *cmd, char *err,
 			     size_t errsize)
 {
-	char out[512];
-	*added = false;
 	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, c->req->address, "~/.ssh/authorized_keys",
 			  key_line) < 0) {
 		snprintf(err, errsize, "cannot write the journal; nothing was changed");
 		return -EIO;
 	}
-	struct buf cmd;
-	buf_init(&cmd);
-	buf_puts(&cmd, "sh -c ");
-	sshsession_quote(&cmd, AUTHKEYS_ADD);
-	buf_puts(&cmd, " sparklink ");
-	sshsession_quote(&cmd, key_line);
-	int st = pair_remote_run(c, cmd.data, out, sizeof(out), err, errsize);
-	buf_free(&cmd);
-	if (st != 0) {
-		if (!err[0])
-			snprintf(err, errsize, "no answer");
-		return -EIO;
-	}
-	*added = str_starts(out, "added");
+	buf_puts(cmd, "sh -c ");
+	sshsession_quote(cmd, AUTHKEYS_ADD);
+	buf_puts(cmd, " sparklink ");
+	sshsession_quote(cmd, key_line);
 	return 0;
 }
 
-int pair_remote_known_hosts_add(struct pair_ctx *c, const char *type, const char *blob,
-				const char *const *names, size_t nnames, int *added, char *err,
-				size_t errsize)
+int pair_remote_authkeys_add(struct pair_ctx *c, const char *key_line, bool *added, char *err,
+			     size_t errsize)
 {
 	char out[512];
-	*added = 0;
-	struct buf cmd, data;
+	*added = false;
+	struct buf cmd;
 	buf_init(&cmd);
+	int rc = pair_remote_authkeys_cmd(c, key_line, &cmd, err, errsize);
+	if (rc == 0 && pair_remote_run(c, cmd.data, out, sizeof(out), err, errsize) != 0) {
+		if (!err[0])
+			snprintf(err, errsize, "no answer");
+		rc = -EIO;
+	}
+	buf_free(&cmd);
+	if (rc == 0)
+		*added = str_starts(out, "added");
+	return rc;
+}
+
+int pair_remote_known_hosts_cmd(struct pair_ctx *c, const char *type, const char *blob,
+				const char *const *names, size_t nnames, struct buf *cmd, char *err,
+				size_t errsize)
+{
+	struct buf part, data;
+	buf_init(&part);
 	buf_init(&data);
-	buf_puts(&cmd, "sh -c ");
-	sshsession_quote(&cmd, KNOWN_HOSTS_ADD);
-	buf_puts(&cmd, " sparklink ");
-	sshsession_quote(&cmd, blob);
+	buf_puts(&part, "sh -c ");
+	sshsession_quote(&part, KNOWN_HOSTS_ADD);
+	buf_puts(&part, " sparklink ");
+	sshsession_quote(&part, blob);
 	int rc = 0;
 	for (size_t i = 0; i < nnames; i++) {
 		char khl[4096];
@@ -435,10 +440,10 @@ int pair_remote_known_hosts_add(struct pair_ctx *c, const char *type, const char
 			rc = -EIO;
 			goto out;
 		}
-		buf_puts(&cmd, " ");
-		sshsession_quote(&cmd, names[i]);
-		buf_puts(&cmd, " ");
-		sshsession_quote(&cmd, khl);
+		buf_puts(&part, " ");
+		sshsession_quote(&part, names[i]);
+		buf_puts(&part, " ");
+		sshsession_quote(&part, khl);
 		/* the exact lines (hashed ones carry our random salt): rollback removes these and
 		 * nothing else */
 		buf_printf(&data, "%s%s", i ? "\n" : "", khl);
@@ -449,16 +454,30 @@ int pair_remote_known_hosts_add(struct pair_ctx *c, const char *type, const char
 		rc = -EIO;
 		goto out;
 	}
-	if (pair_remote_run(c, cmd.data, out, sizeof(out), err, errsize) != 0) {
+	buf_puts(cmd, part.data);
+out:
+	buf_free(&part);
+	buf_free(&data);
+	return rc;
+}
+
+int pair_remote_known_hosts_add(struct pair_ctx *c, const char *type, const char *blob,
+				const char *const *names, size_t nnames, int *added, char *err,
+				size_t errsize)
+{
+	char out[512];
+	*added = 0;
+	struct buf cmd;
+	buf_init(&cmd);
+	int rc = pair_remote_known_hosts_cmd(c, type, blob, names, nnames, &cmd, err, errsize);
+	if (rc == 0 && pair_remote_run(c, cmd.data, out, sizeof(out), err, errsize) != 0) {
 		if (!err[0])
 			snprintf(err, errsize, "no answer");
 		rc = -EIO;
-		goto out;
 	}
-	*added = atoi(out);
-out:
 	buf_free(&cmd);
-	buf_free(&data);
+	if (rc == 0)
+		*added = atoi(out);
 	return rc;
 }
 

@@ -78,5 +78,12 @@ int pair_remote_authkeys_add(struct pair_ctx *c, const char *key_line, bool *add
 int pair_remote_known_hosts_add(struct pair_ctx *c, const char *type, const char *blob,
 				const char *const *names, size_t nnames, int *added, char *err,
 				size_t errsize);
+/* The same, journaled first, as a command appended to cmd (to run with others in one exec:
+ * `A && B && ...`) rather than run. 0, or -EIO with err (nothing appended). */
+int pair_remote_authkeys_cmd(struct pair_ctx *c, const char *key_line, struct buf *cmd, char *err,
+			     size_t errsize);
+int pair_remote_known_hosts_cmd(struct pair_ctx *c, const char *type, const char *blob,
+				const char *const *names, size_t nnames, struct buf *cmd, char *err,
+				size_t errsize);
 
 #endif
