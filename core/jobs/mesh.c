@@ -318,8 +318,10 @@ static void verify_from(struct mesh *m, struct peer_node *p)
 		}
 		struct buf cmd;
 		buf_init(&cmd);
+		/* UpdateHostKeys=no: ssh adds no host key of its own to p's known_hosts (every
+		 * line there is one the journal has) */
 		buf_puts(&cmd, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes "
-			       "-o ConnectTimeout=8 -l ");
+			       "-o UpdateHostKeys=no -o ConnectTimeout=8 -l ");
 		sshsession_quote(&cmd, p->c.req->remote_user[0] ? p->c.req->remote_user
 								: p->c.req->local.name);
 		buf_puts(&cmd, " ");
