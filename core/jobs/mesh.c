@@ -1,11 +1,5 @@
 /* mesh.c: the mesh pairing job: this node and up to 7 peers, a session and a thread per peer. */
 #include "core/jobs/mesh.h"
-#include "core/jobs/journal.h"
-#include "core/jobs/journal_ops.h"
-#include "core/jobs/pair_steps.h"
-#include "core/ssh/sshsession.h"
-#include "core/base/text.h"
-#include "core/base/util.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -15,6 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "core/base/text.h"
+#include "core/base/util.h"
+#include "core/ssh/sshsession.h"
+#include "core/jobs/journal.h"
+#include "core/jobs/journal_ops.h"
+#include "core/jobs/pair_steps.h"
 
 struct peer_node {
 	struct pair_ctx c;
