@@ -3,7 +3,8 @@
 # - 4 nodes on a switch (each also with an IPv4 address on its cable port, and an /etc/hosts
 #   naming the others as mDNS would: the lab's nodes have no nss-mdns): refused with nothing
 #   written for unknown host keys without a terminal (exit 5), a node's fingerprint missing
-#   (exit 5), three wrong passwords (exit 6); then paired from spark-1 in
+#   (exit 5), three wrong passwords (exit 6), spark-1 itself among the HOSTs (exit 1); then
+#   paired from spark-1 in
 #   one command, the password given once (--same-password), each host key by its fingerprint;
 #   then `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes` works on every node to every other
 #   node by each of its names (spark-N, spark-N.local, its LAN address, its cable address);
@@ -101,6 +102,10 @@ grep -q "10.77.0.4 is SHA256:.*none of the fingerprints given; nothing was writt
 PAIR_STDIN=$'wrong1\nwrong2\nwrong3' SAME='' pair $(fps) $(hosts_of)
 rc=$?
 [ $rc -eq 6 ] || fail "three wrong passwords: exit $rc, want 6: $(out)"
+# shellcheck disable=SC2046
+pair $(fps) 10.77.0.2 10.77.0.1
+rc=$?
+[ $rc -eq 1 ] && grep -q "10.77.0.1 is this node" "$LAB_TMP/pair.err" || fail "a HOST that is spark-1 itself: exit $rc: $(out)"
 [ "$(all_sums)" = "$before" ] || fail "a refused mesh changed a ~/.ssh: $(diff <(echo "$before") <(all_sums))"
 
 step "pair spark-1 with spark-2, spark-3, spark-4 in one command"
