@@ -416,7 +416,11 @@ static enum pair_status run(struct mesh *m)
 	enum pair_status st;
 	if ((st = pair_same_user(&first->c)) != PAIR_OK)
 		return stop(m, st, "%s", first->out.summary);
-	pair_ensure_my_key(&first->c, false); /* the key, if there is one, for the key logins */
+	/* the key, if there is one, for the key logins (none yet is no failure) */
+	if (pair_ensure_my_key(&first->c, false) != PAIR_OK) {
+		first->out.status = PAIR_OK;
+		first->out.summary[0] = '\0';
+	}
 
 	/* 1. every peer at once: connected, its host key read */
 	job_progress(m->w, "Connecting to %zu nodes at once", m->n);
