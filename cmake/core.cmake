@@ -1,16 +1,28 @@
 # cmake/core.cmake: how core/ is compiled, shared by the main build and the fuzz targets' clang
-# build (tests/fuzz/libfuzzer): C11, the warnings (as errors), the definitions, the libraries
-# core/ links with, and sparklink_core_library(NAME ROOT), the static library of ROOT/core/*.c.
-# Set SPARKLINK_VERSION before including it.
+# build (tests/fuzz/libfuzzer): C11, the warnings, the definitions, the libraries core/ links
+# with, and sparklink_core_library(NAME ROOT), the static library of ROOT/core/*.c.
 set(CMAKE_C_STANDARD 11)
 set(CMAKE_C_STANDARD_REQUIRED ON)
 set(CMAKE_C_EXTENSIONS OFF)
-add_compile_options(-Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-                    -Wformat=2 -Wno-format-nonliteral)
-if(CMAKE_C_COMPILER_ID STREQUAL "GNU")
-  add_compile_options(-Wno-format-truncation)
+# Warnings as errors in the project's own builds (make test, CI, the fuzz build); off by default
+# so that a user's build (make, the package) never fails on a warning a newer compiler invents.
+option(SPARKLINK_WERROR "Treat warnings as errors (make test and CI turn it on)" OFF)
+# Each warning flag only where this compiler knows it (clang 14 has no -Wformat-truncation).
+# -Wno-X is checked as -WX: gcc accepts any -Wno-X silently.
+include(CheckCCompilerFlag)
+foreach(flag -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+             -Wno-format-nonliteral -Wno-format-truncation)
+  string(REGEX REPLACE "^-Wno-" "-W" probe ${flag})
+  string(MAKE_C_IDENTIFIER "SPARKLINK_CC_HAS${probe}" var)
+  check_c_compiler_flag(${probe} ${var})
+  if(${var})
+    add_compile_options(${flag})
+  endif()
+endforeach()
+if(SPARKLINK_WERROR)
+  add_compile_options(-Werror)
 endif()
-add_compile_definitions(_GNU_SOURCE SPARKLINK_VERSION="${SPARKLINK_VERSION}")
+add_compile_definitions(_GNU_SOURCE)
 
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)

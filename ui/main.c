@@ -5,6 +5,7 @@
 #include "core/base/text.h"
 #include "core/base/util.h"
 #include "ui/cli/cli.h"
+#include "sparklink_version.h" /* SPARKLINK_VERSION, made by cmake/version.cmake */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,13 +41,18 @@ static const struct command commands[] = {
 	{ "verify", "verify HOST [--user NAME]", "`hostname` over SSH both ways, keys only",
 	  cli_verify, false },
 	{ "apply",
-	  "apply --plan link-local|static|static-persistent [--mtu 9000] [--peer HOST]\n"
+	  "apply [--plan static-persistent|static|link-local] [--mtu 9000] [--peer HOST]\n"
 	  "      [--node 1|2] [--interfaces IF,IF] [--dry-run]",
 	  "address the cabled interfaces on both nodes (root)", cli_apply, false },
 	{ "rollback", "rollback [--dry-run] [--include-ssh] [--local-only]",
 	  "undo every recorded change, newest first, both nodes", cli_rollback, false },
 	{ "status", "status [--json]", "the applied plan, addresses, rails and the journal",
 	  cli_status, false },
+	{ "topology", "topology [--peers HOST,HOST,...] [--topology T] [--json]",
+	  "the cable map: every node, port and cable; what is wrong", cli_topology, false },
+	{ "env", "env [--format shell|docker|json|hostfile] [--bootstrap mgmt|cable] [--gid]",
+	  "the hostfile and the launchers' environment for the applied plan (root)", cli_env,
+	  false },
 	{ "help", "help", "this help", help_main, true },
 	/* sparklink's own helper (rollback_child.c): not a command */
 	{ ROLLBACK_CHILD_COMMAND, "", "", rollback_child_main, true },

@@ -116,6 +116,20 @@ bool text_is_ifname(const char *s)
 	return true;
 }
 
+bool text_is_hostname(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 63)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
 int text_width(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;

@@ -24,6 +24,10 @@ bool text_clean_inplace(char *s, unsigned flags);
 /* True if s is a plausible interface name: 1..15 bytes of [A-Za-z0-9._-]. */
 bool text_is_ifname(const char *s);
 
+/* True if s is a plain host name as the plans and the cable map keep it: 1..63 bytes of
+ * [A-Za-z0-9.-]. */
+bool text_is_hostname(const char *s);
+
 /* Display width of a clean UTF-8 string (as wcwidth counts). */
 int text_width(const char *s);
 

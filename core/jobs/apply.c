@@ -1,5 +1,6 @@
 /* apply.c: the addressing job: inspect both nodes, preview, journal and change, verify rails. */
 #include "core/jobs/apply.h"
+#include "core/jobs/apply_cables.h"
 #include "core/ssh/sshsession.h"
 #include "core/node/node_local.h"
 #include "core/base/base64.h"
@@ -43,6 +44,7 @@ struct ctx {
 	struct apply_outcome *out;
 	struct journal *journal;
 	struct node_state st[2]; /* [0] this node, [1] the peer */
+	struct buf cables; /* what apply_peer_ifs found, for the preview */
 };
 
 static const char OUR_MARK[] = "# written by sparklink";
@@ -121,7 +123,7 @@ static void rail_addr(const struct plan *p, int number, const struct node_if *f,
 				cidr = f->addrs[i];
 	} else {
 		for (size_t i = 0; i < p->nifs; i++)
-			if (strcmp(p->ifs[i].ifname, f->ifname) == 0 &&
+			if (strcmp(plan_ifname(p, i, number), f->ifname) == 0 &&
 			    has_addr(f, p->ifs[i].addr[number - 1]))
 				cidr = p->ifs[i].addr[number - 1];
 	}
@@ -166,8 +168,8 @@ static enum apply_status inspect_nm(struct ctx *c, struct node_state *s, struct 
 	s->nm = &c->out->nm[s == &c->st[0] ? 0 : 1];
 	s->nm_ports = c->out->nm_ports[s == &c->st[0] ? 0 : 1];
 	for (size_t i = 0; i < p->nifs; i++)
-		if (s->node->ops->nm_probe(s->node, p->ifs[i].ifname, s->nm, &s->nm_ports[i], err,
-					   sizeof(err)) < 0)
+		if (s->node->ops->nm_probe(s->node, plan_ifname(p, i, s->number), s->nm,
+					   &s->nm_ports[i], err, sizeof(err)) < 0)
 			return fail(c, APPLY_FAILED, "cannot ask NetworkManager on %s: %s", name,
 				    err);
 	if (s->nm->renderer != NM_RENDERER_NM) {
@@ -177,7 +179,7 @@ static enum apply_status inspect_nm(struct ctx *c, struct node_state *s, struct 
 	buf_printf(notes, "  %s: renderer NetworkManager %s\n", name, s->nm->version);
 	for (size_t i = 0; i < p->nifs; i++) {
 		const struct nm_port *np = &s->nm_ports[i];
-		const char *ifn = p->ifs[i].ifname;
+		const char *ifn = plan_ifname(p, i, s->number);
 		char prof[128];
 		snprintf(prof, sizeof(prof), "\"%s\"", np->profile);
 		if (!np->known || !np->managed) {
@@ -220,25 +222,26 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 	char err[1024];
 	const char *name = node_name(c, s);
 	for (size_t i = 0; i < p->nifs; i++) {
-		if (s->node->ops->probe_if(s->node, p->ifs[i].ifname, &s->ifs[i], err,
+		if (s->node->ops->probe_if(s->node, plan_ifname(p, i, s->number), &s->ifs[i], err,
 					   sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "cannot read %s on %s: %s", p->ifs[i].ifname,
-				    name, err);
+			return fail(c, APPLY_FAILED, "cannot read %s on %s: %s",
+				    plan_ifname(p, i, s->number), name, err);
 		if (!s->ifs[i].exists)
 			return fail(
 				c, APPLY_REFUSED,
 				"%s has no interface %s; choose the interfaces with --interfaces "
 				"(nothing was changed)",
-				name, p->ifs[i].ifname);
+				name, plan_ifname(p, i, s->number));
 		if (!s->ifs[i].carrier)
 			buf_printf(notes,
 				   "  note: %s on %s has no link (cable out, or the peer's port is "
 				   "down): it is configured anyway\n",
-				   p->ifs[i].ifname, name);
+				   plan_ifname(p, i, s->number), name);
 		if (p->kind != PLAN_LINK_LOCAL &&
 		    has_addr(&s->ifs[i], p->ifs[i].addr[s->number - 1]))
 			buf_printf(notes, "  %s on %s already has %s: reused, not added again\n",
-				   p->ifs[i].ifname, name, p->ifs[i].addr[s->number - 1]);
+				   plan_ifname(p, i, s->number), name,
+				   p->ifs[i].addr[s->number - 1]);
 		/* another address in a planned /24 elsewhere on the node would make two interfaces in
 		 * one subnet: say so (the plan itself never does that) */
 		for (size_t k = 0; k < s->ifs[i].naddrs && p->kind != PLAN_LINK_LOCAL; k++) {
@@ -250,7 +253,8 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 						notes,
 						"  warning: %s on %s has %s, in the /24 planned for %s: "
 						"two interfaces in one subnet confuse routing (delete it)\n",
-						p->ifs[i].ifname, name, a, p->ifs[o].ifname);
+						plan_ifname(p, i, s->number), name, a,
+						plan_ifname(p, o, s->number));
 			}
 		}
 	}
@@ -290,14 +294,15 @@ static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf
 			if (s->node->ops->file_read(s->node, path, &nf, err, sizeof(err)) == 0 &&
 			    nf.exists)
 				for (size_t i = 0; i < p->nifs; i++)
-					if (names_if(nf.data.data, nf.data.len, p->ifs[i].ifname)) {
+					if (names_if(nf.data.data, nf.data.len,
+						     plan_ifname(p, i, s->number))) {
 						char cp[300];
 						text_clean(cp, sizeof(cp), path, strlen(path), 0);
 						buf_printf(
 							notes,
 							"  warning: %s on %s also names %s: netplan merges "
 							"it with sparklink's file; check that they agree\n",
-							cp, name, p->ifs[i].ifname);
+							cp, name, plan_ifname(p, i, s->number));
 					}
 			node_file_free(&nf);
 		}
@@ -331,33 +336,34 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 	struct node *n = s->node;
 	const char *name = node_name(c, s);
 	const char *cidr = pf->addr[s->number - 1];
+	const char *ifn = plan_ifname(p, i, s->number);
 	char err[1024], data[600];
 
 	if (f->mtu != p->mtu) {
 		snprintf(data, sizeof(data), "%u %u", f->mtu, p->mtu);
-		if (record(c, s, JOP_MTU_SET, pf->ifname, data) < 0)
+		if (record(c, s, JOP_MTU_SET, ifn, data) < 0)
 			return c->out->status;
 		/* netplan sets it too; setting it here makes the change the same on every plan */
-		if (n->ops->mtu_set(n, pf->ifname, p->mtu, err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "MTU %u on %s of %s: %s", p->mtu, pf->ifname,
-				    name, err);
-		job_progress(c->w, "%s: %s MTU %u -> %u", name, pf->ifname, f->mtu, p->mtu);
+		if (n->ops->mtu_set(n, ifn, p->mtu, err, sizeof(err)) < 0)
+			return fail(c, APPLY_FAILED, "MTU %u on %s of %s: %s", p->mtu, ifn, name,
+				    err);
+		job_progress(c->w, "%s: %s MTU %u -> %u", name, ifn, f->mtu, p->mtu);
 	}
 	if (p->kind != PLAN_LINK_LOCAL && !has_addr(f, cidr)) {
-		if (record(c, s, JOP_ADDR_ADD, pf->ifname, cidr) < 0)
+		if (record(c, s, JOP_ADDR_ADD, ifn, cidr) < 0)
 			return c->out->status;
 		if (p->kind == PLAN_STATIC &&
-		    n->ops->addr_set(n, pf->ifname, cidr, true, err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "address %s on %s of %s: %s", cidr, pf->ifname,
-				    name, err);
+		    n->ops->addr_set(n, ifn, cidr, true, err, sizeof(err)) < 0)
+			return fail(c, APPLY_FAILED, "address %s on %s of %s: %s", cidr, ifn, name,
+				    err);
 		if (p->kind == PLAN_STATIC)
-			job_progress(c->w, "%s: %s address %s added", name, pf->ifname, cidr);
+			job_progress(c->w, "%s: %s address %s added", name, ifn, cidr);
 	} else if (p->kind != PLAN_LINK_LOCAL) {
-		job_progress(c->w, "%s: %s already has %s (reused)", name, pf->ifname, cidr);
+		job_progress(c->w, "%s: %s already has %s (reused)", name, ifn, cidr);
 	}
 	if (p->kind == PLAN_LINK_LOCAL) {
 		char before[NODE_MAX_ADDRS * 48];
-		if (record(c, s, JOP_LL4, pf->ifname, ll4_joined(f, before, sizeof(before))) < 0)
+		if (record(c, s, JOP_LL4, ifn, ll4_joined(f, before, sizeof(before))) < 0)
 			return c->out->status;
 	}
 	if (p->kind != PLAN_STATIC) {
@@ -366,16 +372,16 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 		for (size_t k = 0; k < f->naddrs6 && len < sizeof(data); k++)
 			len += (size_t)snprintf(data + len, sizeof(data) - len, "%s%s",
 						k ? "," : "", f->addrs6[k]);
-		if (record(c, s, JOP_LL6, pf->ifname, data) < 0)
+		if (record(c, s, JOP_LL6, ifn, data) < 0)
 			return c->out->status;
 	}
 	if (!f->up) {
-		if (record(c, s, JOP_LINK_UP, pf->ifname, NULL) < 0)
+		if (record(c, s, JOP_LINK_UP, ifn, NULL) < 0)
 			return c->out->status;
-		if (n->ops->link_set(n, pf->ifname, true, err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "cannot bring %s up on %s: %s", pf->ifname,
-				    name, err);
-		job_progress(c->w, "%s: %s up", name, pf->ifname);
+		if (n->ops->link_set(n, ifn, true, err, sizeof(err)) < 0)
+			return fail(c, APPLY_FAILED, "cannot bring %s up on %s: %s", ifn, name,
+				    err);
+		job_progress(c->w, "%s: %s up", name, ifn);
 	}
 	return APPLY_OK;
 }
@@ -390,29 +396,30 @@ static enum apply_status change_if_nm(struct ctx *c, struct node_state *s, size_
 	struct node *n = s->node;
 	const char *name = node_name(c, s);
 	const char *cidr = pf->addr[s->number - 1];
+	const char *ifn = plan_ifname(p, i, s->number);
 	char err[1024], data[128], uuid[40], profile[64];
-	nm_profile_name(pf->ifname, profile, sizeof(profile));
+	nm_profile_name(ifn, profile, sizeof(profile));
 	if (strcmp(np->profile, profile) == 0 && has_addr(f, cidr) && f->mtu == p->mtu) {
-		job_progress(c->w, "%s: %s already has %s (profile %s, reused)", name, pf->ifname,
-			     cidr, profile);
+		job_progress(c->w, "%s: %s already has %s (profile %s, reused)", name, ifn, cidr,
+			     profile);
 		return APPLY_OK;
 	}
 	if (f->mtu != p->mtu) {
 		/* the profile sets it; recorded so that rollback checks it is back */
 		snprintf(data, sizeof(data), "%u %u", f->mtu, p->mtu);
-		if (record(c, s, JOP_MTU_SET, pf->ifname, data) < 0)
+		if (record(c, s, JOP_MTU_SET, ifn, data) < 0)
 			return c->out->status;
 	}
 	nm_uuid_new(uuid);
 	snprintf(data, sizeof(data), "%s %s", uuid, np->uuid[0] ? np->uuid : "-");
-	if (record(c, s, JOP_NM_PROFILE, pf->ifname, data) < 0)
+	if (record(c, s, JOP_NM_PROFILE, ifn, data) < 0)
 		return c->out->status;
-	if (n->ops->nm_activate(n, pf->ifname, uuid, cidr, p->mtu, err, sizeof(err)) < 0)
-		return fail(c, APPLY_FAILED, "NetworkManager profile on %s of %s: %s", pf->ifname,
-			    name, err);
+	if (n->ops->nm_activate(n, ifn, uuid, cidr, p->mtu, err, sizeof(err)) < 0)
+		return fail(c, APPLY_FAILED, "NetworkManager profile on %s of %s: %s", ifn, name,
+			    err);
 	job_progress(c->w,
 		     "%s: %s address %s, MTU %u through NetworkManager (in-memory profile %s)",
-		     name, pf->ifname, cidr, p->mtu, profile);
+		     name, ifn, cidr, p->mtu, profile);
 	return APPLY_OK;
 }
 
@@ -517,7 +524,8 @@ static void await_addr(struct ctx *c, struct node_state *s, size_t i, char *out,
 	for (;;) {
 		struct node_if f;
 		memset(&f, 0, sizeof(f));
-		if (s->node->ops->probe_if(s->node, p->ifs[i].ifname, &f, err, sizeof(err)) == 0)
+		if (s->node->ops->probe_if(s->node, plan_ifname(p, i, s->number), &f, err,
+					   sizeof(err)) == 0)
 			rail_addr(p, s->number, &f, out, size);
 		/* no carrier: no address is coming (and the ping says why) */
 		if (out[0] || !f.carrier || clock_ms() >= deadline || worker_cancelled(c->w))
@@ -576,7 +584,7 @@ static void probe_nm(struct ctx *c)
 				     sizeof(err)) < 0)
 			continue;
 		for (size_t i = 0; i < p->nifs && c->out->nm[k].renderer == NM_RENDERER_NM; i++)
-			n->ops->nm_probe(n, p->ifs[i].ifname, &c->out->nm[k],
+			n->ops->nm_probe(n, plan_ifname(p, i, c->st[k].number), &c->out->nm[k],
 					 &c->out->nm_ports[k][i], err, sizeof(err));
 	}
 }
@@ -584,13 +592,8 @@ static void probe_nm(struct ctx *c)
 /* The newest plan record not undone, from the journal at path. */
 static int journal_plan(const char *path, struct plan *p, char *peer, size_t peersize)
 {
-	struct journal_record *v = NULL;
 	char err[512];
-	/* plans are root's: apply writes them only in root's own journal */
-	int n = geteuid() == 0 ? journal_read(path, 0, &v, err, sizeof(err)) : 0;
-	int found = n > 0 ? plan_record_newest(v, (size_t)n, p, peer, peersize) : -1;
-	journal_records_free(v, n > 0 ? (size_t)n : 0);
-	return found < 0 ? -1 : 0;
+	return plan_read_applied(path, p, peer, peersize, err, sizeof(err));
 }
 
 /* ---------------------------------------------------------------- the job */
@@ -650,6 +653,10 @@ static enum apply_status make_plan(struct ctx *c)
 		return fail(c, APPLY_REFUSED, "%s", err);
 	c->st[0].number = node;
 	c->st[1].number = 3 - node;
+	/* the peer's own cabled twins, read from it: never this node's names assumed */
+	if (c->st[1].present && apply_peer_ifs(c->st[0].node, c->st[1].node, &c->out->plan,
+					       &c->cables, err, sizeof(err)) < 0)
+		return fail(c, APPLY_REFUSED, "%s", err);
 	return APPLY_OK;
 }
 
@@ -661,7 +668,7 @@ static enum apply_status check_session(struct ctx *c)
 		if (!s->present || !s->session_if[0])
 			continue;
 		for (size_t i = 0; i < p->nifs; i++) {
-			if (strcmp(p->ifs[i].ifname, s->session_if) != 0)
+			if (strcmp(plan_ifname(p, i, s->number), s->session_if) != 0)
 				continue;
 			char q[400];
 			snprintf(q, sizeof(q),
@@ -736,6 +743,10 @@ static enum apply_status run(struct ctx *c)
 	plan_preview(&c->out->plan, &c->out->preview);
 	buf_puts(&c->out->preview, "\n== what sparklink found\n");
 	bool any = false;
+	if (c->cables.len) {
+		buf_add(&c->out->preview, c->cables.data, c->cables.len);
+		any = true;
+	}
 	for (int k = 0; k < 2; k++) {
 		if (notes[k].len) {
 			buf_add(&c->out->preview, notes[k].data, notes[k].len);
@@ -821,6 +832,7 @@ void apply_job_run(struct worker *w, void *arg)
 {
 	struct apply_job *job = arg;
 	struct ctx c = { .w = w, .req = &job->req, .out = &job->out };
+	buf_init(&c.cables);
 	buf_free(&job->out.preview);
 	memset(&job->out, 0, sizeof(job->out));
 	buf_init(&job->out.preview);
@@ -833,6 +845,7 @@ void apply_job_run(struct worker *w, void *arg)
 	node_free(c.st[1].node);
 	node_free(c.st[0].node);
 	journal_close(c.journal);
+	buf_free(&c.cables);
 	job_done(w, st, c.out->summary);
 }
 

@@ -47,7 +47,7 @@ struct apply_request {
 	enum plan_kind kind;
 	unsigned mtu; /* 1500 or 9000 */
 	int node; /* 1 or 2; 0 = from the host names */
-	char ifnames[PLAN_MAX_IFS][16]; /* this node's interfaces; the peer's have the same names */
+	char ifnames[PLAN_MAX_IFS][16]; /* this node's interfaces; the peer's are read from it */
 	size_t nifs;
 	char peer_address[128]; /* "" = this node only (the peer's part is only previewed) */
 	char peer_names[11][256]; /* other names it is known by (its mDNS name, addresses): a host

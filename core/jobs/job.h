@@ -4,8 +4,9 @@
  * A job sends progress lines and warnings, asks three kinds of question (a password, a host
  * key's fingerprint, a typed confirmation), reports a result per direction or per rail, and
  * ends with JOB_DONE (its status and summary), after which the worker posts WORKER_DONE. The
- * console's dialogs and the command line's runner (ui/cli/cli_job.c) handle these kinds and no
- * others; what a job learned beyond them is in its outcome, read after WORKER_DONE. */
+ * console's job view (ui/console/job_view.c) and the command line's runner (ui/cli/cli_job.c)
+ * handle these kinds and no others; what a job learned beyond them is in its outcome, read after
+ * WORKER_DONE. */
 #ifndef SPARKLINK_JOB_H
 #define SPARKLINK_JOB_H
 

@@ -179,8 +179,10 @@ static bool rule_interface(const struct journal_record *v, size_t i, const struc
 			continue;
 		if (!is_local(r) && strcmp(peer, r->host) != 0)
 			continue;
+		/* this node's interfaces for a record of this node, the peer's for the peer's */
+		int node = is_local(r) ? p.self_node : 3 - p.self_node;
 		for (size_t f = 0; f < p.nifs; f++)
-			if (strcmp(p.ifs[f].ifname, r->path) == 0)
+			if (strcmp(plan_ifname(&p, f, node), r->path) == 0)
 				return true;
 	}
 	return refuse(why, whysize, "no plan before it names %s for that node", r->path);

@@ -182,7 +182,8 @@ enum pair_status pair_ensure_my_key(struct pair_ctx *c, bool create)
 	snprintf(c->mykey_path, sizeof(c->mykey_path), "%s/id_ed25519", dir);
 	job_progress(c->w, "Creating your key %s", c->mykey_path);
 	ssh_key key = NULL;
-#if LIBSSH_VERSION_INT >= SSH_VERSION_INT(0, 11, 0)
+	/* ssh_pki_generate_key: libssh 0.12 on; 0.11 (Debian 13) has ssh_pki_generate only */
+#if LIBSSH_VERSION_INT >= SSH_VERSION_INT(0, 12, 0)
 	if (ssh_pki_generate_key(SSH_KEYTYPE_ED25519, NULL, &key) != SSH_OK)
 #else
 	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK)

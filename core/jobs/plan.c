@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 int plan_kind_parse(const char *s)
 {
@@ -32,20 +33,6 @@ int plan_node_of(const char *self, const char *peer)
 	return strcmp(self, peer) <= 0 ? 1 : 2;
 }
 
-static bool host_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n > 63)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
 int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *self, const char *peer,
 	      int self_node, const char *const *ifnames, size_t n, char *err, size_t errsize)
 {
@@ -59,7 +46,7 @@ int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *sel
 		snprintf(err, errsize, "the node number is 1 or 2");
 		return -1;
 	}
-	if (!host_ok(self) || !host_ok(peer) || strcmp(self, peer) == 0) {
+	if (!text_is_hostname(self) || !text_is_hostname(peer) || strcmp(self, peer) == 0) {
 		snprintf(err, errsize, "two different plain host names are needed");
 		return -1;
 	}
@@ -97,6 +84,35 @@ int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *sel
 	return 0;
 }
 
+const char *plan_ifname(const struct plan *p, size_t i, int node)
+{
+	const struct plan_if *f = &p->ifs[i];
+	return node == p->self_node || !f->peer_ifname[0] ? f->ifname : f->peer_ifname;
+}
+
+int plan_set_peer_ifs(struct plan *p, const char *const *ifnames, size_t n, char *err,
+		      size_t errsize)
+{
+	if (n != p->nifs) {
+		snprintf(err, errsize, "the peer has %zu interfaces for %zu rails", n, p->nifs);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!text_is_ifname(ifnames[i])) {
+			snprintf(err, errsize, "'%.20s' is not an interface name", ifnames[i]);
+			return -1;
+		}
+		for (size_t k = 0; k < i; k++)
+			if (strcmp(ifnames[k], ifnames[i]) == 0) {
+				snprintf(err, errsize, "the peer's %s is named twice", ifnames[i]);
+				return -1;
+			}
+	}
+	for (size_t i = 0; i < n; i++)
+		str_copy(p->ifs[i].peer_ifname, ifnames[i], sizeof(p->ifs[i].peer_ifname));
+	return 0;
+}
+
 void plan_netplan_yaml(const struct plan *p, int node, struct buf *out)
 {
 	if (p->kind == PLAN_STATIC)
@@ -106,7 +122,7 @@ void plan_netplan_yaml(const struct plan *p, int node, struct buf *out)
 	buf_puts(out, "network:\n  version: 2\n  ethernets:\n");
 	for (size_t i = 0; i < p->nifs; i++) {
 		const struct plan_if *f = &p->ifs[i];
-		buf_printf(out, "    %s:\n", f->ifname);
+		buf_printf(out, "    %s:\n", plan_ifname(p, i, node));
 		if (p->kind == PLAN_LINK_LOCAL) {
 			buf_puts(out, "      link-local: [ ipv4 ]\n");
 		} else {
@@ -123,10 +139,11 @@ void plan_commands(const struct plan *p, int node, struct buf *out)
 	if (p->kind == PLAN_STATIC) {
 		for (size_t i = 0; i < p->nifs; i++) {
 			const struct plan_if *f = &p->ifs[i];
+			const char *ifn = plan_ifname(p, i, node);
 			if (p->mtu != 1500)
-				buf_printf(out, "ip link set %s mtu %u\n", f->ifname, p->mtu);
-			buf_printf(out, "ip addr add %s dev %s\n", f->addr[node - 1], f->ifname);
-			buf_printf(out, "ip link set %s up\n", f->ifname);
+				buf_printf(out, "ip link set %s mtu %u\n", ifn, p->mtu);
+			buf_printf(out, "ip addr add %s dev %s\n", f->addr[node - 1], ifn);
+			buf_printf(out, "ip link set %s up\n", ifn);
 		}
 		return;
 	}
@@ -148,7 +165,7 @@ void plan_preview(const struct plan *p, struct buf *out)
 		buf_printf(out, "\n== node %d: %s\n", node, p->names[node - 1]);
 		for (size_t i = 0; i < p->nifs; i++)
 			if (p->ifs[i].addr[node - 1][0])
-				buf_printf(out, "  %s  %s\n", p->ifs[i].ifname,
+				buf_printf(out, "  %s  %s\n", plan_ifname(p, i, node),
 					   p->ifs[i].addr[node - 1]);
 		buf_puts(out, "-- commands\n");
 		plan_commands(p, node, out);
@@ -168,15 +185,28 @@ void plan_record_format(const struct plan *p, const char *peer, struct buf *b)
 	for (size_t i = 0; i < p->nifs; i++)
 		buf_printf(b, "%s%s", i ? "," : "", p->ifs[i].ifname);
 	buf_printf(b, " peer=%s", peer);
+	bool differ = false;
+	for (size_t i = 0; i < p->nifs; i++)
+		differ |= p->ifs[i].peer_ifname[0] &&
+			  strcmp(p->ifs[i].peer_ifname, p->ifs[i].ifname) != 0;
+	if (!differ)
+		return;
+	buf_puts(b, " peer_ifs=");
+	for (size_t i = 0; i < p->nifs; i++)
+		buf_printf(b, "%s%s", i ? "," : "", plan_ifname(p, i, 3 - p->self_node));
 }
 
 int plan_record_parse(const char *data, struct plan *p, char *peer, size_t peersize)
 {
-	char kind[32] = "", names[200] = "", ifs[200] = "", peerbuf[130] = "";
+	char kind[32] = "", names[200] = "", ifs[200] = "", peerbuf[130] = "", pifs[200] = "";
 	unsigned mtu = 0;
 	int node = 0;
-	if (!data || sscanf(data, "kind=%31s mtu=%u node=%d names=%199s ifs=%199s peer=%129s", kind,
-			    &mtu, &node, names, ifs, peerbuf) < 5)
+	int got = data ? sscanf(data,
+				"kind=%31s mtu=%u node=%d names=%199s ifs=%199s peer=%129s "
+				"peer_ifs=%199s",
+				kind, &mtu, &node, names, ifs, peerbuf, pifs)
+		       : 0;
+	if (got < 5)
 		return -1;
 	int k = plan_kind_parse(kind);
 	char *comma = strchr(names, ',');
@@ -192,6 +222,15 @@ int plan_record_parse(const char *data, struct plan *p, char *peer, size_t peers
 	const char *self = node == 1 ? names : comma + 1, *other = node == 1 ? comma + 1 : names;
 	if (plan_make(p, (enum plan_kind)k, mtu, self, other, node, v, n, err, sizeof(err)) < 0)
 		return -1;
+	if (got == 7) {
+		const char *pv[PLAN_MAX_IFS];
+		size_t pn = 0;
+		for (char *save, *t = strtok_r(pifs, ",", &save); t && pn < PLAN_MAX_IFS;
+		     t = strtok_r(NULL, ",", &save))
+			pv[pn++] = t;
+		if (plan_set_peer_ifs(p, pv, pn, err, sizeof(err)) < 0)
+			return -1;
+	}
 	if (peer)
 		str_copy(peer, peerbuf, peersize);
 	return 0;
@@ -205,4 +244,25 @@ int plan_record_newest(const struct journal_record *v, size_t n, struct plan *p,
 		    plan_record_parse(v[i].data, p, peer, peersize) == 0)
 			return (int)i;
 	return -1;
+}
+
+int plan_read_applied(const char *path, struct plan *p, char *peer, size_t peersize, char *err,
+		      size_t errsize)
+{
+	if (geteuid() != 0) {
+		snprintf(err, errsize,
+			 "the journal of network changes is root's: run it with sudo");
+		return -1;
+	}
+	struct journal_record *v = NULL;
+	int n = journal_read(path, 0, &v, err, errsize);
+	if (n < 0)
+		return -1;
+	int found = n > 0 ? plan_record_newest(v, (size_t)n, p, peer, peersize) : -1;
+	journal_records_free(v, n > 0 ? (size_t)n : 0);
+	if (found < 0) {
+		snprintf(err, errsize, "no addressing plan is applied (the journal has none)");
+		return -1;
+	}
+	return 0;
 }

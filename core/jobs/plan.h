@@ -20,7 +20,10 @@ enum plan_kind { PLAN_LINK_LOCAL, PLAN_STATIC, PLAN_STATIC_PERSISTENT };
 #define PLAN_NETPLAN_PATH "/etc/netplan/40-cx7.yaml"
 
 struct plan_if {
-	char ifname[16];
+	char ifname[16]; /* this node's (self_node's) interface on the rail */
+	char peer_ifname[16]; /* the other node's at the far end of the cable (read from that
+			       * node: the names may differ, a p1 cabled to a p0); "" = the same
+			       * name (a peer not reached, or a plan record from before) */
 	char addr[2][24]; /* node 1's and node 2's "192.168.100.10/24"; "" for link-local */
 };
 
@@ -45,6 +48,13 @@ int plan_node_of(const char *self, const char *peer);
 int plan_make(struct plan *p, enum plan_kind kind, unsigned mtu, const char *self, const char *peer,
 	      int self_node, const char *const *ifnames, size_t n, char *err, size_t errsize);
 
+/* Node node's (1 or 2) interface on rail i. */
+const char *plan_ifname(const struct plan *p, size_t i, int node);
+/* The other node's interfaces, rail by rail (n == p->nifs): each an interface name, none twice.
+ * 0 or -1 with a sentence in err. */
+int plan_set_peer_ifs(struct plan *p, const char *const *ifnames, size_t n, char *err,
+		      size_t errsize);
+
 /* The netplan file for node (1 or 2), or "" (runtime static writes no file). */
 void plan_netplan_yaml(const struct plan *p, int node, struct buf *out);
 /* The commands that carry the plan out on node, one per line, as a person would type them. */
@@ -53,7 +63,8 @@ void plan_commands(const struct plan *p, int node, struct buf *out);
 void plan_preview(const struct plan *p, struct buf *out);
 
 /* The plan's journal record ("plan" in journal_ops.h): its data written into b, with the peer's
- * address ("-" for none). */
+ * address ("-" for none) and, when they differ from this node's, the peer's interfaces
+ * ("peer_ifs=A,B": the only interfaces a record for the peer may name). */
 void plan_record_format(const struct plan *p, const char *peer, struct buf *b);
 /* Read a record's data back into a plan (and the peer's address); 0 or -1. */
 int plan_record_parse(const char *data, struct plan *p, char *peer, size_t peersize);
@@ -62,5 +73,9 @@ int plan_record_parse(const char *data, struct plan *p, char *peer, size_t peers
 struct journal_record;
 int plan_record_newest(const struct journal_record *v, size_t n, struct plan *p, char *peer,
 		       size_t peersize);
+/* The plan applied now: the newest plan record not undone in root's journal at path (only root
+ * reads it: plans are written only there). 0, or -1 with the reason in err. */
+int plan_read_applied(const char *path, struct plan *p, char *peer, size_t peersize, char *err,
+		      size_t errsize);
 
 #endif

@@ -12,20 +12,6 @@ void cablemap_init(struct cablemap *m)
 	memset(m, 0, sizeof(*m));
 }
 
-static bool name_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n == 0 || n >= sizeof(((struct cablemap_node *)0)->name))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
 int cablemap_find(const struct cablemap *m, const char *name)
 {
 	for (size_t i = 0; i < m->nnodes; i++)
@@ -36,7 +22,8 @@ int cablemap_find(const struct cablemap *m, const char *name)
 
 int cablemap_add_node(struct cablemap *m, const char *name)
 {
-	if (m->nnodes >= CLUSTER_MAX_NODES || !name_ok(name) || cablemap_find(m, name) >= 0)
+	if (m->nnodes >= CLUSTER_MAX_NODES || !text_is_hostname(name) ||
+	    cablemap_find(m, name) >= 0)
 		return -1;
 	struct cablemap_node *n = &m->nodes[m->nnodes];
 	memset(n, 0, sizeof(*n));
@@ -300,7 +287,7 @@ static void renumber(struct cablemap *m, const int *new_of)
 void cablemap_number(struct cablemap *m, enum topology t)
 {
 	size_t n = m->nnodes;
-	int order[CLUSTER_MAX_NODES], new_of[CLUSTER_MAX_NODES];
+	int order[CLUSTER_MAX_NODES] = { 0 }, new_of[CLUSTER_MAX_NODES] = { 0 };
 	bool used[CLUSTER_MAX_NODES] = { false };
 	/* by name first */
 	for (size_t k = 0; k < n; k++) {

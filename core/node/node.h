@@ -40,6 +40,37 @@ struct node_file {
 	struct buf data; /* the whole content (byte for byte) when exists */
 };
 
+/* One ConnectX twin of a node as the cable map needs it (cables below). */
+#define NODE_MAX_CABLE_IFS 8
+#define NODE_MAX_SIGHTINGS 128
+struct node_cable_if {
+	char ifname[16];
+	int port; /* the physical port: 0, 1 */
+	int twin; /* 0: the function in PCI domain 0000, 1: its twin in the other domain */
+	bool carrier;
+	unsigned speed_mbps; /* 0: unknown (no link, or not a PCI device) */
+	char addrs[NODE_MAX_ADDRS][48]; /* IPv4 and IPv6 link-local, numeric, no prefix */
+	size_t naddrs;
+};
+
+/* A peer this node's mDNS sees on one of its interfaces: the host (its name without ".local")
+ * and the address it answered with there. */
+struct node_sighting {
+	char ifname[16];
+	char host[64];
+	char addr[48];
+};
+
+/* A node's cable side: its twins and, when `avahi-browse` could be run there, what its own mDNS
+ * view shows (browsed: true). */
+struct node_cables {
+	struct node_cable_if ifs[NODE_MAX_CABLE_IFS];
+	size_t nifs;
+	struct node_sighting seen[NODE_MAX_SIGHTINGS];
+	size_t nseen;
+	bool browsed;
+};
+
 struct node;
 
 struct node_ops {
@@ -85,6 +116,10 @@ struct node_ops {
 	 * exists. Idempotent. */
 	int (*nm_restore)(struct node *n, const char *ifname, const char *uuid, const char *prev,
 			  char *err, size_t errsize);
+	/* The node's ConnectX twins (carrier, speed, addresses) and its mDNS view (read-only; a
+	 * remote node runs `avahi-browse -prt _ssh._tcp` as the login user; locally the view is
+	 * left empty: the caller has discovery). */
+	int (*cables)(struct node *n, struct node_cables *out, char *err, size_t errsize);
 	/* The node's host name (clean). */
 	int (*hostname)(struct node *n, char *out, size_t size, char *err, size_t errsize);
 	void (*free)(struct node *n);

@@ -711,6 +711,7 @@ static const struct node_ops local_ops = {
 	.nm_activate = node_local_nm_activate,
 	.nm_restore = node_local_nm_restore,
 	.session_if = local_session_if,
+	.cables = node_local_cables,
 	.hostname = local_hostname,
 	.free = local_free,
 };

@@ -18,4 +18,7 @@ int node_local_nm_activate(struct node *n, const char *ifname, const char *uuid,
 int node_local_nm_restore(struct node *n, const char *ifname, const char *uuid, const char *prev,
 			  char *err, size_t errsize);
 
+/* node_local_cables.c: the ConnectX twins here, from the ports model */
+int node_local_cables(struct node *n, struct node_cables *out, char *err, size_t errsize);
+
 #endif

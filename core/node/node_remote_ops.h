@@ -31,5 +31,11 @@ void node_remote_parse_dir_list(const char *data, size_t len, struct buf *names)
 void node_remote_parse_session_if(char *text, char *ifname, size_t size);
 /* HOSTNAME's output: its first line (at most 255 bytes), cleaned as a name (text.h TEXT_NAME). */
 void node_remote_parse_hostname(const char *data, size_t len, char *out, size_t size);
+/* CABLES' output (NUL-terminated, split in place): "if NAME CARRIER SPEED PCI" lines (SPEED and
+ * PCI "-" when unknown), "@addrs" and `ip -o addr show`, "@browse" and `avahi-browse -prt
+ * _ssh._tcp` (browse_output.h). Keeps the ConnectX twins only (a PCI function, else a name as
+ * systemd derives it from one: en[Pd]pBsSfFnpN; port F, twin 0 in domain 0000), their IPv4 and
+ * IPv6 link-local addresses, and the sightings on those twins. */
+void node_remote_parse_cables(char *text, struct node_cables *out);
 
 #endif

@@ -84,7 +84,7 @@ for args in --version -V; do
 	rc=$?
 	[ "$rc" -eq 0 ] || fail "$args: exit $rc"
 	[ -s "$tmp/err" ] && fail "$args: wrote to stderr"
-	grep -Eqx 'sparklink [0-9]+\.[0-9]+\.[0-9]+' "$tmp/out" || fail "$args: prints '$(cat "$tmp/out")'"
+	grep -Eqx 'sparklink [0-9]+\.[0-9]+\.[0-9]+(\+[0-9A-Za-z.~]+)?' "$tmp/out" || fail "$args: prints '$(cat "$tmp/out")'"
 done
 
 # a reader that goes away early is no reason for a sanitizer report or a garbled message

@@ -222,6 +222,38 @@ static void test_plan_order(void **state)
 	assert_int_equal(journal_judge(w, 2, 0, &s, why, sizeof(why)), JOURNAL_REFUSED);
 }
 
+/* A plan whose peer is cabled on other ports (spark-1 p1 to spark-2 p0): a record for the peer
+ * may name only the peer's interfaces, one for this node only this node's. */
+static void test_peer_ifs(void **state)
+{
+	(void)state;
+	char why[256];
+	const char *plan = "kind=static mtu=1500 node=1 names=spark-1,spark-2 "
+			   "ifs=enp1s0f1np1,enP2p1s0f1np1 peer=10.77.0.2 "
+			   "peer_ifs=enp1s0f0np0,enP2p1s0f0np0";
+	struct journal_scope s = { .user_journal = false, .home = "/home/nvidia" };
+	struct {
+		const char *host, *ifname;
+		enum journal_verdict want;
+	} cases[] = {
+		{ "10.77.0.2", "enp1s0f0np0", JOURNAL_OK },
+		{ "10.77.0.2", "enP2p1s0f0np0", JOURNAL_OK },
+		{ "10.77.0.2", "enp1s0f1np1", JOURNAL_REFUSED },
+		{ "local", "enp1s0f1np1", JOURNAL_OK },
+		{ "local", "enp1s0f0np0", JOURNAL_REFUSED },
+		{ "10.77.0.9", "enp1s0f0np0", JOURNAL_REFUSED },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct journal_record v[2] = { rec("plan", "local", "", plan),
+					       rec("addr-add", cases[i].host, cases[i].ifname,
+						   "192.168.100.11/24") };
+		enum journal_verdict got = journal_judge(v, 2, 1, &s, why, sizeof(why));
+		if (got != cases[i].want)
+			fail_msg("addr-add on %s of %s: verdict %d (%s), wanted %d",
+				 cases[i].ifname, cases[i].host, got, why, cases[i].want);
+	}
+}
+
 static int sh(const char *fmt, const char *a)
 {
 	char cmd[512];
@@ -290,7 +322,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_genuine_records), cmocka_unit_test(test_known_hosts_shape),
 		cmocka_unit_test(test_forged_records),	cmocka_unit_test(test_plan_order),
-		cmocka_unit_test(test_trust),
+		cmocka_unit_test(test_peer_ifs),	cmocka_unit_test(test_trust),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

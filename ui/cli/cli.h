@@ -29,6 +29,8 @@ int cli_verify(int argc, char **argv);
 int cli_apply(int argc, char **argv);
 int cli_rollback(int argc, char **argv);
 int cli_status(int argc, char **argv);
+int cli_topology(int argc, char **argv);
+int cli_env(int argc, char **argv);
 int console_main(int argc, char **argv);
 
 /* What verify shares with pair (cli_pair.c): the usage, the options, and the rest of the
@@ -77,5 +79,17 @@ bool cli_user_ok(const char *cmd, const char *name, size_t size);
 /* A file to write at the end: not empty, not an option, not a directory, in a directory that
  * exists. */
 bool cli_outfile_ok(const char *cmd, const char *opt, const char *path);
+
+/* The cluster's cable sides (cli_topology.c): this node (its ports and its mDNS view) into
+ * views[0], then each of hosts over SSH, read-only, into the next (a host that cannot be read is
+ * said on stderr and left out; a host that turns out to be a node already read too). -1 if any
+ * could not be read. */
+struct cluster_view;
+int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int timeout_s,
+		       struct cluster_view *views, size_t *nviews, bool quiet);
+/* "A,B,C" (--peers) into hosts (at most max): each a host name or address, none twice. 0 or -1
+ * (said). */
+int cli_hosts(const char *cmd, const char *opt, const char *list, char (*hosts)[256], size_t max,
+	      size_t *n);
 
 #endif

@@ -53,8 +53,8 @@ void actions_open_pair(struct console *c, bool verify, bool create_user)
 			   verify ? "check SSH with" : "pair with", p->host, why);
 		return;
 	}
-	c->pair.notify = pair_notify;
-	c->pair.notify_arg = c;
+	c->pair.view.notify = pair_notify;
+	c->pair.view.notify_arg = c;
 	if (create_user)
 		c->pair.phase = PD_ADMIN;
 	c->pair_learned = false;
@@ -72,8 +72,8 @@ static void open_addr(struct console *c)
 			   why);
 		return;
 	}
-	c->addr.notify = dialog_notify;
-	c->addr.notify_arg = c;
+	c->addr.view.notify = dialog_notify;
+	c->addr.view.notify_arg = c;
 	c->addr_learned = false;
 	c->state = STATE_ADDR;
 }
@@ -95,8 +95,8 @@ static void open_verify(struct console *c)
 		actlog_add(&c->log, ACTLOG_FAIL, "Cannot verify: %s.", why);
 		return;
 	}
-	c->addr.notify = dialog_notify;
-	c->addr.notify_arg = c;
+	c->addr.view.notify = dialog_notify;
+	c->addr.view.notify_arg = c;
 	c->addr_learned = false;
 	c->state = STATE_ADDR;
 }
@@ -109,8 +109,8 @@ static void open_rollback(struct console *c)
 		actlog_add(&c->log, ACTLOG_FAIL, "Cannot roll back: %s", why);
 		return;
 	}
-	c->rollback.notify = dialog_notify;
-	c->rollback.notify_arg = c;
+	c->rollback.view.notify = dialog_notify;
+	c->rollback.view.notify_arg = c;
 	c->rollback_learned = false;
 	c->state = STATE_ROLLBACK;
 }
@@ -284,10 +284,10 @@ void actions_run(struct console *c, enum key_action a)
 
 static void close_pair(struct console *c)
 {
-	if (!c->pair.worker)
+	if (!c->pair.view.worker)
 		actlog_add(&c->log, ACTLOG_INFO, "%s %s: closed; nothing was done.",
 			   c->pair.verify ? "SSH check with" : "Pairing with", c->pair.peer);
-	else if (!c->pair.finished)
+	else if (!c->pair.view.finished)
 		actlog_add(&c->log, ACTLOG_INFO, "%s %s: cancelled.",
 			   c->pair.verify ? "SSH check with" : "Pairing with", c->pair.peer);
 	pair_dialog_close(&c->pair);
@@ -296,7 +296,7 @@ static void close_pair(struct console *c)
 
 static void close_addr(struct console *c)
 {
-	if (!c->addr.worker || !c->addr.finished)
+	if (!c->addr.view.worker || !c->addr.view.finished)
 		actlog_add(&c->log, ACTLOG_INFO, "%s: %s", c->addr.verify ? "Verify" : "Addressing",
 			   addr_dialog_result(&c->addr));
 	addr_dialog_close(&c->addr);
@@ -305,7 +305,7 @@ static void close_addr(struct console *c)
 
 static void close_rollback(struct console *c)
 {
-	if (!c->rollback.applied || !c->rollback.finished)
+	if (!c->rollback.applied || !c->rollback.view.finished)
 		actlog_add(&c->log, ACTLOG_INFO, "Rollback: %s",
 			   rollback_dialog_result(&c->rollback));
 	rollback_dialog_close(&c->rollback);

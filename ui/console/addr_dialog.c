@@ -32,7 +32,23 @@ static const struct {
 				     "same addresses in 40-cx7.yaml; survives reboots" },
 };
 
+static const struct job_view_words words = {
+	.running = "Working...   Esc: cancel",
+	.cancelling = "Cancelling (after the current step, at most one network timeout)...",
+	.result = { "Rail FAILED", "Rail ok    " },
+};
+
 static void on_msg(const struct worker_msg *m, void *owner);
+
+static void init(struct addr_dialog *d, const struct model *m)
+{
+	memset(d, 0, sizeof(*d));
+	job_view_init(&d->view, &words);
+	d->view.hook = on_msg;
+	d->view.owner = d;
+	scroll_text_init(&d->preview);
+	d->model = m;
+}
 
 /* The peer's address for the apply job, by the one rule (peers_pick_address() in
  * core/mdns/peers.h: its management LAN first, where the plan does not change the path to it),
@@ -65,10 +81,7 @@ bool addr_dialog_open(struct addr_dialog *d, const struct peers *peers, const st
 		      const struct model *m, const char *self, const struct invocation *inv,
 		      char *why, size_t whysize)
 {
-	memset(d, 0, sizeof(*d));
-	scroll_text_init(&d->log);
-	scroll_text_init(&d->preview);
-	d->model = m;
+	init(d, m);
 	d->peers = peers;
 	d->root = node_local_can_change();
 	d->kind_sel = PLAN_STATIC_PERSISTENT;
@@ -102,24 +115,20 @@ bool addr_dialog_open(struct addr_dialog *d, const struct peers *peers, const st
 bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struct loop *loop,
 			     const struct invocation *inv, char *why, size_t whysize)
 {
-	memset(d, 0, sizeof(*d));
-	scroll_text_init(&d->log);
-	scroll_text_init(&d->preview);
-	d->model = m;
+	init(d, m);
 	d->verify = true;
 	struct apply_request *r = &d->job.req;
 	r->verify_only = true;
 	r->timeout_s = SSHSESSION_TIMEOUT_S;
 	r->user = inv->user;
 	str_copy(r->journal_path, inv->journal, sizeof(r->journal_path));
-	d->worker = worker_start(loop, apply_job_run, &d->job, on_msg, d);
-	if (!d->worker) {
+	d->phase = AD_JOB;
+	if (!job_view_start(&d->view, loop, apply_job_run, &d->job)) {
 		snprintf(why, whysize,
 			 "cannot start a thread for the work: the system is short of "
 			 "resources; close something and try again");
 		return false;
 	}
-	d->phase = AD_RUNNING;
 	return true;
 }
 
@@ -149,97 +158,34 @@ static void start(struct addr_dialog *d, struct loop *loop)
 	const struct peer *p = d->peer[0] ? peers_find(d->peers, d->peer) : NULL;
 	if (p)
 		peer_address(p, d->model, r, d->peer_where, sizeof(d->peer_where));
-	scroll_text_clear(&d->log);
-	d->nrails = 0;
-	d->summary[0] = '\0';
-	d->ended = d->finished = false;
-	d->worker = worker_start(loop, apply_job_run, &d->job, on_msg, d);
-	if (!d->worker) {
-		str_copy(d->summary,
-			 "Cannot start a thread for the work: the system is short of "
-			 "resources; close something and try again.",
-			 sizeof(d->summary));
-		d->status = APPLY_FAILED;
-		d->phase = AD_DONE;
-		d->finished = true;
-		return;
-	}
-	d->phase = AD_RUNNING;
+	job_view_start(&d->view, loop, apply_job_run, &d->job);
+	d->phase = AD_JOB;
 }
 
-static void log_line(struct scroll_text *t, const char *prefix, const char *text)
-{
-	char line[600];
-	snprintf(line, sizeof(line), "%s%s", prefix, text);
-	scroll_text_add(t, line, strlen(line));
-}
-
-void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m)
-{
-	bool asking = m->question && d->phase != AD_CANCELLING;
-	switch (m->kind) {
-	case JOB_PROGRESS: log_line(&d->log, "", m->text); break;
-	case JOB_WARN: log_line(&d->log, "! ", m->text); break;
-	case JOB_ASK_PASSWORD:
-		if (!asking)
-			break;
-		job_question_open(&d->q, QUESTION_PASSWORD, m);
-		d->phase = AD_PASSWORD;
-		break;
-	case JOB_ASK_CONFIRM:
-		if (!asking)
-			break;
-		if (m->code == JOB_CONFIRM_SESSION) {
-			job_question_open(&d->q, QUESTION_CONFIRM, m);
-			d->phase = AD_SESSION;
-			break;
-		}
-		/* the job waits for the answer: its preview is stable until then */
-		scroll_text_clear(&d->preview);
-		scroll_text_add(&d->preview, d->job.out.preview.data ? d->job.out.preview.data : "",
-				d->job.out.preview.len);
-		d->preview.follow = false;
-		d->preview.top = 0;
-		d->phase = AD_PREVIEW;
-		break;
-	case JOB_RESULT:
-		if (m->code >= 0 && m->code < PLAN_MAX_IFS) {
-			size_t i = (size_t)m->code;
-			d->rails[i].ok = strcmp(m->extra, "ok") == 0;
-			text_clean(d->rails[i].text, sizeof(d->rails[i].text), m->text,
-				   strlen(m->text), 0);
-			if (i + 1 > d->nrails)
-				d->nrails = i + 1;
-		}
-		break;
-	case JOB_DONE:
-		d->status = (enum apply_status)m->code;
-		text_clean(d->summary, sizeof(d->summary), m->text, strlen(m->text), 0);
-		d->ended = true;
-		break;
-	case WORKER_DONE:
-		d->finished = true;
-		d->phase = AD_DONE;
-		job_question_clear(&d->q);
-		break;
-	}
-}
-
+/* The preview is asked for: the job waits for the answer, so its text is stable until then. */
 static void on_msg(const struct worker_msg *m, void *owner)
 {
 	struct addr_dialog *d = owner;
-	addr_dialog_msg(d, m);
-	if (d->notify)
-		d->notify(d->notify_arg);
+	if (m->kind != JOB_ASK_CONFIRM || job_view_asks(&d->view) != QUESTION_PREVIEW)
+		return;
+	scroll_text_clear(&d->preview);
+	scroll_text_add(&d->preview, d->job.out.preview.data ? d->job.out.preview.data : "",
+			d->job.out.preview.len);
+	d->preview.follow = false;
+	d->preview.top = 0;
 }
 
-static void cancel(struct addr_dialog *d)
+static unsigned preview_key(struct addr_dialog *d, int key, bool is_char)
 {
-	job_question_clear(&d->q);
-	if (d->worker && !d->finished) {
-		worker_cancel(d->worker);
-		d->phase = AD_CANCELLING;
-	}
+	if (is_char && key == KEY_ESC)
+		job_view_cancel(&d->view);
+	else if (is_char && (key == 'y' || key == 'Y'))
+		job_view_answer(&d->view, "yes");
+	else if (is_char && (key == 'n' || key == 'N'))
+		job_view_answer(&d->view, "no");
+	else if (!scroll_text_key(&d->preview, key, is_char))
+		return DIALOG_HANDLED;
+	return DIALOG_HANDLED | DIALOG_REDRAW;
 }
 
 unsigned addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char)
@@ -270,68 +216,27 @@ unsigned addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool
 		if (!enter)
 			d->error[0] = '\0';
 		return DIALOG_HANDLED | DIALOG_REDRAW;
-	case AD_RUNNING:
-	case AD_CANCELLING:
-		if (esc)
-			cancel(d);
-		else if (!scroll_text_key(&d->log, key, is_char))
-			return DIALOG_HANDLED;
-		return DIALOG_HANDLED | DIALOG_REDRAW;
-	case AD_PREVIEW:
-		if (esc) {
-			cancel(d);
-		} else if (is_char && (key == 'y' || key == 'Y')) {
-			worker_answer(d->worker, "yes");
-			d->log.follow = true;
-			d->phase = AD_RUNNING;
-		} else if (is_char && (key == 'n' || key == 'N')) {
-			worker_answer(d->worker, "no");
-			d->phase = AD_RUNNING;
-		} else if (!scroll_text_key(&d->preview, key, is_char)) {
-			return DIALOG_HANDLED;
-		}
-		return DIALOG_HANDLED | DIALOG_REDRAW;
-	case AD_PASSWORD:
-	case AD_SESSION: {
-		int r = job_question_key(&d->q, d->worker, key, is_char);
-		if (r < 0)
-			cancel(d);
-		else if (r > 0)
-			d->phase = AD_RUNNING;
-		return DIALOG_HANDLED | DIALOG_REDRAW;
-	}
-	case AD_DONE:
-		if (esc || enter || (is_char && key == 'q'))
-			return DIALOG_HANDLED | DIALOG_CLOSE;
-		return DIALOG_HANDLED |
-		       (scroll_text_key(&d->log, key, is_char) ? DIALOG_REDRAW : 0);
+	case AD_JOB:
+		if (job_view_asks(&d->view) == QUESTION_PREVIEW)
+			return preview_key(d, key, is_char);
+		return DIALOG_HANDLED | job_view_key(&d->view, key, is_char);
 	}
 	return DIALOG_HANDLED;
 }
 
 void addr_dialog_close(struct addr_dialog *d)
 {
-	job_question_clear(&d->q);
-	if (d->worker)
-		worker_free(d->worker); /* cancels and joins if it still runs */
-	d->worker = NULL;
+	job_view_free(&d->view); /* cancels and joins the job if it still runs */
 	apply_job_free(&d->job);
-	scroll_text_free(&d->log);
 	scroll_text_free(&d->preview);
 }
 
 const char *addr_dialog_result(const struct addr_dialog *d)
 {
-	if (!d->finished)
+	if (!d->view.finished)
 		return "closed; nothing was changed.";
-	return d->summary[0] ? d->summary : apply_status_word(d->status);
-}
-
-static const char *rail_line(const struct addr_dialog *d, size_t i, char *t, size_t size)
-{
-	snprintf(t, size, "%s %s", d->rails[i].ok ? "Rail ok    " : "Rail FAILED",
-		 d->rails[i].text);
-	return t;
+	return d->view.summary[0] ? d->view.summary
+				  : apply_status_word((enum apply_status)d->view.status);
 }
 
 static void node_line(const struct addr_dialog *d, char *t, size_t size)
@@ -406,13 +311,13 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 	char t[800];
 	if (d->verify)
 		snprintf(t, sizeof(t), "Verify: ping every rail of the applied plan (Esc %s)",
-			 d->phase == AD_DONE ? "closes" : "cancels");
+			 d->view.phase == JV_DONE ? "closes" : "cancels");
 	else if (d->peer[0])
 		snprintf(t, sizeof(t), "Addressing: this node and %s (Esc %s)", d->peer,
-			 d->phase == AD_DONE ? "closes" : "cancels");
+			 d->view.phase == JV_DONE ? "closes" : "cancels");
 	else
 		snprintf(t, sizeof(t), "Addressing: this node only (Esc %s)",
-			 d->phase == AD_DONE ? "closes" : "cancels");
+			 d->view.phase == JV_DONE ? "closes" : "cancels");
 	screen_fill(s, y, x, h, w, ROLE_NORMAL);
 	screen_box(s, y, x, h, w, ROLE_FRAME, t);
 	int ry = y + 2, last = y + h - 2;
@@ -446,58 +351,24 @@ void addr_dialog_draw(const struct screen *s, struct addr_dialog *d)
 		snprintf(t, sizeof(t), "Plan %s, MTU %u, %zu interface%s", kinds[r->kind].name,
 			 r->mtu, r->nifs, r->nifs == 1 ? "" : "s");
 	screen_text(s, ry++, x + 2, iw, ROLE_HEADER, t);
-	if (d->phase == AD_PREVIEW) {
+	if (job_view_asks(&d->view) == QUESTION_PREVIEW) {
 		scroll_text_draw(s, &d->preview, ry, x + 2, last - ry - 1, iw);
 		screen_text(s, last, x + 2, iw, ROLE_HEADER,
 			    "y: apply   Up/Down PgUp/PgDn: scroll   n: do not apply   Esc: cancel");
 		return;
 	}
-	int foot = 0; /* rows under the log */
-	if (d->phase == AD_PASSWORD || d->phase == AD_SESSION)
-		foot = 4;
-	else if (d->phase == AD_DONE) {
-		foot = 3;
-		for (size_t i = 0; i < d->nrails;
-		     i++) /* a rail's line wraps rather than being cut */
-			foot += screen_wrap_rows(rail_line(d, i, t, sizeof(t)), iw);
-	}
-	int room = last - ry - foot - 1;
-	if (room < 2)
-		room = 2;
-	scroll_text_draw(s, &d->log, ry, x + 2, room, iw);
-	ry += room + 1;
-	switch (d->phase) {
-	case AD_PASSWORD:
-	case AD_SESSION:
-		ry = job_question_draw(s, &d->q, ry, x + 2, iw, last, "nothing changed");
-		break;
-	case AD_RUNNING:
-		screen_text(s, last, x + 2, iw, ROLE_DIM, "Working...   Esc: cancel");
-		break;
-	case AD_CANCELLING:
-		screen_text(s, last, x + 2, iw, ROLE_WARN,
-			    "Cancelling (after the current step, at most one network timeout)...");
-		break;
-	case AD_DONE:
-		for (size_t i = 0; i < d->nrails && ry < last; i++)
-			ry += screen_text_wrap(s, ry, x + 2, iw, last - ry,
-					       d->rails[i].ok ? ROLE_GOOD : ROLE_BAD,
-					       rail_line(d, i, t, sizeof(t)));
-		if (!d->summary[0])
-			snprintf(d->summary, sizeof(d->summary), "%s",
-				 apply_status_word(d->status));
-		screen_text_wrap(s, ry, x + 2, iw, last - ry,
-				 d->status == APPLY_OK ? ROLE_GOOD
-				 : d->status == APPLY_CANCELLED || d->status == APPLY_DRY_RUN
-					 ? ROLE_WARN
-					 : ROLE_BAD,
-				 d->summary);
-		screen_text(s, last, x + 2, iw, ROLE_HEADER,
-			    !d->verify && (d->status == APPLY_OK || d->status == APPLY_FAILED ||
-					   d->status == APPLY_VERIFY_FAILED)
-				    ? "Enter or Esc: close   (r then undoes it: rollback)"
-				    : "Enter or Esc: close");
-		break;
-	default: break;
-	}
+	ry = job_view_draw(s, &d->view, ry, x + 2, iw, last);
+	if (d->view.phase != JV_DONE)
+		return;
+	enum apply_status st = (enum apply_status)d->view.status;
+	screen_text_wrap(s, ry, x + 2, iw, last - ry,
+			 st == APPLY_OK					? ROLE_GOOD
+			 : st == APPLY_CANCELLED || st == APPLY_DRY_RUN ? ROLE_WARN
+									: ROLE_BAD,
+			 d->view.summary[0] ? d->view.summary : apply_status_word(st));
+	screen_text(
+		s, last, x + 2, iw, ROLE_HEADER,
+		!d->verify && (st == APPLY_OK || st == APPLY_FAILED || st == APPLY_VERIFY_FAILED)
+			? "Enter or Esc: close   (r then undoes it: rollback)"
+			: "Enter or Esc: close");
 }

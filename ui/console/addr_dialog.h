@@ -1,12 +1,11 @@
 /* addr_dialog.h: the addressing dialog of the console (the playbook's step 3): a state, never a
  * nested loop.
  *
- * Phases: choose (plan kind, MTU, which node is 1) -> running (each step as it happens) ->
- * preview (every file and command for both nodes, scrollable; y applies) / password (the peer's
- * sudo password, not shown) / session (the SSH session is on a changed interface: type yes) ->
- * done (one line per rail and the summary). The work runs in core/jobs/apply.h's worker job; its
- * messages arrive through addr_dialog_msg() on the loop. Esc cancels at any point. Changing the
- * network needs root: without it the dialog says so and starts nothing. */
+ * Phases: choose (plan kind, MTU, which node is 1) -> job (core/jobs/apply.h's job in the job
+ * view: each step as it happens, the peer's sudo password, a typed yes when the SSH session is
+ * on a changed interface, one line per rail and the summary). The job's preview (every file and
+ * command for both nodes) is the dialog's own question: scrollable, y applies. Esc cancels at any
+ * point. Changing the network needs root: without it the dialog says so and starts nothing. */
 #ifndef SPARKLINK_ADDR_DIALOG_H
 #define SPARKLINK_ADDR_DIALOG_H
 
@@ -14,6 +13,7 @@
 #include "core/base/loop.h"
 #include "core/net/model.h"
 #include "core/mdns/peers.h"
+#include "ui/console/job_view.h"
 #include "ui/console/screen.h"
 #include "ui/console/widgets.h"
 
@@ -22,12 +22,7 @@
 
 enum ad_phase {
 	AD_CHOOSE,
-	AD_RUNNING,
-	AD_PREVIEW,
-	AD_PASSWORD,
-	AD_SESSION,
-	AD_CANCELLING,
-	AD_DONE
+	AD_JOB, /* the job view has it: running, asking (the preview: here), cancelling, done */
 };
 
 struct addr_dialog {
@@ -35,30 +30,17 @@ struct addr_dialog {
 	const struct model *model; /* the console's, live: the interfaces follow the cable */
 	const struct peers *peers; /* the console's, live: the peer's address is picked at start */
 	bool root; /* this process may change the network */
-	struct worker *worker;
 	struct apply_job job;
+	struct job_view view; /* the job's messages, questions and end */
 	char peer[256]; /* the peer's host name as shown; "" = this node only */
 	char peer_where[32]; /* "management LAN", "port 1", ... */
 	char self_name[64], peer_name[64]; /* host names, for "node 1 / node 2" */
 	int default_node; /* this node's number from the host names */
 	bool swapped;
 	int kind_sel; /* enum plan_kind */
-	struct scroll_text log; /* progress */
-	struct scroll_text preview;
-	struct job_question q; /* AD_PASSWORD, AD_SESSION */
-	struct {
-		bool ok;
-		char text[200];
-	} rails[PLAN_MAX_IFS];
-	size_t nrails;
+	struct scroll_text preview; /* the job's, while it asks */
 	char error[512]; /* why Enter cannot start now (a sentence) */
-	char summary[512];
-	enum apply_status status;
-	bool ended; /* JOB_DONE seen */
-	bool finished; /* WORKER_DONE seen */
 	bool verify; /* step 5: only ping the rails of the plan in the journal */
-	void (*notify)(void *arg); /* called on the loop after each message (redraw) */
-	void *notify_arg;
 };
 
 /* Prepare for the peer p, one of peers (NULL: this node only). self is this machine's host name;
@@ -74,7 +56,6 @@ bool addr_dialog_open_verify(struct addr_dialog *d, const struct model *m, struc
 			     const struct invocation *inv, char *why, size_t whysize);
 /* A key; returns enum dialog_flags (widgets.h): q closes and quits when not root. */
 unsigned addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char);
-void addr_dialog_msg(struct addr_dialog *d, const struct worker_msg *m);
 void addr_dialog_draw(const struct screen *s, struct addr_dialog *d);
 void addr_dialog_close(struct addr_dialog *d);
 /* For the console's status line after the dialog closes. */

@@ -14,6 +14,8 @@
 #include "ui/cli/cli.h"
 #include "ui/console/console_shared.h"
 #include "ui/console/peer_panel.h"
+#include "ui/console/screen.h"
+#include "sparklink_version.h" /* SPARKLINK_VERSION, made by cmake/version.cmake */
 
 #include <curses.h>
 #include <errno.h>

@@ -108,29 +108,31 @@ const char *guide_peer_ssh_status(const struct peer *p, void *arg)
 void guide_learn_pair(struct console *c)
 {
 	const struct pair_dialog *d = &c->pair;
-	if (!d->finished) {
+	const struct job_view *v = &d->view;
+	if (!v->finished) {
 		c->pair_learned = false;
 		return;
 	}
-	if (c->pair_learned || !d->worker)
+	if (c->pair_learned || !v->worker)
 		return;
 	c->pair_learned = true;
-	steps_learn_pair(&c->facts, d->peer, d->verify, d->status, d->job.req.local.name,
-			 d->summary);
+	enum pair_status st = (enum pair_status)v->status;
+	steps_learn_pair(&c->facts, d->peer, d->verify, st, d->job.req.local.name, v->summary);
 	guide_reread_journal(c);
-	actlog_add(&c->log, d->status == PAIR_OK ? ACTLOG_OK : ACTLOG_FAIL, "%s %s: %s",
+	actlog_add(&c->log, st == PAIR_OK ? ACTLOG_OK : ACTLOG_FAIL, "%s %s: %s",
 		   d->verify ? "SSH check with" : "Pairing with", d->peer,
-		   d->summary[0] ? d->summary : pair_status_word(d->status));
+		   v->summary[0] ? v->summary : pair_status_word(st));
 }
 
 void guide_learn_addr(struct console *c)
 {
 	const struct addr_dialog *d = &c->addr;
-	if (!d->finished) {
+	const struct job_view *v = &d->view;
+	if (!v->finished) {
 		c->addr_learned = false;
 		return;
 	}
-	if (c->addr_learned || !d->worker)
+	if (c->addr_learned || !v->worker)
 		return;
 	c->addr_learned = true;
 	const struct apply_outcome *o = &d->job.out;
@@ -141,31 +143,32 @@ void guide_learn_addr(struct console *c)
 	for (size_t i = 0; i < o->nrails; i++)
 		actlog_add(&c->log, o->rails[i].ok ? ACTLOG_OK : ACTLOG_FAIL, "Rail %s",
 			   o->rails[i].text);
-	bool good = d->status == APPLY_OK;
+	enum apply_status st = (enum apply_status)v->status;
 	actlog_add(&c->log,
-		   good				  ? ACTLOG_OK
-		   : d->status == APPLY_CANCELLED ? ACTLOG_INFO
-						  : ACTLOG_FAIL,
+		   st == APPLY_OK	   ? ACTLOG_OK
+		   : st == APPLY_CANCELLED ? ACTLOG_INFO
+					   : ACTLOG_FAIL,
 		   "%s: %s",
 		   d->verify	? "Verify"
 		   : d->peer[0] ? "Addressing"
 				: "Addressing (this node)",
-		   d->summary[0] ? d->summary : apply_status_word(d->status));
+		   v->summary[0] ? v->summary : apply_status_word(st));
 }
 
 void guide_learn_rollback(struct console *c)
 {
 	const struct rollback_dialog *d = &c->rollback;
-	if (!d->finished) {
+	const struct job_view *v = &d->view;
+	if (!v->finished) {
 		c->rollback_learned = false;
 		return;
 	}
-	if (c->rollback_learned || !d->applied || !d->worker)
+	if (c->rollback_learned || !d->applied || !v->worker)
 		return;
 	c->rollback_learned = true;
-	steps_learn_rollback(&c->facts, d->status, d->summary, d->job.req.include_ssh);
+	steps_learn_rollback(&c->facts, v->status, v->summary, d->job.req.include_ssh);
 	guide_reread_journal(c);
-	actlog_add(&c->log, d->status == 0 ? ACTLOG_OK : ACTLOG_FAIL, "Rollback%s: %s",
+	actlog_add(&c->log, v->status == 0 ? ACTLOG_OK : ACTLOG_FAIL, "Rollback%s: %s",
 		   d->job.req.include_ssh ? " (with the SSH lines)" : "",
-		   d->summary[0] ? d->summary : "finished");
+		   v->summary[0] ? v->summary : "finished");
 }

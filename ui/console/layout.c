@@ -10,6 +10,7 @@
 #include "ui/console/peer_panel.h"
 #include "ui/console/port_panel.h"
 #include "ui/console/step_panel.h"
+#include "sparklink_version.h" /* SPARKLINK_VERSION, made by cmake/version.cmake */
 
 #include <curses.h>
 #include <stdio.h>

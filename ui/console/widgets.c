@@ -3,7 +3,7 @@
 #include "ui/console/widgets.h"
 #include "core/base/text.h"
 #include "core/base/util.h"
-#include "core/base/worker.h"
+#include "core/base/worker.h" /* secret_wipe */
 
 #include <curses.h>
 #include <stdio.h>
@@ -169,63 +169,4 @@ bool word_field_key(struct word_field *f, int key, bool is_char)
 bool word_field_is(const struct word_field *f, const char *word)
 {
 	return strcmp(f->text, word) == 0;
-}
-
-/* ---------------------------------------------------------------- a job's question */
-
-void job_question_open(struct job_question *q, enum question_kind kind, const struct worker_msg *m)
-{
-	job_question_clear(q);
-	q->kind = kind;
-	q->tries = kind == QUESTION_PASSWORD ? m->code : 0;
-	text_clean(q->text, sizeof(q->text), m->text, strlen(m->text), 0);
-}
-
-void job_question_clear(struct job_question *q)
-{
-	secret_field_clear(&q->pw);
-	word_field_clear(&q->word);
-}
-
-int job_question_key(struct job_question *q, struct worker *w, int key, bool is_char)
-{
-	if (is_char && key == KEY_ESC)
-		return -1;
-	if ((is_char && (key == '\n' || key == '\r')) || (!is_char && key == KEY_ENTER)) {
-		if (q->kind == QUESTION_PASSWORD)
-			worker_answer(w, q->pw.text);
-		else
-			worker_answer(w, word_field_is(&q->word, "yes") ? "yes" : "no");
-		job_question_clear(q);
-		return 1;
-	}
-	if (q->kind == QUESTION_PASSWORD)
-		secret_field_key(&q->pw, key, is_char);
-	else
-		word_field_key(&q->word, key, is_char);
-	return 0;
-}
-
-int job_question_draw(const struct screen *s, const struct job_question *q, int y, int x, int w,
-		      int last, const char *stop)
-{
-	char t[700];
-	if (q->kind == QUESTION_PASSWORD) {
-		if (q->tries > 0)
-			snprintf(t, sizeof(t), "%s (try %d of 3): ", q->text, q->tries);
-		else
-			snprintf(t, sizeof(t), "%s: ", q->text);
-		screen_text(s, y++, x, w, ROLE_HEADER, t);
-		screen_text(s, y++, x + 2, w - 2, ROLE_DIM,
-			    q->pw.len ? "(typing, not shown)" : "(not shown as you type)");
-		screen_text(s, last, x, w, ROLE_HEADER,
-			    "Enter: send to sudo on the peer   Esc: cancel");
-		return y;
-	}
-	y += screen_text_wrap(s, y, x, w, 2, ROLE_WARN, q->text);
-	snprintf(t, sizeof(t), "Type yes to change it anyway: %s_", q->word.text);
-	screen_text(s, y++, x, w, ROLE_HEADER, t);
-	snprintf(t, sizeof(t), "Enter: answer (anything but yes stops, %s)   Esc: cancel", stop);
-	screen_text(s, last, x, w, ROLE_HEADER, t);
-	return y;
 }

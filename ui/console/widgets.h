@@ -1,10 +1,9 @@
 /* widgets.h: the small input and output pieces the console's dialogs share: scrollable text, a
- * secret (password) field, a typed confirmation word, a job's question, and the flags every
- * dialog's key handler returns. */
+ * secret (password) field, a typed confirmation word, and the flags every dialog's key handler
+ * returns. A job's question is job_view.h's. */
 #ifndef SPARKLINK_WIDGETS_H
 #define SPARKLINK_WIDGETS_H
 
-#include "core/base/worker.h"
 #include "ui/console/screen.h"
 
 #include <stdbool.h>
@@ -41,7 +40,7 @@ bool scroll_text_key(struct scroll_text *t, int key, bool is_char);
  * headers; a position mark on the last column when not all fits. */
 void scroll_text_draw(const struct screen *s, struct scroll_text *t, int y, int x, int h, int w);
 
-/* A sudo password typed into a dialog: never drawn, wiped after use. */
+/* A password typed into a dialog (an SSH login's or sudo's): never drawn, wiped after use. */
 struct secret_field {
 	char text[512];
 	size_t len;
@@ -58,25 +57,5 @@ struct word_field {
 bool word_field_key(struct word_field *f, int key, bool is_char);
 void word_field_clear(struct word_field *f);
 bool word_field_is(const struct word_field *f, const char *word);
-
-/* A worker job's question in a dialog: a password (never drawn, wiped after use) or a
- * confirmation typed as "yes". */
-enum question_kind { QUESTION_PASSWORD, QUESTION_CONFIRM };
-struct job_question {
-	enum question_kind kind;
-	char text[512]; /* the job's question, cleaned */
-	int tries; /* a password's try (1..3), 0 if not counted */
-	struct secret_field pw;
-	struct word_field word;
-};
-void job_question_open(struct job_question *q, enum question_kind kind, const struct worker_msg *m);
-void job_question_clear(struct job_question *q);
-/* A key while the question is open: 1 answered (the worker has the answer), -1 Esc (the caller
- * cancels), 0 taken. */
-int job_question_key(struct job_question *q, struct worker *w, int key, bool is_char);
-/* Its rows from y (three at most) and its keys on row last; stop says what "no" keeps (e.g.
- * "nothing changed"). Returns the next free row. */
-int job_question_draw(const struct screen *s, const struct job_question *q, int y, int x, int w,
-		      int last, const char *stop);
 
 #endif

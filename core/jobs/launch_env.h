@@ -1,0 +1,92 @@
+/* launch_env.h: what a distributed job needs to run across the nodes of an applied plan: an MPI
+ * hostfile and the environment NVIDIA's playbooks and the launchers use, in three forms (shell
+ * `export`, a docker --env-file, JSON), every value checked against the machine as it is now.
+ *
+ * - hostfile: one line per node, its first rail's cable address (`slots=N` when asked).
+ * - NCCL_SOCKET_IFNAME, GLOO_SOCKET_IFNAME, TP_SOCKET_IFNAME: the bootstrap interface: the
+ *   management interface (as NVIDIA's current NCCL launcher does; the default) or the first cable
+ *   interface (as the older playbooks do). MASTER_ADDR: node 1's address on that network;
+ *   VLLM_HOST_IP: this node's.
+ * - UCX_NET_DEVICES, OMPI_MCA_btl_tcp_if_include: this node's cabled interfaces.
+ * - NCCL_IB_HCA: the RDMA devices of BOTH twins of every cabled port (naming one twin halves
+ *   the bandwidth).
+ * - NCCL_IB_SUBNET_AWARE_ROUTING=1 for a ring.
+ * - NCCL_IB_GID_INDEX only when asked: the RoCE v2 GID index as read now (it can move when
+ *   netplan or NetworkManager re-applies), with a warning.
+ * An interface of the plan that is down, unaddressed or without its RDMA device is an error, not
+ * a silent line. */
+#ifndef SPARKLINK_LAUNCH_ENV_H
+#define SPARKLINK_LAUNCH_ENV_H
+
+#include "core/base/util.h"
+#include "core/jobs/plan.h"
+#include "core/net/model.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define LAUNCH_MAX_NODES 8
+#define LAUNCH_MAX_RAILS 16
+#define LAUNCH_MAX_VARS 16
+
+enum launch_bootstrap { LAUNCH_BOOT_MGMT, LAUNCH_BOOT_CABLE };
+
+/* The applied plan as env needs it: for each node its name and its rails (interface, address
+ * without the prefix), node 1 first; which one is this machine; the management address of each
+ * node where known ("" if not). */
+struct launch_rail {
+	char ifname[16];
+	char addr[48];
+};
+
+struct launch_node {
+	char name[64];
+	char mgmt_addr[48];
+	size_t nrails;
+	struct launch_rail rails[LAUNCH_MAX_RAILS];
+};
+
+struct launch_plan {
+	size_t nnodes;
+	int self;
+	bool ring;
+	struct launch_node nodes[LAUNCH_MAX_NODES];
+};
+
+struct launch_opts {
+	enum launch_bootstrap bootstrap;
+	const char *mgmt_if; /* the management interface; NULL: the one holding this node's
+				  * management address, else the first non-RDMA interface with IPv4 */
+	bool gid;
+	unsigned slots; /* 0: no slots= */
+};
+
+struct launch_env {
+	struct buf hostfile;
+	size_t nvars;
+	struct {
+		char name[40];
+		char value[256];
+	} vars[LAUNCH_MAX_VARS];
+	struct buf warnings; /* one sentence per line */
+};
+
+void launch_env_init(struct launch_env *e);
+void launch_env_free(struct launch_env *e);
+
+/* Build the environment for this node (plan->self) from the plan and the machine's model (its
+ * RDMA inventory, netdevs and addresses). Returns 0, or -1 with every problem found in err (one
+ * sentence per line). */
+int launch_env_make(const struct launch_plan *plan, const struct model *m,
+		    const struct launch_opts *o, struct launch_env *e, char *err, size_t errsize);
+
+/* The two-node plan (plan.h) as env needs it; peer is the address apply reached the peer at
+ * (its management address when it is an IPv4 address outside the plan's subnets). */
+void launch_plan_from_plan(const struct plan *p, const char *peer, struct launch_plan *out);
+
+/* The three forms. */
+void launch_env_shell(const struct launch_env *e, struct buf *out);
+void launch_env_docker(const struct launch_env *e, struct buf *out);
+void launch_env_json(const struct launch_env *e, struct buf *out);
+
+#endif

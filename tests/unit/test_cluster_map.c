@@ -1,0 +1,176 @@
+/* test_cluster_map.c: a peer's cable side as the CABLES script prints it (a capture from the
+ * lab, spark-2 of a lab cabled spark-1 p1 to spark-2 p0), the cable map built from two nodes'
+ * views, and the two-node plan on each node's own cabled twins (its journal record). */
+#include "core/jobs/cluster_map.h"
+#include "core/jobs/plan.h"
+#include "core/node/node_remote_ops.h"
+#include "core/base/util.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#define CAPTURE SPARKLINK_CORPUS_DIR "/../cables/lab-spark-2-1p1-2p0"
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	char *s = xcalloc(1, 1 << 16);
+	size_t n = fread(s, 1, (1 << 16) - 1, f);
+	s[n] = '\0';
+	fclose(f);
+	return s;
+}
+
+static const struct node_cable_if *find(const struct node_cables *c, const char *ifname)
+{
+	for (size_t i = 0; i < c->nifs; i++)
+		if (strcmp(c->ifs[i].ifname, ifname) == 0)
+			return &c->ifs[i];
+	return NULL;
+}
+
+/* spark-2 of the 1p1-2p0 lab: four twins (not enP7s7, not lo), p0 Up, p1 Down; spark-1 seen on
+ * both p0 twins, nothing kept from the LAN or lo. */
+static void test_parse_capture(void **state)
+{
+	(void)state;
+	char *text = slurp(CAPTURE);
+	struct node_cables *c = xcalloc(1, sizeof(*c));
+	node_remote_parse_cables(text, c);
+	assert_int_equal(c->nifs, 4);
+	assert_true(c->browsed);
+	const struct node_cable_if *a = find(c, "enp1s0f0np0"), *b = find(c, "enP2p1s0f0np0"),
+				   *d = find(c, "enp1s0f1np1");
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(d);
+	assert_int_equal(a->port, 0);
+	assert_int_equal(a->twin, 0);
+	assert_int_equal(b->port, 0);
+	assert_int_equal(b->twin, 1);
+	assert_int_equal(d->port, 1);
+	assert_true(a->carrier);
+	assert_false(d->carrier);
+	assert_int_equal(a->naddrs, 1);
+	assert_string_equal(a->addrs[0], "fe80::5ebb:47ff:fe11:1");
+	assert_null(find(c, "enP7s7"));
+	size_t on_cable = 0;
+	for (size_t i = 0; i < c->nseen; i++) {
+		assert_true(strcmp(c->seen[i].ifname, "enp1s0f0np0") == 0 ||
+			    strcmp(c->seen[i].ifname, "enP2p1s0f0np0") == 0);
+		on_cable += strcmp(c->seen[i].host, "spark-1") == 0;
+	}
+	assert_int_equal(on_cable, 2);
+	free(c);
+	free(text);
+}
+
+static void twin(struct cluster_view *v, const char *ifname, int port, int tw, bool up,
+		 const char *addr)
+{
+	struct node_cable_if *f = &v->cables.ifs[v->cables.nifs++];
+	str_copy(f->ifname, ifname, sizeof(f->ifname));
+	f->port = port, f->twin = tw, f->carrier = up;
+	if (addr)
+		str_copy(f->addrs[f->naddrs++], addr, sizeof(f->addrs[0]));
+}
+
+static void seen(struct cluster_view *v, const char *ifname, const char *host, const char *addr)
+{
+	struct node_sighting *s = &v->cables.seen[v->cables.nseen++];
+	str_copy(s->ifname, ifname, sizeof(s->ifname));
+	str_copy(s->host, host, sizeof(s->host));
+	str_copy(s->addr, addr, sizeof(s->addr));
+}
+
+/* spark-1 p1 to spark-2 p0, seen from spark-2 only (this node's own view may be empty): the map
+ * knows both ends; a sighting on a twin without carrier is dropped. */
+static void test_map_p1_p0(void **state)
+{
+	(void)state;
+	struct cluster_view v[2];
+	memset(v, 0, sizeof(v));
+	str_copy(v[0].name, "spark-1", sizeof(v[0].name));
+	twin(&v[0], "enp1s0f0np0", 0, 0, false, "fe80::4ebb:47ff:fe11:1");
+	twin(&v[0], "enp1s0f1np1", 1, 0, true, "fe80::4ebb:47ff:fe13:3");
+	twin(&v[0], "enP2p1s0f1np1", 1, 1, true, "fe80::4ebb:47ff:fe14:4");
+	str_copy(v[1].name, "spark-2", sizeof(v[1].name));
+	twin(&v[1], "enp1s0f0np0", 0, 0, true, "fe80::5ebb:47ff:fe11:1");
+	twin(&v[1], "enP2p1s0f0np0", 0, 1, true, "fe80::5ebb:47ff:fe12:2");
+	twin(&v[1], "enp1s0f1np1", 1, 0, false, NULL);
+	seen(&v[1], "enp1s0f0np0", "spark-1", "fe80::4ebb:47ff:fe13:3");
+	seen(&v[1], "enP2p1s0f0np0", "spark-1", "fe80::4ebb:47ff:fe14:4");
+	seen(&v[1], "enp1s0f1np1", "spark-1", "fe80::4ebb:47ff:fe11:1"); /* a dead link's record */
+	struct cablemap m;
+	cluster_map_build(&m, v, 2);
+	struct cablemap_link l[8];
+	size_t n = cablemap_links(&m, l, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(l[0].a, 0);
+	assert_int_equal(l[0].pa, 1);
+	assert_int_equal(l[0].b, 1);
+	assert_int_equal(l[0].pb, 0);
+	assert_int_equal(cablemap_topology(&m), TOPOLOGY_DIRECT);
+	assert_string_equal(m.nodes[1].twin[0][1].ifname, "enP2p1s0f0np0");
+}
+
+/* The two-node plan with the peer's own names: its preview and netplan file use spark-2's p0
+ * twins; the record keeps them and reads back the same. */
+static void test_plan_peer_ifs(void **state)
+{
+	(void)state;
+	struct plan p, q;
+	char err[256], peer[130];
+	const char *mine[] = { "enp1s0f1np1", "enP2p1s0f1np1" };
+	const char *theirs[] = { "enp1s0f0np0", "enP2p1s0f0np0" };
+	assert_int_equal(plan_make(&p, PLAN_STATIC_PERSISTENT, 1500, "spark-1", "spark-2", 1, mine,
+				   2, err, sizeof(err)),
+			 0);
+	assert_int_equal(plan_set_peer_ifs(&p, theirs, 2, err, sizeof(err)), 0);
+	assert_string_equal(plan_ifname(&p, 0, 1), "enp1s0f1np1");
+	assert_string_equal(plan_ifname(&p, 0, 2), "enp1s0f0np0");
+	struct buf b;
+	buf_init(&b);
+	plan_netplan_yaml(&p, 2, &b);
+	assert_non_null(strstr(b.data, "    enP2p1s0f0np0:\n"));
+	assert_null(strstr(b.data, "f1np1"));
+	buf_free(&b);
+	buf_init(&b);
+	plan_record_format(&p, "10.77.0.2", &b);
+	assert_non_null(strstr(b.data, " peer_ifs=enp1s0f0np0,enP2p1s0f0np0"));
+	assert_int_equal(plan_record_parse(b.data, &q, peer, sizeof(peer)), 0);
+	assert_string_equal(peer, "10.77.0.2");
+	assert_string_equal(plan_ifname(&q, 1, 2), "enP2p1s0f0np0");
+	assert_string_equal(plan_ifname(&q, 1, 1), "enP2p1s0f1np1");
+	buf_free(&b);
+	/* the same names on both: the record is as before (no peer_ifs) */
+	assert_int_equal(plan_set_peer_ifs(&p, mine, 2, err, sizeof(err)), 0);
+	buf_init(&b);
+	plan_record_format(&p, "10.77.0.2", &b);
+	assert_null(strstr(b.data, "peer_ifs"));
+	buf_free(&b);
+	/* a name twice or not a name: refused */
+	const char *twice[] = { "enp1s0f0np0", "enp1s0f0np0" };
+	assert_int_equal(plan_set_peer_ifs(&p, twice, 2, err, sizeof(err)), -1);
+	assert_int_equal(plan_record_parse("kind=static mtu=1500 node=1 names=a,b ifs=x,y peer=- "
+					   "peer_ifs=x,../y",
+					   &q, NULL, 0),
+			 -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_capture),
+		cmocka_unit_test(test_map_p1_p0),
+		cmocka_unit_test(test_plan_peer_ifs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,165 @@
+/* cli_env.c: `sparklink env`: the MPI hostfile and the launchers' environment for the applied
+ * plan, as shell exports, a docker --env-file or JSON (core/jobs/launch_env.h). */
+#include "ui/cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/text.h"
+#include "core/base/util.h"
+#include "core/net/model.h"
+#include "core/net/netmon.h"
+#include "core/net/rdma.h"
+#include "core/jobs/invocation.h"
+#include "core/jobs/launch_env.h"
+#include "core/jobs/plan.h"
+
+static const char env_usage[] =
+	"Usage: sparklink env [--format shell|docker|json|hostfile] [--bootstrap mgmt|cable]\n"
+	"                     [--mgmt-if IF] [--gid] [--slots N]\n"
+	"  The MPI hostfile (one line per node: its first rail's address) and the environment\n"
+	"  NCCL, MPI, UCX, vLLM and torch launchers read, for the applied plan, every value checked\n"
+	"  against this machine now (an interface down or without its address is an error).\n"
+	"  Needs root to read the journal of network changes (sudo sparklink env).\n"
+	"  --format shell     export lines for a shell (the default); docker: an --env-file;\n"
+	"                     json: the hostfile and the variables; hostfile: the hostfile only\n"
+	"  --bootstrap mgmt   NCCL/GLOO/TP_SOCKET_IFNAME and MASTER_ADDR on the management\n"
+	"                     interface, as NVIDIA's current NCCL launcher does (the default);\n"
+	"                     cable: on the first cabled interface, as the older playbooks do\n"
+	"  --mgmt-if IF       the management interface (default: the one holding the address the\n"
+	"                     peer was reached at, else the first other interface with IPv4)\n"
+	"  --gid              also NCCL_IB_GID_INDEX, the RoCE v2 GID index as read now (it can\n"
+	"                     move when netplan or NetworkManager re-applies)\n"
+	"  --slots N          slots=N on every hostfile line (1 to 1024)\n"
+	"NCCL_IB_HCA names the RDMA devices of both twins of every cabled port: naming one halves\n"
+	"the bandwidth.\n"
+	"Exit status: 0 written, 1 a value does not hold now (the message says which), 2 bad\n"
+	"usage, 9 no plan is applied or the journal cannot be read (not root).\n";
+
+int cli_env(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "bootstrap", required_argument, NULL, 'b' },
+		{ "mgmt-if", required_argument, NULL, 'm' },
+		{ "gid", no_argument, NULL, 'g' },
+		{ "slots", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *cmd = "sparklink env", *format = "shell";
+	struct launch_opts lo = { .bootstrap = LAUNCH_BOOT_MGMT };
+	char q[CLI_ARG_MAX], mgmt_if[16] = "";
+	int o, slots;
+	optind = 0;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'f':
+			if (strcmp(optarg, "shell") && strcmp(optarg, "docker") &&
+			    strcmp(optarg, "json") && strcmp(optarg, "hostfile")) {
+				fprintf(stderr,
+					"%s: --format is shell, docker, json or hostfile, not '%s'\n",
+					cmd, cli_arg(optarg, q, sizeof(q)));
+				return EXIT_USAGE;
+			}
+			format = optarg;
+			break;
+		case 'b':
+			if (strcmp(optarg, "mgmt") == 0) {
+				lo.bootstrap = LAUNCH_BOOT_MGMT;
+			} else if (strcmp(optarg, "cable") == 0) {
+				lo.bootstrap = LAUNCH_BOOT_CABLE;
+			} else {
+				fprintf(stderr, "%s: --bootstrap is mgmt or cable, not '%s'\n", cmd,
+					cli_arg(optarg, q, sizeof(q)));
+				return EXIT_USAGE;
+			}
+			break;
+		case 'm':
+			if (!text_is_ifname(optarg)) {
+				fprintf(stderr, "%s: --mgmt-if takes an interface name, not '%s'\n",
+					cmd, cli_arg(optarg, q, sizeof(q)));
+				return EXIT_USAGE;
+			}
+			str_copy(mgmt_if, optarg, sizeof(mgmt_if));
+			lo.mgmt_if = mgmt_if;
+			break;
+		case 'g': lo.gid = true; break;
+		case 's':
+			if (strspn(optarg, "0123456789") != strlen(optarg) || !optarg[0] ||
+			    strlen(optarg) > 4 || (slots = atoi(optarg)) < 1 || slots > 1024) {
+				fprintf(stderr,
+					"%s: --slots takes a whole number from 1 to 1024, not '%s'\n",
+					cmd, cli_arg(optarg, q, sizeof(q)));
+				return EXIT_USAGE;
+			}
+			lo.slots = (unsigned)slots;
+			break;
+		case 'h': fputs(env_usage, stdout); return EXIT_OK;
+		default:
+			cli_getopt_error(cmd, argc, argv, opts);
+			fputs(env_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "%s: unexpected '%s'\n", cmd, cli_arg(argv[optind], q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	char err[2048];
+	struct invocation inv;
+	if (invocation_get(&inv, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", cmd, err);
+		return EXIT_FAIL;
+	}
+	struct plan p;
+	char peer[256] = "";
+	if (plan_read_applied(inv.journal, &p, peer, sizeof(peer), err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", cmd, err);
+		return EXIT_REFUSED;
+	}
+	struct launch_plan lp;
+	launch_plan_from_plan(&p, strcmp(peer, "-") ? peer : NULL, &lp);
+	struct model m;
+	model_init(&m);
+	rdma_inventory_scan(&m.rdma, false);
+	m.rdma_scanned = true;
+	netmon_snapshot(&m, err, sizeof(err));
+	struct launch_env e;
+	launch_env_init(&e);
+	int rc = EXIT_OK;
+	if (launch_env_make(&lp, &m, &lo, &e, err, sizeof(err)) < 0) {
+		for (char *line = err; *line;) {
+			size_t l = strcspn(line, "\n");
+			fprintf(stderr, "%s: %.*s\n", cmd, (int)l, line);
+			line += l + (line[l] ? 1 : 0);
+		}
+		rc = EXIT_FAIL;
+	} else {
+		struct buf b;
+		buf_init(&b);
+		if (strcmp(format, "hostfile") == 0)
+			buf_add(&b, e.hostfile.data, e.hostfile.len);
+		else if (strcmp(format, "docker") == 0)
+			launch_env_docker(&e, &b);
+		else if (strcmp(format, "json") == 0)
+			launch_env_json(&e, &b);
+		else
+			launch_env_shell(&e, &b);
+		if (b.len)
+			fwrite(b.data, 1, b.len, stdout);
+		if (e.warnings.len)
+			fprintf(stderr, "%s: %.*s", cmd, (int)e.warnings.len, e.warnings.data);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			fprintf(stderr, "%s: cannot write the output\n", cmd);
+			rc = EXIT_FAIL;
+		}
+		buf_free(&b);
+	}
+	launch_env_free(&e);
+	model_free(&m);
+	return rc;
+}

@@ -1,0 +1,339 @@
+/* cli_topology.c: `sparklink topology`: the cable map of this node and its peers, the topology
+ * the cables make and what does not match the one wanted, in words. */
+#include "ui/cli/cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/base/loop.h"
+#include "core/base/text.h"
+#include "core/base/util.h"
+#include "core/net/cablemap.h"
+#include "core/net/model.h"
+#include "core/net/netmon.h"
+#include "core/mdns/discovery.h"
+#include "core/mdns/peers.h"
+#include "core/ssh/sshsession.h"
+#include "core/node/node_local.h"
+#include "core/node/node_remote.h"
+#include "core/jobs/cluster_map.h"
+#include "core/jobs/invocation.h"
+#include "core/jobs/pair.h"
+
+static const char topology_usage[] =
+	"Usage: sparklink topology [--peers HOST,HOST,...] [--topology auto|direct|ring|switch]\n"
+	"                          [--json] [--timeout SEC]\n"
+	"  The cable map: which port of which node reaches which node and which port of it,\n"
+	"  directly or through a switch, Up/Down per twin and the negotiated speed; the topology\n"
+	"  the cables make; and what does not match the topology wanted, in words.\n"
+	"  Learned from the cable side: each node's mDNS sees the others' SSH announcements on\n"
+	"  its own twins (IPv6 link-local); which port of the peer the cable reaches is the twin\n"
+	"  of the peer holding the address seen, read over SSH (read-only, no sudo).\n"
+	"  --peers HOST,...   the other nodes (paired with this one); default: the Sparks this\n"
+	"                     node sees over mDNS on its ConnectX ports\n"
+	"  --topology T       check the cables against T (default auto: what they make)\n"
+	"  --json             the map as JSON (nodes, ports, twins, links, problems, notes)\n"
+	"  --timeout SEC      per network step (default " SSHSESSION_TIMEOUT_TEXT ")\n"
+	"Exit status: 0 the cables match, 1 a problem was found (listed) or a node could not be\n"
+	"read, 2 bad usage, 3 no peer, 4 mDNS unavailable and no --peers.\n";
+
+/* A short browse of avahi's cache (at most 2 s, until the initial set is resolved). */
+static void browse(struct peers *peers, const struct model *m)
+{
+	struct loop *l = loop_new();
+	struct discovery *d = discovery_new(l, peers, m, NULL, NULL);
+	int64_t until = clock_ms() + 2000;
+	while (clock_ms() < until && peers->state != MDNS_UNAVAILABLE &&
+	       peers->state != MDNS_WAITING) {
+		loop_turn(l, 100);
+		if (peers->all_for_now && !peers->pending)
+			break;
+	}
+	discovery_free(d);
+	loop_free(l);
+}
+
+/* "spark-2.local" -> "spark-2" */
+static void plain_host(const char *host, char *out, size_t size)
+{
+	str_copy(out, host, size);
+	size_t n = strlen(out);
+	if (n > 6 && strcmp(out + n - 6, ".local") == 0)
+		out[n - 6] = '\0';
+}
+
+/* This node's mDNS view as sightings: every live address of a peer on one of our twins. */
+static void local_sightings(struct node_cables *c, const struct peers *peers, const struct model *m)
+{
+	c->browsed = peers->state == MDNS_RUNNING;
+	for (size_t i = 0; i < peers->n; i++) {
+		const struct peer *p = &peers->v[i];
+		if (p->self || !p->host_ok)
+			continue;
+		for (size_t k = 0; k < p->naddrs && c->nseen < NODE_MAX_SIGHTINGS; k++) {
+			const struct peer_addr *a = &p->addrs[k];
+			if (peer_addr_port(m, a) < 0 || !peer_addr_live(m, a))
+				continue;
+			struct node_sighting *s = &c->seen[c->nseen++];
+			str_copy(s->ifname, a->ifname, sizeof(s->ifname));
+			plain_host(p->host, s->host, sizeof(s->host));
+			str_copy(s->addr, a->addr, sizeof(s->addr));
+		}
+	}
+}
+
+int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int timeout_s,
+		       struct cluster_view *views, size_t *nviews, bool quiet)
+{
+	int rc = 0;
+	char err[1024];
+	struct model m;
+	model_init(&m);
+	rdma_inventory_scan(&m.rdma, false);
+	netmon_snapshot(&m, err, sizeof(err));
+	model_rebuild(&m);
+	struct peers peers;
+	peers_init(&peers);
+	browse(&peers, &m);
+	struct node *self = node_local_new(err, sizeof(err));
+	*nviews = 0;
+	if (!self || cluster_view_read(self, &views[0], err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: this node: %s\n", cmd, err);
+		node_free(self);
+		rc = -1;
+		goto out;
+	}
+	node_free(self);
+	local_sightings(&views[0].cables, &peers, &m);
+	*nviews = 1;
+	struct invocation inv;
+	if (invocation_get(&inv, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", cmd, err);
+		rc = -1;
+		goto out;
+	}
+	for (size_t h = 0; h < nhosts && *nviews < CLUSTER_MAX_NODES; h++) {
+		struct pair_request *r = xcalloc(1, sizeof(*r));
+		char shown[CLI_ARG_MAX];
+		cli_arg(hosts[h], shown, sizeof(shown));
+		if (cli_resolve_host(hosts[h], PEER_FOR_ADDRESSING, r, &m) < 0) {
+			fprintf(stderr,
+				"%s: cannot find '%s' (not an address, not seen over mDNS)\n", cmd,
+				shown);
+			free(r);
+			rc = -1;
+			continue;
+		}
+		struct remote_opts o = {
+			.port = 22,
+			.local = inv.user,
+			.timeout_s = timeout_s,
+			.read_only = true,
+		};
+		str_copy(o.address, r->address, sizeof(o.address));
+		o.names[o.nnames++] = r->address;
+		for (size_t i = 0; i < r->npeer_names && o.nnames < ARRAY_LEN(o.names); i++)
+			o.names[o.nnames++] = r->peer_names[i];
+		if (!quiet)
+			fprintf(stderr, "  reading %s's cables over SSH (%s)\n", shown, r->address);
+		struct node *n = node_remote_new(&o, err, sizeof(err));
+		struct cluster_view *v = &views[*nviews];
+		if (!n || cluster_view_read(n, v, err, sizeof(err)) < 0) {
+			fprintf(stderr, "%s: %s: %s\n", cmd, shown, err);
+			rc = -1;
+		} else {
+			bool dup = false;
+			for (size_t k = 0; k < *nviews; k++)
+				dup = dup || strcmp(views[k].name, v->name) == 0;
+			if (dup) {
+				fprintf(stderr, "%s: %s is %s, already in the map\n", cmd, shown,
+					v->name);
+			} else {
+				if (!v->cables.browsed && !quiet)
+					fprintf(stderr,
+						"  ! %s has no avahi-browse (avahi-utils): its own "
+						"view of the cables is missing\n",
+						v->name);
+				(*nviews)++;
+			}
+		}
+		node_free(n);
+		free(r);
+	}
+out:
+	peers_free(&peers);
+	model_free(&m);
+	return rc;
+}
+
+/* The peers this node sees on its ConnectX ports (no --peers). */
+static size_t cable_peers(char (*hosts)[256], size_t max, int *mdns_state)
+{
+	struct model m;
+	char err[256];
+	model_init(&m);
+	rdma_inventory_scan(&m.rdma, false);
+	netmon_snapshot(&m, err, sizeof(err));
+	model_rebuild(&m);
+	struct peers peers;
+	peers_init(&peers);
+	browse(&peers, &m);
+	*mdns_state = (int)peers.state;
+	size_t n = 0;
+	for (size_t i = 0; i < peers.n && n < max; i++) {
+		const struct peer *p = &peers.v[i];
+		bool cable = false;
+		for (size_t k = 0; k < p->naddrs; k++)
+			cable = cable || (peer_addr_port(&m, &p->addrs[k]) >= 0 &&
+					  peer_addr_live(&m, &p->addrs[k]));
+		if (p->self || !p->host_ok || !cable)
+			continue;
+		plain_host(p->host, hosts[n], 256);
+		n++;
+	}
+	peers_free(&peers);
+	model_free(&m);
+	return n;
+}
+
+/* "A,B,C" into hosts: each a host name or address, none twice. */
+int cli_hosts(const char *cmd, const char *opt, const char *list, char (*hosts)[256], size_t max,
+	      size_t *n)
+{
+	*n = 0;
+	char copy[2048];
+	char q[CLI_ARG_MAX];
+	if (str_copy(copy, list, sizeof(copy)) >= sizeof(copy) || !copy[0]) {
+		fprintf(stderr, "%s: %s needs HOST,HOST,...\n", cmd, opt);
+		return -1;
+	}
+	const char *p = copy;
+	while (p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		char host[256];
+		if (len == 0 || len >= sizeof(host)) {
+			fprintf(stderr, "%s: %s: an empty or too long host in '%s'\n", cmd, opt,
+				cli_arg(list, q, sizeof(q)));
+			return -1;
+		}
+		memcpy(host, p, len);
+		host[len] = '\0';
+		if (!cli_host_ok(cmd, opt, host))
+			return -1;
+		for (size_t k = 0; k < *n; k++)
+			if (strcmp(hosts[k], host) == 0) {
+				fprintf(stderr, "%s: %s names %s twice\n", cmd, opt,
+					cli_arg(host, q, sizeof(q)));
+				return -1;
+			}
+		if (*n >= max) {
+			fprintf(stderr, "%s: %s: at most %zu peers\n", cmd, opt, max);
+			return -1;
+		}
+		str_copy(hosts[(*n)++], host, 256);
+		p = comma ? comma + 1 : NULL;
+	}
+	return 0;
+}
+
+int cli_topology(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "peers", required_argument, NULL, 'p' },
+		{ "topology", required_argument, NULL, 'T' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *cmd = "sparklink topology";
+	char hosts[CLUSTER_MAX_NODES - 1][256];
+	size_t nhosts = 0;
+	bool json = false, given = false;
+	int want = TOPOLOGY_NONE, timeout_s = SSHSESSION_TIMEOUT_S, o;
+	char q[CLI_ARG_MAX];
+	optind = 0;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'p':
+			if (cli_hosts(cmd, "--peers", optarg, hosts, ARRAY_LEN(hosts), &nhosts) < 0)
+				return EXIT_USAGE;
+			given = true;
+			break;
+		case 'T':
+			want = topology_parse(optarg);
+			if (want < 0) {
+				fprintf(stderr,
+					"%s: --topology is auto, direct, ring or switch, not '%s'\n",
+					cmd, cli_arg(optarg, q, sizeof(q)));
+				return EXIT_USAGE;
+			}
+			break;
+		case 'j': json = true; break;
+		case 't':
+			if (cli_seconds(cmd, "--timeout", optarg, 1, 600, &timeout_s) < 0)
+				return EXIT_USAGE;
+			break;
+		case 'h': fputs(topology_usage, stdout); return EXIT_OK;
+		default:
+			cli_getopt_error(cmd, argc, argv, opts);
+			fputs(topology_usage, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "%s: unexpected '%s' (peers are given with --peers HOST,HOST)\n",
+			cmd, cli_arg(argv[optind], q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	if (!given) {
+		int state = 0;
+		nhosts = cable_peers(hosts, ARRAY_LEN(hosts), &state);
+		if (!nhosts) {
+			bool no_mdns = state == MDNS_UNAVAILABLE || state == MDNS_WAITING;
+			fprintf(stderr, "%s: %s; name the nodes with --peers HOST,HOST\n", cmd,
+				no_mdns ? "mDNS is unavailable here"
+					: "no Spark is seen on this node's ConnectX ports");
+			return no_mdns ? EXIT_UNAVAILABLE : EXIT_NOTHING;
+		}
+	}
+	struct cluster_view *views = xcalloc(CLUSTER_MAX_NODES, sizeof(*views));
+	size_t nviews = 0;
+	int g = cli_cluster_gather(cmd, hosts, nhosts, timeout_s, views, &nviews, json);
+	struct cablemap *m = xcalloc(1, sizeof(*m));
+	cluster_map_build(m, views, nviews);
+	cablemap_number(m, cablemap_topology(m));
+	struct buf b;
+	buf_init(&b);
+	size_t problems;
+	if (json) {
+		cluster_map_json(m, (enum topology)want, &b);
+		struct buf c;
+		buf_init(&c);
+		problems = nviews ? cablemap_check(m, (enum topology)want, &c) : 1;
+		buf_free(&c);
+		buf_puts(&b, "\n");
+	} else {
+		cablemap_draw(m, &b);
+		buf_puts(&b, "\n");
+		struct buf c;
+		buf_init(&c);
+		problems = cablemap_check(m, (enum topology)want, &c);
+		if (c.len)
+			buf_add(&b, c.data, c.len);
+		if (!problems)
+			buf_printf(&b, "The cables match the %s topology.\n",
+				   topology_name(want != TOPOLOGY_NONE ? (enum topology)want
+								       : cablemap_topology(m)));
+		buf_free(&c);
+	}
+	if (b.len)
+		fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	free(m);
+	free(views);
+	return g < 0 || problems ? EXIT_FAIL : EXIT_OK;
+}
