@@ -133,6 +133,22 @@ static void merge_same_nodes(struct mesh *m)
 		}
 }
 
+/* Is p this node (a HOST naming it)? Its host key is one of ours. */
+static bool is_this_node(const struct peer_node *p)
+{
+	static const char *const hk[] = { "/etc/ssh/ssh_host_ed25519_key.pub",
+					  "/etc/ssh/ssh_host_ecdsa_key.pub",
+					  "/etc/ssh/ssh_host_rsa_key.pub" };
+	for (size_t k = 0; k < ARRAY_LEN(hk); k++) {
+		char line[4096], type[64] = "", blob[3000] = "";
+		if (file_read_small(hk[k], line, sizeof(line)) > 0 &&
+		    sscanf(line, "%63s %2999s", type, blob) == 2 &&
+		    strcmp(blob, p->c.s->keyb64) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void try_key(struct mesh *m, struct peer_node *p)
 {
 	(void)m;
@@ -430,6 +446,13 @@ static enum pair_status run(struct mesh *m)
 			return stop(m, m->v[k]->out.status, "%s; nothing was written",
 				    m->v[k]->out.summary);
 	merge_same_nodes(m);
+	for (size_t k = 0; k < m->n; k++)
+		if (is_this_node(m->v[k]))
+			return stop(
+				m, PAIR_FAILED,
+				"%s is this node (it answers with this node's host key): name only "
+				"the other nodes; nothing was written",
+				m->v[k]->c.req->address);
 	if (worker_cancelled(m->w))
 		return stop(m, PAIR_CANCELLED, "cancelled");
 
