@@ -33,6 +33,9 @@ enum { JOB_WARN_WRONG_PASSWORD = 1 }; /* JOB_WARN's code: a password was refused
 enum job_confirm {
 	JOB_CONFIRM_SESSION, /* text: an interface carrying an SSH session would change */
 	JOB_CONFIRM_PREVIEW, /* the job's preview (apply: out.preview) is ready; "yes" applies */
+	JOB_CONFIRM_SAME_PASSWORD, /* text: the nodes still to log in to; "yes": the password
+				    * just accepted is the same there (tried first; a node that
+				    * refuses it is asked its own) */
 };
 
 /* In the job: */

@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 struct journal {
 	int fd;
 	unsigned long seq;
+	pthread_mutex_t lock; /* one record at a time: several threads of one job may write */
 };
 
 void journal_default_path(char *out, size_t size)
@@ -45,6 +47,7 @@ struct journal *journal_open(const char *path, char *err, size_t errsize)
 		return NULL;
 	struct journal *j = xcalloc(1, sizeof(*j));
 	j->fd = fd;
+	pthread_mutex_init(&j->lock, NULL);
 	return j;
 }
 
@@ -53,16 +56,13 @@ void journal_close(struct journal *j)
 	if (!j)
 		return;
 	close(j->fd);
+	pthread_mutex_destroy(&j->lock);
 	free(j);
 }
-
-/* A cluster apply journals several nodes' changes from parallel threads: one record at a time */
-static pthread_mutex_t record_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int journal_record(struct journal *j, const char *op, const char *host, const char *path,
 		   const char *data)
 {
-	pthread_mutex_lock(&record_lock);
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
@@ -73,6 +73,7 @@ int journal_record(struct journal *j, const char *op, const char *host, const ch
 	buf_init(&b);
 	struct json js;
 	json_init(&js, &b, false);
+	pthread_mutex_lock(&j->lock);
 	json_object_begin(&js, NULL);
 	json_string(&js, "time", when);
 	json_int(&js, "pid", getpid());
@@ -87,8 +88,8 @@ int journal_record(struct journal *j, const char *op, const char *host, const ch
 	/* one write() of the whole line: O_APPEND keeps concurrent records whole */
 	if (write(j->fd, b.data, b.len) != (ssize_t)b.len || fsync(j->fd) < 0)
 		rc = errno ? -errno : -EIO;
+	pthread_mutex_unlock(&j->lock);
 	buf_free(&b);
-	pthread_mutex_unlock(&record_lock);
 	return rc;
 }
 

@@ -26,7 +26,8 @@ struct journal *journal_open(const char *path, char *err, size_t errsize);
 void journal_close(struct journal *j);
 /* Record one change: op ("authkeys-add", "known-hosts-add", ...), host ("local" or the peer's
  * address), path (the file changed), data (the line or names; may be NULL). Returns 0 or -errno;
- * a failure means the change must not be made. */
+ * a failure means the change must not be made. Thread-safe: several threads of one job may
+ * record into one journal. */
 int journal_record(struct journal *j, const char *op, const char *host, const char *path,
 		   const char *data);
 

@@ -331,15 +331,24 @@ static bool kh_name_ok(const char *n)
 	return ssh_name_valid(host) && end && !*end && port > 0 && port < 65536;
 }
 
+/* The most lines a peer's known-hosts-add record holds: a name per line, as many as pairing
+ * records a host by (PAIR_MAX_NAMES, and the address it was seen at). */
+#define KH_RECORD_MAX_LINES 16
+
 static bool rule_known_hosts(const struct journal_record *v, size_t i,
 			     const struct journal_scope *s, char *why, size_t whysize)
 {
 	const struct journal_record *r = &v[i];
 	if (!ssh_file_ok(r, s, "known_hosts", why, whysize))
 		return false;
-	/* "name,name type key", one line per record (a peer's may hold several) */
+	/* this node's: one line "name,name type key"; a peer's: one line per name ("name type
+	 * key"), every line with the same key (one host key per record: this node's, or a peer's
+	 * that the user confirmed) */
 	char *copy = xstrdup(r->data ? r->data : "");
 	bool ok = copy[0] != '\0';
+	const char *reason = "the host key line is not names, a type and a key";
+	const char *first_type = NULL, *first_key = NULL;
+	size_t nlines = 0;
 	char *save = NULL;
 	for (char *line = strtok_r(copy, "\n", &save); ok && line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -349,7 +358,28 @@ static bool rule_known_hosts(const struct journal_record *v, size_t i,
 			break;
 		}
 		*sp = *sp2 = '\0';
-		ok = ssh_key_valid(sp + 1, sp2 + 1);
+		const char *type = sp + 1, *key = sp2 + 1;
+		if (++nlines > (is_local(r) ? 1 : KH_RECORD_MAX_LINES)) {
+			ok = false;
+			reason = is_local(r) ? "this node's host key record is more than one line"
+					     : "the record has more lines than pairing writes";
+			break;
+		}
+		if (!(ok = ssh_key_valid(type, key)))
+			break;
+		if (!first_type) {
+			first_type = type;
+			first_key = key;
+		} else if (strcmp(type, first_type) != 0 || strcmp(key, first_key) != 0) {
+			ok = false;
+			reason = "the record's lines carry more than one host key";
+			break;
+		}
+		if (!is_local(r) && strchr(line, ',')) {
+			ok = false;
+			reason = "a peer's host key line names more than one host";
+			break;
+		}
 		char *nsave = NULL;
 		for (char *n = strtok_r(line, ",", &nsave); ok && n;
 		     n = strtok_r(NULL, ",", &nsave))
@@ -357,8 +387,7 @@ static bool rule_known_hosts(const struct journal_record *v, size_t i,
 	}
 	free(copy);
 	if (!ok)
-		return refuse(why, whysize, "%s",
-			      "the host key line is not names, a type and a key");
+		return refuse(why, whysize, "%s", reason);
 	return true;
 }
 

@@ -16,7 +16,10 @@
  *   authkeys-add, known-hosts-add, ssh-config-host, key-create
  *                  the invoking user's own ~/.ssh/{authorized_keys,known_hosts,config} (key-create:
  *                  a file in that ~/.ssh); on a peer, ~/.ssh/authorized_keys or known_hosts of
- *                  the login user; the data a valid key line, host names, an alias
+ *                  the login user; the data a valid key line, host names, an alias. A
+ *                  known-hosts-add record holds one host key: this node's is one line
+ *                  "name,name type key"; a peer's (pair, and each peer of a mesh) one line per
+ *                  name, "name type key" with the same key on every line, at most 16 lines
  *   user-create    on a peer only, a plain user name (kept, never acted on)
  *   plan, netplan-apply, undone   markers (nothing to undo)
  *   cluster-plan   a marker: every node of a cluster apply with the host its records are

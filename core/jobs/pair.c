@@ -1,5 +1,6 @@
 /* pair.c: the pairing job: libssh in a worker thread. */
 #include "core/jobs/pair.h"
+#include "core/jobs/pair_steps.h"
 #include "core/base/files.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/journal.h"
@@ -13,6 +14,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <libssh/libssh.h>
 #include <limits.h>
 #include <stdio.h>
@@ -20,19 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-struct ctx {
-	struct worker *w;
-	struct pair_request *req;
-	struct pair_outcome *out;
-	struct journal *journal;
-	struct sshsession *s; /* its host key: s->keytype, s->keyb64, s->fingerprint */
-	char mykey_path[PATH_MAX + 64], mypub[4096];
-	char peer_conn_addr[128]; /* our address as the peer sees it (SSH_CONNECTION) */
-	char peer_hostname[128], peer_user[64];
-	bool peer_hashes;
-	char password[512];
-};
 
 const char *pair_status_word(enum pair_status s)
 {
@@ -49,9 +38,9 @@ const char *pair_status_word(enum pair_status s)
 	return "?";
 }
 
-__attribute__((format(printf, 3, 4))) static enum pair_status fail(struct ctx *c,
-								   enum pair_status st,
-								   const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) enum pair_status pair_fail(struct pair_ctx *c,
+								 enum pair_status st,
+								 const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -61,19 +50,17 @@ __attribute__((format(printf, 3, 4))) static enum pair_status fail(struct ctx *c
 	return st;
 }
 
-static int remote_run(struct ctx *c, const char *cmd, char *out, size_t outsize, char *err,
-		      size_t errsize)
+int pair_remote_run(struct pair_ctx *c, const char *cmd, char *out, size_t outsize, char *err,
+		    size_t errsize)
 {
 	return sshsession_run(c->s, cmd, NULL, out, outsize, err, errsize);
 }
 
-static const char *const *names_of(char (*v)[256], size_t n, const char **store);
-
-static struct sshsession *open_session(struct ctx *c)
+struct sshsession *pair_open_session(struct pair_ctx *c)
 {
 	const char *names[PAIR_MAX_NAMES];
 	struct sshsession_opts o = {
-		.names = names_of(c->req->peer_names, c->req->npeer_names, names),
+		.names = pair_names_of(c->req->peer_names, c->req->npeer_names, names),
 		.nnames = c->req->npeer_names,
 		.address = c->req->address,
 		.port = c->req->port,
@@ -85,49 +72,72 @@ static struct sshsession *open_session(struct ctx *c)
 	return sshsession_new(&o);
 }
 
-static const char *const *names_of(char (*v)[256], size_t n, const char **store)
+const char *const *pair_names_of(char (*v)[256], size_t n, const char **store)
 {
 	for (size_t i = 0; i < n; i++)
 		store[i] = v[i];
 	return store;
 }
 
-/* Connect and check the host key against the user's known_hosts; ask when unknown. */
-static enum pair_status connect_and_check(struct ctx *c)
+enum pair_status pair_connect(struct pair_ctx *c)
 {
 	job_progress(c->w, "Connecting to %s port %u", c->req->address,
 		     c->req->port ? c->req->port : 22);
 	sshsession_free(c->s);
-	c->s = open_session(c);
+	c->s = pair_open_session(c);
 	if (!c->s)
-		return fail(c, PAIR_FAILED, "cannot create an SSH session");
+		return pair_fail(c, PAIR_FAILED, "cannot create an SSH session");
 	char err[512];
 	if (sshsession_connect(c->s, err, sizeof(err)) < 0)
-		return fail(c, PAIR_FAILED, "%s", err);
+		return pair_fail(c, PAIR_FAILED, "%s", err);
+	return PAIR_OK;
+}
+
+/* The accepted fingerprints: one given on the command line, or the mesh's list. */
+static bool fingerprint_given(const struct pair_ctx *c, const char *fp)
+{
+	if (c->accept_list) {
+		for (size_t i = 0; i < c->naccept_list; i++)
+			if (strcmp(c->accept_list[i], fp) == 0)
+				return true;
+		return false;
+	}
+	return strcmp(c->req->accept_fingerprint, fp) == 0;
+}
+
+enum pair_status pair_check_host_key(struct pair_ctx *c)
+{
 	const char *keytype = c->s->keytype, *fingerprint = c->s->fingerprint;
 	char where[300];
 	const char *names[PAIR_MAX_NAMES];
-	names_of(c->req->peer_names, c->req->npeer_names, names);
+	pair_names_of(c->req->peer_names, c->req->npeer_names, names);
 	enum kh_status ks =
 		sshsession_check_host_key(c->s, names, c->req->npeer_names, where, sizeof(where));
 	if (ks == KH_ERROR)
-		return fail(c, PAIR_FAILED, "cannot check the host key: %s", where);
+		return pair_fail(c, PAIR_FAILED, "cannot check the host key: %s", where);
 	if (ks == KH_CHANGED || ks == KH_REVOKED) {
 		char warning[sizeof(c->out->summary)];
 		sshsession_host_key_warning(c->s, ks, where, c->req->peer_names[0], warning,
 					    sizeof(warning));
-		return fail(c, PAIR_HOSTKEY_CHANGED, "%s", warning);
+		return pair_fail(c, PAIR_HOSTKEY_CHANGED, "%s", warning);
 	}
 	if (ks == KH_OK) {
 		job_progress(c->w, "Host key %s %s is known", keytype, fingerprint);
 		return PAIR_OK;
 	}
 	if (c->req->verify_only)
-		return fail(c, PAIR_HOSTKEY_REFUSED,
-			    "the host key of %s is not known yet: pair first", c->req->address);
-	if (c->req->accept_fingerprint[0]) {
-		if (strcmp(c->req->accept_fingerprint, fingerprint) != 0)
-			return fail(
+		return pair_fail(c, PAIR_HOSTKEY_REFUSED,
+				 "the host key of %s is not known yet: pair first",
+				 c->req->address);
+	if (c->req->accept_fingerprint[0] || c->naccept_list) {
+		if (!fingerprint_given(c, fingerprint) && c->naccept_list)
+			return pair_fail(
+				c, PAIR_HOSTKEY_REFUSED,
+				"the host key of %s is %s, none of the fingerprints given; "
+				"nothing was written",
+				c->req->address, fingerprint);
+		if (!fingerprint_given(c, fingerprint))
+			return pair_fail(
 				c, PAIR_HOSTKEY_REFUSED,
 				"the host key of %s is %s, not the fingerprint given (%s); nothing "
 				"was written",
@@ -140,28 +150,35 @@ static enum pair_status connect_and_check(struct ctx *c)
 	snprintf(key, sizeof(key), "%s %s", keytype, fingerprint);
 	int r = job_ask_yes(c->w, JOB_ASK_FINGERPRINT, 0, c->req->address, key);
 	if (r == -ECANCELED)
-		return fail(c, PAIR_CANCELLED, "cancelled");
+		return pair_fail(c, PAIR_CANCELLED, "cancelled");
 	if (r != 1)
-		return fail(c, PAIR_HOSTKEY_REFUSED,
-			    "the host key of %s was not accepted; nothing was written",
-			    c->req->address);
+		return pair_fail(c, PAIR_HOSTKEY_REFUSED,
+				 "the host key of %s was not accepted; nothing was written",
+				 c->req->address);
 	job_progress(c->w, "Host key %s %s accepted", keytype, fingerprint);
 	return PAIR_OK;
 }
 
+/* Connect and check the host key against the user's known_hosts; ask when unknown. */
+static enum pair_status connect_and_check(struct pair_ctx *c)
+{
+	enum pair_status st = pair_connect(c);
+	return st != PAIR_OK ? st : pair_check_host_key(c);
+}
+
 /* The user's key pair: an existing one (ed25519, ecdsa, rsa), else a new ed25519 one. */
-static enum pair_status ensure_my_key(struct ctx *c, bool create)
+enum pair_status pair_ensure_my_key(struct pair_ctx *c, bool create)
 {
 	if (sshsession_user_key(c->req->local.home, c->mykey_path, sizeof(c->mykey_path), c->mypub,
 				sizeof(c->mypub)) == 0)
 		return PAIR_OK;
 	c->mykey_path[0] = c->mypub[0] = '\0';
 	if (!create)
-		return fail(c, PAIR_AUTH_FAILED, "you have no SSH key yet: pair first");
+		return pair_fail(c, PAIR_AUTH_FAILED, "you have no SSH key yet: pair first");
 	char dir[PATH_MAX + 64], err[512];
 	bool fixed = false;
 	if (sshdir_ensure(&c->req->local, dir, sizeof(dir), &fixed, err, sizeof(err)) < 0)
-		return fail(c, PAIR_FAILED, "%s", err);
+		return pair_fail(c, PAIR_FAILED, "%s", err);
 	snprintf(c->mykey_path, sizeof(c->mykey_path), "%s/id_ed25519", dir);
 	job_progress(c->w, "Creating your key %s", c->mykey_path);
 	ssh_key key = NULL;
@@ -171,10 +188,10 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 #else
 	if (ssh_pki_generate(SSH_KEYTYPE_ED25519, 0, &key) != SSH_OK)
 #endif
-		return fail(c, PAIR_FAILED, "cannot generate an ed25519 key");
+		return pair_fail(c, PAIR_FAILED, "cannot generate an ed25519 key");
 	if (journal_write(c->journal, JOP_KEY_CREATE, "local", c->mykey_path, NULL) < 0) {
 		ssh_key_free(key);
-		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
+		return pair_fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
 	}
 	/* the private key file exists with mode 0600 before a byte of the key is written */
 	int fd = open(c->mykey_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -182,13 +199,14 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 		if (fd >= 0)
 			close(fd);
 		ssh_key_free(key);
-		return fail(c, PAIR_FAILED, "cannot create %s: %s", c->mykey_path, strerror(errno));
+		return pair_fail(c, PAIR_FAILED, "cannot create %s: %s", c->mykey_path,
+				 strerror(errno));
 	}
 	close(fd);
 	if (ssh_pki_export_privkey_file(key, NULL, NULL, NULL, c->mykey_path) != SSH_OK) {
 		unlink(c->mykey_path);
 		ssh_key_free(key);
-		return fail(c, PAIR_FAILED, "cannot write %s", c->mykey_path);
+		return pair_fail(c, PAIR_FAILED, "cannot write %s", c->mykey_path);
 	}
 	char *b64 = NULL;
 	ssh_pki_export_pubkey_base64(key, &b64);
@@ -208,19 +226,19 @@ static enum pair_status ensure_my_key(struct ctx *c, bool create)
 			     c->req->local.gid, err, sizeof(err));
 	buf_free(&line);
 	if (r < 0)
-		return fail(c, PAIR_FAILED, "%s", err);
+		return pair_fail(c, PAIR_FAILED, "%s", err);
 	c->out->files_changed += 2;
 	return PAIR_OK;
 }
 
 /* The playbook's step 1, checked before anything is contacted. */
-static enum pair_status same_user(struct ctx *c)
+enum pair_status pair_same_user(struct pair_ctx *c)
 {
 	const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
 	if (strcmp(user, c->req->local.name) == 0 || c->req->allow_user_mismatch ||
 	    c->req->create_user)
 		return PAIR_OK;
-	return fail(
+	return pair_fail(
 		c, PAIR_USER_MISMATCH,
 		"you are '%s' here but would log in as '%s' on the peer. The playbook needs the "
 		"same user name on every node (MPI and NCCL launch as the same user, with the same "
@@ -229,24 +247,24 @@ static enum pair_status same_user(struct ctx *c)
 		c->req->local.name, user, c->req->local.name, user);
 }
 
-static enum pair_status login(struct ctx *c)
+enum pair_status pair_login(struct pair_ctx *c)
 {
 	const char *user = c->req->remote_user[0] ? c->req->remote_user : c->req->local.name;
-	if (sshsession_login_key(c->s, c->mykey_path)) {
+	if (!c->skip_key_login && sshsession_login_key(c->s, c->mykey_path)) {
 		job_progress(c->w, "Logged in as %s with your key", user);
 		return PAIR_OK;
 	}
 	if (c->req->verify_only)
-		return fail(c, PAIR_AUTH_FAILED, "%s does not accept your key for %s",
-			    c->req->address, user);
+		return pair_fail(c, PAIR_AUTH_FAILED, "%s does not accept your key for %s",
+				 c->req->address, user);
 	if (c->password[0]) { /* set by create_user: the new user's password */
 		if (sshsession_login_password(c->s, c->password) == 0) {
 			job_progress(c->w, "Logged in as %s with the new password", user);
 			return PAIR_OK;
 		}
 		secret_wipe(c->password, sizeof(c->password));
-		return fail(c, PAIR_AUTH_FAILED, "the new user %s cannot log in on %s", user,
-			    c->req->address);
+		return pair_fail(c, PAIR_AUTH_FAILED, "the new user %s cannot log in on %s", user,
+				 c->req->address);
 	}
 	for (int attempt = 1; attempt <= 3; attempt++) {
 		char prompt[300];
@@ -255,7 +273,7 @@ static enum pair_status login(struct ctx *c)
 					 sizeof(c->password));
 		if (r < 0 || !c->password[0]) {
 			secret_wipe(c->password, sizeof(c->password));
-			return fail(c, PAIR_CANCELLED, "cancelled at the password prompt");
+			return pair_fail(c, PAIR_CANCELLED, "cancelled at the password prompt");
 		}
 		r = sshsession_login_password(c->s, c->password);
 		if (r == 0) {
@@ -264,10 +282,11 @@ static enum pair_status login(struct ctx *c)
 		}
 		secret_wipe(c->password, sizeof(c->password));
 		if (r == -EIO)
-			return fail(c, PAIR_FAILED, "the login failed: %s", sshsession_error(c->s));
+			return pair_fail(c, PAIR_FAILED, "the login failed: %s",
+					 sshsession_error(c->s));
 		job_warn(c->w, JOB_WARN_WRONG_PASSWORD, "Wrong password (try %d of 3)", attempt);
 	}
-	return fail(
+	return pair_fail(
 		c, PAIR_AUTH_FAILED,
 		"three wrong passwords for %s@%s; nothing was written. (Does the peer have a user "
 		"'%s'? The playbook needs the same user name on both nodes.)",
@@ -276,18 +295,18 @@ static enum pair_status login(struct ctx *c)
 
 /* Facts about the peer, from one command: our address as it sees us, its name, its user, and
  * whether its ssh hashes known_hosts. */
-static enum pair_status peer_facts(struct ctx *c)
+enum pair_status pair_peer_facts(struct pair_ctx *c)
 {
 	char out[1024], err[512];
-	int st = remote_run(
+	int st = pair_remote_run(
 		c,
 		"printf 'conn=%s\\nhost=%s\\nuser=%s\\nhash=%s\\n' \"$SSH_CONNECTION\" "
 		"\"$(hostname)\" \"$(id -un)\" "
 		"\"$(ssh -G sparklink-probe 2>/dev/null | awk '$1==\"hashknownhosts\"{print $2}')\"",
 		out, sizeof(out), err, sizeof(err));
 	if (st != 0)
-		return fail(c, PAIR_FAILED, "a command on the peer failed: %s",
-			    err[0] ? err : "no answer");
+		return pair_fail(c, PAIR_FAILED, "a command on the peer failed: %s",
+				 err[0] ? err : "no answer");
 	for (char *save, *line = strtok_r(out, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		if (str_starts(line, "conn=")) {
@@ -357,54 +376,154 @@ static int known_hosts_line(char *out, size_t size, const char *name, bool hashe
 	return 0;
 }
 
-static enum pair_status exchange(struct ctx *c)
+static void local_lock(struct pair_ctx *c)
+{
+	if (c->local_lock)
+		pthread_mutex_lock(c->local_lock);
+}
+
+static void local_unlock(struct pair_ctx *c)
+{
+	if (c->local_lock)
+		pthread_mutex_unlock(c->local_lock);
+}
+
+int pair_remote_authkeys_cmd(struct pair_ctx *c, const char *key_line, struct buf *cmd, char *err,
+			     size_t errsize)
+{
+	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, c->req->address, "~/.ssh/authorized_keys",
+			  key_line) < 0) {
+		snprintf(err, errsize, "cannot write the journal; nothing was changed");
+		return -EIO;
+	}
+	buf_puts(cmd, "sh -c ");
+	sshsession_quote(cmd, AUTHKEYS_ADD);
+	buf_puts(cmd, " sparklink ");
+	sshsession_quote(cmd, key_line);
+	return 0;
+}
+
+int pair_remote_authkeys_add(struct pair_ctx *c, const char *key_line, bool *added, char *err,
+			     size_t errsize)
+{
+	char out[512];
+	*added = false;
+	struct buf cmd;
+	buf_init(&cmd);
+	int rc = pair_remote_authkeys_cmd(c, key_line, &cmd, err, errsize);
+	if (rc == 0 && pair_remote_run(c, cmd.data, out, sizeof(out), err, errsize) != 0) {
+		if (!err[0])
+			snprintf(err, errsize, "no answer");
+		rc = -EIO;
+	}
+	buf_free(&cmd);
+	if (rc == 0)
+		*added = str_starts(out, "added");
+	return rc;
+}
+
+int pair_remote_known_hosts_cmd(struct pair_ctx *c, const char *type, const char *blob,
+				const char *const *names, size_t nnames, struct buf *cmd, char *err,
+				size_t errsize)
+{
+	struct buf part, data;
+	buf_init(&part);
+	buf_init(&data);
+	buf_puts(&part, "sh -c ");
+	sshsession_quote(&part, KNOWN_HOSTS_ADD);
+	buf_puts(&part, " sparklink ");
+	sshsession_quote(&part, blob);
+	int rc = 0;
+	for (size_t i = 0; i < nnames; i++) {
+		char khl[4096];
+		if (known_hosts_line(khl, sizeof(khl), names[i], c->peer_hashes, type, blob) < 0) {
+			snprintf(err, errsize, "cannot get random bytes to hash a host name");
+			rc = -EIO;
+			goto out;
+		}
+		buf_puts(&part, " ");
+		sshsession_quote(&part, names[i]);
+		buf_puts(&part, " ");
+		sshsession_quote(&part, khl);
+		/* the exact lines (hashed ones carry our random salt): rollback removes these and
+		 * nothing else */
+		buf_printf(&data, "%s%s", i ? "\n" : "", khl);
+	}
+	if (journal_write(c->journal, JOP_KNOWN_HOSTS_ADD, c->req->address, "~/.ssh/known_hosts",
+			  data.data) < 0) {
+		snprintf(err, errsize, "cannot write the journal");
+		rc = -EIO;
+		goto out;
+	}
+	buf_puts(cmd, part.data);
+out:
+	buf_free(&part);
+	buf_free(&data);
+	return rc;
+}
+
+int pair_remote_known_hosts_add(struct pair_ctx *c, const char *type, const char *blob,
+				const char *const *names, size_t nnames, int *added, char *err,
+				size_t errsize)
+{
+	char out[512];
+	*added = 0;
+	struct buf cmd;
+	buf_init(&cmd);
+	int rc = pair_remote_known_hosts_cmd(c, type, blob, names, nnames, &cmd, err, errsize);
+	if (rc == 0 && pair_remote_run(c, cmd.data, out, sizeof(out), err, errsize) != 0) {
+		if (!err[0])
+			snprintf(err, errsize, "no answer");
+		rc = -EIO;
+	}
+	buf_free(&cmd);
+	if (rc == 0)
+		*added = atoi(out);
+	return rc;
+}
+
+enum pair_status pair_exchange(struct pair_ctx *c)
 {
 	char out[8192], err[1024];
 	struct buf cmd;
 	const char *peer = c->peer_hostname[0] ? c->peer_hostname : c->req->address;
-	const char *host = c->req->address;
 
 	/* 1. our public key into the peer's authorized_keys */
-	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, host, "~/.ssh/authorized_keys", c->mypub) <
-	    0)
-		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
-	buf_init(&cmd);
-	buf_puts(&cmd, "sh -c ");
-	sshsession_quote(&cmd, AUTHKEYS_ADD);
-	buf_puts(&cmd, " sparklink ");
-	sshsession_quote(&cmd, c->mypub);
-	int st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
-	buf_free(&cmd);
-	if (st != 0)
-		return fail(c, PAIR_FAILED, "could not add your key to %s's authorized_keys: %s",
-			    peer, err[0] ? err : "no answer");
-	if (str_starts(out, "added"))
-		c->out->files_changed++;
-	job_progress(c->w, "Your key %s %s's authorized_keys",
-		     str_starts(out, "added") ? "added to" : "already in", peer);
+	bool added = false;
+	if (pair_remote_authkeys_add(c, c->mypub, &added, err, sizeof(err)) < 0)
+		return pair_fail(c, PAIR_FAILED,
+				 "could not add your key to %s's authorized_keys: %s", peer, err);
+	c->out->files_changed += added;
+	job_progress(c->w, "Your key %s %s's authorized_keys", added ? "added to" : "already in",
+		     peer);
 
 	/* 2. the peer's public key (created there if it has none) into ours */
 	buf_init(&cmd);
 	buf_puts(&cmd, "sh -c ");
 	sshsession_quote(&cmd, PEER_PUBKEY);
-	st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
+	int st = pair_remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
 	buf_free(&cmd);
 	str_rstrip(out);
 	char *nl = strchr(out, '\n');
 	if (nl)
 		*nl = '\0';
 	if (st != 0 || !pubkey_line_valid(out))
-		return fail(c, PAIR_FAILED, "could not get %s's public key: %s", peer,
-			    err[0] ? err : "its answer is not a public key");
+		return pair_fail(c, PAIR_FAILED, "could not get %s's public key: %s", peer,
+				 err[0] ? err : "its answer is not a public key");
 	if (strstr(err, "generated"))
 		job_progress(c->w, "%s had no key: created one there (~/.ssh/id_ed25519)", peer);
+	str_copy(c->peer_pub, out, sizeof(c->peer_pub));
 	char ak[PATH_MAX + 64];
 	snprintf(ak, sizeof(ak), "%s/.ssh/authorized_keys", c->req->local.home);
-	if (journal_write(c->journal, JOP_AUTHKEYS_ADD, "local", ak, out) < 0)
-		return fail(c, PAIR_FAILED, "cannot write the journal");
-	bool added = false;
-	if (authkeys_add(&c->req->local, out, &added, err, sizeof(err)) < 0)
-		return fail(c, PAIR_FAILED, "%s", err);
+	local_lock(c);
+	int r = journal_write(c->journal, JOP_AUTHKEYS_ADD, "local", ak, out);
+	if (r == 0)
+		r = authkeys_add(&c->req->local, out, &added, err, sizeof(err));
+	else
+		snprintf(err, sizeof(err), "cannot write the journal");
+	local_unlock(c);
+	if (r < 0)
+		return pair_fail(c, PAIR_FAILED, "%s", err);
 	c->out->files_changed += added;
 	job_progress(c->w, "%s's key %s your authorized_keys", peer,
 		     added ? "added to" : "already in");
@@ -416,20 +535,22 @@ static enum pair_status exchange(struct ctx *c)
 	if (c->peer_hostname[0] && ssh_name_valid(c->peer_hostname))
 		pair_request_add_name(c->req->peer_names, &c->req->npeer_names, c->peer_hostname);
 	const char *names[PAIR_MAX_NAMES + 1];
-	names_of(c->req->peer_names, c->req->npeer_names, names);
+	pair_names_of(c->req->peer_names, c->req->npeer_names, names);
 	size_t nn = c->req->npeer_names;
 	/* journal (and add) only the names that do not have this key yet: a rollback must never
 	 * remove a line that was there before */
 	const char *fresh[PAIR_MAX_NAMES + 1];
 	size_t nfresh = 0;
 	unsigned port = c->req->port ? c->req->port : 22;
+	int nadded = 0;
+	r = 0;
+	local_lock(c);
 	for (size_t i = 0; i < nn; i++) {
 		char where[300];
 		if (known_hosts_check(kh, &names[i], 1, port, c->s->keytype, c->s->keyb64, where,
 				      sizeof(where)) == KH_UNKNOWN)
 			fresh[nfresh++] = names[i];
 	}
-	int nadded = 0, r = 0;
 	if (nfresh) {
 		struct buf data;
 		buf_init(&data);
@@ -439,12 +560,15 @@ static enum pair_status exchange(struct ctx *c)
 		r = journal_write(c->journal, JOP_KNOWN_HOSTS_ADD, "local", kh, data.data);
 		buf_free(&data);
 		if (r < 0)
-			return fail(c, PAIR_FAILED, "cannot write the journal");
-		if (known_hosts_add(&c->req->local, kh, fresh, nfresh, port, c->s->keytype,
-				    c->s->keyb64, ssh_hash_known_hosts(&c->req->local), &nadded,
-				    err, sizeof(err)) < 0)
-			return fail(c, PAIR_FAILED, "%s", err);
+			snprintf(err, sizeof(err), "cannot write the journal");
+		else
+			r = known_hosts_add(&c->req->local, kh, fresh, nfresh, port, c->s->keytype,
+					    c->s->keyb64, ssh_hash_known_hosts(&c->req->local),
+					    &nadded, err, sizeof(err));
 	}
+	local_unlock(c);
+	if (r < 0)
+		return pair_fail(c, PAIR_FAILED, "%s", err);
 	c->out->files_changed += nadded > 0;
 	job_progress(c->w, "%s's host key recorded in your known_hosts (%d new name%s)", peer,
 		     nadded, nadded == 1 ? "" : "s");
@@ -460,19 +584,23 @@ static enum pair_status exchange(struct ctx *c)
 		for (size_t i = 0; i < nn && nh < PAIR_MAX_NAMES; i++)
 			if (strcmp(names[i], hn[0]) != 0 && strcmp(names[i], c->peer_hostname) != 0)
 				hn[nh++] = names[i];
-		if (journal_write(c->journal, JOP_SSH_CONFIG_HOST, "local", cfg, c->peer_hostname) <
-		    0)
-			return fail(c, PAIR_FAILED, "cannot write the journal");
 		bool changed = false;
 		const char *user = c->req->remote_user[0] ? c->req->remote_user
 							  : c->req->local.name;
-		int cr = ssh_config_add_host(&c->req->local, c->peer_hostname, hn, nh, user,
-					     &changed, err, sizeof(err));
+		local_lock(c);
+		int cr = journal_write(c->journal, JOP_SSH_CONFIG_HOST, "local", cfg,
+				       c->peer_hostname);
+		if (cr < 0)
+			snprintf(err, sizeof(err), "cannot write the journal");
+		else
+			cr = ssh_config_add_host(&c->req->local, c->peer_hostname, hn, nh, user,
+						 &changed, err, sizeof(err));
+		local_unlock(c);
 		if (cr == -EEXIST) {
 			job_warn(c->w, 0, "Your ~/.ssh/config has its own Host %s: left as it is",
 				 c->peer_hostname);
 		} else if (cr < 0) {
-			return fail(c, PAIR_FAILED, "%s", err);
+			return pair_fail(c, PAIR_FAILED, "%s", err);
 		}
 		c->out->files_changed += changed;
 		job_progress(c->w, "Host %s %s your ~/.ssh/config", c->peer_hostname,
@@ -495,43 +623,11 @@ static enum pair_status exchange(struct ctx *c)
 		if (file_read_small(hk[k], line, sizeof(line)) <= 0 ||
 		    sscanf(line, "%63s %2999s", type, blob) != 2 || !pubkey_line_valid(line))
 			continue;
-		buf_init(&cmd);
-		buf_puts(&cmd, "sh -c ");
-		sshsession_quote(&cmd, KNOWN_HOSTS_ADD);
-		buf_puts(&cmd, " sparklink ");
-		sshsession_quote(&cmd, blob);
-		struct buf data;
-		buf_init(&data);
-		for (size_t i = 0; i < ns; i++) {
-			char khl[4096];
-			if (known_hosts_line(khl, sizeof(khl), selfn[i], c->peer_hashes, type,
-					     blob) < 0) {
-				buf_free(&cmd);
-				buf_free(&data);
-				return fail(c, PAIR_FAILED,
-					    "cannot get random bytes to hash a host name");
-			}
-			buf_puts(&cmd, " ");
-			sshsession_quote(&cmd, selfn[i]);
-			buf_puts(&cmd, " ");
-			sshsession_quote(&cmd, khl);
-			/* the exact lines (hashed ones carry our random salt): rollback removes
-			 * these and nothing else */
-			buf_printf(&data, "%s%s", i ? "\n" : "", khl);
-		}
-		r = journal_write(c->journal, JOP_KNOWN_HOSTS_ADD, host, "~/.ssh/known_hosts",
-				  data.data);
-		buf_free(&data);
-		if (r < 0) {
-			buf_free(&cmd);
-			return fail(c, PAIR_FAILED, "cannot write the journal");
-		}
-		st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
-		buf_free(&cmd);
-		if (st != 0)
-			return fail(c, PAIR_FAILED, "could not record this host's key on %s: %s",
-				    peer, err[0] ? err : "no answer");
-		remote_added += atoi(out);
+		int n = 0;
+		if (pair_remote_known_hosts_add(c, type, blob, selfn, ns, &n, err, sizeof(err)) < 0)
+			return pair_fail(c, PAIR_FAILED,
+					 "could not record this host's key on %s: %s", peer, err);
+		remote_added += n;
 	}
 	c->out->files_changed += remote_added > 0;
 	job_progress(c->w, "This host's key recorded in %s's known_hosts (%d new entr%s)", peer,
@@ -539,9 +635,9 @@ static enum pair_status exchange(struct ctx *c)
 	return PAIR_OK;
 }
 
-static void result(struct ctx *c, int dir, bool ok, const char *text)
+static void result(struct pair_ctx *c, int dir, bool ok, const char *text)
 {
-	job_result(c->w, dir, ok, text);
+	job_result(c->w, c->result_index[dir], ok, text);
 	if (dir == 0) {
 		c->out->to_peer = ok;
 		str_copy(c->out->to_peer_text, text, sizeof(c->out->to_peer_text));
@@ -553,11 +649,11 @@ static void result(struct ctx *c, int dir, bool ok, const char *text)
 
 /* Both directions with keys only: a new libssh session here -> peer; `ssh -o BatchMode=yes`
  * there -> here. */
-static void verify(struct ctx *c)
+void pair_verify(struct pair_ctx *c)
 {
 	char text[160], out[512], err[512];
 	job_progress(c->w, "Verifying: this node -> peer with your key only");
-	struct sshsession *v = open_session(c);
+	struct sshsession *v = pair_open_session(c);
 	bool ok = false;
 	bool connected = v && sshsession_connect(v, err, sizeof(err)) == 0;
 	if (connected && strcmp(v->fingerprint, c->s->fingerprint) != 0) {
@@ -596,7 +692,7 @@ static void verify(struct ctx *c)
 	buf_puts(&cmd, " ");
 	sshsession_quote(&cmd, c->peer_conn_addr);
 	buf_puts(&cmd, " hostname");
-	int st = remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
+	int st = pair_remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
 	buf_free(&cmd);
 	str_rstrip(out);
 	str_rstrip(err);
@@ -616,18 +712,20 @@ static const char CREATE_USER[] =
 
 /* Logged in as an admin: create the local user's name on the peer as the playbook does, then
  * reconnect as that user with its new password. */
-static enum pair_status create_user(struct ctx *c)
+static enum pair_status create_user(struct pair_ctx *c)
 {
 	const char *name = c->req->local.name;
 	char out[512], err[512], cmd[300];
 	snprintf(cmd, sizeof(cmd), "id -u '%s' >/dev/null 2>&1 && echo exists || echo missing",
 		 name);
-	if (remote_run(c, cmd, out, sizeof(out), err, sizeof(err)) != 0)
-		return fail(c, PAIR_FAILED, "cannot ask the peer about user %s: %s", name, err);
+	if (pair_remote_run(c, cmd, out, sizeof(out), err, sizeof(err)) != 0)
+		return pair_fail(c, PAIR_FAILED, "cannot ask the peer about user %s: %s", name,
+				 err);
 	if (str_starts(out, "exists"))
-		return fail(c, PAIR_USER_MISMATCH,
-			    "%s already has a user '%s': pair without --create-user, as yourself",
-			    c->req->address, name);
+		return pair_fail(
+			c, PAIR_USER_MISMATCH,
+			"%s already has a user '%s': pair without --create-user, as yourself",
+			c->req->address, name);
 	char admin_pw[512];
 	str_copy(admin_pw, c->password, sizeof(admin_pw));
 	secret_wipe(c->password, sizeof(c->password));
@@ -637,11 +735,11 @@ static enum pair_status create_user(struct ctx *c)
 				 sizeof(c->password));
 	if (r < 0 || !c->password[0]) {
 		secret_wipe(admin_pw, sizeof(admin_pw));
-		return fail(c, PAIR_CANCELLED, "cancelled: no password for the new user");
+		return pair_fail(c, PAIR_CANCELLED, "cancelled: no password for the new user");
 	}
 	if (journal_write(c->journal, JOP_USER_CREATE, c->req->address, name, NULL) < 0) {
 		secret_wipe(admin_pw, sizeof(admin_pw));
-		return fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
+		return pair_fail(c, PAIR_FAILED, "cannot write the journal; nothing was changed");
 	}
 	struct buf b, in;
 	buf_init(&b);
@@ -658,10 +756,11 @@ static enum pair_status create_user(struct ctx *c)
 	buf_free(&b);
 	if (st != 0) {
 		secret_wipe(c->password, sizeof(c->password));
-		return fail(c, PAIR_FAILED,
-			    "could not create user %s on %s (is %s in the sudo group, and "
-			    "was its password right?): %s",
-			    name, c->req->address, c->req->remote_user, err[0] ? err : "no answer");
+		return pair_fail(c, PAIR_FAILED,
+				 "could not create user %s on %s (is %s in the sudo group, and "
+				 "was its password right?): %s",
+				 name, c->req->address, c->req->remote_user,
+				 err[0] ? err : "no answer");
 	}
 	c->out->files_changed++;
 	job_progress(c->w, "Created user %s on %s (home directory, group sudo, the new password)",
@@ -677,13 +776,13 @@ static enum pair_status create_user(struct ctx *c)
 	enum pair_status s2 = connect_and_check(c);
 	if (s2 != PAIR_OK)
 		return s2;
-	return login(c);
+	return pair_login(c);
 }
 
 void pair_job_run(struct worker *w, void *arg)
 {
 	struct pair_job *job = arg;
-	struct ctx c = { .w = w, .req = &job->req, .out = &job->out };
+	struct pair_ctx c = { .w = w, .req = &job->req, .out = &job->out, .result_index = { 0, 1 } };
 	memset(&job->out, 0, sizeof(job->out));
 	if (!c.req->timeout_s)
 		c.req->timeout_s = SSHSESSION_TIMEOUT_S;
@@ -692,36 +791,36 @@ void pair_job_run(struct worker *w, void *arg)
 	if (!c.req->verify_only) {
 		c.journal = journal_open(c.req->journal_path, err, sizeof(err));
 		if (!c.journal) {
-			st = fail(&c, PAIR_FAILED, "%s", err);
+			st = pair_fail(&c, PAIR_FAILED, "%s", err);
 			goto out;
 		}
 	}
-	if ((st = ensure_my_key(&c, false)) != PAIR_OK && c.req->verify_only)
+	if ((st = pair_ensure_my_key(&c, false)) != PAIR_OK && c.req->verify_only)
 		goto out;
 	c.out->status = st = PAIR_OK;
-	if ((st = same_user(&c)) != PAIR_OK)
+	if ((st = pair_same_user(&c)) != PAIR_OK)
 		goto out;
 	if ((st = connect_and_check(&c)) != PAIR_OK || worker_cancelled(w))
 		goto out;
-	if ((st = login(&c)) != PAIR_OK || worker_cancelled(w))
+	if ((st = pair_login(&c)) != PAIR_OK || worker_cancelled(w))
 		goto out;
 	if (c.req->create_user && !c.req->verify_only) {
 		if (!c.journal) {
-			st = fail(&c, PAIR_FAILED, "no journal");
+			st = pair_fail(&c, PAIR_FAILED, "no journal");
 			goto out;
 		}
 		if ((st = create_user(&c)) != PAIR_OK || worker_cancelled(w))
 			goto out;
 	}
-	if ((st = peer_facts(&c)) != PAIR_OK || worker_cancelled(w))
+	if ((st = pair_peer_facts(&c)) != PAIR_OK || worker_cancelled(w))
 		goto out;
 	if (!c.req->verify_only) {
-		if ((st = ensure_my_key(&c, true)) != PAIR_OK || worker_cancelled(w))
+		if ((st = pair_ensure_my_key(&c, true)) != PAIR_OK || worker_cancelled(w))
 			goto out;
-		if ((st = exchange(&c)) != PAIR_OK || worker_cancelled(w))
+		if ((st = pair_exchange(&c)) != PAIR_OK || worker_cancelled(w))
 			goto out;
 	}
-	verify(&c);
+	pair_verify(&c);
 	st = c.out->to_peer && c.out->from_peer ? PAIR_OK : PAIR_VERIFY_FAILED;
 	if (st == PAIR_OK)
 		snprintf(c.out->summary, sizeof(c.out->summary), "%s with %s (%s)",
@@ -733,7 +832,7 @@ void pair_job_run(struct worker *w, void *arg)
 			 !c.out->to_peer ? c.out->to_peer_text : c.out->from_peer_text);
 out:
 	if (worker_cancelled(w) && st == PAIR_OK)
-		st = fail(&c, PAIR_CANCELLED, "cancelled");
+		st = pair_fail(&c, PAIR_CANCELLED, "cancelled");
 	c.out->status = st;
 	secret_wipe(c.password, sizeof(c.password));
 	sshsession_free(c.s);

@@ -59,7 +59,7 @@ int rollback_ssh_local(const struct journal_record *v, size_t n, const struct ss
 
 /* ---------------------------------------------------------------- the rollback job */
 
-#define MAX_HOSTS 8
+#define MAX_HOSTS 16 /* a mesh of 8 (7 peers) and the pairings before it */
 
 struct rbctx {
 	struct worker *w;

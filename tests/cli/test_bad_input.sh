@@ -83,7 +83,15 @@ bad "unknown option '-x'" apply -x
 bad "HOST 'h?]0;t?' is not a host name or an address" pair "h$E]0;t$B"
 bad "HOST is empty" pair ''
 bad "HOST '-' is not a host name" pair -- -
-bad "one HOST only, not also 'h2?[2J'" pair h1 "h2$E[2J"
+bad "one HOST only, not also 'h2?[2J'" verify h1 "h2$E[2J"
+bad "HOST 'h2?[2J' is not a host name or an address" pair h1 "h2$E[2J"
+bad "HOST 'h1' is named twice" pair h1 h2 h1
+bad "a mesh has at most 7 HOSTs besides this node, not 8" pair h1 h2 h3 h4 h5 h6 h7 h8
+bad "--create-user works with one HOST only" pair --user admin --create-user h1 h2
+bad "one HOST takes one --accept-fingerprint, not 2" pair h1 \
+	--accept-fingerprint SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU \
+	--accept-fingerprint SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFA
+bad "--same-password is an option of pair, not of verify" verify --same-password h1
 bad "name one HOST" verify
 bad "--accept-fingerprint takes SHA256: and 43 characters of base64, as ssh-keygen -l prints it, not 'SHA256:nope'" \
 	pair --accept-fingerprint SHA256:nope spark-2

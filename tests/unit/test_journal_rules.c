@@ -97,6 +97,45 @@ static void test_genuine_records(void **state)
 	ALLOWED(true, "authkeys-add", "local", "/home/nvidia/.ssh/authorized_keys", KEY " a@b");
 	ALLOWED(true, "known-hosts-add", "10.77.0.2", "~/.ssh/known_hosts", "spark-1 " KEY);
 	ALLOWED(true, "ssh-config-host", "local", "/home/nvidia/.ssh/config", "spark-2");
+	/* a mesh: on peer spark-3 (reached at 10.77.0.3), spark-2's public key, and spark-2's host
+	 * key under each of its names, one name per line, hashed or not */
+	ALLOWED(true, "authkeys-add", "10.77.0.3", "~/.ssh/authorized_keys", KEY " nvidia@spark-2");
+	ALLOWED(true, "known-hosts-add", "10.77.0.3", "~/.ssh/known_hosts",
+		"|1|c2FsdHNhbHRzYWx0c2FsdHNhbHQ=|aGFzaGhhc2hoYXNoaGFzaGhhc2g= " KEY "\n"
+		"|1|dGxhc3RsYXN0bGFzdGxhc3RsYXM=|aGFzaGhhc2hoYXNoaGFzaGhhc2g= " KEY "\n"
+		"10.99.1.2 " KEY "\n"
+		"spark-2 " KEY);
+}
+
+/* A mesh writes known_hosts records of one host key each; anything else is refused. */
+static void test_known_hosts_shape(void **state)
+{
+	(void)state;
+#define OTHER "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZmZm"
+	const enum journal_verdict R = JOURNAL_REFUSED;
+	REFUSED(true, "known-hosts-add", "10.77.0.3", "~/.ssh/known_hosts",
+		"spark-2 " KEY "\nspark-4 " OTHER, R, "more than one host key");
+	REFUSED(true, "known-hosts-add", "10.77.0.3", "~/.ssh/known_hosts",
+		"spark-2 " KEY "\nspark-2 ecdsa-sha2-nistp256 AAAAE2VjZHNh", R,
+		"not names, a type and a key");
+	REFUSED(true, "known-hosts-add", "10.77.0.3", "~/.ssh/known_hosts",
+		"spark-2,10.77.0.2 " KEY, R, "names more than one host");
+	REFUSED(true, "known-hosts-add", "local", "/home/nvidia/.ssh/known_hosts",
+		"spark-2 " KEY "\nspark-3 " KEY, R, "more than one line");
+	char many[4096] = "";
+	for (int k = 0; k < 17; k++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%sh%d %s",
+			 k ? "\n" : "", k, KEY);
+	REFUSED(true, "known-hosts-add", "10.77.0.3", "~/.ssh/known_hosts", many, R,
+		"more lines than pairing writes");
+	many[0] = '\0';
+	for (int k = 0; k < 16; k++)
+		snprintf(many + strlen(many), sizeof(many) - strlen(many), "%sh%d %s",
+			 k ? "\n" : "", k, KEY);
+	ALLOWED(true, "known-hosts-add", "10.77.0.3", "~/.ssh/known_hosts", many);
+	REFUSED(true, "authkeys-add", "10.77.0.3", "~/.ssh/authorized_keys",
+		KEY " a@b\n" OTHER " c@d", R, "not a public key line");
+#undef OTHER
 }
 
 /* What the forged journal of the report tried, and more. */
@@ -363,9 +402,10 @@ static void test_trust(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_genuine_records), cmocka_unit_test(test_forged_records),
-		cmocka_unit_test(test_plan_order),	cmocka_unit_test(test_peer_ifs),
-		cmocka_unit_test(test_cluster_plan),	cmocka_unit_test(test_trust),
+		cmocka_unit_test(test_genuine_records), cmocka_unit_test(test_known_hosts_shape),
+		cmocka_unit_test(test_forged_records),	cmocka_unit_test(test_plan_order),
+		cmocka_unit_test(test_peer_ifs),	cmocka_unit_test(test_cluster_plan),
+		cmocka_unit_test(test_trust),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -62,6 +62,10 @@ bool cli_password(const char *question, bool from_stdin, bool tty, char *out, si
 struct pair_request;
 int cli_resolve_host(const char *host, enum peer_purpose why, struct pair_request *r,
 		     const struct model *m);
+/* The same for n HOSTs (rs[k] for hosts[k]) with one browse of mDNS; -1 with *bad the HOST not
+ * found. */
+int cli_resolve_hosts(const char *const *hosts, size_t n, enum peer_purpose why,
+		      struct pair_request *rs, const struct model *m, size_t *bad);
 
 /* Checking arguments (cli_args.c). Each check prints "CMD: ..." on stderr naming the option
  * and the value (cleaned) and fails; the caller returns EXIT_USAGE before doing anything. */

@@ -48,33 +48,12 @@ static bool peer_has_address(const struct peer *p, const char *addr)
  * given, and, when mDNS knows the peer (by that name or that address), its host name and live
  * addresses. A short browse of avahi's cache, until the LAN's records are in (the rule prefers
  * the LAN: peers.h); no mDNS is not an error here. An address given is used as given. */
-int cli_resolve_host(const char *host, enum peer_purpose why, struct pair_request *r,
-		     const struct model *m)
+/* HOST once the browse is over: from the peer mDNS found (may be NULL), else the resolver. */
+static int resolve_one(const char *host, const struct peer *found, enum peer_purpose why,
+		       struct pair_request *r, const struct model *m)
 {
-	bool numeric = numeric_address(host);
-	struct loop *l = loop_new();
-	struct peers peers;
-	peers_init(&peers);
-	struct discovery *d = discovery_new(l, &peers, m, NULL, NULL);
-	int64_t until = clock_ms() + 2000;
-	char want[300];
-	snprintf(want, sizeof(want), "%s%s", host, strchr(host, '.') ? "" : ".local");
-	const struct peer *found = NULL;
-	while (clock_ms() < until && peers.state != MDNS_UNAVAILABLE &&
-	       peers.state != MDNS_WAITING) {
-		loop_turn(l, 100);
-		found = NULL;
-		for (size_t i = 0; i < peers.n && !found; i++) {
-			const struct peer *p = &peers.v[i];
-			if (!p->self &&
-			    (numeric ? peer_has_address(p, host) : strcasecmp(p->host, want) == 0))
-				found = p;
-		}
-		if ((peers.all_for_now || (found && peers.cache_exhausted)) && !peers.pending)
-			break;
-	}
 	int rc = -1;
-	if (numeric) {
+	if (numeric_address(host)) {
 		char plain[128];
 		str_copy(r->address, host, sizeof(r->address));
 		str_copy(plain, host, sizeof(plain));
@@ -89,16 +68,10 @@ int cli_resolve_host(const char *host, enum peer_purpose why, struct pair_reques
 				pair_request_add_name(r->peer_names, &r->npeer_names,
 						      extra.peer_names[i]);
 		}
-		rc = 0;
-	} else {
-		pair_request_add_name(r->peer_names, &r->npeer_names, host);
-		if (found && pair_request_from_peer(r, found, m, why))
-			rc = 0;
+		return 0;
 	}
-	discovery_free(d);
-	peers_free(&peers);
-	loop_free(l);
-	if (rc == 0)
+	pair_request_add_name(r->peer_names, &r->npeer_names, host);
+	if (found && pair_request_from_peer(r, found, m, why))
 		return 0;
 	/* any other name: the resolver (this is the CLI: blocking is fine) */
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM }, *res = NULL;
@@ -113,4 +86,56 @@ int cli_resolve_host(const char *host, enum peer_purpose why, struct pair_reques
 	}
 	freeaddrinfo(res);
 	return rc;
+}
+
+static const struct peer *find_peer(const struct peers *peers, const char *host)
+{
+	bool numeric = numeric_address(host);
+	char want[300];
+	snprintf(want, sizeof(want), "%s%s", host, strchr(host, '.') ? "" : ".local");
+	for (size_t i = 0; i < peers->n; i++) {
+		const struct peer *p = &peers->v[i];
+		if (!p->self &&
+		    (numeric ? peer_has_address(p, host) : strcasecmp(p->host, want) == 0))
+			return p;
+	}
+	return NULL;
+}
+
+int cli_resolve_hosts(const char *const *hosts, size_t n, enum peer_purpose why,
+		      struct pair_request *rs, const struct model *m, size_t *bad)
+{
+	struct loop *l = loop_new();
+	struct peers peers;
+	peers_init(&peers);
+	struct discovery *d = discovery_new(l, &peers, m, NULL, NULL);
+	int64_t until = clock_ms() + 2000;
+	/* one short browse for every HOST: until the LAN's records are in, or each is found */
+	while (clock_ms() < until && peers.state != MDNS_UNAVAILABLE &&
+	       peers.state != MDNS_WAITING) {
+		loop_turn(l, 100);
+		bool all = true;
+		for (size_t k = 0; k < n && all; k++)
+			all = find_peer(&peers, hosts[k]) != NULL;
+		if ((peers.all_for_now || (all && peers.cache_exhausted)) && !peers.pending)
+			break;
+	}
+	int rc = 0;
+	for (size_t k = 0; k < n; k++)
+		if (resolve_one(hosts[k], find_peer(&peers, hosts[k]), why, &rs[k], m) < 0) {
+			*bad = k;
+			rc = -1;
+			break;
+		}
+	discovery_free(d);
+	peers_free(&peers);
+	loop_free(l);
+	return rc;
+}
+
+int cli_resolve_host(const char *host, enum peer_purpose why, struct pair_request *r,
+		     const struct model *m)
+{
+	size_t bad = 0;
+	return cli_resolve_hosts(&host, 1, why, r, m, &bad);
 }

@@ -52,6 +52,20 @@ static void ask_fingerprint(struct cli_job *j, const struct worker_msg *m)
 
 static void ask_confirm(struct cli_job *j, const struct worker_msg *m)
 {
+	if (m->code == JOB_CONFIRM_SAME_PASSWORD) {
+		/* asked only on a terminal; else each node's password is asked (--same-password
+		 * answers it in advance) */
+		char ans[16] = "", q[700];
+		snprintf(q, sizeof(q),
+			 "Is the password you gave for %s the same on %s? (yes: it is tried there "
+			 "first) [y/N] ",
+			 m->extra, m->text);
+		bool same = j->tty && !j->password_stdin &&
+			    cli_tty_line(q, ans, sizeof(ans), false) &&
+			    (ans[0] == 'y' || ans[0] == 'Y');
+		worker_answer(j->worker, same ? "yes" : "no");
+		return;
+	}
 	if (m->code == JOB_CONFIRM_PREVIEW && j->preview) {
 		/* the job waits for the answer: its preview is stable until then */
 		fwrite(j->preview->data, 1, j->preview->len, stdout);

@@ -4,7 +4,8 @@
  * way for every command (progress "  TEXT", warnings "  ! TEXT", results "LABEL TEXT"), answers
  * its questions (a password on the terminal without echo or from standard input, an unknown
  * host key on the terminal, the preview by printing it: the command line is the decision, a
- * session interface by refusing: only the command's option allows it), cancels the job on
+ * session interface by refusing: only the command's option allows it; whether a password is the
+ * same on the other nodes on the terminal, else no), cancels the job on
  * SIGINT, SIGTERM and SIGHUP, and maps the job's end to the exit code. */
 #ifndef SPARKLINK_CLI_JOB_H
 #define SPARKLINK_CLI_JOB_H

@@ -27,6 +27,7 @@ int cli_verify(int argc, char **argv)
 		case 'p':
 		case 'f':
 		case 's':
+		case 'S':
 		case 'c': {
 			const struct option *op = cli_pair_options;
 			while (op->val != o)

@@ -1,0 +1,184 @@
+#!/bin/bash
+# lab_pair_mesh: `sparklink pair HOST HOST...`, a mesh of nodes on a switch, judged by OpenSSH.
+# - 4 nodes on a switch (each also with an IPv4 address on its cable port, and an /etc/hosts
+#   naming the others as mDNS would: the lab's nodes have no nss-mdns): refused with nothing
+#   written for unknown host keys without a terminal (exit 5), a node's fingerprint missing
+#   (exit 5), three wrong passwords (exit 6), spark-1 itself among the HOSTs (exit 1); then
+#   paired from spark-1 in
+#   one command, the password given once (--same-password), each host key by its fingerprint;
+#   then `ssh -o BatchMode=yes -o StrictHostKeyChecking=yes` works on every node to every other
+#   node by each of its names (spark-N, spark-N.local, its LAN address, its cable address);
+# - no node holds another node's private key anywhere;
+# - `rollback --include-ssh` on spark-1 leaves every file in every node's ~/.ssh as it was
+#   (sha256sum before and after): exactly the added lines removed, on every node;
+# - spark-3's sshd stopped in the middle (each node's password given on its own this time):
+#   the directions between the others verified, the journal exact (after sshd is back, a
+#   rollback leaves every ~/.ssh as it was);
+# - 8 nodes on a switch: pair, every direction verified by sparklink and by OpenSSH.
+set -u
+here=$(cd -- "$(dirname -- "$0")" && pwd)
+. "$here/../lib/lab.sh"
+: "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
+SPARKLINK=$(readlink -f -- "$SPARKLINK")
+lab_require
+PW=${SPARKLAB_PASSWORD:-spark-lab}
+U=nvidia
+
+fp_of() { lx "$1" ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub | awk '{print $2}'; }
+ssh_sums() { # node: checksums of every file in the user's ~/.ssh (and the listing)
+	lx "$1" sh -c "cd /home/$U 2>/dev/null && find .ssh -type f 2>/dev/null | sort | xargs -r sha256sum; ls -la .ssh 2>/dev/null | awk '{print \$1, \$3, \$9}'" 2>/dev/null
+}
+all_sums() { for n in $(seq 1 "$N"); do echo "== spark-$n"; ssh_sums "spark-$n"; done; }
+hosts_of() { seq 2 "$N" | sed 's/^/10.77.0./'; }
+fps() { for n in $(seq 2 "$N"); do printf -- '--accept-fingerprint %s ' "$(fp_of "spark-$n")"; done; }
+pair() { # args...: sparklink pair from spark-1 as the user, the one password on stdin
+	# (PAIR_STDIN: other lines; SAME=: each node's password asked, a line each)
+	printf '%s\n' "${PAIR_STDIN-$PW}" |
+		lxu spark-1 "$SPARKLINK" pair --password-stdin ${SAME---same-password} "$@" \
+			>"$LAB_TMP/pair.out" 2>"$LAB_TMP/pair.err"
+}
+out() { cat "$LAB_TMP/pair.out" "$LAB_TMP/pair.err"; }
+rollback() {
+	lxu spark-1 "$SPARKLINK" rollback --include-ssh >"$LAB_TMP/rb.out" 2>&1 ||
+		fail "rollback --include-ssh failed (exit $?): $(cat "$LAB_TMP/rb.out")"
+}
+prepare() { # every node: a key of its own, an authorized_keys and a known_hosts of its own
+	local n
+	for n in $(seq 1 "$N"); do
+		lxu "spark-$n" sh -c "mkdir -p -m 700 ~/.ssh && ssh-keygen -q -t ed25519 -N '' -f ~/.ssh/id_ed25519 &&
+			printf '# spark-$n keeps this\n' > ~/.ssh/authorized_keys &&
+			printf 'old.example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBd3ZWJzZXJ2ZXJrZXlub3RyZWFsbHl1c2VkYXRhbGw=\n' > ~/.ssh/known_hosts &&
+			chmod 600 ~/.ssh/authorized_keys ~/.ssh/known_hosts" || fail "cannot prepare spark-$n's ~/.ssh"
+		# names as mDNS would give them; a cable address on the switch
+		lx "spark-$n" sh -c "for k in \$(seq 1 $N); do echo \"10.77.0.\$k spark-\$k.local spark-\$k\"; done >> /etc/hosts &&
+			ip addr add 10.99.1.$n/24 dev enp1s0f1np1" || fail "cannot name the nodes on spark-$n"
+	done
+}
+# judge FROM NAMES...: on FROM, OpenSSH with keys and known hosts only, to each NAME -> "NAME=host"
+judge() {
+	local from=$1
+	shift
+	lxu "$from" sh -c 'for h; do printf "%s=%s\n" "$h" "$(ssh -n -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=5 "$h" hostname 2>&1 | tr "\n" " " | sed "s/ *$//")"; done' sh "$@"
+}
+judge_mesh() { # NAMEFN: every node to every other by the names NAMEFN K prints
+	local i j want got bad=""
+	for i in $(seq 1 "$N"); do
+		local names=() wants=()
+		for j in $(seq 1 "$N"); do
+			[ "$i" = "$j" ] && continue
+			for h in $($1 "$j"); do names+=("$h"); done
+		done
+		got=$(judge "spark-$i" "${names[@]}")
+		while IFS='=' read -r h res; do
+			j=$(printf '%s\n' "$h" | sed -E 's/^spark-([0-9]+).*/\1/; s/^10\.[0-9]+\.[0-9]+\.([0-9]+)$/\1/')
+			[ "$res" = "spark-$j" ] || bad="$bad spark-$i->$h ($res);"
+		done <<<"$got"
+	done
+	[ -z "$bad" ] || fail "OpenSSH with BatchMode does not work for:$bad"
+}
+every_name() { echo "spark-$1 spark-$1.local 10.77.0.$1 10.99.1.$1"; }
+lan_name() { echo "10.77.0.$1"; }
+row() { grep -E "^  spark-$1 " "$LAB_TMP/pair.out" | tr -s ' ' | sed 's/^ //; s/ $//'; }
+
+N=4
+step "4 nodes on a switch: up, each with its own ~/.ssh"
+lab_up 4 --cabling switch
+prepare
+before=$(all_sums)
+
+step "refused before any change: unknown host keys, a wrong fingerprint, wrong passwords"
+# shellcheck disable=SC2046
+pair $(hosts_of)
+rc=$?
+[ $rc -eq 5 ] || fail "unknown host keys, no terminal: exit $rc, want 5: $(out)"
+grep -q -- "--accept-fingerprint" "$LAB_TMP/pair.err" || fail "the refusal does not say how to accept: $(out)"
+# shellcheck disable=SC2046
+pair $(fps | sed 's/--accept-fingerprint [^ ]* $//') --accept-fingerprint "$(fp_of spark-2)" $(hosts_of)
+rc=$?
+[ $rc -eq 5 ] || fail "spark-4's fingerprint not given: exit $rc, want 5: $(out)"
+grep -q "10.77.0.4 is SHA256:.*none of the fingerprints given; nothing was written" "$LAB_TMP/pair.err" ||
+	fail "the refusal does not name spark-4's key: $(out)"
+# shellcheck disable=SC2046
+PAIR_STDIN=$'wrong1\nwrong2\nwrong3' SAME='' pair $(fps) $(hosts_of)
+rc=$?
+[ $rc -eq 6 ] || fail "three wrong passwords: exit $rc, want 6: $(out)"
+# shellcheck disable=SC2046
+pair $(fps) 10.77.0.2 10.77.0.1
+rc=$?
+[ $rc -eq 1 ] && grep -q "10.77.0.1 is this node" "$LAB_TMP/pair.err" || fail "a HOST that is spark-1 itself: exit $rc: $(out)"
+[ "$(all_sums)" = "$before" ] || fail "a refused mesh changed a ~/.ssh: $(diff <(echo "$before") <(all_sums))"
+
+step "pair spark-1 with spark-2, spark-3, spark-4 in one command"
+t0=$SECONDS
+# shellcheck disable=SC2046
+pair $(fps) $(hosts_of) || fail "pair of 4 failed (exit $?): $(out)"
+note "pairing 4 nodes took $((SECONDS - t0)) s"
+grep -q "^12 of 12 directions verified" "$LAB_TMP/pair.out" || fail "no 12 of 12: $(out)"
+[ "$(row 3)" = "spark-3 ok ok - ok" ] || fail "the table's row of spark-3 is '$(row 3)': $(out)"
+[ "$(grep -c '^Verified: ' "$LAB_TMP/pair.out")" = 12 ] || fail "not 12 Verified lines: $(out)"
+grep -qF "$PW" "$LAB_TMP/pair.out" "$LAB_TMP/pair.err" && fail "the password appears in sparklink's output"
+
+step "OpenSSH, keys only, every node to every other by each of its names"
+judge_mesh every_name
+
+step "modes and owners on every node; no private key crossed"
+keybody() { tr -d '\n\r' | sed -e 's/-----[A-Z ]*-----//g'; }
+for i in $(seq 1 $N); do
+	lx "spark-$i" sh -c "stat -c '%a %U %n' /home/$U/.ssh /home/$U/.ssh/*" >"$LAB_TMP/modes" || fail "stat on spark-$i"
+	awk -v u=$U '$2 != u { print "owner " $0; bad=1 } $3 ~ /\.ssh$/ && $1 != "700" { print "dir " $0; bad=1 }
+		$3 ~ /(authorized_keys|known_hosts|id_ed25519)$/ && $1 != "600" { print "mode " $0; bad=1 } END { exit bad }' "$LAB_TMP/modes" ||
+		fail "on spark-$i, ~/.ssh has wrong owners or modes: $(cat "$LAB_TMP/modes")"
+	mine=$(lx "spark-$i" cat /home/$U/.ssh/id_ed25519 | keybody)
+	[ ${#mine} -gt 100 ] || fail "cannot read spark-$i's private key"
+	for j in $(seq 1 $N); do
+		[ "$i" = "$j" ] && continue
+		for f in $(lx "spark-$j" grep -rlsF -- "PRIVATE KEY" /home /root /etc/ssh /var/lib 2>/dev/null); do
+			[ "$(lx "spark-$j" cat "$f" | keybody)" = "$mine" ] && fail "spark-$i's private key was found on spark-$j as $f"
+		done
+	done
+done
+
+step "rollback --include-ssh: every node's ~/.ssh as before"
+rollback
+[ "$(all_sums)" = "$before" ] || fail "rollback did not restore every ~/.ssh: $(diff <(echo "$before") <(all_sums)); $(cat "$LAB_TMP/rb.out")"
+
+step "spark-3's sshd stopped in the middle: the others done, the journal exact"
+rm -f "$LAB_TMP/pair.out" "$LAB_TMP/pair.rc"
+# each node's password asked on its own this time (a line each)
+# shellcheck disable=SC2046
+(PAIR_STDIN="$PW"$'\n'"$PW"$'\n'"$PW" SAME='' pair $(fps) $(hosts_of); echo $? >"$LAB_TMP/pair.rc") &
+bg=$!
+lab_on_exit "kill $bg 2>/dev/null"
+for ((t = 0; t < 600; t++)); do
+	grep -q "spark-3's key added to your authorized_keys" "$LAB_TMP/pair.out" 2>/dev/null && break
+	[ -s "$LAB_TMP/pair.rc" ] && break
+	sleep 0.05
+done
+"$SPARKLAB" daemon spark-3 sshd stop >/dev/null || fail "cannot stop spark-3's sshd"
+wait $bg
+rc=$(cat "$LAB_TMP/pair.rc")
+note "with spark-3's sshd stopped: exit $rc, $(grep 'directions verified' "$LAB_TMP/pair.out")"
+[ "$rc" != 0 ] || fail "pair succeeded although spark-3's sshd was stopped: $(out)"
+for k in 1 2 4; do
+	r=$(row $k)
+	[ -z "$r" ] && fail "no table row for spark-$k: $(out)"
+	# columns spark-1 spark-2 spark-4 (fields 2 3 5) must be ok or -
+	echo "$r" | awk '{ for (i = 2; i <= 5; i++) if (i != 4 && $i != "ok" && $i != "-") exit 1 }' ||
+		fail "a direction between the other nodes failed: '$r': $(out)"
+done
+grep -q "FAILED:.*spark-3\|spark-3.*FAILED" "$LAB_TMP/pair.out" || fail "no failed direction to spark-3: $(out)"
+"$SPARKLAB" daemon spark-3 sshd start >/dev/null || fail "cannot start spark-3's sshd again"
+rollback
+[ "$(all_sums)" = "$before" ] || fail "after the interrupted mesh, rollback did not restore every ~/.ssh: $(diff <(echo "$before") <(all_sums)); $(cat "$LAB_TMP/rb.out")"
+lab_down
+
+N=8
+step "8 nodes on a switch: pair, then OpenSSH every direction"
+lab_up 8 --cabling switch
+t0=$SECONDS
+# shellcheck disable=SC2046
+pair $(fps) $(hosts_of) || fail "pair of 8 failed (exit $?): $(out)"
+note "pairing 8 nodes took $((SECONDS - t0)) s"
+grep -q "^56 of 56 directions verified" "$LAB_TMP/pair.out" || fail "no 56 of 56: $(out)"
+judge_mesh lan_name
+exit 0
