@@ -46,6 +46,8 @@ static const struct command commands[] = {
 	  "undo every recorded change, newest first, both nodes", cli_rollback, false },
 	{ "status", "status [--json]", "the applied plan, addresses, rails and the journal",
 	  cli_status, false },
+	{ "monitor", "monitor [--json] [--interval S] [--count N]",
+	  "traffic, errors and flaps of each twin, live", cli_monitor, false },
 	{ "help", "help", "this help", help_main, true },
 	/* sparklink's own helper (rollback_child.c): not a command */
 	{ ROLLBACK_CHILD_COMMAND, "", "", rollback_child_main, true },

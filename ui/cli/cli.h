@@ -29,6 +29,7 @@ int cli_verify(int argc, char **argv);
 int cli_apply(int argc, char **argv);
 int cli_rollback(int argc, char **argv);
 int cli_status(int argc, char **argv);
+int cli_monitor(int argc, char **argv);
 int console_main(int argc, char **argv);
 
 /* What verify shares with pair (cli_pair.c): the usage, the options, and the rest of the
