@@ -130,9 +130,10 @@ void layout_draw(struct console *c)
 	screen_fill(s, 0, 0, 1, s->cols, ROLE_TITLE);
 	screen_text(s, 0, 0, s->cols, ROLE_TITLE, title);
 	int top = 1, bottom = s->rows - 2; /* rows [top, bottom) */
-	if (s->cols >= 134)
+	/* the monitor covers the panels: they are drawn only while it is closed */
+	if (c->state != STATE_MONITOR && s->cols >= 134)
 		draw_wide(c, top, bottom);
-	else
+	else if (c->state != STATE_MONITOR)
 		draw_narrow(c, top, bottom);
 	size_t n = actlog_count(&c->log);
 	if (n) {
@@ -154,6 +155,7 @@ void layout_draw(struct console *c)
 	case STATE_ROLLBACK: rollback_dialog_draw(s, &c->rollback); break;
 	case STATE_LOG: log_view_draw(s, &c->logview, &c->log); break;
 	case STATE_INFO: info_dialog_draw(s, &c->info); break;
+	case STATE_MONITOR: monitor_view_draw(s, &c->monview, &c->model); break;
 	case STATE_PEERS: {
 		int prow[MAX_PEER_ROWS];
 		peer_dialog_draw(s, &c->peerdlg, &c->model, &c->peers, guide_peer_ssh_status, c,
