@@ -233,14 +233,14 @@ void monitor_view_draw(const struct screen *s, const struct monitor_view *v, con
 	}
 
 	/* how much of each twin fits: its line, graph rows (rx and tx on two rows, or side by
-	 * side), its errors; the findings and at least 3 rows of the timeline below */
+	 * side), its errors; at least 3 rows of findings and 2 of the timeline below */
 	int label = 4, side_cells = (iw - 2 * label - 2) / 2, cells = iw - label - 2;
 	if (cells > MONITOR_HISTORY)
 		cells = MONITOR_HISTORY;
 	if (side_cells > MONITOR_HISTORY)
 		side_cells = MONITOR_HISTORY;
-	int fr = 1 + finding_rows(mon, iw);
-	int room = bottom - y - fr - 4, nt = (int)mon->ntwins;
+	int fr = finding_rows(mon, iw);
+	int room = bottom - y - 1 - (fr < 3 ? fr : 3) - 2, nt = (int)mon->ntwins;
 	int graph_rows = 2, err_row = 1;
 	if (nt * 4 > room)
 		graph_rows = 1;
@@ -280,17 +280,17 @@ void monitor_view_draw(const struct screen *s, const struct monitor_view *v, con
 		}
 	}
 
-	/* the findings */
+	/* the findings, leaving the timeline two rows where they can */
 	if (y < bottom)
 		screen_hline(s, y++, x, iw, ROLE_FRAME);
-	if (!mon->nfindings && y < bottom)
-		screen_text(
-			s, y++, x, iw, ROLE_GOOD,
-			"OK: no twin idles beside a busy one, no errors rising, no flaps, full speed.");
-	for (size_t i = 0; i < mon->nfindings && y < bottom; i++) {
+	int fend = bottom - y > 3 ? bottom - 2 : bottom;
+	if (!mon->nfindings && y < fend)
+		screen_text(s, y++, x, iw, ROLE_GOOD,
+			    "OK: traffic on both twins or none, no errors rising, no flaps, 200G.");
+	for (size_t i = 0; i < mon->nfindings && y < fend; i++) {
 		snprintf(text, sizeof(text), "WARNING: %s. Fix: %s.", mon->findings[i].f.text,
 			 mon->findings[i].f.fix);
-		y += screen_text_wrap(s, y, x, iw, bottom - y, ROLE_WARN, text);
+		y += screen_text_wrap(s, y, x, iw, fend - y, ROLE_WARN, text);
 	}
 
 	/* the timeline: every twin's carrier transitions, newest first */
