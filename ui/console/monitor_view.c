@@ -233,14 +233,19 @@ void monitor_view_draw(const struct screen *s, const struct monitor_view *v, con
 	}
 
 	/* how much of each twin fits: its line, graph rows (rx and tx on two rows, or side by
-	 * side), its errors; at least 3 rows of findings and 2 of the timeline below */
+	 * side), its errors; below, up to 4 rows of findings and 4 events of the timeline */
 	int label = 4, side_cells = (iw - 2 * label - 2) / 2, cells = iw - label - 2;
 	if (cells > MONITOR_HISTORY)
 		cells = MONITOR_HISTORY;
 	if (side_cells > MONITOR_HISTORY)
 		side_cells = MONITOR_HISTORY;
-	int fr = finding_rows(mon, iw);
-	int room = bottom - y - 1 - (fr < 3 ? fr : 3) - 2, nt = (int)mon->ntwins;
+	size_t nev = 0;
+	for (size_t i = 0; i < mon->ntwins; i++) {
+		const struct link_history *hist = linkhist_find(&m->linkhist, mon->twins[i].ifname);
+		nev += hist ? hist->n : 0;
+	}
+	int fr = finding_rows(mon, iw), tr = 1 + (nev >= 4 ? 4 : nev ? (int)nev : 1);
+	int room = bottom - y - 1 - (fr < 4 ? fr : 4) - tr, nt = (int)mon->ntwins;
 	int graph_rows = 2, err_row = 1;
 	if (nt * 4 > room)
 		graph_rows = 1;
@@ -280,10 +285,10 @@ void monitor_view_draw(const struct screen *s, const struct monitor_view *v, con
 		}
 	}
 
-	/* the findings, leaving the timeline two rows where they can */
+	/* the findings, leaving the timeline its rows where they can */
 	if (y < bottom)
 		screen_hline(s, y++, x, iw, ROLE_FRAME);
-	int fend = bottom - y > 3 ? bottom - 2 : bottom;
+	int fend = bottom - y > tr + 1 ? bottom - tr : bottom;
 	if (!mon->nfindings && y < fend)
 		screen_text(s, y++, x, iw, ROLE_GOOD,
 			    "OK: traffic on both twins or none, no errors rising, no flaps, 200G.");
