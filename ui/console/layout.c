@@ -111,7 +111,7 @@ void layout_draw(struct console *c)
 {
 	struct screen *s = &c->scr;
 	c->nhits = 0;
-	erase();
+	screen_frame_begin(s); /* only the rows that changed reach curses */
 	if (s->cols < MIN_COLS || s->rows < MIN_ROWS) {
 		char msg[160];
 		snprintf(msg, sizeof(msg), "Terminal too small: %dx%d, need at least %dx%d.",
@@ -121,6 +121,7 @@ void layout_draw(struct console *c)
 				 c->state == STATE_MAIN || c->state == STATE_HELP
 					 ? "Enlarge the window, or press q to quit."
 					 : "Enlarge the window to go on with the dialog.");
+		screen_frame_end(s);
 		refresh();
 		return;
 	}
@@ -167,5 +168,6 @@ void layout_draw(struct console *c)
 	}
 	default: break;
 	}
+	screen_frame_end(s);
 	refresh();
 }
