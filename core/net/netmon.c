@@ -263,12 +263,28 @@ void netmon_sync(struct netmon *nm)
 	model_rebuild(m);
 }
 
+static bool same_addrs(const struct netdev_addr *a, size_t na, const struct netdev_addr *b,
+		       size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (a[i].family != b[i].family || a[i].prefixlen != b[i].prefixlen ||
+		    a[i].link_local != b[i].link_local || strcmp(a[i].text, b[i].text) != 0)
+			return false;
+	return true;
+}
+
+enum apply_result { APPLY_FULL = -1, APPLY_SAME, APPLY_CHANGED };
+
 /* Bring only the netdevs this batch named up to date: a link's attributes in place (its
- * addresses kept), an interface's addresses read again from the cache. Returns false when that
- * is not enough (a name that moved, an ifindex the table does not have): then sync all. */
-static bool netmon_apply(struct netmon *nm)
+ * addresses kept), an interface's addresses read again from the cache. APPLY_FULL when that is
+ * not enough (a name that moved, an ifindex the table does not have): then sync all;
+ * APPLY_SAME when nothing the model keeps changed (the kernel announces more than that). */
+static enum apply_result netmon_apply(struct netmon *nm)
 {
 	struct model *m = nm->model;
+	bool changed = false;
 	for (size_t i = 0; i < nm->npend_links; i++) {
 		struct link_ctx lc = { 0 };
 		add_link(nm->pend_links[i], &lc);
@@ -276,7 +292,7 @@ static bool netmon_apply(struct netmon *nm)
 		struct netdev *old = d ? (struct netdev *)model_netdev(m, d->name) : NULL;
 		if (!old || old->ifindex != d->ifindex) {
 			free(lc.devs);
-			return false;
+			return APPLY_FULL;
 		}
 		/* what does not change with the cable is kept; the speed is read when it comes up */
 		memcpy(d->phys_port_name, old->phys_port_name, sizeof(d->phys_port_name));
@@ -299,6 +315,8 @@ static bool netmon_apply(struct netmon *nm)
 		d->addrs = old->addrs;
 		d->naddrs = old->naddrs;
 		d->rdma = old->rdma;
+		/* both were zeroed before they were filled: the bytes compare */
+		changed |= memcmp(old, d, sizeof(*d)) != 0;
 		*old = *d;
 		free(lc.devs);
 	}
@@ -309,13 +327,20 @@ static bool netmon_apply(struct netmon *nm)
 				d = &m->netdevs[k];
 		if (!d)
 			continue; /* gone already, or an address of no interface we list */
-		netdev_clear(d);
+		struct netdev_addr *was = d->addrs;
+		size_t nwas = d->naddrs;
+		d->addrs = NULL;
+		d->naddrs = 0;
 		struct ifx one = { d->ifindex, d };
 		struct addr_ctx ac = { &one, 1 };
 		nl_cache_foreach(nm->addrs, add_addr, &ac);
+		changed |= !same_addrs(was, nwas, d->addrs, d->naddrs);
+		free(was);
 	}
+	if (!changed)
+		return APPLY_SAME;
 	model_rebuild(m);
-	return true;
+	return APPLY_CHANGED;
 }
 
 static void resync(struct netmon *nm)
@@ -338,14 +363,15 @@ static void on_readable(struct loop_watch *w, int fd, short revents, void *arg)
 		resync(nm);
 	if (nm->changed) {
 		nm->changed = false;
-		if (nm->full || !netmon_apply(nm)) {
+		enum apply_result res = nm->full ? APPLY_FULL : netmon_apply(nm);
+		if (res == APPLY_FULL) {
 			netmon_sync(nm);
 			nm->stats.full_syncs++;
 		} else {
 			nm->stats.partial_syncs++;
 		}
 		pend_clear(nm);
-		if (nm->fn)
+		if (nm->fn && res != APPLY_SAME) /* nothing to show when nothing changed */
 			nm->fn(nm->arg);
 	}
 }
