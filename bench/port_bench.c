@@ -4,6 +4,7 @@
  *   port-bench idle    --binary B [--seconds S]
  *   port-bench startup --binary B [--runs N]
  *   port-bench screen  --binary B            (print the first frame as the pty shows it)
+ *   port-bench monitor --binary B [--seconds S]  (the monitor view open S s, then closed S s)
  *   common: [--label TEXT] [--rows R] [--cols C] [--settle-ms MS]
  *
  * flaps, idle and startup print table rows (labelled with --label); run-port-bench adds the
@@ -692,6 +693,76 @@ static int run_idle(const struct opts *o)
 	return 0;
 }
 
+/* ---- the monitor view ---- */
+
+static bool screen_has(const struct vt *v, const void *arg)
+{
+	int col;
+	return vt_find(v, arg, &col) >= 0;
+}
+
+static void con_keys(struct con *c, const char *keys)
+{
+	if (write(c->fd, keys, strlen(keys)) != (ssize_t)strlen(keys))
+		die("cannot write keys to the console: %s", strerror(errno));
+}
+
+/* One window of o->seconds: the console's CPU and wake-ups, per second and per sample. */
+static void monitor_row(const char *what, const struct procstat *a, const struct procstat *b,
+			unsigned long bytes, int seconds)
+{
+	double run_ms = (double)(b->run_ns - a->run_ns) / 1e6;
+	printf("  %-36s %9.3f %9.3f %6lld %6lld %8.1f %8lu\n", what, run_ms, run_ms / seconds,
+	       b->slices - a->slices, b->vcsw - a->vcsw, (double)(b->vcsw - a->vcsw) / seconds,
+	       bytes);
+}
+
+/* The monitor view (m) open for o->seconds (one sample a second: CPU per sample, wake-ups),
+ * then closed (Esc) for as long: what is left of it (the timer must be gone). */
+static int run_monitor(const struct opts *o)
+{
+	struct con c;
+	start_and_wait_frame(&c, o);
+	settle(&c, o->settle_ms);
+	con_keys(&c, "m");
+	if (con_wait(&c, screen_has, "Monitor: traffic", now_ns() + 5000000000LL) < 0)
+		die("m did not open the monitor");
+	/* the first sample is at the opening; wait for the second, then measure whole seconds */
+	settle(&c, 1500);
+	int twins = 0;
+	for (int r = 0; r < c.vt.rows; r++) {
+		char row[1024];
+		vt_row(&c.vt, r, row);
+		const char *f = strstr(row, " flaps ");
+		twins += f && f[7] >= '0' && f[7] <= '9';
+	}
+	unsigned long b0 = c.vt.bytes;
+	struct procstat a = proc_read(c.pid);
+	settle(&c, o->seconds * 1000);
+	struct procstat b = proc_read(c.pid);
+	unsigned long open_bytes = c.vt.bytes - b0;
+	con_keys(&c, "\033");
+	if (con_wait(&c, last_row_has, FRAME_END, now_ns() + 5000000000LL) < 0 ||
+	    con_wait(&c, screen_has, "Port 1:", now_ns() + 5000000000LL) < 0)
+		die("Esc did not close the monitor");
+	settle(&c, 1000);
+	b0 = c.vt.bytes;
+	struct procstat d = proc_read(c.pid);
+	settle(&c, o->seconds * 1000);
+	struct procstat e = proc_read(c.pid);
+	unsigned long closed_bytes = c.vt.bytes - b0;
+	bool interrupted = stop_requested;
+	con_stop(&c);
+	if (interrupted)
+		return 130;
+	char what[160];
+	snprintf(what, sizeof(what), "%s: open, %d twins", o->label, twins);
+	monitor_row(what, &a, &b, open_bytes, o->seconds);
+	snprintf(what, sizeof(what), "%s: closed again (Esc)", o->label);
+	monitor_row(what, &d, &e, closed_bytes, o->seconds);
+	return 0;
+}
+
 /* ---- start-up ---- */
 
 static int cmp_long(const void *a, const void *b)
@@ -767,7 +838,7 @@ static int split(char *s, char **out, int max)
 }
 
 static const char usage[] =
-	"usage: port-bench flaps|idle|startup|screen --binary SPARKLINK [options]\n"
+	"usage: port-bench flaps|idle|startup|screen|monitor --binary SPARKLINK [options]\n"
 	"  --flaps N (200)  --ip-flaps N (50)  --cables c1,c2  --twins enp1s0f1np1,enP2p1s0f1np1\n"
 	"  --seconds S (60)  --runs N (20)  --label TEXT  --rows R (40)  --cols C (120)\n"
 	"  --settle-ms MS (1000)\n";
@@ -845,6 +916,8 @@ int main(int argc, char **argv)
 		return run_startup(&o);
 	if (!strcmp(mode, "screen"))
 		return run_screen(&o);
+	if (!strcmp(mode, "monitor"))
+		return run_monitor(&o);
 	fputs(usage, stderr);
 	return 2;
 }

@@ -53,6 +53,8 @@ static const struct command commands[] = {
 	{ "env", "env [--format shell|docker|json|hostfile] [--bootstrap mgmt|cable] [--gid]",
 	  "the hostfile and the launchers' environment for the applied plan (root)", cli_env,
 	  false },
+	{ "monitor", "monitor [--json] [--interval S] [--count N]",
+	  "traffic, errors and flaps of each twin, live", cli_monitor, false },
 	{ "help", "help", "this help", help_main, true },
 	/* sparklink's own helper (rollback_child.c): not a command */
 	{ ROLLBACK_CHILD_COMMAND, "", "", rollback_child_main, true },

@@ -65,7 +65,10 @@ const char *finding_level_word(enum finding_level l)
 
 void model_sort_netdevs(struct model *m)
 {
-	if (m->nnetdevs > 1)
+	size_t i = 1; /* most calls find them sorted already: one pass, no sort */
+	while (i < m->nnetdevs && strcmp(m->netdevs[i - 1].name, m->netdevs[i].name) < 0)
+		i++;
+	if (i < m->nnetdevs)
 		qsort(m->netdevs, m->nnetdevs, sizeof(*m->netdevs), cmp_netdev);
 }
 

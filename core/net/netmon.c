@@ -28,16 +28,71 @@ struct netmon {
 	struct nl_cache *links, *addrs;
 	struct loop_watch *watch;
 	bool changed;
+	bool full; /* a link came or went (or too much changed): rebuild the whole table */
+	/* this batch: the links that changed (the cache's object, a reference held) and the
+	 * ifindexes whose addresses changed */
+	struct nl_object *pend_links[NETMON_PENDING];
+	int pend_addrs[NETMON_PENDING];
+	size_t npend_links, npend_addrs;
 	unsigned resyncs;
+	struct netmon_stats stats;
 };
 
+/* Note the link object (its newest version, one per ifindex); false when the list is full. */
+static bool pend_link(struct netmon *nm, struct nl_object *obj)
+{
+	int ifindex = rtnl_link_get_ifindex((struct rtnl_link *)obj);
+	for (size_t i = 0; i < nm->npend_links; i++)
+		if (rtnl_link_get_ifindex((struct rtnl_link *)nm->pend_links[i]) == ifindex) {
+			nl_object_put(nm->pend_links[i]);
+			nl_object_get(obj);
+			nm->pend_links[i] = obj;
+			return true;
+		}
+	if (nm->npend_links == NETMON_PENDING)
+		return false;
+	nl_object_get(obj);
+	nm->pend_links[nm->npend_links++] = obj;
+	return true;
+}
+
+static void pend_clear(struct netmon *nm)
+{
+	for (size_t i = 0; i < nm->npend_links; i++)
+		nl_object_put(nm->pend_links[i]);
+	nm->npend_links = nm->npend_addrs = 0;
+	nm->full = false;
+}
+
+/* Note ifindex once in v (n of them); false when v is full. */
+static bool pend_add(int *v, size_t *n, int ifindex)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (v[i] == ifindex)
+			return true;
+	if (*n == NETMON_PENDING)
+		return false;
+	v[(*n)++] = ifindex;
+	return true;
+}
+
+/* What a message changed, noted; the model is brought up to date once, after the whole batch:
+ * only the netdevs named here (netmon_apply), or all of them when a link came or went. */
 static void on_change(struct nl_cache *cache, struct nl_object *obj, int action, void *arg)
 {
-	(void)cache;
-	(void)obj;
-	(void)action;
 	struct netmon *nm = arg;
-	nm->changed = true; /* the rebuild happens once, after the whole batch */
+	nm->changed = true;
+	if (cache == nm->links) {
+		struct rtnl_link *l = (struct rtnl_link *)obj;
+		/* per-family link objects (AF_INET6 ...) are not the link: add_link ignores them */
+		if (rtnl_link_get_family(l) != AF_UNSPEC)
+			return;
+		if (action != NL_ACT_CHANGE || !pend_link(nm, obj))
+			nm->full = true;
+	} else if (!pend_add(nm->pend_addrs, &nm->npend_addrs,
+			     rtnl_addr_get_ifindex((struct rtnl_addr *)obj))) {
+		nm->full = true;
+	}
 }
 
 /* netdevs by ifindex, for the address walk: an index sorted by ifindex, searched by halves */
@@ -208,9 +263,90 @@ void netmon_sync(struct netmon *nm)
 	model_rebuild(m);
 }
 
+static bool same_addrs(const struct netdev_addr *a, size_t na, const struct netdev_addr *b,
+		       size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (a[i].family != b[i].family || a[i].prefixlen != b[i].prefixlen ||
+		    a[i].link_local != b[i].link_local || strcmp(a[i].text, b[i].text) != 0)
+			return false;
+	return true;
+}
+
+enum apply_result { APPLY_FULL = -1, APPLY_SAME, APPLY_CHANGED };
+
+/* Bring only the netdevs this batch named up to date: a link's attributes in place (its
+ * addresses kept), an interface's addresses read again from the cache. APPLY_FULL when that is
+ * not enough (a name that moved, an ifindex the table does not have): then sync all;
+ * APPLY_SAME when nothing the model keeps changed (the kernel announces more than that). */
+static enum apply_result netmon_apply(struct netmon *nm)
+{
+	struct model *m = nm->model;
+	bool changed = false;
+	for (size_t i = 0; i < nm->npend_links; i++) {
+		struct link_ctx lc = { 0 };
+		add_link(nm->pend_links[i], &lc);
+		struct netdev *d = lc.n == 1 ? &lc.devs[0] : NULL;
+		struct netdev *old = d ? (struct netdev *)model_netdev(m, d->name) : NULL;
+		if (!old || old->ifindex != d->ifindex) {
+			free(lc.devs);
+			return APPLY_FULL;
+		}
+		/* what does not change with the cable is kept; the speed is read when it comes up */
+		memcpy(d->phys_port_name, old->phys_port_name, sizeof(d->phys_port_name));
+		long v;
+		if (old->carrier == d->carrier)
+			d->speed_mbps = old->speed_mbps;
+		else
+			d->speed_mbps = d->carrier && sysfs_read_long(&v, "class/net/%s/speed",
+								      d->name) == 0
+						? v
+						: -1;
+		if (old->carrier != d->carrier)
+			linkhist_note(&m->linkhist, d->name, d->carrier, d->speed_mbps,
+				      clock_wall_ms(), clock_ms());
+		if (old->carrier != d->carrier || old->admin_up != d->admin_up) {
+			struct rdma_port *rp = rdma_inventory_find_netdev(&m->rdma, d->name);
+			if (rp)
+				rdma_port_refresh_state(rp, d->carrier);
+		}
+		d->addrs = old->addrs;
+		d->naddrs = old->naddrs;
+		d->rdma = old->rdma;
+		/* both were zeroed before they were filled: the bytes compare */
+		changed |= memcmp(old, d, sizeof(*d)) != 0;
+		*old = *d;
+		free(lc.devs);
+	}
+	for (size_t i = 0; i < nm->npend_addrs; i++) {
+		struct netdev *d = NULL;
+		for (size_t k = 0; k < m->nnetdevs && !d; k++)
+			if (m->netdevs[k].ifindex == nm->pend_addrs[i])
+				d = &m->netdevs[k];
+		if (!d)
+			continue; /* gone already, or an address of no interface we list */
+		struct netdev_addr *was = d->addrs;
+		size_t nwas = d->naddrs;
+		d->addrs = NULL;
+		d->naddrs = 0;
+		struct ifx one = { d->ifindex, d };
+		struct addr_ctx ac = { &one, 1 };
+		nl_cache_foreach(nm->addrs, add_addr, &ac);
+		changed |= !same_addrs(was, nwas, d->addrs, d->naddrs);
+		free(was);
+	}
+	if (!changed)
+		return APPLY_SAME;
+	model_rebuild(m);
+	return APPLY_CHANGED;
+}
+
 static void resync(struct netmon *nm)
 {
 	nm->resyncs++;
+	nm->full = true;
 	nl_cache_refill(nm->reqsock, nm->links);
 	nl_cache_refill(nm->reqsock, nm->addrs);
 	nm->changed = true;
@@ -227,8 +363,15 @@ static void on_readable(struct loop_watch *w, int fd, short revents, void *arg)
 		resync(nm);
 	if (nm->changed) {
 		nm->changed = false;
-		netmon_sync(nm);
-		if (nm->fn)
+		enum apply_result res = nm->full ? APPLY_FULL : netmon_apply(nm);
+		if (res == APPLY_FULL) {
+			netmon_sync(nm);
+			nm->stats.full_syncs++;
+		} else {
+			nm->stats.partial_syncs++;
+		}
+		pend_clear(nm);
+		if (nm->fn && res != APPLY_SAME) /* nothing to show when nothing changed */
 			nm->fn(nm->arg);
 	}
 }
@@ -277,6 +420,7 @@ void netmon_free(struct netmon *nm)
 {
 	if (!nm)
 		return;
+	pend_clear(nm);
 	loop_watch_free(nm->watch);
 	if (nm->mngr)
 		nl_cache_mngr_free(nm->mngr); /* frees the caches, not the socket we gave it */
@@ -290,6 +434,11 @@ void netmon_free(struct netmon *nm)
 unsigned netmon_resyncs(const struct netmon *nm)
 {
 	return nm->resyncs;
+}
+
+struct netmon_stats netmon_stats(const struct netmon *nm)
+{
+	return nm->stats;
 }
 
 int netmon_snapshot(struct model *m, char *err, size_t errsize)

@@ -1,8 +1,9 @@
 /* netmon.h: live netdev state from netlink (libnl-route-3 cache manager) on the core loop.
  *
- * Link and address changes arrive as netlink events; after each batch the model's netdev table
- * is rebuilt from the caches, RDMA port state is re-read for netdevs whose carrier changed, and
- * the model is regrouped. Nothing is polled on a timer. A socket overrun is recovered by a full
+ * Link and address changes arrive as netlink events; after each batch only the netdevs the batch
+ * named are brought up to date from the caches (the whole table is rebuilt when a link came or
+ * went), RDMA port state is re-read for netdevs whose carrier changed, and the model is
+ * regrouped. Nothing is polled on a timer. A socket overrun is recovered by a full
  * resync. */
 #ifndef SPARKLINK_NETMON_H
 #define SPARKLINK_NETMON_H
@@ -24,6 +25,16 @@ void netmon_free(struct netmon *nm);
 void netmon_sync(struct netmon *nm);
 /* How many resyncs after overruns happened (for tests and the log). */
 unsigned netmon_resyncs(const struct netmon *nm);
+
+/* Interfaces a batch of events may name before netmon reads them all again. */
+#define NETMON_PENDING 32
+
+/* How batches were applied: only the netdevs they named, or the whole table again (a link
+ * came or went, an overrun, more than NETMON_PENDING interfaces). For tests and benchmarks. */
+struct netmon_stats {
+	unsigned long partial_syncs, full_syncs;
+};
+struct netmon_stats netmon_stats(const struct netmon *nm);
 
 /* One-shot: fill the model's netdevs from a netlink dump (no loop), falling back to sysfs alone.
  * Returns 0, or -1 with the netlink error in err (the model is still filled from sysfs). */

@@ -173,6 +173,22 @@ void rdma_port_refresh(struct rdma_port *p)
 	p->link = read_link(p->netdev);
 }
 
+void rdma_port_refresh_state(struct rdma_port *p, bool carrier)
+{
+	char raw[64];
+	if (sysfs_read(raw, sizeof(raw), "class/infiniband/%s/ports/%u/state", p->ibdev, p->port) >=
+	    0)
+		second_word(p->state, sizeof(p->state), raw);
+	if (sysfs_read(raw, sizeof(raw), "class/infiniband/%s/ports/%u/phys_state", p->ibdev,
+		       p->port) >= 0)
+		second_word(p->phys_state, sizeof(p->phys_state), raw);
+	sysfs_read(p->rate, sizeof(p->rate), "class/infiniband/%s/ports/%u/rate", p->ibdev,
+		   p->port);
+	/* what read_link() would find, without reading it: the netdev's carrier is known */
+	if (p->link == RDMA_LINK_UP || p->link == RDMA_LINK_DOWN)
+		p->link = carrier ? RDMA_LINK_UP : RDMA_LINK_DOWN;
+}
+
 /* ports/P/gid_attrs/ndevs/N (first non-empty in index order), else device/net/IF by dev_port. */
 static void find_netdev(struct rdma_inventory *inv, struct rdma_port *p)
 {

@@ -51,6 +51,9 @@ void rdma_inventory_scan(struct rdma_inventory *inv, bool use_verbs);
 void rdma_inventory_free(struct rdma_inventory *inv);
 /* Re-read the parts of one port that change with the cable (state, phys_state, rate, link). */
 void rdma_port_refresh(struct rdma_port *p);
+/* The same after a carrier change netlink reported: the port's state, phys_state and rate read
+ * again; link follows carrier (as read_link would read it) without reading the netdev's files. */
+void rdma_port_refresh_state(struct rdma_port *p, bool carrier);
 /* Find the port whose netdev is name, or NULL. */
 struct rdma_port *rdma_inventory_find_netdev(struct rdma_inventory *inv, const char *name);
 

@@ -125,6 +125,14 @@ bad "--timeout takes whole seconds from 1 to 600, not '-5'" rollback --timeout -
 bad "unexpected '?]0;t?'" rollback "$E]0;t$B"
 bad "--json takes no value, not '1'" status --json=1
 bad "unexpected 'now?[2J'" status "now$E[2J"
+for v in 0 abc -1 1e3 '' 3601 0x10 ' 5' 0.01 1.2345 .5 1.; do
+	bad "--interval takes seconds, from 0.1 to 3600, not '$v'" monitor --interval "$v"
+done
+for v in 0 -1 abc '' 1.5 100000001 1e3; do
+	bad "--count takes a whole number from 1 to 100000000, not '$v'" monitor --count "$v"
+done
+bad "--json takes no value, not 'x?[2J'" monitor --json="x$E[2J"
+bad "unexpected argument 'x?[2J'" monitor "x$E[2J"
 bad "unknown option '--?]0;x?'" ports "--$E]0;x$B"
 bad "unexpected argument 'x?[2J'" ports -v "x$E[2J"
 bad "unknown command '?[2Jcmd'" "$E[2Jcmd"

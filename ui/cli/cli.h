@@ -40,6 +40,7 @@ void cli_status_cluster(const char *journal, uid_t owner, struct json *js, struc
 int cli_apply_peers(const char *list, const char *topology, int kind, unsigned mtu, bool dry_run,
 		    bool password_stdin, bool allow_session_if, int timeout_s);
 int cli_env(int argc, char **argv);
+int cli_monitor(int argc, char **argv);
 int console_main(int argc, char **argv);
 
 /* What verify shares with pair (cli_pair.c): the usage, the options, and the rest of the

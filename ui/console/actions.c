@@ -29,6 +29,12 @@ static void dialog_notify(void *arg)
 	c->dirty = true;
 }
 
+static void monitor_notify(void *arg)
+{
+	struct console *c = arg;
+	c->dirty = true; /* a new sample: draw it */
+}
+
 static void need_peer(struct console *c, const char *what)
 {
 	actlog_add(
@@ -275,6 +281,10 @@ void actions_run(struct console *c, enum key_action a)
 		case ACT_LOG:
 			log_view_open(&c->logview);
 			c->state = STATE_LOG;
+			break;
+		case ACT_MONITOR:
+			monitor_view_open(&c->monview, c->loop, &c->model, monitor_notify, c);
+			c->state = STATE_MONITOR;
 			break;
 		default: break;
 		}

@@ -105,6 +105,12 @@ static unsigned overlay_key(struct console *c, int key, bool is_char)
 	}
 	case STATE_HELP:
 		return scroll_text_key(&c->help, key, is_char) ? DIALOG_HANDLED | DIALOG_REDRAW : 0;
+	case STATE_MONITOR: {
+		unsigned flags = monitor_view_key(&c->monview, key, is_char);
+		if (flags & DIALOG_CLOSE)
+			monitor_view_close(&c->monview); /* no more samples, no timer */
+		return flags;
+	}
 	default: return 0;
 	}
 }
@@ -307,6 +313,7 @@ int console_main(int argc, char **argv)
 		addr_dialog_close(&c->addr);
 	if (c->state == STATE_ROLLBACK)
 		rollback_dialog_close(&c->rollback);
+	monitor_view_close(&c->monview);
 	bgcheck_free(&c->bgcheck);
 	actlog_add(&c->log, ACTLOG_INFO, "sparklink ended");
 	discovery_free(c->discovery);

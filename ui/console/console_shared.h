@@ -18,6 +18,7 @@
 #include "ui/console/info_dialog.h"
 #include "ui/console/keys.h"
 #include "ui/console/log_view.h"
+#include "ui/console/monitor_view.h"
 #include "ui/console/pair_dialog.h"
 #include "ui/console/peer_dialog.h"
 #include "ui/console/rollback_dialog.h"
@@ -36,7 +37,8 @@ enum state {
 	STATE_ROLLBACK,
 	STATE_LOG,
 	STATE_INFO,
-	STATE_PEERS
+	STATE_PEERS,
+	STATE_MONITOR
 };
 enum focus { FOCUS_STEPS, FOCUS_PEERS };
 
@@ -86,6 +88,7 @@ struct console {
 	struct peer_dialog peerdlg;
 	struct scroll_text help;
 	struct log_view logview;
+	struct monitor_view monview; /* its timer runs only while the view is open */
 	bool pair_learned, addr_learned, rollback_learned;
 	struct bgcheck bgcheck;
 	struct hit hits[MAX_HITS];

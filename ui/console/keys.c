@@ -62,6 +62,11 @@ static const struct key_row table[] = {
 	  "Log",
 	  "Log",
 	  "the log: every action with its time and outcome" },
+	{ ACT_MONITOR,
+	  { 'm' },
+	  NULL,
+	  NULL,
+	  "the monitor: traffic per twin, errors, flaps, live (read only while open)" },
 	{ ACT_HELP, { KEY_F(1), '?', 'h' }, "Help", "Help", "this help (Up/Down scroll it)" },
 	{ ACT_QUIT, { KEY_F(10), 'q' }, "Quit", "Quit", "quit" },
 	{ ACT_CLOSE, { KEY_ESC }, NULL, NULL, "close a dialog, or cancel its work" },
@@ -107,7 +112,7 @@ int keys_char(enum key_action a)
 
 const char *keys_letter(enum key_action a)
 {
-	static char letter[ACT_USER + 1][2]; /* one string per action */
+	static char letter[ACT_MONITOR + 1][2]; /* one string per action */
 	int ch = keys_char(a);
 	if ((unsigned)a >= ARRAY_LEN(letter) || ch < 'a' || ch > 'z')
 		return "";

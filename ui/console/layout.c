@@ -112,7 +112,7 @@ void layout_draw(struct console *c)
 {
 	struct screen *s = &c->scr;
 	c->nhits = 0;
-	erase();
+	screen_frame_begin(s); /* only the rows that changed reach curses */
 	if (s->cols < MIN_COLS || s->rows < MIN_ROWS) {
 		char msg[160];
 		snprintf(msg, sizeof(msg), "Terminal too small: %dx%d, need at least %dx%d.",
@@ -122,6 +122,7 @@ void layout_draw(struct console *c)
 				 c->state == STATE_MAIN || c->state == STATE_HELP
 					 ? "Enlarge the window, or press q to quit."
 					 : "Enlarge the window to go on with the dialog.");
+		screen_frame_end(s);
 		refresh();
 		return;
 	}
@@ -131,9 +132,10 @@ void layout_draw(struct console *c)
 	screen_fill(s, 0, 0, 1, s->cols, ROLE_TITLE);
 	screen_text(s, 0, 0, s->cols, ROLE_TITLE, title);
 	int top = 1, bottom = s->rows - 2; /* rows [top, bottom) */
-	if (s->cols >= 134)
+	/* the monitor covers the panels: they are drawn only while it is closed */
+	if (c->state != STATE_MONITOR && s->cols >= 134)
 		draw_wide(c, top, bottom);
-	else
+	else if (c->state != STATE_MONITOR)
 		draw_narrow(c, top, bottom);
 	size_t n = actlog_count(&c->log);
 	if (n) {
@@ -155,6 +157,7 @@ void layout_draw(struct console *c)
 	case STATE_ROLLBACK: rollback_dialog_draw(s, &c->rollback); break;
 	case STATE_LOG: log_view_draw(s, &c->logview, &c->log); break;
 	case STATE_INFO: info_dialog_draw(s, &c->info); break;
+	case STATE_MONITOR: monitor_view_draw(s, &c->monview, &c->model); break;
 	case STATE_PEERS: {
 		int prow[MAX_PEER_ROWS];
 		peer_dialog_draw(s, &c->peerdlg, &c->model, &c->peers, guide_peer_ssh_status, c,
@@ -166,5 +169,6 @@ void layout_draw(struct console *c)
 	}
 	default: break;
 	}
+	screen_frame_end(s);
 	refresh();
 }

@@ -15,9 +15,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-static const char *const box_utf8[] = { "┌", "┐", "└", "┘", "─", "│" };
-static const char *const box_ascii[] = { "+", "+", "+", "+", "-", "|" };
-
 static bool no_color_env(void)
 {
 	const char *v = getenv("NO_COLOR");
@@ -147,6 +144,7 @@ void screen_resize(struct screen *s)
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	getmaxyx(stdscr, s->rows, s->cols);
+	screen_frame_invalidate(); /* the next frame draws every row */
 }
 
 int screen_attr(const struct screen *s, enum role r)
@@ -178,6 +176,163 @@ int screen_attr(const struct screen *s, enum role r)
 	}
 }
 
+/* ---- the frame: what was drawn, row by row ----
+ *
+ * Drawing calls between screen_frame_begin() and screen_frame_end() are kept as operations per
+ * row (text already cleaned and cut to its width, fills, lines, box characters). At the end
+ * only the rows whose operations differ from the last frame's are cleared and drawn again, so
+ * curses compares and sends only those: a twin that went down redraws its own row and the rows
+ * of what changed with it, not the screen. Outside a frame the calls draw at once. */
+enum op_kind { OP_TEXT, OP_WTEXT, OP_FILL, OP_HLINE, OP_BOX };
+
+struct op {
+	unsigned char kind;
+	unsigned char box; /* OP_BOX, OP_HLINE: which of the box characters */
+	short x;
+	short n; /* OP_TEXT bytes, OP_WTEXT wide characters, OP_FILL/OP_HLINE columns */
+	int attr;
+};
+
+struct row_ops {
+	struct buf b; /* struct op, then its payload, one after the other */
+	uint64_t hash, last_hash;
+	bool valid; /* last_hash describes what the terminal shows */
+};
+
+static struct {
+	struct row_ops *rows;
+	int nrows;
+	bool on;
+	struct screen_frame_stats stats;
+} frame;
+
+static void op_add(const struct screen *s, int y, struct op op, const void *payload, size_t len)
+{
+	if (y < 0 || y >= frame.nrows || y >= s->rows)
+		return;
+	struct buf *b = &frame.rows[y].b;
+	buf_add(b, (const char *)&op, sizeof(op));
+	if (len)
+		buf_add(b, payload, len);
+}
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
+	return h;
+}
+
+static const wchar_t box_wide[] = { L'┌', L'┐', L'└', L'┘', L'─', L'│' };
+static const char box_narrow[] = { '+', '+', '+', '+', '-', '|' };
+
+static void box_cchar(const struct screen *s, int which, int attr, cchar_t *cc)
+{
+	wchar_t wc[2] = { s->utf8 ? box_wide[which] : (wchar_t)box_narrow[which], 0 };
+	setcchar(cc, wc, (attr_t)(attr & ~A_COLOR), (short)PAIR_NUMBER(attr), NULL);
+}
+
+static void op_draw(const struct screen *s, int y, const struct op *op, const char *payload)
+{
+	cchar_t cc;
+	attrset(op->attr);
+	switch (op->kind) {
+	case OP_TEXT: mvaddnstr(y, op->x, payload, op->n); break;
+	case OP_WTEXT: mvaddnwstr(y, op->x, (const wchar_t *)payload, op->n); break;
+	case OP_FILL: mvhline(y, op->x, ' ', op->n); break;
+	case OP_HLINE:
+		box_cchar(s, op->box, op->attr, &cc);
+		mvhline_set(y, op->x, &cc, op->n);
+		break;
+	case OP_BOX:
+		box_cchar(s, op->box, op->attr, &cc);
+		mvadd_wch(y, op->x, &cc);
+		break;
+	default: break;
+	}
+	attrset(A_NORMAL);
+}
+
+static size_t op_payload(const struct op *op)
+{
+	return op->kind == OP_TEXT    ? (size_t)op->n
+	       : op->kind == OP_WTEXT ? (size_t)op->n * sizeof(wchar_t)
+				      : 0;
+}
+
+/* Record the operation in a frame, or draw it now. */
+static void op_put(const struct screen *s, int y, struct op op, const void *payload)
+{
+	size_t len = op_payload(&op);
+	if (frame.on) {
+		op_add(s, y, op, payload, len);
+		return;
+	}
+	char tmp[4096];
+	if (len > sizeof(tmp))
+		return;
+	memcpy(tmp, payload, len); /* aligned for wide text */
+	op_draw(s, y, &op, tmp);
+}
+
+void screen_frame_begin(const struct screen *s)
+{
+	if (frame.nrows != s->rows) {
+		for (int y = 0; y < frame.nrows; y++)
+			buf_free(&frame.rows[y].b);
+		free(frame.rows);
+		frame.rows = xcalloc((size_t)(s->rows > 0 ? s->rows : 1), sizeof(*frame.rows));
+		frame.nrows = s->rows;
+		for (int y = 0; y < frame.nrows; y++)
+			buf_init(&frame.rows[y].b);
+	}
+	for (int y = 0; y < frame.nrows; y++)
+		frame.rows[y].b.len = 0;
+	frame.on = true;
+}
+
+void screen_frame_end(const struct screen *s)
+{
+	frame.on = false;
+	frame.stats.frames++;
+	for (int y = 0; y < frame.nrows && y < s->rows; y++) {
+		struct row_ops *r = &frame.rows[y];
+		r->hash = fnv1a(r->b.data ? r->b.data : "", r->b.len);
+		if (r->valid && r->hash == r->last_hash)
+			continue;
+		frame.stats.rows_drawn++;
+		attrset(A_NORMAL);
+		move(y, 0);
+		clrtoeol();
+		for (size_t at = 0; at + sizeof(struct op) <= r->b.len;) {
+			struct op op;
+			memcpy(&op, r->b.data + at, sizeof(op));
+			at += sizeof(op);
+			size_t len = op_payload(&op);
+			char tmp[4096];
+			if (len <= sizeof(tmp) && at + len <= r->b.len) {
+				memcpy(tmp, r->b.data + at, len); /* aligned for wide text */
+				op_draw(s, y, &op, tmp);
+			}
+			at += len;
+		}
+		r->last_hash = r->hash;
+		r->valid = true;
+	}
+}
+
+void screen_frame_invalidate(void)
+{
+	for (int y = 0; y < frame.nrows; y++)
+		frame.rows[y].valid = false;
+}
+
+struct screen_frame_stats screen_frame_stats(void)
+{
+	return frame.stats;
+}
+
 /* Put at most maxw columns of text; non-UTF-8 terminals get '?' for non-ASCII. */
 void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, const char *text)
 {
@@ -185,10 +340,20 @@ void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, co
 		return;
 	if (x + maxw > s->cols)
 		maxw = s->cols - x;
+	struct op op = { .kind = OP_TEXT, .x = (short)x, .attr = screen_attr(s, r) };
+	/* printable ASCII (most of what is drawn): one column a byte, nothing to convert */
+	size_t n = 0;
+	while (text[n] >= 0x20 && text[n] < 0x7f)
+		n++;
+	if (!text[n]) {
+		op.n = (short)(n < (size_t)maxw ? n : (size_t)maxw);
+		op_put(s, y, op, text);
+		return;
+	}
 	char clean[1024];
 	text_clean(clean, sizeof(clean), text, strlen(text), s->utf8 ? 0 : TEXT_ASCII);
 	wchar_t wbuf[1024];
-	size_t n = mbstowcs(wbuf, clean, ARRAY_LEN(wbuf) - 1);
+	n = mbstowcs(wbuf, clean, ARRAY_LEN(wbuf) - 1);
 	if (n == (size_t)-1)
 		return;
 	int w = 0;
@@ -201,9 +366,9 @@ void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, co
 			break;
 		w += cw;
 	}
-	attrset(screen_attr(s, r));
-	mvaddnwstr(y, x, wbuf, (int)k);
-	attrset(A_NORMAL);
+	op.kind = OP_WTEXT;
+	op.n = (short)k;
+	op_put(s, y, op, wbuf);
 }
 
 int screen_text_wrap(const struct screen *s, int y, int x, int maxw, int maxh, enum role r,
@@ -261,42 +426,58 @@ int screen_wrap_rows(const char *text, int maxw)
 
 void screen_hline(const struct screen *s, int y, int x, int w, enum role r)
 {
-	const char *const *b = s->utf8 ? box_utf8 : box_ascii;
-	attrset(screen_attr(s, r));
-	for (int i = 0; i < w && x + i < s->cols; i++)
-		mvaddstr(y, x + i, b[4]);
-	attrset(A_NORMAL);
+	if (x + w > s->cols)
+		w = s->cols - x;
+	if (y < 0 || y >= s->rows || x < 0 || w <= 0)
+		return;
+	struct op op = {
+		.kind = OP_HLINE, .box = 4, .x = (short)x, .n = (short)w, .attr = screen_attr(s, r)
+	};
+	op_put(s, y, op, NULL);
 }
 
 void screen_fill(const struct screen *s, int y, int x, int h, int w, enum role r)
 {
-	attrset(screen_attr(s, r));
+	if (x + w > s->cols)
+		w = s->cols - x;
+	if (x < 0 || w <= 0)
+		return;
+	struct op op = { .kind = OP_FILL, .x = (short)x, .n = (short)w, .attr = screen_attr(s, r) };
 	for (int i = 0; i < h && y + i < s->rows; i++)
-		mvhline(y + i, x, ' ', w);
-	attrset(A_NORMAL);
+		if (y + i >= 0)
+			op_put(s, y + i, op, NULL);
+}
+
+static void box_char(const struct screen *s, int y, int x, int which, int attr)
+{
+	if (x < 0 || x >= s->cols || y < 0 || y >= s->rows)
+		return;
+	struct op op = { .kind = OP_BOX, .box = (unsigned char)which, .x = (short)x, .attr = attr };
+	op_put(s, y, op, NULL);
 }
 
 void screen_box(const struct screen *s, int y, int x, int h, int w, enum role r, const char *title)
 {
 	if (h < 2 || w < 2 || y >= s->rows)
 		return;
-	const char *const *b = s->utf8 ? box_utf8 : box_ascii;
-	attrset(screen_attr(s, r));
-	mvaddstr(y, x, b[0]);
-	for (int i = 1; i < w - 1; i++)
-		mvaddstr(y, x + i, b[4]);
-	mvaddstr(y, x + w - 1, b[1]);
+	int attr = screen_attr(s, r);
+	struct op line = { .kind = OP_HLINE, .box = 4, .x = (short)(x + 1), .attr = attr };
+	int inner = x + w - 1 > s->cols ? s->cols - x - 1 : w - 2;
+	line.n = (short)inner;
+	box_char(s, y, x, 0, attr);
+	if (inner > 0)
+		op_put(s, y, line, NULL);
+	box_char(s, y, x + w - 1, 1, attr);
 	for (int j = 1; j < h - 1 && y + j < s->rows; j++) {
-		mvaddstr(y + j, x, b[5]);
-		mvaddstr(y + j, x + w - 1, b[5]);
+		box_char(s, y + j, x, 5, attr);
+		box_char(s, y + j, x + w - 1, 5, attr);
 	}
 	if (y + h - 1 < s->rows) {
-		mvaddstr(y + h - 1, x, b[2]);
-		for (int i = 1; i < w - 1; i++)
-			mvaddstr(y + h - 1, x + i, b[4]);
-		mvaddstr(y + h - 1, x + w - 1, b[3]);
+		box_char(s, y + h - 1, x, 2, attr);
+		if (inner > 0)
+			op_put(s, y + h - 1, line, NULL);
+		box_char(s, y + h - 1, x + w - 1, 3, attr);
 	}
-	attrset(A_NORMAL);
 	if (title && title[0]) {
 		char t[256];
 		snprintf(t, sizeof(t), " %s ", title);

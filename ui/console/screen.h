@@ -51,4 +51,16 @@ int screen_wrap_rows(const char *text, int maxw);
 void screen_hline(const struct screen *s, int y, int x, int w, enum role r);
 void screen_fill(const struct screen *s, int y, int x, int h, int w, enum role r);
 
+/* A frame: the drawing calls between begin and end are kept per row; end draws only the rows
+ * that differ from the last frame's (all of them after screen_frame_invalidate(), which a resize
+ * does). Begin takes the place of erase(): a row nothing is drawn on is cleared. */
+void screen_frame_begin(const struct screen *s);
+void screen_frame_end(const struct screen *s);
+void screen_frame_invalidate(void);
+/* For the benchmarks: frames ended and rows drawn again. */
+struct screen_frame_stats {
+	unsigned long frames, rows_drawn;
+};
+struct screen_frame_stats screen_frame_stats(void);
+
 #endif
