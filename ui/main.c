@@ -49,6 +49,8 @@ static const struct command commands[] = {
 	{ "env", "env [--format shell|docker|json|hostfile] [--bootstrap mgmt|cable] [--gid]",
 	  "the hostfile and the launchers' environment for the applied plan (root)", cli_env,
 	  false },
+	{ "bench", "bench [--peer HOST] [--tcp] [--seconds N]",
+	  "the bandwidth of every cabled twin, in parallel, judged", cli_bench, false },
 	{ "help", "help", "this help", help_main, true },
 	/* sparklink's own helper (rollback_child.c): not a command */
 	{ ROLLBACK_CHILD_COMMAND, "", "", rollback_child_main, true },
