@@ -666,11 +666,8 @@ int bench_record_write(const char *journal_path, uid_t owner, const struct bench
 	json_array_end(&j);
 	json_object_end(&j);
 	buf_puts(&b, "\n");
-	/* the directory is the journal's: made by it, owned as it is */
-	char dir[PATH_MAX];
-	str_copy(dir, path, sizeof(dir));
-	*strrchr(dir, '/') = '\0';
-	mkdir(dir, 0700);
+	/* the directory is the journal's (0700, as the journal makes it) */
+	dir_make_parents(path);
 	int rc = file_replace(path, b.data, b.len, 0600, owner, (gid_t)-1, err, errsize);
 	buf_free(&b);
 	return rc;
@@ -739,6 +736,23 @@ int bench_record_read(const char *journal_path, uid_t owner, struct bench_record
 		return -EPROTO;
 	}
 	return 0;
+}
+
+int bench_record_newest(const char *journal, uid_t owner, const char *user_journal, uid_t user_uid,
+			struct bench_record *r)
+{
+	char err[512];
+	struct bench_record u;
+	bool have = bench_record_read(journal, owner, r, err, sizeof(err)) == 0;
+	if (user_journal && user_journal[0] && strcmp(user_journal, journal) != 0 &&
+	    bench_record_read(user_journal, user_uid, &u, err, sizeof(err)) == 0 &&
+	    (!have || u.time > r->time)) {
+		*r = u;
+		have = true;
+	}
+	if (!have)
+		memset(r, 0, sizeof(*r));
+	return have ? 0 : -ENOENT;
 }
 
 void bench_record_words(const struct bench_record *r, char *out, size_t size)

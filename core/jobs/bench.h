@@ -102,6 +102,10 @@ int bench_record_write(const char *journal_path, uid_t owner, const struct bench
  * -errno (err says why). Read strictly (it is data). */
 int bench_record_read(const char *journal_path, uid_t owner, struct bench_record *r, char *err,
 		      size_t errsize);
+/* The newer of the records beside journal (owned by owner) and beside user_journal (owned by
+ * user_uid; "" for none): 0, or -ENOENT when neither is there and readable. */
+int bench_record_newest(const char *journal, uid_t owner, const char *user_journal, uid_t user_uid,
+			struct bench_record *r);
 /* "bandwidth 189.85 Gb/s (RDMA, pass)" */
 void bench_record_words(const struct bench_record *r, char *out, size_t size);
 
