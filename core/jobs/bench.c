@@ -88,6 +88,7 @@ struct twin_run {
 	struct buf client_out;
 	int client_status; /* exit status, -1 killed or not run */
 	char client_err[256];
+	char client_tries[48]; /* " (N tries in S s)" when a refused connection was tried again */
 	long carrier_changes[2];
 	long carrier_after;
 };
@@ -243,7 +244,7 @@ static void *client_thread(void *arg)
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	time_t give_up = now.tv_sec + CONNECT_RETRY_S;
-	for (;;) {
+	for (int tries = 1;; tries++) {
 		buf_free(&t->client_out);
 		buf_init(&t->client_out);
 		t->client_err[0] = '\0';
@@ -264,14 +265,28 @@ static void *client_thread(void *arg)
 			t->client_status = run_local(t->w, argv, deadline, &t->client_out,
 						     t->client_err, sizeof(t->client_err));
 		}
-		if (t->client_status == 0 || worker_cancelled(t->w))
+		/* iperf3 -J says a refused connection in its JSON, with exit status 0 */
+		double g, pk;
+		char e[256];
+		bool figure = t->client_out.len &&
+			      (req->rdma
+				       ? bwtest_parse_perftest(t->client_out.data,
+							       t->client_out.len, &g, &pk)
+				       : bwtest_parse_iperf3(t->client_out.data, t->client_out.len,
+							     &g, e, sizeof(e))) == 0;
+		if ((t->client_status == 0 && figure) || worker_cancelled(t->w))
 			break;
 		/* the server may not listen yet: try again while it runs */
 		buf_add(&t->client_out, "", 1);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (t->client_status < 0 || !refused(t->client_out.data) || now.tv_sec >= give_up ||
-		    t->server_done)
+		    t->server_done) {
+			if (tries > 1 && refused(t->client_out.data))
+				snprintf(t->client_tries, sizeof(t->client_tries),
+					 " (%d tries in %lld s)", tries,
+					 (long long)(now.tv_sec - give_up + CONNECT_RETRY_S));
 			break;
+		}
 		t->client_out.len--;
 		usleep(300 * 1000);
 	}
@@ -566,6 +581,9 @@ static void run(struct worker *w, struct bench_job *job)
 				if (r->client_err[0] && strcmp(tw->error, r->client_err) == 0)
 					snprintf(tw->error, sizeof(tw->error), "%s: %s", tool,
 						 r->client_err);
+				size_t el = strlen(tw->error);
+				snprintf(tw->error + el, sizeof(tw->error) - el, "%s",
+					 r->client_tries);
 				if (r->server_said[0] && strcmp(tw->error, r->server_said) != 0)
 					job_warn(w, 0, "the server for %s on the peer said: %s",
 						 tw->ifname, r->server_said);
