@@ -95,6 +95,7 @@ rc=$?
 grep -Eq "$T1 (lost|changed) its carrier during the run" "$LAB_TMP/out" ||
 	fail "the pulled rail $T1 is not reported: $(out)"
 grep -q "^Twin FAIL" "$LAB_TMP/out" || fail "no rail failed with its cable pulled: $(out)"
+cp "$LAB_TMP/out" "$LAB_TMP/pulled.out"
 wait_until 20 "carrier back on $T1" sh -c "[ \"\$($SPARKLAB exec spark-1 -- cat /sys/class/net/$T1/carrier)\" = 1 ]"
 
 step "iperf3 missing here: the package named, exit 12"
@@ -106,4 +107,6 @@ grep -q "install the package iperf3" "$LAB_TMP/err" || fail "the package is not 
 
 echo "---- bench --tcp (the user, spark-1 -> spark-2)"
 cat "$LAB_TMP/bench.out"
+echo "---- bench --tcp with p1 pulled after 2.5 s"
+cat "$LAB_TMP/pulled.out"
 step "ok"
