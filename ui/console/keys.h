@@ -29,7 +29,8 @@ enum key_action {
 	ACT_ROLLBACK,
 	ACT_PEERS,
 	ACT_LOG,
-	ACT_USER
+	ACT_USER,
+	ACT_ENV
 };
 
 /* The action of a key (is_char: a character, else a curses key code); ACT_NONE if none. */
