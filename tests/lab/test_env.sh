@@ -7,11 +7,13 @@
 #   VLLM_HOST_IP is that node's own address on NCCL_SOCKET_IFNAME, MASTER_ADDR is spark-1's, every
 #   NCCL_IB_HCA device is in the node's RDMA tree (the fixture) and backs a cabled interface;
 # - every hostfile address pings from every node;
-# - a rail down: an error naming it (exit 1), nothing rewritten.
+# - a rail down: an error naming it (exit 1), nothing rewritten;
+# - the console under sudo: e shows the hostfile and env.sh, w writes them as the user.
 # The renderer: SPARKLAB_RENDERER (networkd or NetworkManager), else sparklab's default.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
+. "$here/../lib/tmux.sh"
 : "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
 SPARKLINK=$(readlink -f -- "$SPARKLINK")
 lab_require
@@ -92,6 +94,32 @@ rc=$?
 grep -q "enp1s0f1np1 is down" "$LAB_TMP/err" || fail "env does not name the rail that is down: $(out)"
 [ "$(lx spark-1 sh -c "cd $D && sha256sum hostfile env.sh env.list env.json")" = "${sums[1]}" ] ||
 	fail "a failed env changed the files"
+
+step "the console under sudo: e shows the environment, w writes it as the user"
+wait_until 20 "carrier back on enp1s0f1np1" sh -c "[ \"\$($SPARKLAB exec spark-1 -- cat /sys/class/net/enp1s0f1np1/carrier)\" = 1 ]"
+lx spark-1 rm -rf "$D"
+sess=sparkenv$$
+trap 'tmux_stop "$sess"; lab_exit_trap' EXIT
+san=()
+[ -n "${ASAN_OPTIONS:-}" ] && san+=("ASAN_OPTIONS=$ASAN_OPTIONS")
+[ -n "${LSAN_OPTIONS:-}" ] && san+=("LSAN_OPTIONS=$LSAN_OPTIONS")
+TMUX_COLS=120 TMUX_ROWS=40 tmux_start "$sess" "$SPARKLAB" exec spark-1 --user -- sudo -k \
+	env SPARKLINK_SYSFS=/run/sparklab-sysfs "${san[@]}" "$SPARKLINK" ||
+	fail "cannot start the console under sudo"
+tmux_wait "$sess" 'password for nvidia' 10 || fail "sudo did not ask for the password"
+tmux_type "$sess" "$PW"
+tmux_keys "$sess" Enter
+tmux_wait "$sess" '3 Addressing +\[done\]' 20 || fail "the console does not see the plan"
+tmux_keys "$sess" e
+tmux_wait "$sess" "NCCL_IB_HCA=rocep1s0f1,roceP2p1s0f1" 5 || fail "e does not show the variables"
+tmux_wait "$sess" 'hostfile: 192\.168\.100\.10  192\.168\.100\.11' 2 || fail "e does not show the hostfile"
+tmux_keys "$sess" w
+wait_until 10 "the console's w to write ~/sparklink-env" lx spark-1 test -s "$D/env.json"
+[ "$(lx spark-1 sh -c "cd $D && sha256sum hostfile env.sh env.list env.json")" = "${sums[1]}" ] ||
+	fail "the console wrote other bytes than env --write"
+[ "$(lx spark-1 stat -c '%U' "$D/env.sh")" = nvidia ] || fail "the console wrote as root"
+tmux_keys "$sess" Escape q
+tmux_stop "$sess"
 
 echo "---- sudo sparklink env (spark-1)"
 cat "$LAB_TMP/env.out"

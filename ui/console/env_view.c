@@ -37,6 +37,21 @@ static int make(struct console *c, struct launch_files *f, char *err, size_t err
 	return rc;
 }
 
+/* The lines of b (a file's bytes) on one line, two spaces apart, without the "# written by"
+ * header. */
+static void join(const struct buf *b, char *out, size_t size)
+{
+	out[0] = '\0';
+	const char *p = b->data, *end = p ? p + b->len : NULL;
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p), used = strlen(out);
+		if (l && strncmp(p, "# written by", 12) != 0)
+			snprintf(out + used, size - used, "%s%.*s", used ? "  " : "", (int)l, p);
+		p += l + 1;
+	}
+}
+
 void env_view_open(struct console *c)
 {
 	struct launch_files f;
@@ -46,13 +61,15 @@ void env_view_open(struct console *c)
 		snprintf(text, sizeof(text), "Not ready:\n%s", err);
 		info_dialog_set(&c->info, title, text, "Esc: close", 0);
 	} else {
+		/* one paragraph each (the dialog puts a blank line between paragraphs) */
+		char hosts[400] = "", vars[1600] = "";
+		join(&f.data[0], hosts, sizeof(hosts));
+		join(&f.data[2], vars, sizeof(vars));
 		snprintf(text, sizeof(text),
-			 "hostfile:\n%.*s\nenv.sh (the same on every node):\n%.*s\nw writes "
+			 "hostfile: %s\nThe variables (the same on every node): %s\nw writes "
 			 "hostfile, env.sh, env.list and env.json into ~/%s here; `sparklink env "
 			 "--write --on-peers` also on the peer.",
-			 (int)f.data[0].len, f.data[0].data ? f.data[0].data : "",
-			 (int)f.data[1].len, f.data[1].data ? f.data[1].data : "",
-			 LAUNCH_FILES_DIR);
+			 hosts, vars, LAUNCH_FILES_DIR);
 		snprintf(keys, sizeof(keys), "w: write ~/%s    Esc: close", LAUNCH_FILES_DIR);
 		info_dialog_set(&c->info, title, text, keys, 'w');
 		launch_files_free(&f);
