@@ -295,27 +295,14 @@ static void *client_thread(void *arg)
 
 /* ---------------------------------------------------------------- the peer's answers */
 
-struct peer_view {
-	size_t naddrs;
-	struct {
-		char ifname[16];
-		char cidr[48];
-	} addrs[64];
-	size_t ndevs;
-	struct {
-		char ifname[16];
-		char ibdev[64];
-	} devs[64];
-};
-
 /* `ip -o -4 addr show` lines ("2: IF    inet A/P brd ..."), "--", then "IF IBDEV" lines. Strict:
  * what is not such a line is skipped; names and addresses must be what they claim to be. */
-static void peer_view_parse(const struct buf *b, struct peer_view *v)
+void bench_peer_view_parse(const char *data, size_t len, struct bench_peer_view *v)
 {
 	memset(v, 0, sizeof(*v));
-	char *text = xcalloc(1, b->len + 1);
-	if (b->len)
-		memcpy(text, b->data, b->len);
+	char *text = xcalloc(1, len + 1);
+	if (len)
+		memcpy(text, data, len);
 	bool devs = false;
 	for (char *save, *line = strtok_r(text, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
@@ -374,7 +361,7 @@ static bool cidr_split(const char *cidr, struct in_addr *a, unsigned *prefix)
 
 /* The peer's address on the rail: the given one if the peer has it, else the one in the rail's
  * subnet (the same interface name first, as two Sparks have the same names). */
-static int peer_addr_for(const struct bench_rail *rl, const struct peer_view *v, char *out,
+static int peer_addr_for(const struct bench_rail *rl, const struct bench_peer_view *v, char *out,
 			 size_t size, const char **ifname)
 {
 	struct in_addr mine, a;
@@ -473,8 +460,8 @@ static void run(struct worker *w, struct bench_job *job)
 				   said[0] ? said : "the command failed");
 		return end(job, worker_cancelled(w) ? BENCH_CANCELLED : BENCH_FAILED, "%s", err);
 	}
-	struct peer_view *v = xcalloc(1, sizeof(*v));
-	peer_view_parse(&b, v);
+	struct bench_peer_view *v = xcalloc(1, sizeof(*v));
+	bench_peer_view_parse(b.data, b.len, v);
 	buf_free(&b);
 
 	struct twin_run *t = xcalloc(req->nrails, sizeof(*t));

@@ -77,6 +77,23 @@ struct bench_job {
 	struct bench_outcome out; /* read after WORKER_DONE */
 };
 
+/* What the peer's probe printed (`ip -o -4 addr show` lines, "--", then "IF IBDEV" lines), read
+ * strictly: interface names valid, addresses IPv4 with a prefix, device names plain; anything
+ * else is skipped. */
+struct bench_peer_view {
+	size_t naddrs;
+	struct {
+		char ifname[16];
+		char cidr[48];
+	} addrs[64];
+	size_t ndevs;
+	struct {
+		char ifname[16];
+		char ibdev[64];
+	} devs[64];
+};
+void bench_peer_view_parse(const char *text, size_t len, struct bench_peer_view *v);
+
 void bench_job_run(struct worker *w, void *arg /* struct bench_job */);
 const char *bench_status_word(enum bench_status s);
 

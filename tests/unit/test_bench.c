@@ -103,11 +103,34 @@ static void test_not_a_record(void **state)
 	}
 }
 
+/* the peer's probe, as spark-2 answers it: addresses and devices kept, junk skipped */
+static void test_peer_view(void **state)
+{
+	(void)state;
+	static const char probe[] =
+		"1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever\n"
+		"2: enP7s7@if3    inet 10.77.0.2/24 brd 10.77.0.255 scope global enP7s7\n"
+		"5: enp1s0f1np1    inet 192.168.100.11/24 scope global enp1s0f1np1\n"
+		"6: bad/if    inet 192.168.9.9/24\n"
+		"7: x    inet 300.1.1.1/24\n"
+		"--\n"
+		"enp1s0f1np1 rocep1s0f1\n"
+		"enP2p1s0f1np1 roce$(x)\n";
+	struct bench_peer_view v;
+	bench_peer_view_parse(probe, sizeof(probe) - 1, &v);
+	assert_int_equal(v.naddrs, 3);
+	assert_string_equal(v.addrs[1].ifname, "enP7s7");
+	assert_string_equal(v.addrs[2].cidr, "192.168.100.11/24");
+	assert_int_equal(v.ndevs, 1);
+	assert_string_equal(v.devs[0].ibdev, "rocep1s0f1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_not_a_record),
+		cmocka_unit_test(test_peer_view),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
