@@ -53,6 +53,8 @@ static const struct command commands[] = {
 	{ "env", "env [--format shell|docker|json|hostfile] [--bootstrap mgmt|cable] [--gid]",
 	  "the hostfile and the launchers' environment for the applied plan (root)", cli_env,
 	  false },
+	{ "bench", "bench [--peer HOST] [--tcp] [--seconds N]",
+	  "the bandwidth of every cabled twin, in parallel, judged", cli_bench, false },
 	{ "monitor", "monitor [--json] [--interval S] [--count N]",
 	  "traffic, errors and flaps of each twin, live", cli_monitor, false },
 	{ "help", "help", "this help", help_main, true },

@@ -1,6 +1,7 @@
 /* steps.c: the six steps' marks and reasons (a pure function of the model, the chosen peer and
  * the facts jobs learned), and the facts read from the journal. */
 #include "core/guide/steps.h"
+#include "core/jobs/bench.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/journal_ops.h"
 #include "core/base/text.h"
@@ -155,8 +156,21 @@ static int read_one(struct steps_facts *f, const char *path, uid_t owner,
 	return 0;
 }
 
+void steps_learn_bench(struct steps_facts *f, const char *words)
+{
+	f->bench_known = words && words[0];
+	text_clean(f->bench, sizeof(f->bench), words ? words : "", words ? strlen(words) : 0, 0);
+}
+
 int steps_read_journal(struct steps_facts *f, const struct invocation *inv)
 {
+	struct bench_record br;
+	if (bench_record_newest(inv->journal, inv->journal_owner, inv->user_journal, inv->user.uid,
+				&br) == 0) {
+		char words[160];
+		bench_record_words(&br, words, sizeof(words));
+		steps_learn_bench(f, words);
+	}
 	f->journal_read = true;
 	f->journal_error[0] = '\0';
 	f->plan_applied = false;
@@ -637,7 +651,11 @@ static void step_verify(const struct model *m, const struct steps_facts *f, cons
 			first_ok = r;
 		ok++;
 	}
-	set(s, STEP_DONE, "Every rail answers (%zu): %s.", ok, first_ok ? first_ok->text : "");
+	if (f->bench_known)
+		set(s, STEP_DONE, "Verified: rails answer; %s.", f->bench);
+	else
+		set(s, STEP_DONE, "Every rail answers (%zu): %s.", ok,
+		    first_ok ? first_ok->text : "");
 }
 
 static void step_rollback(const struct steps_facts *f, struct step *s)

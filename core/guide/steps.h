@@ -94,6 +94,9 @@ struct steps_facts {
 	/* the last rails verified (by apply or verify), for the plan's interfaces */
 	struct steps_rail rails[PLAN_MAX_IFS];
 	size_t nrails;
+	/* the last bandwidth test (bench.json beside the journal), read with the journal */
+	bool bench_known;
+	char bench[160]; /* "bandwidth 18.20 Gb/s (TCP, pass)" */
 	/* the last rollback that ran (not a listing) */
 	bool rollback_failed;
 	char rollback_summary[320];
@@ -105,6 +108,8 @@ void steps_learn_pair(struct steps_facts *f, const char *host, bool verify_only,
 		      enum pair_status status, const char *login, const char *summary);
 /* An apply or verify job ended with these rails (replacing the earlier ones). */
 void steps_learn_rails(struct steps_facts *f, const struct rail *rails, size_t n);
+/* A bandwidth test ended (words: bench_record_words()'s), or was read from its record. */
+void steps_learn_bench(struct steps_facts *f, const char *words);
 /* A rollback ended (status 0 ok). With include_ssh, pairing facts are forgotten (its lines are
  * gone, the keys kept); the rails go with the plan. Re-read the journal after this. */
 void steps_learn_rollback(struct steps_facts *f, int status, const char *summary, bool include_ssh);

@@ -1,5 +1,6 @@
-/* node_remote_user.c: lines of the login user's own files on the peer (~/.ssh/authorized_keys,
- * known_hosts) removed as that user, without sudo, as rollback undoes pairing. */
+/* node_remote_user.c: the login user's side of the peer, without sudo: lines of their own files
+ * (~/.ssh/authorized_keys, known_hosts) removed as rollback undoes pairing, a file of theirs
+ * written (sparklink env --on-peers), a job's own script run (the bandwidth test's servers). */
 #include "core/node/node_remote_user.h"
 #include "core/node/node_remote_shared.h"
 #include "core/node/node_remote_ops.h"
@@ -183,4 +184,94 @@ int node_remote_user_line_remove(struct node *n, const char *rel, const char *li
 	snprintf(err, errsize, "cannot change %s on %s: it keeps changing while it is edited",
 		 shown, r->base.host);
 	return -EAGAIN;
+}
+
+/* ---- a file of the login user's, written ---- */
+
+/* ~/REL from stdin (base64): the directories made, a temporary file beside it, renamed over. */
+static const char USER_PUT[] = PRE
+	"f=$HOME/$1; m=$2; n=$3\n"
+	"d=${f%/*}; b=${f##*/}\n"
+	"mkdir -p -m 0755 -- \"$d\" || exit 7\n"
+	"if [ -L \"$f\" ]; then exit 4; fi\n"
+	"if [ -e \"$f\" ]; then [ -f \"$f\" ] || exit 5; [ -O \"$f\" ] || exit 8; fi\n"
+	"t=$(mktemp \"$d/.$b.sparklink.XXXXXX\") || exit 1\n"
+	"trap 'rm -f -- \"$t\"' EXIT\n"
+	"base64 -d > \"$t\" || exit 1\n"
+	"[ \"$(stat -c %s -- \"$t\")\" = \"$n\" ] ||\n"
+	"  { echo 'the content arrived cut short' >&2; exit 1; }\n"
+	"chmod \"$m\" -- \"$t\" && sync -- \"$t\" || exit 1\n"
+	"mv -fT -- \"$t\" \"$f\" || exit 1\n"
+	"trap - EXIT; sync -- \"$d\" 2>/dev/null; exit 0\n";
+
+int node_remote_user_file_put(struct node *n, const char *rel, const char *data, size_t len,
+			      unsigned mode, char *err, size_t errsize)
+{
+	if (!n || n->ops != &node_remote_ops) {
+		snprintf(err, errsize, "not a remote node");
+		return -EINVAL;
+	}
+	struct node_remote *r = R(n);
+	if (!rel_ok(rel)) {
+		char shown[128];
+		text_clean(shown, sizeof(shown), rel, strlen(rel), 0);
+		snprintf(err, errsize, "\"%s\" is not a path inside the home directory", shown);
+		return -EINVAL;
+	}
+	if (len > REMOTE_FILE_MAX) {
+		snprintf(err, errsize, "~/%s: too large to send", rel);
+		return -EFBIG;
+	}
+	char m[16], size[24];
+	snprintf(m, sizeof(m), "%04o", mode & 07777);
+	snprintf(size, sizeof(size), "%zu", len);
+	char *b64 = xcalloc(1, base64_encoded_len(len) + 2);
+	base64_encode(data, len, b64);
+	strcat(b64, "\n");
+	const char *args[] = { rel, m, size };
+	struct reply rep;
+	remote_reply_init(&rep);
+	int rc = remote_run(r, AS_USER, USER_PUT, args, 3, b64, strlen(b64), 0, &rep, err, errsize);
+	free(b64);
+	char shown[1100];
+	snprintf(shown, sizeof(shown), "~/%s", rel);
+	if (rc == 0 && rep.status == X_NOTMINE) {
+		snprintf(err, errsize, "%s on %s does not belong to its user: left as it is", shown,
+			 r->base.host);
+		rc = -EPERM;
+	} else if (rc == 0 && rep.status != 0) {
+		rc = remote_file_refused(rep.status, shown, err, errsize);
+		if (rc == 0) {
+			char what[1200];
+			snprintf(what, sizeof(what), "write %s", shown);
+			rc = remote_failed(r, &rep, what, err, errsize);
+		}
+	}
+	remote_reply_free(&rep);
+	return rc;
+}
+
+/* ---- a job's own script ---- */
+
+int node_remote_user_run(struct node *n, const char *script, const char *const *args, size_t nargs,
+			 int timeout_s, struct buf *out, char *said, size_t saidsize, char *err,
+			 size_t errsize)
+{
+	if (!n || n->ops != &node_remote_ops) {
+		snprintf(err, errsize, "not a remote node");
+		return -EINVAL;
+	}
+	struct reply rep;
+	remote_reply_init(&rep);
+	int rc = remote_run(R(n), AS_USER, script, args, nargs, NULL, 0, timeout_s, &rep, err,
+			    errsize);
+	if (rc == 0) {
+		rc = rep.status;
+		if (out && rep.out.len)
+			buf_add(out, rep.out.data, rep.out.len);
+	}
+	if (said)
+		str_copy(said, rep.said, saidsize);
+	remote_reply_free(&rep);
+	return rc;
 }

@@ -318,6 +318,12 @@ static void test_all_done_then_unplug_and_plug(void **state)
 	compute(e);
 	assert_step(e, STEP_CABLE, STEP_DONE, "Port 1 is Up");
 	assert_step(e, STEP_VERIFY, STEP_DONE, "Every rail answers");
+
+	/* a bandwidth test ran: step 5 says its figure */
+	steps_learn_bench(&e->f, "bandwidth 18.20 Gb/s (TCP, pass)");
+	compute(e);
+	assert_step(e, STEP_VERIFY, STEP_DONE,
+		    "Verified: rails answer; bandwidth 18.20 Gb/s (TCP, pass).");
 }
 
 static void test_cable_out_where_peer_was(void **state)

@@ -19,6 +19,10 @@ enum exit_code {
 	EXIT_USER = 7, /* user names differ between the nodes */
 	EXIT_RAIL = 8, /* a rail does not answer */
 	EXIT_REFUSED = 9, /* refused before any change; a message says why */
+	EXIT_BANDWIDTH =
+		10, /* bench measured, but the verdict is not pass (the message says why) */
+	EXIT_NO_RDMA = 11, /* bench: no RDMA device here (libibverbs lists none); --tcp works */
+	EXIT_NO_TOOL = 12, /* iperf3 or perftest missing here or on the peer; the package named */
 	EXIT_CANCELLED = 130, /* SIGINT, SIGTERM or SIGHUP ended the work (128 + SIGINT) */
 };
 
@@ -41,6 +45,7 @@ int cli_apply_peers(const char *list, const char *topology, int kind, unsigned m
 		    bool password_stdin, bool allow_session_if, int timeout_s);
 int cli_env(int argc, char **argv);
 int cli_monitor(int argc, char **argv);
+int cli_bench(int argc, char **argv);
 int console_main(int argc, char **argv);
 
 /* What verify shares with pair (cli_pair.c): the usage, the options, and the rest of the

@@ -1,11 +1,14 @@
 /* cli_env.c: `sparklink env`: the MPI hostfile and the launchers' environment for the applied
  * plan, as shell exports, a docker --env-file or JSON (core/jobs/launch_env.h). */
 #include "ui/cli/cli.h"
+#include "ui/cli/cli_job.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/base/text.h"
 #include "core/base/util.h"
@@ -14,11 +17,12 @@
 #include "core/net/rdma.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/launch_env.h"
+#include "core/jobs/launch_files.h"
 #include "core/jobs/plan.h"
 
 static const char env_usage[] =
 	"Usage: sparklink env [--format shell|docker|json|hostfile] [--bootstrap mgmt|cable]\n"
-	"                     [--mgmt-if IF] [--gid] [--slots N]\n"
+	"                     [--mgmt-if IF] [--gid] [--slots N] [--write [DIR] [--on-peers]]\n"
 	"  The MPI hostfile (one line per node: its first rail's address) and the environment\n"
 	"  NCCL, MPI, UCX, vLLM and torch launchers read, for the applied plan, every value checked\n"
 	"  against this machine now (an interface down or without its address is an error).\n"
@@ -33,10 +37,101 @@ static const char env_usage[] =
 	"  --gid              also NCCL_IB_GID_INDEX, the RoCE v2 GID index as read now (it can\n"
 	"                     move when netplan or NetworkManager re-applies)\n"
 	"  --slots N          slots=N on every hostfile line (1 to 1024)\n"
+	"  --write [DIR]      write hostfile, env.sh, env.list (docker) and env.json into DIR\n"
+	"                     (default ~/" LAUNCH_FILES_DIR "), as you (under sudo too), each\n"
+	"                     replaced atomically: the same bytes on every node (VLLM_HOST_IP, the\n"
+	"                     one value that differs, is set per host name)\n"
+	"  --on-peers         with --write: the same files on the peer, in the same place under\n"
+	"                     your home there, over the pairing's SSH, once its rails are checked\n"
+	"                     (each planned interface up with its address)\n"
 	"NCCL_IB_HCA names the RDMA devices of both twins of every cabled port: naming one halves\n"
 	"the bandwidth.\n"
-	"Exit status: 0 written, 1 a value does not hold now (the message says which), 2 bad\n"
+	"Exit status: 0 written, 1 a value does not hold now here or on a peer, or a file could\n"
+	"not be written (the message says which), 2 bad\n"
 	"usage, 9 no plan is applied or the journal cannot be read (not root).\n";
+
+/* --write [DIR] [--on-peers] */
+static int write_files(const char *cmd, const struct launch_env *e, const struct launch_plan *lp,
+		       const struct launch_opts *lo, const struct invocation *inv, const char *dir,
+		       bool on_peers, const char *peer)
+{
+	char path[PATH_MAX], err[1024];
+	const char *home = inv->user.home;
+	if (!dir)
+		snprintf(path, sizeof(path), "%s/%s", home, LAUNCH_FILES_DIR);
+	else if (dir[0] == '/')
+		str_copy(path, dir, sizeof(path));
+	else {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd))) {
+			fprintf(stderr, "%s: cannot tell the current directory\n", cmd);
+			return EXIT_FAIL;
+		}
+		snprintf(path, sizeof(path), "%s/%s", cwd, dir);
+	}
+	size_t l = strlen(path);
+	while (l > 1 && path[l - 1] == '/')
+		path[--l] = '\0';
+	size_t hl = strlen(home);
+	const char *rel = strncmp(path, home, hl) == 0 && path[hl] == '/' ? path + hl + 1 : NULL;
+	if (on_peers && (!rel || strstr(rel, "..") || strstr(rel, "/./"))) {
+		fprintf(stderr,
+			"%s: --on-peers writes the same place under your home on the peer: give a "
+			"directory inside %s\n",
+			cmd, home);
+		return EXIT_USAGE;
+	}
+	struct launch_files f;
+	struct buf warn;
+	buf_init(&warn);
+	launch_files_make(e, lp, lo, &f, &warn);
+	if (warn.len)
+		fprintf(stderr, "%s: %.*s", cmd, (int)warn.len, warn.data);
+	buf_free(&warn);
+	int rc = EXIT_OK;
+	if (launch_files_write(&f, path, &inv->user, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: %s\n", cmd, err);
+		rc = EXIT_FAIL;
+		goto out;
+	}
+	printf("Wrote %s/{hostfile,env.sh,env.list,env.json} (this node, as %s)\n", path,
+	       inv->user.name);
+	if (!on_peers)
+		goto out;
+	struct launch_write_job *job = xcalloc(1, sizeof(*job));
+	job->files = &f;
+	str_copy(job->rel, rel, sizeof(job->rel));
+	job->user = inv->user;
+	job->timeout_s = 0;
+	for (size_t n = 0; n < lp->nnodes; n++) {
+		if ((int)n == lp->self)
+			continue;
+		const char *addr = lp->nodes[n].mgmt_addr[0]	    ? lp->nodes[n].mgmt_addr
+				   : peer && strcmp(peer, "-") != 0 ? peer
+								    : "";
+		if (!addr[0]) {
+			fprintf(stderr, "%s: %s: no address to reach it at (the plan names none)\n",
+				cmd, lp->nodes[n].name);
+			rc = EXIT_FAIL;
+			continue;
+		}
+		struct launch_peer *p = &job->peers[job->npeers++];
+		str_copy(p->address, addr, sizeof(p->address));
+		str_copy(p->name, lp->nodes[n].name, sizeof(p->name));
+		p->node = &lp->nodes[n];
+	}
+	struct cli_job cj = {
+		.cmd = cmd,
+		.result_ok = "Peer ok  ",
+		.result_fail = "Peer FAIL",
+	};
+	if (job->npeers && cli_job_run(&cj, launch_write_job_run, job) != EXIT_OK)
+		rc = EXIT_FAIL;
+	free(job);
+out:
+	launch_files_free(&f);
+	return rc;
+}
 
 int cli_env(int argc, char **argv)
 {
@@ -46,6 +141,8 @@ int cli_env(int argc, char **argv)
 		{ "mgmt-if", required_argument, NULL, 'm' },
 		{ "gid", no_argument, NULL, 'g' },
 		{ "slots", required_argument, NULL, 's' },
+		{ "write", no_argument, NULL, 'w' },
+		{ "on-peers", no_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0, 0, 0, 0 },
 	};
@@ -53,6 +150,8 @@ int cli_env(int argc, char **argv)
 	struct launch_opts lo = { .bootstrap = LAUNCH_BOOT_MGMT };
 	char q[CLI_ARG_MAX], mgmt_if[16] = "";
 	int o, slots;
+	bool write = false, on_peers = false;
+	const char *dir = NULL;
 	optind = 0;
 	opterr = 0;
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -88,6 +187,8 @@ int cli_env(int argc, char **argv)
 			lo.mgmt_if = mgmt_if;
 			break;
 		case 'g': lo.gid = true; break;
+		case 'w': write = true; break;
+		case 'P': on_peers = true; break;
 		case 's':
 			if (strspn(optarg, "0123456789") != strlen(optarg) || !optarg[0] ||
 			    strlen(optarg) > 4 || (slots = atoi(optarg)) < 1 || slots > 1024) {
@@ -105,8 +206,19 @@ int cli_env(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (write && optind < argc)
+		dir = argv[optind++];
 	if (optind != argc) {
 		fprintf(stderr, "%s: unexpected '%s'\n", cmd, cli_arg(argv[optind], q, sizeof(q)));
+		return EXIT_USAGE;
+	}
+	if (on_peers && !write) {
+		fprintf(stderr, "%s: --on-peers goes with --write\n", cmd);
+		return EXIT_USAGE;
+	}
+	if (dir && (!dir[0] || strlen(dir) >= PATH_MAX - 64)) {
+		fprintf(stderr, "%s: --write takes a directory, not '%s'\n", cmd,
+			cli_arg(dir, q, sizeof(q)));
 		return EXIT_USAGE;
 	}
 	char err[2048];
@@ -138,6 +250,8 @@ int cli_env(int argc, char **argv)
 			line += l + (line[l] ? 1 : 0);
 		}
 		rc = EXIT_FAIL;
+	} else if (write) {
+		rc = write_files(cmd, &e, &lp, &lo, &inv, dir, on_peers, peer);
 	} else {
 		struct buf b;
 		buf_init(&b);

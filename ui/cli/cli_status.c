@@ -13,6 +13,7 @@
 #include "core/net/nm.h"
 #include "core/net/netmon.h"
 #include "core/jobs/apply.h"
+#include "core/jobs/bench.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/journal.h"
 #include "ui/cli/cli_job.h"
@@ -91,6 +92,12 @@ int cli_status(int argc, char **argv)
 	netmon_snapshot(&m, err, sizeof(err));
 	if (!have_plan) /* the job asked nothing: this node's renderer, still */
 		nm_local_node(&job.out.nm[0], err, sizeof(err));
+	struct bench_record bench;
+	char bench_text[160] = "";
+	bool have_bench = bench_record_newest(inv.journal, inv.journal_owner, inv.user_journal,
+					      inv.user.uid, &bench) == 0;
+	if (have_bench)
+		bench_record_words(&bench, bench_text, sizeof(bench_text));
 	struct buf b;
 	buf_init(&b);
 	if (json) {
@@ -150,6 +157,28 @@ int cli_status(int argc, char **argv)
 			json_object_end(&js);
 		}
 		json_array_end(&js);
+		if (have_bench) {
+			json_object_begin(&js, "bench");
+			json_int(&js, "time", bench.time);
+			json_string(&js, "mode", bench.rdma ? "rdma" : "tcp");
+			json_string(&js, "peer", bench.peer);
+			json_int(&js, "sum_mbps", (long long)(bench.sum_gbps * 1000 + 0.5));
+			json_string(&js, "verdict", bwtest_verdict_word(bench.verdict));
+			json_string(&js, "text", bench_text);
+			json_array_begin(&js, "twins");
+			for (size_t i = 0; i < bench.ntwins; i++) {
+				json_object_begin(&js, NULL);
+				json_string(&js, "interface", bench.twins[i].ifname);
+				json_bool(&js, "ran", bench.twins[i].ran);
+				json_int(&js, "mbps",
+					 (long long)(bench.twins[i].gbps * 1000 + 0.5));
+				json_object_end(&js);
+			}
+			json_array_end(&js);
+			json_object_end(&js);
+		} else {
+			json_null(&js, "bench");
+		}
 		json_object_begin(&js, "journal");
 		json_string(&js, "path", r->journal_path);
 		json_bool(&js, "readable", readable);
@@ -205,6 +234,8 @@ int cli_status(int argc, char **argv)
 					   ? "ok:    "
 					   : "FAILED:",
 				   job.out.rails[i].text);
+		if (have_bench)
+			buf_printf(&b, "Bench: %s to %s\n", bench_text, bench.peer);
 		if (readable)
 			buf_printf(
 				&b,

@@ -278,6 +278,7 @@ void actions_run(struct console *c, enum key_action a)
 			else
 				need_peer(c, "create your user on");
 			break;
+		case ACT_ENV: env_view_open(c); break;
 		case ACT_LOG:
 			log_view_open(&c->logview);
 			c->state = STATE_LOG;

@@ -84,6 +84,8 @@ static unsigned overlay_key(struct console *c, int key, bool is_char)
 			c->state = STATE_MAIN;
 			if (keys_action(key, is_char) == ACT_USER)
 				actions_open_pair(c, false, true);
+			else if (key == 'w') /* the env view's offer */
+				env_view_write(c);
 		}
 		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case STATE_PEERS: {

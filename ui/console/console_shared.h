@@ -116,6 +116,10 @@ void actions_select_step(struct console *c, int i);
 /* The open dialog's key handler, then its closing (logged) when its flags say so. */
 void actions_dialog_key(struct console *c, int key, bool is_char);
 
+/* env_view.c: the job's environment for the applied plan (key e), and writing it (w). */
+void env_view_open(struct console *c);
+void env_view_write(struct console *c);
+
 /* layout.c: the whole screen from the state; draws only. */
 void layout_draw(struct console *c);
 

@@ -57,6 +57,11 @@ static const struct key_row table[] = {
 	  "User",
 	  "User",
 	  "create your user on the peer (when step 1 fails)" },
+	{ ACT_ENV,
+	  { 'e' },
+	  NULL,
+	  NULL,
+	  "the job's environment for the applied plan (hostfile, env.sh); w writes it" },
 	{ ACT_LOG,
 	  { KEY_F(8), 'l' },
 	  "Log",
@@ -112,7 +117,7 @@ int keys_char(enum key_action a)
 
 const char *keys_letter(enum key_action a)
 {
-	static char letter[ACT_MONITOR + 1][2]; /* one string per action */
+	static char letter[ACT_COUNT][2]; /* one string per action */
 	int ch = keys_char(a);
 	if ((unsigned)a >= ARRAY_LEN(letter) || ch < 'a' || ch > 'z')
 		return "";

@@ -30,7 +30,9 @@ enum key_action {
 	ACT_PEERS,
 	ACT_LOG,
 	ACT_USER,
-	ACT_MONITOR
+	ACT_MONITOR,
+	ACT_ENV,
+	ACT_COUNT /* how many actions */
 };
 
 /* The action of a key (is_char: a character, else a curses key code); ACT_NONE if none. */
