@@ -1,5 +1,6 @@
 /* apply.c: the addressing job: inspect both nodes, preview, journal and change, verify rails. */
 #include "core/jobs/apply.h"
+#include "core/jobs/apply_shared.h"
 #include "core/jobs/apply_cables.h"
 #include "core/ssh/sshsession.h"
 #include "core/node/node_local.h"
@@ -22,33 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define BACKUP_DIR "/var/lib/sparklink/backup"
-#define LL_WAIT_MS 20000 /* IPv4LL takes ~6 s (ACD); networkd may start it late */
-
-/* What one node looks like before the change. */
-struct node_state {
-	struct node *node;
-	int number; /* 1 or 2 */
-	bool present; /* false: the peer is not connected (preview only) */
-	struct node_if ifs[PLAN_MAX_IFS];
-	struct node_file cur; /* the current 40-cx7.yaml */
-	bool foreign; /* cur exists and sparklink did not write it */
-	char session_if[16];
-	struct nm_node *nm; /* NetworkManager there (in the outcome) */
-	struct nm_port *nm_ports; /* on each planned interface */
-};
-
-struct ctx {
-	struct worker *w;
-	struct apply_request *req;
-	struct apply_outcome *out;
-	struct journal *journal;
-	struct node_state st[2]; /* [0] this node, [1] the peer */
-	struct buf cables; /* what apply_peer_ifs found, for the preview */
-};
-
-static const char OUR_MARK[] = "# written by sparklink";
-
 const char *apply_status_word(enum apply_status s)
 {
 	switch (s) {
@@ -62,9 +36,7 @@ const char *apply_status_word(enum apply_status s)
 	return "?";
 }
 
-__attribute__((format(printf, 3, 4))) static enum apply_status fail(struct ctx *c,
-								    enum apply_status s,
-								    const char *fmt, ...)
+enum apply_status apply_fail(struct ctx *c, enum apply_status s, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -74,7 +46,7 @@ __attribute__((format(printf, 3, 4))) static enum apply_status fail(struct ctx *
 	return s;
 }
 
-static const char *node_name(const struct ctx *c, const struct node_state *s)
+const char *apply_node_name(const struct ctx *c, const struct node_state *s)
 {
 	return c->out->plan.names[s->number - 1];
 }
@@ -85,9 +57,9 @@ static int record(struct ctx *c, const struct node_state *s, enum journal_op op,
 {
 	int r = journal_write(c->journal, op, s->node->host, path, data);
 	if (r < 0) {
-		fail(c, APPLY_FAILED,
-		     "cannot write the journal (%s); stopped before changing %s on %s",
-		     strerror(-r), path, node_name(c, s));
+		apply_fail(c, APPLY_FAILED,
+			   "cannot write the journal (%s); stopped before changing %s on %s",
+			   strerror(-r), path, apply_node_name(c, s));
 		return -1;
 	}
 	c->out->changes++;
@@ -98,7 +70,7 @@ static int record(struct ctx *c, const struct node_state *s, enum journal_op op,
 	return 0;
 }
 
-static bool has_addr(const struct node_if *f, const char *cidr)
+bool apply_has_addr(const struct node_if *f, const char *cidr)
 {
 	for (size_t i = 0; i < f->naddrs; i++)
 		if (strcmp(f->addrs[i], cidr) == 0)
@@ -124,7 +96,7 @@ static void rail_addr(const struct plan *p, int number, const struct node_if *f,
 	} else {
 		for (size_t i = 0; i < p->nifs; i++)
 			if (strcmp(plan_ifname(p, i, number), f->ifname) == 0 &&
-			    has_addr(f, p->ifs[i].addr[number - 1]))
+			    apply_has_addr(f, p->ifs[i].addr[number - 1]))
 				cidr = p->ifs[i].addr[number - 1];
 	}
 	if (!cidr)
@@ -133,264 +105,6 @@ static void rail_addr(const struct plan *p, int number, const struct node_if *f,
 	char *slash = strchr(out, '/');
 	if (slash)
 		*slash = '\0';
-}
-
-/* ---------------------------------------------------------------- inspecting */
-
-/* Does text name ifname as a whole word (a YAML key or list item)? */
-static bool names_if(const char *text, size_t len, const char *ifname)
-{
-	size_t n = strlen(ifname);
-	for (const char *p = text; p && p + n <= text + len; p++) {
-		p = memmem(p, (size_t)(text + len - p), ifname, n);
-		if (!p)
-			return false;
-		bool left = p == text || !(p[-1] == '_' || p[-1] == '-' || p[-1] == '.' ||
-					   (p[-1] >= '0' && p[-1] <= '9') ||
-					   ((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z'));
-		const char *e = p + n;
-		bool right = e == text + len ||
-			     !(*e == '_' || *e == '-' || *e == '.' || (*e >= '0' && *e <= '9') ||
-			       ((*e | 32) >= 'a' && (*e | 32) <= 'z'));
-		if (left && right)
-			return true;
-	}
-	return false;
-}
-
-/* Which tool writes a netplan file of this name (field-notes: December 2026), NULL if none known. */
-static const char *netplan_file_tool(const char *name)
-{
-	static const struct {
-		const char *prefix, *tool;
-	} known[] = {
-		{ "99-nvidia-sync-cluster.yaml", "NVIDIA Sync" },
-		{ "98-spark-vllm-docker.yaml", "the vLLM docker helper (spark-vllm-docker)" },
-		{ "90-NM-", "NetworkManager (a profile it saved through netplan)" },
-		{ "50-cloud-init.yaml", "cloud-init" },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(known); i++)
-		if (str_starts(name, known[i].prefix))
-			return known[i].tool;
-	return NULL;
-}
-
-/* A Spark's ConnectX netdevs (field notes): a netplan file naming one the plan leaves alone is
- * still in the plan's way when it gives it IPv4 link-local. */
-static const char *const SPARK_CX_PORTS[] = { "enp1s0f0np0", "enP2p1s0f0np0", "enp1s0f1np1",
-					      "enP2p1s0f1np1" };
-
-static void other_cx_ports(const struct plan *p, int number, const struct node_file *nf,
-			   const char *file, const char *node, const char *tool, struct buf *notes)
-{
-	for (size_t k = 0; k < ARRAY_LEN(SPARK_CX_PORTS); k++) {
-		const char *ifn = SPARK_CX_PORTS[k];
-		bool planned = false;
-		for (size_t i = 0; i < p->nifs; i++)
-			planned |= strcmp(plan_ifname(p, i, number), ifn) == 0;
-		if (planned || !names_if(nf->data.data, nf->data.len, ifn))
-			continue;
-		buf_printf(notes,
-			   "  warning: /etc/netplan/%s on %s names %s (written by %s), a ConnectX "
-			   "port this plan leaves alone: netplan renders it too, and for "
-			   "NetworkManager a port without IPv4 addresses or DHCP gets IPv4 "
-			   "link-local (169.254/16)%s. sparklink leaves it as it is\n",
-			   file, node, ifn, tool ? tool : "another tool, or by hand",
-			   p->kind == PLAN_LINK_LOCAL
-				   ? ": beside this link-local plan that puts two interfaces in "
-				     "169.254/16, and a rail stops answering"
-				   : "");
-	}
-}
-
-/* NetworkManager on one node: its renderer and, per planned interface, whether NetworkManager
- * manages it and with which profile; what that means for the plan goes into notes. */
-static enum apply_status inspect_nm(struct ctx *c, struct node_state *s, struct buf *notes)
-{
-	const struct plan *p = &c->out->plan;
-	const char *name = node_name(c, s);
-	char err[1024];
-	s->nm = &c->out->nm[s == &c->st[0] ? 0 : 1];
-	s->nm_ports = c->out->nm_ports[s == &c->st[0] ? 0 : 1];
-	for (size_t i = 0; i < p->nifs; i++)
-		if (s->node->ops->nm_probe(s->node, plan_ifname(p, i, s->number), s->nm,
-					   &s->nm_ports[i], err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "cannot ask NetworkManager on %s: %s", name,
-				    err);
-	if (s->nm->renderer != NM_RENDERER_NM) {
-		buf_printf(notes, "  %s: renderer %s\n", name, nm_renderer_name(s->nm->renderer));
-		return APPLY_OK;
-	}
-	buf_printf(notes, "  %s: renderer NetworkManager %s\n", name, s->nm->version);
-	for (size_t i = 0; i < p->nifs; i++) {
-		const struct nm_port *np = &s->nm_ports[i];
-		const char *ifn = plan_ifname(p, i, s->number);
-		char prof[128];
-		snprintf(prof, sizeof(prof), "\"%s\"", np->profile);
-		if (!np->known || !np->managed) {
-			buf_printf(notes, "  %s on %s: not managed by NetworkManager\n", ifn, name);
-			continue;
-		}
-		buf_printf(notes, "  %s on %s: managed by NetworkManager, profile %s (%s)\n", ifn,
-			   name, np->profile[0] ? prof : "none", nm_state_word(np->state));
-		if (p->kind == PLAN_STATIC)
-			buf_printf(notes,
-				   "    the runtime plan goes through NetworkManager: an in-memory "
-				   "profile " NM_PROFILE_PREFIX
-				   "%s (gone at reboot) takes its place; "
-				   "a bare `ip addr add` would be removed by NetworkManager at its "
-				   "DHCP timeout. Rollback activates %s again\n",
-				   ifn, np->profile[0] ? prof : "nothing");
-		else if (p->kind == PLAN_STATIC_PERSISTENT)
-			buf_printf(notes,
-				   "    netplan renders %s for NetworkManager: its profile "
-				   "netplan-%s takes the place of %s\n",
-				   PLAN_NETPLAN_PATH, ifn, np->profile[0] ? prof : "none");
-		if (np->profile[0] && !str_starts(np->profile, "Wired connection") &&
-		    !str_starts(np->profile, NM_PROFILE_PREFIX) &&
-		    !str_starts(np->profile, "netplan-"))
-			buf_printf(
-				notes,
-				"  warning: %s on %s has the profile %s, which neither "
-				"NetworkManager's automatic profiles nor netplan nor sparklink made "
-				"(another tool's, or yours): it would fight this plan for %s; "
-				"sparklink leaves it as it is\n",
-				ifn, name, prof, ifn);
-	}
-	return APPLY_OK;
-}
-
-/* Probe one node: interfaces, the current 40-cx7.yaml, other netplan files, the session. */
-static enum apply_status inspect(struct ctx *c, struct node_state *s, struct buf *notes)
-{
-	const struct plan *p = &c->out->plan;
-	char err[1024];
-	const char *name = node_name(c, s);
-	for (size_t i = 0; i < p->nifs; i++) {
-		if (s->node->ops->probe_if(s->node, plan_ifname(p, i, s->number), &s->ifs[i], err,
-					   sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "cannot read %s on %s: %s",
-				    plan_ifname(p, i, s->number), name, err);
-		if (!s->ifs[i].exists)
-			return fail(
-				c, APPLY_REFUSED,
-				"%s has no interface %s; choose the interfaces with --interfaces "
-				"(nothing was changed)",
-				name, plan_ifname(p, i, s->number));
-		if (!s->ifs[i].carrier)
-			buf_printf(notes,
-				   "  note: %s on %s has no link (cable out, or the peer's port is "
-				   "down): it is configured anyway\n",
-				   plan_ifname(p, i, s->number), name);
-		if (p->kind != PLAN_LINK_LOCAL &&
-		    has_addr(&s->ifs[i], p->ifs[i].addr[s->number - 1]))
-			buf_printf(notes, "  %s on %s already has %s: reused, not added again\n",
-				   plan_ifname(p, i, s->number), name,
-				   p->ifs[i].addr[s->number - 1]);
-		/* another address in a planned /24 elsewhere on the node would make two interfaces in
-		 * one subnet: say so (the plan itself never does that) */
-		for (size_t k = 0; k < s->ifs[i].naddrs && p->kind != PLAN_LINK_LOCAL; k++) {
-			const char *a = s->ifs[i].addrs[k];
-			for (size_t o = 0; o < p->nifs; o++) {
-				size_t pre = strlen(p->ifs[o].addr[0]) - strlen("10/24");
-				if (o != i && strncmp(a, p->ifs[o].addr[0], pre) == 0)
-					buf_printf(
-						notes,
-						"  warning: %s on %s has %s, in the /24 planned for %s: "
-						"two interfaces in one subnet confuse routing (delete it)\n",
-						plan_ifname(p, i, s->number), name, a,
-						plan_ifname(p, o, s->number));
-			}
-		}
-	}
-	if (s->node->ops->file_read(s->node, PLAN_NETPLAN_PATH, &s->cur, err, sizeof(err)) < 0)
-		return fail(c, APPLY_FAILED, "cannot read %s on %s: %s", PLAN_NETPLAN_PATH, name,
-			    err);
-	if (s->cur.exists && !(s->cur.data.len >= sizeof(OUR_MARK) - 1 &&
-			       memcmp(s->cur.data.data, OUR_MARK, sizeof(OUR_MARK) - 1) == 0)) {
-		s->foreign = true;
-		char clean[2048];
-		text_clean(clean, sizeof(clean), s->cur.data.data ? s->cur.data.data : "",
-			   s->cur.data.len, TEXT_LINES);
-		buf_printf(
-			notes,
-			"  %s on %s was not written by sparklink (NVIDIA's playbook by hand, "
-			"its cluster helper and sparkrun write this name): applying replaces it; "
-			"it is backed up byte for byte to %s/ on %s and restored by rollback. "
-			"Its content now:\n",
-			PLAN_NETPLAN_PATH, name, BACKUP_DIR, name);
-		for (char *save, *line = strtok_r(clean, "\n", &save); line;
-		     line = strtok_r(NULL, "\n", &save))
-			buf_printf(notes, "    | %s\n", line);
-	}
-	struct buf names;
-	buf_init(&names);
-	if (s->node->ops->dir_list(s->node, "/etc/netplan", &names, err, sizeof(err)) == 0 &&
-	    names.data) {
-		for (char *save, *f = strtok_r(names.data, "\n", &save); f;
-		     f = strtok_r(NULL, "\n", &save)) {
-			char path[PATH_MAX];
-			snprintf(path, sizeof(path), "/etc/netplan/%s", f);
-			if (strcmp(path, PLAN_NETPLAN_PATH) == 0)
-				continue;
-			size_t fl = strlen(f);
-			char cf[300];
-			text_clean(cf, sizeof(cf), f, fl, 0);
-			const char *dis = strstr(f, ".sync-disabled");
-			if (dis) {
-				/* NVIDIA Sync renames the files it does not want aside */
-				buf_printf(
-					notes,
-					"  note: /etc/netplan/%s on %s: NVIDIA Sync renamed "
-					"/etc/netplan/%.*s aside (netplan no longer reads it)%s\n",
-					cf, name, (int)(dis - f), cf,
-					strncmp(f, "40-cx7.yaml", 11) == 0
-						? "; if it held your rails' addresses, NVIDIA Sync's "
-						  "file now decides them"
-						: "");
-				continue;
-			}
-			if (fl < 5 ||
-			    (strcmp(f + fl - 5, ".yaml") != 0 && strcmp(f + fl - 4, ".yml") != 0))
-				continue;
-			struct node_file nf;
-			node_file_init(&nf);
-			if (s->node->ops->file_read(s->node, path, &nf, err, sizeof(err)) == 0 &&
-			    nf.exists)
-				other_cx_ports(p, s->number, &nf, cf, name, netplan_file_tool(f),
-					       notes);
-			if (nf.exists)
-				for (size_t i = 0; i < p->nifs; i++) {
-					if (!names_if(nf.data.data, nf.data.len,
-						      plan_ifname(p, i, s->number)))
-						continue;
-					const char *tool = netplan_file_tool(f);
-					/* netplan reads /etc/netplan in name order; a later file's
-					 * value for the same key wins */
-					bool after = strcmp(f, "40-cx7.yaml") > 0;
-					buf_printf(
-						notes,
-						"  warning: /etc/netplan/%s on %s also names %s "
-						"(written by %s): netplan merges it with sparklink's "
-						"40-cx7.yaml and reads it %s, so where both set the same "
-						"key on %s, %s; it would fight this plan for %s. "
-						"sparklink leaves it as it is (remove it, or undo it with "
-						"the tool that wrote it, if this plan should hold)\n",
-						cf, name, plan_ifname(p, i, s->number),
-						tool ? tool : "another tool, or by hand",
-						after ? "after" : "before",
-						plan_ifname(p, i, s->number),
-						after ? "its value wins" : "sparklink's wins",
-						plan_ifname(p, i, s->number));
-				}
-			node_file_free(&nf);
-		}
-	}
-	buf_free(&names);
-	if (s->node->ops->session_if(s->node, s->session_if, sizeof(s->session_if), err,
-				     sizeof(err)) < 0)
-		s->session_if[0] = '\0';
-	return inspect_nm(c, s, notes);
 }
 
 /* ---------------------------------------------------------------- changing */
@@ -413,7 +127,7 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 	const struct plan_if *pf = &p->ifs[i];
 	const struct node_if *f = &s->ifs[i];
 	struct node *n = s->node;
-	const char *name = node_name(c, s);
+	const char *name = apply_node_name(c, s);
 	const char *cidr = pf->addr[s->number - 1];
 	const char *ifn = plan_ifname(p, i, s->number);
 	char err[1024], data[600];
@@ -424,17 +138,17 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 			return c->out->status;
 		/* netplan sets it too; setting it here makes the change the same on every plan */
 		if (n->ops->mtu_set(n, ifn, p->mtu, err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "MTU %u on %s of %s: %s", p->mtu, ifn, name,
-				    err);
+			return apply_fail(c, APPLY_FAILED, "MTU %u on %s of %s: %s", p->mtu, ifn,
+					  name, err);
 		job_progress(c->w, "%s: %s MTU %u -> %u", name, ifn, f->mtu, p->mtu);
 	}
-	if (p->kind != PLAN_LINK_LOCAL && !has_addr(f, cidr)) {
+	if (p->kind != PLAN_LINK_LOCAL && !apply_has_addr(f, cidr)) {
 		if (record(c, s, JOP_ADDR_ADD, ifn, cidr) < 0)
 			return c->out->status;
 		if (p->kind == PLAN_STATIC &&
 		    n->ops->addr_set(n, ifn, cidr, true, err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "address %s on %s of %s: %s", cidr, ifn, name,
-				    err);
+			return apply_fail(c, APPLY_FAILED, "address %s on %s of %s: %s", cidr, ifn,
+					  name, err);
 		if (p->kind == PLAN_STATIC)
 			job_progress(c->w, "%s: %s address %s added", name, ifn, cidr);
 	} else if (p->kind != PLAN_LINK_LOCAL) {
@@ -458,8 +172,8 @@ static enum apply_status change_if(struct ctx *c, struct node_state *s, size_t i
 		if (record(c, s, JOP_LINK_UP, ifn, NULL) < 0)
 			return c->out->status;
 		if (n->ops->link_set(n, ifn, true, err, sizeof(err)) < 0)
-			return fail(c, APPLY_FAILED, "cannot bring %s up on %s: %s", ifn, name,
-				    err);
+			return apply_fail(c, APPLY_FAILED, "cannot bring %s up on %s: %s", ifn,
+					  name, err);
 		job_progress(c->w, "%s: %s up", name, ifn);
 	}
 	return APPLY_OK;
@@ -473,12 +187,12 @@ static enum apply_status change_if_nm(struct ctx *c, struct node_state *s, size_
 	const struct node_if *f = &s->ifs[i];
 	const struct nm_port *np = &s->nm_ports[i];
 	struct node *n = s->node;
-	const char *name = node_name(c, s);
+	const char *name = apply_node_name(c, s);
 	const char *cidr = pf->addr[s->number - 1];
 	const char *ifn = plan_ifname(p, i, s->number);
 	char err[1024], data[128], uuid[40], profile[64];
 	nm_profile_name(ifn, profile, sizeof(profile));
-	if (strcmp(np->profile, profile) == 0 && has_addr(f, cidr) && f->mtu == p->mtu) {
+	if (strcmp(np->profile, profile) == 0 && apply_has_addr(f, cidr) && f->mtu == p->mtu) {
 		job_progress(c->w, "%s: %s already has %s (profile %s, reused)", name, ifn, cidr,
 			     profile);
 		return APPLY_OK;
@@ -494,8 +208,8 @@ static enum apply_status change_if_nm(struct ctx *c, struct node_state *s, size_
 	if (record(c, s, JOP_NM_PROFILE, ifn, data) < 0)
 		return c->out->status;
 	if (n->ops->nm_activate(n, ifn, uuid, cidr, p->mtu, err, sizeof(err)) < 0)
-		return fail(c, APPLY_FAILED, "NetworkManager profile on %s of %s: %s", ifn, name,
-			    err);
+		return apply_fail(c, APPLY_FAILED, "NetworkManager profile on %s of %s: %s", ifn,
+				  name, err);
 	job_progress(c->w,
 		     "%s: %s address %s, MTU %u through NetworkManager (in-memory profile %s)",
 		     name, ifn, cidr, p->mtu, profile);
@@ -506,7 +220,7 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 {
 	const struct plan *p = &c->out->plan;
 	struct node *n = s->node;
-	const char *name = node_name(c, s);
+	const char *name = apply_node_name(c, s);
 	char err[1024];
 	struct buf yaml;
 	buf_init(&yaml);
@@ -524,8 +238,8 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 				       s->cur.data.len, 0600, err, sizeof(err)) < 0) {
 			st = c->out->status == APPLY_FAILED
 				     ? APPLY_FAILED
-				     : fail(c, APPLY_FAILED, "cannot back up %s on %s: %s",
-					    PLAN_NETPLAN_PATH, name, err);
+				     : apply_fail(c, APPLY_FAILED, "cannot back up %s on %s: %s",
+						  PLAN_NETPLAN_PATH, name, err);
 			goto out;
 		}
 		job_warn(c->w, 0, "%s: the existing %s (not sparklink's) is backed up to %s", name,
@@ -554,8 +268,8 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 		}
 		if (n->ops->file_write(n, PLAN_NETPLAN_PATH, yaml.data, yaml.len, 0600, err,
 				       sizeof(err)) < 0) {
-			st = fail(c, APPLY_FAILED, "cannot write %s on %s: %s", PLAN_NETPLAN_PATH,
-				  name, err);
+			st = apply_fail(c, APPLY_FAILED, "cannot write %s on %s: %s",
+					PLAN_NETPLAN_PATH, name, err);
 			goto out;
 		}
 		job_progress(c->w, "%s: %s written (mode 0600)", name, PLAN_NETPLAN_PATH);
@@ -566,7 +280,7 @@ static enum apply_status write_netplan(struct ctx *c, struct node_state *s)
 	}
 	job_progress(c->w, "%s: netplan apply", name);
 	if (n->ops->netplan(n, "apply", err, sizeof(err)) < 0) {
-		st = fail(c, APPLY_FAILED, "netplan apply failed on %s: %s", name, err);
+		st = apply_fail(c, APPLY_FAILED, "netplan apply failed on %s: %s", name, err);
 		goto out;
 	}
 out:
@@ -583,9 +297,9 @@ static enum apply_status change_node(struct ctx *c, struct node_state *s)
 		if (st != APPLY_OK)
 			return st;
 		if (worker_cancelled(c->w))
-			return fail(c, APPLY_CANCELLED,
-				    "cancelled part way: `sparklink rollback` undoes "
-				    "what was done");
+			return apply_fail(c, APPLY_CANCELLED,
+					  "cancelled part way: `sparklink rollback` undoes "
+					  "what was done");
 	}
 	if (p->kind != PLAN_STATIC)
 		return write_netplan(c, s);
@@ -704,7 +418,7 @@ static enum apply_status connect_peer(struct ctx *c)
 	char err[1024];
 	c->st[1].node = node_remote_new(&o, err, sizeof(err));
 	if (!c->st[1].node)
-		return fail(c, APPLY_REFUSED, "%s", err);
+		return apply_fail(c, APPLY_REFUSED, "%s", err);
 	c->st[1].present = true;
 	return APPLY_OK;
 }
@@ -714,28 +428,28 @@ static enum apply_status make_plan(struct ctx *c)
 	struct apply_request *req = c->req;
 	char err[512], self[64] = "", peer[64] = "peer";
 	if (c->st[0].node->ops->hostname(c->st[0].node, self, sizeof(self), err, sizeof(err)) < 0)
-		return fail(c, APPLY_FAILED, "%s", err);
+		return apply_fail(c, APPLY_FAILED, "%s", err);
 	if (c->st[1].present &&
 	    c->st[1].node->ops->hostname(c->st[1].node, peer, sizeof(peer), err, sizeof(err)) < 0)
-		return fail(c, APPLY_FAILED, "%s", err);
+		return apply_fail(c, APPLY_FAILED, "%s", err);
 	if (strcmp(self, peer) == 0)
-		return fail(c, APPLY_REFUSED,
-			    "both nodes are called %s: give them different host names "
-			    "(hostnamectl set-hostname) so each knows which node it is",
-			    self);
+		return apply_fail(c, APPLY_REFUSED,
+				  "both nodes are called %s: give them different host names "
+				  "(hostnamectl set-hostname) so each knows which node it is",
+				  self);
 	int node = req->node ? req->node : c->st[1].present ? plan_node_of(self, peer) : 1;
 	const char *ifs[PLAN_MAX_IFS];
 	for (size_t i = 0; i < req->nifs; i++)
 		ifs[i] = req->ifnames[i];
 	if (plan_make(&c->out->plan, req->kind, req->mtu, self, peer, node, ifs, req->nifs, err,
 		      sizeof(err)) < 0)
-		return fail(c, APPLY_REFUSED, "%s", err);
+		return apply_fail(c, APPLY_REFUSED, "%s", err);
 	c->st[0].number = node;
 	c->st[1].number = 3 - node;
 	/* the peer's own cabled twins, read from it: never this node's names assumed */
 	if (c->st[1].present && apply_peer_ifs(c->st[0].node, c->st[1].node, &c->out->plan,
 					       &c->cables, err, sizeof(err)) < 0)
-		return fail(c, APPLY_REFUSED, "%s", err);
+		return apply_fail(c, APPLY_REFUSED, "%s", err);
 	return APPLY_OK;
 }
 
@@ -753,16 +467,16 @@ static enum apply_status check_session(struct ctx *c)
 			snprintf(q, sizeof(q),
 				 "%s: the SSH session %s is on %s, which this plan changes; "
 				 "the session may drop",
-				 node_name(c, s), k == 0 ? "you are using" : "sparklink uses",
+				 apply_node_name(c, s), k == 0 ? "you are using" : "sparklink uses",
 				 s->session_if);
 			if (c->req->allow_session_if)
 				job_warn(c->w, 0, "%s (allowed)", q);
 			else if (!ask(c, JOB_CONFIRM_SESSION, q))
-				return fail(c, APPLY_REFUSED,
-					    "%s. Nothing was changed. Connect through "
-					    "another interface, or confirm explicitly "
-					    "(--allow-session-interface)",
-					    q);
+				return apply_fail(c, APPLY_REFUSED,
+						  "%s. Nothing was changed. Connect through "
+						  "another interface, or confirm explicitly "
+						  "(--allow-session-interface)",
+						  q);
 		}
 	}
 	return APPLY_OK;
@@ -774,16 +488,16 @@ static enum apply_status run(struct ctx *c)
 	char err[1024];
 	c->st[0].node = node_local_new(err, sizeof(err));
 	if (!c->st[0].node)
-		return fail(c, APPLY_FAILED, "%s", err);
+		return apply_fail(c, APPLY_FAILED, "%s", err);
 	c->st[0].present = true;
 	enum apply_status st;
 
 	if (req->verify_only) {
 		char peer[130] = "";
 		if (journal_plan(req->journal_path, &c->out->plan, peer, sizeof(peer)) < 0)
-			return fail(c, APPLY_REFUSED,
-				    "no plan has been applied (or it was rolled back): "
-				    "nothing to verify");
+			return apply_fail(c, APPLY_REFUSED,
+					  "no plan has been applied (or it was rolled back): "
+					  "nothing to verify");
 		if (!req->peer_address[0] && strcmp(peer, "-") != 0)
 			str_copy(req->peer_address, peer, sizeof(req->peer_address));
 		c->st[0].number = c->out->plan.self_node;
@@ -804,9 +518,9 @@ static enum apply_status run(struct ctx *c)
 	}
 
 	if (!req->dry_run && !node_local_can_change())
-		return fail(c, APPLY_REFUSED,
-			    "changing this node's network needs root: run sparklink "
-			    "with sudo (SSH work is still done as you)");
+		return apply_fail(c, APPLY_REFUSED,
+				  "changing this node's network needs root: run sparklink "
+				  "with sudo (SSH work is still done as you)");
 	if ((st = connect_peer(c)) != APPLY_OK)
 		return st;
 	if ((st = make_plan(c)) != APPLY_OK)
@@ -817,7 +531,7 @@ static enum apply_status run(struct ctx *c)
 		node_file_init(&c->st[k].cur);
 	}
 	for (int k = 0; k < 2; k++)
-		if (c->st[k].present && (st = inspect(c, &c->st[k], &notes[k])) != APPLY_OK)
+		if (c->st[k].present && (st = apply_inspect(c, &c->st[k], &notes[k])) != APPLY_OK)
 			goto out;
 	plan_preview(&c->out->plan, &c->out->preview);
 	buf_puts(&c->out->preview, "\n== what sparklink found\n");
@@ -845,7 +559,7 @@ static enum apply_status run(struct ctx *c)
 		buf_printf(&c->out->preview,
 			   "  no peer given: only this node (%s) is changed; run the "
 			   "node %d part on the peer (or give --peer)\n",
-			   node_name(c, &c->st[0]), c->st[1].number);
+			   apply_node_name(c, &c->st[0]), c->st[1].number);
 		any = true;
 	}
 	if (!any)
@@ -860,12 +574,12 @@ static enum apply_status run(struct ctx *c)
 		goto out;
 	}
 	if (!ask(c, JOB_CONFIRM_PREVIEW, "Apply this plan?")) {
-		st = fail(c, APPLY_CANCELLED, "not applied: nothing was changed");
+		st = apply_fail(c, APPLY_CANCELLED, "not applied: nothing was changed");
 		goto out;
 	}
 	c->journal = journal_open(req->journal_path, err, sizeof(err));
 	if (!c->journal) {
-		st = fail(c, APPLY_FAILED, "%s; nothing was changed", err);
+		st = apply_fail(c, APPLY_FAILED, "%s; nothing was changed", err);
 		goto out;
 	}
 	struct buf pr;
@@ -874,15 +588,15 @@ static enum apply_status run(struct ctx *c)
 	int r = journal_write(c->journal, JOP_PLAN, "local", "", pr.data);
 	buf_free(&pr);
 	if (r < 0) {
-		st = fail(c, APPLY_FAILED, "cannot write the journal: %s; nothing was changed",
-			  strerror(-r));
+		st = apply_fail(c, APPLY_FAILED,
+				"cannot write the journal: %s; nothing was changed", strerror(-r));
 		goto out;
 	}
 	/* the peer first: if it fails, this node is untouched */
 	for (int k = 1; k >= 0; k--) {
 		if (!c->st[k].present)
 			continue;
-		job_progress(c->w, "Configuring %s (node %d)", node_name(c, &c->st[k]),
+		job_progress(c->w, "Configuring %s (node %d)", apply_node_name(c, &c->st[k]),
 			     c->st[k].number);
 		st = change_node(c, &c->st[k]);
 		unsigned re = node_remote_reconnects(c->st[k].node);
@@ -891,7 +605,7 @@ static enum apply_status run(struct ctx *c)
 				c->w,
 				"%s: the SSH connection broke %u time%s and was made again (the "
 				"same host key); every step there ran to its end",
-				node_name(c, &c->st[k]), re, re == 1 ? "" : "s");
+				apply_node_name(c, &c->st[k]), re, re == 1 ? "" : "s");
 		if (st != APPLY_OK)
 			goto out;
 	}
@@ -902,10 +616,10 @@ static enum apply_status run(struct ctx *c)
 			 "%s plan applied%s; every rail answers", plan_kind_name(c->out->plan.kind),
 			 c->st[1].present ? " on both nodes" : "");
 	} else {
-		st = fail(c, APPLY_VERIFY_FAILED,
-			  "%s plan applied, but a rail does not answer (see "
-			  "above); `sparklink rollback` undoes it",
-			  plan_kind_name(c->out->plan.kind));
+		st = apply_fail(c, APPLY_VERIFY_FAILED,
+				"%s plan applied, but a rail does not answer (see "
+				"above); `sparklink rollback` undoes it",
+				plan_kind_name(c->out->plan.kind));
 	}
 out:
 	for (int k = 0; k < 2; k++) {
@@ -927,7 +641,7 @@ void apply_job_run(struct worker *w, void *arg)
 		c.req->timeout_s = SSHSESSION_TIMEOUT_S;
 	enum apply_status st = run(&c);
 	if (worker_cancelled(w) && st == APPLY_OK)
-		st = fail(&c, APPLY_CANCELLED, "cancelled");
+		st = apply_fail(&c, APPLY_CANCELLED, "cancelled");
 	c.out->status = st;
 	node_free(c.st[1].node);
 	node_free(c.st[0].node);
@@ -955,7 +669,7 @@ enum apply_status apply_node_part(struct worker *w, struct journal *j, struct no
 	node_file_init(&c.st[1].cur);
 	struct buf scratch;
 	buf_init(&scratch);
-	enum apply_status st = inspect(&c, &c.st[0], notes ? notes : &scratch);
+	enum apply_status st = apply_inspect(&c, &c.st[0], notes ? notes : &scratch);
 	if (st == APPLY_OK && !change)
 		st = check_session(&c);
 	if (st == APPLY_OK && change)
