@@ -291,22 +291,27 @@ void launch_env_docker(const struct launch_env *e, struct buf *out)
 		buf_printf(out, "%s=%s\n", e->vars[i].name, e->vars[i].value);
 }
 
-void launch_env_json(const struct launch_env *e, struct buf *out)
+void launch_env_json_hostfile(const struct launch_env *e, struct json *j)
 {
-	struct json j;
-	json_init(&j, out, true);
-	json_object_begin(&j, NULL);
-	json_array_begin(&j, "hostfile");
+	json_array_begin(j, "hostfile");
 	const char *p = e->hostfile.data, *end = p ? p + e->hostfile.len : NULL;
 	while (p && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		char line[128];
 		snprintf(line, sizeof(line), "%.*s", (int)l, p);
-		json_string(&j, NULL, line);
+		json_string(j, NULL, line);
 		p += l + 1;
 	}
-	json_array_end(&j);
+	json_array_end(j);
+}
+
+void launch_env_json(const struct launch_env *e, struct buf *out)
+{
+	struct json j;
+	json_init(&j, out, true);
+	json_object_begin(&j, NULL);
+	launch_env_json_hostfile(e, &j);
 	json_object_begin(&j, "env");
 	for (size_t i = 0; i < e->nvars; i++)
 		json_string(&j, e->vars[i].name, e->vars[i].value);

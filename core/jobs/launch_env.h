@@ -88,5 +88,8 @@ void launch_plan_from_plan(const struct plan *p, const char *peer, struct launch
 void launch_env_shell(const struct launch_env *e, struct buf *out);
 void launch_env_docker(const struct launch_env *e, struct buf *out);
 void launch_env_json(const struct launch_env *e, struct buf *out);
+/* The hostfile as the JSON array "hostfile" (each line a string), into an object being written. */
+struct json;
+void launch_env_json_hostfile(const struct launch_env *e, struct json *j);
 
 #endif

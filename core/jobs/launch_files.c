@@ -61,17 +61,7 @@ void launch_files_make(const struct launch_env *e, const struct launch_plan *pla
 	struct json j;
 	json_init(&j, js, true);
 	json_object_begin(&j, NULL);
-	json_array_begin(&j, "hostfile");
-	const char *p = e->hostfile.data, *end = p ? p + e->hostfile.len : NULL;
-	while (p && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char line[128];
-		snprintf(line, sizeof(line), "%.*s", (int)l, p);
-		json_string(&j, NULL, line);
-		p += l + 1;
-	}
-	json_array_end(&j);
+	launch_env_json_hostfile(e, &j);
 	json_object_begin(&j, "env");
 	for (size_t i = 0; i < e->nvars; i++)
 		if (strcmp(e->vars[i].name, PER_NODE) != 0)
