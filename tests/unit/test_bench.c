@@ -84,8 +84,8 @@ static void test_not_a_record(void **state)
 	static const char *bad[] = {
 		"{\"time\":1,\"mode\":\"udp\",\"sum_mbps\":1,\"verdict\":0,\"twins\":[]}\n",
 		"{\"time\":1,\"mode\":\"tcp\",\"sum_mbps\":1,\"verdict\":9,\"twins\":[]}\n",
-		"{\"time\":1,\"mode\":\"tcp\",\"sum_mbps\":1,\"verdict\":0,\"twins\":[{\"ifname\":"
-		"\"../x\",\"ran\":true,\"mbps\":1}]}\n",
+		("{\"time\":1,\"mode\":\"tcp\",\"sum_mbps\":1,\"verdict\":0,\"twins\":[{\"ifname\":"
+		 "\"../x\",\"ran\":true,\"mbps\":1}]}\n"),
 		"[1,2]\n",
 		"not json",
 	};
