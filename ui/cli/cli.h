@@ -70,6 +70,11 @@ int cli_resolve_host(const char *host, enum peer_purpose why, struct pair_reques
 		     const struct model *m);
 /* The same for n HOSTs (rs[k] for hosts[k]) with one browse of mDNS; -1 with *bad the HOST not
  * found. */
+/* HOST's address by the rule for why and the names it is known by (appended to names, at most
+ * max, *n counting them), as pairing resolves them; m NULL: the ports are read now. On failure a
+ * message naming HOST (cleaned) on stderr. 0 or -1. */
+int cli_peer_lookup(const char *cmd, const char *host, enum peer_purpose why, const struct model *m,
+		    char *address, size_t addrsize, char (*names)[256], size_t max, size_t *n);
 int cli_resolve_hosts(const char *const *hosts, size_t n, enum peer_purpose why,
 		      struct pair_request *rs, const struct model *m, size_t *bad);
 

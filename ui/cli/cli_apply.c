@@ -67,28 +67,9 @@ static const char apply_usage[] =
  * answering with another key is refused as pairing does). */
 static int peer_address(const char *cmd, const char *host, struct apply_request *ar)
 {
-	struct pair_request *r = xcalloc(1, sizeof(*r));
-	struct model m;
-	model_init(&m);
-	char err[256];
-	rdma_inventory_scan(&m.rdma, false); /* which interfaces are the cable's */
-	netmon_snapshot(&m, err, sizeof(err));
-	int rc = cli_resolve_host(host, PEER_FOR_ADDRESSING, r, &m);
-	model_free(&m);
-	if (rc < 0) {
-		fprintf(stderr,
-			"%s: cannot find '%s' (not an address, not seen over mDNS, not "
-			"resolvable)\n",
-			cmd, host);
-	} else {
-		str_copy(ar->peer_address, r->address, sizeof(ar->peer_address));
-		for (size_t i = 0;
-		     i < r->npeer_names && ar->npeer_names < ARRAY_LEN(ar->peer_names); i++)
-			str_copy(ar->peer_names[ar->npeer_names++], r->peer_names[i],
-				 sizeof(ar->peer_names[0]));
-	}
-	free(r);
-	return rc < 0 ? -1 : 0;
+	return cli_peer_lookup(cmd, host, PEER_FOR_ADDRESSING, NULL, ar->peer_address,
+			       sizeof(ar->peer_address), ar->peer_names, ARRAY_LEN(ar->peer_names),
+			       &ar->npeer_names);
 }
 
 static int exit_for(const struct cli_job *c)

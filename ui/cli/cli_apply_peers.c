@@ -34,26 +34,9 @@ static int exit_for(const struct cli_job *c)
 /* host's address for addressing and the names it is known by, into node k of the request. */
 static int resolve(const char *cmd, const char *host, struct cluster_apply_request *r, size_t k)
 {
-	struct pair_request *pr = xcalloc(1, sizeof(*pr));
-	struct model m;
-	model_init(&m);
-	char err[256], q[CLI_ARG_MAX];
-	rdma_inventory_scan(&m.rdma, false);
-	netmon_snapshot(&m, err, sizeof(err));
-	int rc = cli_resolve_host(host, PEER_FOR_ADDRESSING, pr, &m);
-	model_free(&m);
-	if (rc < 0) {
-		fprintf(stderr, "%s: cannot find '%s' (not an address, not seen over mDNS)\n", cmd,
-			cli_arg(host, q, sizeof(q)));
-	} else {
-		str_copy(r->hosts[k], pr->address, sizeof(r->hosts[k]));
-		for (size_t i = 0; i < pr->npeer_names && r->nhost_names[k] < CLUSTER_HOST_NAMES;
-		     i++)
-			str_copy(r->host_names[k][r->nhost_names[k]++], pr->peer_names[i],
-				 sizeof(r->host_names[k][0]));
-	}
-	free(pr);
-	return rc < 0 ? -1 : 0;
+	return cli_peer_lookup(cmd, host, PEER_FOR_ADDRESSING, NULL, r->hosts[k],
+			       sizeof(r->hosts[k]), r->host_names[k], CLUSTER_HOST_NAMES,
+			       &r->nhost_names[k]);
 }
 
 int cli_apply_peers(const char *list, const char *topology, int kind, unsigned mtu, bool dry_run,

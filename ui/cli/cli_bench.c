@@ -166,22 +166,9 @@ static int rails_from_model(const char *cmd, struct bench_request *req, const st
 static int resolve_peer(const char *cmd, const char *host, struct bench_request *req,
 			const struct model *m)
 {
-	struct pair_request *r = xcalloc(1, sizeof(*r));
-	int rc = cli_resolve_host(host, PEER_FOR_PAIRING, r, m);
-	if (rc < 0) {
-		fprintf(stderr,
-			"%s: cannot find '%s' (not an address, not seen over mDNS, not "
-			"resolvable)\n",
-			cmd, host);
-	} else {
-		str_copy(req->peer_address, r->address, sizeof(req->peer_address));
-		for (size_t i = 0;
-		     i < r->npeer_names && req->npeer_names < ARRAY_LEN(req->peer_names); i++)
-			str_copy(req->peer_names[req->npeer_names++], r->peer_names[i],
-				 sizeof(req->peer_names[0]));
-	}
-	free(r);
-	return rc < 0 ? -1 : 0;
+	return cli_peer_lookup(cmd, host, PEER_FOR_PAIRING, m, req->peer_address,
+			       sizeof(req->peer_address), req->peer_names,
+			       ARRAY_LEN(req->peer_names), &req->npeer_names);
 }
 
 int cli_bench(int argc, char **argv)

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
@@ -13,6 +14,8 @@
 #include "core/base/text.h"
 #include "core/base/util.h"
 #include "core/net/model.h"
+#include "core/net/netmon.h"
+#include "core/net/rdma.h"
 #include "core/mdns/discovery.h"
 #include "core/mdns/peers.h"
 #include "core/jobs/pair.h"
@@ -138,4 +141,34 @@ int cli_resolve_host(const char *host, enum peer_purpose why, struct pair_reques
 {
 	size_t bad = 0;
 	return cli_resolve_hosts(&host, 1, why, r, m, &bad);
+}
+
+int cli_peer_lookup(const char *cmd, const char *host, enum peer_purpose why, const struct model *m,
+		    char *address, size_t addrsize, char (*names)[256], size_t max, size_t *n)
+{
+	struct pair_request *r = xcalloc(1, sizeof(*r));
+	struct model own;
+	if (!m) { /* which interfaces are the cable's: the ports and their netdevs now */
+		char err[256];
+		model_init(&own);
+		rdma_inventory_scan(&own.rdma, false);
+		netmon_snapshot(&own, err, sizeof(err));
+		m = &own;
+	}
+	int rc = cli_resolve_host(host, why, r, m);
+	if (m == &own)
+		model_free(&own);
+	if (rc < 0) {
+		char q[CLI_ARG_MAX];
+		fprintf(stderr,
+			"%s: cannot find '%s' (not an address, not seen over mDNS, not "
+			"resolvable)\n",
+			cmd, cli_arg(host, q, sizeof(q)));
+	} else {
+		str_copy(address, r->address, addrsize);
+		for (size_t i = 0; i < r->npeer_names && *n < max; i++)
+			str_copy(names[(*n)++], r->peer_names[i], sizeof(names[0]));
+	}
+	free(r);
+	return rc < 0 ? -1 : 0;
 }
