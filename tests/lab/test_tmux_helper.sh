@@ -10,9 +10,14 @@ S=sltest-$$
 TMP=$(mktemp -d) || fail "mktemp"
 trap 'tmux_stop "$S"; rm -rf -- "$TMP"' EXIT
 
-echo "[tmux_helper] bash: type, wait, exit status"
+echo "[tmux_helper] bash: type, wait, exit status; the server holds none of our descriptors"
+exec 9>>"$TMP/lock" # as lab.sh holds the lab lock: a server left behind must not keep it
 tmux_start "$S" env -i PATH=/usr/bin:/bin TERM=xterm-256color PS1='PROMPT> ' bash --norc --noprofile ||
 	fail "tmux_start failed"
+exec 9>&-
+srv=$(tmux -L "$S" display-message -p '#{pid}')
+[ -d "/proc/$srv" ] || fail "no tmux server PID ($srv)"
+ls -l "/proc/$srv/fd" 2>/dev/null | grep -q -- "$TMP/lock" && fail "the tmux server inherited descriptor 9"
 tmux_wait "$S" '^PROMPT>' 20 || fail "bash prompt did not show"
 [ "$(tmux -L "$S" display-message -p -t "$S" '#{window_width}x#{window_height}')" = 100x30 ] ||
 	fail "the pane is not 100x30"

@@ -27,6 +27,15 @@ TMUX_ROWS=${TMUX_ROWS:-30}
 TMUX_TERM=${TMUX_TERM:-xterm-256color}
 
 _tmux() { local n=$1; shift; tmux -L "$n" -f /dev/null "$@"; }
+_tmux_nofds() { # _tmux without any descriptor above 2
+	(
+		for fd in /proc/self/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null
+		done
+		_tmux "$@"
+	)
+}
 
 tmux_start() {
 	local name=$1
@@ -36,7 +45,10 @@ tmux_start() {
 	_tmux "$name" has-session -t "$name" 2>/dev/null && { echo "tmux_start: session $name exists" >&2; return 1; }
 	# options in the same command queue as new-session: they apply before the program can exit.
 	# remain-on-exit-format '' keeps the last screen as the program left it (no "Pane is dead" line).
-	_tmux "$name" new-session -d -s "$name" -x "$TMUX_COLS" -y "$TMUX_ROWS" -- env TERM="$TMUX_TERM" "$@" \; \
+	# The server outlives this shell if the test is killed: it must not inherit our descriptors
+	# above 2 (lab.sh's fd 9 holds the lab lock: a tmux server left over from a killed test once
+	# kept every other lab test waiting on it).
+	_tmux_nofds "$name" new-session -d -s "$name" -x "$TMUX_COLS" -y "$TMUX_ROWS" -- env TERM="$TMUX_TERM" "$@" \; \
 		set-option -g remain-on-exit on \; \
 		set-option -g remain-on-exit-format '' \; \
 		set-option -g status off \; \
