@@ -342,7 +342,7 @@ static enum apply_result netmon_apply(struct netmon *nm)
 	}
 	if (!changed)
 		return APPLY_SAME;
-	model_rebuild(m);
+	model_refresh(m); /* the same netdevs under the same names: no regrouping */
 	return APPLY_CHANGED;
 }
 
