@@ -91,7 +91,8 @@ check_clean "$tmp/out" "$tmp/err"
 # enp1s0f1np1 is a veth whose far end is the cable, in a live fixture tree; its RDMA port's state
 # file is what the cable sets, and --watch says it (netmon reads it only when the line is due).
 ip link add enp1s0f1np1 type veth peer name slw-c1 || fail "veth enp1s0f1np1"
-ip link set enp1s0f1np1 up && ip link set slw-c1 up || fail "veth enp1s0f1np1 up"
+ip link set enp1s0f1np1 up || fail "enp1s0f1np1 up"
+ip link set slw-c1 up || fail "slw-c1 up"
 fx_make "$tmp/fx" --live --up p1
 state=$tmp/fx/class/infiniband/rocep1s0f1/ports/1/state
 SPARKLINK_SYSFS=$tmp/fx "$SPARKLINK" ports --watch >"$tmp/rdma.out" 2>"$tmp/rdma.err" &
