@@ -136,6 +136,10 @@ int text_width(const char *s)
 	size_t n = strlen(s);
 	int w = 0;
 	while (n) {
+		if (*p < 0x80) { /* ASCII: one column (a control character too, as below) */
+			w++, p++, n--;
+			continue;
+		}
 		uint32_t cp;
 		size_t len = utf8_decode(p, n, &cp);
 		if (!len) {

@@ -140,3 +140,11 @@ void model_rebuild(struct model *m)
 	m->generation++;
 	m->dirty = true;
 }
+
+void model_refresh(struct model *m)
+{
+	ports_cabled(m);
+	findings_compute(m);
+	m->generation++;
+	m->dirty = true;
+}

@@ -80,6 +80,10 @@ void model_init(struct model *m);
 void model_free(struct model *m);
 /* After netdevs or rdma changed: rebuild the twin grouping and the findings, bump generation. */
 void model_rebuild(struct model *m);
+/* After netdevs changed in place (netmon's partial updates: carrier, MTU, addresses of netdevs
+ * the table has, under the same names): the grouping stands; cables and findings again, bump
+ * generation. */
+void model_refresh(struct model *m);
 const struct netdev *model_netdev(const struct model *m, const char *name);
 void netdev_clear(struct netdev *d);
 const char *finding_level_word(enum finding_level l);

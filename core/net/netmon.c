@@ -17,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* bytes libnl receives a notification into */
+#define NETMON_MSG_BUF 32768
+
 struct netmon {
 	struct loop *loop;
 	struct model *model;
@@ -310,7 +313,7 @@ static enum apply_result netmon_apply(struct netmon *nm)
 		if (old->carrier != d->carrier || old->admin_up != d->admin_up) {
 			struct rdma_port *rp = rdma_inventory_find_netdev(&m->rdma, d->name);
 			if (rp)
-				rdma_port_refresh_state(rp, d->carrier);
+				rdma_port_carrier(rp, d->carrier);
 		}
 		d->addrs = old->addrs;
 		d->naddrs = old->naddrs;
@@ -339,7 +342,7 @@ static enum apply_result netmon_apply(struct netmon *nm)
 	}
 	if (!changed)
 		return APPLY_SAME;
-	model_rebuild(m);
+	model_refresh(m); /* the same netdevs under the same names: no regrouping */
 	return APPLY_CHANGED;
 }
 
@@ -359,7 +362,7 @@ static void on_readable(struct loop_watch *w, int fd, short revents, void *arg)
 	(void)revents;
 	struct netmon *nm = arg;
 	int r = nl_cache_mngr_data_ready(nm->mngr);
-	if (r == -NLE_NOMEM || r == -NLE_DUMP_INTR || r == -NLE_MSG_OVERFLOW)
+	if (r == -NLE_NOMEM || r == -NLE_DUMP_INTR || r == -NLE_MSG_OVERFLOW || r == -NLE_MSG_TRUNC)
 		resync(nm);
 	if (nm->changed) {
 		nm->changed = false;
@@ -399,6 +402,11 @@ struct netmon *netmon_new(struct loop *loop, struct model *m, netmon_change_fn *
 	 * tests can provoke one and see the resync */
 	const char *rb = getenv("SPARKLINK_NETLINK_RCVBUF");
 	nl_socket_set_buffer_size(nm->evsock, rb && atoi(rb) > 0 ? atoi(rb) : 4 << 20, 0);
+	/* one recvmsg() a notification, not two: libnl peeks at each message's size first unless
+	 * its buffer is big enough for any (a link or address notification is a few kB; one that
+	 * does not fit is -NLE_MSG_TRUNC, answered with a resync as an overrun is) */
+	nl_socket_disable_msg_peek(nm->evsock);
+	nl_socket_set_msg_buf_size(nm->evsock, NETMON_MSG_BUF);
 	what = "read the interface list";
 	if ((r = nl_cache_mngr_add(nm->mngr, "route/link", on_change, nm, &nm->links)) < 0)
 		goto fail;

@@ -114,6 +114,17 @@ static void number_ports(struct model *m)
 	free(v);
 }
 
+void ports_cabled(struct model *m)
+{
+	for (size_t k = 0; k < m->nports; k++) {
+		struct phys_port *pp = &m->ports[k];
+		pp->cabled = false;
+		for (size_t t = 0; t < pp->ntwins; t++)
+			if (pp->twins[t].netdev && pp->twins[t].netdev->carrier)
+				pp->cabled = true;
+	}
+}
+
 void ports_group(struct model *m)
 {
 	model_sort_netdevs(m); /* hand-built models too: model_netdev() needs the order */
@@ -147,13 +158,7 @@ void ports_group(struct model *m)
 		str_copy(t->netdev_name, r->netdev, sizeof(t->netdev_name));
 	}
 	free(order);
-	for (size_t k = 0; k < m->nports; k++) {
-		struct phys_port *pp = &m->ports[k];
-		pp->cabled = false;
-		for (size_t t = 0; t < pp->ntwins; t++)
-			if (pp->twins[t].netdev && pp->twins[t].netdev->carrier)
-				pp->cabled = true;
-	}
+	ports_cabled(m);
 	number_ports(m);
 	if (m->nports)
 		qsort(m->ports, m->nports, sizeof(*m->ports), cmp_port);

@@ -7,5 +7,8 @@
 
 /* Rebuild m->ports and m->others from m->rdma and m->netdevs. */
 void ports_group(struct model *m);
+/* After netdevs changed in place (carrier, MTU, addresses; none came, went or was renamed): the
+ * grouping stands, only whether each port has a cable is found again. */
+void ports_cabled(struct model *m);
 
 #endif

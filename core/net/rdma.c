@@ -159,7 +159,8 @@ const char *rdma_link_word(int link)
 	}
 }
 
-void rdma_port_refresh(struct rdma_port *p)
+/* state, phys_state and rate as sysfs has them now */
+static void read_state(struct rdma_port *p)
 {
 	char raw[64];
 	if (sysfs_read(raw, sizeof(raw), "class/infiniband/%s/ports/%u/state", p->ibdev, p->port) >=
@@ -170,23 +171,28 @@ void rdma_port_refresh(struct rdma_port *p)
 		second_word(p->phys_state, sizeof(p->phys_state), raw);
 	sysfs_read(p->rate, sizeof(p->rate), "class/infiniband/%s/ports/%u/rate", p->ibdev,
 		   p->port);
+	p->stale = false;
+}
+
+void rdma_port_refresh(struct rdma_port *p)
+{
+	read_state(p);
 	p->link = read_link(p->netdev);
 }
 
-void rdma_port_refresh_state(struct rdma_port *p, bool carrier)
+void rdma_port_carrier(struct rdma_port *p, bool carrier)
 {
-	char raw[64];
-	if (sysfs_read(raw, sizeof(raw), "class/infiniband/%s/ports/%u/state", p->ibdev, p->port) >=
-	    0)
-		second_word(p->state, sizeof(p->state), raw);
-	if (sysfs_read(raw, sizeof(raw), "class/infiniband/%s/ports/%u/phys_state", p->ibdev,
-		       p->port) >= 0)
-		second_word(p->phys_state, sizeof(p->phys_state), raw);
-	sysfs_read(p->rate, sizeof(p->rate), "class/infiniband/%s/ports/%u/rate", p->ibdev,
-		   p->port);
+	p->stale = true;
 	/* what read_link() would find, without reading it: the netdev's carrier is known */
 	if (p->link == RDMA_LINK_UP || p->link == RDMA_LINK_DOWN)
 		p->link = carrier ? RDMA_LINK_UP : RDMA_LINK_DOWN;
+}
+
+void rdma_inventory_refresh_stale(struct rdma_inventory *inv)
+{
+	for (size_t i = 0; i < inv->nports; i++)
+		if (inv->ports[i].stale)
+			read_state(&inv->ports[i]);
 }
 
 /* ports/P/gid_attrs/ndevs/N (first non-empty in index order), else device/net/IF by dev_port. */

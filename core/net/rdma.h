@@ -25,6 +25,7 @@ struct rdma_port {
 	char rate[48]; /* "200 Gb/sec (4X HDR)" */
 	char link_layer[24]; /* "Ethernet", "InfiniBand" */
 	int link; /* enum rdma_link: netdev carrier as ibdev2netdev reports it */
+	bool stale; /* a carrier change came since state, phys_state and rate were read */
 	/* libibverbs, when the device could be opened */
 	bool verbs;
 	char verbs_state[24];
@@ -51,9 +52,13 @@ void rdma_inventory_scan(struct rdma_inventory *inv, bool use_verbs);
 void rdma_inventory_free(struct rdma_inventory *inv);
 /* Re-read the parts of one port that change with the cable (state, phys_state, rate, link). */
 void rdma_port_refresh(struct rdma_port *p);
-/* The same after a carrier change netlink reported: the port's state, phys_state and rate read
- * again; link follows carrier (as read_link would read it) without reading the netdev's files. */
-void rdma_port_refresh_state(struct rdma_port *p, bool carrier);
+/* After a carrier change netlink reported: link follows carrier (as read_link would read it)
+ * without reading the netdev's files, and state, phys_state and rate are marked stale, to be read
+ * again by rdma_inventory_refresh_stale() when someone shows them (the console does not: a flap
+ * costs it no sysfs read). */
+void rdma_port_carrier(struct rdma_port *p, bool carrier);
+/* Read state, phys_state and rate again for the ports a carrier change made stale. */
+void rdma_inventory_refresh_stale(struct rdma_inventory *inv);
 /* Find the port whose netdev is name, or NULL. */
 struct rdma_port *rdma_inventory_find_netdev(struct rdma_inventory *inv, const char *name);
 

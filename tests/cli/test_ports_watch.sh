@@ -1,7 +1,8 @@
 #!/bin/bash
 # cli_ports_watch: `sparklink ports --watch` for real, in a private network namespace with a
 # veth pair: link up/down, an address and an MTU change each appear as a line; SIGTERM ends it
-# promptly with exit 0; piped into `head -n1` it ends by itself once the reader has gone.
+# promptly with exit 0; piped into `head -n1` it ends by itself once the reader has gone; with the
+# Spark's netdev in a fixture tree, its RDMA port's state line follows a carrier change.
 # Skipped (77) where no network namespace can be made.
 set -u
 # shellcheck source=tests/cli/cli-lib.sh disable=SC2154 # $tmp, $rc, $wait_rc come from cli-lib.sh
@@ -85,6 +86,33 @@ kill -TERM "$pid"
 wait_for "$pid" 3 || fail "SIGTERM did not end --watch within 3 s"
 [ "$wait_rc" -eq 0 ] || fail "--watch exited $wait_rc after SIGTERM (stderr: $(cat "$tmp/err"))"
 check_clean "$tmp/out" "$tmp/err"
+
+# An RDMA port's state at a carrier change, as the kernel changes it with the cable: the Spark's
+# enp1s0f1np1 is a veth whose far end is the cable, in a live fixture tree; its RDMA port's state
+# file is what the cable sets, and --watch says it (netmon reads it only when the line is due).
+ip link add enp1s0f1np1 type veth peer name slw-c1 || fail "veth enp1s0f1np1"
+ip link set enp1s0f1np1 up || fail "enp1s0f1np1 up"
+ip link set slw-c1 up || fail "slw-c1 up"
+fx_make "$tmp/fx" --live --up p1
+state=$tmp/fx/class/infiniband/rocep1s0f1/ports/1/state
+SPARKLINK_SYSFS=$tmp/fx "$SPARKLINK" ports --watch >"$tmp/rdma.out" 2>"$tmp/rdma.err" &
+rpid=$!
+cli_pids="$cli_pids $rpid"
+wait_ready "$tmp/rdma.out" "$rpid" || fail "--watch (fixture) never reported a change: $(cat "$tmp/rdma.err")"
+echo "1: DOWN" >"$state"
+ip link set slw-c1 down
+wait_line "$tmp/rdma.out" "^enp1s0f1np1 link Down\$" 5 || fail "twin down not reported: $(cat "$tmp/rdma.out")"
+wait_line "$tmp/rdma.out" "^rocep1s0f1 port 1 state DOWN\$" 5 ||
+	fail "RDMA state DOWN not reported with the carrier: $(cat "$tmp/rdma.out")"
+echo "4: ACTIVE" >"$state"
+ip link set slw-c1 up
+wait_line "$tmp/rdma.out" "^rocep1s0f1 port 1 state ACTIVE\$" 5 ||
+	fail "RDMA state ACTIVE not reported with the carrier: $(cat "$tmp/rdma.out")"
+[ "$(grep -c "^rocep1s0f1 port 1 state" "$tmp/rdma.out")" -eq 2 ] ||
+	fail "RDMA state lines: $(grep "^rocep" "$tmp/rdma.out")"
+kill -TERM "$rpid"
+wait_for "$rpid" 3 || fail "SIGTERM did not end --watch (fixture) within 3 s"
+check_clean "$tmp/rdma.out" "$tmp/rdma.err"
 
 # changes_until_gone PID MTU: change the peer's MTU (MTU, MTU+1, ...) until PID has ended;
 # false if it is still running after 40 changes

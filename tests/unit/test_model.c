@@ -182,6 +182,50 @@ static void test_cabled_by_one_twin(void **state)
 	model_free(&m);
 }
 
+/* Netdevs changed in place (a cable pulled, then an address, as netmon applies them): refresh
+ * gives what a full rebuild gives, the grouping kept. */
+static void test_refresh_as_rebuild(void **state)
+{
+	(void)state;
+	struct model a, b;
+	spark(&a);
+	spark(&b);
+	healthy_port1(&a);
+	healthy_port1(&b);
+	model_rebuild(&a);
+	model_rebuild(&b);
+	for (int step = 0; step < 3; step++) {
+		for (struct model *m = &a; m; m = m == &a ? &b : NULL) {
+			if (step == 0)
+				set_up(m, "enP2p1s0f1np1", false);
+			else if (step == 1)
+				set_up(m, "enp1s0f1np1", false);
+			else
+				add_addr(m, "enP2p1s0f0np0", "192.168.101.1/24");
+		}
+		unsigned long gen = a.generation;
+		model_refresh(&a);
+		model_rebuild(&b);
+		assert_true(a.generation > gen && a.dirty);
+		assert_int_equal(a.nports, b.nports);
+		for (size_t k = 0; k < a.nports; k++) {
+			assert_int_equal(a.ports[k].number, b.ports[k].number);
+			assert_int_equal(a.ports[k].cabled, b.ports[k].cabled);
+			assert_int_equal(a.ports[k].ntwins, b.ports[k].ntwins);
+		}
+		assert_int_equal(a.nfindings, b.nfindings);
+		for (size_t i = 0; i < a.nfindings; i++) {
+			assert_string_equal(a.findings[i].code, b.findings[i].code);
+			assert_string_equal(a.findings[i].text, b.findings[i].text);
+		}
+	}
+	/* both twins of port 1 down: no cable seen there any more */
+	assert_false(a.ports[1].cabled);
+	assert_int_equal(count_code(&a, "no-link"), 1);
+	model_free(&a);
+	model_free(&b);
+}
+
 /* Without netdevs (no phys_port_name), the PCI function numbers the port. */
 static void test_grouping_without_netdevs(void **state)
 {
@@ -487,6 +531,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_twin_grouping),
 		cmocka_unit_test(test_cabled_by_one_twin),
+		cmocka_unit_test(test_refresh_as_rebuild),
 		cmocka_unit_test(test_grouping_without_netdevs),
 		cmocka_unit_test(test_not_twins),
 		cmocka_unit_test(test_other_adapters),

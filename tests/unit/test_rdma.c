@@ -206,6 +206,42 @@ static void test_refresh(void **state)
 	rdma_inventory_free(&inv);
 }
 
+/* A carrier change netlink reported: link follows it at once, the port's files are not read
+ * until someone asks (rdma_inventory_refresh_stale), then only the changed port's. */
+static void test_carrier_then_refresh_stale(void **state)
+{
+	struct fx *f = *state;
+	fx_make(f, NULL);
+	struct rdma_inventory inv;
+	scan(f, &inv);
+	struct rdma_port *p = rdma_inventory_find_netdev(&inv, "enp1s0f1np1");
+	struct rdma_port *q = rdma_inventory_find_netdev(&inv, "enp1s0f0np0");
+	assert_non_null(p);
+	assert_non_null(q);
+	assert_int_equal(p->link, RDMA_LINK_DOWN);
+	fx_puts(f, "class/infiniband/rocep1s0f1/ports/1/state", "4: ACTIVE\n");
+	fx_puts(f, "class/infiniband/rocep1s0f1/ports/1/phys_state", "5: LinkUp\n");
+	fx_puts(f, "class/infiniband/rocep1s0f1/ports/1/rate", "200 Gb/sec (4X HDR)\n");
+	fx_puts(f, "class/infiniband/rocep1s0f0/ports/1/state", "4: ACTIVE\n");
+	rdma_port_carrier(p, true);
+	assert_int_equal(p->link, RDMA_LINK_UP);
+	assert_string_equal(p->state, "DOWN"); /* not read yet */
+	rdma_inventory_refresh_stale(&inv);
+	assert_string_equal(p->state, "ACTIVE");
+	assert_string_equal(p->phys_state, "LinkUp");
+	assert_string_equal(p->rate, "200 Gb/sec (4X HDR)");
+	assert_string_equal(q->state, "DOWN"); /* no carrier change there: not read again */
+	/* read once per change: a second refresh reads nothing */
+	fx_puts(f, "class/infiniband/rocep1s0f1/ports/1/state", "1: DOWN\n");
+	rdma_inventory_refresh_stale(&inv);
+	assert_string_equal(p->state, "ACTIVE");
+	rdma_port_carrier(p, false);
+	assert_int_equal(p->link, RDMA_LINK_DOWN);
+	rdma_inventory_refresh_stale(&inv);
+	assert_string_equal(p->state, "DOWN");
+	rdma_inventory_free(&inv);
+}
+
 /* gid_attrs/ndevs gone (an InfiniBand-style port): the netdev comes from device/net by
  * dev_port (0 for port 1). */
 static void test_fallback_device_net(void **state)
@@ -464,6 +500,7 @@ int main(void)
 		FX_TEST(test_no_rdma),
 		FX_TEST(test_find_netdev_and_words),
 		FX_TEST(test_refresh),
+		FX_TEST(test_carrier_then_refresh_stale),
 		FX_TEST(test_fallback_device_net),
 		FX_TEST(test_dangling_device_link),
 		FX_TEST(test_garbage_bytes),

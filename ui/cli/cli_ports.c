@@ -57,6 +57,8 @@ static void watch_changed(void *arg)
 		fprintf(stderr, "sparklink: netlink events were lost (socket overrun); "
 				"all interfaces re-read\n");
 	}
+	/* the RDMA ports' state as sysfs has it after the carrier changes netmon saw */
+	rdma_inventory_refresh_stale(&w->model->rdma);
 	struct buf out;
 	buf_init(&out);
 	int r = 0;

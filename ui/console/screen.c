@@ -127,6 +127,13 @@ bool screen_open(struct screen *s, char *err, int errsize)
 		init_pair(5, COLOR_BLACK, COLOR_CYAN); /* key bar */
 		init_pair(6, COLOR_WHITE, COLOR_BLUE); /* title */
 	}
+	/* ncurses (6.4) flushes its output after every cursor motion until the screen has once
+	 * been left and resumed: a frame that changes a few words in a few rows went out in dozens
+	 * of write()s to the terminal (each costing a system call and a wake-up of the terminal's
+	 * reader). Leaving and resuming once, before anything is drawn, makes every later frame
+	 * one write. */
+	endwin();
+	doupdate();
 	getmaxyx(stdscr, s->rows, s->cols);
 	return true;
 }
@@ -195,8 +202,8 @@ struct op {
 
 struct row_ops {
 	struct buf b; /* struct op, then its payload, one after the other */
-	uint64_t hash, last_hash;
-	bool valid; /* last_hash describes what the terminal shows */
+	struct buf last; /* the operations the terminal shows (the buffers swap after a draw) */
+	bool valid; /* last describes what the terminal shows */
 };
 
 static struct {
@@ -214,14 +221,6 @@ static void op_add(const struct screen *s, int y, struct op op, const void *payl
 	buf_add(b, (const char *)&op, sizeof(op));
 	if (len)
 		buf_add(b, payload, len);
-}
-
-static uint64_t fnv1a(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ull;
-	return h;
 }
 
 static const wchar_t box_wide[] = { L'┌', L'┐', L'└', L'┘', L'─', L'│' };
@@ -279,13 +278,17 @@ static void op_put(const struct screen *s, int y, struct op op, const void *payl
 void screen_frame_begin(const struct screen *s)
 {
 	if (frame.nrows != s->rows) {
-		for (int y = 0; y < frame.nrows; y++)
+		for (int y = 0; y < frame.nrows; y++) {
 			buf_free(&frame.rows[y].b);
+			buf_free(&frame.rows[y].last);
+		}
 		free(frame.rows);
 		frame.rows = xcalloc((size_t)(s->rows > 0 ? s->rows : 1), sizeof(*frame.rows));
 		frame.nrows = s->rows;
-		for (int y = 0; y < frame.nrows; y++)
+		for (int y = 0; y < frame.nrows; y++) {
 			buf_init(&frame.rows[y].b);
+			buf_init(&frame.rows[y].last);
+		}
 	}
 	for (int y = 0; y < frame.nrows; y++)
 		frame.rows[y].b.len = 0;
@@ -298,8 +301,8 @@ void screen_frame_end(const struct screen *s)
 	frame.stats.frames++;
 	for (int y = 0; y < frame.nrows && y < s->rows; y++) {
 		struct row_ops *r = &frame.rows[y];
-		r->hash = fnv1a(r->b.data ? r->b.data : "", r->b.len);
-		if (r->valid && r->hash == r->last_hash)
+		if (r->valid && r->b.len == r->last.len &&
+		    (!r->b.len || memcmp(r->b.data, r->last.data, r->b.len) == 0))
 			continue;
 		frame.stats.rows_drawn++;
 		attrset(A_NORMAL);
@@ -317,7 +320,9 @@ void screen_frame_end(const struct screen *s)
 			}
 			at += len;
 		}
-		r->last_hash = r->hash;
+		struct buf shown = r->b; /* what was drawn is kept; its old storage is reused */
+		r->b = r->last;
+		r->last = shown;
 		r->valid = true;
 	}
 }

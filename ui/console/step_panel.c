@@ -6,15 +6,16 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The key names of action a (into buf, which it returns). */
+static const char *names(enum key_action a, char *buf, size_t size)
+{
+	keys_names(a, buf, size);
+	return buf;
+}
+
 void step_panel_hint(enum step_id id, enum step_mark mark, char *out, size_t size)
 {
-	char pair[32], check[32], addr[32], verify[32], rollback[32], peers[32];
-	keys_names(ACT_PAIR, pair, sizeof(pair));
-	keys_names(ACT_CHECK, check, sizeof(check));
-	keys_names(ACT_ADDR, addr, sizeof(addr));
-	keys_names(ACT_VERIFY, verify, sizeof(verify));
-	keys_names(ACT_ROLLBACK, rollback, sizeof(rollback));
-	keys_names(ACT_PEERS, peers, sizeof(peers));
+	char k[32]; /* only the names the hint shows are looked up */
 	switch (id) {
 	case STEP_USER:
 		if (mark == STEP_FAILING)
@@ -23,24 +24,32 @@ void step_panel_hint(enum step_id id, enum step_mark mark, char *out, size_t siz
 		else if (mark == STEP_DONE)
 			snprintf(out, size, "Enter: what was checked");
 		else
-			snprintf(out, size, "Enter: pair, which checks it (%s)", pair);
+			snprintf(out, size, "Enter: pair, which checks it (%s)",
+				 names(ACT_PAIR, k, sizeof(k)));
 		break;
 	case STEP_CABLE:
-		snprintf(out, size, "Enter: choose the peer on the cable (%s)", peers);
+		snprintf(out, size, "Enter: choose the peer on the cable (%s)",
+			 names(ACT_PEERS, k, sizeof(k)));
 		break;
 	case STEP_ADDR:
-		snprintf(out, size, "Enter: choose link-local or static, MTU, preview (%s)", addr);
+		snprintf(out, size, "Enter: choose link-local or static, MTU, preview (%s)",
+			 names(ACT_ADDR, k, sizeof(k)));
 		break;
 	case STEP_SSH:
 		if (mark == STEP_DONE)
 			snprintf(out, size, "Enter: check SSH both ways with keys only (%s)",
-				 check);
+				 names(ACT_CHECK, k, sizeof(k)));
 		else
-			snprintf(out, size, "Enter: pair with the peer (%s)", pair);
+			snprintf(out, size, "Enter: pair with the peer (%s)",
+				 names(ACT_PAIR, k, sizeof(k)));
 		break;
-	case STEP_VERIFY: snprintf(out, size, "Enter: ping every rail again (%s)", verify); break;
+	case STEP_VERIFY:
+		snprintf(out, size, "Enter: ping every rail again (%s)",
+			 names(ACT_VERIFY, k, sizeof(k)));
+		break;
 	case STEP_ROLLBACK:
-		snprintf(out, size, "Enter: list what would be undone, then undo (%s)", rollback);
+		snprintf(out, size, "Enter: list what would be undone, then undo (%s)",
+			 names(ACT_ROLLBACK, k, sizeof(k)));
 		break;
 	default: snprintf(out, size, "%s", ""); break;
 	}
@@ -56,17 +65,23 @@ static enum role mark_role(enum step_mark m)
 	}
 }
 
+/* The rows of the full form, each step's reason already rendered. */
+static int rows_full(const char reason[STEP_COUNT][400], int w)
+{
+	int n = 2 + 1; /* frame and the hint */
+	for (int i = 0; i < STEP_COUNT; i++)
+		n += 1 + screen_wrap_rows(reason[i], w - 8);
+	return n;
+}
+
 int step_panel_rows(const struct step *steps, int w, bool full)
 {
 	if (!full)
 		return 2 + STEP_COUNT + 3;
-	int n = 2 + 1; /* frame and the hint */
-	for (int i = 0; i < STEP_COUNT; i++) {
-		char reason[400];
-		keys_step_reason(&steps[i], reason, sizeof(reason));
-		n += 1 + screen_wrap_rows(reason, w - 8);
-	}
-	return n;
+	char reason[STEP_COUNT][400];
+	for (int i = 0; i < STEP_COUNT; i++)
+		keys_step_reason(&steps[i], reason[i], sizeof(reason[i]));
+	return rows_full(reason, w);
 }
 
 /* "> 3 Addressing  [to do]" */
@@ -92,12 +107,13 @@ int step_panel_draw(const struct screen *s, const struct step *steps, int sel, b
 	if (h < 4 || w < 20)
 		return 0;
 	int iw = w - 4;
-	int full = step_panel_rows(steps, iw + 4, true), list = step_panel_rows(steps, iw, false);
 	char hint[120] = "", reason[STEP_COUNT][400];
 	if (sel >= 0 && sel < STEP_COUNT)
 		step_panel_hint((enum step_id)sel, steps[sel].mark, hint, sizeof(hint));
 	for (int i = 0; i < STEP_COUNT; i++)
 		keys_step_reason(&steps[i], reason[i], sizeof(reason[i]));
+	int full = rows_full((const char(*)[400])reason, iw + 4),
+	    list = step_panel_rows(steps, iw, false);
 	int ph;
 	if (h >= full)
 		ph = full;
