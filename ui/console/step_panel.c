@@ -26,7 +26,9 @@ void step_panel_hint(enum step_id id, enum step_mark mark, char *out, size_t siz
 			snprintf(out, size, "Enter: pair, which checks it (%s)", pair);
 		break;
 	case STEP_CABLE:
-		snprintf(out, size, "Enter: choose the peer on the cable (%s)", peers);
+		snprintf(out, size,
+			 "Enter: the cable map of the marked nodes, or choose the peer (%s)",
+			 peers);
 		break;
 	case STEP_ADDR:
 		snprintf(out, size, "Enter: choose link-local or static, MTU, preview (%s)", addr);
