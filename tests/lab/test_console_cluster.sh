@@ -5,7 +5,7 @@
 # peers' ports known once paired), p pairs the three as a mesh (each host key accepted, the
 # password typed once and said to be the same on the other), the map then names every far port
 # and the ring matches, a applies the ring plan to all three (each peer's sudo password, the
-# preview, y), every rail answers; r with s rolls everything back. Judged from outside on every
+# preview, y), every rail answers, v pings them all again; r with s rolls everything back. Judged from outside on every
 # node: ip -4 addr, ping -I on every rail both ways, ssh -o BatchMode=yes in every direction, and
 # after the rollback the twins' addresses, MTU and flags and /etc/netplan's sha256 as before.
 set -u
@@ -141,6 +141,14 @@ for a in 1 2 3; do for b in 1 2 3; do
 	[ "$(lxu "spark-$a" ssh -o BatchMode=yes -o StrictHostKeyChecking=yes "10.77.0.$b" hostname)" = "spark-$b" ] ||
 		fail "ssh -o BatchMode=yes spark-$a -> spark-$b does not work"
 done; done
+
+step "v verifies every rail again from both ends, keys only"
+tmux_keys "$sess" v
+tmux_wait "$sess" "Verify the cluster's rails" 5 || fail "v did not open the cluster's verify"
+tmux_wait "$sess" 'every rail of the ring plan answers both ways \(12\)' 60 ||
+	fail "the verify did not find every rail: $(tmux_screen "$sess")"
+tmux_keys "$sess" Enter
+tmux_wait "$sess" '5 Verify +\[done\]' 10 || fail "step 5 is not done after the verify"
 
 step "r, s, y: everything rolled back on every node"
 tmux_keys "$sess" r

@@ -83,6 +83,28 @@ static void open_cluster(struct console *c)
 	c->state = STATE_CLUSTER;
 }
 
+static void open_cluster_verify(struct console *c)
+{
+	char why[512];
+	if (!c->facts.cluster_applied) {
+		actlog_add(&c->log, ACTLOG_FAIL,
+			   "Nothing to verify yet: no cluster plan is applied (the journal has "
+			   "none). Address the nodes first (%s).",
+			   keys_letter(ACT_ADDR));
+		return;
+	}
+	if (!cluster_dialog_open_verify(&c->cdlg, &c->cluster, &c->facts.cluster, c->loop, &c->inv,
+					why, sizeof(why))) {
+		cluster_dialog_close(&c->cdlg);
+		actlog_add(&c->log, ACTLOG_FAIL, "Cannot verify the cluster: %s.", why);
+		return;
+	}
+	c->cdlg.view.notify = cluster_notify;
+	c->cdlg.view.notify_arg = c;
+	c->cluster_learned = false;
+	c->state = STATE_CLUSTER;
+}
+
 static void open_cabling(struct console *c)
 {
 	c->cread.again = true; /* the peers' twins as they are now */
@@ -282,7 +304,7 @@ void actions_open_step(struct console *c, enum step_id id)
 		else
 			actions_open_pair(c, st->mark == STEP_DONE, false);
 		break;
-	case STEP_VERIFY: open_verify(c); break;
+	case STEP_VERIFY: guide_cluster_mode(c) ? open_cluster_verify(c) : open_verify(c); break;
 	case STEP_ROLLBACK: open_rollback(c); break;
 	default: break;
 	}
@@ -365,7 +387,9 @@ void actions_run(struct console *c, enum key_action a)
 		case ACT_ADDR: guide_cluster_mode(c) ? open_cluster(c) : open_addr(c); break;
 		case ACT_MARK: mark_peer(c); break;
 		case ACT_TOPOLOGY: actions_next_topology(c); break;
-		case ACT_VERIFY: open_verify(c); break;
+		case ACT_VERIFY:
+			guide_cluster_mode(c) ? open_cluster_verify(c) : open_verify(c);
+			break;
 		case ACT_ROLLBACK: open_rollback(c); break;
 		case ACT_PEERS: open_peers(c, NULL); break;
 		case ACT_USER:

@@ -6,6 +6,7 @@
 #include "core/ssh/sshsession.h"
 #include "core/node/node_local.h"
 #include "core/jobs/cluster_plan.h"
+#include "core/jobs/cluster_record.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/job.h"
 #include "core/jobs/pair.h"
@@ -82,6 +83,35 @@ bool cluster_dialog_open(struct cluster_dialog *d, struct cluster_state *cl, con
 	}
 	d->phase = CD_READING;
 	job_view_start(&d->view, loop, cluster_gather_job_run, &d->gather);
+	return true;
+}
+
+bool cluster_dialog_open_verify(struct cluster_dialog *d, struct cluster_state *cl,
+				const struct cluster_record *rec, struct loop *loop,
+				const struct invocation *inv, char *why, size_t whysize)
+{
+	memset(d, 0, sizeof(*d));
+	job_view_init(&d->view, &words);
+	d->view.hook = on_msg;
+	d->view.owner = d;
+	scroll_text_init(&d->maptext);
+	scroll_text_init(&d->preview);
+	d->cl = cl;
+	d->verify = true;
+	struct cluster_apply_request *r = &d->job.req;
+	cluster_record_plan(rec, &r->plan, r->hosts);
+	for (size_t k = 0; k < r->plan.nnodes; k++)
+		str_copy(r->host_names[k][r->nhost_names[k]++], r->plan.names[k],
+			 sizeof(r->host_names[k][0]));
+	r->verify_only = true;
+	r->user = inv->user;
+	str_copy(r->journal_path, inv->journal, sizeof(r->journal_path));
+	r->timeout_s = SSHSESSION_TIMEOUT_S;
+	d->phase = CD_JOB;
+	if (!job_view_start(&d->view, loop, cluster_apply_job_run, &d->job)) {
+		snprintf(why, whysize, "cannot start a thread for the work");
+		return false;
+	}
 	return true;
 }
 
@@ -282,7 +312,8 @@ void cluster_dialog_draw(const struct screen *s, struct cluster_dialog *d)
 	int w = s->cols - 4 > 120 ? 120 : s->cols - 4, h = s->rows - 4 > 42 ? 42 : s->rows - 4;
 	int y = (s->rows - h) / 2, x = (s->cols - w) / 2, iw = w - 4;
 	char t[600];
-	snprintf(t, sizeof(t), "Addressing the cluster: this node and %zu more (Esc %s)", d->cl->n,
+	snprintf(t, sizeof(t), "%s: this node and %zu more (Esc %s)",
+		 d->verify ? "Verify the cluster's rails" : "Addressing the cluster", d->cl->n,
 		 d->view.phase == JV_DONE || d->phase == CD_CHOOSE ? "closes" : "cancels");
 	screen_fill(s, y, x, h, w, ROLE_NORMAL);
 	screen_box(s, y, x, h, w, ROLE_FRAME, t);
@@ -321,8 +352,9 @@ void cluster_dialog_draw(const struct screen *s, struct cluster_dialog *d)
 			 : st == APPLY_CANCELLED || st == APPLY_DRY_RUN ? ROLE_WARN
 									: ROLE_BAD,
 			 d->view.summary[0] ? d->view.summary : apply_status_word(st));
-	screen_text(s, last, x + 2, iw, ROLE_HEADER,
-		    st == APPLY_OK || st == APPLY_FAILED || st == APPLY_VERIFY_FAILED
-			    ? "Enter or Esc: close   (r then undoes it on every node: rollback)"
-			    : "Enter or Esc: close");
+	screen_text(
+		s, last, x + 2, iw, ROLE_HEADER,
+		!d->verify && (st == APPLY_OK || st == APPLY_FAILED || st == APPLY_VERIFY_FAILED)
+			? "Enter or Esc: close   (r then undoes it on every node: rollback)"
+			: "Enter or Esc: close");
 }

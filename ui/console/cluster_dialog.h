@@ -48,6 +48,7 @@ struct cluster_dialog {
 	char rail_failed[200]; /* the first rail that did not answer */
 	struct ssh_user user;
 	char journal[4096];
+	bool verify; /* step 5: only ping every rail of the cluster plan in the journal */
 };
 
 struct invocation;
@@ -55,6 +56,12 @@ struct invocation;
 bool cluster_dialog_open(struct cluster_dialog *d, struct cluster_state *cl, const char *self,
 			 const struct peers *peers, const struct model *m, struct loop *loop,
 			 const struct invocation *inv, char *why, size_t whysize);
+/* Step 5: ping every rail of the cluster plan r (the journal's) from both ends again, the peers
+ * reached with keys only (no sudo, never a password). Starts at once. */
+struct cluster_record;
+bool cluster_dialog_open_verify(struct cluster_dialog *d, struct cluster_state *cl,
+				const struct cluster_record *r, struct loop *loop,
+				const struct invocation *inv, char *why, size_t whysize);
 unsigned cluster_dialog_key(struct cluster_dialog *d, struct loop *loop, int key, bool is_char);
 void cluster_dialog_draw(const struct screen *s, struct cluster_dialog *d);
 void cluster_dialog_close(struct cluster_dialog *d);
