@@ -131,8 +131,8 @@ static void step_cabling(const struct model *m, const struct cluster_state *cl,
 	char extra[340] = "";
 	if (note[0])
 		snprintf(extra, sizeof(extra), "; note: %s", note);
-	steps_set(s, STEP_DONE, "The cables make the %s of %zu nodes, as chosen%s.",
-		  topology_name(as), map->nnodes, extra);
+	steps_set(s, STEP_DONE, "The cables make the %s of %zu nodes%s%s.", topology_name(as),
+		  map->nnodes, cl->want != TOPOLOGY_NONE ? ", as chosen" : "", extra);
 }
 
 /* The record's node written as this node ("local"), or NULL. */
