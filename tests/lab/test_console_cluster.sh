@@ -5,8 +5,8 @@
 # peers' ports known once paired), p pairs the three as a mesh (each host key accepted, the
 # password typed once and said to be the same on the other), the map then names every far port
 # and the ring matches, a applies the ring plan to all three (each peer's sudo password, the
-# preview, y), every rail answers, v pings them all again; r with s rolls everything back. Judged from outside on every
-# node: ip -4 addr, ping -I on every rail both ways, ssh -o BatchMode=yes in every direction, and
+# preview, y), every rail answers, v pings them all again; r with s rolls everything back.
+# Judged from outside on every node: ip -4 addr, ping -I on every rail both ways, ssh -o BatchMode=yes in every direction, and
 # after the rollback the twins' addresses, MTU and flags and /etc/netplan's sha256 as before.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
