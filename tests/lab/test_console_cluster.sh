@@ -6,8 +6,9 @@
 # password typed once and said to be the same on the other), the map then names every far port
 # and the ring matches, a applies the ring plan to all three (each peer's sudo password, the
 # preview, y), every rail answers, v pings them all again; r with s rolls everything back.
-# Judged from outside on every node: ip -4 addr, ping -I on every rail both ways, ssh -o BatchMode=yes in every direction, and
-# after the rollback the twins' addresses, MTU and flags and /etc/netplan's sha256 as before.
+# Judged from outside on every node: ip -4 addr, ping -I on every rail both ways, ssh -o
+# BatchMode=yes in every direction, and after the rollback the twins' addresses, MTU and flags
+# and /etc/netplan's sha256 as before.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
