@@ -22,6 +22,7 @@
 #include "ui/console/screen.h"
 #include "ui/console/widgets.h"
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -47,7 +48,7 @@ struct cluster_dialog {
 	size_t rails, rails_ok;
 	char rail_failed[200]; /* the first rail that did not answer */
 	struct ssh_user user;
-	char journal[4096];
+	char journal[PATH_MAX];
 	bool verify; /* step 5: only ping every rail of the cluster plan in the journal */
 };
 
