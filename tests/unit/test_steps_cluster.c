@@ -254,6 +254,15 @@ static void test_ring_matches(void **state)
 	assert_non_null(strstr(b.data, "Topology: ring (as the cables make it)"));
 	assert_non_null(strstr(b.data, "The cables match the ring topology."));
 	buf_free(&b);
+	/* a link below 200G: flagged in the map, the fix in the step's note */
+	e->cl.members[0].cables.ifs[2].speed_mbps = 100000; /* spark-2 p1, twin 0 */
+	compute(e);
+	assert_step(e, STEP_CABLE, STEP_DONE,
+		    "; note: spark-2 enp1s0f1np1 runs at 100G, not 200G: reseat the cable");
+	buf_init(&b);
+	cluster_state_describe(&e->cl, &e->map, "spark-1", &b);
+	assert_non_null(strstr(b.data, "enp1s0f1np1 Up 100G (below 200G)"));
+	buf_free(&b);
 	/* switch chosen: what does not match, in cablemap's words */
 	e->cl.want = TOPOLOGY_SWITCH;
 	compute(e);
