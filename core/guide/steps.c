@@ -1,6 +1,7 @@
 /* steps.c: the six steps' marks and reasons (a pure function of the model, the chosen peer and
  * the facts jobs learned), and the facts read from the journal. */
 #include "core/guide/steps.h"
+#include "core/guide/steps_shared.h"
 #include "core/jobs/bench.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/journal_ops.h"
@@ -19,7 +20,7 @@ const char *step_title(enum step_id id)
 {
 	switch (id) {
 	case STEP_USER: return "Same user";
-	case STEP_CABLE: return "Cable";
+	case STEP_CABLE: return "Cabling";
 	case STEP_ADDR: return "Addressing";
 	case STEP_SSH: return "SSH";
 	case STEP_VERIFY: return "Verify";
@@ -106,6 +107,7 @@ void steps_learn_rollback(struct steps_facts *f, int status, const char *summary
 	text_clean(f->rollback_summary, sizeof(f->rollback_summary), summary ? summary : "",
 		   summary ? strlen(summary) : 0, 0);
 	f->nrails = 0;
+	f->cluster_rails_known = false;
 	if (include_ssh && status == 0)
 		for (size_t i = 0; i < f->npeers; i++) {
 			memset(&f->peers[i].pairing, 0, sizeof(f->peers[i].pairing));
@@ -130,6 +132,9 @@ static int read_one(struct steps_facts *f, const char *path, uid_t owner,
 		f->plan_applied = true;
 		text_clean(f->plan_peer, sizeof(f->plan_peer), peer, strlen(peer), 0);
 	}
+	if (!scope->user_journal && !f->cluster_applied &&
+	    cluster_record_newest(v, (size_t)n, &f->cluster) >= 0)
+		f->cluster_applied = true;
 	char why[256];
 	for (int i = 0; i < n; i++) {
 		if (!journal_record_pending(&v[i]))
@@ -156,6 +161,15 @@ static int read_one(struct steps_facts *f, const char *path, uid_t owner,
 	return 0;
 }
 
+void steps_learn_cluster_rails(struct steps_facts *f, size_t n, size_t ok, const char *failed)
+{
+	f->cluster_rails_known = true;
+	f->cluster_rails = n;
+	f->cluster_rails_ok = ok;
+	text_clean(f->cluster_rail_failed, sizeof(f->cluster_rail_failed), failed ? failed : "",
+		   failed ? strlen(failed) : 0, 0);
+}
+
 void steps_learn_bench(struct steps_facts *f, const char *words)
 {
 	f->bench_known = words && words[0];
@@ -176,6 +190,8 @@ int steps_read_journal(struct steps_facts *f, const struct invocation *inv)
 	f->plan_applied = false;
 	memset(&f->plan, 0, sizeof(f->plan));
 	f->plan_peer[0] = '\0';
+	f->cluster_applied = false;
+	memset(&f->cluster, 0, sizeof(f->cluster));
 	f->pending_net = f->pending_ssh = f->refused = 0;
 	f->nssh_hosts = 0;
 	struct journal_scope scope;
@@ -190,26 +206,11 @@ int steps_read_journal(struct steps_facts *f, const struct invocation *inv)
 
 /* ---------------------------------------------------------------- the marks */
 
-/* An action suggested in a reason: a marker byte (octal 037) and the action's digit in the
- * format, taken out by set() and recorded as the action at its place; the front end puts its key
- * there (step_render). */
-#define DO_MARK '\037'
-#define DO_PAIR "\0370"
-#define DO_CHECK "\0371"
-#define DO_ADDR "\0372"
-#define DO_VERIFY "\0373"
-#define DO_ROLLBACK "\0374"
-#define DO_UNDO_SSH "\0375"
-#define DO_PEERS "\0376"
-#define DO_USER "\0377"
-_Static_assert(STEP_DO_COUNT == 8, "a DO_ marker for every action");
-
 /* The mark and the reason: the sentence formatted, each marker of the format taken out and
  * recorded as an action at its place, the text between them cleaned. The format is formatted
  * twice, the second time with its markers changed: a marker byte that comes from an argument
  * is the same both times, so outside text can never suggest an action. */
-__attribute__((format(printf, 3, 4))) static void set(struct step *s, enum step_mark mark,
-						      const char *fmt, ...)
+void steps_set(struct step *s, enum step_mark mark, const char *fmt, ...)
 {
 	char t[2 * sizeof(s->reason)], other[sizeof(t)], fmt2[512];
 	str_copy(fmt2, fmt, sizeof(fmt2));
@@ -312,9 +313,9 @@ static void step_cable(const struct model *m, const struct peer *p, const struct
 		       struct step *s)
 {
 	if (!m->nports) {
-		set(s, STEP_NA,
-		    "No ConnectX port on this machine: the cable steps are for a DGX "
-		    "Spark's ConnectX-7 ports.");
+		steps_set(s, STEP_NA,
+			  "No ConnectX port on this machine: the cable steps are for a DGX "
+			  "Spark's ConnectX-7 ports.");
 		return;
 	}
 	char name[256] = "", out[16];
@@ -328,15 +329,15 @@ static void step_cable(const struct model *m, const struct peer *p, const struct
 		if (nout > 1)
 			snprintf(more, sizeof(more), " (and %zu more)", nout - 1);
 		if (peer_seen && p)
-			set(s, STEP_FAILING,
-			    "Cable out on %s%s, where %s was seen: plug the QSFP cable "
-			    "back in at both ends; the port panel shows Up again.",
-			    out, more, name);
+			steps_set(s, STEP_FAILING,
+				  "Cable out on %s%s, where %s was seen: plug the QSFP cable "
+				  "back in at both ends; the port panel shows Up again.",
+				  out, more, name);
 		else
-			set(s, STEP_FAILING,
-			    "Cable out on %s%s: plug the QSFP cable back in at both ends; "
-			    "the port panel shows Up again.",
-			    out, more);
+			steps_set(s, STEP_FAILING,
+				  "Cable out on %s%s: plug the QSFP cable back in at both ends; "
+				  "the port panel shows Up again.",
+				  out, more);
 		return;
 	}
 	char up[64] = "";
@@ -351,23 +352,23 @@ static void step_cable(const struct model *m, const struct peer *p, const struct
 		nup++;
 	}
 	if (!nup) {
-		set(s, STEP_TODO,
-		    "No cable seen: plug a QSFP cable into the same port (0 or 1) of this "
-		    "Spark and of the other one.");
+		steps_set(s, STEP_TODO,
+			  "No cable seen: plug a QSFP cable into the same port (0 or 1) of this "
+			  "Spark and of the other one.");
 		return;
 	}
 	if (!p) {
-		set(s, STEP_TODO,
-		    "Port %s is Up, but no other Spark is seen yet (mDNS): is the other "
-		    "Spark on, with avahi-daemon running?",
-		    up);
+		steps_set(s, STEP_TODO,
+			  "Port %s is Up, but no other Spark is seen yet (mDNS): is the other "
+			  "Spark on, with avahi-daemon running?",
+			  up);
 		return;
 	}
 	if (!peer_on_cable(m, p)) {
-		set(s, STEP_TODO,
-		    "Port %s is Up, but %s is seen only on the LAN: is the cable between "
-		    "this Spark and %s? (" DO_PEERS " chooses another peer)",
-		    up, name, name);
+		steps_set(s, STEP_TODO,
+			  "Port %s is Up, but %s is seen only on the LAN: is the cable between "
+			  "this Spark and %s? (" DO_PEERS " chooses another peer)",
+			  up, name, name);
 		return;
 	}
 	const char *twin_down = NULL;
@@ -376,11 +377,11 @@ static void step_cable(const struct model *m, const struct peer *p, const struct
 			if (!carrier(m, m->ports[k].twins[t].netdev_name))
 				twin_down = m->ports[k].twins[t].netdev_name;
 	if (twin_down)
-		set(s, STEP_DONE,
-		    "Port %s is Up and %s is seen on it; but %s is Down (see Findings).", up, name,
-		    twin_down);
+		steps_set(s, STEP_DONE,
+			  "Port %s is Up and %s is seen on it; but %s is Down (see Findings).", up,
+			  name, twin_down);
 	else
-		set(s, STEP_DONE, "Port %s is Up and %s is seen on it.", up, name);
+		steps_set(s, STEP_DONE, "Port %s is Up and %s is seen on it.", up, name);
 }
 
 /* The plan's address for this node on interface i present? (link-local: any 169.254/16) */
@@ -411,19 +412,19 @@ static bool planned_addr(const struct plan *pl, size_t i, const struct netdev *d
 static void step_addr(const struct model *m, const struct steps_facts *f, struct step *s)
 {
 	if (!m->nports) {
-		set(s, STEP_NA, "No ConnectX port on this machine to address.");
+		steps_set(s, STEP_NA, "No ConnectX port on this machine to address.");
 		return;
 	}
 	if (!f->plan_applied) {
 		if (f->journal_error[0])
-			set(s, STEP_TODO,
-			    "No plan applied (%s): choose link-local or static addresses "
-			    "(" DO_ADDR ").",
-			    f->journal_error);
+			steps_set(s, STEP_TODO,
+				  "No plan applied (%s): choose link-local or static addresses "
+				  "(" DO_ADDR ").",
+				  f->journal_error);
 		else
-			set(s, STEP_TODO,
-			    "No addresses yet: choose link-local or static addresses for the "
-			    "cabled ports (" DO_ADDR "); both nodes get the same plan.");
+			steps_set(s, STEP_TODO,
+				  "No addresses yet: choose link-local or static addresses for the "
+				  "cabled ports (" DO_ADDR "); both nodes get the same plan.");
 		return;
 	}
 	const struct plan *pl = &f->plan;
@@ -432,27 +433,27 @@ static void step_addr(const struct model *m, const struct steps_facts *f, struct
 		const char *ifn = pl->ifs[i].ifname;
 		const struct netdev *d = model_netdev(m, ifn);
 		if (!d) {
-			set(s, STEP_FAILING,
-			    "%s, in the applied plan, is not on this machine: roll back "
-			    "(" DO_ROLLBACK "), then address again (" DO_ADDR ").",
-			    ifn);
+			steps_set(s, STEP_FAILING,
+				  "%s, in the applied plan, is not on this machine: roll back "
+				  "(" DO_ROLLBACK "), then address again (" DO_ADDR ").",
+				  ifn);
 			return;
 		}
 		char want[64];
 		if (!planned_addr(pl, i, d, want, sizeof(want))) {
-			set(s, STEP_FAILING,
-			    "%s is missing from %s%s: apply the plan again (" DO_ADDR
-			    ") or roll it "
-			    "back (" DO_ROLLBACK ").",
-			    want, ifn, d->carrier ? "" : " (its cable is out)");
+			steps_set(s, STEP_FAILING,
+				  "%s is missing from %s%s: apply the plan again (" DO_ADDR
+				  ") or roll it "
+				  "back (" DO_ROLLBACK ").",
+				  want, ifn, d->carrier ? "" : " (its cable is out)");
 			return;
 		}
 		if (d->mtu != pl->mtu) {
-			set(s, STEP_FAILING,
-			    "%s has MTU %u, the plan says %u: apply the plan again (" DO_ADDR
-			    ") or "
-			    "roll it back (" DO_ROLLBACK ").",
-			    ifn, d->mtu, pl->mtu);
+			steps_set(s, STEP_FAILING,
+				  "%s has MTU %u, the plan says %u: apply the plan again (" DO_ADDR
+				  ") or "
+				  "roll it back (" DO_ROLLBACK ").",
+				  ifn, d->mtu, pl->mtu);
 			return;
 		}
 		char one[96];
@@ -461,8 +462,10 @@ static void step_addr(const struct model *m, const struct steps_facts *f, struct
 			strcat(list, one);
 	}
 	const char *other = pl->names[2 - pl->self_node];
-	set(s, STEP_DONE, "The %s plan with %s is in place: %s, MTU %u (this node is node %d).",
-	    plan_kind_name(pl->kind), other[0] ? other : "the peer", list, pl->mtu, pl->self_node);
+	steps_set(s, STEP_DONE,
+		  "The %s plan with %s is in place: %s, MTU %u (this node is node %d).",
+		  plan_kind_name(pl->kind), other[0] ? other : "the peer", list, pl->mtu,
+		  pl->self_node);
 }
 
 /* The newer of pairing and check. */
@@ -493,7 +496,8 @@ bool steps_journal_names_peer(const struct steps_facts *f, const struct peer *p)
 static void step_user(const struct peer *p, const struct steps_facts *f, struct step *s)
 {
 	if (!p) {
-		set(s, STEP_TODO, "Checked when you pair with another Spark: none is seen yet.");
+		steps_set(s, STEP_TODO,
+			  "Checked when you pair with another Spark: none is seen yet.");
 		return;
 	}
 	char name[256];
@@ -502,45 +506,47 @@ static void step_user(const struct peer *p, const struct steps_facts *f, struct 
 	const struct steps_pair_result *pr = pf && pf->pairing.known ? &pf->pairing : NULL;
 	const struct steps_pair_result *ck = pf && pf->check.known ? &pf->check : NULL;
 	if (ck && ck->status == PAIR_OK && (!pr || ck->seq > pr->seq)) {
-		set(s, STEP_DONE, "You are %s here, and %s accepts your key as %s.", f->user, name,
-		    ck->login[0] ? ck->login : f->user);
+		steps_set(s, STEP_DONE, "You are %s here, and %s accepts your key as %s.", f->user,
+			  name, ck->login[0] ? ck->login : f->user);
 		return;
 	}
 	if (pr && pr->status == PAIR_OK) {
-		set(s, STEP_DONE, "You are %s here and on %s.", f->user, name);
+		steps_set(s, STEP_DONE, "You are %s here and on %s.", f->user, name);
 		return;
 	}
 	if (pr && pr->status == PAIR_USER_MISMATCH) {
 		if (pr->login[0] && strcmp(pr->login, f->user) != 0)
-			set(s, STEP_FAILING,
-			    "You are '%s' here but the login on %s is '%s': the playbook "
-			    "needs one user name on both nodes (MPI and NCCL launch as it). Enter: create "
-			    "'%s' on %s (" DO_USER "), with a user there who can use sudo.",
-			    f->user, name, pr->login, f->user, name);
+			steps_set(
+				s, STEP_FAILING,
+				"You are '%s' here but the login on %s is '%s': the playbook "
+				"needs one user name on both nodes (MPI and NCCL launch as it). Enter: create "
+				"'%s' on %s (" DO_USER "), with a user there who can use sudo.",
+				f->user, name, pr->login, f->user, name);
 		else
-			set(s, STEP_FAILING, "%s", pr->summary);
+			steps_set(s, STEP_FAILING, "%s", pr->summary);
 		return;
 	}
 	if (pr && pr->status == PAIR_AUTH_FAILED) {
-		set(s, STEP_FAILING,
-		    "%s refused '%s': it may have no user '%s' (the playbook needs the "
-		    "same user name on both nodes). Enter: create '%s' there (" DO_USER
-		    "), with a user there "
-		    "who can use sudo.",
-		    name, pr->login[0] ? pr->login : f->user, pr->login[0] ? pr->login : f->user,
-		    f->user);
+		steps_set(s, STEP_FAILING,
+			  "%s refused '%s': it may have no user '%s' (the playbook needs the "
+			  "same user name on both nodes). Enter: create '%s' there (" DO_USER
+			  "), with a user there "
+			  "who can use sudo.",
+			  name, pr->login[0] ? pr->login : f->user,
+			  pr->login[0] ? pr->login : f->user, f->user);
 		return;
 	}
-	set(s, STEP_TODO, "Checked when you pair (step 4): the login on %s must be %s, as here.",
-	    name, f->user);
+	steps_set(s, STEP_TODO,
+		  "Checked when you pair (step 4): the login on %s must be %s, as here.", name,
+		  f->user);
 }
 
 static void step_ssh(const struct peer *p, const struct steps_facts *f, struct step *s)
 {
 	if (!p) {
-		set(s, STEP_TODO,
-		    "No peer yet: once another Spark is seen (peers panel), pair with it "
-		    "(" DO_PAIR ").");
+		steps_set(s, STEP_TODO,
+			  "No peer yet: once another Spark is seen (peers panel), pair with it "
+			  "(" DO_PAIR ").");
 		return;
 	}
 	char name[256];
@@ -550,62 +556,65 @@ static void step_ssh(const struct peer *p, const struct steps_facts *f, struct s
 	if (r) {
 		switch (r->status) {
 		case PAIR_OK:
-			set(s, STEP_DONE,
-			    "Passwordless SSH both ways with %s, checked with keys only "
-			    "(hostname).",
-			    name);
+			steps_set(s, STEP_DONE,
+				  "Passwordless SSH both ways with %s, checked with keys only "
+				  "(hostname).",
+				  name);
 			return;
 		case PAIR_CANCELLED:
 		case PAIR_HOSTKEY_REFUSED:
-			set(s, STEP_TODO, "%s with %s was %s: pair again (" DO_PAIR ").",
-			    check ? "The check" : "Pairing", name,
-			    r->status == PAIR_CANCELLED ? "cancelled"
-							: "stopped: its host key was "
-							  "not accepted");
+			steps_set(s, STEP_TODO, "%s with %s was %s: pair again (" DO_PAIR ").",
+				  check ? "The check" : "Pairing", name,
+				  r->status == PAIR_CANCELLED ? "cancelled"
+							      : "stopped: its host key was "
+								"not accepted");
 			return;
 		case PAIR_USER_MISMATCH:
 		case PAIR_AUTH_FAILED:
 			if (check)
-				set(s, STEP_FAILING,
-				    "%s does not accept your key: pair again (" DO_PAIR ").", name);
+				steps_set(s, STEP_FAILING,
+					  "%s does not accept your key: pair again (" DO_PAIR ").",
+					  name);
 			else
-				set(s, STEP_FAILING, "Could not log in to %s as %s: see step 1.",
-				    name, r->login[0] ? r->login : f->user);
+				steps_set(s, STEP_FAILING,
+					  "Could not log in to %s as %s: see step 1.", name,
+					  r->login[0] ? r->login : f->user);
 			return;
 		case PAIR_HOSTKEY_CHANGED:
-			set(s, STEP_FAILING,
-			    "%s If %s was reinstalled, remove its old key (ssh-keygen -R "
-			    "ADDRESS) and pair again (" DO_PAIR ").",
-			    r->summary, name);
+			steps_set(s, STEP_FAILING,
+				  "%s If %s was reinstalled, remove its old key (ssh-keygen -R "
+				  "ADDRESS) and pair again (" DO_PAIR ").",
+				  r->summary, name);
 			return;
 		default:
-			set(s, STEP_FAILING, "%s: %s. Pair again (" DO_PAIR ").",
-			    check ? "The check failed" : "Pairing failed",
-			    r->summary[0] ? r->summary : pair_status_word(r->status));
+			steps_set(s, STEP_FAILING, "%s: %s. Pair again (" DO_PAIR ").",
+				  check ? "The check failed" : "Pairing failed",
+				  r->summary[0] ? r->summary : pair_status_word(r->status));
 			return;
 		}
 	}
 	if (steps_journal_names_peer(f, p)) {
-		set(s, STEP_TODO,
-		    "Paired earlier (the journal has its lines): " DO_CHECK " checks it with keys "
-		    "only, " DO_PAIR " pairs again.");
+		steps_set(s, STEP_TODO,
+			  "Paired earlier (the journal has its lines): " DO_CHECK
+			  " checks it with keys "
+			  "only, " DO_PAIR " pairs again.");
 		return;
 	}
-	set(s, STEP_TODO,
-	    "Not paired with %s yet: " DO_PAIR " pairs (your public key goes there, its key "
-	    "comes here; you accept its host key and type your password once).",
-	    name);
+	steps_set(s, STEP_TODO,
+		  "Not paired with %s yet: " DO_PAIR " pairs (your public key goes there, its key "
+		  "comes here; you accept its host key and type your password once).",
+		  name);
 }
 
 static void step_verify(const struct model *m, const struct steps_facts *f, const struct step *addr,
 			struct step *s)
 {
 	if (!m->nports) {
-		set(s, STEP_NA, "No ConnectX port on this machine to verify.");
+		steps_set(s, STEP_NA, "No ConnectX port on this machine to verify.");
 		return;
 	}
 	if (!f->plan_applied) {
-		set(s, STEP_TODO, "Nothing to verify yet: address the ports first (step 3).");
+		steps_set(s, STEP_TODO, "Nothing to verify yet: address the ports first (step 3).");
 		return;
 	}
 	const struct plan *pl = &f->plan;
@@ -613,16 +622,16 @@ static void step_verify(const struct model *m, const struct steps_facts *f, cons
 	bool peer_seen;
 	size_t nout = cable_out(m, NULL, pl, out, sizeof(out), &peer_seen);
 	if (nout) {
-		set(s, STEP_FAILING,
-		    "Cable out on %s: its rail cannot answer. Plug the cable back in, "
-		    "then verify again (" DO_VERIFY ").",
-		    out);
+		steps_set(s, STEP_FAILING,
+			  "Cable out on %s: its rail cannot answer. Plug the cable back in, "
+			  "then verify again (" DO_VERIFY ").",
+			  out);
 		return;
 	}
 	if (addr->mark == STEP_FAILING) {
-		set(s, STEP_FAILING,
-		    "The rails cannot answer while step 3 fails: apply the plan again "
-		    "(" DO_ADDR "), then verify (" DO_VERIFY ").");
+		steps_set(s, STEP_FAILING,
+			  "The rails cannot answer while step 3 fails: apply the plan again "
+			  "(" DO_ADDR "), then verify (" DO_VERIFY ").");
 		return;
 	}
 	size_t ok = 0;
@@ -633,18 +642,19 @@ static void step_verify(const struct model *m, const struct steps_facts *f, cons
 			if (strcmp(f->rails[k].ifname, pl->ifs[i].ifname) == 0)
 				r = &f->rails[k];
 		if (!r) {
-			set(s, STEP_TODO,
-			    "Ping every rail (" DO_VERIFY
-			    "): a ping bound to each planned interface%s.",
-			    pl->mtu == 9000 ? ", and 8972-byte frames unfragmented for MTU 9000"
-					    : "");
+			steps_set(s, STEP_TODO,
+				  "Ping every rail (" DO_VERIFY
+				  "): a ping bound to each planned interface%s.",
+				  pl->mtu == 9000
+					  ? ", and 8972-byte frames unfragmented for MTU 9000"
+					  : "");
 			return;
 		}
 		if (!r->ok) {
-			set(s, STEP_FAILING,
-			    "%s. Check the cable and the peer's addresses, then verify "
-			    "again (" DO_VERIFY ").",
-			    r->text);
+			steps_set(s, STEP_FAILING,
+				  "%s. Check the cable and the peer's addresses, then verify "
+				  "again (" DO_VERIFY ").",
+				  r->text);
 			return;
 		}
 		if (!first_ok)
@@ -652,53 +662,53 @@ static void step_verify(const struct model *m, const struct steps_facts *f, cons
 		ok++;
 	}
 	if (f->bench_known)
-		set(s, STEP_DONE, "Verified: rails answer; %s.", f->bench);
+		steps_set(s, STEP_DONE, "Verified: rails answer; %s.", f->bench);
 	else
-		set(s, STEP_DONE, "Every rail answers (%zu): %s.", ok,
-		    first_ok ? first_ok->text : "");
+		steps_set(s, STEP_DONE, "Every rail answers (%zu): %s.", ok,
+			  first_ok ? first_ok->text : "");
 }
 
-static void step_rollback(const struct steps_facts *f, struct step *s)
+void steps_step_rollback(const struct steps_facts *f, struct step *s)
 {
 	if (f->journal_error[0]) {
-		set(s, STEP_FAILING, "Cannot read the journal: %s.", f->journal_error);
+		steps_set(s, STEP_FAILING, "Cannot read the journal: %s.", f->journal_error);
 		return;
 	}
 	int total = f->pending_net + f->pending_ssh;
 	if (f->refused) {
-		set(s, STEP_FAILING,
-		    "%d journal record%s refused: not what sparklink writes, never "
-		    "acted on (" DO_ROLLBACK
-		    " lists them with the reason)%s%d change%s can be undone.",
-		    f->refused, f->refused == 1 ? " is" : "s are", "; ", total,
-		    total == 1 ? "" : "s");
+		steps_set(s, STEP_FAILING,
+			  "%d journal record%s refused: not what sparklink writes, never "
+			  "acted on (" DO_ROLLBACK
+			  " lists them with the reason)%s%d change%s can be undone.",
+			  f->refused, f->refused == 1 ? " is" : "s are", "; ", total,
+			  total == 1 ? "" : "s");
 		return;
 	}
 	if (f->rollback_failed && total > 0) {
-		set(s, STEP_FAILING,
-		    "The last rollback did not finish (%s): " DO_ROLLBACK " tries again.",
-		    f->rollback_summary[0] ? f->rollback_summary : "see the log");
+		steps_set(s, STEP_FAILING,
+			  "The last rollback did not finish (%s): " DO_ROLLBACK " tries again.",
+			  f->rollback_summary[0] ? f->rollback_summary : "see the log");
 		return;
 	}
 	if (total == 0) {
-		set(s, STEP_NA, "Nothing to undo.");
+		steps_set(s, STEP_NA, "Nothing to undo.");
 		return;
 	}
 	if (f->pending_net && f->pending_ssh)
-		set(s, STEP_NA,
-		    "%d change%s can be undone (" DO_ROLLBACK
-		    "): %d to the network, %d SSH pairing "
-		    "line%s (" DO_UNDO_SSH " in the dialog).",
-		    total, total == 1 ? "" : "s", f->pending_net, f->pending_ssh,
-		    f->pending_ssh == 1 ? "" : "s");
+		steps_set(s, STEP_NA,
+			  "%d change%s can be undone (" DO_ROLLBACK
+			  "): %d to the network, %d SSH pairing "
+			  "line%s (" DO_UNDO_SSH " in the dialog).",
+			  total, total == 1 ? "" : "s", f->pending_net, f->pending_ssh,
+			  f->pending_ssh == 1 ? "" : "s");
 	else if (f->pending_net)
-		set(s, STEP_NA, "%d change%s to the network can be undone (" DO_ROLLBACK ").",
-		    total, total == 1 ? "" : "s");
+		steps_set(s, STEP_NA, "%d change%s to the network can be undone (" DO_ROLLBACK ").",
+			  total, total == 1 ? "" : "s");
 	else
-		set(s, STEP_NA,
-		    "%d SSH pairing change%s can be undone (" DO_ROLLBACK ", then " DO_UNDO_SSH
-		    "); keys are kept.",
-		    total, total == 1 ? "" : "s");
+		steps_set(s, STEP_NA,
+			  "%d SSH pairing change%s can be undone (" DO_ROLLBACK
+			  ", then " DO_UNDO_SSH "); keys are kept.",
+			  total, total == 1 ? "" : "s");
 }
 
 void steps_compute(const struct model *m, const struct peer *peer, const struct steps_facts *f,
@@ -710,5 +720,5 @@ void steps_compute(const struct model *m, const struct peer *peer, const struct 
 	step_addr(m, f, &out[STEP_ADDR]);
 	step_ssh(peer, f, &out[STEP_SSH]);
 	step_verify(m, f, &out[STEP_ADDR], &out[STEP_VERIFY]);
-	step_rollback(f, &out[STEP_ROLLBACK]);
+	steps_step_rollback(f, &out[STEP_ROLLBACK]);
 }

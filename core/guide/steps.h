@@ -1,5 +1,5 @@
 /* steps.h: the playbook's six steps (1 same user, 2 cable, 3 addressing, 4 SSH, 5 verify,
- * 6 rollback), each with a mark (done, to do, failing, n.a.) and the reason in words.
+ * 6 rollback; step 2 is "Cabling"), each with a mark (done, to do, failing, n.a.) and the reason in words.
  *
  * The marks are computed by a pure function (steps_compute) from what is true now: the live
  * model (ports with carrier, addresses and MTU from netlink), the chosen peer (and where it is
@@ -13,6 +13,7 @@
 #define SPARKLINK_STEPS_H
 
 #include "core/jobs/apply.h"
+#include "core/jobs/cluster_record.h"
 #include "core/net/model.h"
 #include "core/jobs/pair.h"
 #include "core/mdns/peers.h"
@@ -94,6 +95,13 @@ struct steps_facts {
 	/* the last rails verified (by apply or verify), for the plan's interfaces */
 	struct steps_rail rails[PLAN_MAX_IFS];
 	size_t nrails;
+	/* a cluster plan applied from this node (cluster_record.h), read with the journal */
+	bool cluster_applied;
+	struct cluster_record cluster;
+	/* the last rails of a cluster verified (its apply pings every rail from both ends) */
+	bool cluster_rails_known;
+	size_t cluster_rails, cluster_rails_ok;
+	char cluster_rail_failed[200]; /* the first that did not answer */
 	/* the last bandwidth test (bench.json beside the journal), read with the journal */
 	bool bench_known;
 	char bench[160]; /* "bandwidth 18.20 Gb/s (TCP, pass)" */
@@ -108,6 +116,9 @@ void steps_learn_pair(struct steps_facts *f, const char *host, bool verify_only,
 		      enum pair_status status, const char *login, const char *summary);
 /* An apply or verify job ended with these rails (replacing the earlier ones). */
 void steps_learn_rails(struct steps_facts *f, const struct rail *rails, size_t n);
+/* A cluster apply (or its verify) pinged n rails, ok of them answered; failed: the first that did
+ * not (its words). */
+void steps_learn_cluster_rails(struct steps_facts *f, size_t n, size_t ok, const char *failed);
 /* A bandwidth test ended (words: bench_record_words()'s), or was read from its record. */
 void steps_learn_bench(struct steps_facts *f, const char *words);
 /* A rollback ended (status 0 ok). With include_ssh, pairing facts are forgotten (its lines are
@@ -128,7 +139,15 @@ void steps_compute(const struct model *m, const struct peer *peer, const struct 
 typedef const char *step_key_fn(enum step_action a, void *arg);
 void step_render(const struct step *s, step_key_fn *key, void *arg, char *out, size_t size);
 
-const char *step_title(enum step_id id); /* "Same user", "Cable", ... */
+/* The marks of a cluster (the peers marked in the console, cluster_state.h) with its cable map
+ * (cluster_state_map()): each step names the node that is not there yet ("spark-3: not paired",
+ * "spark-2 p0 has no cable to another node"). Pure. */
+struct cluster_state;
+void steps_compute_cluster(const struct model *m, const struct cluster_state *cl,
+			   const struct cablemap *map, const struct steps_facts *f,
+			   struct step out[STEP_COUNT]);
+
+const char *step_title(enum step_id id); /* "Same user", "Cabling", ... */
 const char *step_mark_word(enum step_mark mark); /* "done", "to do", "FAILING", "n.a." */
 /* The first of steps 1-5 that is not done (STEP_COUNT if all are). */
 enum step_id steps_next(const struct step *s);

@@ -76,6 +76,7 @@ static enum apply_status connect_all(struct cctx *c)
 			.w = c->w,
 			.password_kind = JOB_ASK_PASSWORD,
 			.sudo_password = req->sudo_password,
+			.read_only = req->verify_only,
 		};
 		str_copy(o.address, req->hosts[k], sizeof(o.address));
 		o.names[o.nnames++] = req->hosts[k];
@@ -234,6 +235,19 @@ static enum apply_status run(struct cctx *c)
 	const struct cluster_plan *p = &req->plan;
 	char err[1024];
 	enum apply_status st;
+	if (req->verify_only) {
+		if ((st = connect_all(c)) != APPLY_OK)
+			return st;
+		job_progress(c->w, "Verifying every rail of every link, both ways");
+		if (!verify(c))
+			return cfail(c, APPLY_VERIFY_FAILED,
+				     "%zu of %zu rails do not answer (see above)",
+				     c->out->nrails - c->out->rails_ok, c->out->nrails);
+		snprintf(c->out->summary, sizeof(c->out->summary),
+			 "every rail of the %s plan answers both ways (%zu)",
+			 topology_name(p->topology), c->out->nrails);
+		return APPLY_OK;
+	}
 	if (p->kind == PLAN_LINK_LOCAL)
 		return cfail(
 			c, APPLY_REFUSED,

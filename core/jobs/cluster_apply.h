@@ -38,6 +38,8 @@ struct cluster_apply_request {
 	struct ssh_user user;
 	char journal_path[PATH_MAX];
 	bool dry_run;
+	bool verify_only; /* only ping every rail of plan (a plan applied earlier: its record):
+			   * the peers reached with keys only, no sudo, nothing changed */
 	bool allow_session_if;
 	const char *sudo_password; /* the peers', given up front; NULL = ask */
 	int timeout_s;

@@ -2,6 +2,7 @@
 #include "core/jobs/cluster_map.h"
 #include "core/base/json.h"
 #include "core/base/text.h"
+#include "core/mdns/peers.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -57,6 +58,28 @@ void cluster_map_build(struct cablemap *m, const struct cluster_view *v, size_t 
 				pv++;
 			int pport = pv < n ? port_of_addr(&v[pv], g->addr) : -1;
 			cablemap_see(m, idx[i], f->port, peer, pport);
+		}
+	}
+}
+
+void cluster_view_sightings(struct node_cables *c, const struct peers *peers, const struct model *m)
+{
+	c->browsed = peers->state == MDNS_RUNNING;
+	for (size_t i = 0; i < peers->n; i++) {
+		const struct peer *p = &peers->v[i];
+		if (p->self || !p->host_ok)
+			continue;
+		for (size_t k = 0; k < p->naddrs && c->nseen < NODE_MAX_SIGHTINGS; k++) {
+			const struct peer_addr *a = &p->addrs[k];
+			if (peer_addr_port(m, a) < 0 || !peer_addr_live(m, a))
+				continue;
+			struct node_sighting *s = &c->seen[c->nseen++];
+			str_copy(s->ifname, a->ifname, sizeof(s->ifname));
+			str_copy(s->host, p->host, sizeof(s->host));
+			size_t n = strlen(s->host);
+			if (n > 6 && strcmp(s->host + n - 6, ".local") == 0)
+				s->host[n - 6] = '\0';
+			str_copy(s->addr, a->addr, sizeof(s->addr));
 		}
 	}
 }

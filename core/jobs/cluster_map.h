@@ -35,6 +35,13 @@ struct cluster_view {
  * between them (those of hosts not among v are left out). */
 void cluster_map_build(struct cablemap *m, const struct cluster_view *v, size_t n);
 
+/* This node's own mDNS view as sightings in c: every live address of a peer (its host name
+ * without ".local") seen on one of this node's ConnectX twins. */
+struct peers;
+struct model;
+void cluster_view_sightings(struct node_cables *c, const struct peers *peers,
+			    const struct model *m);
+
 /* Read a node's name and cable side into out; 0 or a negative code with err. */
 int cluster_view_read(struct node *node, struct cluster_view *out, char *err, size_t errsize);
 

@@ -136,3 +136,24 @@ int cluster_record_newest(const struct journal_record *v, size_t n, struct clust
 	}
 	return -1;
 }
+
+void cluster_record_plan(const struct cluster_record *r, struct cluster_plan *p, char (*hosts)[128])
+{
+	memset(p, 0, sizeof(*p));
+	p->kind = r->kind;
+	p->mtu = r->mtu;
+	p->topology = r->topology;
+	p->nnodes = r->nnodes < CLUSTER_MAX_NODES ? r->nnodes : CLUSTER_MAX_NODES;
+	for (size_t k = 0; k < p->nnodes; k++) {
+		const struct cluster_record_node *n = &r->nodes[k];
+		str_copy(p->names[k], n->name, sizeof(p->names[k]));
+		str_copy(hosts[k], n->host, 128);
+		for (size_t i = 0; i < n->nifs && p->naddrs < CLUSTER_MAX_ADDRS; i++) {
+			struct cluster_addr *a = &p->addrs[p->naddrs++];
+			a->node = (int)k;
+			a->peer = -1;
+			str_copy(a->ifname, n->ifs[i], sizeof(a->ifname));
+			str_copy(a->addr, n->addrs[i], sizeof(a->addr));
+		}
+	}
+}

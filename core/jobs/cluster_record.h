@@ -45,6 +45,11 @@ int cluster_record_parse(const char *data, struct cluster_record *r);
 /* Does r give ifname to the node written under host? */
 bool cluster_record_names(const struct cluster_record *r, const char *host, const char *ifname);
 
+/* The plan a record describes, as far as verifying it needs (the nodes' names, each interface's
+ * address and node; no peer ends), and each node's host into hosts[k] ("local" for this node). */
+void cluster_record_plan(const struct cluster_record *r, struct cluster_plan *p,
+			 char (*hosts)[128]);
+
 /* The cluster plan applied now among v (a journal, oldest first): the newest cluster-plan record
  * not undone that parses, unless a two-node plan record not undone is newer. Its index, or -1. */
 struct journal_record;

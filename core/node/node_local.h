@@ -13,4 +13,10 @@
 struct node *node_local_new(char *err, size_t errsize);
 bool node_local_can_change(void);
 
+/* This machine's cable side (node.h `cables`: its ConnectX twins with carrier, speed and
+ * addresses) from a ports model the caller keeps (the console's, live); no mDNS view. Pure. */
+struct model;
+struct node_cables;
+void node_local_cables_model(const struct model *m, struct node_cables *out);
+
 #endif

@@ -2,6 +2,7 @@
  * ConnectX twins from the ports model (RDMA devices, netlink), their carrier, speed and addresses.
  * Its mDNS view is the caller's (discovery runs on the loop). */
 #include "core/node/node_local_shared.h"
+#include "core/node/node_local.h"
 #include "core/base/util.h"
 #include "core/net/model.h"
 #include "core/net/netmon.h"
@@ -10,21 +11,11 @@
 #include <string.h>
 #include <sys/socket.h>
 
-int node_local_cables(struct node *n, struct node_cables *out, char *err, size_t errsize)
+void node_local_cables_model(const struct model *m, struct node_cables *out)
 {
-	(void)n;
 	memset(out, 0, sizeof(*out));
-	struct model m;
-	model_init(&m);
-	rdma_inventory_scan(&m.rdma, false);
-	int rc = netmon_snapshot(&m, err, errsize);
-	if (rc < 0) {
-		model_free(&m);
-		return rc;
-	}
-	model_rebuild(&m);
-	for (size_t i = 0; i < m.nports; i++) {
-		const struct phys_port *pp = &m.ports[i];
+	for (size_t i = 0; i < m->nports; i++) {
+		const struct phys_port *pp = &m->ports[i];
 		if (pp->number < 0 || pp->number > 1)
 			continue;
 		for (size_t t = 0; t < pp->ntwins && out->nifs < NODE_MAX_CABLE_IFS; t++) {
@@ -50,6 +41,22 @@ int node_local_cables(struct node *n, struct node_cables *out, char *err, size_t
 			}
 		}
 	}
+}
+
+int node_local_cables(struct node *n, struct node_cables *out, char *err, size_t errsize)
+{
+	(void)n;
+	memset(out, 0, sizeof(*out));
+	struct model m;
+	model_init(&m);
+	rdma_inventory_scan(&m.rdma, false);
+	int rc = netmon_snapshot(&m, err, errsize);
+	if (rc < 0) {
+		model_free(&m);
+		return rc;
+	}
+	model_rebuild(&m);
+	node_local_cables_model(&m, out);
 	model_free(&m);
 	return 0;
 }

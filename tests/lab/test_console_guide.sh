@@ -205,7 +205,7 @@ step "the log file: every action with its outcome, no password"
 log=$(lx spark-1 cat /var/lib/sparklink/console.log) || fail "no log file /var/lib/sparklink/console.log"
 for re in 'OK +Pairing with spark-2\.local: .*verified both ways' 'OK +Addressing: .*every rail answers' \
 	'OK +Verify: every rail answers' 'FAILED +Port 1: cable out' 'OK +Port 1: cable in' \
-	'FAILED +Step 2 Cable: FAILING' 'OK +Rollback \(with the SSH lines\)'; do
+	'FAILED +Step 2 Cabling: FAILING' 'OK +Rollback \(with the SSH lines\)'; do
 	printf '%s\n' "$log" | grep -qE "^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} [+-][0-9]{4} $re" ||
 		fail "the log has no line /$re/: $(printf '%s\n' "$log" | tail -20)"
 done

@@ -64,26 +64,6 @@ static void plain_host(const char *host, char *out, size_t size)
 		out[n - 6] = '\0';
 }
 
-/* This node's mDNS view as sightings: every live address of a peer on one of our twins. */
-static void local_sightings(struct node_cables *c, const struct peers *peers, const struct model *m)
-{
-	c->browsed = peers->state == MDNS_RUNNING;
-	for (size_t i = 0; i < peers->n; i++) {
-		const struct peer *p = &peers->v[i];
-		if (p->self || !p->host_ok)
-			continue;
-		for (size_t k = 0; k < p->naddrs && c->nseen < NODE_MAX_SIGHTINGS; k++) {
-			const struct peer_addr *a = &p->addrs[k];
-			if (peer_addr_port(m, a) < 0 || !peer_addr_live(m, a))
-				continue;
-			struct node_sighting *s = &c->seen[c->nseen++];
-			str_copy(s->ifname, a->ifname, sizeof(s->ifname));
-			plain_host(p->host, s->host, sizeof(s->host));
-			str_copy(s->addr, a->addr, sizeof(s->addr));
-		}
-	}
-}
-
 int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int timeout_s,
 		       struct cluster_view *views, size_t *nviews, bool quiet)
 {
@@ -106,7 +86,7 @@ int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int t
 		goto out;
 	}
 	node_free(self);
-	local_sightings(&views[0].cables, &peers, &m);
+	cluster_view_sightings(&views[0].cables, &peers, &m);
 	*nviews = 1;
 	struct invocation inv;
 	if (invocation_get(&inv, err, sizeof(err)) < 0) {

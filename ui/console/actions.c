@@ -29,12 +29,6 @@ static void dialog_notify(void *arg)
 	c->dirty = true;
 }
 
-static void monitor_notify(void *arg)
-{
-	struct console *c = arg;
-	c->dirty = true; /* a new sample: draw it */
-}
-
 static void need_peer(struct console *c, const char *what)
 {
 	actlog_add(
@@ -43,6 +37,114 @@ static void need_peer(struct console *c, const char *what)
 		"in and make sure the other Spark is on (avahi-daemon running); it appears in the "
 		"peers panel by itself.",
 		what);
+}
+
+static void mesh_notify(void *arg)
+{
+	struct console *c = arg;
+	guide_learn_mesh(c);
+	c->dirty = true;
+}
+
+static void cluster_notify(void *arg)
+{
+	struct console *c = arg;
+	guide_learn_cluster(c);
+	c->dirty = true;
+}
+
+static void open_mesh(struct console *c)
+{
+	char why[512];
+	if (!mesh_dialog_open(&c->mesh, &c->peers, &c->cluster, &c->model, &c->inv, why,
+			      sizeof(why))) {
+		mesh_dialog_close(&c->mesh);
+		actlog_add(&c->log, ACTLOG_FAIL, "Cannot pair the marked nodes: %s.", why);
+		return;
+	}
+	c->mesh.view.notify = mesh_notify;
+	c->mesh.view.notify_arg = c;
+	c->mesh_learned = false;
+	c->state = STATE_MESH;
+}
+
+static void open_cluster(struct console *c)
+{
+	char why[512];
+	if (!cluster_dialog_open(&c->cdlg, &c->cluster, c->hostname, &c->peers, &c->model, c->loop,
+				 &c->inv, why, sizeof(why))) {
+		cluster_dialog_close(&c->cdlg);
+		actlog_add(&c->log, ACTLOG_FAIL, "Cannot address the cluster: %s.", why);
+		return;
+	}
+	c->cdlg.view.notify = cluster_notify;
+	c->cdlg.view.notify_arg = c;
+	c->cluster_learned = false;
+	c->state = STATE_CLUSTER;
+}
+
+static void open_cluster_verify(struct console *c)
+{
+	char why[512];
+	if (!c->facts.cluster_applied) {
+		actlog_add(&c->log, ACTLOG_FAIL,
+			   "Nothing to verify yet: no cluster plan is applied (the journal has "
+			   "none). Address the nodes first (%s).",
+			   keys_letter(ACT_ADDR));
+		return;
+	}
+	if (!cluster_dialog_open_verify(&c->cdlg, &c->cluster, &c->facts.cluster, c->loop, &c->inv,
+					why, sizeof(why))) {
+		cluster_dialog_close(&c->cdlg);
+		actlog_add(&c->log, ACTLOG_FAIL, "Cannot verify the cluster: %s.", why);
+		return;
+	}
+	c->cdlg.view.notify = cluster_notify;
+	c->cdlg.view.notify_arg = c;
+	c->cluster_learned = false;
+	c->state = STATE_CLUSTER;
+}
+
+static void open_cabling(struct console *c)
+{
+	c->cread.again = true; /* the peers' twins as they are now */
+	cluster_state_map(&c->cluster, c->hostname, &c->model, &c->peers, &c->cmap);
+	cabling_view_update(&c->cabling, &c->cluster, &c->cmap, c->hostname, &c->steps[STEP_CABLE]);
+	c->cabling.text.top = 0;
+	c->state = STATE_CABLING;
+}
+
+static void mark_peer(struct console *c)
+{
+	const struct peer *p = guide_peer(c);
+	if (!p) {
+		need_peer(c, "mark for the cluster");
+		return;
+	}
+	int r = cluster_state_toggle(&c->cluster, p->host);
+	if (r < 0)
+		actlog_add(&c->log, ACTLOG_FAIL,
+			   "Cannot mark %s: a cluster has at most %d nodes, and each a plain host "
+			   "name.",
+			   p->host, CLUSTER_MAX_NODES);
+	else
+		actlog_add(&c->log, ACTLOG_INFO, "%s %s the cluster (%zu node%s with this one)",
+			   p->host, r ? "joins" : "leaves", c->cluster.n + 1,
+			   c->cluster.n ? "s" : "");
+}
+
+void actions_next_topology(struct console *c)
+{
+	cluster_state_next_topology(&c->cluster);
+	actlog_add(&c->log, ACTLOG_INFO, "Cluster topology: %s",
+		   c->cluster.want == TOPOLOGY_NONE ? "as the cables make it"
+						    : topology_name(c->cluster.want));
+}
+
+static void monitor_notify(void *arg)
+{
+	struct console *c = arg;
+	c->dirty = true; /* a new sample: draw it */
 }
 
 void actions_open_pair(struct console *c, bool verify, bool create_user)
@@ -169,13 +271,17 @@ void actions_open_step(struct console *c, enum step_id id)
 	keys_step_reason(st, reason, sizeof(reason));
 	switch (id) {
 	case STEP_USER:
-		if (st->mark == STEP_TODO && guide_peer(c))
+		if (guide_cluster_mode(c) && st->mark == STEP_TODO)
+			open_mesh(c);
+		else if (st->mark == STEP_TODO && guide_peer(c))
 			actions_open_pair(c, false, false);
 		else
 			open_user_info(c);
 		break;
 	case STEP_CABLE:
-		if (!peer_panel_count(&c->peers)) {
+		if (guide_cluster_mode(c)) {
+			open_cabling(c);
+		} else if (!peer_panel_count(&c->peers)) {
 			char text[1200];
 			snprintf(
 				text, sizeof(text),
@@ -191,9 +297,14 @@ void actions_open_step(struct console *c, enum step_id id)
 			open_peers(c, reason);
 		}
 		break;
-	case STEP_ADDR: open_addr(c); break;
-	case STEP_SSH: actions_open_pair(c, st->mark == STEP_DONE, false); break;
-	case STEP_VERIFY: open_verify(c); break;
+	case STEP_ADDR: guide_cluster_mode(c) ? open_cluster(c) : open_addr(c); break;
+	case STEP_SSH:
+		if (guide_cluster_mode(c))
+			open_mesh(c);
+		else
+			actions_open_pair(c, st->mark == STEP_DONE, false);
+		break;
+	case STEP_VERIFY: guide_cluster_mode(c) ? open_cluster_verify(c) : open_verify(c); break;
 	case STEP_ROLLBACK: open_rollback(c); break;
 	default: break;
 	}
@@ -266,10 +377,19 @@ void actions_run(struct console *c, enum key_action a)
 				actions_open_step(c, (enum step_id)c->step_sel);
 			}
 			break;
-		case ACT_PAIR: actions_open_pair(c, false, false); break;
+		case ACT_PAIR:
+			if (guide_cluster_mode(c))
+				open_mesh(c);
+			else
+				actions_open_pair(c, false, false);
+			break;
 		case ACT_CHECK: actions_open_pair(c, true, false); break;
-		case ACT_ADDR: open_addr(c); break;
-		case ACT_VERIFY: open_verify(c); break;
+		case ACT_ADDR: guide_cluster_mode(c) ? open_cluster(c) : open_addr(c); break;
+		case ACT_MARK: mark_peer(c); break;
+		case ACT_TOPOLOGY: actions_next_topology(c); break;
+		case ACT_VERIFY:
+			guide_cluster_mode(c) ? open_cluster_verify(c) : open_verify(c);
+			break;
 		case ACT_ROLLBACK: open_rollback(c); break;
 		case ACT_PEERS: open_peers(c, NULL); break;
 		case ACT_USER:
@@ -314,6 +434,27 @@ static void close_addr(struct console *c)
 	c->state = STATE_MAIN;
 }
 
+static void close_mesh(struct console *c)
+{
+	if (!c->mesh.view.worker)
+		actlog_add(&c->log, ACTLOG_INFO, "Pairing the mesh: closed; nothing was done.");
+	else if (!c->mesh.view.finished)
+		actlog_add(&c->log, ACTLOG_INFO, "Pairing the mesh: cancelled.");
+	mesh_dialog_close(&c->mesh);
+	c->state = STATE_MAIN;
+}
+
+static void close_cluster(struct console *c)
+{
+	if (!cluster_dialog_applied(&c->cdlg))
+		actlog_add(&c->log, ACTLOG_INFO, "Addressing the cluster: closed; %s",
+			   c->cdlg.phase == CD_JOB && !c->cdlg.view.finished
+				   ? "cancelled."
+				   : "nothing was changed.");
+	cluster_dialog_close(&c->cdlg);
+	c->state = STATE_MAIN;
+}
+
 static void close_rollback(struct console *c)
 {
 	if (!c->rollback.applied || !c->rollback.view.finished)
@@ -341,6 +482,16 @@ void actions_dialog_key(struct console *c, int key, bool is_char)
 		r = rollback_dialog_key(&c->rollback, c->loop, key, is_char);
 		if (r & DIALOG_CLOSE)
 			close_rollback(c);
+		break;
+	case STATE_MESH:
+		r = mesh_dialog_key(&c->mesh, c->loop, key, is_char);
+		if (r & DIALOG_CLOSE)
+			close_mesh(c);
+		break;
+	case STATE_CLUSTER:
+		r = cluster_dialog_key(&c->cdlg, c->loop, key, is_char);
+		if (r & DIALOG_CLOSE)
+			close_cluster(c);
 		break;
 	default: break;
 	}

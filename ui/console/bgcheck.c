@@ -1,4 +1,5 @@
-/* bgcheck.c: the background SSH check with a peer paired in an earlier session: started after a
+/* bgcheck.c: the background SSH check with a peer paired in an earlier session (the chosen one,
+ * then each marked for the cluster): started after a
  * loop turn, its result learned as a fact for step 4 and logged. */
 #include "ui/console/bgcheck.h"
 #include "core/base/util.h"
@@ -34,9 +35,17 @@ void bgcheck_after_turn(struct console *c)
 	}
 	if (b->worker || c->state != STATE_MAIN)
 		return;
+	/* the chosen peer, then the cluster's marked ones: each checked once */
 	const struct peer *p = guide_peer(c);
-	if (!p || strcmp(p->host, b->peer) == 0 || steps_peer(&c->facts, p->host) ||
-	    !steps_journal_names_peer(&c->facts, p))
+	for (size_t i = 0; i <= c->cluster.n; i++) {
+		if (i > 0)
+			p = peers_find(&c->peers, c->cluster.members[i - 1].host);
+		if (p && strcmp(p->host, b->peer) != 0 && !steps_peer(&c->facts, p->host) &&
+		    steps_journal_names_peer(&c->facts, p))
+			break;
+		p = NULL;
+	}
+	if (!p)
 		return;
 	str_copy(b->peer, p->host, sizeof(b->peer));
 	char why[512];

@@ -107,6 +107,16 @@ static unsigned overlay_key(struct console *c, int key, bool is_char)
 	}
 	case STATE_HELP:
 		return scroll_text_key(&c->help, key, is_char) ? DIALOG_HANDLED | DIALOG_REDRAW : 0;
+	case STATE_CABLING:
+		if (is_char && key == 't') {
+			actions_next_topology(c);
+			return DIALOG_HANDLED | DIALOG_REDRAW;
+		}
+		if (is_char && key == 'g') {
+			c->cread.again = true;
+			return DIALOG_HANDLED | DIALOG_REDRAW;
+		}
+		return cabling_view_key(&c->cabling, key, is_char) | DIALOG_HANDLED;
 	case STATE_MONITOR: {
 		unsigned flags = monitor_view_key(&c->monview, key, is_char);
 		if (flags & DIALOG_CLOSE)
@@ -149,7 +159,8 @@ static void on_terminal(struct loop_watch *w, int fd, short revents, void *arg)
 			continue;
 		}
 		if (c->state == STATE_PAIR || c->state == STATE_ADDR ||
-		    c->state == STATE_ROLLBACK) {
+		    c->state == STATE_ROLLBACK || c->state == STATE_MESH ||
+		    c->state == STATE_CLUSTER) {
 			actions_dialog_key(c, key, is_char);
 			continue;
 		}
@@ -231,6 +242,7 @@ static void after_turn(void *arg)
 {
 	struct console *c = arg;
 	bgcheck_after_turn(c);
+	cluster_read_after_turn(c);
 	if (c->dirty || c->model.dirty) {
 		update(c);
 		layout_draw(c);
@@ -249,6 +261,8 @@ int console_main(int argc, char **argv)
 		c->cabled[k] = -1;
 	c->step_follow = true;
 	scroll_text_init(&c->help);
+	cabling_view_init(&c->cabling);
+	cluster_state_init(&c->cluster);
 	log_view_init(&c->logview);
 	if (!screen_open(&c->scr, err, sizeof(err))) {
 		fprintf(stderr, "sparklink: %s\n", err);
@@ -315,6 +329,12 @@ int console_main(int argc, char **argv)
 		addr_dialog_close(&c->addr);
 	if (c->state == STATE_ROLLBACK)
 		rollback_dialog_close(&c->rollback);
+	if (c->state == STATE_MESH)
+		mesh_dialog_close(&c->mesh);
+	if (c->state == STATE_CLUSTER)
+		cluster_dialog_close(&c->cdlg);
+	cluster_read_free(&c->cread);
+	cabling_view_free(&c->cabling);
 	monitor_view_close(&c->monview);
 	bgcheck_free(&c->bgcheck);
 	actlog_add(&c->log, ACTLOG_INFO, "sparklink ended");

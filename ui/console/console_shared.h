@@ -13,11 +13,16 @@
 #include "core/jobs/pair.h"
 #include "core/guide/actlog.h"
 #include "core/guide/steps.h"
+#include "core/guide/cluster_state.h"
 #include "ui/console/addr_dialog.h"
 #include "ui/console/bgcheck.h"
+#include "ui/console/cabling_view.h"
+#include "ui/console/cluster_dialog.h"
+#include "ui/console/cluster_read.h"
 #include "ui/console/info_dialog.h"
 #include "ui/console/keys.h"
 #include "ui/console/log_view.h"
+#include "ui/console/mesh_dialog.h"
 #include "ui/console/monitor_view.h"
 #include "ui/console/pair_dialog.h"
 #include "ui/console/peer_dialog.h"
@@ -38,7 +43,10 @@ enum state {
 	STATE_LOG,
 	STATE_INFO,
 	STATE_PEERS,
-	STATE_MONITOR
+	STATE_MONITOR,
+	STATE_MESH, /* pairing the cluster's nodes as a mesh */
+	STATE_CLUSTER, /* addressing the cluster */
+	STATE_CABLING /* the cluster's cable map (step 2) */
 };
 enum focus { FOCUS_STEPS, FOCUS_PEERS };
 
@@ -81,6 +89,13 @@ struct console {
 	char known_peers[MAX_KNOWN][256]; /* for "seen" / "gone" in the log */
 	size_t nknown;
 	int cabled[MAX_PORTS]; /* -1 unknown, for "cable in/out" in the log */
+	struct cluster_state cluster; /* the peers marked (Space), the topology chosen (t) */
+	struct cablemap cmap; /* the cluster's map, made again after each turn */
+	struct cluster_read cread; /* its members' cables, read in the background */
+	struct mesh_dialog mesh;
+	struct cluster_dialog cdlg;
+	struct cabling_view cabling;
+	bool mesh_learned, cluster_learned;
 	struct pair_dialog pair;
 	struct addr_dialog addr;
 	struct rollback_dialog rollback;
@@ -106,6 +121,10 @@ void guide_update(struct console *c);
 void guide_learn_pair(struct console *c);
 void guide_learn_addr(struct console *c);
 void guide_learn_rollback(struct console *c);
+void guide_learn_mesh(struct console *c);
+void guide_learn_cluster(struct console *c);
+/* A cluster is formed: at least one peer is marked. */
+bool guide_cluster_mode(const struct console *c);
 const char *guide_peer_ssh_status(const struct peer *p, void *arg);
 
 /* actions.c: what the keys do on the main screen: open a dialog, a step, move the selection. */
@@ -113,6 +132,7 @@ void actions_run(struct console *c, enum key_action a);
 void actions_open_step(struct console *c, enum step_id id);
 void actions_open_pair(struct console *c, bool verify, bool create_user);
 void actions_select_step(struct console *c, int i);
+void actions_next_topology(struct console *c);
 /* The open dialog's key handler, then its closing (logged) when its flags say so. */
 void actions_dialog_key(struct console *c, int key, bool is_char);
 

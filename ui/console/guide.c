@@ -65,7 +65,15 @@ void guide_update(struct console *c)
 				   now ? "cable in, link Up" : "cable out, link Down");
 		c->cabled[k] = now;
 	}
-	steps_compute(m, guide_peer(c), &c->facts, c->steps);
+	if (guide_cluster_mode(c)) {
+		cluster_state_map(&c->cluster, c->hostname, m, &c->peers, &c->cmap);
+		steps_compute_cluster(m, &c->cluster, &c->cmap, &c->facts, c->steps);
+		if (c->state == STATE_CABLING)
+			cabling_view_update(&c->cabling, &c->cluster, &c->cmap, c->hostname,
+					    &c->steps[STEP_CABLE]);
+	} else {
+		steps_compute(m, guide_peer(c), &c->facts, c->steps);
+	}
 	for (int i = 0; i < STEP_COUNT; i++) {
 		if (c->marks_known && c->marks[i] != c->steps[i].mark) {
 			char reason[400];
@@ -171,4 +179,56 @@ void guide_learn_rollback(struct console *c)
 	actlog_add(&c->log, v->status == 0 ? ACTLOG_OK : ACTLOG_FAIL, "Rollback%s: %s",
 		   d->job.req.include_ssh ? " (with the SSH lines)" : "",
 		   v->summary[0] ? v->summary : "finished");
+}
+
+bool guide_cluster_mode(const struct console *c)
+{
+	return c->cluster.n > 0;
+}
+
+void guide_learn_mesh(struct console *c)
+{
+	const struct mesh_dialog *d = &c->mesh;
+	const struct job_view *v = &d->view;
+	if (!v->finished) {
+		c->mesh_learned = false;
+		return;
+	}
+	if (c->mesh_learned || !v->worker)
+		return;
+	c->mesh_learned = true;
+	for (size_t i = 0; i < d->n; i++) {
+		char words[320];
+		enum pair_status st = mesh_dialog_node_status(d, i, words, sizeof(words));
+		steps_learn_pair(&c->facts, d->hosts[i], false, st, d->job.req.peers[i].local.name,
+				 words);
+		actlog_add(&c->log, st == PAIR_OK ? ACTLOG_OK : ACTLOG_FAIL, "Mesh: %s: %s",
+			   d->hosts[i], words);
+	}
+	guide_reread_journal(c);
+	actlog_add(&c->log, v->status == PAIR_OK ? ACTLOG_OK : ACTLOG_FAIL, "Pairing the mesh: %s",
+		   v->summary[0] ? v->summary : pair_status_word((enum pair_status)v->status));
+}
+
+void guide_learn_cluster(struct console *c)
+{
+	const struct cluster_dialog *d = &c->cdlg;
+	const struct job_view *v = &d->view;
+	if (!cluster_dialog_applied(d)) {
+		c->cluster_learned = false;
+		return;
+	}
+	if (c->cluster_learned)
+		return;
+	c->cluster_learned = true;
+	enum apply_status st = (enum apply_status)v->status;
+	if (d->rails)
+		steps_learn_cluster_rails(&c->facts, d->rails, d->rails_ok, d->rail_failed);
+	guide_reread_journal(c);
+	actlog_add(&c->log,
+		   st == APPLY_OK	   ? ACTLOG_OK
+		   : st == APPLY_CANCELLED ? ACTLOG_INFO
+					   : ACTLOG_FAIL,
+		   "Addressing the cluster: %s",
+		   v->summary[0] ? v->summary : apply_status_word(st));
 }

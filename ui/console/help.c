@@ -8,21 +8,26 @@
 #include <string.h>
 
 static const char *const intro[] = {
-	"sparklink takes two DGX Sparks from \"cable plugged in\" to a verified",
-	"pair with passwordless SSH both ways, and can undo what it did.",
+	"sparklink takes two DGX Sparks (or a cluster of up to 8) from \"cable",
+	"plugged in\" to verified rails with passwordless SSH both ways, and can",
+	"undo what it did.",
 };
 
 static const char *const steps_text[] = {
 	" ",
 	"Steps (NVIDIA's playbook \"Connect two Sparks\")",
 	"  1 Same user   the same user name on both nodes",
-	"  2 Cable       a QSFP cable between the Sparks; the peer seen on it",
+	"  2 Cabling     a QSFP cable between the Sparks; the peer seen on it (a",
+	"                cluster: the cable map, every node's ports and far ends)",
 	"  3 Addressing  link-local or static addresses on the cabled ports",
 	"  4 SSH         passwordless SSH both ways, verified",
 	"  5 Verify      every rail answers a ping (jumbo frames with MTU 9000)",
 	"  6 Rollback    undo what sparklink changed (optional)",
 	"Each mark (done, to do, FAILING, n.a.) and its reason come from what is",
 	"true now: pull the cable and steps 2 and 5 say so at once.",
+	"A cluster (NVIDIA's \"Connect multiple Sparks\": direct, ring, switch):",
+	"mark its peers with Space; each step then names the node not there",
+	"yet; p pairs them as a mesh, a addresses them all, v pings every rail.",
 	" ",
 	"Keys",
 };

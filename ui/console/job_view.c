@@ -110,10 +110,20 @@ void job_view_msg(struct job_view *v, const struct worker_msg *m)
 		break;
 	case JOB_ASK_CONFIRM:
 		if (asking)
-			ask(v, m->code == JOB_CONFIRM_PREVIEW ? QUESTION_PREVIEW : QUESTION_CONFIRM,
+			ask(v,
+			    m->code == JOB_CONFIRM_PREVIEW	   ? QUESTION_PREVIEW
+			    : m->code == JOB_CONFIRM_SAME_PASSWORD ? QUESTION_SAME_PASSWORD
+								   : QUESTION_CONFIRM,
 			    m);
 		break;
 	case JOB_RESULT:
+		if (v->words->results_in_log) {
+			const char *label = v->words->result[strcmp(m->extra, "ok") == 0 ? 1 : 0];
+			char prefix[64];
+			snprintf(prefix, sizeof(prefix), "%s ", label ? label : "");
+			log_line(&v->log, prefix, m->text);
+			break;
+		}
 		if (m->code >= 0 && m->code < JOB_VIEW_RESULTS) {
 			size_t i = (size_t)m->code;
 			v->results[i].ok = strcmp(m->extra, "ok") == 0;
@@ -172,6 +182,14 @@ static unsigned question_key(struct job_view *v, int key, bool is_char)
 		} else if (esc || (is_char && (key == 'n' || key == 'N'))) {
 			job_view_answer(v, "no"); /* refused: the job says what that keeps */
 		}
+		break;
+	case QUESTION_SAME_PASSWORD:
+		if (is_char && (key == 'y' || key == 'Y'))
+			job_view_answer(v, "yes");
+		else if (is_char && (key == 'n' || key == 'N'))
+			job_view_answer(v, "no");
+		else if (esc)
+			job_view_cancel(v);
 		break;
 	case QUESTION_PASSWORD:
 	case QUESTION_CONFIRM:
@@ -259,6 +277,13 @@ static int question_draw(const struct screen *s, const struct job_view *v, int y
 		snprintf(t, sizeof(t), "Enter: answer (anything but yes stops, %s)   Esc: cancel",
 			 v->words->refusing ? v->words->refusing : "nothing changed");
 		screen_text(s, last, x, w, ROLE_HEADER, t);
+		break;
+	case QUESTION_SAME_PASSWORD:
+		snprintf(t, sizeof(t), "Is the password you gave for %s the same on %s?", q->extra,
+			 q->text);
+		y += screen_text_wrap(s, y, x, w, 2, ROLE_WARN, t);
+		screen_text(s, last, x, w, ROLE_HEADER,
+			    "y: yes, try it there first    n: no, ask each node's    Esc: cancel");
 		break;
 	default: break; /* the dialog draws its own */
 	}

@@ -32,7 +32,8 @@ enum question_kind {
 	QUESTION_PASSWORD,
 	QUESTION_FINGERPRINT,
 	QUESTION_CONFIRM,
-	QUESTION_PREVIEW
+	QUESTION_PREVIEW,
+	QUESTION_SAME_PASSWORD /* y or n: is the password just given the same on these nodes? */
 };
 
 struct job_question {
@@ -52,6 +53,7 @@ struct job_view_words {
 	const char *refusing; /* what "no" to a confirmation keeps; NULL: "nothing changed" */
 	const char *result[2]; /* a result line's label: failed, ok ("Rail FAILED", "Rail ok") */
 	const char *result_names[2]; /* results 0 and 1 named (pair's directions); NULL: none */
+	bool results_in_log; /* a cluster's many results: each a line of the log, as it comes */
 };
 
 #define JOB_VIEW_RESULTS 8

@@ -30,17 +30,28 @@ static const struct key_row table[] = {
 	{ ACT_FOCUS, { '\t' }, NULL, NULL, "move between the steps and the peers" },
 	{ ACT_UP, { KEY_UP, 'k' }, NULL, NULL, "choose a step or a peer; 1-6 choose a step" },
 	{ ACT_DOWN, { KEY_DOWN, 'j' }, NULL, NULL, NULL },
+	{ ACT_MARK,
+	  { ' ' },
+	  NULL,
+	  NULL,
+	  "mark or unmark the chosen peer for the cluster (2 to 8 nodes with this one); "
+	  "with peers marked, pair, address and verify work on every marked node" },
+	{ ACT_TOPOLOGY,
+	  { 't' },
+	  NULL,
+	  NULL,
+	  "the cluster's topology: as the cables make it, direct, ring or switch" },
 	{ ACT_PAIR,
 	  { KEY_F(2), 'p' },
 	  "Pair",
 	  "Pair",
-	  "pair with the chosen peer (step 4; checks step 1)" },
+	  "pair with the chosen peer, or the marked ones as a mesh (step 4; checks step 1)" },
 	{ ACT_CHECK, { KEY_F(3), 's' }, "SSH check", "SSH", "check SSH both ways with keys only" },
 	{ ACT_ADDR,
 	  { KEY_F(4), 'a' },
 	  "Address",
 	  "Addr",
-	  "address the cabled ports here and on the peer (step 3)" },
+	  "address the cabled ports here and on the peer, or on every marked node (step 3)" },
 	{ ACT_VERIFY,
 	  { KEY_F(5), 'v' },
 	  "Verify",
@@ -135,6 +146,8 @@ static void name_of_key(int key, char *out, size_t size)
 		snprintf(out, size, "Tab");
 	else if (key == KEY_ESC)
 		snprintf(out, size, "Esc");
+	else if (key == ' ')
+		snprintf(out, size, "Space");
 	else if (key == KEY_CTRL_L)
 		snprintf(out, size, "Ctrl-L");
 	else if (key == KEY_UP)

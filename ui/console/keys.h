@@ -32,6 +32,8 @@ enum key_action {
 	ACT_USER,
 	ACT_MONITOR,
 	ACT_ENV,
+	ACT_MARK, /* mark the chosen peer for the cluster (Space) */
+	ACT_TOPOLOGY, /* the cluster's topology: detected, direct, ring, switch */
 	ACT_COUNT /* how many actions */
 };
 

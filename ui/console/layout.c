@@ -41,7 +41,8 @@ static void draw_wide(struct console *c, int top, int bottom)
 		ph = H / 3 > 5 ? H / 3 : 5;
 	int prow[MAX_PEER_ROWS];
 	y = top;
-	y += peer_panel_draw(s, m, &c->peers, c->peer_sel, c->focus == FOCUS_PEERS,
+	struct peer_panel_cluster pc = { &c->cluster, &c->cmap, c->hostname };
+	y += peer_panel_draw(s, m, &c->peers, &pc, c->peer_sel, c->focus == FOCUS_PEERS,
 			     guide_peer_ssh_status, c, y, lw, ph, pw, prow, MAX_PEER_ROWS);
 	for (int i = 0; i < MAX_PEER_ROWS; i++)
 		if (prow[i] >= 0)
@@ -97,7 +98,8 @@ static void draw_narrow(struct console *c, int top, int bottom)
 		if (rows[k] >= 0)
 			add_hit(c, rows[k], cols[k], widths[k], HIT_STEP, k);
 	int prow[MAX_PEER_ROWS];
-	y += peer_panel_draw(s, m, &c->peers, c->peer_sel, c->focus == FOCUS_PEERS,
+	struct peer_panel_cluster pc = { &c->cluster, &c->cmap, c->hostname };
+	y += peer_panel_draw(s, m, &c->peers, &pc, c->peer_sel, c->focus == FOCUS_PEERS,
 			     guide_peer_ssh_status, c, y, 0, p, w, prow, MAX_PEER_ROWS);
 	for (int k = 0; k < MAX_PEER_ROWS; k++)
 		if (prow[k] >= 0)
@@ -158,6 +160,9 @@ void layout_draw(struct console *c)
 	case STATE_LOG: log_view_draw(s, &c->logview, &c->log); break;
 	case STATE_INFO: info_dialog_draw(s, &c->info); break;
 	case STATE_MONITOR: monitor_view_draw(s, &c->monview, &c->model); break;
+	case STATE_MESH: mesh_dialog_draw(s, &c->mesh); break;
+	case STATE_CLUSTER: cluster_dialog_draw(s, &c->cdlg); break;
+	case STATE_CABLING: cabling_view_draw(s, &c->cabling, &c->cluster); break;
 	case STATE_PEERS: {
 		int prow[MAX_PEER_ROWS];
 		peer_dialog_draw(s, &c->peerdlg, &c->model, &c->peers, guide_peer_ssh_status, c,

@@ -34,6 +34,34 @@ static void where_text(const struct model *m, const struct peer_addr *a, char *o
 		str_copy(out, "LAN", size);
 }
 
+/* The cables between this node and the peer named name, from the map: "p0 -> its p1, p1 -> its ?". */
+static void cable_words(const struct peer_panel_cluster *pc, const char *name, char *out,
+			size_t size)
+{
+	out[0] = '\0';
+	int me = cablemap_find(pc->map, pc->self), him = cablemap_find(pc->map, name);
+	if (me < 0 || him < 0)
+		return;
+	struct cablemap_link l[CLUSTER_MAX_NODES * CABLEMAP_PORTS];
+	size_t nl = cablemap_links(pc->map, l, ARRAY_LEN(l));
+	for (size_t i = 0; i < nl && i < ARRAY_LEN(l); i++) {
+		int mine = -1, his = -1;
+		if (l[i].via_switch)
+			continue;
+		if (l[i].a == me && l[i].b == him)
+			mine = l[i].pa, his = l[i].pb;
+		else if (l[i].b == me && l[i].a == him)
+			mine = l[i].pb, his = l[i].pa;
+		if (mine < 0)
+			continue;
+		size_t len = strlen(out);
+		char hp[16] = "?";
+		if (his >= 0)
+			snprintf(hp, sizeof(hp), "p%d", his);
+		snprintf(out + len, size - len, "%sp%d -> its %s", len ? ", " : "", mine, hp);
+	}
+}
+
 int peer_panel_rows(const struct model *m, const struct peers *p)
 {
 	size_t n = peer_panel_count(p);
@@ -44,8 +72,9 @@ int peer_panel_rows(const struct model *m, const struct peers *p)
 }
 
 int peer_panel_draw(const struct screen *s, const struct model *m, const struct peers *p,
-		    size_t selected, bool focused, peer_status_fn *ssh_status, void *arg, int y,
-		    int x, int h, int w, int *rows, size_t max)
+		    const struct peer_panel_cluster *pc, size_t selected, bool focused,
+		    peer_status_fn *ssh_status, void *arg, int y, int x, int h, int w, int *rows,
+		    size_t max)
 {
 	for (size_t i = 0; i < max; i++)
 		rows[i] = -1;
@@ -54,8 +83,17 @@ int peer_panel_draw(const struct screen *s, const struct model *m, const struct 
 	size_t n = peer_panel_count(p);
 	int need = peer_panel_rows(m, p);
 	int ph = need < h ? need : h;
-	char title[64];
-	snprintf(title, sizeof(title), "Peers (%zu)%s", n, focused ? " [focus]" : "");
+	char title[160];
+	bool cluster = pc && pc->cl && pc->cl->n;
+	if (cluster)
+		snprintf(title, sizeof(title), "Cluster: %zu nodes, %s %s%s  (Space marks, t)",
+			 pc->cl->n + 1,
+			 topology_name(pc->cl->want != TOPOLOGY_NONE ? pc->cl->want
+								     : cablemap_topology(pc->map)),
+			 pc->cl->want != TOPOLOGY_NONE ? "chosen" : "detected",
+			 focused ? " [focus]" : "");
+	else
+		snprintf(title, sizeof(title), "Peers (%zu)%s", n, focused ? " [focus]" : "");
 	screen_box(s, y, x, ph, w, focused ? ROLE_HEADER : ROLE_FRAME, title);
 	int ry = y + 1, last = y + ph - 1;
 	if (p->state != MDNS_RUNNING) {
@@ -71,11 +109,16 @@ int peer_panel_draw(const struct screen *s, const struct model *m, const struct 
 		for (size_t k = 0; k < pe->naddrs; k++)
 			cable |= peer_addr_live(m, &pe->addrs[k]) &&
 				 peer_addr_port(m, &pe->addrs[k]) >= 0;
-		char line[320];
-		snprintf(line, sizeof(line), "%s %s  (%s; %s)", sel ? ">" : " ", pe->host,
+		char line[480], cables[160] = "";
+		int member = pc && pc->cl ? cluster_state_find(pc->cl, pe->host) : -1;
+		if (member >= 0)
+			cable_words(pc, pc->cl->members[member].name, cables, sizeof(cables));
+		snprintf(line, sizeof(line), "%s %s %s  (%s%s%s; %s)", sel ? ">" : " ",
+			 member >= 0 ? "[x]" : "[ ]", pe->host,
 			 !peer_live_addrs(m, pe) ? "not reachable now"
 			 : cable		 ? "on a cable"
 						 : "LAN only",
+			 cables[0] ? ": " : "", cables,
 			 ssh_status ? ssh_status(pe, arg) : "not paired");
 		if (sel)
 			screen_fill(s, ry, x + 1, 1, w - 2, focused ? ROLE_SELECT : ROLE_NORMAL);

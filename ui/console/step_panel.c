@@ -28,7 +28,8 @@ void step_panel_hint(enum step_id id, enum step_mark mark, char *out, size_t siz
 				 names(ACT_PAIR, k, sizeof(k)));
 		break;
 	case STEP_CABLE:
-		snprintf(out, size, "Enter: choose the peer on the cable (%s)",
+		snprintf(out, size,
+			 "Enter: the cable map of the marked nodes, or choose the peer (%s)",
 			 names(ACT_PEERS, k, sizeof(k)));
 		break;
 	case STEP_ADDR:
