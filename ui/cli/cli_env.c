@@ -15,10 +15,11 @@
 #include "core/net/model.h"
 #include "core/net/netmon.h"
 #include "core/net/rdma.h"
+#include "core/net/sysfs.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/launch_env.h"
 #include "core/jobs/launch_files.h"
-#include "core/jobs/plan.h"
+#include "core/jobs/launch_plan.h"
 
 static const char env_usage[] =
 	"Usage: sparklink env [--format shell|docker|json|hostfile] [--bootstrap mgmt|cable]\n"
@@ -53,9 +54,9 @@ static const char env_usage[] =
 /* --write [DIR] [--on-peers] */
 static int write_files(const char *cmd, const struct launch_env *e, const struct launch_plan *lp,
 		       const struct launch_opts *lo, const struct invocation *inv, const char *dir,
-		       bool on_peers, const char *peer)
+		       bool on_peers)
 {
-	char path[PATH_MAX], err[1024];
+	char path[PATH_MAX], err[1024], list[400];
 	const char *home = inv->user.home;
 	if (!dir)
 		snprintf(path, sizeof(path), "%s/%s", home, LAUNCH_FILES_DIR);
@@ -81,55 +82,74 @@ static int write_files(const char *cmd, const struct launch_env *e, const struct
 			cmd, home);
 		return EXIT_USAGE;
 	}
-	struct launch_files f;
-	struct buf warn;
-	buf_init(&warn);
-	launch_files_make(e, lp, lo, &f, &warn);
-	if (warn.len)
-		fprintf(stderr, "%s: %.*s", cmd, (int)warn.len, warn.data);
-	buf_free(&warn);
+	struct launch_write_job *job = xcalloc(1, sizeof(*job));
+	struct launch_files local;
+	const struct launch_files *f = &local;
 	int rc = EXIT_OK;
-	if (launch_files_write(&f, path, &inv->user, err, sizeof(err)) < 0) {
+	memset(&local, 0, sizeof(local));
+	if (!on_peers) {
+		/* the peers' values from the plan only */
+		struct launch_env *envs = xcalloc(LAUNCH_MAX_NODES, sizeof(*envs));
+		struct buf warn;
+		buf_init(&warn);
+		launch_envs_make(lp, lo, e, NULL, envs, &warn);
+		launch_files_make(e, envs, lp, lo, &local, &warn);
+		for (size_t n = 0; n < LAUNCH_MAX_NODES; n++)
+			launch_env_free(&envs[n]);
+		free(envs);
+		if (warn.len)
+			fprintf(stderr, "%s: %.*s", cmd, (int)warn.len, warn.data);
+		buf_free(&warn);
+	} else {
+		/* every peer checked and read first; the files made from every node's values */
+		job->plan = lp;
+		job->opts = *lo;
+		job->self = e;
+		str_copy(job->sysfs_root, sysfs_root(), sizeof(job->sysfs_root));
+		str_copy(job->rel, rel, sizeof(job->rel));
+		job->user = inv->user;
+		for (size_t n = 0; n < lp->nnodes; n++) {
+			if ((int)n == lp->self)
+				continue;
+			const char *addr = lp->nodes[n].host[0] ? lp->nodes[n].host
+								: lp->nodes[n].mgmt_addr;
+			if (!addr[0]) {
+				fprintf(stderr,
+					"%s: %s: no address to reach it at (the plan names none)\n",
+					cmd, lp->nodes[n].name);
+				rc = EXIT_FAIL;
+				goto out;
+			}
+			struct launch_peer *p = &job->peers[job->npeers++];
+			str_copy(p->address, addr, sizeof(p->address));
+			str_copy(p->name, lp->nodes[n].name, sizeof(p->name));
+			p->node = n;
+		}
+		struct cli_job cj = {
+			.cmd = cmd,
+			.result_ok = "Peer ok  ",
+			.result_fail = "Peer FAIL",
+		};
+		if (cli_job_run(&cj, launch_write_job_run, job) != EXIT_OK)
+			rc = EXIT_FAIL;
+		if (job->warnings.len)
+			fprintf(stderr, "%s: %.*s", cmd, (int)job->warnings.len,
+				job->warnings.data);
+		if (!job->files_made)
+			goto out;
+		f = &job->files;
+	}
+	launch_files_list(f, list, sizeof(list));
+	if (launch_files_write(f, path, &inv->user, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	printf("Wrote %s/{hostfile,env.sh,env.list,env.json} (this node, as %s)\n", path,
-	       inv->user.name);
-	if (!on_peers)
-		goto out;
-	struct launch_write_job *job = xcalloc(1, sizeof(*job));
-	job->files = &f;
-	str_copy(job->rel, rel, sizeof(job->rel));
-	job->user = inv->user;
-	job->timeout_s = 0;
-	for (size_t n = 0; n < lp->nnodes; n++) {
-		if ((int)n == lp->self)
-			continue;
-		const char *addr = lp->nodes[n].mgmt_addr[0]	    ? lp->nodes[n].mgmt_addr
-				   : peer && strcmp(peer, "-") != 0 ? peer
-								    : "";
-		if (!addr[0]) {
-			fprintf(stderr, "%s: %s: no address to reach it at (the plan names none)\n",
-				cmd, lp->nodes[n].name);
-			rc = EXIT_FAIL;
-			continue;
-		}
-		struct launch_peer *p = &job->peers[job->npeers++];
-		str_copy(p->address, addr, sizeof(p->address));
-		str_copy(p->name, lp->nodes[n].name, sizeof(p->name));
-		p->node = &lp->nodes[n];
-	}
-	struct cli_job cj = {
-		.cmd = cmd,
-		.result_ok = "Peer ok  ",
-		.result_fail = "Peer FAIL",
-	};
-	if (job->npeers && cli_job_run(&cj, launch_write_job_run, job) != EXIT_OK)
-		rc = EXIT_FAIL;
-	free(job);
+	printf("Wrote %s/%s (this node, as %s)\n", path, list, inv->user.name);
 out:
-	launch_files_free(&f);
+	launch_files_free(&local);
+	launch_write_job_free(job);
+	free(job);
 	return rc;
 }
 
@@ -227,14 +247,11 @@ int cli_env(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		return EXIT_FAIL;
 	}
-	struct plan p;
-	char peer[256] = "";
-	if (plan_read_applied(inv.journal, &p, peer, sizeof(peer), err, sizeof(err)) < 0) {
+	struct launch_plan lp;
+	if (launch_plan_read(inv.journal, &lp, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		return EXIT_REFUSED;
 	}
-	struct launch_plan lp;
-	launch_plan_from_plan(&p, strcmp(peer, "-") ? peer : NULL, &lp);
 	struct model m;
 	model_init(&m);
 	rdma_inventory_scan(&m.rdma, false);
@@ -251,7 +268,7 @@ int cli_env(int argc, char **argv)
 		}
 		rc = EXIT_FAIL;
 	} else if (write) {
-		rc = write_files(cmd, &e, &lp, &lo, &inv, dir, on_peers, peer);
+		rc = write_files(cmd, &e, &lp, &lo, &inv, dir, on_peers);
 	} else {
 		struct buf b;
 		buf_init(&b);
