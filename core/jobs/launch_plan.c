@@ -142,6 +142,23 @@ const char *launch_plan_seen(const struct launch_plan *p, size_t viewer, size_t 
 	return NULL;
 }
 
+const char *launch_plan_far(const struct launch_plan *p, size_t node, size_t r, size_t *far)
+{
+	if (node >= p->nnodes || r >= p->nodes[node].nrails)
+		return NULL;
+	const struct launch_rail *rl = &p->nodes[node].rails[r];
+	for (size_t n = 0; n < p->nnodes; n++) {
+		if (n == node)
+			continue;
+		for (size_t k = 0; k < p->nodes[n].nrails; k++)
+			if (same_subnet(rl->addr, p->nodes[n].rails[k].addr, rl->prefix)) {
+				*far = n;
+				return p->nodes[n].rails[k].addr;
+			}
+	}
+	return NULL;
+}
+
 int launch_plan_hostfile(const struct launch_plan *p, size_t viewer, unsigned slots,
 			 struct buf *out, struct buf *problems)
 {

@@ -56,6 +56,11 @@ int launch_plan_read(const char *path, struct launch_plan *out, char *err, size_
  * rail for n == viewer. NULL when no rail of viewer shares a subnet with n, or n has none. */
 const char *launch_plan_seen(const struct launch_plan *p, size_t viewer, size_t n);
 
+/* The far end of node's rail r: the address of the first other node in the rail's subnet (on
+ * a ring or two nodes the one node at the other end of the cable), its index in *far; NULL if
+ * none. */
+const char *launch_plan_far(const struct launch_plan *p, size_t node, size_t r, size_t *far);
+
 /* Node viewer's hostfile: one line per node, its address seen from viewer, "slots=N" when
  * slots > 0. A node without an address is a line in problems (one sentence per line) and
  * no line in out; the number of such nodes is returned. */
