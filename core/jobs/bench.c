@@ -529,10 +529,10 @@ static void run(struct worker *w, struct bench_job *job)
 	free(v);
 	if (ready)
 		job_progress(w,
-			     "%s on %zu twin%s in parallel for %d s (servers on the peer, "
+			     "%s on %zu twin%s in parallel for %d s (servers on the peer%s, "
 			     "clients here)",
 			     req->rdma ? "ib_write_bw" : "iperf3", ready, ready == 1 ? "" : "s",
-			     req->seconds);
+			     req->seconds, req->npeers > 1 ? "s" : "");
 	for (size_t i = 0; i < req->nrails; i++)
 		if (t[i].server_started &&
 		    pthread_create(&t[i].client, NULL, client_thread, &t[i]) == 0)
