@@ -257,10 +257,10 @@ void launch_env_docker(const struct launch_env *e, struct buf *out)
 		buf_printf(out, "%s=%s\n", e->vars[i].name, e->vars[i].value);
 }
 
-void launch_env_json_hostfile(const struct launch_env *e, struct json *j)
+void launch_env_json_lines(struct json *j, const char *key, const struct buf *b)
 {
-	json_array_begin(j, "hostfile");
-	const char *p = e->hostfile.data, *end = p ? p + e->hostfile.len : NULL;
+	json_array_begin(j, key);
+	const char *p = b->data, *end = p ? p + b->len : NULL;
 	while (p && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -270,6 +270,11 @@ void launch_env_json_hostfile(const struct launch_env *e, struct json *j)
 		p += l + 1;
 	}
 	json_array_end(j);
+}
+
+void launch_env_json_hostfile(const struct launch_env *e, struct json *j)
+{
+	launch_env_json_lines(j, "hostfile", &e->hostfile);
 }
 
 void launch_env_json(const struct launch_env *e, struct buf *out)

@@ -86,5 +86,7 @@ void launch_env_json(const struct launch_env *e, struct buf *out);
 /* The hostfile as the JSON array "hostfile" (each line a string), into an object being written. */
 struct json;
 void launch_env_json_hostfile(const struct launch_env *e, struct json *j);
+/* A hostfile's lines (b) as the JSON array key. */
+void launch_env_json_lines(struct json *j, const char *key, const struct buf *b);
 
 #endif

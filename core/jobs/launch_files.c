@@ -72,22 +72,6 @@ static void add_file(struct launch_files *f, const char *name)
 	f->n++;
 }
 
-/* The hostfile lines as a JSON array */
-static void json_lines(struct json *j, const char *key, const struct buf *b)
-{
-	json_array_begin(j, key);
-	const char *p = b->data, *end = p ? p + b->len : NULL;
-	while (p && p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char line[128];
-		snprintf(line, sizeof(line), "%.*s", (int)l, p);
-		json_string(j, NULL, line);
-		p += l + 1;
-	}
-	json_array_end(j);
-}
-
 void launch_files_make(const struct launch_env *self, const struct launch_env *envs,
 		       const struct launch_plan *plan, const struct launch_opts *o,
 		       struct launch_files *f, struct buf *warnings)
@@ -178,7 +162,7 @@ void launch_files_make(const struct launch_env *self, const struct launch_env *e
 	if (differ) {
 		json_object_begin(&j, "hostfiles");
 		for (size_t n = 0; n < plan->nnodes; n++)
-			json_lines(&j, plan->nodes[n].name, &views[n]);
+			launch_env_json_lines(&j, plan->nodes[n].name, &views[n]);
 		json_object_end(&j);
 	}
 	for (size_t n = 0; n < plan->nnodes; n++)
