@@ -367,19 +367,30 @@ int launch_facts_parse(const char *text, size_t len, const struct launch_node *n
 			rc = -1;
 			break;
 		}
+		/* the port's twins in PCI order (domain 0000 first), as this node lists its own */
 		const char *fn = strchr(mine->pci, ':');
+		size_t port[64], np = 0;
 		for (size_t k = 0; k < ndevs; k++) {
 			const char *fk = strchr(devs[k].pci, ':');
 			if (&devs[k] != mine && (!fn || !fk || strcmp(fn, fk) != 0))
 				continue;
-			if (!devs[k].carrier) {
+			size_t at = np++;
+			while (at > 0 && strcmp(devs[port[at - 1]].pci, devs[k].pci) > 0) {
+				port[at] = port[at - 1];
+				at--;
+			}
+			port[at] = k;
+		}
+		for (size_t q = 0; q < np; q++) {
+			const struct dev *d = &devs[port[q]];
+			if (!d->carrier) {
 				snprintf(
 					why, whysize,
 					"%s on %s, the twin of %s, is down: the port would carry half",
-					devs[k].netdev, name, node->rails[r].ifname);
+					d->netdev, name, node->rails[r].ifname);
 				rc = -1;
 			}
-			list_add(f->hcas, sizeof(f->hcas), devs[k].ibdev);
+			list_add(f->hcas, sizeof(f->hcas), d->ibdev);
 		}
 	}
 	free(devs);

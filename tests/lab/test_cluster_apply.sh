@@ -140,6 +140,12 @@ done
 cmp -s "$LAB_TMP/sums1" "$LAB_TMP/sums2" && cmp -s "$LAB_TMP/sums1" "$LAB_TMP/sums3" ||
 	fail "the files differ between the nodes: $(cat "$LAB_TMP/sums1" "$LAB_TMP/sums2" "$LAB_TMP/sums3")"
 lx spark-1 cmp -s "$D/hostfile" "$D/hostfile.spark-1" || fail "hostfile is not spark-1's own view"
+# the three nodes are cabled alike: what each peer said of itself (read over SSH) agrees with
+# spark-1's own, so the devices are written once and only VLLM_HOST_IP is per node
+lx spark-1 grep -qx "export NCCL_IB_HCA='rocep1s0f0,roceP2p1s0f0,rocep1s0f1,roceP2p1s0f1'" "$D/env.sh" ||
+	fail "NCCL_IB_HCA is not the same on every node: $(lx spark-1 cat "$D/env.sh")"
+[ "$(lx spark-1 grep -c "^spark-[123]) export VLLM_HOST_IP='10\.77\.0\.[123]' ;;$" "$D/env.sh")" -eq 3 ] ||
+	fail "env.sh does not set VLLM_HOST_IP per node, and only it: $(lx spark-1 cat "$D/env.sh")"
 for n in 1 2 3; do
 	lxu spark-$n bash -c ". $D/env.sh && env" | grep -E '^(NCCL|GLOO|TP|UCX|OMPI|MASTER|VLLM)' \
 		>"$LAB_TMP/env$n" || fail "spark-$n: env.sh cannot be sourced"

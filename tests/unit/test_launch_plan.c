@@ -201,11 +201,12 @@ static void test_facts(void **state)
 	(void)state;
 	struct launch_plan *lp = calloc(1, sizeof(*lp));
 	plan_of(RING, lp);
+	/* in the order the shell's glob lists them (C locale: P before p) */
 	const char ok[] = "boot enP7s7\n"
-			  "dev rocep1s0f0 0000:01:00.0 enp1s0f0np0 1\n"
-			  "dev rocep1s0f1 0000:01:00.1 enp1s0f1np1 1\n"
 			  "dev roceP2p1s0f0 0002:01:00.0 enP2p1s0f0np0 1\n"
 			  "dev roceP2p1s0f1 0002:01:00.1 enP2p1s0f1np1 1\n"
+			  "dev rocep1s0f0 0000:01:00.0 enp1s0f0np0 1\n"
+			  "dev rocep1s0f1 0000:01:00.1 enp1s0f1np1 1\n"
 			  "dev bad;name 0000:01:00.0 x 1\n";
 	struct launch_facts f;
 	char why[256] = "";
