@@ -61,6 +61,29 @@ void launch_plan_from_plan(const struct plan *p, const char *peer, struct launch
 	str_copy(other->mgmt_addr, peer, sizeof(other->mgmt_addr));
 }
 
+/* Port order for a ConnectX name: "enP2p1s0f0np0" sorts as "enp1s0f0np0" then domain 2, so a
+ * port's twins are together, domain 0000 first (enp1s0f0np0, enP2p1s0f0np0, enp1s0f1np1, ...). */
+static int rail_cmp(const void *a, const void *b)
+{
+	const char *x = ((const struct launch_rail *)a)->ifname,
+		   *y = ((const struct launch_rail *)b)->ifname;
+	char sx[16], sy[16];
+	unsigned long dx = 0, dy = 0;
+	const char *n[2] = { x, y };
+	char *o[2] = { sx, sy };
+	unsigned long *d[2] = { &dx, &dy };
+	for (int k = 0; k < 2; k++) {
+		str_copy(o[k], n[k], sizeof(sx));
+		if (strncmp(n[k], "enP", 3) == 0 && n[k][3] >= '0' && n[k][3] <= '9') {
+			char *end;
+			*d[k] = strtoul(n[k] + 3, &end, 10);
+			snprintf(o[k], sizeof(sx), "en%s", end);
+		}
+	}
+	int c = strcmp(sx, sy);
+	return c ? c : dx < dy ? -1 : dx > dy;
+}
+
 void launch_plan_from_cluster(const struct cluster_record *r, struct launch_plan *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -81,6 +104,9 @@ void launch_plan_from_cluster(const struct cluster_record *r, struct launch_plan
 			str_copy(rl->ifname, rn->ifs[i], sizeof(rl->ifname));
 			split(rn->addrs[i], rl->addr, sizeof(rl->addr), &rl->prefix);
 		}
+		/* each node's rails in port order: nodes cabled alike list the same interfaces
+		 * and devices in the same order, whatever order the plan addressed them in */
+		qsort(nd->rails, nd->nrails, sizeof(nd->rails[0]), rail_cmp);
 		out->nnodes++;
 	}
 }

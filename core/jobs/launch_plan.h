@@ -2,7 +2,8 @@
  * two-node plan (`apply --peer`, plan.h) or a cluster plan (`apply --peers`, the journal's
  * cluster-plan record, cluster_record.h). Per node: its host name, where the pairing's SSH
  * reaches it, its management address where known, and its rails (interface, address, prefix),
- * node 1 first; which one is this machine; whether the twins make a ring (each cable its own
+ * node 1 first (a cluster's rails in port order: enp1s0f0np0, enP2p1s0f0np0, enp1s0f1np1, ...);
+ * which one is this machine; whether the twins make a ring (each cable its own
  * subnets, so the nodes see each other at different addresses).
  *
  * "Seen from": a node's address as another node reaches it over a cable is its address in a

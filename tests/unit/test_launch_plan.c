@@ -15,13 +15,13 @@
 #include <string.h>
 #include <cmocka.h>
 
-/* spark-i p0 <-> spark-(i+1) p1; each node's rails listed p0 first */
+/* spark-i p0 <-> spark-(i+1) p1; spark-2's rails listed p1 first, as the lab's apply wrote them */
 static const char RING[] =
 	"kind=static mtu=9000 topology=ring "
 	"node=local,spark-1,enp1s0f0np0=192.168.0.1/24,enP2p1s0f0np0=192.168.1.1/24,"
 	"enp1s0f1np1=192.168.2.1/24,enP2p1s0f1np1=192.168.3.1/24 "
-	"node=10.77.0.2,spark-2,enp1s0f0np0=192.168.4.1/24,enP2p1s0f0np0=192.168.5.1/24,"
-	"enp1s0f1np1=192.168.0.2/24,enP2p1s0f1np1=192.168.1.2/24 "
+	"node=10.77.0.2,spark-2,enp1s0f1np1=192.168.0.2/24,enP2p1s0f1np1=192.168.1.2/24,"
+	"enp1s0f0np0=192.168.4.1/24,enP2p1s0f0np0=192.168.5.1/24 "
 	"node=10.77.0.3,spark-3,enp1s0f0np0=192.168.2.2/24,enP2p1s0f0np0=192.168.3.2/24,"
 	"enp1s0f1np1=192.168.4.2/24,enP2p1s0f1np1=192.168.5.2/24";
 static const char SWITCH[] = "kind=static mtu=1500 topology=switch "
@@ -78,6 +78,10 @@ static void test_ring_views(void **state)
 	assert_true(lp->ring && lp->cluster);
 	assert_string_equal(lp->nodes[1].host, "10.77.0.2");
 	assert_string_equal(lp->nodes[2].mgmt_addr, "10.77.0.3");
+	/* every node's rails in port order, whatever the record's order */
+	assert_string_equal(lp->nodes[1].rails[0].ifname, "enp1s0f0np0");
+	assert_string_equal(lp->nodes[1].rails[1].ifname, "enP2p1s0f0np0");
+	assert_string_equal(lp->nodes[1].rails[3].ifname, "enP2p1s0f1np1");
 	/* each neighbour at its end of the shared cable */
 	assert_string_equal(launch_plan_seen(lp, 0, 0), "192.168.0.1");
 	assert_string_equal(launch_plan_seen(lp, 0, 1), "192.168.0.2");
