@@ -74,6 +74,7 @@ struct twin_run {
 	struct bench_job *job;
 	struct worker *w;
 	size_t i;
+	size_t peer; /* index into req.peers */
 	char peer_ibdev[64];
 	/* the server on the peer */
 	pthread_t server;
@@ -93,8 +94,8 @@ struct twin_run {
 	long carrier_after;
 };
 
-static struct node *peer_connect(const struct bench_request *req, struct worker *w, char *err,
-				 size_t errsize)
+static struct node *peer_connect(const struct bench_request *req, const struct bench_peer *p,
+				 struct worker *w, char *err, size_t errsize)
 {
 	struct remote_opts o = {
 		.port = 22,
@@ -103,10 +104,10 @@ static struct node *peer_connect(const struct bench_request *req, struct worker 
 		.w = w,
 		.read_only = true,
 	};
-	str_copy(o.address, req->peer_address, sizeof(o.address));
-	o.names[o.nnames++] = req->peer_address;
-	for (size_t i = 0; i < req->npeer_names && o.nnames < ARRAY_LEN(o.names); i++)
-		o.names[o.nnames++] = req->peer_names[i];
+	str_copy(o.address, p->address, sizeof(o.address));
+	o.names[o.nnames++] = p->address;
+	for (size_t i = 0; i < p->nnames && o.nnames < ARRAY_LEN(o.names); i++)
+		o.names[o.nnames++] = p->names[i];
 	return node_remote_new(&o, err, errsize);
 }
 
@@ -114,7 +115,8 @@ static void *server_thread(void *arg)
 {
 	struct twin_run *t = arg;
 	const struct bench_request *req = &t->job->req;
-	struct node *n = peer_connect(req, t->w, t->server_err, sizeof(t->server_err));
+	struct node *n =
+		peer_connect(req, &req->peers[t->peer], t->w, t->server_err, sizeof(t->server_err));
 	if (!n) {
 		t->server_rc = -EIO;
 		t->server_done = true;
@@ -434,35 +436,48 @@ static void run(struct worker *w, struct bench_job *job)
 			   "%s is not installed on this node: install the package %s "
 			   "(sudo apt install %s)",
 			   tool, pkg, pkg);
-	job_progress(w, "Connecting to %s as %s", req->peer_address, req->user.name);
-	char err[1024], said[512] = "";
-	struct node *ctl = peer_connect(req, w, err, sizeof(err));
-	if (!ctl)
-		return end(job, worker_cancelled(w) ? BENCH_CANCELLED : BENCH_REFUSED, "%s", err);
-	struct buf b;
-	buf_init(&b);
-	const char *pargs[] = { tool };
-	int rc = node_remote_user_run(ctl, PEER_PROBE, pargs, 1, 0, &b, said, sizeof(said), err,
-				      sizeof(err));
-	node_free(ctl);
-	if (rc == 11 || rc == 12) {
-		buf_free(&b);
-		return end(job, BENCH_NO_TOOL,
-			   "%s is not installed on the peer %s: install the package %s there "
-			   "(sudo apt install %s)",
-			   rc == 11 ? tool : "timeout", req->peer_address,
-			   rc == 11 ? pkg : "coreutils", rc == 11 ? pkg : "coreutils");
+	if (req->npeers == 0) { /* the one peer */
+		struct bench_peer *p = &req->peers[0];
+		str_copy(p->address, req->peer_address, sizeof(p->address));
+		str_copy(p->label, req->peer_address, sizeof(p->label));
+		for (size_t i = 0; i < req->npeer_names && i < ARRAY_LEN(p->names); i++)
+			str_copy(p->names[p->nnames++], req->peer_names[i], sizeof(p->names[0]));
+		req->npeers = 1;
 	}
-	if (rc != 0) {
+	struct bench_peer_view *v = xcalloc(req->npeers, sizeof(*v));
+	for (size_t k = 0; k < req->npeers; k++) {
+		const struct bench_peer *p = &req->peers[k];
+		char err[1024], said[512] = "";
+		job_progress(w, "Connecting to %s as %s", p->address, req->user.name);
+		struct node *ctl = peer_connect(req, p, w, err, sizeof(err));
+		if (!ctl) {
+			free(v);
+			return end(job, worker_cancelled(w) ? BENCH_CANCELLED : BENCH_REFUSED, "%s",
+				   err);
+		}
+		struct buf b;
+		buf_init(&b);
+		const char *pargs[] = { tool };
+		int rc = node_remote_user_run(ctl, PEER_PROBE, pargs, 1, 0, &b, said, sizeof(said),
+					      err, sizeof(err));
+		node_free(ctl);
+		if (rc == 0)
+			bench_peer_view_parse(b.data, b.len, &v[k]);
 		buf_free(&b);
+		if (rc == 0)
+			continue;
+		free(v);
+		if (rc == 11 || rc == 12)
+			return end(job, BENCH_NO_TOOL,
+				   "%s is not installed on the peer %s: install the package %s "
+				   "there (sudo apt install %s)",
+				   rc == 11 ? tool : "timeout", p->address,
+				   rc == 11 ? pkg : "coreutils", rc == 11 ? pkg : "coreutils");
 		if (rc > 0)
-			return end(job, BENCH_FAILED, "cannot read the peer's addresses: %s",
+			return end(job, BENCH_FAILED, "cannot read %s's addresses: %s", p->address,
 				   said[0] ? said : "the command failed");
 		return end(job, worker_cancelled(w) ? BENCH_CANCELLED : BENCH_FAILED, "%s", err);
 	}
-	struct bench_peer_view *v = xcalloc(1, sizeof(*v));
-	bench_peer_view_parse(b.data, b.len, v);
-	buf_free(&b);
 
 	struct twin_run *t = xcalloc(req->nrails, sizeof(*t));
 	o->ntwins = req->nrails;
@@ -477,18 +492,24 @@ static void run(struct worker *w, struct bench_job *job)
 		t[i].job = job, t[i].w = w, t[i].i = i;
 		buf_init(&t[i].client_out);
 		const char *pif = NULL;
-		if (peer_addr_for(rl, v, o->peer_addrs[i], sizeof(o->peer_addrs[i]), &pif) < 0) {
+		o->twin_peer[i] = -1;
+		for (size_t k = 0; k < req->npeers && o->twin_peer[i] < 0; k++)
+			if (peer_addr_for(rl, &v[k], o->peer_addrs[i], sizeof(o->peer_addrs[i]),
+					  &pif) == 0)
+				o->twin_peer[i] = (int)k;
+		t[i].peer = o->twin_peer[i] < 0 ? 0 : (size_t)o->twin_peer[i];
+		if (o->twin_peer[i] < 0) {
 			snprintf(tw->error, sizeof(tw->error),
-				 rl->peer_addr[0] ? "the peer does not have %s now: run `sparklink "
-						    "status` there"
-						  : "the peer has no address in %s's subnet",
+				 rl->peer_addr[0] ? "no peer has %s now: run `sparklink status`"
+						  : "no peer has an address in %s's subnet",
 				 rl->peer_addr[0] ? rl->peer_addr : rl->ifname);
 			continue;
 		}
 		if (req->rdma) {
-			for (size_t k = 0; k < v->ndevs; k++)
-				if (strcmp(v->devs[k].ifname, pif) == 0)
-					str_copy(t[i].peer_ibdev, v->devs[k].ibdev,
+			const struct bench_peer_view *pv = &v[t[i].peer];
+			for (size_t k = 0; k < pv->ndevs; k++)
+				if (strcmp(pv->devs[k].ifname, pif) == 0)
+					str_copy(t[i].peer_ibdev, pv->devs[k].ibdev,
 						 sizeof(t[i].peer_ibdev));
 			if (!t[i].peer_ibdev[0]) {
 				snprintf(tw->error, sizeof(tw->error),
@@ -508,10 +529,10 @@ static void run(struct worker *w, struct bench_job *job)
 	free(v);
 	if (ready)
 		job_progress(w,
-			     "%s on %zu twin%s in parallel for %d s (servers on the peer, "
+			     "%s on %zu twin%s in parallel for %d s (servers on the peer%s, "
 			     "clients here)",
 			     req->rdma ? "ib_write_bw" : "iperf3", ready, ready == 1 ? "" : "s",
-			     req->seconds);
+			     req->seconds, req->npeers > 1 ? "s" : "");
 	for (size_t i = 0; i < req->nrails; i++)
 		if (t[i].server_started &&
 		    pthread_create(&t[i].client, NULL, client_thread, &t[i]) == 0)
@@ -576,13 +597,15 @@ static void run(struct worker *w, struct bench_job *job)
 						 tw->ifname, r->server_said);
 			}
 		}
-		char line[400];
+		char line[400], on[80] = "";
+		if (req->npeers > 1 && o->twin_peer[i] >= 0)
+			snprintf(on, sizeof(on), " on %s", req->peers[o->twin_peer[i]].label);
 		if (tw->ran)
-			snprintf(line, sizeof(line), "%s -> %s: %.2f Gb/s", tw->ifname,
-				 o->peer_addrs[i], tw->gbps);
+			snprintf(line, sizeof(line), "%s -> %s%s: %.2f Gb/s", tw->ifname,
+				 o->peer_addrs[i], on, tw->gbps);
 		else
-			snprintf(line, sizeof(line), "%s -> %s: no figure (%s)", tw->ifname,
-				 o->peer_addrs[i][0] ? o->peer_addrs[i] : "?", tw->error);
+			snprintf(line, sizeof(line), "%s -> %s%s: no figure (%s)", tw->ifname,
+				 o->peer_addrs[i][0] ? o->peer_addrs[i] : "?", on, tw->error);
 		job_result(w, (int)i, tw->ran, line);
 		buf_free(&r->client_out);
 	}

@@ -13,7 +13,10 @@
  * The job speaks job.h: JOB_PROGRESS, JOB_WARN (each finding of the verdict, a rail whose
  * carrier changed during the run), JOB_RESULT per twin (code = its index, text "IF -> ADDR: N
  * Gb/s" or why there is no figure), JOB_DONE (code = enum bench_status, text = the summary).
- * It asks nothing: the pairing's key logs in, the peer's host key must be known already. */
+ * It asks nothing: the pairing's key logs in, the peer's host key must be known already.
+ * A cluster (req.peers): every peer probed first, each twin matched to the peer at its far end
+ * (the peer with an address in the twin's subnet), every twin to every peer in parallel; the
+ * result line names the peer ("IF -> ADDR on LABEL: N Gb/s"). */
 #ifndef SPARKLINK_BENCH_H
 #define SPARKLINK_BENCH_H
 
@@ -27,6 +30,7 @@
 #include <time.h>
 
 #define BENCH_MAX_RAILS 8
+#define BENCH_MAX_PEERS 7 /* a cluster of 8: this node's twins to the node at each far end */
 #define BENCH_SECONDS 10 /* the default run, per twin (all in parallel) */
 #define BENCH_IPERF3_PORT 5201 /* twin i listens on port + i */
 #define BENCH_PERFTEST_PORT 18515
@@ -51,12 +55,25 @@ struct bench_rail {
 	long link_mbps; /* the speed the link reports, -1 unknown */
 };
 
+/* A node at the far end of some of this node's twins (a cluster: --peers). */
+struct bench_peer {
+	char address[128]; /* where the pairing's SSH reaches it */
+	char label[64]; /* how the results name it */
+	char names[8][256]; /* other names it is known by in known_hosts */
+	size_t nnames;
+};
+
 struct bench_request {
 	bool rdma; /* false: iperf3 (--tcp) */
 	int seconds;
-	char peer_address[128]; /* where the pairing's SSH reaches the peer */
+	char peer_address[128]; /* where the pairing's SSH reaches the peer (npeers 0); with
+				 * peers, what the record names ("HOST,HOST") */
 	char peer_names[8][256]; /* other names it is known by in known_hosts */
 	size_t npeer_names;
+	/* a cluster: each twin runs against the peer holding an address in its subnet (its
+	 * peer_addr when given), all twins at once; 0 = the one peer above */
+	struct bench_peer peers[BENCH_MAX_PEERS];
+	size_t npeers;
 	struct ssh_user user; /* whose key logs in, and the login name */
 	struct bench_rail rails[BENCH_MAX_RAILS];
 	size_t nrails;
@@ -67,6 +84,7 @@ struct bench_outcome {
 	enum bench_status status;
 	struct bwtest_twin twins[BENCH_MAX_RAILS];
 	char peer_addrs[BENCH_MAX_RAILS][48];
+	int twin_peer[BENCH_MAX_RAILS]; /* the peer each twin ran against (req.peers), -1 none */
 	size_t ntwins;
 	struct bwtest_outcome verdict;
 	char summary[512];

@@ -6,6 +6,7 @@
 #include "core/net/sysfs.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -139,20 +140,15 @@ int launch_env_make(const struct launch_plan *plan, const struct model *m,
 		snprintf(err, errsize, "the plan gives this node no cabled interface\n");
 		return -1;
 	}
-	/* hostfile: one line per node, its first rail's address */
-	for (size_t n = 0; n < plan->nnodes; n++) {
-		if (!plan->nodes[n].nrails || !plan->nodes[n].rails[0].addr[0]) {
-			PROBLEM("%s has no address in the plan (a link-local plan has none to write "
-				"down: apply the static plan)",
-				plan->nodes[n].name);
-			continue;
-		}
-		if (o->slots)
-			buf_printf(&e->hostfile, "%s slots=%u\n", plan->nodes[n].rails[0].addr,
-				   o->slots);
-		else
-			buf_printf(&e->hostfile, "%s\n", plan->nodes[n].rails[0].addr);
+	/* hostfile: one line per node, its address as this node reaches it */
+	struct buf hp;
+	buf_init(&hp);
+	problems += launch_plan_hostfile(plan, (size_t)plan->self, o->slots, &e->hostfile, &hp);
+	if (hp.len) {
+		size_t l = strlen(err);
+		snprintf(err + l, errsize - l, "%.*s", (int)hp.len, hp.data);
 	}
+	buf_free(&hp);
 	/* this node's rails, checked against the machine now */
 	char ifs[256] = "", hcas[256] = "";
 	int gid = -2;
@@ -199,7 +195,13 @@ int launch_env_make(const struct launch_plan *plan, const struct model *m,
 	}
 	/* bootstrap */
 	const char *boot_if = me->rails[0].ifname, *self_boot = me->rails[0].addr,
-		   *master = plan->nodes[0].nrails ? plan->nodes[0].rails[0].addr : "";
+		   *master = launch_plan_seen(plan, (size_t)plan->self, 0);
+	if (!master)
+		master = "";
+	if (o->bootstrap == LAUNCH_BOOT_CABLE && plan->ring)
+		PROBLEM("a ring has no cable subnet every node shares, so no cable address of node "
+			"1 reaches every node: bootstrap on the management interface (--bootstrap "
+			"mgmt, the default)");
 	if (o->bootstrap == LAUNCH_BOOT_MGMT) {
 		const struct netdev *md = mgmt_netdev(m, o, me->mgmt_addr);
 		if (!md || !first_ipv4(md)) {
@@ -243,42 +245,6 @@ int launch_env_make(const struct launch_plan *plan, const struct model *m,
 
 #undef PROBLEM
 
-/* "192.168.100.10/24" -> "192.168.100.10" */
-static void strip_prefix(const char *cidr, char *out, size_t size)
-{
-	str_copy(out, cidr, size);
-	char *slash = strchr(out, '/');
-	if (slash)
-		*slash = '\0';
-}
-
-void launch_plan_from_plan(const struct plan *p, const char *peer, struct launch_plan *out)
-{
-	memset(out, 0, sizeof(*out));
-	out->nnodes = 2;
-	out->self = p->self_node - 1;
-	for (int n = 0; n < 2; n++) {
-		struct launch_node *nd = &out->nodes[n];
-		str_copy(nd->name, p->names[n], sizeof(nd->name));
-		for (size_t i = 0; i < p->nifs && i < LAUNCH_MAX_RAILS; i++) {
-			str_copy(nd->rails[i].ifname, p->ifs[i].ifname,
-				 sizeof(nd->rails[i].ifname));
-			strip_prefix(p->ifs[i].addr[n], nd->rails[i].addr,
-				     sizeof(nd->rails[i].addr));
-			nd->nrails++;
-		}
-	}
-	/* the peer's management address: the IPv4 address apply reached it at, if not a rail's */
-	struct in_addr a;
-	if (!peer || inet_pton(AF_INET, peer, &a) != 1)
-		return;
-	struct launch_node *other = &out->nodes[1 - out->self];
-	for (size_t i = 0; i < other->nrails; i++)
-		if (strcmp(other->rails[i].addr, peer) == 0)
-			return;
-	str_copy(other->mgmt_addr, peer, sizeof(other->mgmt_addr));
-}
-
 void launch_env_shell(const struct launch_env *e, struct buf *out)
 {
 	for (size_t i = 0; i < e->nvars; i++)
@@ -291,10 +257,10 @@ void launch_env_docker(const struct launch_env *e, struct buf *out)
 		buf_printf(out, "%s=%s\n", e->vars[i].name, e->vars[i].value);
 }
 
-void launch_env_json_hostfile(const struct launch_env *e, struct json *j)
+void launch_env_json_lines(struct json *j, const char *key, const struct buf *b)
 {
-	json_array_begin(j, "hostfile");
-	const char *p = e->hostfile.data, *end = p ? p + e->hostfile.len : NULL;
+	json_array_begin(j, key);
+	const char *p = b->data, *end = p ? p + b->len : NULL;
 	while (p && p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
@@ -304,6 +270,11 @@ void launch_env_json_hostfile(const struct launch_env *e, struct json *j)
 		p += l + 1;
 	}
 	json_array_end(j);
+}
+
+void launch_env_json_hostfile(const struct launch_env *e, struct json *j)
+{
+	launch_env_json_lines(j, "hostfile", &e->hostfile);
 }
 
 void launch_env_json(const struct launch_env *e, struct buf *out)
@@ -318,4 +289,62 @@ void launch_env_json(const struct launch_env *e, struct buf *out)
 	json_object_end(&j);
 	json_object_end(&j);
 	buf_puts(out, "\n");
+}
+
+const char *launch_env_get(const struct launch_env *e, const char *name)
+{
+	for (size_t i = 0; i < e->nvars; i++)
+		if (strcmp(e->vars[i].name, name) == 0)
+			return e->vars[i].value;
+	return NULL;
+}
+
+int launch_env_peer(const struct launch_plan *plan, size_t n, const struct launch_opts *o,
+		    const struct launch_env *self, const struct launch_facts *f,
+		    struct launch_env *out, char *err, size_t errsize)
+{
+	const struct launch_node *nd = &plan->nodes[n], *me = &plan->nodes[plan->self];
+	char ifs[256] = "", mine[256] = "";
+	for (size_t r = 0; r < nd->nrails; r++)
+		list_add(ifs, sizeof(ifs), nd->rails[r].ifname);
+	for (size_t r = 0; r < me->nrails; r++)
+		list_add(mine, sizeof(mine), me->rails[r].ifname);
+	bool alike = strcmp(ifs, mine) == 0;
+	const char *boot = launch_env_get(self, "NCCL_SOCKET_IFNAME"),
+		   *hcas = launch_env_get(self, "NCCL_IB_HCA"), *ip;
+	if (o->bootstrap == LAUNCH_BOOT_CABLE) {
+		boot = nd->nrails ? nd->rails[0].ifname : "";
+		ip = nd->nrails ? nd->rails[0].addr : "";
+	} else {
+		if (f && f->boot_if[0])
+			boot = f->boot_if;
+		ip = nd->mgmt_addr;
+	}
+	if (f && f->hcas[0])
+		hcas = f->hcas;
+	else if (!alike)
+		hcas = NULL;
+	if (!ip[0] || !boot || !boot[0] || !hcas) {
+		snprintf(
+			err, errsize, "%s",
+			!ip[0] ? "its address for VLLM_HOST_IP (its management address) is not known "
+				 "here"
+			       : "its RDMA devices are not known here (its interfaces differ from this "
+				 "node's): write with --on-peers, which reads them there");
+		return -1;
+	}
+	for (size_t i = 0; i < self->nvars; i++) {
+		const char *name = self->vars[i].name, *v = self->vars[i].value;
+		if (strstr(name, "_SOCKET_IFNAME"))
+			v = boot;
+		else if (strcmp(name, "UCX_NET_DEVICES") == 0 ||
+			 strcmp(name, "OMPI_MCA_btl_tcp_if_include") == 0)
+			v = ifs;
+		else if (strcmp(name, "NCCL_IB_HCA") == 0)
+			v = hcas;
+		else if (strcmp(name, "VLLM_HOST_IP") == 0)
+			v = ip;
+		set(out, name, v);
+	}
+	return 0;
 }

@@ -20,80 +20,174 @@
 
 static const char PER_NODE[] = "VLLM_HOST_IP";
 
-/* node n's VLLM_HOST_IP, or "" when not known here */
-static const char *host_ip(const struct launch_env *e, const struct launch_plan *plan,
-			   const struct launch_opts *o, size_t n)
+void launch_envs_make(const struct launch_plan *plan, const struct launch_opts *o,
+		      const struct launch_env *self, const struct launch_facts *facts,
+		      struct launch_env envs[LAUNCH_MAX_NODES], struct buf *warnings)
 {
-	if ((int)n == plan->self) {
-		for (size_t i = 0; i < e->nvars; i++)
-			if (strcmp(e->vars[i].name, PER_NODE) == 0)
-				return e->vars[i].value;
-		return "";
+	for (size_t n = 0; n < LAUNCH_MAX_NODES; n++)
+		launch_env_init(&envs[n]);
+	for (size_t n = 0; n < plan->nnodes; n++) {
+		if ((int)n == plan->self)
+			continue;
+		const struct launch_facts *f = facts ? &facts[n] : NULL;
+		if (f && !f->boot_if[0] && !f->hcas[0])
+			f = NULL;
+		char err[300];
+		if (launch_env_peer(plan, n, o, self, f, &envs[n], err, sizeof(err)) < 0)
+			buf_printf(warnings,
+				   "%s: %s; its values are left out of the files (run `sparklink "
+				   "env --write` there too)\n",
+				   plan->nodes[n].name, err);
 	}
-	const struct launch_node *nd = &plan->nodes[n];
-	if (o->bootstrap == LAUNCH_BOOT_MGMT)
-		return nd->mgmt_addr;
-	return nd->nrails ? nd->rails[0].addr : "";
 }
 
-void launch_files_make(const struct launch_env *e, const struct launch_plan *plan,
-		       const struct launch_opts *o, struct launch_files *f, struct buf *warnings)
+static const struct launch_env *env_of(const struct launch_env *self, const struct launch_env *envs,
+				       const struct launch_plan *p, size_t n)
 {
-	static const char *const names[LAUNCH_NFILES] = { "hostfile", "env.sh", "env.list",
-							  "env.json" };
-	for (size_t i = 0; i < LAUNCH_NFILES; i++) {
-		f->names[i] = names[i];
-		buf_init(&f->data[i]);
+	if ((int)n == p->self)
+		return self;
+	return envs[n].nvars ? &envs[n] : NULL;
+}
+
+/* Does the variable have the same value on every node known? VLLM_HOST_IP never does. */
+static bool shared(const char *name, const struct launch_env *self, const struct launch_env *envs,
+		   const struct launch_plan *p)
+{
+	if (strcmp(name, PER_NODE) == 0)
+		return false;
+	const char *mine = launch_env_get(self, name);
+	for (size_t n = 0; n < p->nnodes; n++) {
+		const struct launch_env *e = env_of(self, envs, p, n);
+		const char *v = e ? launch_env_get(e, name) : NULL;
+		if (e && (!v || !mine || strcmp(v, mine) != 0))
+			return false;
 	}
-	if (e->hostfile.len)
-		buf_add(&f->data[0], e->hostfile.data, e->hostfile.len);
+	return true;
+}
+
+static void add_file(struct launch_files *f, const char *name)
+{
+	str_copy(f->names[f->n], name, sizeof(f->names[0]));
+	buf_init(&f->data[f->n]);
+	f->n++;
+}
+
+void launch_files_make(const struct launch_env *self, const struct launch_env *envs,
+		       const struct launch_plan *plan, const struct launch_opts *o,
+		       struct launch_files *f, struct buf *warnings)
+{
+	memset(f, 0, sizeof(*f));
+	static const char *const names[] = { "hostfile", "env.sh", "env.list", "env.json" };
+	for (size_t i = 0; i < ARRAY_LEN(names); i++)
+		add_file(f, names[i]);
+	if (self->hostfile.len)
+		buf_add(&f->data[0], self->hostfile.data, self->hostfile.len);
+	/* each node's hostfile: on a ring they differ */
+	struct buf views[LAUNCH_MAX_NODES], ignore;
+	buf_init(&ignore);
+	bool differ = false;
+	for (size_t n = 0; n < plan->nnodes; n++) {
+		buf_init(&views[n]);
+		launch_plan_hostfile(plan, n, o->slots, &views[n], &ignore);
+		differ |= views[n].len != self->hostfile.len ||
+			  (views[n].len &&
+			   memcmp(views[n].data, self->hostfile.data, views[n].len) != 0);
+	}
+	buf_free(&ignore);
+	for (size_t n = 0; differ && n < plan->nnodes; n++) {
+		char name[80];
+		snprintf(name, sizeof(name), "hostfile.%s", plan->nodes[n].name);
+		add_file(f, name);
+		if (views[n].len)
+			buf_add(&f->data[f->n - 1], views[n].data, views[n].len);
+	}
 	struct buf *sh = &f->data[1], *list = &f->data[2], *js = &f->data[3];
 	buf_puts(sh, "# written by sparklink env: the same on every node of the plan\n");
 	buf_puts(list, "# written by sparklink env: the same on every node of the plan\n");
-	for (size_t i = 0; i < e->nvars; i++) {
-		if (strcmp(e->vars[i].name, PER_NODE) == 0)
-			continue;
-		buf_printf(sh, "export %s='%s'\n", e->vars[i].name, e->vars[i].value);
-		buf_printf(list, "%s=%s\n", e->vars[i].name, e->vars[i].value);
-	}
-	buf_printf(sh, "case \"$(hostname)\" in\n");
-	buf_printf(list, "# %s differs per node: docker run -e %s=...:", PER_NODE, PER_NODE);
 	struct json j;
 	json_init(&j, js, true);
 	json_object_begin(&j, NULL);
-	launch_env_json_hostfile(e, &j);
+	launch_env_json_hostfile(self, &j);
 	json_object_begin(&j, "env");
-	for (size_t i = 0; i < e->nvars; i++)
-		if (strcmp(e->vars[i].name, PER_NODE) != 0)
-			json_string(&j, e->vars[i].name, e->vars[i].value);
+	bool per_node[LAUNCH_MAX_VARS] = { false };
+	for (size_t i = 0; i < self->nvars; i++) {
+		const char *name = self->vars[i].name, *v = self->vars[i].value;
+		per_node[i] = !shared(name, self, envs, plan);
+		if (per_node[i])
+			continue;
+		buf_printf(sh, "export %s='%s'\n", name, v);
+		buf_printf(list, "%s=%s\n", name, v);
+		json_string(&j, name, v);
+	}
 	json_object_end(&j);
+	/* the per-node variables: a case on the host name in env.sh, a comment each in env.list */
+	buf_printf(sh, "case \"$(hostname)\" in\n");
+	for (size_t i = 0; i < self->nvars; i++) {
+		if (!per_node[i])
+			continue;
+		buf_printf(list, "# %s differs per node: docker run -e %s=...:", self->vars[i].name,
+			   self->vars[i].name);
+		for (size_t n = 0; n < plan->nnodes; n++) {
+			const struct launch_env *e = env_of(self, envs, plan, n);
+			if (e)
+				buf_printf(list, " %s %s", plan->nodes[n].name,
+					   launch_env_get(e, self->vars[i].name));
+		}
+		buf_puts(list, "\n");
+	}
 	json_object_begin(&j, "nodes");
 	for (size_t n = 0; n < plan->nnodes; n++) {
-		const char *ip = host_ip(e, plan, o, n), *name = plan->nodes[n].name;
-		if (!ip[0]) {
+		const struct launch_env *e = env_of(self, envs, plan, n);
+		const char *name = plan->nodes[n].name;
+		if (!e) {
 			buf_printf(warnings,
-				   "%s's %s is not known here (its management address): it is "
-				   "left out of the files; run `sparklink env --write` on it too\n",
+				   "%s's own values (%s among them) are not known here: it is left "
+				   "out of the files' per-node part\n",
 				   name, PER_NODE);
 			continue;
 		}
-		buf_printf(sh, "%s) export %s='%s' ;;\n", name, PER_NODE, ip);
-		buf_printf(list, " %s %s", name, ip);
+		buf_printf(sh, "%s) export", name);
 		json_object_begin(&j, name);
-		json_string(&j, PER_NODE, ip);
+		for (size_t i = 0; i < self->nvars; i++) {
+			if (!per_node[i])
+				continue;
+			const char *v = launch_env_get(e, self->vars[i].name);
+			buf_printf(sh, " %s='%s'", self->vars[i].name, v);
+			json_string(&j, self->vars[i].name, v);
+		}
+		buf_puts(sh, " ;;\n");
 		json_object_end(&j);
 	}
 	json_object_end(&j);
+	if (differ) {
+		json_object_begin(&j, "hostfiles");
+		for (size_t n = 0; n < plan->nnodes; n++)
+			launch_env_json_lines(&j, plan->nodes[n].name, &views[n]);
+		json_object_end(&j);
+	}
+	for (size_t n = 0; n < plan->nnodes; n++)
+		buf_free(&views[n]);
 	json_object_end(&j);
 	buf_puts(js, "\n");
 	buf_puts(sh, "esac\n");
-	buf_puts(list, "\n");
 }
 
 void launch_files_free(struct launch_files *f)
 {
-	for (size_t i = 0; i < LAUNCH_NFILES; i++)
+	for (size_t i = 0; i < f->n; i++)
 		buf_free(&f->data[i]);
+	f->n = 0;
+}
+
+void launch_files_list(const struct launch_files *f, char *out, size_t size)
+{
+	snprintf(out, size, "{");
+	for (size_t i = 0; i < f->n; i++) {
+		size_t l = strlen(out);
+		snprintf(out + l, size - l, "%s%s", i ? "," : "", f->names[i]);
+	}
+	size_t l = strlen(out);
+	snprintf(out + l, size - l, "}");
 }
 
 /* ---------------------------------------------------------------- here, as the user */
@@ -111,8 +205,8 @@ static int write_all(const struct launch_files *f, const char *dir, char *err, s
 		snprintf(err, errsize, "%s is not a directory", dir);
 		return -1;
 	}
-	for (size_t i = 0; i < LAUNCH_NFILES; i++) {
-		char path[PATH_MAX + 32];
+	for (size_t i = 0; i < f->n; i++) {
+		char path[PATH_MAX + 96];
 		snprintf(path, sizeof(path), "%s/%s", dir, f->names[i]);
 		if (file_replace(path, f->data[i].data ? f->data[i].data : "", f->data[i].len, 0644,
 				 (uid_t)-1, (gid_t)-1, err, errsize) < 0)
@@ -177,96 +271,256 @@ int launch_files_write(const struct launch_files *f, const char *dir, const stru
 
 /* ---------------------------------------------------------------- on the peers */
 
-/* Each planned rail: carrier, and its address there. Prints "down IF" / "noaddr IF A". */
+/* $1 the sysfs root for the RDMA tree, $2 the management address ("-": none), then each planned
+ * rail's interface and address: "down IF" / "noaddr IF A" for a rail that does not hold, "boot
+ * IF" for the interface holding the management address, "dev IBDEV PCI NETDEV CARRIER" for
+ * each RDMA device's netdev. */
 static const char PEER_CHECK[] =
 	"LC_ALL=C; export LC_ALL\n"
+	"root=$1; mg=$2; shift 2\n"
 	"while [ $# -ge 2 ]; do\n"
 	"  i=$1; a=$2; shift 2\n"
 	"  [ \"$(cat /sys/class/net/$i/carrier 2>/dev/null)\" = 1 ] || echo \"down $i\"\n"
 	"  ip -o -4 addr show dev \"$i\" 2>/dev/null | grep -qF \" $a/\" || echo \"noaddr $i $a\"\n"
+	"done\n"
+	"[ \"$mg\" = - ] || ip -o -4 addr show | while read -r _ i _ a _; do\n"
+	"  [ \"${a%%/*}\" = \"$mg\" ] && echo \"boot ${i%%@*}\"\n"
+	"done\n"
+	"for d in \"$root\"/class/infiniband/*; do\n"
+	"  [ -e \"$d/device\" ] || continue\n"
+	"  p=$(readlink -f \"$d/device\"); p=${p##*/}\n"
+	"  for n in \"$d\"/device/net/*; do\n"
+	"    [ -e \"$n\" ] || continue; i=${n##*/}\n"
+	"    c=$(cat /sys/class/net/$i/carrier 2>/dev/null)\n"
+	"    echo \"dev ${d##*/} $p $i ${c:-0}\"\n"
+	"  done\n"
 	"done\n";
 
-static bool peer_ok(struct worker *w, struct node *n, const struct launch_peer *p, char *why,
-		    size_t size)
+static bool plain(const char *s)
 {
-	const char *args[2 * LAUNCH_MAX_RAILS];
-	size_t na = 0;
-	for (size_t i = 0; i < p->node->nrails; i++) {
-		if (!text_is_ifname(p->node->rails[i].ifname) || !p->node->rails[i].addr[0])
+	return s[0] &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.:") ==
+		       strlen(s);
+}
+
+/* Append item to a comma list once */
+static void list_add(char *list, size_t size, const char *item)
+{
+	size_t n = strlen(item);
+	for (const char *p = list; *p;) {
+		size_t l = strcspn(p, ",");
+		if (l == n && strncmp(p, item, n) == 0)
+			return;
+		p += l + (p[l] ? 1 : 0);
+	}
+	size_t len = strlen(list);
+	snprintf(list + len, size - len, "%s%s", len ? "," : "", item);
+}
+
+int launch_facts_parse(const char *text, size_t len, const struct launch_node *node,
+		       const char *name, struct launch_facts *f, char *why, size_t whysize)
+{
+	memset(f, 0, sizeof(*f));
+	char *clean = xcalloc(1, len * 3 + 1);
+	text_clean(clean, len * 3 + 1, text ? text : "", len, TEXT_LINES);
+	struct dev {
+		char ibdev[64], pci[32], netdev[16];
+		bool carrier;
+	} *devs = xcalloc(64, sizeof(*devs));
+	size_t ndevs = 0;
+	int rc = 0;
+	for (char *save, *line = strtok_r(clean, "\n", &save); line && rc == 0;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char a[16], b[64] = "", c[64] = "", d[64] = "", e[16] = "";
+		int k = sscanf(line, "%15s %63s %63s %63s %15s", a, b, c, d, e);
+		if (k < 2)
 			continue;
-		args[na++] = p->node->rails[i].ifname;
-		args[na++] = p->node->rails[i].addr;
+		if (strcmp(a, "down") == 0 && text_is_ifname(b)) {
+			snprintf(why, whysize, "%s on %s is down (no carrier)", b, name);
+			rc = -1;
+		} else if (strcmp(a, "noaddr") == 0 && text_is_ifname(b) && k >= 3 && plain(c)) {
+			snprintf(why, whysize, "%s on %s does not have its planned address %s", b,
+				 name, c);
+			rc = -1;
+		} else if (strcmp(a, "boot") == 0 && text_is_ifname(b) && !f->boot_if[0]) {
+			str_copy(f->boot_if, b, sizeof(f->boot_if));
+		} else if (strcmp(a, "dev") == 0 && k == 5 && ndevs < 64 && plain(b) &&
+			   strlen(b) < sizeof(devs[0].ibdev) && plain(c) &&
+			   strlen(c) < sizeof(devs[0].pci) && text_is_ifname(d)) {
+			str_copy(devs[ndevs].ibdev, b, sizeof(devs[0].ibdev));
+			str_copy(devs[ndevs].pci, c, sizeof(devs[0].pci));
+			str_copy(devs[ndevs].netdev, d, sizeof(devs[0].netdev));
+			devs[ndevs].carrier = strcmp(e, "1") == 0;
+			ndevs++;
+		}
+	}
+	/* NCCL_IB_HCA: for each rail, its device and its twin's (the same "BB:SS.F" after the
+	 * PCI domain) */
+	for (size_t r = 0; rc == 0 && r < node->nrails; r++) {
+		const struct dev *mine = NULL;
+		for (size_t k = 0; k < ndevs; k++)
+			if (strcmp(devs[k].netdev, node->rails[r].ifname) == 0)
+				mine = &devs[k];
+		if (!mine) {
+			snprintf(why, whysize, "%s on %s has no RDMA device: NCCL cannot use it",
+				 node->rails[r].ifname, name);
+			rc = -1;
+			break;
+		}
+		/* the port's twins in PCI order (domain 0000 first), as this node lists its own */
+		const char *fn = strchr(mine->pci, ':');
+		size_t port[64], np = 0;
+		for (size_t k = 0; k < ndevs; k++) {
+			const char *fk = strchr(devs[k].pci, ':');
+			if (&devs[k] != mine && (!fn || !fk || strcmp(fn, fk) != 0))
+				continue;
+			size_t at = np++;
+			while (at > 0 && strcmp(devs[port[at - 1]].pci, devs[k].pci) > 0) {
+				port[at] = port[at - 1];
+				at--;
+			}
+			port[at] = k;
+		}
+		for (size_t q = 0; q < np; q++) {
+			const struct dev *d = &devs[port[q]];
+			if (!d->carrier) {
+				snprintf(
+					why, whysize,
+					"%s on %s, the twin of %s, is down: the port would carry half",
+					d->netdev, name, node->rails[r].ifname);
+				rc = -1;
+			}
+			list_add(f->hcas, sizeof(f->hcas), d->ibdev);
+		}
+	}
+	free(devs);
+	free(clean);
+	return rc;
+}
+
+/* Connect to peer k, check its rails and read its facts: the session, or NULL with why. */
+static struct node *peer_check(struct worker *w, struct launch_write_job *job, size_t k,
+			       struct launch_facts *f, char *why, size_t size)
+{
+	const struct launch_peer *p = &job->peers[k];
+	const struct launch_node *nd = &job->plan->nodes[p->node];
+	job_progress(w, "Connecting to %s (%s) as %s", p->name, p->address, job->user.name);
+	struct remote_opts o = {
+		.port = 22,
+		.local = job->user,
+		.timeout_s = job->timeout_s,
+		.w = w,
+		.read_only = true,
+	};
+	str_copy(o.address, p->address, sizeof(o.address));
+	o.names[o.nnames++] = p->address;
+	char err[1024], said[256];
+	struct node *n = node_remote_new(&o, err, sizeof(err));
+	if (!n) {
+		str_copy(why, err, size);
+		return NULL;
+	}
+	const char *args[2 + 2 * LAUNCH_MAX_RAILS];
+	size_t na = 0;
+	args[na++] = job->sysfs_root;
+	args[na++] = nd->mgmt_addr[0] ? nd->mgmt_addr : "-";
+	for (size_t i = 0; i < nd->nrails; i++) {
+		if (!text_is_ifname(nd->rails[i].ifname) || !nd->rails[i].addr[0])
+			continue;
+		args[na++] = nd->rails[i].ifname;
+		args[na++] = nd->rails[i].addr;
 	}
 	struct buf out;
 	buf_init(&out);
-	char said[256], err[512];
 	int rc = node_remote_user_run(n, PEER_CHECK, args, na, 0, &out, said, sizeof(said), err,
 				      sizeof(err));
-	bool ok = rc == 0;
 	if (rc != 0)
 		snprintf(why, size, "%s", rc < 0 ? err : said[0] ? said : "the check failed");
-	char clean[1024];
-	text_clean(clean, sizeof(clean), out.data ? out.data : "", out.len, TEXT_LINES);
-	buf_free(&out);
-	for (char *save, *line = strtok_r(clean, "\n", &save); ok && line;
-	     line = strtok_r(NULL, "\n", &save)) {
-		char a[32], b[32], c[64] = "";
-		if (sscanf(line, "%31s %31s %63s", a, b, c) < 2)
-			continue;
-		ok = false;
-		if (strcmp(a, "down") == 0)
-			snprintf(why, size, "%s on %s is down (no carrier)", b, p->name);
-		else
-			snprintf(why, size, "%s on %s does not have its planned address %s", b,
-				 p->name, c);
+	else
+		rc = launch_facts_parse(out.data, out.len, nd, p->name, f, why, size);
+	if (rc == 0 && job->opts.bootstrap == LAUNCH_BOOT_MGMT && nd->mgmt_addr[0] &&
+	    !f->boot_if[0]) {
+		snprintf(why, size, "no interface on %s holds its management address %s", p->name,
+			 nd->mgmt_addr);
+		rc = -1;
 	}
-	(void)w;
-	return ok;
+	buf_free(&out);
+	if (rc != 0) {
+		node_free(n);
+		return NULL;
+	}
+	return n;
+}
+
+void launch_write_job_free(struct launch_write_job *job)
+{
+	if (job->files_made)
+		launch_files_free(&job->files);
+	job->files_made = false;
+	buf_free(&job->warnings);
 }
 
 void launch_write_job_run(struct worker *w, void *arg)
 {
 	struct launch_write_job *job = arg;
 	job->failed = 0;
+	job->files_made = false;
+	buf_init(&job->warnings);
+	struct node *nodes[LAUNCH_MAX_NODES] = { NULL };
+	struct launch_facts *facts = xcalloc(LAUNCH_MAX_NODES, sizeof(*facts));
+	char why[512], line[1400], sum[200];
+	size_t bad = 0;
+	for (size_t k = 0; k < job->npeers && !worker_cancelled(w); k++) {
+		const struct launch_peer *p = &job->peers[k];
+		why[0] = '\0';
+		nodes[k] = peer_check(w, job, k, &facts[p->node], why, sizeof(why));
+		if (!nodes[k]) {
+			snprintf(line, sizeof(line), "%s: not written: %s", p->name, why);
+			job_result(w, (int)k, false, line);
+			bad++;
+		}
+	}
+	if (bad || worker_cancelled(w)) {
+		job->failed = (int)job->npeers;
+		snprintf(sum, sizeof(sum),
+			 "%zu of %zu peer%s did not hold: nothing was written on any node", bad,
+			 job->npeers, job->npeers == 1 ? "" : "s");
+		goto out;
+	}
+	/* every node's values, then the same files for all */
+	struct launch_env *envs = xcalloc(LAUNCH_MAX_NODES, sizeof(*envs));
+	launch_envs_make(job->plan, &job->opts, job->self, facts, envs, &job->warnings);
+	launch_files_make(job->self, envs, job->plan, &job->opts, &job->files, &job->warnings);
+	for (size_t n = 0; n < LAUNCH_MAX_NODES; n++)
+		launch_env_free(&envs[n]);
+	free(envs);
+	job->files_made = true;
+	char list[400];
+	launch_files_list(&job->files, list, sizeof(list));
 	for (size_t k = 0; k < job->npeers; k++) {
 		const struct launch_peer *p = &job->peers[k];
-		job_progress(w, "Connecting to %s (%s) as %s", p->name, p->address, job->user.name);
-		struct remote_opts o = {
-			.port = 22,
-			.local = job->user,
-			.timeout_s = job->timeout_s,
-			.w = w,
-			.read_only = true,
-		};
-		str_copy(o.address, p->address, sizeof(o.address));
-		o.names[o.nnames++] = p->address;
-		char err[1024], why[512] = "", line[1400];
-		struct node *n = node_remote_new(&o, err, sizeof(err));
-		bool ok = n != NULL;
-		if (!n)
-			str_copy(why, err, sizeof(why));
-		if (ok)
-			ok = peer_ok(w, n, p, why, sizeof(why));
-		for (size_t i = 0; ok && i < LAUNCH_NFILES; i++) {
-			char rel[PATH_MAX + 32];
-			snprintf(rel, sizeof(rel), "%s/%s", job->rel, job->files->names[i]);
+		bool ok = true;
+		for (size_t i = 0; ok && i < job->files.n; i++) {
+			char rel[PATH_MAX + 96];
+			snprintf(rel, sizeof(rel), "%s/%s", job->rel, job->files.names[i]);
 			if (node_remote_user_file_put(
-				    n, rel,
-				    job->files->data[i].data ? job->files->data[i].data : "",
-				    job->files->data[i].len, 0644, why, sizeof(why)) < 0)
+				    nodes[k], rel,
+				    job->files.data[i].data ? job->files.data[i].data : "",
+				    job->files.data[i].len, 0644, why, sizeof(why)) < 0)
 				ok = false;
 		}
-		node_free(n);
 		if (ok)
-			snprintf(line, sizeof(line), "%s: ~/%s/{hostfile,env.sh,env.list,env.json}",
-				 p->name, job->rel);
+			snprintf(line, sizeof(line), "%s: ~/%s/%s", p->name, job->rel, list);
 		else
 			snprintf(line, sizeof(line), "%s: not written: %s", p->name, why);
 		job_result(w, (int)k, ok, line);
 		job->failed += !ok;
 	}
-	char sum[200];
-	snprintf(sum, sizeof(sum), "the files are on %zu of %zu peer%s", job->npeers - job->failed,
-		 job->npeers, job->npeers == 1 ? "" : "s");
+	snprintf(sum, sizeof(sum), "the files are on %zu of %zu peer%s",
+		 job->npeers - (size_t)job->failed, job->npeers, job->npeers == 1 ? "" : "s");
+out:
+	for (size_t k = 0; k < LAUNCH_MAX_NODES; k++)
+		node_free(nodes[k]);
+	free(facts);
 	job_done(w, job->failed ? 1 : 0, sum);
 }

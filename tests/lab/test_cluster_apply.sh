@@ -5,6 +5,10 @@
 #   nothing; the static plan with MTU 9000 gives the six /24s of the connect-three-sparks
 #   playbook (192.168.0.x to 192.168.5.x, every twin of every cable its own), every rail of all
 #   three cables answers `ping -I` both ways (jumbo too); `status --json` describes every node;
+#   `env --write --on-peers` writes the same bytes on all three (sha256sum), each node's values
+#   hold against its own `ip -j addr` and RDMA fixture tree, each node's hostfile pings from it;
+#   `bench --tcp --peers` runs each of spark-1's twins against the node at its far end, in
+#   parallel, with per-twin, per-link and summed figures;
 #   rollback from spark-1 reaches both peers
 #   and leaves all three nodes byte-identical to before (ip -j addr and MTU of the twins, the
 #   sha256 of /etc/netplan); the same with static-persistent (each node's own 40-cx7.yaml);
@@ -109,6 +113,119 @@ assert [n["name"] for n in c["nodes"]] == ["spark-1", "spark-2", "spark-3"], c
 assert [n["host"] for n in c["nodes"]] == ["local", "10.77.0.2", "10.77.0.3"], c
 assert all(len(n["interfaces"]) == 4 for n in c["nodes"]), c' "$LAB_TMP/status.json" ||
 	fail "status --json does not describe every node: $(cat "$LAB_TMP/status.json")"
+
+step "env on the ring: every value against each node's ip and RDMA tree, the files the same on all"
+D=/home/nvidia/sparklink-env
+sl1() { # sudo sparklink ARGS as nvidia on spark-1
+	printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" "$@" \
+		>"$LAB_TMP/out" 2>"$LAB_TMP/err"
+}
+sl1 env || fail "env on the ring: exit $?: $(out)"
+cp "$LAB_TMP/out" "$LAB_TMP/env.txt"
+sl1 env --bootstrap cable
+[ $? -eq 1 ] && grep -q "a ring has no cable subnet every node shares" "$LAB_TMP/err" ||
+	fail "env --bootstrap cable on a ring is not refused with the reason: $(out)"
+sl1 env --write --on-peers || fail "env --write --on-peers on the ring: exit $?: $(out)"
+cp "$LAB_TMP/out" "$LAB_TMP/envwrite.txt"
+cat "$LAB_TMP/err" >>"$LAB_TMP/envwrite.txt"
+[ "$(grep -c '^Peer ok' "$LAB_TMP/out")" -eq 2 ] || fail "not both peers got the files: $(out)"
+FILES="hostfile hostfile.spark-1 hostfile.spark-2 hostfile.spark-3 env.sh env.list env.json"
+for n in 1 2 3; do
+	for f in $FILES; do
+		[ "$(lx spark-$n stat -c '%U %a' "$D/$f")" = "nvidia 644" ] ||
+			fail "spark-$n: $D/$f is not nvidia's 0644: $(lx spark-$n ls -la "$D")"
+	done
+	lx spark-$n sh -c "cd $D && sha256sum $FILES" >"$LAB_TMP/sums$n"
+done
+cmp -s "$LAB_TMP/sums1" "$LAB_TMP/sums2" && cmp -s "$LAB_TMP/sums1" "$LAB_TMP/sums3" ||
+	fail "the files differ between the nodes: $(cat "$LAB_TMP/sums1" "$LAB_TMP/sums2" "$LAB_TMP/sums3")"
+lx spark-1 cmp -s "$D/hostfile" "$D/hostfile.spark-1" || fail "hostfile is not spark-1's own view"
+# the three nodes are cabled alike: what each peer said of itself (read over SSH) agrees with
+# spark-1's own, so the devices are written once and only VLLM_HOST_IP is per node
+lx spark-1 grep -qx "export NCCL_IB_HCA='rocep1s0f0,roceP2p1s0f0,rocep1s0f1,roceP2p1s0f1'" "$D/env.sh" ||
+	fail "NCCL_IB_HCA is not the same on every node: $(lx spark-1 cat "$D/env.sh")"
+[ "$(lx spark-1 grep -c "^spark-[123]) export VLLM_HOST_IP='10\.77\.0\.[123]' ;;$" "$D/env.sh")" -eq 3 ] ||
+	fail "env.sh does not set VLLM_HOST_IP per node, and only it: $(lx spark-1 cat "$D/env.sh")"
+for n in 1 2 3; do
+	lxu spark-$n bash -c ". $D/env.sh && env" | grep -E '^(NCCL|GLOO|TP|UCX|OMPI|MASTER|VLLM)' \
+		>"$LAB_TMP/env$n" || fail "spark-$n: env.sh cannot be sourced"
+	lx spark-$n ip -j addr >"$LAB_TMP/ip$n"
+	lx spark-$n cat "$D/hostfile.spark-$n" >"$LAB_TMP/hosts$n"
+	for m in 1 2 3; do lx spark-$m ip -j addr >"$LAB_TMP/ip$n.$m"; done
+	lx spark-$n python3 - "$LAB_TMP" "$n" <<'PY' || fail "spark-$n: a value does not hold: $(cat "$LAB_TMP/env$n")"
+import json, os, sys
+tmp, node = sys.argv[1], sys.argv[2]
+env = dict(l.rstrip("\n").split("=", 1) for l in open("%s/env%s" % (tmp, node)))
+ip = {i["ifname"]: i for i in json.load(open("%s/ip%s" % (tmp, node)))}
+v4 = lambda i: [a["local"] for a in ip[i]["addr_info"] if a["family"] == "inet"]
+cabled = {i for i in ip if any(a.startswith("192.168.") for a in v4(i))}
+rails = env["UCX_NET_DEVICES"].split(",")
+assert set(rails) == cabled and len(rails) == 4, ("rails", rails, cabled)
+for i in rails:
+    assert "LOWER_UP" in ip[i]["flags"], ("down", i)
+assert env["OMPI_MCA_btl_tcp_if_include"] == env["UCX_NET_DEVICES"]
+boot = env["NCCL_SOCKET_IFNAME"]
+assert env["GLOO_SOCKET_IFNAME"] == boot == env["TP_SOCKET_IFNAME"] == "enP7s7", boot
+assert env["VLLM_HOST_IP"] in v4(boot) and env["VLLM_HOST_IP"] == "10.77.0." + node, env["VLLM_HOST_IP"]
+assert env["MASTER_ADDR"] == "10.77.0.1", env["MASTER_ADDR"]
+assert env["NCCL_IB_SUBNET_AWARE_ROUTING"] == "1"
+# both twins of every cabled port: exactly the RDMA devices whose netdev is cabled
+root = "/run/sparklab-sysfs/class/infiniband"
+want = {d for d in os.listdir(root) if set(os.listdir(os.path.join(root, d, "device", "net"))) & cabled}
+hca = env["NCCL_IB_HCA"].split(",")
+assert set(hca) == want and len(hca) == len(want) == 4, ("hca", hca, want)
+# the node's own hostfile: one line per node, each that node's address, its own first
+hosts = [l.split()[0] for l in open("%s/hosts%s" % (tmp, node))]
+assert len(hosts) == 3, hosts
+for m, a in enumerate(hosts, 1):
+    theirs = {x["local"] for i in json.load(open("%s/ip%s.%d" % (tmp, node, m))) for x in i.get("addr_info", [])}
+    assert a in theirs, ("hostfile line", m, a)
+print("  note: spark-%s: %d variables hold, hostfile %s" % (node, len(env), " ".join(hosts)))
+PY
+	while read -r a _; do
+		lx spark-$n ping -c 1 -W 2 "$a" >/dev/null || fail "spark-$n cannot ping $a (its hostfile)"
+	done <"$LAB_TMP/hosts$n"
+done
+
+step "bench --tcp on the ring: each twin of spark-1 against the node at its far end, in parallel"
+lxu spark-1 "$SPARKLINK" bench --tcp --peers 10.77.0.2,10.77.0.3 --seconds 3 \
+	>"$LAB_TMP/out" 2>"$LAB_TMP/err" </dev/null
+rc=$?
+[ $rc -eq 0 ] || [ $rc -eq 10 ] || fail "bench --tcp --peers: exit $rc: $(out)"
+cp "$LAB_TMP/out" "$LAB_TMP/bench.txt"
+python3 - "$LAB_TMP/out" "$addrs" <<'PY' || fail "bench on the ring: the figures are not what they should be: $(out)"
+import re, sys
+t, addrs = open(sys.argv[1]).read(), sys.argv[2]
+# spark-1's twins and the far end of each: the other node's address in the twin's /24
+mine = {l.split()[1]: l.split()[2].split("/")[0] for l in addrs.splitlines() if l.startswith("1 ")}
+far = {}
+for l in addrs.splitlines():
+    n, ifn, cidr = l.split()
+    if n != "1":
+        for i, a in mine.items():
+            if a.rsplit(".", 1)[0] == cidr.split("/")[0].rsplit(".", 1)[0]:
+                far[i] = (cidr.split("/")[0], "10.77.0." + n)
+tw = {m.group(1): (m.group(2), m.group(3), float(m.group(4))) for m in re.finditer(
+    r"^Twin ok\s+(\S+) -> (\S+) on (\S+): ([0-9.]+) Gb/s$", t, re.M)}
+assert len(tw) == 4 and set(tw) == set(far), (tw, far)
+for i, (a, host, g) in tw.items():
+    assert (a, host) == far[i] and g > 0, (i, a, host, g, far[i])
+links = {m.group(1): float(m.group(2)) for m in re.finditer(r"^Link to (\S+): .* = ([0-9.]+) Gb/s$", t, re.M)}
+for host in ("10.77.0.2", "10.77.0.3"):
+    s = sum(g for a, h, g in tw.values() if h == host)
+    assert abs(links[host] - s) <= 0.011 * 2, (host, links, s)
+total = float(re.search(r"^Sum: ([0-9.]+) Gb/s$", t, re.M).group(1))
+assert abs(sum(g for _, _, g in tw.values()) - total) <= 0.011 * 4, (tw, total)
+print("  note: " + ", ".join("%s->%s %.2f" % (i, v[0], v[2]) for i, v in sorted(tw.items())) + "; sum %.2f" % total)
+PY
+for n in 2 3; do
+	lx spark-$n sh -c 'pgrep -x iperf3' >/dev/null && fail "an iperf3 server is left running on spark-$n"
+done
+sl1 bench --tcp --seconds 1
+rc=$?
+[ $rc -eq 0 ] || [ $rc -eq 10 ] || fail "sudo bench --tcp with the cluster plan: exit $rc: $(out)"
+[ "$(grep -c '^Twin ok.* on spark-[23]: ' "$LAB_TMP/out")" -eq 4 ] ||
+	fail "sudo bench --tcp did not take the plan's peers: $(out)"
 printf '%s\n%s\n%s\n' "$PW" "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" rollback \
 	--password-stdin >"$LAB_TMP/out" 2>"$LAB_TMP/err" || fail "rollback failed: $(out)"
 cp "$LAB_TMP/out" "$LAB_TMP/rollback.txt"
@@ -147,7 +264,7 @@ snap_all after
 same_all before after "after a refused apply"
 lab_down
 
-for f in dry apply rollback wrong; do
+for f in dry apply env envwrite bench rollback wrong; do
 	echo "---- $f"
 	cat "$LAB_TMP/$f.txt"
 done

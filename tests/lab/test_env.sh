@@ -8,7 +8,8 @@
 #   NCCL_IB_HCA device is in the node's RDMA tree (the fixture) and backs a cabled interface;
 # - every hostfile address pings from every node;
 # - a rail down: an error naming it (exit 1), nothing rewritten;
-# - the console under sudo: e shows the hostfile and env.sh, w writes them as the user.
+# - the console under sudo: e shows the hostfile and env.sh, w writes them as the user, p writes
+#   them on the peer too (the job over the pairing's SSH; the log says so).
 # The renderer: SPARKLAB_RENDERER (networkd or NetworkManager), else sparklab's default.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
@@ -118,6 +119,17 @@ wait_until 10 "the console's w to write ~/sparklink-env" lx spark-1 test -s "$D/
 [ "$(lx spark-1 sh -c "cd $D && sha256sum hostfile env.sh env.list env.json")" = "${sums[1]}" ] ||
 	fail "the console wrote other bytes than env --write"
 [ "$(lx spark-1 stat -c '%U' "$D/env.sh")" = nvidia ] || fail "the console wrote as root"
+lx spark-2 rm -rf "$D"
+tmux_keys "$sess" e
+tmux_wait "$sess" "p: here and on the peers" 5 || fail "e does not offer p (the peers too)"
+tmux_keys "$sess" p
+wait_until 15 "the console's p to write ~/sparklink-env on spark-2" lx spark-2 test -s "$D/env.json"
+[ "$(lx spark-2 sh -c "cd $D && sha256sum hostfile env.sh env.list env.json")" = "${sums[1]}" ] ||
+	fail "the console's p wrote other bytes on spark-2 than env --write --on-peers"
+[ "$(lx spark-2 stat -c '%U %a' "$D/env.sh")" = "nvidia 644" ] || fail "p wrote on spark-2 not as nvidia's 0644"
+tmux_keys "$sess" F8
+tmux_wait "$sess" "Environment on spark-2: ~/sparklink-env/" 5 || fail "the log does not say the peer got the files"
+tmux_keys "$sess" Escape
 tmux_keys "$sess" Escape q
 tmux_stop "$sess"
 

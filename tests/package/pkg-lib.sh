@@ -3,7 +3,8 @@
 #   pkg_init NAME            start a test: $tmp, the trap, $SRC/$SPARKLINK/$OUT checked
 #   pkg_build ARCH           scripts/deb for ARCH into $OUT (warnings as errors); sets $deb
 #   pkg_check_contents       dpkg-deb -c lists the programs, man pages, README and copyright
-#   pkg_check_control ARCH   Package, Version (= $version), Architecture, Depends, Recommends
+#   pkg_check_control ARCH   Package, Version (= $version), Architecture, Depends, Recommends,
+#                            Suggests (iperf3)
 #   pkg_lintian              lintian reports no error and no warning
 #   pkg_same_ports NAME DIR CMD...  CMD prints the fixture tree $fx (DIR as CMD sees it) as
 #                            $SPARKLINK does: ports, -v, --json
@@ -78,10 +79,12 @@ pkg_check_control() { # ARCH
 		libavahi-client3 libavahi-common3; do
 		echo "$depends" | tr ',' '\n' | grep -Eq "^ *$f( |$)" || fail "Depends lacks $f: $depends"
 	done
-	for f in openssh-client netplan.io iputils-ping avahi-daemon; do
+	for f in openssh-client netplan.io iputils-ping avahi-daemon perftest; do
 		dpkg-deb -f "$deb" Recommends | tr ',' '\n' | grep -Eq "^ *$f$" ||
 			fail "Recommends lacks $f: $(dpkg-deb -f "$deb" Recommends)"
 	done
+	dpkg-deb -f "$deb" Suggests | tr ',' '\n' | grep -Eq "^ *iperf3$" ||
+		fail "Suggests lacks iperf3 (bench --tcp): $(dpkg-deb -f "$deb" Suggests)"
 	note "Depends: $depends"
 }
 

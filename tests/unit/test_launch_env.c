@@ -157,7 +157,8 @@ static void test_refusals_and_gid(void **state)
 	launch_env_free(&e);
 
 	/* a link-local plan has no addresses for a hostfile */
-	lp.nodes[1].rails[0].addr[0] = '\0';
+	for (size_t r = 0; r < lp.nodes[1].nrails; r++)
+		lp.nodes[1].rails[r].addr[0] = '\0';
 	launch_env_init(&e);
 	assert_int_equal(launch_env_make(&lp, &m, &o, &e, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "spark-2 has no address in the plan"));

@@ -20,10 +20,11 @@
 #include "core/jobs/bench.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/pair.h"
-#include "core/jobs/plan.h"
+#include "core/jobs/launch_plan.h"
 
 static const char bench_usage[] =
-	"Usage: sparklink bench [--peer HOST] [--tcp] [--seconds N] [--timeout S]\n"
+	"Usage: sparklink bench [--peer HOST | --peers HOST,HOST...] [--tcp] [--seconds N]\n"
+	"                       [--timeout S]\n"
 	"  The bandwidth of every cabled twin to the peer, all twins at once: a server on the\n"
 	"  peer over the pairing's SSH (as your login user), a client here bound to the twin's\n"
 	"  address; the figure per twin, the sum and the verdict (a 200G port's two twins\n"
@@ -34,10 +35,14 @@ static const char bench_usage[] =
 	"                 over the same rails, but TCP figures are not RDMA figures\n"
 	"  --peer HOST    the peer (default: the one the applied plan was applied with; the plan\n"
 	"                 is read from root's journal, so without sudo name the peer)\n"
+	"  --peers HOST,HOST...  a cluster: each cabled twin against the node at its far end\n"
+	"                 (the one with an address in the twin's subnet), every twin to every\n"
+	"                 peer at once, the figure per twin and per link (default with sudo: the\n"
+	"                 applied cluster plan's nodes)\n"
 	"  --seconds N    how long each twin runs (1 to 600, default 10)\n"
 	"  --timeout S    connecting to the peer (default " SSHSESSION_TIMEOUT_TEXT " s)\n"
-	"The rails: the applied plan's interfaces (with sudo), else every cabled twin here with\n"
-	"an IPv4 address, each matched to the peer's address in its subnet.\n"
+	"The rails: the applied plan's interfaces (with sudo; two nodes or a cluster), else every\n"
+	"cabled twin here with an IPv4 address, each matched to the peer's address in its subnet.\n"
 	"Needs: iperf3 (--tcp) or perftest on both nodes, and the pairing (sparklink pair).\n"
 	"Exit status: 0 every twin measured and the verdict is pass, 1 the test could not run,\n"
 	"2 bad usage, 6 the pairing's key was not accepted, 9 nothing to test or the peer cannot\n"
@@ -130,21 +135,15 @@ static int add_rail(const char *cmd, struct bench_request *req, const struct mod
 	return 0;
 }
 
-static void strip_prefix(const char *cidr, char *out, size_t size)
-{
-	str_copy(out, cidr, size);
-	out[strcspn(out, "/")] = '\0';
-}
-
 static int rails_from_plan(const char *cmd, struct bench_request *req, const struct model *m,
-			   const struct plan *p)
+			   const struct launch_plan *p)
 {
-	for (size_t i = 0; i < p->nifs; i++) {
-		char mine[48], theirs[48];
-		strip_prefix(p->ifs[i].addr[p->self_node - 1], mine, sizeof(mine));
-		strip_prefix(p->ifs[i].addr[2 - p->self_node], theirs, sizeof(theirs));
-		if (add_rail(cmd, req, m, p->ifs[i].ifname, mine[0] ? mine : NULL,
-			     theirs[0] ? theirs : NULL) < 0)
+	const struct launch_node *me = &p->nodes[p->self];
+	for (size_t i = 0; i < me->nrails; i++) {
+		size_t far;
+		const char *theirs = launch_plan_far(p, (size_t)p->self, i, &far);
+		if (add_rail(cmd, req, m, me->rails[i].ifname,
+			     me->rails[i].addr[0] ? me->rails[i].addr : NULL, theirs) < 0)
 			return -1;
 	}
 	return 0;
@@ -171,10 +170,71 @@ static int resolve_peer(const char *cmd, const char *host, struct bench_request 
 			       ARRAY_LEN(req->peer_names), &req->npeer_names);
 }
 
+/* A cluster's peers: each HOST of --peers, or each other node of the applied cluster plan. */
+static int resolve_peers(const char *cmd, char (*hosts)[256], size_t nhosts,
+			 const struct launch_plan *lp, struct bench_request *req,
+			 const struct model *m)
+{
+	size_t n = hosts ? nhosts : lp->nnodes;
+	req->peer_address[0] = '\0';
+	for (size_t k = 0; k < n; k++) {
+		if (!hosts && (int)k == lp->self)
+			continue;
+		const char *host = hosts ? hosts[k] : lp->nodes[k].host;
+		struct bench_peer *p = &req->peers[req->npeers];
+		if (!host[0]) {
+			fprintf(stderr, "%s: %s: the plan names no address to reach it at\n", cmd,
+				lp->nodes[k].name);
+			return -1;
+		}
+		if (req->npeers == BENCH_MAX_PEERS ||
+		    cli_peer_lookup(cmd, host, PEER_FOR_PAIRING, m, p->address, sizeof(p->address),
+				    p->names, ARRAY_LEN(p->names), &p->nnames) < 0)
+			return -1;
+		char q[CLI_ARG_MAX];
+		str_copy(p->label, hosts ? cli_arg(host, q, sizeof(q)) : lp->nodes[k].name,
+			 sizeof(p->label));
+		size_t l = strlen(req->peer_address);
+		snprintf(req->peer_address + l, sizeof(req->peer_address) - l, "%s%s", l ? "," : "",
+			 p->address);
+		req->npeers++;
+	}
+	return 0;
+}
+
+/* Per link (each peer): its twins' figures and their sum. */
+static void print_links(const struct bench_job *job)
+{
+	const struct bench_request *req = &job->req;
+	const struct bench_outcome *o = &job->out;
+	for (size_t k = 0; req->npeers > 1 && k < req->npeers; k++) {
+		double sum = 0;
+		char parts[400] = "";
+		for (size_t i = 0; i < o->ntwins; i++) {
+			if (o->twin_peer[i] != (int)k)
+				continue;
+			size_t l = strlen(parts);
+			if (o->twins[i].ran)
+				snprintf(parts + l, sizeof(parts) - l, "%s%s %.2f", l ? " + " : "",
+					 o->twins[i].ifname, o->twins[i].gbps);
+			else
+				snprintf(parts + l, sizeof(parts) - l, "%s%s no figure",
+					 l ? " + " : "", o->twins[i].ifname);
+			sum += o->twins[i].ran ? o->twins[i].gbps : 0;
+		}
+		if (parts[0])
+			printf("Link to %s: %s = %.2f Gb/s\n", req->peers[k].label, parts, sum);
+		else
+			printf("Link to %s: no twin of this node reaches it\n",
+			       req->peers[k].label);
+	}
+}
+
 int cli_bench(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "peer", required_argument, NULL, 'p' },
+		{ "peers", required_argument, NULL, 'P' },
 		{ "tcp", no_argument, NULL, 'T' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "timeout", required_argument, NULL, 't' },
@@ -182,6 +242,9 @@ int cli_bench(int argc, char **argv)
 		{ 0, 0, 0, 0 },
 	};
 	const char *cmd = "sparklink bench", *host = NULL;
+	char(*hosts)[256] = xcalloc(BENCH_MAX_PEERS, sizeof(*hosts));
+	size_t nhosts = 0;
+	bool peers_given = false;
 	struct bench_job *job = xcalloc(1, sizeof(*job));
 	struct bench_request *req = &job->req;
 	req->rdma = true;
@@ -197,6 +260,11 @@ int cli_bench(int argc, char **argv)
 			if (!cli_host_ok(cmd, "--peer", optarg))
 				goto out;
 			host = optarg;
+			break;
+		case 'P':
+			if (cli_hosts(cmd, "--peers", optarg, hosts, BENCH_MAX_PEERS, &nhosts) < 0)
+				goto out;
+			peers_given = true;
 			break;
 		case 'T': req->rdma = false; break;
 		case 's':
@@ -221,6 +289,10 @@ int cli_bench(int argc, char **argv)
 		fprintf(stderr, "%s: unexpected '%s'\n", cmd, cli_arg(argv[optind], q, sizeof(q)));
 		goto out;
 	}
+	if (host && peers_given) {
+		fprintf(stderr, "%s: --peer and --peers do not go together\n", cmd);
+		goto out;
+	}
 	char err[2048];
 	struct invocation inv;
 	if (invocation_get(&inv, err, sizeof(err)) < 0) {
@@ -230,6 +302,7 @@ int cli_bench(int argc, char **argv)
 	}
 	req->user = inv.user;
 	struct model m;
+	struct launch_plan *lp = xcalloc(1, sizeof(*lp));
 	model_init(&m);
 	rdma_inventory_scan(&m.rdma, req->rdma);
 	m.rdma_scanned = true;
@@ -246,11 +319,8 @@ int cli_bench(int argc, char **argv)
 		rc = EXIT_NO_RDMA;
 		goto free_model;
 	}
-	struct plan p;
-	char peer[256] = "";
-	bool planned = inv.root && plan_read_applied(inv.journal, &p, peer, sizeof(peer), err,
-						     sizeof(err)) == 0;
-	if (planned ? rails_from_plan(cmd, req, &m, &p) < 0 : rails_from_model(cmd, req, &m) < 0)
+	bool planned = inv.root && launch_plan_read(inv.journal, lp, err, sizeof(err)) == 0;
+	if (planned ? rails_from_plan(cmd, req, &m, lp) < 0 : rails_from_model(cmd, req, &m) < 0)
 		goto free_model;
 	if (!req->nrails) {
 		fprintf(stderr,
@@ -259,10 +329,14 @@ int cli_bench(int argc, char **argv)
 			cmd);
 		goto free_model;
 	}
+	const char *peer = planned && lp->nnodes == 2 ? lp->nodes[1 - lp->self].host : "";
 	if (host) {
 		if (resolve_peer(cmd, host, req, &m) < 0)
 			goto free_model;
-	} else if (planned && strcmp(peer, "-") != 0 && peer[0]) {
+	} else if (peers_given || (planned && lp->cluster)) {
+		if (resolve_peers(cmd, peers_given ? hosts : NULL, nhosts, lp, req, &m) < 0)
+			goto free_model;
+	} else if (peer[0]) {
 		str_copy(req->peer_address, peer, sizeof(req->peer_address));
 	} else {
 		fprintf(stderr, "%s: %s\n", cmd,
@@ -273,6 +347,8 @@ int cli_bench(int argc, char **argv)
 		goto free_model;
 	}
 	model_free(&m);
+	free(lp);
+	lp = NULL;
 	printf("Bandwidth to %s (%s, %d s, %zu twin%s)\n", req->peer_address,
 	       req->rdma ? "RDMA write, ib_write_bw" : "TCP, iperf3", req->seconds, req->nrails,
 	       req->nrails == 1 ? "" : "s");
@@ -290,13 +366,16 @@ int cli_bench(int argc, char **argv)
 		if (bench_record_write(inv.journal, inv.journal_owner, &r, err, sizeof(err)) < 0)
 			fprintf(stderr, "%s: the result was not recorded for status: %s\n", cmd,
 				err);
+		print_links(job);
 		printf("Sum: %.2f Gb/s\n", job->out.verdict.sum_gbps);
 	}
 	cli_job_end(&cj, rc, NULL);
 	goto out;
 free_model:
 	model_free(&m);
+	free(lp);
 out:
+	free(hosts);
 	free(job);
 	return rc;
 }

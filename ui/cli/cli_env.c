@@ -15,23 +15,27 @@
 #include "core/net/model.h"
 #include "core/net/netmon.h"
 #include "core/net/rdma.h"
+#include "core/net/sysfs.h"
 #include "core/jobs/invocation.h"
 #include "core/jobs/launch_env.h"
 #include "core/jobs/launch_files.h"
-#include "core/jobs/plan.h"
+#include "core/jobs/launch_plan.h"
 
 static const char env_usage[] =
 	"Usage: sparklink env [--format shell|docker|json|hostfile] [--bootstrap mgmt|cable]\n"
 	"                     [--mgmt-if IF] [--gid] [--slots N] [--write [DIR] [--on-peers]]\n"
-	"  The MPI hostfile (one line per node: its first rail's address) and the environment\n"
-	"  NCCL, MPI, UCX, vLLM and torch launchers read, for the applied plan, every value checked\n"
-	"  against this machine now (an interface down or without its address is an error).\n"
+	"  The MPI hostfile (one line per node: its first rail's address as this node reaches it;\n"
+	"  on a ring each neighbour's end of the shared cable) and the environment NCCL, MPI, UCX,\n"
+	"  vLLM and torch launchers read, for the applied plan (two nodes, or a cluster made by\n"
+	"  apply --peers), every value checked against this machine now (an interface down or\n"
+	"  without its address is an error).\n"
 	"  Needs root to read the journal of network changes (sudo sparklink env).\n"
 	"  --format shell     export lines for a shell (the default); docker: an --env-file;\n"
 	"                     json: the hostfile and the variables; hostfile: the hostfile only\n"
 	"  --bootstrap mgmt   NCCL/GLOO/TP_SOCKET_IFNAME and MASTER_ADDR on the management\n"
 	"                     interface, as NVIDIA's current NCCL launcher does (the default);\n"
 	"                     cable: on the first cabled interface, as the older playbooks do\n"
+	"                     (not on a ring: no cable subnet reaches every node)\n"
 	"  --mgmt-if IF       the management interface (default: the one holding the address the\n"
 	"                     peer was reached at, else the first other interface with IPv4)\n"
 	"  --gid              also NCCL_IB_GID_INDEX, the RoCE v2 GID index as read now (it can\n"
@@ -39,11 +43,13 @@ static const char env_usage[] =
 	"  --slots N          slots=N on every hostfile line (1 to 1024)\n"
 	"  --write [DIR]      write hostfile, env.sh, env.list (docker) and env.json into DIR\n"
 	"                     (default ~/" LAUNCH_FILES_DIR "), as you (under sudo too), each\n"
-	"                     replaced atomically: the same bytes on every node (VLLM_HOST_IP, the\n"
-	"                     one value that differs, is set per host name)\n"
-	"  --on-peers         with --write: the same files on the peer, in the same place under\n"
-	"                     your home there, over the pairing's SSH, once its rails are checked\n"
-	"                     (each planned interface up with its address)\n"
+	"                     replaced atomically: the same bytes on every node; what differs\n"
+	"                     between nodes (VLLM_HOST_IP always) is set per host name; on a ring\n"
+	"                     also hostfile.NAME, node NAME's own hostfile\n"
+	"  --on-peers         with --write: the same files on every peer, in the same place under\n"
+	"                     your home there, over the pairing's SSH, once every peer is checked\n"
+	"                     (each planned interface up with its address) and read (its\n"
+	"                     management interface, its RDMA devices); else nothing is written\n"
 	"NCCL_IB_HCA names the RDMA devices of both twins of every cabled port: naming one halves\n"
 	"the bandwidth.\n"
 	"Exit status: 0 written, 1 a value does not hold now here or on a peer, or a file could\n"
@@ -53,9 +59,9 @@ static const char env_usage[] =
 /* --write [DIR] [--on-peers] */
 static int write_files(const char *cmd, const struct launch_env *e, const struct launch_plan *lp,
 		       const struct launch_opts *lo, const struct invocation *inv, const char *dir,
-		       bool on_peers, const char *peer)
+		       bool on_peers)
 {
-	char path[PATH_MAX], err[1024];
+	char path[PATH_MAX], err[1024], list[400];
 	const char *home = inv->user.home;
 	if (!dir)
 		snprintf(path, sizeof(path), "%s/%s", home, LAUNCH_FILES_DIR);
@@ -81,55 +87,74 @@ static int write_files(const char *cmd, const struct launch_env *e, const struct
 			cmd, home);
 		return EXIT_USAGE;
 	}
-	struct launch_files f;
-	struct buf warn;
-	buf_init(&warn);
-	launch_files_make(e, lp, lo, &f, &warn);
-	if (warn.len)
-		fprintf(stderr, "%s: %.*s", cmd, (int)warn.len, warn.data);
-	buf_free(&warn);
+	struct launch_write_job *job = xcalloc(1, sizeof(*job));
+	struct launch_files local;
+	const struct launch_files *f = &local;
 	int rc = EXIT_OK;
-	if (launch_files_write(&f, path, &inv->user, err, sizeof(err)) < 0) {
+	memset(&local, 0, sizeof(local));
+	if (!on_peers) {
+		/* the peers' values from the plan only */
+		struct launch_env *envs = xcalloc(LAUNCH_MAX_NODES, sizeof(*envs));
+		struct buf warn;
+		buf_init(&warn);
+		launch_envs_make(lp, lo, e, NULL, envs, &warn);
+		launch_files_make(e, envs, lp, lo, &local, &warn);
+		for (size_t n = 0; n < LAUNCH_MAX_NODES; n++)
+			launch_env_free(&envs[n]);
+		free(envs);
+		if (warn.len)
+			fprintf(stderr, "%s: %.*s", cmd, (int)warn.len, warn.data);
+		buf_free(&warn);
+	} else {
+		/* every peer checked and read first; the files made from every node's values */
+		job->plan = lp;
+		job->opts = *lo;
+		job->self = e;
+		str_copy(job->sysfs_root, sysfs_root(), sizeof(job->sysfs_root));
+		str_copy(job->rel, rel, sizeof(job->rel));
+		job->user = inv->user;
+		for (size_t n = 0; n < lp->nnodes; n++) {
+			if ((int)n == lp->self)
+				continue;
+			const char *addr = lp->nodes[n].host[0] ? lp->nodes[n].host
+								: lp->nodes[n].mgmt_addr;
+			if (!addr[0]) {
+				fprintf(stderr,
+					"%s: %s: no address to reach it at (the plan names none)\n",
+					cmd, lp->nodes[n].name);
+				rc = EXIT_FAIL;
+				goto out;
+			}
+			struct launch_peer *p = &job->peers[job->npeers++];
+			str_copy(p->address, addr, sizeof(p->address));
+			str_copy(p->name, lp->nodes[n].name, sizeof(p->name));
+			p->node = n;
+		}
+		struct cli_job cj = {
+			.cmd = cmd,
+			.result_ok = "Peer ok  ",
+			.result_fail = "Peer FAIL",
+		};
+		if (cli_job_run(&cj, launch_write_job_run, job) != EXIT_OK)
+			rc = EXIT_FAIL;
+		if (job->warnings.len)
+			fprintf(stderr, "%s: %.*s", cmd, (int)job->warnings.len,
+				job->warnings.data);
+		if (!job->files_made)
+			goto out;
+		f = &job->files;
+	}
+	launch_files_list(f, list, sizeof(list));
+	if (launch_files_write(f, path, &inv->user, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		rc = EXIT_FAIL;
 		goto out;
 	}
-	printf("Wrote %s/{hostfile,env.sh,env.list,env.json} (this node, as %s)\n", path,
-	       inv->user.name);
-	if (!on_peers)
-		goto out;
-	struct launch_write_job *job = xcalloc(1, sizeof(*job));
-	job->files = &f;
-	str_copy(job->rel, rel, sizeof(job->rel));
-	job->user = inv->user;
-	job->timeout_s = 0;
-	for (size_t n = 0; n < lp->nnodes; n++) {
-		if ((int)n == lp->self)
-			continue;
-		const char *addr = lp->nodes[n].mgmt_addr[0]	    ? lp->nodes[n].mgmt_addr
-				   : peer && strcmp(peer, "-") != 0 ? peer
-								    : "";
-		if (!addr[0]) {
-			fprintf(stderr, "%s: %s: no address to reach it at (the plan names none)\n",
-				cmd, lp->nodes[n].name);
-			rc = EXIT_FAIL;
-			continue;
-		}
-		struct launch_peer *p = &job->peers[job->npeers++];
-		str_copy(p->address, addr, sizeof(p->address));
-		str_copy(p->name, lp->nodes[n].name, sizeof(p->name));
-		p->node = &lp->nodes[n];
-	}
-	struct cli_job cj = {
-		.cmd = cmd,
-		.result_ok = "Peer ok  ",
-		.result_fail = "Peer FAIL",
-	};
-	if (job->npeers && cli_job_run(&cj, launch_write_job_run, job) != EXIT_OK)
-		rc = EXIT_FAIL;
-	free(job);
+	printf("Wrote %s/%s (this node, as %s)\n", path, list, inv->user.name);
 out:
-	launch_files_free(&f);
+	launch_files_free(&local);
+	launch_write_job_free(job);
+	free(job);
 	return rc;
 }
 
@@ -227,14 +252,11 @@ int cli_env(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		return EXIT_FAIL;
 	}
-	struct plan p;
-	char peer[256] = "";
-	if (plan_read_applied(inv.journal, &p, peer, sizeof(peer), err, sizeof(err)) < 0) {
+	struct launch_plan lp;
+	if (launch_plan_read(inv.journal, &lp, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
 		return EXIT_REFUSED;
 	}
-	struct launch_plan lp;
-	launch_plan_from_plan(&p, strcmp(peer, "-") ? peer : NULL, &lp);
 	struct model m;
 	model_init(&m);
 	rdma_inventory_scan(&m.rdma, false);
@@ -251,7 +273,7 @@ int cli_env(int argc, char **argv)
 		}
 		rc = EXIT_FAIL;
 	} else if (write) {
-		rc = write_files(cmd, &e, &lp, &lo, &inv, dir, on_peers, peer);
+		rc = write_files(cmd, &e, &lp, &lo, &inv, dir, on_peers);
 	} else {
 		struct buf b;
 		buf_init(&b);

@@ -80,6 +80,10 @@ static unsigned overlay_key(struct console *c, int key, bool is_char)
 	case STATE_INFO:
 		if (esc || keys_action(key, is_char) == ACT_ENTER || (is_char && key == 'q')) {
 			return DIALOG_HANDLED | DIALOG_CLOSE;
+		} else if (is_char && c->info.offer2 && key == c->info.offer2) {
+			c->state = STATE_MAIN;
+			if (key == 'p') /* the env view's second offer */
+				env_view_write_peers(c);
 		} else if (is_char && c->info.offer && key == c->info.offer) {
 			c->state = STATE_MAIN;
 			if (keys_action(key, is_char) == ACT_USER)
@@ -243,6 +247,7 @@ static void after_turn(void *arg)
 	struct console *c = arg;
 	bgcheck_after_turn(c);
 	cluster_read_after_turn(c);
+	env_view_after_turn(c);
 	if (c->dirty || c->model.dirty) {
 		update(c);
 		layout_draw(c);
@@ -337,6 +342,7 @@ int console_main(int argc, char **argv)
 	cabling_view_free(&c->cabling);
 	monitor_view_close(&c->monview);
 	bgcheck_free(&c->bgcheck);
+	env_view_free(c);
 	actlog_add(&c->log, ACTLOG_INFO, "sparklink ended");
 	discovery_free(c->discovery);
 	peers_free(&c->peers);

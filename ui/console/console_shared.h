@@ -10,6 +10,7 @@
 #include "core/mdns/peers.h"
 #include "core/ssh/sshfiles.h"
 #include "core/jobs/invocation.h"
+#include "core/jobs/launch_files.h"
 #include "core/jobs/pair.h"
 #include "core/guide/actlog.h"
 #include "core/guide/steps.h"
@@ -66,6 +67,16 @@ struct hit {
 	int index; /* the step, the peer, or the key's action */
 };
 
+/* env_view.c's write on the peers: the job and what it needs while it runs. */
+struct env_write {
+	struct worker *worker;
+	bool done;
+	struct launch_plan plan;
+	struct launch_env self;
+	struct launch_write_job job;
+	char summary[512];
+};
+
 struct console {
 	struct loop *loop;
 	struct screen scr;
@@ -106,6 +117,7 @@ struct console {
 	struct monitor_view monview; /* its timer runs only while the view is open */
 	bool pair_learned, addr_learned, rollback_learned;
 	struct bgcheck bgcheck;
+	struct env_write *envwrite; /* env's files being written on the peers (p), or NULL */
 	struct hit hits[MAX_HITS];
 	size_t nhits;
 	enum state state;
@@ -136,9 +148,13 @@ void actions_next_topology(struct console *c);
 /* The open dialog's key handler, then its closing (logged) when its flags say so. */
 void actions_dialog_key(struct console *c, int key, bool is_char);
 
-/* env_view.c: the job's environment for the applied plan (key e), and writing it (w). */
+/* env_view.c: the job's environment for the applied plan (key e), writing it here (w) or on
+ * every node (p: a job; its end handled after the loop's turn). */
 void env_view_open(struct console *c);
 void env_view_write(struct console *c);
+void env_view_write_peers(struct console *c);
+void env_view_after_turn(struct console *c);
+void env_view_free(struct console *c);
 
 /* layout.c: the whole screen from the state; draws only. */
 void layout_draw(struct console *c);

@@ -12,6 +12,7 @@ void info_dialog_set(struct info_dialog *d, const char *title, const char *text,
 	text_clean(d->text, sizeof(d->text), text, strlen(text), TEXT_LINES);
 	text_clean(d->keys, sizeof(d->keys), keys, strlen(keys), 0);
 	d->offer = offer;
+	d->offer2 = 0;
 }
 
 void info_dialog_draw(const struct screen *s, const struct info_dialog *d)

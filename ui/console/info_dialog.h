@@ -13,6 +13,7 @@ struct info_dialog {
 	char text[2400]; /* paragraphs separated by "\n" */
 	char keys[200]; /* the key line: "u: create it there   Esc: close" */
 	int offer; /* the key the console acts on (0: none) */
+	int offer2; /* a second one (0: none; info_dialog_set clears it) */
 };
 
 void info_dialog_set(struct info_dialog *d, const char *title, const char *text, const char *keys,
