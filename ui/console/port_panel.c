@@ -183,7 +183,7 @@ int findings_panel_rows(const struct model *m, int w)
 		return 3;
 	int n = 2;
 	for (size_t i = 0; i < m->nfindings; i++) {
-		char line[256], fix[256];
+		char line[400], fix[400];
 		finding_lines(&m->findings[i], line, sizeof(line), fix, sizeof(fix));
 		n += screen_wrap_rows(line, w - 4) + screen_wrap_rows(fix, w - 6);
 	}
@@ -203,7 +203,7 @@ int findings_panel_draw(const struct screen *s, const struct model *m, int y, in
 		screen_text(s, fy, x + 2, w - 4, ROLE_GOOD, "OK: nothing to report.");
 	for (size_t i = 0; i < m->nfindings && fy < y + fh - 1; i++) {
 		const struct finding *f = &m->findings[i];
-		char line[256], fix[256];
+		char line[400], fix[400];
 		finding_lines(f, line, sizeof(line), fix, sizeof(fix));
 		fy += screen_text_wrap(s, fy, x + 2, w - 4, y + fh - 1 - fy,
 				       f->level == FINDING_ERROR  ? ROLE_BAD
