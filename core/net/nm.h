@@ -98,7 +98,8 @@ void nm_json_port(struct json *j, const char *key, const struct nm_node *n,
 void nm_text_port(const struct nm_port *p, char *out, size_t size);
 
 enum nm_maker nm_profile_maker(const struct nm_profile *p);
-/* Who made it, in words for a person ("by hand (nmcli, nmtui) or another tool; kept in FILE"). */
+/* Who made it, in words for a person ("by hand (nmcli, nmtui) or by another tool; kept in FILE",
+ * "by NetworkManager (its automatic profile); in memory only"). */
 void nm_profile_maker_text(const struct nm_profile *p, char *out, size_t size);
 void nm_view_init(struct nm_view *v, const char *const *ifnames, size_t n);
 void nm_view_free(struct nm_view *v);

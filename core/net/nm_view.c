@@ -38,11 +38,11 @@ void nm_profile_maker_text(const struct nm_profile *p, char *out, size_t size)
 {
 	const char *who = "by hand (nmcli, nmtui) or by another tool";
 	switch (nm_profile_maker(p)) {
-	case NM_MAKER_AUTO: who = "NetworkManager (its automatic profile)"; break;
-	case NM_MAKER_NETPLAN: who = "netplan (rendered from /etc/netplan)"; break;
-	case NM_MAKER_SPARKLINK: who = "sparklink (its runtime profile)"; break;
+	case NM_MAKER_AUTO: who = "by NetworkManager (its automatic profile)"; break;
+	case NM_MAKER_NETPLAN: who = "by netplan (rendered from /etc/netplan)"; break;
+	case NM_MAKER_SPARKLINK: who = "by sparklink (its runtime profile)"; break;
 	case NM_MAKER_EXTERNAL:
-		who = "NetworkManager, for addresses set outside it (ip addr add, by hand or a tool)";
+		who = "by NetworkManager, for addresses set outside it (ip addr add, by hand or a tool)";
 		break;
 	case NM_MAKER_OTHER:
 		if (str_starts(p->filename, "/etc/netplan/90-NM-"))

@@ -237,8 +237,11 @@ int findings_panel_draw(const struct screen *s, const struct model *m, int y, in
 	int fy = y + 1;
 	if (!m->nfindings)
 		screen_text(s, fy, x + 2, w - 4, ROLE_GOOD, "OK: nothing to report.");
-	for (size_t i = 0; i < m->nfindings && fy < y + fh - 1; i++) {
-		const struct finding *f = &m->findings[i];
+	/* the worst first: what does not fit is the least of it */
+	for (size_t k = 0; k < 3 * m->nfindings && fy < y + fh - 1; k++) {
+		const struct finding *f = &m->findings[k % m->nfindings];
+		if ((int)f->level != FINDING_ERROR - (int)(k / m->nfindings))
+			continue;
 		char line[400], fix[400];
 		finding_lines(f, line, sizeof(line), fix, sizeof(fix));
 		fy += screen_text_wrap(s, fy, x + 2, w - 4, y + fh - 1 - fy,
