@@ -158,9 +158,9 @@ static void bus_dispatch(struct nmwatch *w)
 {
 	while (w->bus && dbus_connection_dispatch(w->bus) == DBUS_DISPATCH_DATA_REMAINS)
 		;
+	/* the bus went away: NetworkManager's state is what the last probe saw */
 	if (w->bus && !dbus_connection_get_is_connected(w->bus))
-		bus_drop(
-			w); /* the bus went away: NetworkManager's state is what the last probe saw */
+		bus_drop(w);
 }
 
 /* libdbus's watches: one loop watch per enabled DBusWatch (its data). */
