@@ -289,7 +289,7 @@ if [ "$RENDERER" = NetworkManager ]; then
 	tmux_resize "$sess" 140 50
 	tmux_wait "$sess" 'WARNING: NetworkManager profile "lab-foreign"' 10 ||
 		fail "the console's findings do not name the profile lab-foreign: $(tmux_screen "$sess")"
-	tmux_wait "$sess" 'WARNING: /etc/netplan/99-nvidia-sync-cluster\.yaml names enp1s0f0np0 \(written by NVIDIA Sync\)' 10 ||
+	tmux_wait "$sess" 'WARNING: /etc/netplan/99-nvidia-sync-cluster\.yaml names enp1s0f0np0' 10 ||
 		fail "the console's findings do not name 99-nvidia-sync-cluster.yaml: $(tmux_screen "$sess")"
 	status_agrees
 	python3 - "$LAB_TMP/status.json" "$uuid" <<'PY' || fail "status --json does not report another tool's profile and file: $(cat "$LAB_TMP/status.json")"
