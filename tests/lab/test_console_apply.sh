@@ -51,7 +51,8 @@ panel_shows_nm() { # if: the panel's NetworkManager row under it names the profi
 status_json() { # status --json as root on spark-1 into $LAB_TMP/status.json, nmcli's view beside it
 	lx spark-1 env SPARKLINK_SYSFS=/run/sparklab-sysfs "$SPARKLINK" status --json >"$LAB_TMP/status.json" ||
 		fail "status --json on spark-1: $(cat "$LAB_TMP/status.json")"
-	lx spark-1 nmcli -t -f DEVICE,STATE,CONNECTION device >"$LAB_TMP/nmdev" || fail "nmcli device on spark-1"
+	[ "$RENDERER" != NetworkManager ] ||
+		lx spark-1 nmcli -t -f DEVICE,STATE,CONNECTION device >"$LAB_TMP/nmdev" || fail "nmcli device on spark-1"
 }
 status_agrees() { # status --json's renderer and twins are what nmcli says (states may move: twice)
 	local i
