@@ -8,6 +8,7 @@
 #include "core/jobs/journal.h"
 #include "core/jobs/journal_ops.h"
 #include "core/net/model.h"
+#include "core/net/netplan_files.h"
 #include "core/node/node_remote.h"
 #include "core/base/text.h"
 
@@ -25,44 +26,6 @@
 
 /* ---------------------------------------------------------------- inspecting */
 
-/* Does text name ifname as a whole word (a YAML key or list item)? */
-static bool names_if(const char *text, size_t len, const char *ifname)
-{
-	size_t n = strlen(ifname);
-	for (const char *p = text; p && p + n <= text + len; p++) {
-		p = memmem(p, (size_t)(text + len - p), ifname, n);
-		if (!p)
-			return false;
-		bool left = p == text || !(p[-1] == '_' || p[-1] == '-' || p[-1] == '.' ||
-					   (p[-1] >= '0' && p[-1] <= '9') ||
-					   ((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z'));
-		const char *e = p + n;
-		bool right = e == text + len ||
-			     !(*e == '_' || *e == '-' || *e == '.' || (*e >= '0' && *e <= '9') ||
-			       ((*e | 32) >= 'a' && (*e | 32) <= 'z'));
-		if (left && right)
-			return true;
-	}
-	return false;
-}
-
-/* Which tool writes a netplan file of this name (field-notes: December 2026), NULL if none known. */
-static const char *netplan_file_tool(const char *name)
-{
-	static const struct {
-		const char *prefix, *tool;
-	} known[] = {
-		{ "99-nvidia-sync-cluster.yaml", "NVIDIA Sync" },
-		{ "98-spark-vllm-docker.yaml", "the vLLM docker helper (spark-vllm-docker)" },
-		{ "90-NM-", "NetworkManager (a profile it saved through netplan)" },
-		{ "50-cloud-init.yaml", "cloud-init" },
-	};
-	for (size_t i = 0; i < ARRAY_LEN(known); i++)
-		if (str_starts(name, known[i].prefix))
-			return known[i].tool;
-	return NULL;
-}
-
 /* A Spark's ConnectX netdevs (field notes): a netplan file naming one the plan leaves alone is
  * still in the plan's way when it gives it IPv4 link-local. */
 static const char *const SPARK_CX_PORTS[] = { "enp1s0f0np0", "enP2p1s0f0np0", "enp1s0f1np1",
@@ -76,7 +39,7 @@ static void other_cx_ports(const struct plan *p, int number, const struct node_f
 		bool planned = false;
 		for (size_t i = 0; i < p->nifs; i++)
 			planned |= strcmp(plan_ifname(p, i, number), ifn) == 0;
-		if (planned || !names_if(nf->data.data, nf->data.len, ifn))
+		if (planned || !netplan_names_if(nf->data.data, nf->data.len, ifn))
 			continue;
 		buf_printf(notes,
 			   "  warning: /etc/netplan/%s on %s names %s (written by %s), a ConnectX "
@@ -250,8 +213,8 @@ enum apply_status apply_inspect(struct ctx *c, struct node_state *s, struct buf 
 					       notes);
 			if (nf.exists)
 				for (size_t i = 0; i < p->nifs; i++) {
-					if (!names_if(nf.data.data, nf.data.len,
-						      plan_ifname(p, i, s->number)))
+					if (!netplan_names_if(nf.data.data, nf.data.len,
+							      plan_ifname(p, i, s->number)))
 						continue;
 					const char *tool = netplan_file_tool(f);
 					/* netplan reads /etc/netplan in name order; a later file's

@@ -4,8 +4,9 @@
 #define SPARKLINK_APPLY_SHARED_H
 
 #include "core/jobs/apply.h"
+#include "core/net/netplan_files.h"
 
-#define APPLY_OUR_MARK "# written by sparklink"
+#define APPLY_OUR_MARK NETPLAN_SPARKLINK_MARK
 #define BACKUP_DIR "/var/lib/sparklink/backup"
 #define LL_WAIT_MS 20000 /* IPv4LL takes ~6 s (ACD); networkd may start it late */
 

@@ -1,5 +1,7 @@
 /* findings.c: what is wrong with the ports, in words, with a fix: no cable, one twin down, a
- * slow link, an MTU mismatch between twins, two interfaces in one subnet, no address. */
+ * slow link, an MTU mismatch between twins, two interfaces in one subnet, no address; and who
+ * else configures the twins (coexistence): another tool's file in /etc/netplan or a
+ * NetworkManager profile that neither NetworkManager, netplan nor sparklink made. */
 #include "core/net/findings.h"
 #include "core/base/util.h"
 
@@ -48,6 +50,83 @@ static bool has_ipv4(const struct netdev *d)
 		if (d->addrs[i].family == AF_INET)
 			return true;
 	return false;
+}
+
+static void coexist_netplan(struct model *m, const struct netplan_other *o)
+{
+	char ifs[NETPLAN_IFS_MAX * 17] = "";
+	for (size_t i = 0; i < o->nifs; i++)
+		snprintf(ifs + strlen(ifs), sizeof(ifs) - strlen(ifs), "%s%s", i ? ", " : "",
+			 o->ifnames[i]);
+	const char *tool = o->tool ? o->tool : "another tool, or by hand";
+	bool ours_name = strcmp(o->file, NETPLAN_SPARKLINK_FILE) == 0;
+	bool nm = m->nm.node.renderer == NM_RENDERER_NM;
+	if (o->unreadable) {
+		fix(add(m, FINDING_INFO, "netplan-other-tool",
+			NETPLAN_DIR "/%s (written by %s) is there but cannot be read here.",
+			o->file, tool),
+		    "Run sparklink status with sudo to see which ConnectX ports it names: such a file "
+		    "fights sparklink's plans for them. sparklink leaves it as it is.");
+		return;
+	}
+	if (ours_name) {
+		fix(add(m, FINDING_INFO, "netplan-other-tool",
+			NETPLAN_DIR "/%s names %s; it was written by %s, not sparklink.", o->file,
+			ifs, tool),
+		    "sparklink's persistent plan replaces this file after a byte-for-byte backup that "
+		    "rollback restores; a runtime plan leaves it, and it takes the ports back at the "
+		    "next netplan apply or boot.");
+		return;
+	}
+	struct finding *f = add(m, FINDING_WARN, "netplan-other-tool",
+				NETPLAN_DIR "/%s names %s (written by %s).", o->file, ifs, tool);
+	snprintf(f->fix, sizeof(f->fix),
+		 "netplan reads it %s sparklink's " NETPLAN_SPARKLINK_FILE
+		 " and renders both for %s%s: it fights sparklink's plans for %s (a key both set: "
+		 "the later file wins). sparklink leaves it as it is: remove it, or undo it with "
+		 "the tool that wrote it, if sparklink's plan should hold.",
+		 strcmp(o->file, NETPLAN_SPARKLINK_FILE) > 0 ? "after" : "before",
+		 nm ? "NetworkManager" : nm_renderer_name(m->nm.node.renderer),
+		 nm ? " (as profiles netplan-IF, beside the automatic ones)" : "", ifs);
+}
+
+static void coexist_profile(struct model *m, const struct nm_profile *p)
+{
+	char who[300];
+	nm_profile_maker_text(p, who, sizeof(who));
+	struct finding *f = add(m, FINDING_WARN, "nm-other-profile",
+				"NetworkManager profile \"%s\" (%s, %s) names %s; made %s.", p->id,
+				p->uuid[0] ? p->uuid : "no UUID", p->active ? "active" : "inactive",
+				p->ifname, who);
+	snprintf(f->fix, sizeof(f->fix),
+		 "It competes for %s with NetworkManager's automatic profile, netplan's "
+		 "netplan-%s and sparklink's " NM_PROFILE_PREFIX
+		 "%s: NetworkManager activates the one with the highest autoconnect priority%s. "
+		 "sparklink leaves it as it is: if it is not meant to stay, delete it (nmcli "
+		 "connection delete %s).",
+		 p->ifname, p->ifname, p->ifname, p->active ? ", and it is active now" : "",
+		 p->uuid[0] ? p->uuid : "its name");
+}
+
+/* Who else configures the twins: other tools' netplan files and NetworkManager profiles. */
+static void findings_coexist(struct model *m)
+{
+	for (size_t i = 0; i < m->netplan.nfiles; i++) {
+		const struct netplan_other *o = &m->netplan.files[i];
+		/* NetworkManager's own 90-NM-<uuid>.yaml of a profile reported below: said once */
+		bool dup = false;
+		for (size_t k = 0; k < m->nm.nprofiles && !dup; k++)
+			dup = m->nm.profiles[k].uuid[0] && str_starts(o->file, "90-NM-") &&
+			      strstr(o->file, m->nm.profiles[k].uuid) &&
+			      nm_profile_maker(&m->nm.profiles[k]) == NM_MAKER_OTHER;
+		if (!dup)
+			coexist_netplan(m, o);
+	}
+	for (size_t k = 0; k < m->nm.nprofiles; k++) {
+		enum nm_maker mk = nm_profile_maker(&m->nm.profiles[k]);
+		if (mk == NM_MAKER_OTHER || mk == NM_MAKER_EXTERNAL)
+			coexist_profile(m, &m->nm.profiles[k]);
+	}
 }
 
 void findings_compute(struct model *m)
@@ -141,4 +220,5 @@ void findings_compute(struct model *m)
 		}
 	}
 	free(v4);
+	findings_coexist(m);
 }

@@ -33,6 +33,8 @@ void model_free(struct model *m)
 	free(m->others);
 	free(m->findings);
 	linkhist_free(&m->linkhist);
+	nm_view_free(&m->nm);
+	netplan_scan_free(&m->netplan);
 	memset(m, 0, sizeof(*m));
 }
 
@@ -131,6 +133,16 @@ void model_load_sysfs_netdevs(struct model *m)
 	free(names);
 	model_sort_netdevs(m);
 	m->netlink_ok = false;
+}
+
+size_t model_twin_names(const struct model *m, const char **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < m->nports; k++)
+		for (size_t t = 0; t < m->ports[k].ntwins && n < max; t++)
+			if (m->ports[k].twins[t].netdev_name[0])
+				out[n++] = m->ports[k].twins[t].netdev_name;
+	return n;
 }
 
 void model_rebuild(struct model *m)

@@ -8,6 +8,8 @@
 #define SPARKLINK_MODEL_H
 
 #include "core/net/linkhist.h"
+#include "core/net/netplan_files.h"
+#include "core/net/nm.h"
 #include "core/net/rdma.h"
 
 #include <stdbool.h>
@@ -55,8 +57,8 @@ enum finding_level { FINDING_INFO, FINDING_WARN, FINDING_ERROR };
 struct finding {
 	enum finding_level level;
 	char code[24]; /* stable id for scripts: "no-link", "twin-down", ... */
-	char text[160]; /* what is wrong, in plain words */
-	char fix[200]; /* what to do */
+	char text[240]; /* what is wrong, in plain words */
+	char fix[360]; /* what to do */
 };
 
 struct model {
@@ -72,6 +74,11 @@ struct model {
 	struct finding *findings;
 	size_t nfindings;
 	struct linkhist linkhist; /* carrier transitions seen since start (netmon notes them) */
+	/* who else configures the twins (filled by whoever probes: `status`, the console's
+	 * nmwatch.c; nothing is known until then): NetworkManager's view of the twins and the
+	 * other tools' files in /etc/netplan naming one; findings.c reports them */
+	struct nm_view nm;
+	struct netplan_scan netplan;
 	unsigned long generation;
 	bool dirty;
 };
@@ -95,5 +102,7 @@ void netdev_load_sysfs(struct netdev *n, const char *name);
 char **sysfs_netdev_names(size_t *n);
 /* Keep netdevs sorted by name: model_netdev() searches them by halves. */
 void model_sort_netdevs(struct model *m);
+/* The netdev names of every ConnectX twin, in port order (at most max); returns how many. */
+size_t model_twin_names(const struct model *m, const char **out, size_t max);
 
 #endif

@@ -1,6 +1,7 @@
 /* nm.c: NetworkManager on this machine over the system bus (libdbus), and the words and checks
  * that the peer's side (busctl) shares. */
 #include "core/net/nm.h"
+#include "core/net/nm_bus.h"
 #include "core/base/json.h"
 #include "core/base/text.h"
 #include "core/base/util.h"
@@ -13,16 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#define NM_BUS "org.freedesktop.NetworkManager"
-#define NM_PATH "/org/freedesktop/NetworkManager"
-#define NM_SETTINGS_PATH NM_PATH "/Settings"
-#define NM_IFACE_DEVICE NM_BUS ".Device"
-#define NM_IFACE_ACTIVE NM_BUS ".Connection.Active"
-#define NM_IFACE_SETTINGS NM_BUS ".Settings"
-#define NM_IFACE_CONNECTION NM_BUS ".Settings.Connection"
-#define NETWORKD_BUS "org.freedesktop.network1"
-#define NM_CALL_TIMEOUT_MS 3000
 
 const char *nm_renderer_name(enum nm_renderer r)
 {
@@ -52,6 +43,13 @@ const char *nm_state_word(int state)
 	case 120: return "failed";
 	}
 	return "unknown";
+}
+
+const char *nm_state_short(int state)
+{
+	if (state > 30 && state < 100)
+		return "activating";
+	return state <= 0 ? "unknown" : nm_state_word(state);
 }
 
 bool nm_uuid_valid(const char *s)
@@ -133,7 +131,7 @@ void nm_text_port(const struct nm_port *p, char *out, size_t size)
 
 /* ---- the bus ---- */
 
-static DBusConnection *bus_open(char *err, size_t errsize)
+DBusConnection *nm_bus_open(char *err, size_t errsize)
 {
 	DBusError e;
 	dbus_error_init(&e);
@@ -148,7 +146,7 @@ static DBusConnection *bus_open(char *err, size_t errsize)
 	return c;
 }
 
-static void bus_close(DBusConnection *c)
+void nm_bus_close(DBusConnection *c)
 {
 	if (!c)
 		return;
@@ -157,8 +155,8 @@ static void bus_close(DBusConnection *c)
 }
 
 /* Send m (unref'd here) and wait for the answer: the reply, or NULL with err. */
-static DBusMessage *bus_call(DBusConnection *c, DBusMessage *m, const char *what, char *err,
-			     size_t errsize)
+DBusMessage *nm_bus_call(DBusConnection *c, DBusMessage *m, const char *what, char *err,
+			 size_t errsize)
 {
 	DBusError e;
 	dbus_error_init(&e);
@@ -175,7 +173,7 @@ static DBusMessage *bus_call(DBusConnection *c, DBusMessage *m, const char *what
 	return reply;
 }
 
-static bool name_has_owner(DBusConnection *c, const char *name)
+bool nm_bus_has_owner(DBusConnection *c, const char *name)
 {
 	DBusError e;
 	dbus_error_init(&e);
@@ -185,14 +183,14 @@ static bool name_has_owner(DBusConnection *c, const char *name)
 }
 
 /* Properties.Get: the reply (caller unrefs) with *v on the variant's content. */
-static DBusMessage *prop_get(DBusConnection *c, const char *path, const char *iface,
+DBusMessage *nm_bus_prop_get(DBusConnection *c, const char *path, const char *iface,
 			     const char *prop, DBusMessageIter *v, char *err, size_t errsize)
 {
 	DBusMessage *m = dbus_message_new_method_call(NM_BUS, path,
 						      "org.freedesktop.DBus.Properties", "Get");
 	dbus_message_append_args(m, DBUS_TYPE_STRING, &iface, DBUS_TYPE_STRING, &prop,
 				 DBUS_TYPE_INVALID);
-	DBusMessage *reply = bus_call(c, m, prop, err, errsize);
+	DBusMessage *reply = nm_bus_call(c, m, prop, err, errsize);
 	if (!reply)
 		return NULL;
 	DBusMessageIter it;
@@ -207,11 +205,11 @@ static DBusMessage *prop_get(DBusConnection *c, const char *path, const char *if
 }
 
 /* A string or object path property into out. */
-static int prop_string(DBusConnection *c, const char *path, const char *iface, const char *prop,
+int nm_bus_prop_string(DBusConnection *c, const char *path, const char *iface, const char *prop,
 		       char *out, size_t size, char *err, size_t errsize)
 {
 	DBusMessageIter v;
-	DBusMessage *reply = prop_get(c, path, iface, prop, &v, err, errsize);
+	DBusMessage *reply = nm_bus_prop_get(c, path, iface, prop, &v, err, errsize);
 	if (!reply)
 		return -EIO;
 	int t = dbus_message_iter_get_arg_type(&v);
@@ -227,11 +225,11 @@ static int prop_string(DBusConnection *c, const char *path, const char *iface, c
 	return rc;
 }
 
-static int prop_u32(DBusConnection *c, const char *path, const char *iface, const char *prop,
+int nm_bus_prop_u32(DBusConnection *c, const char *path, const char *iface, const char *prop,
 		    unsigned *out, char *err, size_t errsize)
 {
 	DBusMessageIter v;
-	DBusMessage *reply = prop_get(c, path, iface, prop, &v, err, errsize);
+	DBusMessage *reply = nm_bus_prop_get(c, path, iface, prop, &v, err, errsize);
 	if (!reply)
 		return -EIO;
 	int t = dbus_message_iter_get_arg_type(&v), rc = 0;
@@ -253,7 +251,7 @@ static int prop_u32(DBusConnection *c, const char *path, const char *iface, cons
 
 /* A method with one string argument that answers one object path (GetDeviceByIpIface,
  * GetConnectionByUuid): 0, -ENOENT when NetworkManager knows no such thing, or -EIO. */
-static int call_path(DBusConnection *c, const char *path, const char *iface, const char *method,
+int nm_bus_call_path(DBusConnection *c, const char *path, const char *iface, const char *method,
 		     const char *arg, char *out, size_t size, char *err, size_t errsize)
 {
 	DBusMessage *m = dbus_message_new_method_call(NM_BUS, path, iface, method);
@@ -288,30 +286,31 @@ static int call_path(DBusConnection *c, const char *path, const char *iface, con
 int nm_local_node(struct nm_node *out, char *err, size_t errsize)
 {
 	memset(out, 0, sizeof(*out));
-	DBusConnection *c = bus_open(err, errsize);
+	DBusConnection *c = nm_bus_open(err, errsize);
 	if (!c) {
 		out->renderer = NM_RENDERER_UNKNOWN;
 		return -EIO;
 	}
-	if (name_has_owner(c, NM_BUS)) {
+	if (nm_bus_has_owner(c, NM_BUS)) {
 		out->renderer = NM_RENDERER_NM;
 		char v[64] = "";
-		if (prop_string(c, NM_PATH, NM_BUS, "Version", v, sizeof(v), err, errsize) == 0)
+		if (nm_bus_prop_string(c, NM_PATH, NM_BUS, "Version", v, sizeof(v), err, errsize) ==
+		    0)
 			text_clean(out->version, sizeof(out->version), v, strlen(v), TEXT_NAME);
 	} else {
-		out->renderer = name_has_owner(c, NETWORKD_BUS) ? NM_RENDERER_NETWORKD
-								: NM_RENDERER_NONE;
+		out->renderer = nm_bus_has_owner(c, NETWORKD_BUS) ? NM_RENDERER_NETWORKD
+								  : NM_RENDERER_NONE;
 	}
-	bus_close(c);
+	nm_bus_close(c);
 	return 0;
 }
 
-static int port_read(DBusConnection *c, const char *ifname, struct nm_port *out, char *dev,
+int nm_bus_port_read(DBusConnection *c, const char *ifname, struct nm_port *out, char *dev,
 		     size_t devsize, char *err, size_t errsize)
 {
 	memset(out, 0, sizeof(*out));
-	int rc = call_path(c, NM_PATH, NM_BUS, "GetDeviceByIpIface", ifname, dev, devsize, err,
-			   errsize);
+	int rc = nm_bus_call_path(c, NM_PATH, NM_BUS, "GetDeviceByIpIface", ifname, dev, devsize,
+				  err, errsize);
 	if (rc == -ENOENT)
 		return 0; /* not a device NetworkManager has */
 	if (rc < 0)
@@ -319,10 +318,11 @@ static int port_read(DBusConnection *c, const char *ifname, struct nm_port *out,
 	out->known = true;
 	unsigned managed = 0, state = 0;
 	char ac[256] = "";
-	if ((rc = prop_u32(c, dev, NM_IFACE_DEVICE, "Managed", &managed, err, errsize)) < 0 ||
-	    (rc = prop_u32(c, dev, NM_IFACE_DEVICE, "State", &state, err, errsize)) < 0 ||
-	    (rc = prop_string(c, dev, NM_IFACE_DEVICE, "ActiveConnection", ac, sizeof(ac), err,
-			      errsize)) < 0)
+	if ((rc = nm_bus_prop_u32(c, dev, NM_IFACE_DEVICE, "Managed", &managed, err, errsize)) <
+		    0 ||
+	    (rc = nm_bus_prop_u32(c, dev, NM_IFACE_DEVICE, "State", &state, err, errsize)) < 0 ||
+	    (rc = nm_bus_prop_string(c, dev, NM_IFACE_DEVICE, "ActiveConnection", ac, sizeof(ac),
+				     err, errsize)) < 0)
 		return rc;
 	out->managed = managed != 0;
 	out->state = (int)state;
@@ -330,8 +330,9 @@ static int port_read(DBusConnection *c, const char *ifname, struct nm_port *out,
 		return 0;
 	char id[256] = "", uuid[64] = "";
 	/* the active connection can go between two calls: then there is none */
-	if (prop_string(c, ac, NM_IFACE_ACTIVE, "Id", id, sizeof(id), err, errsize) == 0 &&
-	    prop_string(c, ac, NM_IFACE_ACTIVE, "Uuid", uuid, sizeof(uuid), err, errsize) == 0)
+	if (nm_bus_prop_string(c, ac, NM_IFACE_ACTIVE, "Id", id, sizeof(id), err, errsize) == 0 &&
+	    nm_bus_prop_string(c, ac, NM_IFACE_ACTIVE, "Uuid", uuid, sizeof(uuid), err, errsize) ==
+		    0)
 		nm_port_set(out, id, uuid);
 	return 0;
 }
@@ -339,15 +340,15 @@ static int port_read(DBusConnection *c, const char *ifname, struct nm_port *out,
 int nm_local_port(const char *ifname, struct nm_port *out, char *err, size_t errsize)
 {
 	memset(out, 0, sizeof(*out));
-	DBusConnection *c = bus_open(err, errsize);
+	DBusConnection *c = nm_bus_open(err, errsize);
 	if (!c)
 		return -EIO;
 	int rc = 0;
-	if (name_has_owner(c, NM_BUS)) {
+	if (nm_bus_has_owner(c, NM_BUS)) {
 		char dev[256];
-		rc = port_read(c, ifname, out, dev, sizeof(dev), err, errsize);
+		rc = nm_bus_port_read(c, ifname, out, dev, sizeof(dev), err, errsize);
 	}
-	bus_close(c);
+	nm_bus_close(c);
 	return rc;
 }
 
@@ -423,13 +424,13 @@ int nm_local_activate(const char *ifname, const char *uuid, const char *cidr, un
 		return -EINVAL;
 	}
 	nm_profile_name(ifname, name, sizeof(name));
-	DBusConnection *c = bus_open(err, errsize);
+	DBusConnection *c = nm_bus_open(err, errsize);
 	if (!c)
 		return -EIO;
 	int rc;
 	char dev[256];
-	if ((rc = call_path(c, NM_PATH, NM_BUS, "GetDeviceByIpIface", ifname, dev, sizeof(dev), err,
-			    errsize)) < 0)
+	if ((rc = nm_bus_call_path(c, NM_PATH, NM_BUS, "GetDeviceByIpIface", ifname, dev,
+				   sizeof(dev), err, errsize)) < 0)
 		goto out;
 	DBusMessage *m =
 		dbus_message_new_method_call(NM_BUS, NM_PATH, NM_BUS, "AddAndActivateConnection2");
@@ -482,12 +483,12 @@ int nm_local_activate(const char *ifname, const char *uuid, const char *cidr, un
 	sv_string(&opts, "persist", "memory");
 	dbus_message_iter_close_container(&it, &opts);
 
-	DBusMessage *reply = bus_call(c, m, "AddAndActivateConnection2", err, errsize);
+	DBusMessage *reply = nm_bus_call(c, m, "AddAndActivateConnection2", err, errsize);
 	rc = reply ? 0 : -EIO;
 	if (reply)
 		dbus_message_unref(reply);
 out:
-	bus_close(c);
+	nm_bus_close(c);
 	return rc;
 }
 
@@ -499,7 +500,7 @@ static int conn_is_ours(DBusConnection *c, const char *path, const char *ifname,
 	nm_profile_name(ifname, want, sizeof(want));
 	DBusMessage *m =
 		dbus_message_new_method_call(NM_BUS, path, NM_IFACE_CONNECTION, "GetSettings");
-	DBusMessage *reply = bus_call(c, m, "GetSettings", err, errsize);
+	DBusMessage *reply = nm_bus_call(c, m, "GetSettings", err, errsize);
 	if (!reply)
 		return -EIO;
 	int ours = 0;
@@ -546,13 +547,13 @@ int nm_local_restore(const char *ifname, const char *uuid, const char *prev, cha
 		snprintf(err, errsize, "NetworkManager: not a profile sparklink makes");
 		return -EINVAL;
 	}
-	DBusConnection *c = bus_open(err, errsize);
+	DBusConnection *c = nm_bus_open(err, errsize);
 	if (!c)
 		return -EIO;
 	int rc;
 	char path[256];
-	rc = call_path(c, NM_SETTINGS_PATH, NM_IFACE_SETTINGS, "GetConnectionByUuid", uuid, path,
-		       sizeof(path), err, errsize);
+	rc = nm_bus_call_path(c, NM_SETTINGS_PATH, NM_IFACE_SETTINGS, "GetConnectionByUuid", uuid,
+			      path, sizeof(path), err, errsize);
 	if (rc == 0 && (rc = conn_is_ours(c, path, ifname, err, errsize)) <= 0) {
 		if (rc == 0)
 			snprintf(
@@ -566,7 +567,7 @@ int nm_local_restore(const char *ifname, const char *uuid, const char *prev, cha
 	if (rc == 1) { /* found, and sparklink's */
 		DBusMessage *m =
 			dbus_message_new_method_call(NM_BUS, path, NM_IFACE_CONNECTION, "Delete");
-		DBusMessage *reply = bus_call(c, m, "Delete", err, errsize);
+		DBusMessage *reply = nm_bus_call(c, m, "Delete", err, errsize);
 		if (!reply) {
 			rc = -EIO;
 			goto out;
@@ -579,10 +580,10 @@ int nm_local_restore(const char *ifname, const char *uuid, const char *prev, cha
 	if (!prev || !prev[0] || strcmp(prev, "-") == 0)
 		goto out;
 	char dev[256];
-	if (call_path(c, NM_SETTINGS_PATH, NM_IFACE_SETTINGS, "GetConnectionByUuid", prev, path,
-		      sizeof(path), err, errsize) < 0 ||
-	    call_path(c, NM_PATH, NM_BUS, "GetDeviceByIpIface", ifname, dev, sizeof(dev), err,
-		      errsize) < 0) {
+	if (nm_bus_call_path(c, NM_SETTINGS_PATH, NM_IFACE_SETTINGS, "GetConnectionByUuid", prev,
+			     path, sizeof(path), err, errsize) < 0 ||
+	    nm_bus_call_path(c, NM_PATH, NM_BUS, "GetDeviceByIpIface", ifname, dev, sizeof(dev),
+			     err, errsize) < 0) {
 		err[0] = '\0';
 		goto out; /* gone: NetworkManager autoconnects what it has */
 	}
@@ -591,12 +592,12 @@ int nm_local_restore(const char *ifname, const char *uuid, const char *prev, cha
 	const char *cp = path, *dp = dev, *spec = "/";
 	dbus_message_append_args(m, DBUS_TYPE_OBJECT_PATH, &cp, DBUS_TYPE_OBJECT_PATH, &dp,
 				 DBUS_TYPE_OBJECT_PATH, &spec, DBUS_TYPE_INVALID);
-	DBusMessage *reply = bus_call(c, m, "ActivateConnection", err, errsize);
+	DBusMessage *reply = nm_bus_call(c, m, "ActivateConnection", err, errsize);
 	if (!reply)
 		rc = -EIO;
 	else
 		dbus_message_unref(reply);
 out:
-	bus_close(c);
+	nm_bus_close(c);
 	return rc;
 }

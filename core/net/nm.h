@@ -42,8 +42,44 @@ struct nm_port {
 	char uuid[40]; /* its UUID */
 };
 
+/* A profile (a settings connection) that names an interface (connection.interface-name). */
+struct nm_profile {
+	char id[96]; /* its name (clean) */
+	char uuid[40];
+	char ifname[16]; /* the interface it names */
+	char filename[160]; /* where NetworkManager keeps it (clean), "" for none */
+	unsigned flags; /* NM_SETTINGS_CONNECTION_FLAG_*: 1 unsaved, 2 nm-generated, 4 volatile,
+			 * 8 external */
+	bool active; /* active on its interface now */
+};
+
+/* Who made a profile, told by its name and where NetworkManager keeps it. */
+enum nm_maker {
+	NM_MAKER_OTHER, /* by hand (nmcli, nmtui) or another tool */
+	NM_MAKER_AUTO, /* NetworkManager's automatic "Wired connection N" */
+	NM_MAKER_NETPLAN, /* netplan rendered it ("netplan-*") */
+	NM_MAKER_SPARKLINK, /* sparklink's runtime profile ("sparklink-IF") */
+	NM_MAKER_EXTERNAL, /* NetworkManager took over addresses set outside it (flag external) */
+};
+
+/* NetworkManager's view of a set of interfaces (the ConnectX twins): the node, each interface,
+ * and every profile that names one of them, active or not. */
+struct nm_view {
+	struct nm_node node;
+	size_t nports;
+	char (*ifnames)[16];
+	struct nm_port *ports; /* ports[i] is ifnames[i] */
+	struct nm_profile *profiles;
+	size_t nprofiles;
+	bool probed; /* filled by a probe (else nothing is known yet) */
+	char error[200]; /* why the probe stopped short, "" if it did not */
+};
+
 const char *nm_renderer_name(enum nm_renderer r); /* "NetworkManager", "networkd", "none", "?" */
 const char *nm_state_word(int state); /* "activated", "connecting (getting IP configuration)" */
+/* "unmanaged", "unavailable", "disconnected", "activating", "activated", "deactivating",
+ * "failed": the console's short word for a device state. */
+const char *nm_state_short(int state);
 bool nm_uuid_valid(const char *s); /* 8-4-4-4-12 lower-case hex */
 void nm_uuid_new(char out[40]); /* a random (version 4) UUID */
 /* "sparklink-IF": the name of the profile sparklink makes for IF. */
@@ -61,7 +97,27 @@ void nm_json_port(struct json *j, const char *key, const struct nm_node *n,
  * \"Wired connection 1\" (activated)" or "not managed". */
 void nm_text_port(const struct nm_port *p, char *out, size_t size);
 
+enum nm_maker nm_profile_maker(const struct nm_profile *p);
+/* Who made it, in words for a person ("by hand (nmcli, nmtui) or by another tool; kept in FILE",
+ * "by NetworkManager (its automatic profile); in memory only"). */
+void nm_profile_maker_text(const struct nm_profile *p, char *out, size_t size);
+void nm_view_init(struct nm_view *v, const char *const *ifnames, size_t n);
+void nm_view_free(struct nm_view *v);
+/* Move src into dst (dst freed first, src left empty). */
+void nm_view_move(struct nm_view *dst, struct nm_view *src);
+/* The view of ifname, NULL when it is not one of the view's interfaces. */
+const struct nm_port *nm_view_port(const struct nm_view *v, const char *ifname);
+/* The same interfaces as ifnames (in any order)? */
+bool nm_view_same_ifs(const struct nm_view *v, const char *const *ifnames, size_t n);
+
 /* ---- this machine, over the system bus ---- */
+/* Fill v (made by nm_view_init) from NetworkManager here: the renderer, each interface and the
+ * profiles naming one (nm_view.c). 0, or -EIO with v->error (what was read is kept). */
+int nm_local_view(struct nm_view *v);
+/* A GetSettings reply into p's id, uuid and interface name (nm_view.c): false when it is not
+ * an a{sa{sv}} with a connection setting. For the fuzz target. */
+struct DBusMessage;
+bool nm_settings_parse(struct DBusMessage *reply, struct nm_profile *p);
 int nm_local_node(struct nm_node *out, char *err, size_t errsize);
 int nm_local_port(const char *ifname, struct nm_port *out, char *err, size_t errsize);
 /* Add and activate the in-memory profile uuid on ifname with cidr and mtu (see above). */

@@ -71,6 +71,21 @@ static void json_netdev_fields(struct json *j, const struct netdev *d)
 	json_array_end(j);
 }
 
+void report_findings_json(struct json *j, const char *key, const struct model *m)
+{
+	json_array_begin(j, key);
+	for (size_t i = 0; i < m->nfindings; i++) {
+		const struct finding *f = &m->findings[i];
+		json_object_begin(j, NULL);
+		json_string(j, "level", finding_level_word(f->level));
+		json_string(j, "code", f->code);
+		json_string(j, "text", f->text);
+		json_string(j, "fix", f->fix);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
 void report_json(const struct model *m, struct buf *out)
 {
 	struct json j;
@@ -128,17 +143,7 @@ void report_json(const struct model *m, struct buf *out)
 		json_object_end(&j);
 	}
 	json_array_end(&j);
-	json_array_begin(&j, "findings");
-	for (size_t i = 0; i < m->nfindings; i++) {
-		const struct finding *f = &m->findings[i];
-		json_object_begin(&j, NULL);
-		json_string(&j, "level", finding_level_word(f->level));
-		json_string(&j, "code", f->code);
-		json_string(&j, "text", f->text);
-		json_string(&j, "fix", f->fix);
-		json_object_end(&j);
-	}
-	json_array_end(&j);
+	report_findings_json(&j, "findings", m);
 	json_array_begin(&j, "problems");
 	for (size_t i = 0; i < m->rdma.nproblems; i++)
 		json_string(&j, NULL, m->rdma.problems[i]);

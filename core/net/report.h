@@ -11,6 +11,9 @@
 void report_ibdev2netdev(const struct rdma_inventory *inv, bool verbose, struct buf *out);
 /* The documented JSON form (docs/ports-json.md): ports with twins, other interfaces, findings. */
 void report_json(const struct model *m, struct buf *out);
+/* The model's findings as a JSON array under key (level, code, text, fix). */
+struct json;
+void report_findings_json(struct json *j, const char *key, const struct model *m);
 
 /* A copy of the netdev/RDMA state to diff against later (for `ports --watch`). */
 struct snapshot {

@@ -6,8 +6,13 @@
 # Judged from outside with ip and ping on both nodes. Then r lists what would be undone (s adds the
 # SSH lines and takes them away again), y undoes it, and both nodes are as before. Esc cancels a
 # preview without changing anything; a resize during the preview redraws it; without root the
-# dialogs say so (checked with NO_COLOR in an ASCII terminal). Run on NetworkManager nodes
-# (lab_console_apply) and on networkd nodes (lab_console_apply_networkd): $SPARKLAB_RENDERER.
+# dialogs say so (checked with NO_COLOR in an ASCII terminal). The title names the renderer; on
+# NetworkManager nodes each twin's row has the profile nmcli shows under it (the automatic "Wired
+# connection", then sparklink's runtime profile after apply, with no key pressed), and another
+# tool's profile (nmcli con add) and netplan file (99-nvidia-sync-cluster.yaml) become findings in
+# the console and in `status --json`, whose renderer and twins' profiles are what nmcli says.
+# Run on NetworkManager nodes (lab_console_apply) and on networkd nodes
+# (lab_console_apply_networkd): $SPARKLAB_RENDERER.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
@@ -29,6 +34,45 @@ net_is() { # node if addr|- mtu: the interface has exactly that 192.168 address 
 		printf '%s\n' "$out" | grep -q "inet ${3//./\\.} " || fail "$1 $2 does not have $3: $out"
 	fi
 	return 0
+}
+RENDERER=${SPARKLAB_RENDERER:-NetworkManager}
+nm_con_of() { # node if: the profile nmcli shows on it ("" for none)
+	lx "$1" nmcli -t -f DEVICE,CONNECTION device | awk -F: -v d="$2" '$1 == d { print ($2 == "--" ? "" : $2) }'
+}
+nm_row() { # if: the console's row under that twin's row in the ports panel (NetworkManager's)
+	tmux_screen "$sess" | awk -v d="$1" 'hit { print; exit } $0 ~ "^(│|\\|) +[^ ]+ +" d " +(Up|Down)" { hit = 1 }'
+}
+panel_shows_nm() { # if: the panel's NetworkManager row under it names the profile nmcli shows
+	local con row
+	con=$(nm_con_of spark-1 "$1")
+	row=$(nm_row "$1")
+	if [ -z "$con" ]; then [[ $row == *"NM: no profile ("* ]]; else [[ $row == *"NM: $con ("* ]]; fi
+}
+status_json() { # status --json as root on spark-1 into $LAB_TMP/status.json, nmcli's view beside it
+	lx spark-1 env SPARKLINK_SYSFS=/run/sparklab-sysfs "$SPARKLINK" status --json >"$LAB_TMP/status.json" ||
+		fail "status --json on spark-1: $(cat "$LAB_TMP/status.json")"
+	[ "$RENDERER" != NetworkManager ] ||
+		lx spark-1 nmcli -t -f DEVICE,STATE,CONNECTION device >"$LAB_TMP/nmdev" || fail "nmcli device on spark-1"
+}
+status_agrees() { # status --json's renderer and twins are what nmcli says (states may move: twice)
+	local i
+	for i in 1 2 3; do
+		status_json
+		python3 - "$LAB_TMP/status.json" "$LAB_TMP/nmdev" "$(lx spark-1 nmcli -g VERSION general)" <<'PY' && return 0
+import json, sys
+s = json.load(open(sys.argv[1]))
+dev = dict((l.split(":", 2)[0], l.rstrip("\n").split(":", 2)[1:]) for l in open(sys.argv[2]) if l.strip())
+assert s["this_node"] == {"renderer": "NetworkManager", "networkmanager_version": sys.argv[3]}, s["this_node"]
+assert sorted(t["name"] for t in s["twins"]) == sorted(["enp1s0f0np0", "enP2p1s0f0np0", "enp1s0f1np1", "enP2p1s0f1np1"]), s["twins"]
+for t in s["twins"]:
+    st, con = dev[t["name"]]
+    nm = t["networkmanager"]
+    assert nm["managed"] == (st != "unmanaged"), (t, st)
+    assert nm["profile"] == (None if con in ("", "--") else con), (t, con)
+PY
+		sleep 0.5
+	done
+	fail "status --json does not say what nmcli says: $(cat "$LAB_TMP/status.json") nmcli: $(cat "$LAB_TMP/nmdev")"
 }
 console_gone() { # the console's process has exited (a zombie counts: tmux may reap it late)
 	local pid i st
@@ -86,6 +130,26 @@ tmux_wait "$sess" 'password for nvidia' 10 || fail "sudo did not ask for the pas
 tmux_type "$sess" "$PW"
 tmux_keys "$sess" Enter
 tmux_wait "$sess" 'spark-2\.local .*\(on a cable' 20 || fail "spark-2 is not listed on the cable"
+
+step "the title names the renderer; each twin has NetworkManager's profile under it, as nmcli says"
+if [ "$RENDERER" = NetworkManager ]; then
+	ver=$(lx spark-1 nmcli -g VERSION general)
+	tmux_wait "$sess" "live \\(netlink\\) +\\| +NetworkManager ${ver//./\\.}" 10 ||
+		fail "the title does not name NetworkManager $ver: $(tmux_screen "$sess" | head -1)"
+	for i in enp1s0f0np0 $IFS2; do
+		wait_until 10 "the console's row under $i is not what nmcli says ($(nm_con_of spark-1 "$i")): $(nm_row "$i")" \
+			panel_shows_nm "$i"
+	done
+	nm_row enp1s0f1np1 | grep -q 'NM: Wired connection [0-9]* (' ||
+		fail "enp1s0f1np1 is not under NetworkManager's automatic profile in the console: $(nm_row enp1s0f1np1)"
+	status_agrees
+else
+	tmux_wait "$sess" 'live \(netlink\) +\| +networkd' 10 || fail "the title does not name networkd: $(tmux_screen "$sess" | head -1)"
+	tmux_screen "$sess" | grep -q 'NM: ' && fail "NetworkManager rows on a networkd node"
+	status_json
+	python3 -c 'import json, sys; s = json.load(open(sys.argv[1])); assert s["this_node"]["renderer"] == "networkd" and all(t["networkmanager"] is None for t in s["twins"]) and len(s["twins"]) == 4, s' \
+		"$LAB_TMP/status.json" || fail "status --json on a networkd node: $(cat "$LAB_TMP/status.json")"
+fi
 
 step "paired earlier (with the command line): the console checks it by itself, keys only"
 tmux_wait "$sess" 'verified both ways' 20 || fail "the peer paired earlier is not checked without a key press"
@@ -170,6 +234,12 @@ lx spark-2 ping -c 1 -W 3 -M "do" -s 8972 -I enP2p1s0f1np1 192.168.101.10 >/dev/
 tmux_keys "$sess" Enter
 tmux_wait_gone "$sess" 'Addressing: this node' 5 || fail "Enter did not close the result"
 tmux_wait "$sess" 'enp1s0f1np1 .*9000 +192\.168\.100\.10/24' 5 || fail "the ports panel does not show the new address and MTU"
+if [ "$RENDERER" = NetworkManager ]; then # NetworkManager's signals reach the console: no key pressed
+	for i in $IFS2; do
+		[ "$(nm_con_of spark-1 "$i")" = "sparklink-$i" ] || fail "nmcli does not show sparklink-$i on $i: $(nm_con_of spark-1 "$i")"
+		wait_until 10 "the console's row under $i does not show sparklink-$i: $(nm_row "$i")" panel_shows_nm "$i"
+	done
+fi
 
 step "r: what would be undone; s adds the SSH lines and takes them away"
 tmux_keys "$sess" r
@@ -203,5 +273,44 @@ for n in spark-1 spark-2; do for i in $IFS2; do net_is $n "$i" - 1500; done; don
 tmux_keys "$sess" Enter
 tmux_keys "$sess" r
 tmux_wait "$sess" 'Nothing to undo' 10 || fail "a second rollback does not say there is nothing to undo"
-tmux_keys "$sess" Escape q
+tmux_keys "$sess" Escape
+tmux_wait_gone "$sess" 'Nothing to undo' 5 || fail "Esc did not close the rollback dialog"
+
+if [ "$RENDERER" = NetworkManager ]; then
+	step "another tool's profile and netplan file: findings in the console and status --json"
+	status_json
+	grep -qE '"code": "(nm-other-profile|netplan-other-tool)"' "$LAB_TMP/status.json" &&
+		fail "a coexistence finding before anything was added: $(cat "$LAB_TMP/status.json")"
+	lx spark-1 nmcli con add type ethernet con-name lab-foreign ifname enp1s0f1np1 autoconnect no \
+		ipv4.method manual ipv4.addresses 192.168.77.1/24 >/dev/null || fail "nmcli con add in spark-1 failed"
+	uuid=$(lx spark-1 nmcli -g connection.uuid con show lab-foreign) || fail "no UUID for lab-foreign"
+	lx spark-1 sh -c 'umask 077; printf "%s\n" "network:" "  version: 2" "  ethernets:" "    enp1s0f0np0:" \
+		"      addresses: [192.168.78.1/24]" >/etc/netplan/99-nvidia-sync-cluster.yaml' ||
+		fail "cannot write 99-nvidia-sync-cluster.yaml in spark-1"
+	tmux_resize "$sess" 140 50
+	tmux_wait "$sess" 'WARNING: NetworkManager profile "lab-foreign"' 10 ||
+		fail "the console's findings do not name the profile lab-foreign: $(tmux_screen "$sess")"
+	tmux_wait "$sess" 'WARNING: /etc/netplan/99-nvidia-sync-cluster\.yaml names enp1s0f0np0' 10 ||
+		fail "the console's findings do not name 99-nvidia-sync-cluster.yaml: $(tmux_screen "$sess")"
+	status_agrees
+	python3 - "$LAB_TMP/status.json" "$uuid" <<'PY' || fail "status --json does not report another tool's profile and file: $(cat "$LAB_TMP/status.json")"
+import json, sys
+s, uuid = json.load(open(sys.argv[1])), sys.argv[2]
+f = [x["text"] for x in s["findings"] if x["code"] == "nm-other-profile"]
+assert any('"lab-foreign"' in t and uuid in t and "enp1s0f1np1" in t and "inactive" in t for t in f), f
+f = [x["text"] for x in s["findings"] if x["code"] == "netplan-other-tool"]
+assert any("/etc/netplan/99-nvidia-sync-cluster.yaml" in t and "NVIDIA Sync" in t and "enp1s0f0np0" in t for t in f), f
+p = [x for x in s["inactive_profiles"] if x["name"] == "lab-foreign"]
+assert p and p[0]["uuid"] == uuid and p[0]["interface"] == "enp1s0f1np1" and p[0]["kind"] == "other", s["inactive_profiles"]
+PY
+	lx spark-1 test -f /etc/netplan/99-nvidia-sync-cluster.yaml || fail "sparklink touched another tool's netplan file"
+	lx spark-1 nmcli -g connection.id con show "$uuid" | grep -qx lab-foreign || fail "sparklink touched another tool's profile"
+	# 30 rows: no room for a row per twin, so NetworkManager's profiles are in the port's title
+	tmux_resize "$sess" 100 30
+	con=$(nm_con_of spark-1 enp1s0f1np1)
+	tmux_wait "$sess" "Port 1: cable seen \\| NM: ${con:-no profile} \\(" 5 ||
+		fail "after a resize to 100x30 the port's title does not name $con: $(tmux_screen "$sess" | grep 'Port 1')"
+	tmux_screen "$sess" | grep -qE '^(│|\|) {14,}NM: ' && fail "NetworkManager rows drawn at 30 rows"
+fi
+tmux_keys "$sess" q
 console_gone || fail "q did not quit the console"

@@ -1,5 +1,6 @@
-/* cli_status.c: `sparklink status`: the applied plan, addresses, rails (pinged now) and the
- * journal, as text or JSON. */
+/* cli_status.c: `sparklink status`: the applied plan, addresses, rails (pinged now), this node's
+ * renderer and NetworkManager's view of every ConnectX twin, the findings (who else configures
+ * the twins among them) and the journal, as text or JSON. */
 #include "ui/cli/cli.h"
 
 #include <getopt.h>
@@ -9,7 +10,9 @@
 
 #include "core/base/json.h"
 #include "core/base/util.h"
+#include "core/net/coexist.h"
 #include "core/net/model.h"
+#include "core/net/report.h"
 #include "core/net/nm.h"
 #include "core/net/netmon.h"
 #include "core/jobs/apply.h"
@@ -20,8 +23,11 @@
 
 static const char status_usage[] =
 	"Usage: sparklink status [--json]\n"
-	"  The applied plan, this node's addresses on its interfaces, each rail (pinged now) and\n"
-	"  the journal. Needs root to read the journal of network changes.\n";
+	"  The applied plan, this node's addresses on its interfaces, each rail (pinged now), this\n"
+	"  node's renderer and NetworkManager's view of every ConnectX twin (its profile, and the\n"
+	"  profiles naming one that are not active), the findings (another tool's netplan file or\n"
+	"  NetworkManager profile on a twin among them; reported, never changed) and the journal.\n"
+	"  Needs root to read the journal of network changes and the files in /etc/netplan.\n";
 
 int cli_status(int argc, char **argv)
 {
@@ -89,9 +95,10 @@ int cli_status(int argc, char **argv)
 	const struct plan *p = &job.out.plan;
 	struct model m;
 	model_init(&m);
+	rdma_inventory_scan(&m.rdma, false);
 	netmon_snapshot(&m, err, sizeof(err));
-	if (!have_plan) /* the job asked nothing: this node's renderer, still */
-		nm_local_node(&job.out.nm[0], err, sizeof(err));
+	model_rebuild(&m);
+	coexist_probe_model(&m); /* the renderer, the twins' profiles, the findings */
 	struct bench_record bench;
 	char bench_text[160] = "";
 	bool have_bench = bench_record_newest(inv.journal, inv.journal_owner, inv.user_journal,
@@ -116,7 +123,7 @@ int cli_status(int argc, char **argv)
 			json_null(&js, "plan");
 		}
 		cli_status_cluster(inv.journal, inv.journal_owner, &js, NULL);
-		nm_json_node(&js, "this_node", &job.out.nm[0]);
+		nm_json_node(&js, "this_node", &m.nm.node);
 		if (job.out.nm[1].renderer != NM_RENDERER_UNKNOWN)
 			nm_json_node(&js, "peer_node", &job.out.nm[1]);
 		else
@@ -143,6 +150,8 @@ int cli_status(int argc, char **argv)
 			json_object_end(&js);
 		}
 		json_array_end(&js);
+		coexist_json(&js, &m);
+		report_findings_json(&js, "findings", &m);
 		json_array_begin(&js, "rails");
 		for (size_t i = 0; i < job.out.nrails; i++) {
 			const struct rail *rl = &job.out.rails[i];
@@ -206,19 +215,15 @@ int cli_status(int argc, char **argv)
 				p->names[1]);
 		if (readable)
 			cli_status_cluster(inv.journal, inv.journal_owner, NULL, &b);
-		buf_printf(&b, "Renderer: this node %s %s",
-			   nm_renderer_name(job.out.nm[0].renderer), job.out.nm[0].version);
+		buf_printf(&b, "Renderer: this node %s %s", nm_renderer_name(m.nm.node.renderer),
+			   m.nm.node.version);
 		if (job.out.nm[1].renderer != NM_RENDERER_UNKNOWN)
 			buf_printf(&b, "; the peer %s %s", nm_renderer_name(job.out.nm[1].renderer),
 				   job.out.nm[1].version);
 		buf_puts(&b, "\n");
+		coexist_text(&m, &b);
 		for (size_t i = 0; have_plan && i < p->nifs; i++) {
 			const struct netdev *d = model_netdev(&m, p->ifs[i].ifname);
-			if (job.out.nm[0].renderer == NM_RENDERER_NM) {
-				char t[200];
-				nm_text_port(&job.out.nm_ports[0][i], t, sizeof(t));
-				buf_printf(&b, "  %-16s %s\n", p->ifs[i].ifname, t);
-			}
 			buf_printf(&b, "  %-16s %-8s mtu %-5u", p->ifs[i].ifname,
 				   d && d->carrier ? "carrier" : "no link", d ? d->mtu : 0);
 			for (size_t k = 0; d && k < d->naddrs; k++)
@@ -236,6 +241,10 @@ int cli_status(int argc, char **argv)
 				   job.out.rails[i].text);
 		if (have_bench)
 			buf_printf(&b, "Bench: %s to %s\n", bench_text, bench.peer);
+		for (size_t i = 0; i < m.nfindings; i++)
+			buf_printf(&b, "Finding (%s): %s\n  Fix: %s\n",
+				   finding_level_word(m.findings[i].level), m.findings[i].text,
+				   m.findings[i].fix);
 		if (readable)
 			buf_printf(
 				&b,

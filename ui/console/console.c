@@ -196,6 +196,15 @@ static void on_signal(int signo, void *arg)
 static void on_netlink_change(void *arg)
 {
 	struct console *c = arg;
+	nmwatch_check(c->nmwatch); /* a twin came or went: NetworkManager's view of it */
+	c->dirty = true;
+}
+
+/* NetworkManager or /etc/netplan changed (a probe after their own events): the model's view and
+ * findings are new */
+static void on_nm_change(void *arg)
+{
+	struct console *c = arg;
 	c->dirty = true;
 }
 
@@ -320,6 +329,9 @@ int console_main(int argc, char **argv)
 		actlog_add(&c->log, ACTLOG_INFO, "Watching %zu interfaces. F1 for help.",
 			   c->model.nnetdevs);
 	}
+	c->nmwatch = nmwatch_new(c->loop, &c->model, on_nm_change, c, err, sizeof(err));
+	if (err[0])
+		actlog_add(&c->log, ACTLOG_INFO, "NetworkManager: %s", err);
 	peers_init(&c->peers);
 	c->discovery = discovery_new(c->loop, &c->peers, &c->model, on_peers_change, c);
 	loop_watch_new(c->loop, STDIN_FILENO, POLLIN, on_terminal, c);
@@ -346,6 +358,7 @@ int console_main(int argc, char **argv)
 	actlog_add(&c->log, ACTLOG_INFO, "sparklink ended");
 	discovery_free(c->discovery);
 	peers_free(&c->peers);
+	nmwatch_free(c->nmwatch);
 	netmon_free(c->netmon);
 	model_free(&c->model);
 	loop_free(c->loop);

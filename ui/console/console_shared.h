@@ -7,6 +7,7 @@
 #include "core/base/loop.h"
 #include "core/net/model.h"
 #include "core/net/netmon.h"
+#include "core/net/nmwatch.h"
 #include "core/mdns/peers.h"
 #include "core/ssh/sshfiles.h"
 #include "core/jobs/invocation.h"
@@ -82,6 +83,7 @@ struct console {
 	struct screen scr;
 	struct model model;
 	struct netmon *netmon;
+	struct nmwatch *nmwatch; /* NetworkManager and /etc/netplan, by their own events */
 	struct peers peers;
 	struct discovery *discovery;
 	struct actlog log;

@@ -33,7 +33,7 @@ static void draw_wide(struct console *c, int top, int bottom)
 	 * ("port 1  enP2p1s0f1np1 fe80::5ebb:47ff:fe14:4") */
 	int pw = s->cols - 86 > 60 ? 60 : s->cols - 86, lw = s->cols - pw;
 	int y = top;
-	y += port_panel_draw(s, m, y, 0, bottom - y, lw, true);
+	y += port_panel_draw(s, m, y, 0, bottom - y, lw, true, true);
 	y += iface_panel_draw(s, m, y, 0, bottom - y - 3, lw);
 	findings_panel_draw(s, m, y, 0, bottom - y, lw);
 	int H = bottom - top, ph = peer_panel_rows(m, &c->peers);
@@ -66,7 +66,7 @@ static void draw_narrow(struct console *c, int top, int bottom)
 	struct screen *s = &c->scr;
 	const struct model *m = &c->model;
 	int w = s->cols, y = top;
-	y += port_panel_draw(s, m, y, 0, bottom - y, w, s->rows >= 34);
+	y += port_panel_draw(s, m, y, 0, bottom - y, w, s->rows >= 34, s->rows >= 34);
 	int R = bottom - y;
 	int f = findings_panel_rows(m, w), i = iface_panel_rows(m),
 	    p = peer_panel_rows(m, &c->peers);
@@ -128,9 +128,18 @@ void layout_draw(struct console *c)
 		refresh();
 		return;
 	}
-	char title[200];
-	snprintf(title, sizeof(title), " sparklink %s  |  %s  |  %s", SPARKLINK_VERSION,
-		 c->hostname, c->model.netlink_ok ? "live (netlink)" : "static (sysfs only)");
+	char title[200], renderer[64] = "";
+	const struct nm_node *nn = &c->model.nm.node;
+	if (c->model.nm.probed && nn->renderer == NM_RENDERER_UNKNOWN)
+		snprintf(renderer, sizeof(renderer), "  |  renderer unknown (no system bus)");
+	else if (c->model.nm.probed && nn->renderer == NM_RENDERER_NONE)
+		snprintf(renderer, sizeof(renderer), "  |  no renderer");
+	else if (c->model.nm.probed)
+		snprintf(renderer, sizeof(renderer), "  |  %s%s%s", nm_renderer_name(nn->renderer),
+			 nn->version[0] ? " " : "", nn->version);
+	snprintf(title, sizeof(title), " sparklink %s  |  %s  |  %s%s", SPARKLINK_VERSION,
+		 c->hostname, c->model.netlink_ok ? "live (netlink)" : "static (sysfs only)",
+		 renderer);
 	screen_fill(s, 0, 0, 1, s->cols, ROLE_TITLE);
 	screen_text(s, 0, 0, s->cols, ROLE_TITLE, title);
 	int top = 1, bottom = s->rows - 2; /* rows [top, bottom) */

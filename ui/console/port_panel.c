@@ -104,9 +104,29 @@ static void header(const struct screen *s, int y, int x, int w, const char *firs
 	screen_text(s, y, x + 60, w - 60, ROLE_DIM, "addresses");
 }
 
-int port_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w,
-		    bool all_headers)
+/* NetworkManager on one twin, in words: "NM: Wired connection 1 (activated)", "NM: unmanaged",
+ * "NM: no profile (unavailable)"; "" when this node's renderer is not NetworkManager. */
+static enum role nm_text(const struct model *m, const char *ifname, char *out, size_t size)
 {
+	out[0] = '\0';
+	const struct nm_port *np = nm_view_port(&m->nm, ifname);
+	if (m->nm.node.renderer != NM_RENDERER_NM || !np)
+		return ROLE_DIM;
+	if (!np->known || !np->managed) {
+		snprintf(out, size, "NM: unmanaged");
+		return ROLE_DIM;
+	}
+	if (np->profile[0])
+		snprintf(out, size, "NM: %s (%s)", np->profile, nm_state_short(np->state));
+	else
+		snprintf(out, size, "NM: no profile (%s)", nm_state_short(np->state));
+	return np->state == 100 ? ROLE_NORMAL : np->state == 120 ? ROLE_BAD : ROLE_DIM;
+}
+
+int port_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w,
+		    bool all_headers, bool nm_rows)
+{
+	bool nm = m->nm.node.renderer == NM_RENDERER_NM;
 	int y0 = y, bottom = y + h;
 	char title[128];
 	if (m->nports == 0 && y + 3 <= bottom) {
@@ -122,16 +142,32 @@ int port_panel_draw(const struct screen *s, const struct model *m, int y, int x,
 	for (size_t k = 0; k < m->nports && y + 3 <= bottom; k++) {
 		const struct phys_port *pp = &m->ports[k];
 		int hd = k == 0 || all_headers ? 1 : 0;
-		int ph = 2 + hd + (int)pp->ntwins;
-		snprintf(title, sizeof(title), "Port %d: %s", pp->number,
-			 pp->cabled ? "cable seen" : "no cable");
+		int per = nm && nm_rows ? 2 : 1; /* a twin's row, and NetworkManager's under it */
+		int ph = 2 + hd + per * (int)pp->ntwins;
+		int tl = snprintf(title, sizeof(title), "Port %d: %s", pp->number,
+				  pp->cabled ? "cable seen" : "no cable");
+		/* no room for a row each: NetworkManager's profiles in the title */
+		for (size_t t = 0; nm && !nm_rows && t < pp->ntwins && tl < (int)sizeof(title);
+		     t++) {
+			char one[160];
+			nm_text(m, pp->twins[t].netdev_name, one, sizeof(one));
+			tl += snprintf(title + tl, sizeof(title) - (size_t)tl, "%s%s",
+				       t ? ", " : " | ", t ? one + 4 : one);
+		}
 		screen_box(s, y, x, ph, w, ROLE_FRAME, title);
 		if (hd)
 			header(s, y + 1, x + 2, w - 4, "RDMA device");
-		for (size_t t = 0; t < pp->ntwins && y + 1 + hd + (int)t < bottom; t++) {
+		for (size_t t = 0; t < pp->ntwins; t++) {
 			const struct twin *tw = &pp->twins[t];
-			row(s, y + 1 + hd + (int)t, x + 2, w - 4, tw->rdma->ibdev, tw->netdev_name,
-			    tw->netdev);
+			int ty = y + 1 + hd + per * (int)t;
+			if (ty >= bottom)
+				break;
+			row(s, ty, x + 2, w - 4, tw->rdma->ibdev, tw->netdev_name, tw->netdev);
+			if (per == 2 && ty + 1 < bottom) {
+				char line[160];
+				enum role r = nm_text(m, tw->netdev_name, line, sizeof(line));
+				screen_text(s, ty + 1, x + 2 + 15, w - 4 - 15, r, line);
+			}
 		}
 		y += ph;
 	}
@@ -183,7 +219,7 @@ int findings_panel_rows(const struct model *m, int w)
 		return 3;
 	int n = 2;
 	for (size_t i = 0; i < m->nfindings; i++) {
-		char line[256], fix[256];
+		char line[400], fix[400];
 		finding_lines(&m->findings[i], line, sizeof(line), fix, sizeof(fix));
 		n += screen_wrap_rows(line, w - 4) + screen_wrap_rows(fix, w - 6);
 	}
@@ -201,9 +237,12 @@ int findings_panel_draw(const struct screen *s, const struct model *m, int y, in
 	int fy = y + 1;
 	if (!m->nfindings)
 		screen_text(s, fy, x + 2, w - 4, ROLE_GOOD, "OK: nothing to report.");
-	for (size_t i = 0; i < m->nfindings && fy < y + fh - 1; i++) {
-		const struct finding *f = &m->findings[i];
-		char line[256], fix[256];
+	/* the worst first: what does not fit is the least of it */
+	for (size_t k = 0; k < 3 * m->nfindings && fy < y + fh - 1; k++) {
+		const struct finding *f = &m->findings[k % m->nfindings];
+		if ((int)f->level != FINDING_ERROR - (int)(k / m->nfindings))
+			continue;
+		char line[400], fix[400];
 		finding_lines(f, line, sizeof(line), fix, sizeof(fix));
 		fy += screen_text_wrap(s, fy, x + 2, w - 4, y + fh - 1 - fy,
 				       f->level == FINDING_ERROR  ? ROLE_BAD
