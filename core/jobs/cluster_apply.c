@@ -197,12 +197,6 @@ static bool ping_rail(struct cctx *c, const struct cluster_addr *a, const struct
 	return true;
 }
 
-static bool same_subnet(const char *a, const char *b)
-{
-	const char *da = strrchr(a, '.'), *db = strrchr(b, '.');
-	return da && db && da - a == db - b && strncmp(a, b, (size_t)(da - a)) == 0;
-}
-
 /* Every rail of every link from both of its ends (a switch segment: every pair of nodes on it). */
 static bool verify(struct cctx *c)
 {
@@ -212,7 +206,8 @@ static bool verify(struct cctx *c)
 		const struct cluster_addr *a = &p->addrs[i];
 		for (size_t k = 0; k < p->naddrs && !worker_cancelled(c->w); k++) {
 			const struct cluster_addr *b = &p->addrs[k];
-			if (a->node == b->node || !a->addr[0] || !same_subnet(a->addr, b->addr))
+			if (a->node == b->node || !a->addr[0] ||
+			    !node_cidr_in_net(b->addr, a->addr))
 				continue;
 			char text[400];
 			bool ok = ping_rail(c, a, b, text, sizeof(text));
