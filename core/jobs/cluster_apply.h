@@ -41,6 +41,15 @@ struct cluster_apply_request {
 	bool allow_session_if;
 	const char *sudo_password; /* the peers', given up front; NULL = ask */
 	int timeout_s;
+	bool verify_only; /* `status`: connect without sudo and ping every rail; nothing else */
+};
+
+/* One rail pinged from one end (cluster_apply_outcome.rail). */
+struct cluster_rail {
+	int from, to; /* plan nodes */
+	char ifname[16];
+	bool ok;
+	char text[400];
 };
 
 struct cluster_apply_outcome {
@@ -48,6 +57,7 @@ struct cluster_apply_outcome {
 	struct buf preview;
 	int changes;
 	size_t nrails, rails_ok; /* rails verified, one per direction */
+	struct cluster_rail *rail; /* each of them, in the plan's order (freed by _free) */
 	char summary[512];
 };
 

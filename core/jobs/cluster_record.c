@@ -136,3 +136,20 @@ int cluster_record_newest(const struct journal_record *v, size_t n, struct clust
 	}
 	return -1;
 }
+
+void cluster_record_plan(const struct cluster_record *r, struct cluster_plan *p, char hosts[][128])
+{
+	memset(p, 0, sizeof(*p));
+	p->kind = r->kind, p->mtu = r->mtu, p->topology = r->topology, p->nnodes = r->nnodes;
+	for (size_t k = 0; k < r->nnodes; k++) {
+		const struct cluster_record_node *nd = &r->nodes[k];
+		str_copy(p->names[k], nd->name, sizeof(p->names[k]));
+		str_copy(hosts[k], nd->host, 128);
+		for (size_t i = 0; i < nd->nifs && p->naddrs < CLUSTER_MAX_ADDRS; i++) {
+			struct cluster_addr *a = &p->addrs[p->naddrs++];
+			a->node = (int)k, a->peer = -1;
+			str_copy(a->ifname, nd->ifs[i], sizeof(a->ifname));
+			str_copy(a->addr, nd->addrs[i], sizeof(a->addr));
+		}
+	}
+}

@@ -42,6 +42,9 @@ void cluster_record_format(const struct cluster_plan *p, const char *const *host
 /* Read a record's data, every field checked (kind, MTU, topology, hosts, names, interfaces and
  * addresses; exactly one "local"; no host, name or a node's interface twice); 0 or -1. */
 int cluster_record_parse(const char *data, struct cluster_record *r);
+/* The plan r records, for `status` to ping its rails: p's nodes, names, interfaces and addresses,
+ * and each node's host ("local" or the address) in hosts. */
+void cluster_record_plan(const struct cluster_record *r, struct cluster_plan *p, char hosts[][128]);
 /* Does r give ifname to the node written under host? */
 bool cluster_record_names(const struct cluster_record *r, const char *host, const char *ifname);
 
