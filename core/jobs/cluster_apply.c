@@ -296,7 +296,8 @@ static void *pinger_run(void *arg)
 			continue;
 		}
 		int e = ping_rail(pg->c, r->a, r->b, r->text, sizeof(r->text));
-		if (e == 0) { /* an address may come a moment after netplan apply: once more */
+		/* an address may come a moment after netplan apply: once more (not in status) */
+		if (e == 0 && !pg->c->req->verify_only) {
 			usleep(2000 * 1000);
 			e = ping_rail(pg->c, r->a, r->b, r->text, sizeof(r->text));
 		}
