@@ -27,6 +27,7 @@ struct cctx {
 	struct node *nodes[CLUSTER_MAX_NODES];
 	struct plan plans[CLUSTER_MAX_NODES];
 	int local; /* the plan node that is this machine */
+	char gone[300]; /* verify: the nodes whose session broke ("spark-3, spark-5"), "" none */
 };
 
 __attribute__((format(printf, 3, 4))) static enum apply_status cfail(struct cctx *c,
@@ -277,6 +278,7 @@ struct pinger {
 	int node;
 	struct rail_check *rc;
 	size_t n;
+	bool gone; /* its session broke: its other rails were not pinged */
 	pthread_t thread;
 };
 
@@ -302,9 +304,11 @@ static void *pinger_run(void *arg)
 			e = ping_rail(pg->c, r->a, r->b, r->text, sizeof(r->text));
 		}
 		r->ok = e > 0;
-		if (e < 0)
+		if (e < 0) {
+			pg->gone = true;
 			snprintf(gone, sizeof(gone), "%s is out of reach (see above)",
 				 p->names[r->a->node]);
+		}
 	}
 	return NULL;
 }
@@ -335,9 +339,15 @@ static bool verify(struct cctx *c)
 		if (!started[k])
 			pinger_run(&pg[k]); /* no thread: this one in turn */
 	}
-	for (size_t k = 0; k < p->nnodes; k++)
+	c->gone[0] = '\0';
+	for (size_t k = 0; k < p->nnodes; k++) {
 		if (started[k])
 			pthread_join(pg[k].thread, NULL);
+		size_t len = strlen(c->gone);
+		if (pg[k].gone && len < sizeof(c->gone))
+			snprintf(c->gone + len, sizeof(c->gone) - len, "%s%s", len ? ", " : "",
+				 p->names[k]);
+	}
 	bool all = true;
 	free(c->out->rail);
 	c->out->rail = xcalloc(n + 1, sizeof(*c->out->rail));
@@ -369,8 +379,9 @@ static enum apply_status run(struct cctx *c)
 			return st;
 		job_progress(c->w, "Pinging every rail of every link, both ways");
 		if (!verify(c))
-			return cfail(c, APPLY_VERIFY_FAILED, "%zu of %zu rails do not answer",
-				     c->out->nrails - c->out->rails_ok, c->out->nrails);
+			return cfail(c, APPLY_VERIFY_FAILED, "%zu of %zu rails do not answer%s%s",
+				     c->out->nrails - c->out->rails_ok, c->out->nrails,
+				     c->gone[0] ? "; out of reach: " : "", c->gone);
 		snprintf(c->out->summary, sizeof(c->out->summary),
 			 "every rail answers both ways (%zu)", c->out->nrails);
 		return APPLY_OK;
@@ -496,9 +507,10 @@ static enum apply_status run(struct cctx *c)
 		return cfail(
 			c, APPLY_VERIFY_FAILED,
 			"%s plan applied on %zu nodes, but %zu of %zu rails do not answer (see "
-			"above); `sparklink rollback` undoes it",
+			"above%s%s%s); `sparklink rollback` undoes it",
 			plan_kind_name(p->kind), p->nnodes, c->out->nrails - c->out->rails_ok,
-			c->out->nrails);
+			c->out->nrails, c->gone[0] ? "; out of reach now: " : "", c->gone,
+			c->gone[0] ? ", its SSH session broke" : "");
 	snprintf(c->out->summary, sizeof(c->out->summary),
 		 "%s plan applied on %zu nodes (%s); every rail answers both ways (%zu)",
 		 plan_kind_name(p->kind), p->nnodes, topology_name(p->topology), c->out->nrails);
