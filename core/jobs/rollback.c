@@ -182,7 +182,14 @@ static void post_log(struct rbctx *c, const struct buf *log, bool warn)
 static void leave_lost(struct rbctx *c, const struct journal_record *v, size_t n, bool *ok)
 {
 	struct cluster_record *cr = xcalloc(1, sizeof(*cr));
-	if (cluster_record_newest(v, n, cr) < 0)
+	/* the names from the newest cluster plan record, undone or not (--local-only undoes this
+	 * node's records, the plan's among them, and leaves the peers') */
+	size_t at = n;
+	while (at-- > 0)
+		if (strcmp(v[at].op, "cluster-plan") == 0 && strcmp(v[at].host, "local") == 0 &&
+		    cluster_record_parse(v[at].data, cr) == 0)
+			break;
+	if (at == (size_t)-1)
 		cr->nnodes = 0;
 	size_t len = 0;
 	for (size_t h = 0; h < c->nhosts; h++) {
