@@ -311,7 +311,7 @@ judge_mesh lan_name
 step "8 nodes: apply the switch plan, every rail both ends, rollback"
 netb=$(net_all)
 t0=$SECONDS
-apply --plan static || fail "apply --peers on a switch of 8: exit $?: $(aout)"
+apply || fail "apply --peers on a switch of 8: exit $?: $(aout)"
 note "applying the switch plan on 8 nodes took $((SECONDS - t0)) s"
 [ "$(grep -c '^Rail ok:' "$LAB_TMP/apply.out")" -eq 112 ] ||
 	fail "not 112 rails (8 nodes, 2 twins, every other node) answered: $(aout)"
