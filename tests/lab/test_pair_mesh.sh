@@ -14,7 +14,17 @@
 # - spark-3's sshd stopped in the middle (each node's password given on its own this time):
 #   the directions between the others verified, the journal exact (after sshd is back, a
 #   rollback leaves every ~/.ssh as it was);
-# - 8 nodes on a switch: pair, every direction verified by sparklink and by OpenSSH.
+# - 4 nodes: `apply --peers` (the switch plan: 192.168.100.N/24 and 192.168.101.N/24 on port 1's
+#   twins, the default MTU), every address checked with ip and every rail pinged with ping -I on
+#   every node to every other; `status` (text and --json) describes every node and pings every
+#   rail from both ends; rollback leaves all four nodes byte-identical (ip addr, /etc/netplan
+#   sha256, ~/.ssh listing);
+# - spark-3 killed in the middle of a cluster apply (its sshd and every session): apply ends
+#   naming spark-3; rollback --local-only touches no peer; rollback undoes the rest and says
+#   spark-3's changes stay (exit 1); with spark-3 back, rollback leaves every node as before;
+# - 8 nodes on a switch: pair, every direction verified by sparklink and by OpenSSH; apply,
+#   every rail checked on every node, status (a twin's address deleted: the 14 rails named,
+#   exit 8), rollback byte-identical.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
