@@ -25,6 +25,7 @@ struct worker {
 	int pipefd[2];
 	struct loop_watch *watch;
 	pthread_mutex_t lock;
+	pthread_mutex_t ask_lock; /* one question at a time from a job's own threads */
 	pthread_cond_t cond;
 	struct worker_msg *queue;
 	size_t nqueue, capqueue;
@@ -82,6 +83,7 @@ int worker_ask(struct worker *w, const struct worker_msg *q, char *answer, size_
 {
 	struct worker_msg m = *q;
 	m.question = true;
+	pthread_mutex_lock(&w->ask_lock);
 	pthread_mutex_lock(&w->lock);
 	w->asking = true;
 	w->answered = false;
@@ -114,6 +116,7 @@ int worker_ask(struct worker *w, const struct worker_msg *q, char *answer, size_
 	secret_wipe(w->answer, sizeof(w->answer));
 	w->asking = false;
 	pthread_mutex_unlock(&w->lock);
+	pthread_mutex_unlock(&w->ask_lock);
 	return rc;
 }
 
@@ -179,6 +182,7 @@ struct worker *worker_start(struct loop *loop, worker_job_fn *job, void *job_arg
 	w->loop = loop, w->job = job, w->job_arg = job_arg, w->on_msg = on_msg, w->owner = owner;
 	atomic_init(&w->cancelled, false);
 	pthread_mutex_init(&w->lock, NULL);
+	pthread_mutex_init(&w->ask_lock, NULL);
 	pthread_cond_init(&w->cond, NULL);
 	if (pipe2(w->pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
 		free(w);
@@ -212,5 +216,6 @@ void worker_free(struct worker *w)
 	free(w->queue);
 	pthread_cond_destroy(&w->cond);
 	pthread_mutex_destroy(&w->lock);
+	pthread_mutex_destroy(&w->ask_lock);
 	free(w);
 }

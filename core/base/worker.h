@@ -42,7 +42,8 @@ void worker_post(struct worker *w, const struct worker_msg *m);
 __attribute__((format(printf, 3, 4))) void worker_postf(struct worker *w, int kind, const char *fmt,
 							...);
 /* Post q as a question and wait for the answer (at most timeout_ms, < 0: no limit). Returns 0
- * with the answer in answer (NUL-terminated), -ECANCELED or -ETIMEDOUT. The worker's own copy of
+ * with the answer in answer (NUL-terminated), -ECANCELED or -ETIMEDOUT. Threads of one job that
+ * ask at once are asked one after the other. The worker's own copy of
  * the answer is wiped before this returns. */
 int worker_ask(struct worker *w, const struct worker_msg *q, char *answer, size_t size,
 	       int timeout_ms);

@@ -111,6 +111,29 @@ static enum apply_status inspect_nm(struct ctx *c, struct node_state *s, struct 
 	return APPLY_OK;
 }
 
+/* An address of the node in the subnet planned for another of its interfaces makes two
+ * interfaces in one subnet (the plan itself never does that): a warning per such address. The
+ * subnet is the planned address's network (its prefix length), not a part of its text. */
+void apply_subnet_notes(const struct plan *p, int number, const char *name,
+			const struct node_if *ifs, struct buf *notes)
+{
+	if (p->kind == PLAN_LINK_LOCAL)
+		return;
+	for (size_t i = 0; i < p->nifs; i++)
+		for (size_t k = 0; k < ifs[i].naddrs; k++)
+			for (size_t o = 0; o < p->nifs; o++)
+				if (o != i &&
+				    node_cidr_in_net(ifs[i].addrs[k], p->ifs[o].addr[number - 1]))
+					buf_printf(
+						notes,
+						"  warning: %s on %s has %s, in the subnet planned for "
+						"%s (%s): two interfaces in one subnet confuse routing "
+						"(delete it)\n",
+						plan_ifname(p, i, number), name, ifs[i].addrs[k],
+						plan_ifname(p, o, number),
+						p->ifs[o].addr[number - 1]);
+}
+
 /* Probe one node: interfaces, the current 40-cx7.yaml, other netplan files, the session. */
 enum apply_status apply_inspect(struct ctx *c, struct node_state *s, struct buf *notes)
 {
@@ -138,22 +161,8 @@ enum apply_status apply_inspect(struct ctx *c, struct node_state *s, struct buf 
 			buf_printf(notes, "  %s on %s already has %s: reused, not added again\n",
 				   plan_ifname(p, i, s->number), name,
 				   p->ifs[i].addr[s->number - 1]);
-		/* another address in a planned /24 elsewhere on the node would make two interfaces in
-		 * one subnet: say so (the plan itself never does that) */
-		for (size_t k = 0; k < s->ifs[i].naddrs && p->kind != PLAN_LINK_LOCAL; k++) {
-			const char *a = s->ifs[i].addrs[k];
-			for (size_t o = 0; o < p->nifs; o++) {
-				size_t pre = strlen(p->ifs[o].addr[0]) - strlen("10/24");
-				if (o != i && strncmp(a, p->ifs[o].addr[0], pre) == 0)
-					buf_printf(
-						notes,
-						"  warning: %s on %s has %s, in the /24 planned for %s: "
-						"two interfaces in one subnet confuse routing (delete it)\n",
-						plan_ifname(p, i, s->number), name, a,
-						plan_ifname(p, o, s->number));
-			}
-		}
 	}
+	apply_subnet_notes(p, s->number, name, s->ifs, notes);
 	if (s->node->ops->file_read(s->node, PLAN_NETPLAN_PATH, &s->cur, err, sizeof(err)) < 0)
 		return apply_fail(c, APPLY_FAILED, "cannot read %s on %s: %s", PLAN_NETPLAN_PATH,
 				  name, err);

@@ -40,6 +40,10 @@ __attribute__((format(printf, 3, 4))) enum apply_status apply_fail(struct ctx *c
 const char *apply_node_name(const struct ctx *c, const struct node_state *s);
 /* The interface already has the address "a.b.c.d/len". */
 bool apply_has_addr(const struct node_if *f, const char *cidr);
+/* Warn (into notes) of each address of the node (ifs[i]: plan interface i as it is now) in the
+ * subnet planned for another of its interfaces; number is the node's (1 or 2), name for the text. */
+void apply_subnet_notes(const struct plan *p, int number, const char *name,
+			const struct node_if *ifs, struct buf *notes);
 /* Read node s as it is now and write what is in the way into notes (apply_inspect.c). */
 enum apply_status apply_inspect(struct ctx *c, struct node_state *s, struct buf *notes);
 

@@ -27,6 +27,7 @@ struct cctx {
 	struct node *nodes[CLUSTER_MAX_NODES];
 	struct plan plans[CLUSTER_MAX_NODES];
 	int local; /* the plan node that is this machine */
+	char gone[300]; /* verify: the nodes whose session broke ("spark-3, spark-5"), "" none */
 };
 
 __attribute__((format(printf, 3, 4))) static enum apply_status cfail(struct cctx *c,
@@ -53,6 +54,58 @@ void cluster_apply_node_plan(const struct cluster_plan *p, int node, struct plan
 		out->nifs = PLAN_MAX_IFS;
 }
 
+/* One peer's connection and its hostname, in a thread of its own (the peers at once; a question
+ * such as sudo's password is asked one at a time, worker_ask). */
+struct conn {
+	struct cctx *c;
+	size_t k;
+	pthread_t thread;
+	enum apply_status st;
+	char err[1024];
+};
+
+static void *conn_run(void *arg)
+{
+	struct conn *cn = arg;
+	struct cctx *c = cn->c;
+	struct cluster_apply_request *req = c->req;
+	const struct cluster_plan *p = &req->plan;
+	size_t k = cn->k;
+	char err[1024];
+	struct remote_opts o = {
+		.port = 22,
+		.local = req->user,
+		.timeout_s = req->timeout_s,
+		.w = c->w,
+		.password_kind = JOB_ASK_PASSWORD,
+		.sudo_password = req->sudo_password,
+		.read_only = req->verify_only,
+	};
+	str_copy(o.address, req->hosts[k], sizeof(o.address));
+	o.names[o.nnames++] = req->hosts[k];
+	for (size_t i = 0; i < req->nhost_names[k] && o.nnames < ARRAY_LEN(o.names); i++)
+		o.names[o.nnames++] = req->host_names[k][i];
+	job_progress(c->w, "Connecting to %s (%s) as %s", p->names[k], req->hosts[k],
+		     req->user.name);
+	c->nodes[k] = node_remote_new(&o, err, sizeof(err));
+	if (!c->nodes[k]) {
+		cn->st = APPLY_REFUSED;
+		snprintf(cn->err, sizeof(cn->err), "%s: %s; nothing was changed", p->names[k], err);
+		return NULL;
+	}
+	char name[64];
+	if (c->nodes[k]->ops->hostname(c->nodes[k], name, sizeof(name), err, sizeof(err)) < 0) {
+		cn->st = APPLY_FAILED;
+		snprintf(cn->err, sizeof(cn->err), "%s: %s; nothing was changed", p->names[k], err);
+	} else if (strcmp(name, p->names[k]) != 0) {
+		cn->st = APPLY_REFUSED;
+		snprintf(cn->err, sizeof(cn->err),
+			 "%s answers as %s, not %s as the cable map says; nothing was changed",
+			 req->hosts[k], name, p->names[k]);
+	}
+	return NULL;
+}
+
 static enum apply_status connect_all(struct cctx *c)
 {
 	struct cluster_apply_request *req = c->req;
@@ -60,51 +113,48 @@ static enum apply_status connect_all(struct cctx *c)
 	char err[1024];
 	c->local = -1;
 	for (size_t k = 0; k < p->nnodes; k++) {
-		if (strcmp(req->hosts[k], "local") == 0) {
-			if (c->local >= 0)
-				return cfail(c, APPLY_REFUSED, "two nodes are this machine");
-			c->local = (int)k;
-			c->nodes[k] = node_local_new(err, sizeof(err));
-			if (!c->nodes[k])
-				return cfail(c, APPLY_FAILED, "%s", err);
+		if (strcmp(req->hosts[k], "local") != 0)
 			continue;
-		}
-		struct remote_opts o = {
-			.port = 22,
-			.local = req->user,
-			.timeout_s = req->timeout_s,
-			.w = c->w,
-			.password_kind = JOB_ASK_PASSWORD,
-			.sudo_password = req->sudo_password,
-			.read_only = req->verify_only,
-		};
-		str_copy(o.address, req->hosts[k], sizeof(o.address));
-		o.names[o.nnames++] = req->hosts[k];
-		for (size_t i = 0; i < req->nhost_names[k] && o.nnames < ARRAY_LEN(o.names); i++)
-			o.names[o.nnames++] = req->host_names[k][i];
-		job_progress(c->w, "Connecting to %s (%s) as %s", p->names[k], req->hosts[k],
-			     req->user.name);
-		c->nodes[k] = node_remote_new(&o, err, sizeof(err));
+		if (c->local >= 0)
+			return cfail(c, APPLY_REFUSED, "two nodes are this machine");
+		c->local = (int)k;
+		c->nodes[k] = node_local_new(err, sizeof(err));
 		if (!c->nodes[k])
-			return cfail(c, APPLY_REFUSED, "%s: %s; nothing was changed", p->names[k],
-				     err);
+			return cfail(c, APPLY_FAILED, "%s", err);
 	}
 	if (c->local < 0)
 		return cfail(c, APPLY_REFUSED, "this machine is not one of the cluster's nodes");
 	/* each node is the one the map named (an address may have moved since) */
+	char name[64];
+	if (c->nodes[c->local]->ops->hostname(c->nodes[c->local], name, sizeof(name), err,
+					      sizeof(err)) < 0)
+		return cfail(c, APPLY_FAILED, "%s: %s; nothing was changed", p->names[c->local],
+			     err);
+	if (strcmp(name, p->names[c->local]) != 0)
+		return cfail(c, APPLY_REFUSED,
+			     "this node answers as %s, not %s as the cable map says; nothing was "
+			     "changed",
+			     name, p->names[c->local]);
+	struct conn cn[CLUSTER_MAX_NODES];
+	bool started[CLUSTER_MAX_NODES] = { false };
 	for (size_t k = 0; k < p->nnodes; k++) {
-		char name[64];
-		if (c->nodes[k]->ops->hostname(c->nodes[k], name, sizeof(name), err, sizeof(err)) <
-		    0)
-			return cfail(c, APPLY_FAILED, "%s: %s; nothing was changed", p->names[k],
-				     err);
-		if (strcmp(name, p->names[k]) != 0)
-			return cfail(c, APPLY_REFUSED,
-				     "%s answers as %s, not %s as the cable map says; nothing was "
-				     "changed",
-				     req->hosts[k], name, p->names[k]);
+		if ((int)k == c->local)
+			continue;
+		cn[k] = (struct conn){ .c = c, .k = k, .st = APPLY_OK };
+		started[k] = pthread_create(&cn[k].thread, NULL, conn_run, &cn[k]) == 0;
+		if (!started[k])
+			conn_run(&cn[k]); /* no thread: this one in turn */
 	}
-	return APPLY_OK;
+	enum apply_status st = APPLY_OK;
+	for (size_t k = 0; k < p->nnodes; k++) {
+		if ((int)k == c->local)
+			continue;
+		if (started[k])
+			pthread_join(cn[k].thread, NULL);
+		if (cn[k].st != APPLY_OK && st == APPLY_OK)
+			st = cfail(c, cn[k].st, "%s", cn[k].err);
+	}
+	return st;
 }
 
 /* One peer's part, in a thread of its own (its own SSH session; the journal and the worker
@@ -118,6 +168,7 @@ struct part {
 	enum apply_status st;
 	int changes;
 	char summary[512];
+	struct buf notes; /* inspection: what is in the way */
 };
 
 static void *part_run(void *arg)
@@ -126,6 +177,18 @@ static void *part_run(void *arg)
 	struct cctx *c = pt->c;
 	pt->st = apply_node_part(c->w, pt->j, c->nodes[pt->k], &c->plans[pt->k], true,
 				 c->req->allow_session_if, NULL, &pt->changes, pt->summary,
+				 sizeof(pt->summary));
+	return NULL;
+}
+
+/* One node's inspection (no change), in a thread of its own. */
+static void *inspect_run(void *arg)
+{
+	struct part *pt = arg;
+	struct cctx *c = pt->c;
+	int none = 0;
+	pt->st = apply_node_part(c->w, NULL, c->nodes[pt->k], &c->plans[pt->k], false,
+				 c->req->allow_session_if, &pt->notes, &none, pt->summary,
 				 sizeof(pt->summary));
 	return NULL;
 }
@@ -148,9 +211,10 @@ static void preview(struct cctx *c)
 	}
 }
 
-/* The rail from node a's interface to b's address on the same subnet; 0 answered. */
-static bool ping_rail(struct cctx *c, const struct cluster_addr *a, const struct cluster_addr *b,
-		      char *text, size_t size)
+/* The rail from node a's interface to b's address on the same subnet: 1 answered, 0 no answer,
+ * -1 the ping could not be run on a (its session broke: the node went away). */
+static int ping_rail(struct cctx *c, const struct cluster_addr *a, const struct cluster_addr *b,
+		     char *text, size_t size)
 {
 	const struct cluster_plan *p = &c->req->plan;
 	char self[48], peer[48];
@@ -167,19 +231,21 @@ static bool ping_rail(struct cctx *c, const struct cluster_addr *a, const struct
 		str_copy(r.peer_addr, peer, sizeof(r.peer_addr));
 		rail_verify(&r, p->mtu);
 		snprintf(text, size, "%s -> %s: %s", from, to, r.text);
-		return r.ok && (!r.jumbo_tested || r.jumbo_ok);
+		return r.ok && (!r.jumbo_tested || r.jumbo_ok) ? 1 : 0;
 	}
 	char out[160], err[512];
 	struct node *n = c->nodes[a->node];
 	int e = node_remote_ping(n, a->ifname, peer, 0, out, sizeof(out), err, sizeof(err));
 	if (e < 0 && e != -EHOSTUNREACH) {
-		snprintf(text, size, "%s -> %s: %s: cannot ping: %s", from, to, a->ifname, err);
-		return false;
+		snprintf(text, size, "%s -> %s: %s: cannot ping on %s: %s", from, to, a->ifname,
+			 from, err);
+		/* no ping there, no such interface: this rail; anything else: the session */
+		return e == -ENOENT || e == -ENODEV || e == -EINVAL ? 0 : -1;
 	}
 	if (e < 0) {
 		snprintf(text, size, "%s -> %s: %s: %s -> %s gets no reply (%s)", from, to,
 			 a->ifname, self, peer, out[0] ? out : "no output");
-		return false;
+		return 0;
 	}
 	if (p->mtu >= 9000) {
 		e = node_remote_ping(n, a->ifname, peer, p->mtu - 28, out, sizeof(out), err,
@@ -190,42 +256,111 @@ static bool ping_rail(struct cctx *c, const struct cluster_addr *a, const struct
 				 "unfragmented (%s)",
 				 from, to, a->ifname, self, peer, p->mtu,
 				 e == -EHOSTUNREACH ? out : err);
-			return false;
+			return 0;
 		}
 	}
 	snprintf(text, size, "%s -> %s: %s: %s -> %s answers%s", from, to, a->ifname, self, peer,
 		 p->mtu >= 9000 ? ", 8972-byte unfragmented too" : "");
-	return true;
+	return 1;
 }
 
-static bool same_subnet(const char *a, const char *b)
+/* Every rail of every link from both of its ends (a switch segment: every pair of nodes on it).
+ * Each node pings its own rails in a thread of its own (its own session), the nodes at once; the
+ * results are posted in the plan's order. */
+struct rail_check {
+	const struct cluster_addr *a, *b;
+	bool ok;
+	char text[400];
+};
+
+struct pinger {
+	struct cctx *c;
+	int node;
+	struct rail_check *rc;
+	size_t n;
+	bool gone; /* its session broke: its other rails were not pinged */
+	pthread_t thread;
+};
+
+static void *pinger_run(void *arg)
 {
-	const char *da = strrchr(a, '.'), *db = strrchr(b, '.');
-	return da && db && da - a == db - b && strncmp(a, b, (size_t)(da - a)) == 0;
+	struct pinger *pg = arg;
+	const struct cluster_plan *p = &pg->c->req->plan;
+	char gone[400] = ""; /* the node's session broke: its other rails are not pinged */
+	for (size_t i = 0; i < pg->n && !worker_cancelled(pg->c->w); i++) {
+		struct rail_check *r = &pg->rc[i];
+		if (r->a->node != pg->node)
+			continue;
+		if (gone[0]) {
+			snprintf(r->text, sizeof(r->text), "%s -> %s: not pinged: %s",
+				 p->names[r->a->node], p->names[r->b->node], gone);
+			r->ok = false;
+			continue;
+		}
+		int e = ping_rail(pg->c, r->a, r->b, r->text, sizeof(r->text));
+		/* an address may come a moment after netplan apply: once more (not in status) */
+		if (e == 0 && !pg->c->req->verify_only) {
+			usleep(2000 * 1000);
+			e = ping_rail(pg->c, r->a, r->b, r->text, sizeof(r->text));
+		}
+		r->ok = e > 0;
+		if (e < 0) {
+			pg->gone = true;
+			snprintf(gone, sizeof(gone), "%s is out of reach (see above)",
+				 p->names[r->a->node]);
+		}
+	}
+	return NULL;
 }
 
-/* Every rail of every link from both of its ends (a switch segment: every pair of nodes on it). */
 static bool verify(struct cctx *c)
 {
 	const struct cluster_plan *p = &c->req->plan;
-	bool all = true;
-	for (size_t i = 0; i < p->naddrs && !worker_cancelled(c->w); i++) {
+	struct rail_check *rc = xcalloc(p->naddrs * p->naddrs + 1, sizeof(*rc));
+	size_t n = 0;
+	for (size_t i = 0; i < p->naddrs; i++) {
 		const struct cluster_addr *a = &p->addrs[i];
-		for (size_t k = 0; k < p->naddrs && !worker_cancelled(c->w); k++) {
+		for (size_t k = 0; k < p->naddrs; k++) {
 			const struct cluster_addr *b = &p->addrs[k];
-			if (a->node == b->node || !a->addr[0] || !same_subnet(a->addr, b->addr))
+			if (a->node == b->node || !a->addr[0] ||
+			    !node_cidr_in_net(b->addr, a->addr))
 				continue;
-			char text[400];
-			bool ok = ping_rail(c, a, b, text, sizeof(text));
-			if (!ok) { /* an address may come a moment after netplan apply: once more */
-				usleep(2000 * 1000);
-				ok = ping_rail(c, a, b, text, sizeof(text));
-			}
-			job_result(c->w, (int)c->out->nrails++, ok, text);
-			c->out->rails_ok += ok;
-			all &= ok;
+			rc[n].a = a, rc[n].b = b;
+			snprintf(rc[n].text, sizeof(rc[n].text), "%s -> %s: not pinged (cancelled)",
+				 p->names[a->node], p->names[b->node]);
+			n++;
 		}
 	}
+	struct pinger pg[CLUSTER_MAX_NODES];
+	bool started[CLUSTER_MAX_NODES] = { false };
+	for (size_t k = 0; k < p->nnodes; k++) {
+		pg[k] = (struct pinger){ .c = c, .node = (int)k, .rc = rc, .n = n };
+		started[k] = pthread_create(&pg[k].thread, NULL, pinger_run, &pg[k]) == 0;
+		if (!started[k])
+			pinger_run(&pg[k]); /* no thread: this one in turn */
+	}
+	c->gone[0] = '\0';
+	for (size_t k = 0; k < p->nnodes; k++) {
+		if (started[k])
+			pthread_join(pg[k].thread, NULL);
+		size_t len = strlen(c->gone);
+		if (pg[k].gone && len < sizeof(c->gone))
+			snprintf(c->gone + len, sizeof(c->gone) - len, "%s%s", len ? ", " : "",
+				 p->names[k]);
+	}
+	bool all = true;
+	free(c->out->rail);
+	c->out->rail = xcalloc(n + 1, sizeof(*c->out->rail));
+	for (size_t i = 0; i < n; i++) {
+		struct cluster_rail *r = &c->out->rail[i];
+		r->from = rc[i].a->node, r->to = rc[i].b->node, r->ok = rc[i].ok;
+		str_copy(r->ifname, rc[i].a->ifname, sizeof(r->ifname));
+		str_copy(r->text, rc[i].text, sizeof(r->text));
+		job_result(c->w, (int)c->out->nrails++, rc[i].ok, rc[i].text);
+		c->out->rails_ok += rc[i].ok;
+		all &= rc[i].ok;
+	}
+	free(rc);
 	return all && c->out->nrails > 0;
 }
 
@@ -235,23 +370,23 @@ static enum apply_status run(struct cctx *c)
 	const struct cluster_plan *p = &req->plan;
 	char err[1024];
 	enum apply_status st;
+	if (p->kind == PLAN_LINK_LOCAL)
+		return cfail(
+			c, APPLY_REFUSED,
+			"a cluster gets NVIDIA's static addresses (link-local is for two nodes)");
 	if (req->verify_only) {
 		if ((st = connect_all(c)) != APPLY_OK)
 			return st;
-		job_progress(c->w, "Verifying every rail of every link, both ways");
+		job_progress(c->w, "Pinging every rail of every link, both ways");
 		if (!verify(c))
-			return cfail(c, APPLY_VERIFY_FAILED,
-				     "%zu of %zu rails do not answer (see above)",
-				     c->out->nrails - c->out->rails_ok, c->out->nrails);
+			return cfail(c, APPLY_VERIFY_FAILED, "%zu of %zu rails do not answer%s%s",
+				     c->out->nrails - c->out->rails_ok, c->out->nrails,
+				     c->gone[0] ? "; out of reach: " : "", c->gone);
 		snprintf(c->out->summary, sizeof(c->out->summary),
 			 "every rail of the %s plan answers both ways (%zu)",
 			 topology_name(p->topology), c->out->nrails);
 		return APPLY_OK;
 	}
-	if (p->kind == PLAN_LINK_LOCAL)
-		return cfail(
-			c, APPLY_REFUSED,
-			"a cluster gets NVIDIA's static addresses (link-local is for two nodes)");
 	if (!req->dry_run && !node_local_can_change())
 		return cfail(c, APPLY_REFUSED,
 			     "changing this node's network needs root: run sparklink "
@@ -265,19 +400,35 @@ static enum apply_status run(struct cctx *c)
 				     p->names[k]);
 	}
 	preview(c);
-	/* every node inspected before anything changes */
+	/* every node inspected before anything changes, the nodes at once */
 	struct buf notes;
 	buf_init(&notes);
+	struct part ins[CLUSTER_MAX_NODES];
+	memset(ins, 0, sizeof(ins));
 	for (size_t k = 0; k < p->nnodes; k++) {
-		int none = 0;
-		st = apply_node_part(c->w, NULL, c->nodes[k], &c->plans[k], false,
-				     req->allow_session_if, &notes, &none, c->out->summary,
-				     sizeof(c->out->summary));
-		if (st != APPLY_OK) {
-			buf_free(&notes);
-			c->out->status = st;
-			return st;
+		ins[k] = (struct part){ .c = c, .k = k, .run = true };
+		buf_init(&ins[k].notes);
+		if (pthread_create(&ins[k].thread, NULL, inspect_run, &ins[k]) != 0)
+			inspect_run(&ins[k]);
+		else
+			ins[k].joinable = true;
+	}
+	st = APPLY_OK;
+	for (size_t k = 0; k < p->nnodes; k++) {
+		if (ins[k].joinable)
+			pthread_join(ins[k].thread, NULL);
+		if (ins[k].notes.len)
+			buf_add(&notes, ins[k].notes.data, ins[k].notes.len);
+		buf_free(&ins[k].notes);
+		if (ins[k].st != APPLY_OK && st == APPLY_OK) {
+			st = ins[k].st;
+			str_copy(c->out->summary, ins[k].summary, sizeof(c->out->summary));
 		}
+	}
+	if (st != APPLY_OK) {
+		buf_free(&notes);
+		c->out->status = st;
+		return st;
 	}
 	buf_puts(&c->out->preview, "\n== what sparklink found\n");
 	if (notes.len)
@@ -357,9 +508,10 @@ static enum apply_status run(struct cctx *c)
 		return cfail(
 			c, APPLY_VERIFY_FAILED,
 			"%s plan applied on %zu nodes, but %zu of %zu rails do not answer (see "
-			"above); `sparklink rollback` undoes it",
+			"above%s%s%s); `sparklink rollback` undoes it",
 			plan_kind_name(p->kind), p->nnodes, c->out->nrails - c->out->rails_ok,
-			c->out->nrails);
+			c->out->nrails, c->gone[0] ? "; out of reach now: " : "", c->gone,
+			c->gone[0] ? ", its SSH session broke" : "");
 	snprintf(c->out->summary, sizeof(c->out->summary),
 		 "%s plan applied on %zu nodes (%s); every rail answers both ways (%zu)",
 		 plan_kind_name(p->kind), p->nnodes, topology_name(p->topology), c->out->nrails);
@@ -374,6 +526,7 @@ void cluster_apply_job_run(struct worker *w, void *arg)
 	c->req = &job->req;
 	c->out = &job->out;
 	buf_free(&job->out.preview);
+	free(job->out.rail);
 	memset(&job->out, 0, sizeof(job->out));
 	buf_init(&job->out.preview);
 	if (!c->req->timeout_s)
@@ -391,4 +544,6 @@ void cluster_apply_job_run(struct worker *w, void *arg)
 void cluster_apply_job_free(struct cluster_apply_job *job)
 {
 	buf_free(&job->out.preview);
+	free(job->out.rail);
+	job->out.rail = NULL;
 }

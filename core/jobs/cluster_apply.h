@@ -45,11 +45,20 @@ struct cluster_apply_request {
 	int timeout_s;
 };
 
+/* One rail pinged from one end (cluster_apply_outcome.rail). */
+struct cluster_rail {
+	int from, to; /* plan nodes */
+	char ifname[16];
+	bool ok;
+	char text[400];
+};
+
 struct cluster_apply_outcome {
 	enum apply_status status;
 	struct buf preview;
 	int changes;
 	size_t nrails, rails_ok; /* rails verified, one per direction */
+	struct cluster_rail *rail; /* each of them, in the plan's order (freed by _free) */
 	char summary[512];
 };
 

@@ -1,5 +1,6 @@
 /* cluster_plan.c: a cluster's addresses per topology (cluster_plan.h). */
 #include "core/jobs/cluster_plan.h"
+#include "core/node/node.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -53,9 +54,8 @@ static int check_subnets(const struct cluster_plan *p, char *err, size_t errsize
 			const struct cluster_addr *a = &p->addrs[i], *b = &p->addrs[k];
 			if (a->node != b->node || !a->addr[0])
 				continue;
-			const char *da = strrchr(a->addr, '.'), *db = strrchr(b->addr, '.');
-			if (da - a->addr == db - b->addr &&
-			    strncmp(a->addr, b->addr, (size_t)(da - a->addr)) == 0) {
+			if (node_cidr_in_net(b->addr, a->addr) ||
+			    node_cidr_in_net(a->addr, b->addr)) {
 				snprintf(
 					err, errsize,
 					"%s would have %s and %s in one subnet: every twin needs a "

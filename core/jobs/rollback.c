@@ -4,6 +4,7 @@
 #include "core/ssh/sshsession.h"
 #include "core/node/node_local.h"
 #include "core/jobs/journal_ops.h"
+#include "core/jobs/cluster_record.h"
 #include "core/node/node_remote.h"
 #include "core/base/text.h"
 
@@ -73,6 +74,7 @@ struct rbctx {
 		bool need_sudo;
 	} hosts[MAX_HOSTS];
 	size_t nhosts;
+	char left[400]; /* the cluster's nodes out of reach whose records stay (a cluster lost one) */
 };
 
 static bool wanted(const struct rbctx *c, const struct journal_record *r)
@@ -175,6 +177,45 @@ static void post_log(struct rbctx *c, const struct buf *log, bool warn)
 	free(clean);
 }
 
+/* The cluster lost nodes (c->hosts[] not reached): their records are left pending (not undone,
+ * not failed) and c->left names each node and how many of its changes stay recorded. */
+static void leave_lost(struct rbctx *c, const struct journal_record *v, size_t n, bool *ok)
+{
+	struct cluster_record *cr = xcalloc(1, sizeof(*cr));
+	/* the names from the newest cluster plan record, undone or not (--local-only undoes this
+	 * node's records, the plan's among them, and leaves the peers') */
+	size_t at = n;
+	while (at-- > 0)
+		if (strcmp(v[at].op, "cluster-plan") == 0 && strcmp(v[at].host, "local") == 0 &&
+		    cluster_record_parse(v[at].data, cr) == 0)
+			break;
+	if (at == (size_t)-1)
+		cr->nnodes = 0;
+	size_t len = 0;
+	for (size_t h = 0; h < c->nhosts; h++) {
+		if (c->hosts[h].node || !c->hosts[h].tried)
+			continue;
+		int kept = 0;
+		for (size_t i = 0; i < n; i++)
+			if (ok[i] && strcmp(v[i].host, c->hosts[h].host) == 0)
+				ok[i] = false, kept++;
+		const char *name = NULL;
+		for (size_t k = 0; k < cr->nnodes; k++)
+			if (strcmp(cr->nodes[k].host, c->hosts[h].host) == 0)
+				name = cr->nodes[k].name;
+		char one[200];
+		snprintf(one, sizeof(one),
+			 "%s%s%s%s is not reachable: its %d change%s stay%s recorded",
+			 name ? name : "", name ? " (" : "", c->hosts[h].host, name ? ")" : "",
+			 kept, kept == 1 ? "" : "s", kept == 1 ? "s" : "");
+		job_warn(c->w, 0, "%s; the other nodes are rolled back", one);
+		if (len < sizeof(c->left))
+			len += (size_t)snprintf(c->left + len, sizeof(c->left) - len, "%s%s",
+						len ? "; " : "", one);
+	}
+	free(cr);
+}
+
 /* Roll back one journal (this process's own: root's when root, else the user's); returns false
  * if the job must stop. Every record is judged first (journal_ops.h): one that is outside its
  * operation's rules is listed as refused (or, in a user's journal, ignored) and never acted on,
@@ -237,22 +278,31 @@ static bool rollback_journal(struct rbctx *c, const char *path)
 	if (!c->req->dry_run && !(go = session_ok(c, c->local, "local", v, ok, (size_t)n)))
 		goto out;
 	/* every peer first (sudo's password asked there): never undo this node and then find the
-	 * peer out of reach, half rolled back */
+	 * peer out of reach, half rolled back. A cluster that lost a node (some peers answer, some
+	 * do not) is rolled back on the nodes that answer: the others' records stay for later. */
+	size_t reached = 0, lost = 0, first_lost = 0;
 	for (size_t h = 0; h < c->nhosts && !c->req->dry_run; h++) {
 		struct node *nd = node_for(c, c->hosts[h].host, err, sizeof(err));
 		if (nd) {
+			reached++;
 			if (!(go = session_ok(c, nd, c->hosts[h].host, v, ok, (size_t)n)))
 				goto out;
 			continue;
 		}
+		if (!lost++)
+			first_lost = h;
+	}
+	if (lost && !reached) {
 		snprintf(c->out->summary, sizeof(c->out->summary),
 			 "cannot reach %s as %s with sudo: "
 			 "nothing was undone. Run rollback again when it is reachable (or with "
 			 "--local-only to undo only this node's changes)",
-			 c->hosts[h].host, c->req->user.name);
+			 c->hosts[first_lost].host, c->req->user.name);
 		go = false;
 		goto out;
 	}
+	if (lost)
+		leave_lost(c, v, (size_t)n, ok);
 	struct journal *j = NULL;
 	if (!c->req->dry_run) {
 		j = journal_open(path, err, sizeof(err));
@@ -354,6 +404,14 @@ void rollback_job_run(struct worker *w, void *arg)
 				 rep->failed ? "see above; run rollback "
 					       "again after fixing it"
 					     : "");
+	}
+	if (c.left[0]) { /* a cluster's node out of reach: the rest is done, that node is not */
+		size_t len = strlen(c.out->summary);
+		snprintf(c.out->summary + len, sizeof(c.out->summary) - len,
+			 "; %s: run rollback again when it is reachable (--local-only leaves "
+			 "every peer for later)",
+			 c.left);
+		c.out->status = 1;
 	}
 	for (size_t i = 0; i < c.nhosts; i++)
 		node_free(c.hosts[i].node);

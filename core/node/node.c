@@ -58,3 +58,17 @@ bool node_cidr_parse(const char *cidr, int *family, unsigned char ip[16], int *p
 		snprintf(canon, canonsize, "%s/%d", a, *plen);
 	return true;
 }
+
+bool node_cidr_in_net(const char *cidr, const char *net)
+{
+	int fa, fb, la, lb;
+	unsigned char a[16], b[16];
+	if (!node_cidr_parse(cidr, &fa, a, &la, NULL, 0) ||
+	    !node_cidr_parse(net, &fb, b, &lb, NULL, 0) || fa != fb)
+		return false;
+	int whole = lb / 8, rest = lb % 8;
+	if (memcmp(a, b, (size_t)whole) != 0)
+		return false;
+	unsigned char mask = (unsigned char)(0xff00u >> rest);
+	return rest == 0 || (a[whole] & mask) == (b[whole] & mask);
+}

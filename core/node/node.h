@@ -136,6 +136,10 @@ void node_file_init(struct node_file *f);
  * length, and canon as inet_ntop writes it ("fe80::1/64"; NULL if not wanted). */
 bool node_cidr_parse(const char *cidr, int *family, unsigned char ip[16], int *plen, char *canon,
 		     size_t canonsize);
+/* Whether the address of cidr lies in the network of net ("192.168.1.5/24" is in
+ * "192.168.1.1/24", not in "192.168.100.1/24"): the same family and the same first bits, as many
+ * as net's prefix length. False if either is not a CIDR node_cidr_parse takes. */
+bool node_cidr_in_net(const char *cidr, const char *net);
 void node_file_free(struct node_file *f);
 void node_free(struct node *n); /* NULL is fine */
 

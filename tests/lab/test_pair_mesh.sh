@@ -14,7 +14,17 @@
 # - spark-3's sshd stopped in the middle (each node's password given on its own this time):
 #   the directions between the others verified, the journal exact (after sshd is back, a
 #   rollback leaves every ~/.ssh as it was);
-# - 8 nodes on a switch: pair, every direction verified by sparklink and by OpenSSH.
+# - 4 nodes: `apply --peers` (the switch plan: 192.168.100.N/24 and 192.168.101.N/24 on port 1's
+#   twins, the default MTU), every address checked with ip and every rail pinged with ping -I on
+#   every node to every other; `status` (text and --json) describes every node and pings every
+#   rail from both ends; rollback leaves all four nodes byte-identical (ip addr, /etc/netplan
+#   sha256, ~/.ssh listing);
+# - spark-3 killed in the middle of a cluster apply (its sshd and every session): apply ends
+#   naming spark-3; rollback --local-only touches no peer; rollback undoes the rest and says
+#   spark-3's changes stay (exit 1); with spark-3 back, rollback leaves every node as before;
+# - 8 nodes on a switch: pair, every direction verified by sparklink and by OpenSSH; apply,
+#   every rail checked on every node, status (a twin's address deleted: the 14 rails named,
+#   exit 8), rollback byte-identical.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
@@ -79,6 +89,66 @@ judge_mesh() { # NAMEFN: every node to every other by the names NAMEFN K prints
 every_name() { echo "spark-$1 spark-$1.local 10.77.0.$1 10.99.1.$1"; }
 lan_name() { echo "10.77.0.$1"; }
 row() { grep -E "^  spark-$1 " "$LAB_TMP/pair.out" | tr -s ' ' | sed 's/^ //; s/ $//'; }
+# ---- the switch plan (apply --peers), judged on every node
+apply() { # ARGS: sudo sparklink apply on spark-1 (sudo's and the peers' password on stdin)
+	yes "$PW" | head -n 12 | lxu spark-1 sudo -S -p '' "$SPARKLINK" apply --password-stdin \
+		--peers "$(hosts_of | paste -sd, -)" "$@" >"$LAB_TMP/apply.out" 2>"$LAB_TMP/apply.err"
+}
+aout() { cat "$LAB_TMP/apply.out" "$LAB_TMP/apply.err"; }
+status_of() { # ARGS: sudo sparklink status on spark-1 into $LAB_TMP/status.out; exit code in st
+	printf '%s\n' "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" status "$@" >"$LAB_TMP/status.out" 2>&1
+	st=$?
+}
+# status --json: every node described, every rail of the plan pinged from both of its ends
+# (ARGS: how many rails, how many of them must fail)
+status_json_rails() {
+	status_of --json
+	python3 - "$LAB_TMP/status.out" "$N" "$1" "$2" <<'PY' || fail "status --json: $(cat "$LAB_TMP/status.out")"
+import itertools, json, sys
+c = json.load(open(sys.argv[1]))["cluster"]
+n, want, bad = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+assert c["topology"] == "switch" and c["mtu"] == 1500, c["topology"]
+assert [x["name"] for x in c["nodes"]] == [f"spark-{i}" for i in range(1, n + 1)], c["nodes"]
+assert all(len(x["interfaces"]) == 2 for x in c["nodes"]), c["nodes"]
+r = c["rails"]
+assert len(r) == want, len(r)
+pairs = {(x["from"], x["to"], x["interface"]) for x in r}
+for a, b in itertools.permutations(range(1, n + 1), 2):
+    for i in ("enp1s0f1np1", "enP2p1s0f1np1"):
+        assert (f"spark-{a}", f"spark-{b}", i) in pairs, (a, b, i)
+assert sum(not x["ok"] for x in r) == bad, [x["text"] for x in r if not x["ok"]]
+assert c["rails_ok"] == (bad == 0)
+PY
+}
+rollback_net() { # ARGS: sudo sparklink rollback on spark-1 (the peers' sudo too)
+	yes "$PW" | head -n 12 | lxu spark-1 sudo -S -p '' "$SPARKLINK" rollback --password-stdin "$@" \
+		>"$LAB_TMP/rbn.out" 2>&1
+}
+net_snap() { # node: every address (ip addr), the netplan files' sha256, the user's ~/.ssh listed
+	lx "$1" sh -c "ip addr show; cd /etc/netplan && sha256sum -- * 2>/dev/null;
+		ls -la /home/$U/.ssh | awk '{print \$1, \$3, \$5, \$9}'" 2>&1
+}
+net_all() { for n in $(seq 1 "$N"); do echo "== spark-$n"; net_snap "spark-$n"; done; }
+# every node pings every other node's address in each switch subnet, bound to its own twin
+# (192.168.100.K on enp1s0f1np1, 192.168.101.K on enP2p1s0f1np1, K the node's number)
+judge_switch() {
+	local n bad
+	for n in $(seq 1 "$N"); do
+		lx "spark-$n" ip -4 -o addr show dev enp1s0f1np1 | grep -q " 192\.168\.100\.$n/24 " ||
+			fail "spark-$n enp1s0f1np1 has not 192.168.100.$n/24: $(lx "spark-$n" ip -4 -o addr)"
+		lx "spark-$n" ip -4 -o addr show dev enP2p1s0f1np1 | grep -q " 192\.168\.101\.$n/24 " ||
+			fail "spark-$n enP2p1s0f1np1 has not 192.168.101.$n/24: $(lx "spark-$n" ip -4 -o addr)"
+		[ "$(lx "spark-$n" cat /sys/class/net/enp1s0f1np1/mtu)" = 1500 ] ||
+			fail "spark-$n: not the default MTU on the switch"
+		[ -z "$(lx "spark-$n" ip -4 -o addr show dev enp1s0f0np0)" ] || fail "spark-$n p0 (not cabled) got an address"
+	done
+	for n in $(seq 1 "$N"); do
+		bad=$(lx "spark-$n" sh -c 'for k in $(seq 1 '"$N"'); do [ $k = '"$n"' ] && continue
+			ping -c 1 -W 2 -I enp1s0f1np1 192.168.100.$k >/dev/null 2>&1 || echo "p1 to .100.$k"
+			ping -c 1 -W 2 -I enP2p1s0f1np1 192.168.101.$k >/dev/null 2>&1 || echo "p1 twin to .101.$k"; done')
+		[ -z "$bad" ] || fail "spark-$n: no answer: $bad"
+	done
+}
 
 N=4
 step "4 nodes on a switch: up, each with its own ~/.ssh"
@@ -138,6 +208,73 @@ for i in $(seq 1 $N); do
 	done
 done
 
+step "4 nodes on a switch: apply the switch plan on every node, every rail both ends"
+# the cable address given by hand above goes first: networkd drops a runtime address it did not
+# make when netplan hands it the interface (on a real node too)
+for n in $(seq 1 $N); do lx "spark-$n" ip addr del 10.99.1.$n/24 dev enp1s0f1np1 || fail "spark-$n: ip addr del"; done
+netb=$(net_all)
+t0=$SECONDS
+apply || fail "apply --peers on a switch of 4: exit $?: $(aout)"
+note "applying the switch plan on 4 nodes took $((SECONDS - t0)) s"
+[ "$(grep -c '^Rail ok:' "$LAB_TMP/apply.out")" -eq 24 ] ||
+	fail "not 24 rails (4 nodes, 2 twins, every other node) answered: $(aout)"
+judge_switch
+step "status with the switch plan: every node, every rail pinged from both ends"
+status_of
+[ $st = 0 ] || fail "status: exit $st: $(cat "$LAB_TMP/status.out")"
+[ "$(grep -c '^Cluster rail ok: ' "$LAB_TMP/status.out")" = 24 ] || fail "status does not show 24 rails ok: $(cat "$LAB_TMP/status.out")"
+for n in 1 2 3 4; do
+	grep -q "^  spark-$n (.*enp1s0f1np1 192.168.100.$n/24 enP2p1s0f1np1 192.168.101.$n/24" "$LAB_TMP/status.out" ||
+		fail "status does not describe spark-$n: $(cat "$LAB_TMP/status.out")"
+done
+status_json_rails 24 0
+step "rollback: all four nodes byte-identical to before"
+rollback_net || fail "rollback after the switch plan: exit $?: $(cat "$LAB_TMP/rbn.out")"
+[ "$(net_all)" = "$netb" ] || fail "rollback did not restore every node: $(diff <(echo "$netb") <(net_all))"
+
+step "spark-3 goes away in the middle of a cluster apply (every sshd of it killed)"
+ns3=$(stat -L -c %i /run/netns/spark-3)
+kill_sshd3() { # every sshd in spark-3's namespace, the sessions too; prints how many
+	local k=0 p
+	for p in /proc/[0-9]*; do
+		[ "$(stat -L -c %i "$p/ns/net" 2>/dev/null)" = "$ns3" ] || continue
+		[ "$(cat "$p/comm" 2>/dev/null)" = sshd ] || continue
+		kill -KILL "${p#/proc/}" 2>/dev/null && k=$((k + 1))
+	done
+	echo $k
+}
+rm -f "$LAB_TMP/apply.out" "$LAB_TMP/apply.rc"
+(apply; echo $? >"$LAB_TMP/apply.rc") &
+bg=$!
+lab_on_exit "kill $bg 2>/dev/null"
+# the moment: spark-3's netplan file written (journaled first), its netplan apply under way
+wait_until 60 "apply never wrote spark-3's netplan file" grep -q "spark-3.*40-cx7.yaml written" "$LAB_TMP/apply.out"
+"$SPARKLAB" daemon spark-3 sshd stop >/dev/null || fail "cannot stop spark-3's sshd"
+for _ in 1 2 3 4 5; do [ "$(kill_sshd3)" -eq 0 ] && break; sleep 0.2; done
+for _ in $(seq 1200); do kill -0 $bg 2>/dev/null || break; sleep 0.1; done
+kill -0 $bg 2>/dev/null && fail "apply hung after spark-3 went away: $(aout)"
+wait $bg
+rc=$(cat "$LAB_TMP/apply.rc")
+note "apply with spark-3 gone: exit $rc: $(tail -n 1 "$LAB_TMP/apply.err")"
+[ "$rc" != 0 ] || fail "apply succeeded although spark-3 went away: $(aout)"
+grep -q "spark-3" "$LAB_TMP/apply.err" || fail "the failure does not name spark-3: $(aout)"
+for n in 1 2 4; do net_snap "spark-$n" >"$LAB_TMP/mid.$n"; done
+rollback_net --local-only || fail "rollback --local-only with spark-3 gone: exit $?: $(cat "$LAB_TMP/rbn.out")"
+[ "$(net_snap spark-2)" = "$(cat "$LAB_TMP/mid.2")" ] || fail "rollback --local-only changed spark-2"
+[ "$(net_snap spark-4)" = "$(cat "$LAB_TMP/mid.4")" ] || fail "rollback --local-only changed spark-4"
+rollback_net
+rc=$?
+[ $rc = 1 ] || fail "rollback with spark-3 gone: exit $rc, want 1 (the rest done): $(cat "$LAB_TMP/rbn.out")"
+grep -q "spark-3 (10.77.0.3) is not reachable: its [0-9]* changes\? stays\? recorded" "$LAB_TMP/rbn.out" ||
+	fail "rollback does not say spark-3's changes stay: $(cat "$LAB_TMP/rbn.out")"
+for n in 1 2 4; do
+	[ "$(net_snap "spark-$n")" = "$(echo "$netb" | sed -n "/^== spark-$n\$/,/^== /p" | sed '1d;/^== /d')" ] ||
+		fail "spark-$n is not as before after rolling back the rest: $(cat "$LAB_TMP/rbn.out")"
+done
+"$SPARKLAB" daemon spark-3 sshd start >/dev/null || fail "cannot start spark-3's sshd again"
+rollback_net || fail "rollback with spark-3 back: exit $?: $(cat "$LAB_TMP/rbn.out")"
+[ "$(net_all)" = "$netb" ] || fail "spark-3's journal records were not exact: $(diff <(echo "$netb") <(net_all)); $(cat "$LAB_TMP/rbn.out")"
+
 step "rollback --include-ssh: every node's ~/.ssh as before"
 rollback
 [ "$(all_sums)" = "$before" ] || fail "rollback did not restore every ~/.ssh: $(diff <(echo "$before") <(all_sums)); $(cat "$LAB_TMP/rb.out")"
@@ -181,4 +318,22 @@ pair $(fps) $(hosts_of) || fail "pair of 8 failed (exit $?): $(out)"
 note "pairing 8 nodes took $((SECONDS - t0)) s"
 grep -q "^56 of 56 directions verified" "$LAB_TMP/pair.out" || fail "no 56 of 56: $(out)"
 judge_mesh lan_name
+step "8 nodes: apply the switch plan, every rail both ends, rollback"
+netb=$(net_all)
+t0=$SECONDS
+apply || fail "apply --peers on a switch of 8: exit $?: $(aout)"
+note "applying the switch plan on 8 nodes took $((SECONDS - t0)) s"
+[ "$(grep -c '^Rail ok:' "$LAB_TMP/apply.out")" -eq 112 ] ||
+	fail "not 112 rails (8 nodes, 2 twins, every other node) answered: $(aout)"
+judge_switch
+status_json_rails 112 0
+# a twin's address gone on spark-8: status says which rails fail (both ends) and exits 8
+lx spark-8 ip addr del 192.168.101.8/24 dev enP2p1s0f1np1 || fail "cannot delete spark-8's address"
+status_json_rails 112 14
+status_of
+[ $st = 8 ] || fail "status with a rail down: exit $st, want 8: $(cat "$LAB_TMP/status.out")"
+grep -q "^Cluster rail FAILED: spark-8 -> spark-1: enP2p1s0f1np1" "$LAB_TMP/status.out" ||
+	fail "status does not name the failing rail: $(cat "$LAB_TMP/status.out")"
+rollback_net || fail "rollback after the switch plan of 8: exit $?: $(cat "$LAB_TMP/rbn.out")"
+[ "$(net_all)" = "$netb" ] || fail "rollback did not restore every node: $(diff <(echo "$netb") <(net_all))"
 exit 0

@@ -35,11 +35,13 @@ int cli_apply(int argc, char **argv);
 int cli_rollback(int argc, char **argv);
 int cli_status(int argc, char **argv);
 int cli_topology(int argc, char **argv);
-/* status: the cluster plan applied from this node, from the journal at path (owner's): as
- * "cluster" in js (null when none) or, with js NULL, lines in b (cli_status_cluster.c). */
+/* status: the cluster plan applied from this node, from inv's journal: as "cluster" in js (null
+ * when none) or, with js NULL, lines in b, every rail pinged now from both ends
+ * (cli_status_cluster.c). True when a plan is applied and a rail does not answer. */
 struct json;
 struct buf;
-void cli_status_cluster(const char *journal, uid_t owner, struct json *js, struct buf *b);
+struct invocation;
+bool cli_status_cluster(const struct invocation *inv, struct json *js, struct buf *b);
 /* `apply --peers` (cli_apply_peers.c), once cli_apply has read the options. */
 int cli_apply_peers(const char *list, const char *topology, int kind, unsigned mtu, bool dry_run,
 		    bool password_stdin, bool allow_session_if, int timeout_s);

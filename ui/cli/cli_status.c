@@ -107,6 +107,7 @@ int cli_status(int argc, char **argv)
 		bench_record_words(&bench, bench_text, sizeof(bench_text));
 	struct buf b;
 	buf_init(&b);
+	bool cluster_failed = false;
 	if (json) {
 		struct json js;
 		json_init(&js, &b, true);
@@ -122,7 +123,7 @@ int cli_status(int argc, char **argv)
 		} else {
 			json_null(&js, "plan");
 		}
-		cli_status_cluster(inv.journal, inv.journal_owner, &js, NULL);
+		cluster_failed = cli_status_cluster(&inv, &js, NULL);
 		nm_json_node(&js, "this_node", &m.nm.node);
 		if (job.out.nm[1].renderer != NM_RENDERER_UNKNOWN)
 			nm_json_node(&js, "peer_node", &job.out.nm[1]);
@@ -214,7 +215,7 @@ int cli_status(int argc, char **argv)
 				plan_kind_name(p->kind), p->mtu, p->self_node, p->names[0],
 				p->names[1]);
 		if (readable)
-			cli_status_cluster(inv.journal, inv.journal_owner, NULL, &b);
+			cluster_failed = cli_status_cluster(&inv, NULL, &b);
 		buf_printf(&b, "Renderer: this node %s %s", nm_renderer_name(m.nm.node.renderer),
 			   m.nm.node.version);
 		if (job.out.nm[1].renderer != NM_RENDERER_UNKNOWN)
@@ -265,10 +266,10 @@ int cli_status(int argc, char **argv)
 	fwrite(b.data, 1, b.len, stdout);
 	buf_free(&b);
 	model_free(&m);
-	int rc = !readable				 ? EXIT_FAIL
-		 : c.hostkey_changed			 ? EXIT_HOSTKEY
-		 : job.out.status == APPLY_VERIFY_FAILED ? EXIT_RAIL
-							 : EXIT_OK;
+	int rc = !readable						   ? EXIT_FAIL
+		 : c.hostkey_changed					   ? EXIT_HOSTKEY
+		 : job.out.status == APPLY_VERIFY_FAILED || cluster_failed ? EXIT_RAIL
+									   : EXIT_OK;
 	apply_job_free(&job);
 	return rc;
 }

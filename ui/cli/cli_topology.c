@@ -3,6 +3,7 @@
 #include "ui/cli/cli.h"
 
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,45 @@ static void plain_host(const char *host, char *out, size_t size)
 		out[n - 6] = '\0';
 }
 
+/* One peer's view, read in a thread of its own (the peers at once: each is an SSH login and
+ * an mDNS browse on that node). */
+struct gather {
+	const char *cmd;
+	const struct pair_request *r; /* where it is reached (resolved before, one browse) */
+	const struct invocation *inv;
+	int timeout_s;
+	bool quiet, ok;
+	struct cluster_view v;
+	char shown[CLI_ARG_MAX], msg[1400];
+	pthread_t thread;
+};
+
+static void *gather_one(void *arg)
+{
+	struct gather *g = arg;
+	char err[1024];
+	const struct pair_request *r = g->r;
+	struct remote_opts o = {
+		.port = 22,
+		.local = g->inv->user,
+		.timeout_s = g->timeout_s,
+		.read_only = true,
+	};
+	str_copy(o.address, r->address, sizeof(o.address));
+	o.names[o.nnames++] = r->address;
+	for (size_t i = 0; i < r->npeer_names && o.nnames < ARRAY_LEN(o.names); i++)
+		o.names[o.nnames++] = r->peer_names[i];
+	if (!g->quiet)
+		fprintf(stderr, "  reading %s's cables over SSH (%s)\n", g->shown, r->address);
+	struct node *n = node_remote_new(&o, err, sizeof(err));
+	if (!n || cluster_view_read(n, &g->v, err, sizeof(err)) < 0)
+		snprintf(g->msg, sizeof(g->msg), "%s: %s: %s", g->cmd, g->shown, err);
+	else
+		g->ok = true;
+	node_free(n);
+	return NULL;
+}
+
 int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int timeout_s,
 		       struct cluster_view *views, size_t *nviews, bool quiet)
 {
@@ -78,6 +118,8 @@ int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int t
 	peers_init(&peers);
 	browse(&peers, &m);
 	struct node *self = node_local_new(err, sizeof(err));
+	struct gather *g = NULL;
+	struct pair_request *rs = NULL;
 	*nviews = 0;
 	if (!self || cluster_view_read(self, &views[0], err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: this node: %s\n", cmd, err);
@@ -94,55 +136,61 @@ int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int t
 		rc = -1;
 		goto out;
 	}
+	if (nhosts > CLUSTER_MAX_NODES - 1)
+		nhosts = CLUSTER_MAX_NODES - 1;
+	g = xcalloc(nhosts + 1, sizeof(*g));
+	rs = xcalloc(nhosts + 1, sizeof(*rs));
+	bool *started = xcalloc(nhosts + 1, sizeof(*started));
+	const char *hp[CLUSTER_MAX_NODES];
+	for (size_t h = 0; h < nhosts; h++)
+		hp[h] = hosts[h];
+	size_t bad = 0;
+	/* one browse for every host; when one is not found, each on its own (all are named) */
+	bool all = cli_resolve_hosts(hp, nhosts, PEER_FOR_ADDRESSING, rs, &m, &bad) == 0;
+	for (size_t h = 0; h < nhosts; h++) {
+		g[h] = (struct gather){
+			.cmd = cmd, .r = &rs[h], .inv = &inv, .timeout_s = timeout_s, .quiet = quiet
+		};
+		cli_arg(hosts[h], g[h].shown, sizeof(g[h].shown));
+		if (!all && cli_resolve_host(hosts[h], PEER_FOR_ADDRESSING, &rs[h], &m) < 0) {
+			snprintf(g[h].msg, sizeof(g[h].msg),
+				 "%s: cannot find '%s' (not an address, not seen over mDNS)", cmd,
+				 g[h].shown);
+			continue;
+		}
+		started[h] = pthread_create(&g[h].thread, NULL, gather_one, &g[h]) == 0;
+		if (!started[h])
+			gather_one(&g[h]); /* no thread: this one in turn */
+	}
+	for (size_t h = 0; h < nhosts; h++)
+		if (started[h])
+			pthread_join(g[h].thread, NULL);
+	free(started);
+	/* in the order given: a host that is a node already in the map is said so */
 	for (size_t h = 0; h < nhosts && *nviews < CLUSTER_MAX_NODES; h++) {
-		struct pair_request *r = xcalloc(1, sizeof(*r));
-		char shown[CLI_ARG_MAX];
-		cli_arg(hosts[h], shown, sizeof(shown));
-		if (cli_resolve_host(hosts[h], PEER_FOR_ADDRESSING, r, &m) < 0) {
-			fprintf(stderr,
-				"%s: cannot find '%s' (not an address, not seen over mDNS)\n", cmd,
-				shown);
-			free(r);
+		if (!g[h].ok) {
+			fprintf(stderr, "%s\n", g[h].msg);
 			rc = -1;
 			continue;
 		}
-		struct remote_opts o = {
-			.port = 22,
-			.local = inv.user,
-			.timeout_s = timeout_s,
-			.read_only = true,
-		};
-		str_copy(o.address, r->address, sizeof(o.address));
-		o.names[o.nnames++] = r->address;
-		for (size_t i = 0; i < r->npeer_names && o.nnames < ARRAY_LEN(o.names); i++)
-			o.names[o.nnames++] = r->peer_names[i];
-		if (!quiet)
-			fprintf(stderr, "  reading %s's cables over SSH (%s)\n", shown, r->address);
-		struct node *n = node_remote_new(&o, err, sizeof(err));
-		struct cluster_view *v = &views[*nviews];
-		if (!n || cluster_view_read(n, v, err, sizeof(err)) < 0) {
-			fprintf(stderr, "%s: %s: %s\n", cmd, shown, err);
-			rc = -1;
-		} else {
-			bool dup = false;
-			for (size_t k = 0; k < *nviews; k++)
-				dup = dup || strcmp(views[k].name, v->name) == 0;
-			if (dup) {
-				fprintf(stderr, "%s: %s is %s, already in the map\n", cmd, shown,
-					v->name);
-			} else {
-				if (!v->cables.browsed && !quiet)
-					fprintf(stderr,
-						"  ! %s has no avahi-browse (avahi-utils): its own "
-						"view of the cables is missing\n",
-						v->name);
-				(*nviews)++;
-			}
+		bool dup = false;
+		for (size_t k = 0; k < *nviews; k++)
+			dup = dup || strcmp(views[k].name, g[h].v.name) == 0;
+		if (dup) {
+			fprintf(stderr, "%s: %s is %s, already in the map\n", cmd, g[h].shown,
+				g[h].v.name);
+			continue;
 		}
-		node_free(n);
-		free(r);
+		if (!g[h].v.cables.browsed && !quiet)
+			fprintf(stderr,
+				"  ! %s has no avahi-browse (avahi-utils): its own view of the cables "
+				"is missing\n",
+				g[h].v.name);
+		views[(*nviews)++] = g[h].v;
 	}
 out:
+	free(g);
+	free(rs);
 	peers_free(&peers);
 	model_free(&m);
 	return rc;
