@@ -1,7 +1,7 @@
 #!/bin/bash
 # tui_home_end: Home and End as tmux and screen send them (\e[1~ and \e[4~, which xterm's
 # terminfo does not name) scroll the help to its first and last lines and do not act as Esc
-# (which would close it). In a small window so the help has to scroll. Runs on the host.
+# (which would close it); Up and Down move the steps' selection. In a small window so the help has to scroll. Runs on the host.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/tmux.sh"
@@ -18,6 +18,13 @@ TMUX_COLS=80 TMUX_ROWS=24 tmux_start "$sess" env DBUS_SYSTEM_BUS_ADDRESS="unix:p
 	SPARKLINK_SYSFS="$tmp/sys" SPARKLINK_STATE_DIR="$tmp/state" "$SPARKLINK" ||
 	fail "cannot start the console in tmux"
 tmux_wait "$sess" 'F10' 10 || fail "the console did not start"
+# the arrow keys as tmux sends them in the keypad's application mode (ESC O B), which the console
+# must have switched on: it moves the steps' selection, not read as Esc and two characters
+tmux_wait "$sess" '>1 Same user' 5 || fail "step 1 is not the chosen step at start"
+tmux_keys "$sess" Down Down
+tmux_wait "$sess" '>3 Addressing' 5 || fail "Down Down did not choose step 3"
+tmux_keys "$sess" Up
+tmux_wait "$sess" '>2 Cabling' 5 || fail "Up did not choose step 2"
 tmux_keys "$sess" F1
 tmux_wait "$sess" 'Help \(Esc closes\)' 5 || fail "F1 did not open the help"
 tmux_wait "$sess" 'takes two DGX Sparks' 5 || fail "the help does not start at its first line"

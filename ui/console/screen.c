@@ -100,6 +100,14 @@ bool screen_open(struct screen *s, char *err, int errsize)
 		snprintf(err, (size_t)errsize, "cannot start curses on terminal type '%s'", shown);
 		return false;
 	}
+	/* ncurses (6.4) flushes its output after every cursor motion until the screen has once
+	 * been left and resumed: a frame that changes a few words in a few rows went out in dozens
+	 * of write()s to the terminal (each costing a system call and a wake-up of the terminal's
+	 * reader). Leaving and resuming once, before anything is drawn, makes every later frame
+	 * one write. It comes before the modes below: resuming does not send the keypad's and the
+	 * mouse's modes again (done after keypad(), arrow keys arrived as Esc [ B). */
+	endwin();
+	doupdate();
 	cbreak();
 	noecho();
 	nonl();
@@ -127,13 +135,6 @@ bool screen_open(struct screen *s, char *err, int errsize)
 		init_pair(5, COLOR_BLACK, COLOR_CYAN); /* key bar */
 		init_pair(6, COLOR_WHITE, COLOR_BLUE); /* title */
 	}
-	/* ncurses (6.4) flushes its output after every cursor motion until the screen has once
-	 * been left and resumed: a frame that changes a few words in a few rows went out in dozens
-	 * of write()s to the terminal (each costing a system call and a wake-up of the terminal's
-	 * reader). Leaving and resuming once, before anything is drawn, makes every later frame
-	 * one write. */
-	endwin();
-	doupdate();
 	getmaxyx(stdscr, s->rows, s->cols);
 	return true;
 }
