@@ -36,7 +36,9 @@ tmux_start() {
 	_tmux "$name" has-session -t "$name" 2>/dev/null && { echo "tmux_start: session $name exists" >&2; return 1; }
 	# options in the same command queue as new-session: they apply before the program can exit.
 	# remain-on-exit-format '' keeps the last screen as the program left it (no "Pane is dead" line).
-	_tmux "$name" new-session -d -s "$name" -x "$TMUX_COLS" -y "$TMUX_ROWS" -- env TERM="$TMUX_TERM" "$@" \; \
+	# 9>&-: the tmux server outlives this command; it must not hold the lab lock (fd 9 of
+	# lab.sh's lab_require): a test killed before tmux_stop left one holding it for every lab test
+	_tmux "$name" new-session -d -s "$name" -x "$TMUX_COLS" -y "$TMUX_ROWS" -- env TERM="$TMUX_TERM" "$@" 9>&- \; \
 		set-option -g remain-on-exit on \; \
 		set-option -g remain-on-exit-format '' \; \
 		set-option -g status off \; \
