@@ -16,7 +16,8 @@ static const char PING[] = PRE
 	"else\n"
 	"  ping -n -q -c 3 -i 0.2 -W 1 -I \"$i\" -M do -s \"$s\" \"$d\" 2>&1\n"
 	"fi\n"
-	"r=$?; [ $r = 0 ] || exit 20\n";
+	/* iputils' ping: 1 no reply, 2 and others an error (e.g. no permission to open its socket) */
+	"r=$?; [ $r = 0 ] || { [ $r = 1 ] && exit 20; exit 21; }\n";
 
 int node_remote_ping(struct node *n, const char *ifname, const char *dst, unsigned size, char *out,
 		     size_t outsize, char *err, size_t errsize)
@@ -52,6 +53,15 @@ int node_remote_ping(struct node *n, const char *ifname, const char *dst, unsign
 		}
 		if (rep.status == 20) {
 			rc = -EHOSTUNREACH;
+		} else if (rep.status == 21) {
+			/* ping itself failed: its first line says why (cleaned: the peer may be hostile) */
+			const char *t = rep.out.data ? rep.out.data : "";
+			const char *nl = rep.out.len ? memchr(t, '\n', rep.out.len) : NULL;
+			char why[160];
+			text_clean(why, sizeof(why), t, nl ? (size_t)(nl - t) : rep.out.len, 0);
+			snprintf(err, errsize, "ping on %s did not run: %s", n->host,
+				 why[0] ? why : "no message");
+			rc = -EIO;
 		} else if (rep.status == X_NOTOOL) {
 			snprintf(err, errsize, "%s has no ping (install iputils-ping)", n->host);
 			rc = -ENOENT;

@@ -154,10 +154,19 @@ out:
 	return rc;
 }
 
+/* Idempotent, as node.h wants every script: run again after the connection broke under it (the
+ * first run may have added the profile already, and NetworkManager refuses a second profile with
+ * the same UUID), it activates the profile it finds, when it is sparklink's (named so). */
 static const char NM_ACTIVATE[] = NM_SH
 	"i=$1; u=$2; n=$3; a=$4; l=$5; m=$6\n"
 	"d=$($B call $N $O $N GetDeviceByIpIface s \"$i\") || exit 3\n"
 	"p=$(path Devices \"$d\"); [ -n \"$p\" ] || exit 3\n"
+	"if c=$($B call $N $O/Settings $N.Settings GetConnectionByUuid s \"$u\" 2>/dev/null); then\n"
+	"  q=$(path Settings \"$c\"); [ -n \"$q\" ] || exit 13\n"
+	"  g=$($B call $N \"$q\" $N.Settings.Connection GetSettings) || exit 1\n"
+	"  case $g in *'\"id\":{\"type\":\"s\",\"data\":\"'\"$n\"'\"}'*) ;; *) exit 14 ;; esac\n"
+	"  exec $B call $N $O $N ActivateConnection ooo \"$q\" \"$p\" / >/dev/null\n"
+	"fi\n"
 	"$B call $N $O $N AddAndActivateConnection2 'a{sa{sv}}ooa{sv}' 4 "
 	"connection 6 id s \"$n\" uuid s \"$u\" type s 802-3-ethernet interface-name s \"$i\" "
 	"autoconnect b true autoconnect-priority i " NM_STR(
@@ -232,7 +241,15 @@ int remote_nm_activate(struct node *n, const char *ifname, const char *uuid, con
 	const char *args[] = { ifname, uuid, name, ip, plen, m };
 	char what[96];
 	snprintf(what, sizeof(what), "activate the profile %s", name);
-	return nm_change(R(n), NM_ACTIVATE, args, 6, what, ifname, err, errsize);
+	int rc = nm_change(R(n), NM_ACTIVATE, args, 6, what, ifname, err, errsize);
+	if (rc == X_NOTOURS) {
+		snprintf(err, errsize,
+			 "NetworkManager's profile %s on %s is not sparklink's (not named %s): "
+			 "left alone",
+			 uuid, n->host, name);
+		rc = -EPERM;
+	}
+	return rc;
 }
 
 int remote_nm_restore(struct node *n, const char *ifname, const char *uuid, const char *prev,

@@ -487,11 +487,16 @@ static int remote_addrgenmode_set(struct node *n, const char *ifname, int mode, 
 
 /* netplan in a session of its own, its messages in a file: the connection may break while it
  * runs (`netplan apply` stops NetworkManager, which takes the management address away), and a
- * hang-up or a broken pipe must not stop it half way (NetworkManager stopped, the peer off its LAN) */
+ * hang-up or a broken pipe must not stop it half way (NetworkManager stopped, the peer off its LAN).
+ * When it broke, node_remote runs this again while the first netplan may still run: flock makes
+ * the second wait for the first (two at once would stop and start NetworkManager over each other
+ * and may leave the ports disconnected), then apply again, so the plan's profiles end up active. */
 static const char NETPLAN[] = PRE "command -v netplan >/dev/null 2>&1 || exit 11\n"
 				  "e=$(mktemp) || exit 1\n"
 				  "trap '' HUP PIPE\n"
-				  "setsid netplan \"$1\" </dev/null >/dev/null 2>\"$e\" &\n"
+				  "l=; command -v flock >/dev/null 2>&1 && "
+				  "l='flock -w 60 /run/sparklink-netplan.lock'\n"
+				  "setsid $l netplan \"$1\" </dev/null >/dev/null 2>\"$e\" &\n"
 				  "wait $!; s=$?\n"
 				  "cat \"$e\" >&2; rm -f \"$e\"; exit $s\n";
 

@@ -1,19 +1,26 @@
 #!/bin/bash
-# lab_cluster_apply: `sparklink apply --peers` on a ring of three, judged with ip, ping -I and a
-# before/after snapshot of every node:
-# - a ring of 3 (spark-i p0 to spark-(i+1) p1): the dry run previews every node and changes
-#   nothing; the static plan with MTU 9000 gives the six /24s of the connect-three-sparks
-#   playbook (192.168.0.x to 192.168.5.x, every twin of every cable its own), every rail of all
-#   three cables answers `ping -I` both ways (jumbo too); `status --json` describes every node;
-#   `env --write --on-peers` writes the same bytes on all three (sha256sum), each node's values
-#   hold against its own `ip -j addr` and RDMA fixture tree, each node's hostfile pings from it;
-#   `bench --tcp --peers` runs each of spark-1's twins against the node at its far end, in
-#   parallel, with per-twin, per-link and summed figures;
-#   rollback from spark-1 reaches both peers
-#   and leaves all three nodes byte-identical to before (ip -j addr and MTU of the twins, the
-#   sha256 of /etc/netplan); the same with static-persistent (each node's own 40-cx7.yaml);
-# - a ring cabled wrong (1p0-2p0, 2p1-3p0, 3p1-1p1): apply --peers --topology ring says what is
-#   wrong and refuses (exit 9) before changing anything on any node.
+# lab_cluster_apply: the cable map of a ring (`sparklink topology`) and `sparklink apply --peers`
+# on it, judged with ip, ping -I, nmcli and a before/after snapshot of every node:
+# - a ring of 3 (spark-i p0 to spark-(i+1) p1): `topology` sees every cable and both ends right,
+#   topology ring, exit 0, --json says the same with the peers from mDNS; the dry run previews
+#   every node and changes nothing; the static plan with MTU 9000 gives the six /24s of the
+#   connect-three-sparks playbook (192.168.0.x to 192.168.5.x, every twin of every cable its own),
+#   every rail of all three cables answers `ping -I` both ways (jumbo too); `status --json`
+#   describes every node; `env --write --on-peers` writes the same bytes on all three
+#   (sha256sum), each node's values hold against its own `ip -j addr` and RDMA fixture tree, each
+#   node's hostfile pings from it; `bench --tcp --peers` runs each of spark-1's twins against the
+#   node at its far end, in parallel, with per-twin, per-link and summed figures; rollback from
+#   spark-1 reaches both peers and leaves all three nodes byte-identical to before (ip -j addr and
+#   MTU of the twins, the sha256 of /etc/netplan); the same with static-persistent (each node's
+#   own 40-cx7.yaml);
+# - a ring cabled wrong (1p0-2p0, 2p1-3p0, 3p1-1p1): `topology --topology ring` says which cables
+#   are p0-p0 and p1-p1, exit 1; apply --peers --topology ring says what is wrong and refuses
+#   (exit 9) before changing anything on any node.
+# (The maps were lab_cluster_topology's first two labs, the same cablings: one lab each now.)
+# Under both renderers ($SPARKLAB_RENDERER: lab_cluster_apply on NetworkManager nodes,
+# lab_cluster_apply_networkd). On NetworkManager nodes also: every twin of every node under the
+# plan's profile (sparklink-IF for the runtime plan, netplan-IF for the persistent one), and
+# NetworkManager's own state part of "as before" (the list of profiles, each twin's profile).
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
@@ -41,15 +48,56 @@ snap() { # node: the twins' addresses (ip -j), MTU and flags, the netplan files'
 			ip -j addr show dev $i
 			echo
 		done
-		cd /etc/netplan && sha256sum -- * 2>/dev/null' 2>&1
+		cd /etc/netplan && sha256sum -- * 2>/dev/null
+		[ '"$NM"' = 0 ] && exit 0
+		# NetworkManager: its profiles (lo'"'"'s UUID is new at each start) and each twin'"'"'s
+		nmcli -t -f NAME,UUID,TYPE con show | sed "s/^lo:[^:]*:/lo:(uuid):/" | sort
+		for i in '"$IFS_CX"'; do printf "%s %s\n" $i "$(nmcli -g GENERAL.CONNECTION dev show $i)"; done' 2>&1
 }
 snap_all() { for n in 1 2 3; do snap "spark-$n" > "$LAB_TMP/$1.$n"; done; }
 same_all() { # before-name after-name what
+	local i
+	# NetworkManager settles its automatic profiles some seconds after `netplan apply` restarts it
+	for ((i = 0; NM && i < 40; i++)); do
+		cmp -s "$LAB_TMP/$1.1" "$LAB_TMP/$2.1" && cmp -s "$LAB_TMP/$1.2" "$LAB_TMP/$2.2" &&
+			cmp -s "$LAB_TMP/$1.3" "$LAB_TMP/$2.3" && break
+		sleep 1
+		snap_all "$2"
+	done
 	for n in 1 2 3; do
 		cmp -s "$LAB_TMP/$1.$n" "$LAB_TMP/$2.$n" ||
 			fail "spark-$n differs $3: $(diff "$LAB_TMP/$1.$n" "$LAB_TMP/$2.$n")"
 	done
 }
+renderer_of() { # sets NM; on NetworkManager nodes waits for every cabled twin's automatic profile
+	NM=0
+	"$SPARKLAB" status | grep -q "^spark-1 .*renderer NetworkManager" && NM=1
+	[ $NM = 1 ] || return 0
+	auto_profiles() {
+		local n i
+		for n in 1 2 3; do
+			for i in $IFS_CX; do
+				lx spark-$n nmcli -g GENERAL.CONNECTION dev show $i | grep -qE '^Wired connection [0-9]+$' || return 1
+			done
+		done
+	}
+	wait_until 30 "the twins never got their automatic profiles" auto_profiles
+}
+profiles_are() { # PREFIX: on NetworkManager nodes, every twin of every node under PREFIX-IF
+	[ $NM = 1 ] || return 0
+	local n i p
+	for n in 1 2 3; do
+		for i in $IFS_CX; do
+			p=$(lx spark-$n nmcli -g GENERAL.CONNECTION dev show $i)
+			[ "$p" = "$1$i" ] || fail "spark-$n $i is under NetworkManager's profile '$p', not $1$i"
+		done
+	done
+}
+topo() { # ARGS: sparklink topology as nvidia on spark-1; rc in $rc
+	lxu spark-1 "$SPARKLINK" topology "$@" >"$LAB_TMP/out" 2>"$LAB_TMP/err"
+	rc=$?
+}
+line_of() { grep "^$1 " "$LAB_TMP/out" | tr -s ' '; }
 apply() { # ARGS: sudo sparklink apply on spark-1 (sudo's and each peer's password on stdin)
 	printf '%s\n%s\n%s\n%s\n' "$PW" "$PW" "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" \
 		apply --password-stdin "$@" >"$LAB_TMP/out" 2>"$LAB_TMP/err"
@@ -60,9 +108,29 @@ has() { # node ifname cidr
 		fail "$1 $2 has no $3: $(lx "$1" ip -4 -o addr show)"
 }
 
-step "ring of 3: dry run, apply static MTU 9000 on every node, every rail both ways"
+step "ring of 3: the map, the topology, exit 0 (renderer ${SPARKLAB_RENDERER:-NetworkManager, the default})"
 lab_up 3 --cabling ring
+renderer_of
+note "renderer: $([ $NM = 1 ] && echo NetworkManager || echo networkd)"
 pair_all 3
+topo --peers 10.77.0.2,10.77.0.3
+[ $rc -eq 0 ] || fail "topology of the ring: exit $rc: $(out)"
+cp "$LAB_TMP/out" "$LAB_TMP/ring.txt"
+grep -q '^topology: ring$' "$LAB_TMP/out" || fail "not seen as a ring: $(out)"
+line_of spark-1 | grep -q 'p0 -> spark-2 p1 .*p1 -> spark-3 p0' || fail "spark-1's line: $(out)"
+line_of spark-2 | grep -q 'p0 -> spark-3 p1 .*p1 -> spark-1 p0' || fail "spark-2's line: $(out)"
+line_of spark-3 | grep -q 'p0 -> spark-1 p1 .*p1 -> spark-2 p0' || fail "spark-3's line: $(out)"
+grep -q 'Down' "$LAB_TMP/out" && fail "a twin shown Down in a ring with every cable in: $(out)"
+grep -q 'match the ring' "$LAB_TMP/out" || fail "no word that the cables match: $(out)"
+topo --json # the peers from mDNS this time
+[ $rc -eq 0 ] || fail "topology --json (peers from mDNS): exit $rc: $(out)"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert d["topology"] == "ring", d["topology"]
+assert len(d["nodes"]) == 3 and len(d["links"]) == 3, d
+assert all(l["b_port"] is not None for l in d["links"]), d["links"]
+assert d["problems"] == [], d["problems"]' "$LAB_TMP/out" || fail "topology --json: $(out)"
+
+step "ring of 3: dry run, apply static MTU 9000 on every node, every rail both ways"
 snap_all before
 apply --plan static --mtu 9000 --peers 10.77.0.2,10.77.0.3 --dry-run
 [ $rc -eq 0 ] || fail "dry run: exit $rc: $(out)"
@@ -78,6 +146,7 @@ apply --plan static --mtu 9000 --peers 10.77.0.2,10.77.0.3
 cp "$LAB_TMP/out" "$LAB_TMP/apply.txt"
 [ "$(grep -c '^Rail ok:' "$LAB_TMP/out")" -eq 12 ] ||
 	fail "not 12 rails (6 links, both ways) answered: $(out)"
+profiles_are sparklink-
 # connect-three-sparks: N1 0.1 1.1 2.1 3.1, N2 4.1 5.1 0.2 1.2, N3 2.2 3.2 4.2 5.2
 # (spark-1 p0 -> spark-2 p1, spark-2 p0 -> spark-3 p1, spark-3 p0 -> spark-1 p1)
 addrs=$(for n in 1 2 3; do lx "spark-$n" sh -c 'for i in '"$IFS_CX"'; do
@@ -238,6 +307,7 @@ python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["cluster"] is N
 apply --peers 10.77.0.2,10.77.0.3 # static-persistent: each node's own 40-cx7.yaml
 [ $rc -eq 0 ] || fail "apply --peers static-persistent: exit $rc: $(out)"
 [ "$(grep -c '^Rail ok:' "$LAB_TMP/out")" -eq 12 ] || fail "static-persistent: not 12 rails: $(out)"
+profiles_are netplan-
 for n in 1 2 3; do
 	y=$(lx "spark-$n" cat /etc/netplan/40-cx7.yaml)
 	echo "$y" | grep -q "spark-$n's part of the cluster" || fail "spark-$n's 40-cx7.yaml: $y"
@@ -250,9 +320,15 @@ snap_all after2
 same_all before after2 "after the persistent plan's rollback"
 lab_down
 
-step "a ring cabled wrong: apply --peers --topology ring refuses before any change"
+step "a ring cabled wrong: the map says what is wrong (exit 1); apply --peers --topology ring refuses before any change"
 lab_up 3 --cabling 1p0-2p0,2p1-3p0,3p1-1p1
+renderer_of
 pair_all 3
+topo --peers 10.77.0.2,10.77.0.3 --topology ring
+[ $rc -eq 1 ] || fail "topology of a wrong ring: exit $rc, want 1: $(out)"
+cp "$LAB_TMP/out" "$LAB_TMP/wrongmap.txt"
+grep -q 'spark-1 p0 is cabled to spark-2 p0: in a ring' "$LAB_TMP/out" || fail "p0-p0 not named: $(out)"
+grep -q 'spark-1 p1 is cabled to spark-3 p1: in a ring' "$LAB_TMP/out" || fail "p1-p1 not named: $(out)"
 snap_all before
 apply --plan static --peers 10.77.0.2,10.77.0.3 --topology ring
 [ $rc -eq 9 ] || fail "a wrong ring: exit $rc, want 9: $(out)"
@@ -264,7 +340,7 @@ snap_all after
 same_all before after "after a refused apply"
 lab_down
 
-for f in dry apply env envwrite bench rollback wrong; do
+for f in ring wrongmap dry apply env envwrite bench rollback wrong; do
 	echo "---- $f"
 	cat "$LAB_TMP/$f.txt"
 done

@@ -11,6 +11,9 @@
 # - r, s (the SSH lines too), y: both nodes back to the state before (netplan files, addresses,
 #   MTU, authorized_keys, known_hosts), steps 3, 4, 5 back to "to do", step 6 "Nothing to undo";
 # - the log file has every action with its outcome, and no password.
+# Under both renderers ($SPARKLAB_RENDERER: lab_console_guide on NetworkManager nodes,
+# lab_console_guide_networkd); on NetworkManager nodes nmcli also shows the port under netplan's
+# profile after apply, and the list of profiles as before after the rollback.
 # Screens of every step are kept in $GUIDE_CAPTURES (default /tmp/sparklink-captures/guide).
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
@@ -24,6 +27,7 @@ mkdir -p "$CAP" && rm -f "$CAP"/*.txt
 
 step "up; the state of both nodes before anything"
 lab_up 2
+renderer_of
 state_of spark-1 >"$LAB_TMP/before-1" || fail "cannot read spark-1's state"
 state_of spark-2 >"$LAB_TMP/before-2" || fail "cannot read spark-2's state"
 
@@ -123,6 +127,7 @@ for n in spark-1 spark-2; do
 	lx $n cat /etc/netplan/40-cx7.yaml | grep -q 'link-local: *\[ *ipv4 *\]' ||
 		fail "$n has no link-local netplan file: $(lx $n ls -l /etc/netplan)"
 	lx $n grep -q '^ssh-' /home/nvidia/.ssh/authorized_keys || fail "$n's authorized_keys has no key"
+	profile_is $n enp1s0f1np1 netplan-enp1s0f1np1
 done
 [ "$(lxu spark-1 ssh -o BatchMode=yes -o StrictHostKeyChecking=yes 10.77.0.2 hostname)" = spark-2 ] ||
 	fail "ssh -o BatchMode=yes spark-1 -> spark-2 does not work"

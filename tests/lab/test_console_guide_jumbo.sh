@@ -7,6 +7,9 @@
 # to failing at once with the reason (and back). Step 6 opened, y: the network back to the state
 # before, steps 3 and 5 to do, step 4 still done (the SSH lines were not asked for). Mouse clicks
 # on the F-key bar and on a step act as the key and choose (then open) the step.
+# Under both renderers ($SPARKLAB_RENDERER: lab_console_guide_jumbo on NetworkManager nodes,
+# lab_console_guide_jumbo_networkd); on NetworkManager nodes nmcli also shows both twins under
+# netplan's profiles after apply, and the list of profiles as before after the rollback.
 # Screens are kept in $GUIDE_CAPTURES (default /tmp/sparklink-captures/guide-jumbo).
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
@@ -25,6 +28,7 @@ detail() { # REGEX: the chosen step's reason (under the three columns) matches
 
 step "up; the console in spark-1 with sudo, 100x30"
 lab_up 2
+renderer_of
 state_of spark-1 net >"$LAB_TMP/before-1" || fail "cannot read spark-1's state"
 state_of spark-2 net >"$LAB_TMP/before-2" || fail "cannot read spark-2's state"
 start_console 100 30 nvidia
@@ -75,6 +79,7 @@ step "from outside: addresses, MTU 9000, the netplan file, jumbo pings both ways
 for n in 1 2; do
 	for i in $IFS2; do
 		lx spark-$n ip addr show dev "$i" | grep -q ' mtu 9000 ' || fail "spark-$n $i: MTU is not 9000"
+		profile_is spark-$n "$i" "netplan-$i"
 	done
 	lx spark-$n grep -q 'mtu: 9000' /etc/netplan/40-cx7.yaml || fail "spark-$n's netplan file has no mtu: 9000"
 done

@@ -12,6 +12,11 @@
 #   keys are gone from authorized_keys and known_hosts on both nodes).
 # - a symlinked user journal, a group-writable / foreign-owned root journal: refused with a
 #   sentence saying how to fix it, nothing undone.
+# Under both renderers ($SPARKLAB_RENDERER: lab_forged_journal on NetworkManager nodes,
+# lab_forged_journal_networkd). On NetworkManager nodes the addresses the forged records aim at are
+# the user's own NetworkManager profile (an address added with ip(8) behind NetworkManager's back
+# is gone at its DHCP timeout, whatever sparklink does), and NetworkManager's list of profiles
+# (`nmcli -t -f NAME,UUID,TYPE con show`) is part of what must not change.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
@@ -30,7 +35,17 @@ sys_snap() { # node: the system files a forged record aims at, and the port's ad
 			else echo "absent $f"; fi
 		done
 		ls -ln /etc/sudoers.d /root/.ssh | awk "NR > 1 && !/^total/ {print \$1, \$3, \$4, \$NF}"
-		ip -o addr show dev '"$T1"' | awk "{print \$3, \$4}" | sort' 2>&1
+		ip -o addr show dev '"$T1"' | awk "{print \$3, \$4}" | sort
+		[ '"$NM"' = 0 ] || nmcli -t -f NAME,UUID,TYPE con show | sort' 2>&1
+}
+hand_addr() { # node cidr: an address on T1 the user put there, the way it holds on the node
+	if [ "$NM" = 1 ]; then
+		lx "$1" nmcli con add type ethernet ifname $T1 con-name "hand-$T1" ipv4.method manual \
+			ipv4.addresses "$2" ipv6.method link-local >/dev/null &&
+			lx "$1" nmcli con up "hand-$T1" >/dev/null
+	else
+		lx "$1" ip addr add "$2" dev $T1
+	fi
 }
 same_sys() { # what
 	local a b
@@ -97,6 +112,9 @@ count_refused() { grep -cE '^ *(! )?(refused|ignored): ' "$1"; }
 
 step "up; root's own files on both nodes hold what a forged undo would change"
 lab_up 2
+NM=0
+"$SPARKLAB" status | grep -q "^spark-1 .*renderer NetworkManager" && NM=1
+note "renderer: $([ $NM = 1 ] && echo NetworkManager || echo networkd)"
 fp2=$(lx spark-2 ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub | awk '{print $2}')
 for n in spark-1 spark-2; do
 	lx $n sh -c "mkdir -p /root/.ssh && chmod 700 /root/.ssh &&
@@ -104,8 +122,8 @@ for n in spark-1 spark-2; do
 		printf 'spark-9.local %s\n' '${FOREIGN% *}' > /root/.ssh/known_hosts &&
 		chmod 600 /root/.ssh/authorized_keys /root/.ssh/known_hosts" || fail "cannot set up root's files on $n"
 done
-lx spark-1 ip addr add 10.99.0.1/24 dev $T1 || fail "cannot add the address on spark-1"
-lx spark-2 ip addr add 10.99.0.2/24 dev $T1 || fail "cannot add the address on spark-2"
+hand_addr spark-1 10.99.0.1/24 || fail "cannot add the address on spark-1"
+hand_addr spark-2 10.99.0.2/24 || fail "cannot add the address on spark-2"
 
 step "pair without sudo (the user's journal), then forge 14 records in it"
 pair

@@ -1,9 +1,15 @@
 #!/bin/bash
 # lab_netplan_linklocal: NVIDIA's link-local option on the cable twins, for real: write
-# /etc/netplan/40-cx7.yaml (0600, link-local: [ ipv4 ]) in both nodes, `netplan apply` (the lab's
-# shim: generate + networkctl reload/reconfigure), wait for systemd-networkd's IPv4LL 169.254/16
-# addresses, ping the peer on each twin bound to the interface. Then the persistent static option
-# (one /24 per twin, MTU 9000, jumbo ping) and the rollback (remove the file + apply).
+# /etc/netplan/40-cx7.yaml (0600, link-local: [ ipv4 ]) in both nodes, `netplan apply`, wait for
+# the IPv4LL 169.254/16 addresses, ping the peer on each twin bound to the interface. Then the
+# persistent static option (one /24 per twin, MTU 9000, jumbo ping) and the rollback (remove the
+# file + apply). Under both renderers ($SPARKLAB_RENDERER: lab_netplan_linklocal on NetworkManager
+# nodes, lab_netplan_linklocal_networkd): what netplan rendered is judged as a user would see it,
+# networkd's /run/systemd/network/10-netplan-IF.network and `networkctl` "configured", or
+# NetworkManager's /run/NetworkManager/system-connections/netplan-IF.nmconnection and `nmcli`
+# (the port connected under the profile netplan-IF; after the rollback, back on its automatic
+# "Wired connection" and the netplan profile gone). The lab's `netplan apply` is netplan's own
+# (generate, then NetworkManager restarted or networkd reloaded, as on the real system).
 # The host's /etc/netplan must not change.
 set -u
 . "$(dirname -- "$0")/../lib/lab.sh"
@@ -14,13 +20,35 @@ host_netplan_sum() {
 	{
 		find /etc/netplan -printf '%p %m %U %s %T@\n' 2>/dev/null | sort
 		find /etc/netplan -type f -exec sha256sum {} + 2>/dev/null | sort
-		ls -la /run/systemd/network 2>/dev/null
+		ls -la /run/systemd/network /run/NetworkManager/system-connections 2>/dev/null
 	} | sha256sum
 }
 HOST_SUM=$(host_netplan_sum)
 
-step "up"
+step "up (renderer ${SPARKLAB_RENDERER:-NetworkManager, the default})"
 lab_up 2
+NM=0
+"$SPARKLAB" status | grep -q "^spark-1 .*renderer NetworkManager" && NM=1
+note "renderer: $([ $NM = 1 ] && echo NetworkManager || echo networkd)"
+profile_on() { lx "$1" nmcli -g GENERAL.CONNECTION dev show "$2" 2>/dev/null; }
+connected_on() { # node if profile: NetworkManager says the port is connected under that profile
+	[ "$(profile_on "$1" "$2")" = "$3" ] &&
+		lx "$1" nmcli -g GENERAL.STATE dev show "$2" 2>/dev/null | grep -q '^100 '
+}
+rendered() { # node ifname: netplan's output for the interface, as the renderer reads it
+	if [ $NM = 1 ]; then
+		lx "$1" test -f "/run/NetworkManager/system-connections/netplan-$2.nmconnection"
+	else
+		lx "$1" test -f "/run/systemd/network/10-netplan-$2.network"
+	fi
+}
+in_force() { # node ifname: the renderer runs the netplan definition on the interface
+	if [ $NM = 1 ]; then
+		connected_on "$1" "$2" "netplan-$2"
+	else
+		lx "$1" networkctl --no-pager --no-legend list "$2" | grep -q configured
+	fi
+}
 
 apply_yaml() { # node yaml
 	local node=$1 out
@@ -43,18 +71,19 @@ for node in spark-1 spark-2; do
 	mode=$(lx "$node" stat -c %a /etc/netplan/40-cx7.yaml)
 	[ "$mode" = 600 ] || fail "/etc/netplan/40-cx7.yaml in $node has mode $mode, expected 600"
 	for ifn in $TWINS_P1; do
-		lx "$node" test -f "/run/systemd/network/10-netplan-$ifn.network" ||
-			fail "netplan generate did not write /run/systemd/network/10-netplan-$ifn.network in $node"
+		rendered "$node" "$ifn" || fail "netplan did not render $ifn in $node: $(lx "$node" ls /run/systemd/network /run/NetworkManager/system-connections 2>&1 | tr '\n' ' ')"
 	done
 done
 
 have_ll4() { local n i; for n in spark-1 spark-2; do for i in $TWINS_P1; do [ -n "$(ipv4_of "$n" "$i" 169.254.)" ] || return 1; done; done; }
-step "wait for systemd-networkd's IPv4 link-local addresses (ACD takes a few seconds)"
-wait_until 25 "the cable twins did not get 169.254/16 addresses from systemd-networkd after netplan apply" have_ll4
+step "wait for the IPv4 link-local addresses (ACD takes a few seconds)"
+wait_until 25 "the cable twins did not get 169.254/16 addresses after netplan apply" have_ll4
 for n in spark-1 spark-2; do
-	for i in $TWINS_P1; do note "$n $i $(ipv4_of "$n" "$i" 169.254.)"; done
-	lx "$n" networkctl --no-pager --no-legend list enp1s0f1np1 | grep -q configured ||
-		fail "networkctl in $n does not show enp1s0f1np1 as configured"
+	for i in $TWINS_P1; do
+		note "$n $i $(ipv4_of "$n" "$i" 169.254.)"
+		wait_until 10 "$n's renderer does not run netplan's definition of $i ($([ $NM = 1 ] &&
+			lx "$n" nmcli -t -f DEVICE,STATE,CONNECTION device | tr '\n' ' '))" in_force "$n" "$i"
+	done
 done
 
 step "ping spark-2 from spark-1 on each twin, bound to the interface"
@@ -105,6 +134,11 @@ static_ready() {
 	done
 }
 wait_until 15 "after netplan apply of static addresses the twins do not show exactly 192.168.10x.y/24 with MTU 9000" static_ready
+for n in spark-1 spark-2; do
+	for i in $TWINS_P1; do
+		wait_until 10 "$n's renderer does not run netplan's static definition of $i" in_force "$n" "$i"
+	done
+done
 for pair in "enp1s0f1np1 192.168.100.11" "enP2p1s0f1np1 192.168.101.11"; do
 	set -- $pair
 	out=$(lx spark-1 ping -c1 -W2 -I "$1" "$2" 2>&1) || fail "ping -I $1 $2 from spark-1 failed with one subnet per twin: $out"
@@ -120,6 +154,18 @@ for node in spark-1 spark-2; do
 done
 gone() { local n i; for n in spark-1 spark-2; do for i in $TWINS_P1; do [ -z "$(ipv4_of "$n" "$i")" ] || return 1; done; done; }
 wait_until 10 "after the rollback the twins still have IPv4 addresses" gone
+if [ $NM = 1 ]; then # back on the automatic profiles, netplan's gone
+	back() {
+		local n i
+		for n in spark-1 spark-2; do
+			for i in $TWINS_P1; do
+				rendered "$n" "$i" && return 1
+				profile_on "$n" "$i" | grep -qE '^Wired connection [0-9]+$' || return 1
+			done
+		done
+	}
+	wait_until 20 "after the rollback a twin is not back on its 'Wired connection' (or netplan's profile is left): $(lx spark-1 nmcli -t -f NAME,DEVICE con show | tr '\n' ' ')" back
+fi
 
 step "the host's /etc/netplan and /run/systemd/network did not change"
 [ "$(host_netplan_sum)" = "$HOST_SUM" ] || fail "the host's /etc/netplan (or /run/systemd/network) changed during the test"
