@@ -288,12 +288,20 @@ out:
 	return st;
 }
 
+void apply_via_nm(const struct plan *p, const struct node_state *s, bool *via_nm)
+{
+	for (size_t i = 0; i < p->nifs; i++)
+		via_nm[i] = s->present && p->kind == PLAN_STATIC && s->nm_ports &&
+			    s->nm_ports[i].managed;
+}
+
 static enum apply_status change_node(struct ctx *c, struct node_state *s)
 {
 	const struct plan *p = &c->out->plan;
+	bool via_nm[PLAN_MAX_IFS];
+	apply_via_nm(p, s, via_nm);
 	for (size_t i = 0; i < p->nifs; i++) {
-		bool via_nm = p->kind == PLAN_STATIC && s->nm_ports && s->nm_ports[i].managed;
-		enum apply_status st = via_nm ? change_if_nm(c, s, i) : change_if(c, s, i);
+		enum apply_status st = via_nm[i] ? change_if_nm(c, s, i) : change_if(c, s, i);
 		if (st != APPLY_OK)
 			return st;
 		if (worker_cancelled(c->w))
@@ -533,7 +541,11 @@ static enum apply_status run(struct ctx *c)
 	for (int k = 0; k < 2; k++)
 		if (c->st[k].present && (st = apply_inspect(c, &c->st[k], &notes[k])) != APPLY_OK)
 			goto out;
-	plan_preview(&c->out->plan, &c->out->preview);
+	bool via_nm[2][PLAN_MAX_IFS] = { { false } };
+	for (int k = 0; k < 2; k++)
+		apply_via_nm(&c->out->plan, &c->st[k], via_nm[c->st[k].number - 1]);
+	const bool *const vn[2] = { via_nm[0], via_nm[1] };
+	plan_preview(&c->out->plan, vn, &c->out->preview);
 	buf_puts(&c->out->preview, "\n== what sparklink found\n");
 	bool any = false;
 	if (c->cables.len) {
@@ -652,7 +664,7 @@ void apply_job_run(struct worker *w, void *arg)
 
 enum apply_status apply_node_part(struct worker *w, struct journal *j, struct node *n,
 				  const struct plan *p, bool change, bool allow_session_if,
-				  struct buf *notes, int *changes, char *summary,
+				  struct buf *notes, bool *via_nm, int *changes, char *summary,
 				  size_t summarysize)
 {
 	struct apply_request *req = xcalloc(1, sizeof(*req));
@@ -670,6 +682,8 @@ enum apply_status apply_node_part(struct worker *w, struct journal *j, struct no
 	struct buf scratch;
 	buf_init(&scratch);
 	enum apply_status st = apply_inspect(&c, &c.st[0], notes ? notes : &scratch);
+	if (st == APPLY_OK && via_nm)
+		apply_via_nm(p, &c.st[0], via_nm);
 	if (st == APPLY_OK && !change)
 		st = check_session(&c);
 	if (st == APPLY_OK && change)

@@ -86,11 +86,12 @@ void apply_job_run(struct worker *w, void *arg /* struct apply_job */);
  * p is the node's own plan (self_node 1, its interfaces and addresses in addr[0]). The node is
  * inspected (what was found into notes; its session interface asked about, !change only); with
  * change, each change is journaled in j and made. Returns APPLY_OK or the status with the reason
- * in summary; *changes counts the changes journaled. */
+ * in summary; *changes counts the changes journaled; via_nm (NULL: not asked) gets, per
+ * interface, whether the plan goes through NetworkManager there (plan_commands' via_nm). */
 struct journal;
 enum apply_status apply_node_part(struct worker *w, struct journal *j, struct node *n,
 				  const struct plan *p, bool change, bool allow_session_if,
-				  struct buf *notes, int *changes, char *summary,
+				  struct buf *notes, bool *via_nm, int *changes, char *summary,
 				  size_t summarysize);
 void apply_job_free(struct apply_job *job);
 const char *apply_status_word(enum apply_status s);

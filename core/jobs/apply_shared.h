@@ -46,5 +46,8 @@ void apply_subnet_notes(const struct plan *p, int number, const char *name,
 			const struct node_if *ifs, struct buf *notes);
 /* Read node s as it is now and write what is in the way into notes (apply_inspect.c). */
 enum apply_status apply_inspect(struct ctx *c, struct node_state *s, struct buf *notes);
+/* Per planned interface: does the plan go through NetworkManager on s (the runtime static plan
+ * on a port NetworkManager manages, as apply_inspect found it)? Into via_nm[0..nifs). */
+void apply_via_nm(const struct plan *p, const struct node_state *s, bool *via_nm);
 
 #endif

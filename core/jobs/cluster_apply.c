@@ -28,6 +28,7 @@ struct cctx {
 	struct plan plans[CLUSTER_MAX_NODES];
 	int local; /* the plan node that is this machine */
 	char gone[300]; /* verify: the nodes whose session broke ("spark-3, spark-5"), "" none */
+	bool via_nm[CLUSTER_MAX_NODES][PLAN_MAX_IFS]; /* inspection: through NetworkManager */
 };
 
 __attribute__((format(printf, 3, 4))) static enum apply_status cfail(struct cctx *c,
@@ -176,7 +177,7 @@ static void *part_run(void *arg)
 	struct part *pt = arg;
 	struct cctx *c = pt->c;
 	pt->st = apply_node_part(c->w, pt->j, c->nodes[pt->k], &c->plans[pt->k], true,
-				 c->req->allow_session_if, NULL, &pt->changes, pt->summary,
+				 c->req->allow_session_if, NULL, NULL, &pt->changes, pt->summary,
 				 sizeof(pt->summary));
 	return NULL;
 }
@@ -188,8 +189,8 @@ static void *inspect_run(void *arg)
 	struct cctx *c = pt->c;
 	int none = 0;
 	pt->st = apply_node_part(c->w, NULL, c->nodes[pt->k], &c->plans[pt->k], false,
-				 c->req->allow_session_if, &pt->notes, &none, pt->summary,
-				 sizeof(pt->summary));
+				 c->req->allow_session_if, &pt->notes, c->via_nm[pt->k], &none,
+				 pt->summary, sizeof(pt->summary));
 	return NULL;
 }
 
@@ -203,7 +204,7 @@ static void preview(struct cctx *c)
 	for (size_t k = 0; k < p->nnodes; k++) {
 		buf_printf(b, "\n== node %zu: %s (%s)\n-- commands\n", k + 1, p->names[k],
 			   (int)k == c->local ? "this node" : c->req->hosts[k]);
-		plan_commands(&c->plans[k], 1, b);
+		plan_commands(&c->plans[k], 1, c->via_nm[k], b);
 		if (p->kind != PLAN_STATIC) {
 			buf_printf(b, "-- %s\n", PLAN_NETPLAN_PATH);
 			plan_netplan_yaml(&c->plans[k], 1, b);
@@ -494,8 +495,8 @@ static enum apply_status run(struct cctx *c)
 		job_progress(c->w, "Configuring %s (node %d, this node)", p->names[c->local],
 			     c->local + 1);
 		st = apply_node_part(c->w, j, c->nodes[c->local], &c->plans[c->local], true,
-				     req->allow_session_if, NULL, &c->out->changes, c->out->summary,
-				     sizeof(c->out->summary));
+				     req->allow_session_if, NULL, NULL, &c->out->changes,
+				     c->out->summary, sizeof(c->out->summary));
 	}
 	if (st != APPLY_OK) {
 		journal_close(j);

@@ -139,12 +139,24 @@ void plan_netplan_yaml(const struct plan *p, int node, struct buf *out)
 	}
 }
 
-void plan_commands(const struct plan *p, int node, struct buf *out)
+void plan_commands(const struct plan *p, int node, const bool *via_nm, struct buf *out)
 {
 	if (p->kind == PLAN_STATIC) {
 		for (size_t i = 0; i < p->nifs; i++) {
 			const struct plan_if *f = &p->ifs[i];
 			const char *ifn = plan_ifname(p, i, node);
+			if (via_nm && via_nm[i]) {
+				/* what apply does through NetworkManager's D-Bus API
+				 * (AddAndActivateConnection2, persist=memory), as nmcli says it */
+				buf_printf(
+					out,
+					"nmcli con add save no type ethernet con-name sparklink-%s \\\n"
+					"  ifname %s ipv4.method manual ipv4.addresses %s \\\n"
+					"  802-3-ethernet.mtu %u ipv6.method link-local\n"
+					"nmcli con up sparklink-%s\n",
+					ifn, ifn, f->addr[node - 1], p->mtu, ifn);
+				continue;
+			}
 			if (p->mtu != 1500)
 				buf_printf(out, "ip link set %s mtu %u\n", ifn, p->mtu);
 			buf_printf(out, "ip addr add %s dev %s\n", f->addr[node - 1], ifn);
@@ -156,7 +168,7 @@ void plan_commands(const struct plan *p, int node, struct buf *out)
 	buf_puts(out, "netplan apply\n");
 }
 
-void plan_preview(const struct plan *p, struct buf *out)
+void plan_preview(const struct plan *p, const bool *const via_nm[2], struct buf *out)
 {
 	buf_printf(out, "Plan: %s, MTU %u. %s is node 1, %s is node 2; this machine is node %d.\n",
 		   plan_kind_name(p->kind), p->mtu, p->names[0], p->names[1], p->self_node);
@@ -173,7 +185,7 @@ void plan_preview(const struct plan *p, struct buf *out)
 				buf_printf(out, "  %s  %s\n", plan_ifname(p, i, node),
 					   p->ifs[i].addr[node - 1]);
 		buf_puts(out, "-- commands\n");
-		plan_commands(p, node, out);
+		plan_commands(p, node, via_nm ? via_nm[node - 1] : NULL, out);
 		if (p->kind != PLAN_STATIC) {
 			buf_printf(out, "-- %s\n", PLAN_NETPLAN_PATH);
 			plan_netplan_yaml(p, node, out);

@@ -57,10 +57,13 @@ int plan_set_peer_ifs(struct plan *p, const char *const *ifnames, size_t n, char
 
 /* The netplan file for node (1 or 2), or "" (runtime static writes no file). */
 void plan_netplan_yaml(const struct plan *p, int node, struct buf *out);
-/* The commands that carry the plan out on node, one per line, as a person would type them. */
-void plan_commands(const struct plan *p, int node, struct buf *out);
-/* The whole preview: for both nodes, every file (full content) and every command. */
-void plan_preview(const struct plan *p, struct buf *out);
+/* The commands that carry the plan out on node, one per line, as a person would type them.
+ * via_nm (NULL: none) says, per interface, that the runtime static plan goes through
+ * NetworkManager there (an in-memory profile, as apply does on a port NetworkManager manages). */
+void plan_commands(const struct plan *p, int node, const bool *via_nm, struct buf *out);
+/* The whole preview: for both nodes, every file (full content) and every command; via_nm[k]
+ * (NULL or an entry NULL: none) is plan_commands' for node k + 1. */
+void plan_preview(const struct plan *p, const bool *const via_nm[2], struct buf *out);
 
 /* The plan's journal record ("plan" in journal_ops.h): its data written into b, with the peer's
  * address ("-" for none) and, when they differ from this node's, the peer's interfaces

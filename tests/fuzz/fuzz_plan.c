@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct buf y;
 		buf_init(&y);
 		plan_netplan_yaml(&p, node, &y);
-		plan_commands(&p, node, &y);
+		plan_commands(&p, node, NULL, &y);
 		buf_add(&y, "", 0);
 		const char *bad = fz_clean_problem(y.data, true);
 		FZ_CHECK(!bad, "node %d's netplan file or commands: %s", node, bad);
@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	struct buf pv;
 	buf_init(&pv);
-	plan_preview(&p, &pv);
+	plan_preview(&p, NULL, &pv);
 	buf_add(&pv, "", 0);
 	const char *bad = fz_clean_problem(pv.data, true);
 	FZ_CHECK(!bad, "the preview: %s", bad);

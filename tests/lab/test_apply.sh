@@ -127,9 +127,14 @@ done
 if [ $NM = 1 ]; then
 	sl apply --plan static --peer 10.77.0.2 --dry-run --password-stdin || fail "dry run static: $(out)"
 	for want in "spark-1: renderer NetworkManager 1." "spark-2: renderer NetworkManager 1." \
-		"$T1 on spark-2: managed by NetworkManager, profile \"" "in-memory profile sparklink-$T1"; do
+		"$T1 on spark-2: managed by NetworkManager, profile \"" "in-memory profile sparklink-$T1" \
+		"nmcli con add save no type ethernet con-name sparklink-$T1 \\" \
+		"  ifname $T1 ipv4.method manual ipv4.addresses 192.168.100.10/24 \\" \
+		"nmcli con up sparklink-$T2"; do
 		grep -qF -- "$want" "$LAB_TMP/out" || fail "the static preview lacks '$want': $(out)"
 	done
+	grep -q "^ip addr add .* dev $T1" "$LAB_TMP/out" &&
+		fail "the static preview says ip addr add on a port NetworkManager manages: $(out)"
 fi
 same_as_before "dry run"
 lx spark-1 test -s /var/lib/sparklink/journal.jsonl && fail "a dry run wrote the journal"

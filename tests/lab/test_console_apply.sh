@@ -192,19 +192,31 @@ tmux_type "$sess" "$PW"
 tmux_keys "$sess" Enter
 tmux_wait "$sess" 'y: apply' 20 || fail "no preview"
 tmux_wait "$sess" 'Plan: static, MTU 9000\. spark-1 is node 1, spark-2 is node 2' 2 || fail "the preview's first line"
-tmux_wait "$sess" 'ip addr add 192\.168\.100\.10/24 dev enp1s0f1np1' 2 || fail "node 1's commands are not in the preview"
+# the commands as apply carries them out: on a port NetworkManager manages an in-memory profile
+# (a bare `ip addr add` there would be removed at NetworkManager's DHCP timeout)
+if [ "$RENDERER" = NetworkManager ]; then
+	add1='ifname enp1s0f1np1 ipv4\.method manual ipv4\.addresses 192\.168\.100\.10/24'
+	add2='ipv4\.addresses 192\.168\.100\.11/24'
+	last='nmcli con up sparklink-enP2p1s0f1np1'
+else
+	add1='ip addr add 192\.168\.100\.10/24 dev enp1s0f1np1'
+	add2='ip addr add 192\.168\.100\.11/24 dev enp1s0f1np1'
+	last='ip link set enP2p1s0f1np1 mtu 9000'
+fi
+tmux_wait "$sess" "$add1" 2 || fail "node 1's commands are not in the preview"
+tmux_screen "$sess" | grep -q 'ip addr add 192\.168\.100\.10/24' && [ "$RENDERER" = NetworkManager ] &&
+	fail "the preview says ip addr add where apply makes a NetworkManager profile"
 tmux_resize "$sess" 100 30
 tmux_wait "$sess" 'y: apply +Up/Down' 5 || fail "after a resize the preview's keys are gone"
 tmux_wait "$sess" 'Addressing: this node and spark-2' 2 || fail "after a resize the dialog's frame is gone"
 [ "$(tmux_screen "$sess" | grep -c 'Addressing: this node')" = 1 ] || fail "the old frame stays after the resize"
-tmux_screen "$sess" | grep -q 'ip addr add 192\.168\.100\.11/24' &&
+tmux_screen "$sess" | grep -q "$add2" &&
 	fail "node 2's commands fit in 30 rows: the scrolling below is not tested"
 tmux_keys "$sess" NPage
-tmux_wait "$sess" 'ip addr add 192\.168\.100\.11/24 dev enp1s0f1np1' 5 ||
-	fail "PgDn does not show node 2's commands"
+tmux_wait "$sess" "$add2" 5 || fail "PgDn does not show node 2's commands"
 # (not End/Home: tmux sends them as \e[4~ and \e[1~, which xterm's terminfo does not know)
 tmux_keys "$sess" NPage NPage
-tmux_wait "$sess" 'ip link set enP2p1s0f1np1 mtu 9000' 5 || fail "PgDn does not show the last commands"
+tmux_wait "$sess" "$last" 5 || fail "PgDn does not show the last commands"
 tmux_wait "$sess" 'rollback. undoes it' 2 || fail "the end of the preview is not reachable"
 tmux_keys "$sess" PPage PPage
 tmux_wait "$sess" 'Plan: static, MTU 9000' 5 || fail "PgUp does not go back to the top"

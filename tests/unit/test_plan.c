@@ -50,11 +50,24 @@ static void test_static_one_subnet_per_twin(void **state)
 	assert_string_equal(q.ifs[1].addr[1], p.ifs[1].addr[1]);
 	struct buf b;
 	buf_init(&b);
-	plan_commands(&p, 2, &b);
+	plan_commands(&p, 2, NULL, &b);
 	assert_non_null(strstr(b.data, "ip addr add 192.168.100.11/24 dev enp1s0f1np1\n"));
 	assert_non_null(strstr(b.data, "ip addr add 192.168.101.11/24 dev enP2p1s0f1np1\n"));
 	assert_non_null(strstr(b.data, "ip link set enP2p1s0f1np1 up\n"));
 	assert_null(strstr(b.data, "mtu"));
+	buf_free(&b);
+	/* on a port NetworkManager manages, the preview says what apply does there: an in-memory
+	 * profile, not an `ip addr add` that NetworkManager would remove */
+	const bool via_nm[2] = { true, false };
+	buf_init(&b);
+	plan_commands(&p, 2, via_nm, &b);
+	assert_non_null(strstr(b.data, "nmcli con add save no type ethernet con-name "
+				       "sparklink-enp1s0f1np1 \\\n  ifname enp1s0f1np1 ipv4.method "
+				       "manual ipv4.addresses 192.168.100.11/24 \\\n  "
+				       "802-3-ethernet.mtu 1500 ipv6.method link-local\n"));
+	assert_non_null(strstr(b.data, "nmcli con up sparklink-enp1s0f1np1\n"));
+	assert_null(strstr(b.data, "ip addr add 192.168.100.11/24"));
+	assert_non_null(strstr(b.data, "ip addr add 192.168.101.11/24 dev enP2p1s0f1np1\n"));
 	buf_free(&b);
 	buf_init(&b);
 	plan_netplan_yaml(&p, 1, &b);
@@ -193,7 +206,7 @@ static void test_preview_names_everything(void **state)
 			 0);
 	struct buf b;
 	buf_init(&b);
-	plan_preview(&p, &b);
+	plan_preview(&p, NULL, &b);
 	assert_non_null(strstr(b.data, "change on every reboot"));
 	assert_non_null(strstr(b.data, "== node 1: spark-1"));
 	assert_non_null(strstr(b.data, "== node 2: spark-2"));
