@@ -116,7 +116,13 @@ tmux_alive() {
 tmux_exit_status() {
 	local d
 	d=$(_tmux "$1" display-message -p -t "$1" '#{pane_dead} #{pane_dead_status}' 2>/dev/null) || return 1
-	# pane_dead follows the pty's EOF; the status arrives a moment later with SIGCHLD
+	# pane_dead follows the pty's EOF; the status arrives a moment later with SIGCHLD. On a busy
+	# machine tmux 3.3 was seen with the pane dead and its program a zombie for good (its SIGCHLD
+	# never handled): a SIGCHLD of our own makes the server reap it and record the status.
+	if [ "${d%% *}" = 1 ] && [ -z "${d#* }" ]; then
+		kill -CHLD "$(_tmux "$1" display-message -p '#{pid}' 2>/dev/null)" 2>/dev/null
+		return 1
+	fi
 	[ "${d%% *}" = 1 ] && [ -n "${d#* }" ] && [ "${d#* }" != "$d" ] || return 1
 	printf '%s\n' "${d#* }"
 }
