@@ -46,7 +46,12 @@ in_force() { # node ifname: the renderer runs the netplan definition on the inte
 	if [ $NM = 1 ]; then
 		connected_on "$1" "$2" "netplan-$2"
 	else
-		lx "$1" networkctl --no-pager --no-legend list "$2" | grep -q configured
+		# networkd runs netplan's file for it ("Network File"), configured or still configuring
+		# (it may wait for a router advertisement that never comes on a cable: seen > 10 s under
+		# load, so the state alone is not the judge)
+		lx "$1" networkctl --no-pager status "$2" 2>/dev/null |
+			grep -q "Network File: /run/systemd/network/10-netplan-$2\.network" &&
+			lx "$1" networkctl --no-pager --no-legend list "$2" | grep -Eq 'configur(ed|ing)'
 	fi
 }
 
