@@ -503,38 +503,8 @@ static int conn_is_ours(DBusConnection *c, const char *path, const char *ifname,
 	DBusMessage *reply = nm_bus_call(c, m, "GetSettings", err, errsize);
 	if (!reply)
 		return -EIO;
-	int ours = 0;
-	DBusMessageIter it, top;
-	if (dbus_message_iter_init(reply, &it) &&
-	    dbus_message_iter_get_arg_type(&it) == DBUS_TYPE_ARRAY) {
-		dbus_message_iter_recurse(&it, &top);
-		for (; dbus_message_iter_get_arg_type(&top) == DBUS_TYPE_DICT_ENTRY;
-		     dbus_message_iter_next(&top)) {
-			DBusMessageIter e, d;
-			const char *name = NULL;
-			dbus_message_iter_recurse(&top, &e);
-			if (dbus_message_iter_get_arg_type(&e) != DBUS_TYPE_STRING)
-				continue;
-			dbus_message_iter_get_basic(&e, &name);
-			if (strcmp(name, "connection") != 0 || !dbus_message_iter_next(&e) ||
-			    dbus_message_iter_get_arg_type(&e) != DBUS_TYPE_ARRAY)
-				continue;
-			dbus_message_iter_recurse(&e, &d);
-			for (; dbus_message_iter_get_arg_type(&d) == DBUS_TYPE_DICT_ENTRY;
-			     dbus_message_iter_next(&d)) {
-				DBusMessageIter kv, var;
-				const char *key = NULL, *val = NULL;
-				dbus_message_iter_recurse(&d, &kv);
-				dbus_message_iter_get_basic(&kv, &key);
-				if (strcmp(key, "id") != 0 || !dbus_message_iter_next(&kv))
-					continue;
-				dbus_message_iter_recurse(&kv, &var);
-				if (dbus_message_iter_get_arg_type(&var) == DBUS_TYPE_STRING)
-					dbus_message_iter_get_basic(&var, &val);
-				ours = val && strcmp(val, want) == 0;
-			}
-		}
-	}
+	struct nm_profile p;
+	int ours = nm_settings_parse(reply, &p) && strcmp(p.id, want) == 0;
 	dbus_message_unref(reply);
 	return ours;
 }

@@ -191,9 +191,12 @@ static const char NM_RESTORE[] = NM_SH
 	"q=$(path Devices \"$d\"); [ -n \"$q\" ] || exit 13\n"
 	"$B call $N $O $N ActivateConnection ooo \"$p\" \"$q\" / >/dev/null\n";
 
+/* Run script as root with args (args[0] the interface, args[1] the profile's uuid); what says
+ * what it does. A profile not named name is left alone and said: -EPERM. */
 static int nm_change(struct node_remote *r, const char *script, const char *const *args,
-		     size_t nargs, const char *what, const char *ifname, char *err, size_t errsize)
+		     size_t nargs, const char *what, const char *name, char *err, size_t errsize)
 {
+	const char *ifname = args[0];
 	struct reply rep;
 	remote_reply_init(&rep);
 	int rc = remote_run(r, AS_ROOT, script, args, nargs, NULL, 0, 0, &rep, err, errsize);
@@ -207,7 +210,11 @@ static int nm_change(struct node_remote *r, const char *script, const char *cons
 			 r->base.host, ifname);
 		rc = -ENODEV;
 	} else if (rc == 0 && rep.status == X_NOTOURS) {
-		rc = X_NOTOURS; /* the caller says it */
+		snprintf(err, errsize,
+			 "NetworkManager's profile %s on %s is not sparklink's (not named %s): "
+			 "left alone",
+			 args[1], r->base.host, name);
+		rc = -EPERM;
 	} else if (rc == 0 && rep.status != 0) {
 		rc = remote_failed(r, &rep, what, err, errsize);
 	}
@@ -241,15 +248,7 @@ int remote_nm_activate(struct node *n, const char *ifname, const char *uuid, con
 	const char *args[] = { ifname, uuid, name, ip, plen, m };
 	char what[96];
 	snprintf(what, sizeof(what), "activate the profile %s", name);
-	int rc = nm_change(R(n), NM_ACTIVATE, args, 6, what, ifname, err, errsize);
-	if (rc == X_NOTOURS) {
-		snprintf(err, errsize,
-			 "NetworkManager's profile %s on %s is not sparklink's (not named %s): "
-			 "left alone",
-			 uuid, n->host, name);
-		rc = -EPERM;
-	}
-	return rc;
+	return nm_change(R(n), NM_ACTIVATE, args, 6, what, name, err, errsize);
 }
 
 int remote_nm_restore(struct node *n, const char *ifname, const char *uuid, const char *prev,
@@ -268,13 +267,5 @@ int remote_nm_restore(struct node *n, const char *ifname, const char *uuid, cons
 	const char *args[] = { ifname, uuid, prev, name };
 	char what[96];
 	snprintf(what, sizeof(what), "restore NetworkManager's profile on %s", ifname);
-	int rc = nm_change(R(n), NM_RESTORE, args, 4, what, ifname, err, errsize);
-	if (rc == X_NOTOURS) {
-		snprintf(err, errsize,
-			 "NetworkManager's profile %s on %s is not sparklink's (not named %s): "
-			 "left alone",
-			 uuid, n->host, name);
-		rc = -EPERM;
-	}
-	return rc;
+	return nm_change(R(n), NM_RESTORE, args, 4, what, name, err, errsize);
 }

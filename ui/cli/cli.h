@@ -59,6 +59,11 @@ extern const struct option *const cli_pair_options;
 int cli_pair_host(const char *cmd, int argc, char **argv, struct pair_job *job,
 		  bool password_stdin);
 
+/* A watching command's end (cli_loop.c): SIGINT, SIGTERM, SIGHUP and, when reader, standard
+ * output's reader gone end l's loop with EXIT_OK; SIGPIPE ignored (a write says EPIPE). */
+struct loop;
+void cli_loop_end_on_stop(struct loop *l, bool reader);
+
 /* Read a line from /dev/tty after prompt, without echo when secret; false if there is none. */
 bool cli_tty_line(const char *prompt, char *out, size_t size, bool secret);
 /* A password for a job's question: a line of standard input when from_stdin, else asked on the

@@ -237,30 +237,12 @@ static void on_change(void *arg)
 	buf_free(&out);
 }
 
-static void on_signal(int signo, void *arg)
-{
-	(void)signo;
-	struct mon_ctx *w = arg;
-	loop_quit(w->loop, EXIT_OK);
-}
-
-static void stdout_gone(struct loop_watch *lw, int fd, short revents, void *arg)
-{
-	(void)lw;
-	(void)fd;
-	struct mon_ctx *w = arg;
-	if (revents & (POLLERR | POLLHUP | POLLNVAL))
-		loop_quit(w->loop, EXIT_OK);
-}
-
 static int run(struct model *m, bool json, int64_t interval_ms, long count)
 {
 	struct mon_ctx *w = xcalloc(1, sizeof(*w));
 	w->model = m, w->json = json, w->interval_ms = interval_ms, w->count = count;
 	w->loop = loop_new();
-	signal(SIGPIPE, SIG_IGN);
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	loop_signals(w->loop, sigs, 3, on_signal, w);
+	cli_loop_end_on_stop(w->loop, true);
 	char err[256];
 	w->netmon = netmon_new(w->loop, m, on_change, w, err, sizeof(err));
 	if (!w->netmon) {
@@ -285,8 +267,6 @@ static int run(struct model *m, bool json, int64_t interval_ms, long count)
 	w->timer = loop_timer_new(w->loop, on_tick, w);
 	w->next_ms = now + interval_ms;
 	loop_timer_at(w->timer, w->next_ms);
-	/* a pipe reports POLLERR once its reader closes: no write needed to notice */
-	loop_watch_new(w->loop, STDOUT_FILENO, 0, stdout_gone, w);
 	rc = loop_run(w->loop);
 	rc = rc < 0 ? EXIT_FAIL : rc;
 out:

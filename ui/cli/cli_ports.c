@@ -76,29 +76,11 @@ static void watch_changed(void *arg)
 	snapshot_take(&w->snap, w->model);
 }
 
-static void watch_signal(int signo, void *arg)
-{
-	(void)signo;
-	struct watch_ctx *w = arg;
-	loop_quit(w->loop, EXIT_OK);
-}
-
-static void stdout_gone(struct loop_watch *lw, int fd, short revents, void *arg)
-{
-	(void)lw;
-	(void)fd;
-	struct watch_ctx *w = arg;
-	if (revents & (POLLERR | POLLHUP | POLLNVAL))
-		loop_quit(w->loop, EXIT_OK);
-}
-
 static int run_watch(struct model *m)
 {
 	struct watch_ctx w = { .model = m };
 	w.loop = loop_new();
-	signal(SIGPIPE, SIG_IGN);
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
-	loop_signals(w.loop, sigs, 3, watch_signal, &w);
+	cli_loop_end_on_stop(w.loop, true);
 	char err[256];
 	struct netmon *nm = netmon_new(w.loop, m, watch_changed, &w, err, sizeof(err));
 	if (!nm) {
@@ -108,8 +90,6 @@ static int run_watch(struct model *m)
 	}
 	w.netmon = nm;
 	snapshot_take(&w.snap, m);
-	/* a pipe reports POLLERR once its reader closes: no write needed to notice */
-	loop_watch_new(w.loop, STDOUT_FILENO, 0, stdout_gone, &w);
 	int rc = loop_run(w.loop);
 	snapshot_free(&w.snap);
 	netmon_free(nm);

@@ -175,19 +175,6 @@ static void on_msg(const struct worker_msg *m, void *owner)
 	d->preview.top = 0;
 }
 
-static unsigned preview_key(struct addr_dialog *d, int key, bool is_char)
-{
-	if (is_char && key == KEY_ESC)
-		job_view_cancel(&d->view);
-	else if (is_char && (key == 'y' || key == 'Y'))
-		job_view_answer(&d->view, "yes");
-	else if (is_char && (key == 'n' || key == 'N'))
-		job_view_answer(&d->view, "no");
-	else if (!scroll_text_key(&d->preview, key, is_char))
-		return DIALOG_HANDLED;
-	return DIALOG_HANDLED | DIALOG_REDRAW;
-}
-
 unsigned addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool is_char)
 {
 	bool esc = is_char && key == KEY_ESC;
@@ -218,7 +205,7 @@ unsigned addr_dialog_key(struct addr_dialog *d, struct loop *loop, int key, bool
 		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case AD_JOB:
 		if (job_view_asks(&d->view) == QUESTION_PREVIEW)
-			return preview_key(d, key, is_char);
+			return job_view_preview_key(&d->view, &d->preview, key, is_char);
 		return DIALOG_HANDLED | job_view_key(&d->view, key, is_char);
 	}
 	return DIALOG_HANDLED;

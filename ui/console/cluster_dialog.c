@@ -215,19 +215,6 @@ static void start(struct cluster_dialog *d, struct loop *loop)
 	job_view_start(&d->view, loop, cluster_apply_job_run, &d->job);
 }
 
-static unsigned preview_key(struct cluster_dialog *d, int key, bool is_char)
-{
-	if (is_char && key == KEY_ESC)
-		job_view_cancel(&d->view);
-	else if (is_char && (key == 'y' || key == 'Y'))
-		job_view_answer(&d->view, "yes");
-	else if (is_char && (key == 'n' || key == 'N'))
-		job_view_answer(&d->view, "no");
-	else if (!scroll_text_key(&d->preview, key, is_char))
-		return DIALOG_HANDLED;
-	return DIALOG_HANDLED | DIALOG_REDRAW;
-}
-
 unsigned cluster_dialog_key(struct cluster_dialog *d, struct loop *loop, int key, bool is_char)
 {
 	bool esc = is_char && key == KEY_ESC;
@@ -259,7 +246,7 @@ unsigned cluster_dialog_key(struct cluster_dialog *d, struct loop *loop, int key
 		return DIALOG_HANDLED | DIALOG_REDRAW;
 	case CD_JOB:
 		if (job_view_asks(&d->view) == QUESTION_PREVIEW)
-			return preview_key(d, key, is_char);
+			return job_view_preview_key(&d->view, &d->preview, key, is_char);
 		return DIALOG_HANDLED | job_view_key(&d->view, key, is_char);
 	}
 	return DIALOG_HANDLED;

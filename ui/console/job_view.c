@@ -322,3 +322,17 @@ int job_view_draw(const struct screen *s, struct job_view *v, int y, int x, int 
 	}
 	return y;
 }
+
+unsigned job_view_preview_key(struct job_view *v, struct scroll_text *preview, int key,
+			      bool is_char)
+{
+	if (is_char && key == KEY_ESC)
+		job_view_cancel(v);
+	else if (is_char && (key == 'y' || key == 'Y'))
+		job_view_answer(v, "yes");
+	else if (is_char && (key == 'n' || key == 'N'))
+		job_view_answer(v, "no");
+	else if (!scroll_text_key(preview, key, is_char))
+		return DIALOG_HANDLED;
+	return DIALOG_HANDLED | DIALOG_REDRAW;
+}

@@ -102,5 +102,9 @@ unsigned job_view_key(struct job_view *v, int key, bool is_char);
  * row last, or the results; returns the next free row (the dialog's summary and keys go there
  * and on row last). */
 int job_view_draw(const struct screen *s, struct job_view *v, int y, int x, int w, int last);
+/* A key while the dialog shows the job's preview (text, scrolled by the dialog): y applies, n
+ * and Esc refuse, the rest scroll it; returns enum dialog_flags. */
+unsigned job_view_preview_key(struct job_view *v, struct scroll_text *preview, int key,
+			      bool is_char);
 
 #endif
