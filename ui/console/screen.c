@@ -441,12 +441,9 @@ void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, co
 		op_put(s, y, op, text);
 		return;
 	}
-	char clean[1024];
-	text_clean(clean, sizeof(clean), text, strlen(text), s->utf8 ? 0 : TEXT_ASCII);
+	/* cleaned and decoded in one pass (text_clean's rules) */
 	wchar_t wbuf[1024];
-	n = mbstowcs(wbuf, clean, ARRAY_LEN(wbuf) - 1);
-	if (n == (size_t)-1)
-		return;
+	n = text_clean_wide(wbuf, ARRAY_LEN(wbuf), text, strlen(text), s->utf8 ? 0 : TEXT_ASCII);
 	int w = 0;
 	size_t k = 0;
 	for (; k < n; k++) {

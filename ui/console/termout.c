@@ -189,24 +189,49 @@ static void put_attr(int attr)
 	buf_add(&t.out, q->s, q->n);
 }
 
-static void put_cell(const struct tcell *c)
+/* Room for n more bytes in the frame's buffer. */
+static char *reserve(size_t n)
+{
+	if (t.out.len + n + 1 > t.out.cap) {
+		size_t cap = t.out.cap ? t.out.cap : 4096;
+		while (cap < t.out.len + n + 1)
+			cap *= 2;
+		t.out.data = xrealloc(t.out.data, cap, 1);
+		t.out.cap = cap;
+	}
+	return t.out.data + t.out.len;
+}
+
+/* A cell's characters at p (room for TERMOUT_CHARS * MB_LEN_MAX bytes); returns the end. */
+static char *put_cell(char *p, const struct tcell *c)
 {
 	for (int i = 0; i < TERMOUT_CHARS && c->ch[i]; i++) {
-		wchar_t wc = c->ch[i];
-		if (wc > 0 && wc < 0x80) {
-			char b = (char)wc;
-			buf_add(&t.out, &b, 1);
-			continue;
+		unsigned wc = (unsigned)c->ch[i];
+		if (wc < 0x80) {
+			*p++ = (char)wc;
+		} else if (t.utf8 && wc < 0x800) {
+			*p++ = (char)(0xc0 | (wc >> 6));
+			*p++ = (char)(0x80 | (wc & 0x3f));
+		} else if (t.utf8 && wc < 0x10000) {
+			*p++ = (char)(0xe0 | (wc >> 12));
+			*p++ = (char)(0x80 | ((wc >> 6) & 0x3f));
+			*p++ = (char)(0x80 | (wc & 0x3f));
+		} else if (t.utf8 && wc < 0x110000) {
+			*p++ = (char)(0xf0 | (wc >> 18));
+			*p++ = (char)(0x80 | ((wc >> 12) & 0x3f));
+			*p++ = (char)(0x80 | ((wc >> 6) & 0x3f));
+			*p++ = (char)(0x80 | (wc & 0x3f));
+		} else {
+			mbstate_t st;
+			memset(&st, 0, sizeof(st));
+			size_t n = wcrtomb(p, (wchar_t)wc, &st);
+			if (n == (size_t)-1)
+				*p++ = '?';
+			else
+				p += n;
 		}
-		char mb[MB_LEN_MAX];
-		mbstate_t st;
-		memset(&st, 0, sizeof(st));
-		size_t n = wcrtomb(mb, wc, &st);
-		if (n == (size_t)-1)
-			buf_add(&t.out, "?", 1);
-		else
-			buf_add(&t.out, mb, n);
 	}
+	return p;
 }
 
 static bool blank(const struct tcell *c)
@@ -230,22 +255,34 @@ static void put_span(int y, const struct tcell *cells, int x0, int x1, int n, bo
 {
 	put_cup(y, x0);
 	int cur = 0;
-	for (int x = x0; x < x1; x++) {
-		const struct tcell *c = &cells[x];
-		if (!c->ch[0])
-			continue; /* the right half of a wide character */
-		if (c->attr != cur)
-			put_attr(cur = c->attr);
-		/* the last cell of the screen: a terminal that wraps at once would scroll */
-		if (last_row && x == n - 1 && t.am && !t.xenl) {
-			if (!t.rmam || !t.smam)
-				break;
-			put(t.rmam);
-			put_cell(c);
-			put(t.smam);
-			continue;
+	for (int x = x0; x < x1;) {
+		/* a run of cells in one attribute, straight into the buffer */
+		if (cells[x].ch[0] && cells[x].attr != cur)
+			put_attr(cur = cells[x].attr);
+		int k = x;
+		while (k < x1 && (!cells[k].ch[0] || cells[k].attr == cur))
+			k++;
+		char *p = reserve((size_t)(k - x) * TERMOUT_CHARS * MB_LEN_MAX + 16);
+		for (; x < k; x++) {
+			const struct tcell *c = &cells[x];
+			if (!c->ch[0])
+				continue; /* the right half of a wide character */
+			/* the last cell of the screen: a terminal that wraps at once would scroll */
+			if (last_row && x == n - 1 && t.am && !t.xenl) {
+				if (!t.rmam || !t.smam)
+					break;
+				t.out.len = (size_t)(p - t.out.data);
+				put(t.rmam);
+				p = put_cell(reserve(TERMOUT_CHARS * MB_LEN_MAX), c);
+				t.out.len = (size_t)(p - t.out.data);
+				put(t.smam);
+				p = reserve(0);
+				continue;
+			}
+			p = put_cell(p, c);
 		}
-		put_cell(c);
+		t.out.len = (size_t)(p - t.out.data);
+		x = k > x ? k : x;
 	}
 	if (cur != 0)
 		put_attr(0);
