@@ -288,6 +288,21 @@ static void cell_put(struct tcell *row, int cols, int x, wchar_t wc, int width, 
 		row[x + 1] = (struct tcell){ { 0 }, attr };
 }
 
+/* n narrow characters are about to go from x: the wide characters they half cover lose their
+ * other half. Returns how many fit. */
+static int cell_run(struct tcell *row, int cols, int x, int n)
+{
+	if (x < 0 || x >= cols || n <= 0)
+		return 0;
+	if (n > cols - x)
+		n = cols - x;
+	if (!row[x].ch[0] && x > 0)
+		row[x - 1] = (struct tcell){ { L' ' }, row[x - 1].attr };
+	if (x + n < cols && !row[x + n].ch[0])
+		row[x + n] = (struct tcell){ { L' ' }, row[x + n].attr };
+	return n;
+}
+
 /* A zero-width character joins the character left of x. */
 static void cell_join(struct tcell *row, int x, wchar_t wc)
 {
@@ -304,8 +319,16 @@ static void cell_join(struct tcell *row, int x, wchar_t wc)
 /* The row's operations as cells (cols of them), blank where nothing was drawn. */
 static void row_cells(const struct screen *s, const struct buf *b, struct tcell *row, int cols)
 {
-	for (int x = 0; x < cols; x++)
-		row[x] = (struct tcell){ { L' ' }, 0 };
+	static struct tcell *blanks;
+	static int nblanks;
+	if (nblanks < cols) {
+		free(blanks);
+		blanks = xcalloc((size_t)cols, sizeof(*blanks));
+		for (int x = 0; x < cols; x++)
+			blanks[x] = (struct tcell){ { L' ' }, 0 };
+		nblanks = cols;
+	}
+	memcpy(row, blanks, (size_t)cols * sizeof(*row));
 	for (size_t at = 0; at + sizeof(struct op) <= b->len;) {
 		struct op op;
 		memcpy(&op, b->data + at, sizeof(op));
@@ -317,10 +340,12 @@ static void row_cells(const struct screen *s, const struct buf *b, struct tcell 
 		at += len;
 		int x = op.x;
 		switch (op.kind) {
-		case OP_TEXT:
-			for (int i = 0; i < op.n && x < cols; i++, x++)
-				cell_put(row, cols, x, (unsigned char)p[i], 1, op.attr);
+		case OP_TEXT: {
+			int n = cell_run(row, cols, x, op.n);
+			for (int i = 0; i < n; i++)
+				row[x + i] = (struct tcell){ { (unsigned char)p[i] }, op.attr };
 			break;
+		}
 		case OP_WTEXT:
 			for (int i = 0; i < op.n && x < cols; i++) {
 				wchar_t wc;
@@ -341,9 +366,9 @@ static void row_cells(const struct screen *s, const struct buf *b, struct tcell 
 			wchar_t wc = op.kind == OP_FILL ? L' '
 				     : s->utf8		? box_wide[op.box]
 							: (wchar_t)box_narrow[op.box];
-			int n = op.kind == OP_BOX ? 1 : op.n;
-			for (int i = 0; i < n && x < cols; i++, x++)
-				cell_put(row, cols, x, wc, 1, op.attr);
+			int n = cell_run(row, cols, x, op.kind == OP_BOX ? 1 : op.n);
+			for (int i = 0; i < n; i++)
+				row[x + i] = (struct tcell){ { wc }, op.attr };
 			break;
 		}
 		default: break;

@@ -246,7 +246,8 @@ void termout_clear(void)
 
 static bool same(const struct tcell *a, const struct tcell *b)
 {
-	return memcmp(a, b, sizeof(*a)) == 0;
+	return a->ch[0] == b->ch[0] && a->attr == b->attr && a->ch[1] == b->ch[1] &&
+	       (!a->ch[1] || memcmp(a, b, sizeof(*a)) == 0);
 }
 
 /* Cells [x0, x1) of row y; the rest of the row erased when it is blank from x1 on (to_end). */
