@@ -1,4 +1,5 @@
-/* screen.c: curses set-up, colour roles, line drawing, stderr capture. */
+/* screen.c: curses set-up (modes, keys, suspend), colour roles, the frame (drawing calls kept per
+ * row, rows made into cells for termout.c), line drawing, stderr capture. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/console/screen.h"
 #include "ui/console/termout.h"
@@ -224,9 +225,10 @@ int screen_attr(const struct screen *s, enum role r)
  *
  * Drawing calls between screen_frame_begin() and screen_frame_end() are kept as operations per
  * row (text already cleaned and cut to its width, fills, lines, box characters). At the end
- * only the rows whose operations differ from the last frame's are cleared and drawn again, so
- * curses compares and sends only those: a twin that went down redraws its own row and the rows
- * of what changed with it, not the screen. Outside a frame the calls draw at once. */
+ * only the rows whose operations differ from the last frame's are made into cells (as curses
+ * would have put them in its window), and termout.c writes the cells that differ from what the
+ * terminal shows: a twin that went down rewrites its word and what changed with it, not the
+ * screen. Outside a frame nothing is drawn (every drawing call comes from layout_draw()). */
 enum op_kind { OP_TEXT, OP_WTEXT, OP_FILL, OP_HLINE, OP_BOX };
 
 struct op {
