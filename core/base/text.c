@@ -66,6 +66,15 @@ bool text_clean(char *dst, size_t dst_size, const char *src, size_t srclen, unsi
 	if (dst_size == 0)
 		return srclen > 0;
 	while (i < srclen && s[i]) {
+		/* printable ASCII (most text): kept as it is under every flag but TEXT_NAME */
+		if (s[i] >= 0x20 && s[i] < 0x7f && !(flags & TEXT_NAME)) {
+			if (o + 1 >= dst_size) {
+				changed = true;
+				break;
+			}
+			dst[o++] = (char)s[i++];
+			continue;
+		}
 		uint32_t cp = 0;
 		size_t len = utf8_decode(s + i, srclen - i, &cp);
 		const char *put = (const char *)s + i;
@@ -93,6 +102,35 @@ bool text_clean(char *dst, size_t dst_size, const char *src, size_t srclen, unsi
 		changed = true;
 	dst[o] = '\0';
 	return changed;
+}
+
+size_t text_clean_wide(wchar_t *dst, size_t max, const char *src, size_t srclen, unsigned flags)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	size_t i = 0, o = 0;
+	if (max == 0)
+		return 0;
+	while (i < srclen && s[i] && o + 1 < max) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && !(flags & TEXT_NAME)) {
+			dst[o++] = s[i++];
+			continue;
+		}
+		uint32_t cp = 0;
+		size_t len = utf8_decode(s + i, srclen - i, &cp);
+		if (len == 0) {
+			len = 1;
+			cp = '?';
+		} else if ((flags & TEXT_LINES) && cp == '\n') {
+			/* kept */
+		} else if (is_unsafe(cp) || ((flags & TEXT_ASCII) && cp >= 0x80) ||
+			   ((flags & TEXT_NAME) && !is_name_char(cp))) {
+			cp = '?';
+		}
+		dst[o++] = (wchar_t)cp;
+		i += len;
+	}
+	dst[o] = 0;
+	return o;
 }
 
 bool text_clean_inplace(char *s, unsigned flags)

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <wchar.h>
 
 enum text_flags {
 	TEXT_ASCII = 1 << 0, /* also replace every non-ASCII character (for ASCII terminals) */
@@ -17,6 +18,10 @@ enum text_flags {
  * UTF-8, C0/C1 controls, DEL and bidirectional overrides become '?'; the copy never cuts a
  * character in half. Returns true if anything was replaced or cut. */
 bool text_clean(char *dst, size_t dst_size, const char *src, size_t srclen, unsigned flags);
+
+/* What text_clean() would keep, as code points (the screen's wide characters): at most max - 1
+ * of them from src (srclen bytes, up to a NUL), 0-terminated; returns how many. */
+size_t text_clean_wide(wchar_t *dst, size_t max, const char *src, size_t srclen, unsigned flags);
 
 /* In-place variant for NUL-terminated strings. */
 bool text_clean_inplace(char *s, unsigned flags);

@@ -4,7 +4,8 @@
  * NUL-terminated inside the destination, valid UTF-8 without controls (newlines only with
  * TEXT_LINES), ASCII with TEXT_ASCII, name characters or '?' with TEXT_NAME, never longer than
  * the input; "nothing replaced or cut" means the output is the input; cleaning it again changes
- * nothing; text_clean_inplace() gives what text_clean() gives. */
+ * nothing; text_clean_inplace() gives what text_clean() gives, text_clean_wide() the same
+ * characters as code points. */
 #include "tests/fuzz/fuzz.h"
 #include "core/base/text.h"
 
@@ -60,6 +61,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool c2 = text_clean_inplace(inpl, flags);
 	FZ_CHECK(c1 == c2 && strcmp(whole, inpl) == 0, "text_clean_inplace differs");
 	FZ_CHECK(text_width(whole) >= 0, "negative width");
+	/* text_clean_wide: the same characters, as code points (encoded again here) */
+	wchar_t *wide = malloc((strl + 1) * sizeof(wchar_t));
+	char *enc = malloc(strl * 4 + 1);
+	if (!wide || !enc)
+		abort();
+	size_t nw = text_clean_wide(wide, strl + 1, src, strl, flags), el = 0;
+	FZ_CHECK(wide[nw] == 0, "text_clean_wide: not 0-terminated");
+	for (size_t i = 0; i < nw; i++) {
+		uint32_t c = (uint32_t)wide[i];
+		if (c < 0x80) {
+			enc[el++] = (char)c;
+		} else if (c < 0x800) {
+			enc[el++] = (char)(0xc0 | (c >> 6));
+			enc[el++] = (char)(0x80 | (c & 0x3f));
+		} else if (c < 0x10000) {
+			enc[el++] = (char)(0xe0 | (c >> 12));
+			enc[el++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			enc[el++] = (char)(0x80 | (c & 0x3f));
+		} else {
+			enc[el++] = (char)(0xf0 | (c >> 18));
+			enc[el++] = (char)(0x80 | ((c >> 12) & 0x3f));
+			enc[el++] = (char)(0x80 | ((c >> 6) & 0x3f));
+			enc[el++] = (char)(0x80 | (c & 0x3f));
+		}
+	}
+	enc[el] = '\0';
+	FZ_CHECK(strcmp(enc, whole) == 0, "text_clean_wide differs from text_clean");
+	free(wide);
+	free(enc);
 	free(whole);
 	free(inpl);
 

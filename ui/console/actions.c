@@ -352,7 +352,7 @@ void actions_run(struct console *c, enum key_action a)
 		}
 		break;
 	case ACT_CLOSE: c->state = STATE_MAIN; break;
-	case ACT_REDRAW: clearok(curscr, TRUE); break;
+	case ACT_REDRAW: screen_repaint(); break;
 	case ACT_FOCUS: c->focus = c->focus == FOCUS_STEPS ? FOCUS_PEERS : FOCUS_STEPS; break;
 	case ACT_UP:
 	case ACT_DOWN:

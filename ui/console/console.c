@@ -190,6 +190,11 @@ static void on_signal(int signo, void *arg)
 		c->dirty = true;
 		return;
 	}
+	if (signo == SIGTSTP) { /* Ctrl-Z: stopped in there until fg */
+		screen_suspend(&c->scr);
+		c->dirty = true;
+		return;
+	}
 	loop_quit(c->loop, EXIT_OK);
 }
 
@@ -307,8 +312,8 @@ int console_main(int argc, char **argv)
 		actlog_add(&c->log, ACTLOG_FAIL, "%s", c->log.error);
 	guide_reread_journal(c);
 	c->loop = loop_new();
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH };
-	loop_signals(c->loop, sigs, 4, on_signal, c);
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP };
+	loop_signals(c->loop, sigs, (int)ARRAY_LEN(sigs), on_signal, c);
 	signal(SIGPIPE, SIG_IGN);
 	model_init(&c->model);
 	rdma_inventory_scan(&c->model.rdma, true);

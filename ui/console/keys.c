@@ -138,7 +138,11 @@ const char *keys_letter(enum key_action a)
 
 static void name_of_key(int key, char *out, size_t size)
 {
-	if (is_fkey(key))
+	static const char *const fkeys[] = { "F0", "F1", "F2", "F3",  "F4",  "F5", "F6",
+					     "F7", "F8", "F9", "F10", "F11", "F12" };
+	if (is_fkey(key) && key - KEY_F(0) >= 0 && key - KEY_F(0) <= 12)
+		str_copy(out, fkeys[key - KEY_F(0)], size); /* drawn with every frame: no printf */
+	else if (is_fkey(key))
 		snprintf(out, size, "F%d", key - KEY_F(0));
 	else if (key == '\r' || key == '\n' || key == KEY_ENTER)
 		snprintf(out, size, "Enter");

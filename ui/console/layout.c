@@ -114,7 +114,7 @@ void layout_draw(struct console *c)
 {
 	struct screen *s = &c->scr;
 	c->nhits = 0;
-	screen_frame_begin(s); /* only the rows that changed reach curses */
+	screen_frame_begin(s); /* only the rows that changed reach the terminal */
 	if (s->cols < MIN_COLS || s->rows < MIN_ROWS) {
 		char msg[160];
 		snprintf(msg, sizeof(msg), "Terminal too small: %dx%d, need at least %dx%d.",
@@ -125,7 +125,6 @@ void layout_draw(struct console *c)
 					 ? "Enlarge the window, or press q to quit."
 					 : "Enlarge the window to go on with the dialog.");
 		screen_frame_end(s);
-		refresh();
 		return;
 	}
 	char title[200], renderer[64] = "";
@@ -184,5 +183,4 @@ void layout_draw(struct console *c)
 	default: break;
 	}
 	screen_frame_end(s);
-	refresh();
 }

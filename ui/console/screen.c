@@ -1,6 +1,8 @@
-/* screen.c: curses set-up, colour roles, line drawing, stderr capture. */
+/* screen.c: curses set-up (modes, keys, suspend), colour roles, the frame (drawing calls kept per
+ * row, rows made into cells for termout.c), line drawing, stderr capture. */
 #define _XOPEN_SOURCE_EXTENDED 1
 #include "ui/console/screen.h"
+#include "ui/console/termout.h"
 #include "core/base/text.h"
 #include "core/base/util.h"
 
@@ -11,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -136,6 +140,10 @@ bool screen_open(struct screen *s, char *err, int errsize)
 		init_pair(6, COLOR_WHITE, COLOR_BLUE); /* title */
 	}
 	getmaxyx(stdscr, s->rows, s->cols);
+	/* curses' own (blank) screen once, and stdscr is never touched again: get_wch() refreshes
+	 * a touched stdscr, which would paint over the frames termout.c writes */
+	refresh();
+	termout_open(s->color, s->utf8);
 	return true;
 }
 
@@ -152,7 +160,36 @@ void screen_resize(struct screen *s)
 	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
 		resizeterm(ws.ws_row, ws.ws_col);
 	getmaxyx(stdscr, s->rows, s->cols);
-	screen_frame_invalidate(); /* the next frame draws every row */
+	refresh(); /* curses' refresh of its resized stdscr now, not in the middle of get_wch() */
+	screen_frame_invalidate(); /* the next frame clears the screen and draws every row */
+}
+
+void screen_repaint(void)
+{
+	screen_frame_invalidate();
+}
+
+void screen_suspend(struct screen *s)
+{
+	endwin(); /* the terminal as the shell had it */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTSTP);
+	signal(SIGTSTP, SIG_DFL);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	raise(SIGTSTP); /* stopped here until the shell's fg (SIGCONT) */
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* back: curses' modes (keypad, mouse, the alternate screen, no cursor) and its screen,
+	 * then a full frame of ours; the terminal may have a new size meanwhile */
+	reset_prog_mode();
+	clearok(curscr, TRUE);
+	refresh();
+	/* the keypad's and the mouse's modes are not sent again by a resume (see screen_open):
+	 * sent now, before a key is pressed (else arrows arrive as Esc [ B) */
+	keypad(stdscr, TRUE);
+	mousemask(0, NULL);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED, NULL);
+	screen_resize(s);
 }
 
 int screen_attr(const struct screen *s, enum role r)
@@ -188,9 +225,10 @@ int screen_attr(const struct screen *s, enum role r)
  *
  * Drawing calls between screen_frame_begin() and screen_frame_end() are kept as operations per
  * row (text already cleaned and cut to its width, fills, lines, box characters). At the end
- * only the rows whose operations differ from the last frame's are cleared and drawn again, so
- * curses compares and sends only those: a twin that went down redraws its own row and the rows
- * of what changed with it, not the screen. Outside a frame the calls draw at once. */
+ * only the rows whose operations differ from the last frame's are made into cells (as curses
+ * would have put them in its window), and termout.c writes the cells that differ from what the
+ * terminal shows: a twin that went down rewrites its word and what changed with it, not the
+ * screen. Outside a frame nothing is drawn (every drawing call comes from layout_draw()). */
 enum op_kind { OP_TEXT, OP_WTEXT, OP_FILL, OP_HLINE, OP_BOX };
 
 struct op {
@@ -205,6 +243,8 @@ struct row_ops {
 	struct buf b; /* struct op, then its payload, one after the other */
 	struct buf last; /* the operations the terminal shows (the buffers swap after a draw) */
 	bool valid; /* last describes what the terminal shows */
+	struct tcell *cells, *shown; /* the row as cells now, and as the terminal shows it */
+	int ncells;
 };
 
 static struct {
@@ -224,36 +264,6 @@ static void op_add(const struct screen *s, int y, struct op op, const void *payl
 		buf_add(b, payload, len);
 }
 
-static const wchar_t box_wide[] = { L'┌', L'┐', L'└', L'┘', L'─', L'│' };
-static const char box_narrow[] = { '+', '+', '+', '+', '-', '|' };
-
-static void box_cchar(const struct screen *s, int which, int attr, cchar_t *cc)
-{
-	wchar_t wc[2] = { s->utf8 ? box_wide[which] : (wchar_t)box_narrow[which], 0 };
-	setcchar(cc, wc, (attr_t)(attr & ~A_COLOR), (short)PAIR_NUMBER(attr), NULL);
-}
-
-static void op_draw(const struct screen *s, int y, const struct op *op, const char *payload)
-{
-	cchar_t cc;
-	attrset(op->attr);
-	switch (op->kind) {
-	case OP_TEXT: mvaddnstr(y, op->x, payload, op->n); break;
-	case OP_WTEXT: mvaddnwstr(y, op->x, (const wchar_t *)payload, op->n); break;
-	case OP_FILL: mvhline(y, op->x, ' ', op->n); break;
-	case OP_HLINE:
-		box_cchar(s, op->box, op->attr, &cc);
-		mvhline_set(y, op->x, &cc, op->n);
-		break;
-	case OP_BOX:
-		box_cchar(s, op->box, op->attr, &cc);
-		mvadd_wch(y, op->x, &cc);
-		break;
-	default: break;
-	}
-	attrset(A_NORMAL);
-}
-
 static size_t op_payload(const struct op *op)
 {
 	return op->kind == OP_TEXT    ? (size_t)op->n
@@ -261,19 +271,118 @@ static size_t op_payload(const struct op *op)
 				      : 0;
 }
 
-/* Record the operation in a frame, or draw it now. */
+static const wchar_t box_wide[] = { L'┌', L'┐', L'└', L'┘', L'─', L'│' };
+static const char box_narrow[] = { '+', '+', '+', '+', '-', '|' };
+
+/* One character into the row's cells at x, as curses would put it: a wide character takes the
+ * cell on its right too, and what it half covers is blanked. */
+static void cell_put(struct tcell *row, int cols, int x, wchar_t wc, int width, int attr)
+{
+	if (x < 0 || x + width > cols)
+		return;
+	if (!row[x].ch[0] && x > 0) /* the right half of a wide character: its left half goes */
+		row[x - 1] = (struct tcell){ { L' ' }, row[x - 1].attr };
+	int end = x + width; /* a wide character right of what is overwritten loses its left half */
+	if (end < cols && !row[end].ch[0])
+		row[end] = (struct tcell){ { L' ' }, row[end].attr };
+	row[x] = (struct tcell){ { wc }, attr };
+	if (width == 2)
+		row[x + 1] = (struct tcell){ { 0 }, attr };
+}
+
+/* n narrow characters are about to go from x: the wide characters they half cover lose their
+ * other half. Returns how many fit. */
+static int cell_run(struct tcell *row, int cols, int x, int n)
+{
+	if (x < 0 || x >= cols || n <= 0)
+		return 0;
+	if (n > cols - x)
+		n = cols - x;
+	if (!row[x].ch[0] && x > 0)
+		row[x - 1] = (struct tcell){ { L' ' }, row[x - 1].attr };
+	if (x + n < cols && !row[x + n].ch[0])
+		row[x + n] = (struct tcell){ { L' ' }, row[x + n].attr };
+	return n;
+}
+
+/* A zero-width character joins the character left of x. */
+static void cell_join(struct tcell *row, int x, wchar_t wc)
+{
+	while (x > 0 && !row[x].ch[0])
+		x--;
+	for (int i = 1; i < TERMOUT_CHARS - 1; i++)
+		if (!row[x].ch[i]) {
+			row[x].ch[i] = wc;
+			row[x].ch[i + 1] = 0;
+			return;
+		}
+}
+
+/* The row's operations as cells (cols of them), blank where nothing was drawn. */
+static void row_cells(const struct screen *s, const struct buf *b, struct tcell *row, int cols)
+{
+	static struct tcell *blanks;
+	static int nblanks;
+	if (nblanks < cols) {
+		free(blanks);
+		blanks = xcalloc((size_t)cols, sizeof(*blanks));
+		for (int x = 0; x < cols; x++)
+			blanks[x] = (struct tcell){ { L' ' }, 0 };
+		nblanks = cols;
+	}
+	memcpy(row, blanks, (size_t)cols * sizeof(*row));
+	for (size_t at = 0; at + sizeof(struct op) <= b->len;) {
+		struct op op;
+		memcpy(&op, b->data + at, sizeof(op));
+		at += sizeof(op);
+		size_t len = op_payload(&op);
+		if (at + len > b->len)
+			break;
+		const char *p = b->data + at;
+		at += len;
+		int x = op.x;
+		switch (op.kind) {
+		case OP_TEXT: {
+			int n = cell_run(row, cols, x, op.n);
+			for (int i = 0; i < n; i++)
+				row[x + i] = (struct tcell){ { (unsigned char)p[i] }, op.attr };
+			break;
+		}
+		case OP_WTEXT:
+			for (int i = 0; i < op.n && x < cols; i++) {
+				wchar_t wc;
+				memcpy(&wc, p + (size_t)i * sizeof(wc), sizeof(wc));
+				int w = wcwidth(wc);
+				if (w == 0 && x > 0) {
+					cell_join(row, x - 1, wc);
+					continue;
+				}
+				w = w == 2 ? 2 : 1;
+				cell_put(row, cols, x, wc, w, op.attr);
+				x += w;
+			}
+			break;
+		case OP_FILL:
+		case OP_HLINE:
+		case OP_BOX: {
+			wchar_t wc = op.kind == OP_FILL ? L' '
+				     : s->utf8		? box_wide[op.box]
+							: (wchar_t)box_narrow[op.box];
+			int n = cell_run(row, cols, x, op.kind == OP_BOX ? 1 : op.n);
+			for (int i = 0; i < n; i++)
+				row[x + i] = (struct tcell){ { wc }, op.attr };
+			break;
+		}
+		default: break;
+		}
+	}
+}
+
+/* Record the operation in the frame (every drawing call comes between begin and end). */
 static void op_put(const struct screen *s, int y, struct op op, const void *payload)
 {
-	size_t len = op_payload(&op);
-	if (frame.on) {
-		op_add(s, y, op, payload, len);
-		return;
-	}
-	char tmp[4096];
-	if (len > sizeof(tmp))
-		return;
-	memcpy(tmp, payload, len); /* aligned for wide text */
-	op_draw(s, y, &op, tmp);
+	if (frame.on)
+		op_add(s, y, op, payload, op_payload(&op));
 }
 
 void screen_frame_begin(const struct screen *s)
@@ -282,6 +391,8 @@ void screen_frame_begin(const struct screen *s)
 		for (int y = 0; y < frame.nrows; y++) {
 			buf_free(&frame.rows[y].b);
 			buf_free(&frame.rows[y].last);
+			free(frame.rows[y].cells);
+			free(frame.rows[y].shown);
 		}
 		free(frame.rows);
 		frame.rows = xcalloc((size_t)(s->rows > 0 ? s->rows : 1), sizeof(*frame.rows));
@@ -306,32 +417,33 @@ void screen_frame_end(const struct screen *s)
 		    (!r->b.len || memcmp(r->b.data, r->last.data, r->b.len) == 0))
 			continue;
 		frame.stats.rows_drawn++;
-		attrset(A_NORMAL);
-		move(y, 0);
-		clrtoeol();
-		for (size_t at = 0; at + sizeof(struct op) <= r->b.len;) {
-			struct op op;
-			memcpy(&op, r->b.data + at, sizeof(op));
-			at += sizeof(op);
-			size_t len = op_payload(&op);
-			char tmp[4096];
-			if (len <= sizeof(tmp) && at + len <= r->b.len) {
-				memcpy(tmp, r->b.data + at, len); /* aligned for wide text */
-				op_draw(s, y, &op, tmp);
-			}
-			at += len;
+		if (r->ncells != s->cols) {
+			free(r->cells);
+			free(r->shown);
+			r->cells = xcalloc((size_t)s->cols, sizeof(*r->cells));
+			r->shown = xcalloc((size_t)s->cols, sizeof(*r->shown));
+			r->ncells = s->cols;
+			r->valid = false;
 		}
+		row_cells(s, &r->b, r->cells, s->cols);
+		/* only the cells that changed, when the terminal shows this row's last frame */
+		termout_row(y, r->cells, r->valid ? r->shown : NULL, s->cols, y == s->rows - 1);
+		struct tcell *cells = r->shown;
+		r->shown = r->cells;
+		r->cells = cells;
 		struct buf shown = r->b; /* what was drawn is kept; its old storage is reused */
 		r->b = r->last;
 		r->last = shown;
 		r->valid = true;
 	}
+	termout_flush(); /* the frame in one write() */
 }
 
 void screen_frame_invalidate(void)
 {
 	for (int y = 0; y < frame.nrows; y++)
 		frame.rows[y].valid = false;
+	termout_clear();
 }
 
 struct screen_frame_stats screen_frame_stats(void)
@@ -356,12 +468,9 @@ void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, co
 		op_put(s, y, op, text);
 		return;
 	}
-	char clean[1024];
-	text_clean(clean, sizeof(clean), text, strlen(text), s->utf8 ? 0 : TEXT_ASCII);
+	/* cleaned and decoded in one pass (text_clean's rules) */
 	wchar_t wbuf[1024];
-	n = mbstowcs(wbuf, clean, ARRAY_LEN(wbuf) - 1);
-	if (n == (size_t)-1)
-		return;
+	n = text_clean_wide(wbuf, ARRAY_LEN(wbuf), text, strlen(text), s->utf8 ? 0 : TEXT_ASCII);
 	int w = 0;
 	size_t k = 0;
 	for (; k < n; k++) {

@@ -36,11 +36,17 @@ struct screen {
 bool screen_open(struct screen *s, char *err, int errsize);
 /* End curses, restore the terminal, then print whatever was written to stderr meanwhile. */
 void screen_close(struct screen *s);
-/* Re-read the terminal size (after SIGWINCH) and tell curses. */
+/* Re-read the terminal size (after SIGWINCH) and tell curses; the next frame is a full one. */
 void screen_resize(struct screen *s);
+/* The next frame clears the terminal and draws every row (Ctrl-L). */
+void screen_repaint(void);
+/* Ctrl-Z (SIGTSTP, taken from the loop's signalfd): give the terminal back, stop until
+ * continued, then take it again; the next frame is a full one. */
+void screen_suspend(struct screen *s);
 int screen_attr(const struct screen *s, enum role r);
 
-/* Drawing helpers on stdscr, clipped to the screen; text is clean UTF-8 from the model. */
+/* Drawing helpers, clipped to the screen, recorded in the frame (between screen_frame_begin()
+ * and screen_frame_end()); text is clean UTF-8 from the model. */
 void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, const char *text);
 void screen_box(const struct screen *s, int y, int x, int h, int w, enum role r, const char *title);
 /* Word-wrapped text within [y, y+maxh); returns the rows used. */
@@ -51,9 +57,10 @@ int screen_wrap_rows(const char *text, int maxw);
 void screen_hline(const struct screen *s, int y, int x, int w, enum role r);
 void screen_fill(const struct screen *s, int y, int x, int h, int w, enum role r);
 
-/* A frame: the drawing calls between begin and end are kept per row; end draws only the rows
- * that differ from the last frame's (all of them after screen_frame_invalidate(), which a resize
- * does). Begin takes the place of erase(): a row nothing is drawn on is cleared. */
+/* A frame: the drawing calls between begin and end are kept per row; end writes only the rows
+ * that differ from the last frame's to the terminal (termout.c, one write()), all of them after
+ * screen_frame_invalidate() (a resize, Ctrl-L, the first frame). Begin takes the place of
+ * erase(): a row nothing is drawn on is cleared. */
 void screen_frame_begin(const struct screen *s);
 void screen_frame_end(const struct screen *s);
 void screen_frame_invalidate(void);
