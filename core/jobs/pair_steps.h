@@ -78,8 +78,10 @@ int pair_remote_authkeys_add(struct pair_ctx *c, const char *key_line, bool *add
 int pair_remote_known_hosts_add(struct pair_ctx *c, const char *type, const char *blob,
 				const char *const *names, size_t nnames, int *added, char *err,
 				size_t errsize);
-/* The same, journaled first, as a command appended to cmd (to run with others in one exec:
- * `A && B && ...`) rather than run. 0, or -EIO with err (nothing appended). */
+/* The same, journaled first, as a command in cmd rather than run: into an empty cmd the command,
+ * into one these made before (authorized_keys or known_hosts, one kind per cmd) this key or host
+ * more, so that one command adds them all, the file copied and replaced once. 0, or -EIO with err
+ * (nothing appended). */
 int pair_remote_authkeys_cmd(struct pair_ctx *c, const char *key_line, struct buf *cmd, char *err,
 			     size_t errsize);
 int pair_remote_known_hosts_cmd(struct pair_ctx *c, const char *type, const char *blob,
