@@ -335,13 +335,10 @@ static void verify_from(struct mesh *m, struct peer_node *p)
 		buf_init(&cmd);
 		/* UpdateHostKeys=no: ssh adds no host key of its own to p's known_hosts (every
 		 * line there is one the journal has) */
-		buf_puts(&cmd, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes "
-			       "-o UpdateHostKeys=no -o ConnectTimeout=8 -l ");
-		sshsession_quote(&cmd, p->c.req->remote_user[0] ? p->c.req->remote_user
-								: p->c.req->local.name);
-		buf_puts(&cmd, " ");
-		sshsession_quote(&cmd, reach_name(q));
-		buf_puts(&cmd, " hostname");
+		pair_ssh_check_cmd(&cmd,
+				   p->c.req->remote_user[0] ? p->c.req->remote_user
+							    : p->c.req->local.name,
+				   reach_name(q), true);
 		int st = pair_remote_run(&p->c, cmd.data, out, sizeof(out), err, sizeof(err));
 		buf_free(&cmd);
 		str_rstrip(out);

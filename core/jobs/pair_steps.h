@@ -68,6 +68,14 @@ enum pair_status pair_ensure_my_key(struct pair_ctx *c, bool create);
 enum pair_status pair_exchange(struct pair_ctx *c);
 /* Both directions with keys only; JOB_RESULT at c->result_index. */
 void pair_verify(struct pair_ctx *c);
+/* Into cmd: the command a peer runs to reach host as user with OpenSSH, keys only
+ * (BatchMode=yes) and the host key known (StrictHostKeyChecking=yes), `hostname` there; with
+ * no_update, ssh adds no host key of its own (UpdateHostKeys=no). Where ssh takes a "^" list
+ * (OpenSSH 8.7 and later), the key exchange prefers curve25519: OpenSSH 9's default sntrup761
+ * costs ~100 ms of CPU per connection (a mesh of 8 makes 49), and what is verified (the key
+ * login, the host key, the name) does not depend on it; an ssh that negotiates curve25519 with
+ * the host negotiates its default list too, which holds it. */
+void pair_ssh_check_cmd(struct buf *cmd, const char *user, const char *host, bool no_update);
 
 /* On the peer of c (its session), through the remote edit scripts, journaled first under the
  * peer's address: key_line appended to the login user's authorized_keys (*added: it was not
