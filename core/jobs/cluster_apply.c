@@ -212,65 +212,14 @@ static void preview(struct cctx *c)
 	}
 }
 
-/* The rail from node a's interface to b's address on the same subnet: 1 answered, 0 no answer,
- * -1 the ping could not be run on a (its session broke: the node went away). */
-static int ping_rail(struct cctx *c, const struct cluster_addr *a, const struct cluster_addr *b,
-		     char *text, size_t size)
-{
-	const struct cluster_plan *p = &c->req->plan;
-	char self[48], peer[48];
-	str_copy(self, a->addr, sizeof(self));
-	str_copy(peer, b->addr, sizeof(peer));
-	*strchrnul(self, '/') = '\0';
-	*strchrnul(peer, '/') = '\0';
-	const char *from = p->names[a->node], *to = p->names[b->node];
-	if (a->node == c->local) {
-		struct rail r;
-		memset(&r, 0, sizeof(r));
-		str_copy(r.ifname, a->ifname, sizeof(r.ifname));
-		str_copy(r.self_addr, self, sizeof(r.self_addr));
-		str_copy(r.peer_addr, peer, sizeof(r.peer_addr));
-		rail_verify(&r, p->mtu);
-		snprintf(text, size, "%s -> %s: %s", from, to, r.text);
-		return r.ok && (!r.jumbo_tested || r.jumbo_ok) ? 1 : 0;
-	}
-	char out[160], err[512];
-	struct node *n = c->nodes[a->node];
-	int e = node_remote_ping(n, a->ifname, peer, 0, out, sizeof(out), err, sizeof(err));
-	if (e < 0 && e != -EHOSTUNREACH) {
-		snprintf(text, size, "%s -> %s: %s: cannot ping on %s: %s", from, to, a->ifname,
-			 from, err);
-		/* no ping there, no such interface: this rail; anything else: the session */
-		return e == -ENOENT || e == -ENODEV || e == -EINVAL ? 0 : -1;
-	}
-	if (e < 0) {
-		snprintf(text, size, "%s -> %s: %s: %s -> %s gets no reply (%s)", from, to,
-			 a->ifname, self, peer, out[0] ? out : "no output");
-		return 0;
-	}
-	if (p->mtu >= 9000) {
-		e = node_remote_ping(n, a->ifname, peer, p->mtu - 28, out, sizeof(out), err,
-				     sizeof(err));
-		if (e < 0) {
-			snprintf(text, size,
-				 "%s -> %s: %s: %s -> %s answers, but not %u-byte frames "
-				 "unfragmented (%s)",
-				 from, to, a->ifname, self, peer, p->mtu,
-				 e == -EHOSTUNREACH ? out : err);
-			return 0;
-		}
-	}
-	snprintf(text, size, "%s -> %s: %s: %s -> %s answers%s", from, to, a->ifname, self, peer,
-		 p->mtu >= 9000 ? ", 8972-byte unfragmented too" : "");
-	return 1;
-}
-
 /* Every rail of every link from both of its ends (a switch segment: every pair of nodes on it).
- * Each node pings its own rails in a thread of its own (its own session), the nodes at once; the
- * results are posted in the plan's order. */
+ * Each node pings all its own rails at once (a peer in one command over its session, this node
+ * with a ping process per rail), the nodes at once, a thread each; the results are posted in the
+ * plan's order. */
 struct rail_check {
 	const struct cluster_addr *a, *b;
 	bool ok;
+	int e; /* 1 answered, 0 no answer, -1 not pinged: the node's session broke */
 	char text[400];
 };
 
@@ -283,34 +232,154 @@ struct pinger {
 	pthread_t thread;
 };
 
+static void addr_only(char *out, size_t size, const char *cidr)
+{
+	str_copy(out, cidr, size);
+	*strchrnul(out, '/') = '\0';
+}
+
+/* This node's rails r[0..n), all at once (rail.c). */
+static void ping_local(struct pinger *pg, struct rail_check **r, size_t n)
+{
+	const struct cluster_plan *p = &pg->c->req->plan;
+	struct rail *rl = xcalloc(n + 1, sizeof(*rl));
+	for (size_t i = 0; i < n; i++) {
+		str_copy(rl[i].ifname, r[i]->a->ifname, sizeof(rl[i].ifname));
+		addr_only(rl[i].self_addr, sizeof(rl[i].self_addr), r[i]->a->addr);
+		addr_only(rl[i].peer_addr, sizeof(rl[i].peer_addr), r[i]->b->addr);
+	}
+	rail_verify_all(rl, n, p->mtu);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(r[i]->text, sizeof(r[i]->text), "%s -> %s: %s", p->names[r[i]->a->node],
+			 p->names[r[i]->b->node], rl[i].text);
+		r[i]->e = rl[i].ok && (!rl[i].jumbo_tested || rl[i].jumbo_ok) ? 1 : 0;
+	}
+	free(rl);
+}
+
+/* A peer's rails r[0..n), all at once in one command on it (and with MTU 9000 each rail's
+ * unfragmented jumbo ping beside its plain one). */
+static void ping_remote(struct pinger *pg, struct rail_check **r, size_t n)
+{
+	const struct cluster_plan *p = &pg->c->req->plan;
+	const char *from = p->names[pg->node];
+	bool jumbo = p->mtu >= 9000;
+	size_t per = jumbo ? 2 : 1;
+	struct node_ping *t = xcalloc(per * n + 1, sizeof(*t));
+	for (size_t i = 0; i < n; i++)
+		for (size_t k = 0; k < per; k++) {
+			struct node_ping *g = &t[per * i + k];
+			str_copy(g->ifname, r[i]->a->ifname, sizeof(g->ifname));
+			addr_only(g->dst, sizeof(g->dst), r[i]->b->addr);
+			g->size = k ? p->mtu - 28 : 0;
+		}
+	char err[512] = "";
+	int e = node_remote_ping_all(pg->c->nodes[pg->node], t, per * n, err, sizeof(err));
+	for (size_t i = 0; i < n; i++) {
+		const char *to = p->names[r[i]->b->node], *ifn = r[i]->a->ifname;
+		char self[48], peer[48];
+		addr_only(self, sizeof(self), r[i]->a->addr);
+		addr_only(peer, sizeof(peer), r[i]->b->addr);
+		const struct node_ping *g = &t[per * i], *gj = jumbo ? &t[per * i + 1] : NULL;
+		r[i]->e = 0;
+		if (e < 0) {
+			/* no ping there, a target refused: these rails; anything else: the session */
+			if (e != -ENOENT && e != -EINVAL)
+				r[i]->e = -1;
+			if (i == 0 || r[i]->e == 0)
+				snprintf(r[i]->text, sizeof(r[i]->text),
+					 "%s -> %s: %s: cannot ping on %s: %s", from, to, ifn, from,
+					 err);
+			else
+				snprintf(r[i]->text, sizeof(r[i]->text),
+					 "%s -> %s: not pinged: %s is out of reach (see above)",
+					 from, to, from);
+		} else if (g->rc == -ENODEV || g->rc == -EIO) {
+			snprintf(r[i]->text, sizeof(r[i]->text),
+				 "%s -> %s: %s: cannot ping on %s: %s", from, to, ifn, from,
+				 g->rc == -ENODEV ? "no such interface there" : g->out);
+		} else if (g->rc < 0) {
+			snprintf(r[i]->text, sizeof(r[i]->text),
+				 "%s -> %s: %s: %s -> %s gets no reply (%s)", from, to, ifn, self,
+				 peer, g->out[0] ? g->out : "no output");
+		} else if (gj && gj->rc < 0) {
+			snprintf(r[i]->text, sizeof(r[i]->text),
+				 "%s -> %s: %s: %s -> %s answers, but not %u-byte frames "
+				 "unfragmented (%s)",
+				 from, to, ifn, self, peer, p->mtu,
+				 gj->rc == -ENODEV ? "no such interface there"
+				 : gj->out[0]	   ? gj->out
+						   : "no output");
+		} else {
+			r[i]->e = 1;
+			snprintf(r[i]->text, sizeof(r[i]->text), "%s -> %s: %s: %s -> %s answers%s",
+				 from, to, ifn, self, peer,
+				 jumbo ? ", 8972-byte unfragmented too" : "");
+		}
+	}
+	free(t);
+}
+
+static void pinger_ping(struct pinger *pg, struct rail_check **r, size_t n)
+{
+	if (!n)
+		return;
+	if (pg->node == pg->c->local)
+		ping_local(pg, r, n);
+	else
+		ping_remote(pg, r, n);
+}
+
+/* r[0..n) in batches of at most NODE_PING_MAX pings (two per rail with jumbo frames); after a
+ * batch that found the session broken, the rest are not pinged. */
+static void pinger_batches(struct pinger *pg, struct rail_check **r, size_t n)
+{
+	const struct cluster_plan *p = &pg->c->req->plan;
+	const size_t chunk = NODE_PING_MAX / 2;
+	for (size_t i = 0; i < n && !worker_cancelled(pg->c->w); i += chunk) {
+		size_t k = n - i < chunk ? n - i : chunk;
+		if (pg->gone) {
+			for (size_t j = i; j < i + k; j++) {
+				r[j]->e = -1;
+				snprintf(r[j]->text, sizeof(r[j]->text),
+					 "%s -> %s: not pinged: %s is out of reach (see above)",
+					 p->names[r[j]->a->node], p->names[r[j]->b->node],
+					 p->names[r[j]->a->node]);
+			}
+			continue;
+		}
+		pinger_ping(pg, r + i, k);
+		for (size_t j = i; j < i + k; j++)
+			pg->gone |= r[j]->e < 0;
+	}
+}
+
 static void *pinger_run(void *arg)
 {
 	struct pinger *pg = arg;
-	const struct cluster_plan *p = &pg->c->req->plan;
-	char gone[400] = ""; /* the node's session broke: its other rails are not pinged */
-	for (size_t i = 0; i < pg->n && !worker_cancelled(pg->c->w); i++) {
-		struct rail_check *r = &pg->rc[i];
-		if (r->a->node != pg->node)
-			continue;
-		if (gone[0]) {
-			snprintf(r->text, sizeof(r->text), "%s -> %s: not pinged: %s",
-				 p->names[r->a->node], p->names[r->b->node], gone);
-			r->ok = false;
-			continue;
-		}
-		int e = ping_rail(pg->c, r->a, r->b, r->text, sizeof(r->text));
-		/* an address may come a moment after netplan apply: once more (not in status) */
-		if (e == 0 && !pg->c->req->verify_only) {
-			usleep(2000 * 1000);
-			e = ping_rail(pg->c, r->a, r->b, r->text, sizeof(r->text));
-		}
-		r->ok = e > 0;
-		if (e < 0) {
-			pg->gone = true;
-			snprintf(gone, sizeof(gone), "%s is out of reach (see above)",
-				 p->names[r->a->node]);
-		}
+	struct rail_check **mine = xcalloc(pg->n + 1, sizeof(*mine));
+	size_t m = 0;
+	for (size_t i = 0; i < pg->n; i++)
+		if (pg->rc[i].a->node == pg->node)
+			mine[m++] = &pg->rc[i];
+	pinger_batches(pg, mine, m);
+	/* an address may come a moment after netplan apply: the rails without an answer once more
+	 * (not in status) */
+	size_t again = 0;
+	for (size_t i = 0; i < m; i++)
+		if (mine[i]->e == 0)
+			mine[again++] = mine[i];
+	if (again && !pg->gone && !pg->c->req->verify_only && !worker_cancelled(pg->c->w)) {
+		usleep(2000 * 1000);
+		if (!worker_cancelled(pg->c->w))
+			pinger_batches(pg, mine, again);
 	}
+	for (size_t i = 0; i < pg->n; i++) {
+		struct rail_check *r = &pg->rc[i];
+		if (r->a->node == pg->node)
+			r->ok = r->e > 0;
+	}
+	free(mine);
 	return NULL;
 }
 

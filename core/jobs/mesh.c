@@ -250,13 +250,14 @@ static size_t names_for_peers(const struct peer_node *q, const char **names)
 }
 
 /* On peer p: every other live peer's public key into its authorized_keys, their host keys into
- * its known_hosts: each change journaled, then all of them in one command on p (the remote edit
- * scripts one after the other, stopping at the first that fails). */
+ * its known_hosts: each change journaled, then all of them in one command on p: one edit of each
+ * file (authorized_keys first, then known_hosts only if that worked). */
 static void pair_peers_on(struct mesh *m, struct peer_node *p)
 {
 	char err[1024] = "", out[1024];
-	struct buf cmd;
-	buf_init(&cmd);
+	struct buf keys, hosts;
+	buf_init(&keys);
+	buf_init(&hosts);
 	size_t npeers = 0;
 	for (size_t k = 0; k < m->n && p->alive; k++) {
 		struct peer_node *q = m->v[k];
@@ -264,25 +265,21 @@ static void pair_peers_on(struct mesh *m, struct peer_node *p)
 			continue;
 		const char *names[PAIR_MAX_NAMES];
 		size_t nn = names_for_peers(q, names);
-		if (cmd.len)
-			buf_puts(&cmd, " && ");
-		if (pair_remote_authkeys_cmd(&p->c, q->c.peer_pub, &cmd, err, sizeof(err)) < 0) {
+		if (pair_remote_authkeys_cmd(&p->c, q->c.peer_pub, &keys, err, sizeof(err)) < 0 ||
+		    (nn && pair_remote_known_hosts_cmd(&p->c, q->c.s->keytype, q->c.s->keyb64,
+						       names, nn, &hosts, err, sizeof(err)) < 0)) {
 			drop(p, err);
 			goto out;
-		}
-		if (nn) {
-			buf_puts(&cmd, " && ");
-			if (pair_remote_known_hosts_cmd(&p->c, q->c.s->keytype, q->c.s->keyb64,
-							names, nn, &cmd, err, sizeof(err)) < 0) {
-				drop(p, err);
-				goto out;
-			}
 		}
 		npeers++;
 	}
 	if (!npeers || worker_cancelled(m->w))
 		goto out;
-	if (pair_remote_run(&p->c, cmd.data, out, sizeof(out), err, sizeof(err)) != 0) {
+	if (hosts.len) {
+		buf_puts(&keys, " && ");
+		buf_add(&keys, hosts.data, hosts.len);
+	}
+	if (pair_remote_run(&p->c, keys.data, out, sizeof(out), err, sizeof(err)) != 0) {
 		char why[300];
 		snprintf(why, sizeof(why),
 			 "could not record the other nodes' keys in its authorized_keys and "
@@ -296,7 +293,8 @@ static void pair_peers_on(struct mesh *m, struct peer_node *p)
 		     "known_hosts",
 		     peer_label(p), npeers);
 out:
-	buf_free(&cmd);
+	buf_free(&keys);
+	buf_free(&hosts);
 }
 
 /* ---- verification -------------------------------------------------------------------------- */
@@ -337,13 +335,10 @@ static void verify_from(struct mesh *m, struct peer_node *p)
 		buf_init(&cmd);
 		/* UpdateHostKeys=no: ssh adds no host key of its own to p's known_hosts (every
 		 * line there is one the journal has) */
-		buf_puts(&cmd, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes "
-			       "-o UpdateHostKeys=no -o ConnectTimeout=8 -l ");
-		sshsession_quote(&cmd, p->c.req->remote_user[0] ? p->c.req->remote_user
-								: p->c.req->local.name);
-		buf_puts(&cmd, " ");
-		sshsession_quote(&cmd, reach_name(q));
-		buf_puts(&cmd, " hostname");
+		pair_ssh_check_cmd(&cmd,
+				   p->c.req->remote_user[0] ? p->c.req->remote_user
+							    : p->c.req->local.name,
+				   reach_name(q), true);
 		int st = pair_remote_run(&p->c, cmd.data, out, sizeof(out), err, sizeof(err));
 		buf_free(&cmd);
 		str_rstrip(out);

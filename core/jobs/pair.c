@@ -334,16 +334,19 @@ enum pair_status pair_peer_facts(struct pair_ctx *c)
 	return PAIR_OK;
 }
 
+/* $@ = key lines: each appended unless its blob is a field of a line there already; one copy of
+ * the file for all of them, replaced once (the mesh gives a peer every other peer's key at once) */
 static const char AUTHKEYS_ADD[] =
-	"set -eu; umask 077; d=\"$HOME/.ssh\"; f=\"$d/authorized_keys\"; k=\"$1\"\n"
+	"set -eu; umask 077; d=\"$HOME/.ssh\"; f=\"$d/authorized_keys\"; n=0\n"
 	"[ -d \"$d\" ] || mkdir -m 700 \"$d\"\n"
-	"blob=$(printf '%s\\n' \"$k\" | awk '{print $2}')\n"
-	"if [ -f \"$f\" ] && awk -v b=\"$blob\" '{for(i=1;i<=NF;i++) if($i==b) x=1} END{exit !x}' \"$f\"; "
-	"then echo present; exit 0; fi\n"
 	"t=$(mktemp \"$d/.authorized_keys.sparklink.XXXXXX\"); trap 'rm -f \"$t\"' EXIT\n"
 	"if [ -f \"$f\" ]; then cat \"$f\" > \"$t\"; if [ -s \"$f\" ] && "
 	"[ \"$(tail -c 1 \"$f\" | od -An -tx1 | tr -d ' ')\" != 0a ]; then printf '\\n' >> \"$t\"; fi; fi\n"
-	"printf '%s\\n' \"$k\" >> \"$t\"; chmod 600 \"$t\"; mv -f \"$t\" \"$f\"; trap - EXIT; echo added\n";
+	"for k in \"$@\"; do if ! K=\"$k\" awk 'BEGIN{split(ENVIRON[\"K\"],w,\" \"); b=w[2]} "
+	"{for(i=1;i<=NF;i++) if($i==b) x=1} END{exit !x}' \"$t\"; "
+	"then printf '%s\\n' \"$k\" >> \"$t\"; n=$((n+1)); fi; done\n"
+	"if [ $n -gt 0 ]; then chmod 600 \"$t\"; mv -f \"$t\" \"$f\"; trap - EXIT; echo added; "
+	"else echo present; fi\n";
 
 static const char PEER_PUBKEY[] =
 	"set -eu; for t in ed25519 ecdsa rsa; do f=\"$HOME/.ssh/id_$t\"; "
@@ -352,15 +355,18 @@ static const char PEER_PUBKEY[] =
 	"ssh-keygen -q -t ed25519 -N '' -C \"$(id -un)@$(hostname)\" -f \"$HOME/.ssh/id_ed25519\" "
 	"</dev/null >/dev/null; echo generated >&2; cat \"$HOME/.ssh/id_ed25519.pub\"\n";
 
-/* $1 = key blob; then pairs NAME LINE: append LINE unless ssh-keygen -F NAME finds the blob */
+/* triples BLOB NAME LINE: append LINE unless ssh-keygen -F NAME finds the blob (not asked when the
+ * blob is nowhere in the file: no name has it); one copy of the file for all, replaced once */
 static const char KNOWN_HOSTS_ADD[] =
-	"set -eu; umask 077; d=\"$HOME/.ssh\"; f=\"$d/known_hosts\"; blob=\"$1\"; shift\n"
+	"set -eu; umask 077; d=\"$HOME/.ssh\"; f=\"$d/known_hosts\"; p=; s=0\n"
 	"[ -d \"$d\" ] || mkdir -m 700 \"$d\"\n"
 	"t=$(mktemp \"$d/.known_hosts.sparklink.XXXXXX\"); trap 'rm -f \"$t\"' EXIT; n=0\n"
 	"if [ -f \"$f\" ]; then cat \"$f\" > \"$t\"; if [ -s \"$f\" ] && "
 	"[ \"$(tail -c 1 \"$f\" | od -An -tx1 | tr -d ' ')\" != 0a ]; then printf '\\n' >> \"$t\"; fi; fi\n"
-	"while [ $# -ge 2 ]; do if ! ssh-keygen -F \"$1\" -f \"$t\" 2>/dev/null | grep -qF \"$blob\"; "
-	"then printf '%s\\n' \"$2\" >> \"$t\"; n=$((n+1)); fi; shift 2; done\n"
+	"while [ $# -ge 3 ]; do\n"
+	"if [ \"$1\" != \"$p\" ]; then p=$1; s=0; grep -qF -- \"$1\" \"$t\" || s=1; fi\n"
+	"if [ $s = 1 ] || ! ssh-keygen -F \"$2\" -f \"$t\" 2>/dev/null | grep -qF -- \"$1\"; "
+	"then printf '%s\\n' \"$3\" >> \"$t\"; n=$((n+1)); fi; shift 3; done\n"
 	"if [ $n -gt 0 ]; then chmod 600 \"$t\"; mv -f \"$t\" \"$f\"; trap - EXIT; fi; echo $n\n";
 
 /* One known_hosts line for name, hashed when the peer's ssh hashes (never silently plain). */
@@ -396,9 +402,12 @@ int pair_remote_authkeys_cmd(struct pair_ctx *c, const char *key_line, struct bu
 		snprintf(err, errsize, "cannot write the journal; nothing was changed");
 		return -EIO;
 	}
-	buf_puts(cmd, "sh -c ");
-	sshsession_quote(cmd, AUTHKEYS_ADD);
-	buf_puts(cmd, " sparklink ");
+	if (!cmd->len) {
+		buf_puts(cmd, "sh -c ");
+		sshsession_quote(cmd, AUTHKEYS_ADD);
+		buf_puts(cmd, " sparklink");
+	}
+	buf_puts(cmd, " ");
 	sshsession_quote(cmd, key_line);
 	return 0;
 }
@@ -429,10 +438,11 @@ int pair_remote_known_hosts_cmd(struct pair_ctx *c, const char *type, const char
 	struct buf part, data;
 	buf_init(&part);
 	buf_init(&data);
-	buf_puts(&part, "sh -c ");
-	sshsession_quote(&part, KNOWN_HOSTS_ADD);
-	buf_puts(&part, " sparklink ");
-	sshsession_quote(&part, blob);
+	if (!cmd->len) {
+		buf_puts(&part, "sh -c ");
+		sshsession_quote(&part, KNOWN_HOSTS_ADD);
+		buf_puts(&part, " sparklink");
+	}
 	int rc = 0;
 	for (size_t i = 0; i < nnames; i++) {
 		char khl[4096];
@@ -441,6 +451,8 @@ int pair_remote_known_hosts_cmd(struct pair_ctx *c, const char *type, const char
 			rc = -EIO;
 			goto out;
 		}
+		buf_puts(&part, " ");
+		sshsession_quote(&part, blob);
 		buf_puts(&part, " ");
 		sshsession_quote(&part, names[i]);
 		buf_puts(&part, " ");
@@ -455,7 +467,8 @@ int pair_remote_known_hosts_cmd(struct pair_ctx *c, const char *type, const char
 		rc = -EIO;
 		goto out;
 	}
-	buf_puts(cmd, part.data);
+	if (part.len)
+		buf_add(cmd, part.data, part.len);
 out:
 	buf_free(&part);
 	buf_free(&data);

@@ -68,6 +68,14 @@ enum pair_status pair_ensure_my_key(struct pair_ctx *c, bool create);
 enum pair_status pair_exchange(struct pair_ctx *c);
 /* Both directions with keys only; JOB_RESULT at c->result_index. */
 void pair_verify(struct pair_ctx *c);
+/* Into cmd: the command a peer runs to reach host as user with OpenSSH, keys only
+ * (BatchMode=yes) and the host key known (StrictHostKeyChecking=yes), `hostname` there; with
+ * no_update, ssh adds no host key of its own (UpdateHostKeys=no). Where ssh takes a "^" list
+ * (OpenSSH 8.7 and later), the key exchange prefers curve25519: OpenSSH 9's default sntrup761
+ * costs ~100 ms of CPU per connection (a mesh of 8 makes 49), and what is verified (the key
+ * login, the host key, the name) does not depend on it; an ssh that negotiates curve25519 with
+ * the host negotiates its default list too, which holds it. */
+void pair_ssh_check_cmd(struct buf *cmd, const char *user, const char *host, bool no_update);
 
 /* On the peer of c (its session), through the remote edit scripts, journaled first under the
  * peer's address: key_line appended to the login user's authorized_keys (*added: it was not
@@ -78,8 +86,10 @@ int pair_remote_authkeys_add(struct pair_ctx *c, const char *key_line, bool *add
 int pair_remote_known_hosts_add(struct pair_ctx *c, const char *type, const char *blob,
 				const char *const *names, size_t nnames, int *added, char *err,
 				size_t errsize);
-/* The same, journaled first, as a command appended to cmd (to run with others in one exec:
- * `A && B && ...`) rather than run. 0, or -EIO with err (nothing appended). */
+/* The same, journaled first, as a command in cmd rather than run: into an empty cmd the command,
+ * into one these made before (authorized_keys or known_hosts, one kind per cmd) this key or host
+ * more, so that one command adds them all, the file copied and replaced once. 0, or -EIO with err
+ * (nothing appended). */
 int pair_remote_authkeys_cmd(struct pair_ctx *c, const char *key_line, struct buf *cmd, char *err,
 			     size_t errsize);
 int pair_remote_known_hosts_cmd(struct pair_ctx *c, const char *type, const char *blob,

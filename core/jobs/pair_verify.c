@@ -36,6 +36,24 @@ static void result(struct pair_ctx *c, int dir, bool ok, const char *text)
 	}
 }
 
+static const char SSH_CHECK[] =
+	"k=; ssh -G -o KexAlgorithms=^curve25519-sha256 sparklink-probe >/dev/null 2>&1 && "
+	"k=-oKexAlgorithms=^curve25519-sha256\n"
+	"u=; [ \"$3\" = 1 ] && u=-oUpdateHostKeys=no\n"
+	"exec ssh $k $u -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=8 "
+	"-l \"$1\" \"$2\" hostname\n";
+
+void pair_ssh_check_cmd(struct buf *cmd, const char *user, const char *host, bool no_update)
+{
+	buf_puts(cmd, "sh -c ");
+	sshsession_quote(cmd, SSH_CHECK);
+	buf_puts(cmd, " sparklink ");
+	sshsession_quote(cmd, user);
+	buf_puts(cmd, " ");
+	sshsession_quote(cmd, host);
+	buf_puts(cmd, no_update ? " 1" : " 0");
+}
+
 /* Both directions with keys only: a new libssh session here -> peer; `ssh -o BatchMode=yes`
  * there -> here. */
 void pair_verify(struct pair_ctx *c)
@@ -76,11 +94,7 @@ void pair_verify(struct pair_ctx *c)
 	}
 	struct buf cmd;
 	buf_init(&cmd);
-	buf_puts(&cmd, "ssh -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=8 -l ");
-	sshsession_quote(&cmd, c->req->local.name);
-	buf_puts(&cmd, " ");
-	sshsession_quote(&cmd, c->peer_conn_addr);
-	buf_puts(&cmd, " hostname");
+	pair_ssh_check_cmd(&cmd, c->req->local.name, c->peer_conn_addr, false);
 	int st = pair_remote_run(c, cmd.data, out, sizeof(out), err, sizeof(err));
 	buf_free(&cmd);
 	str_rstrip(out);

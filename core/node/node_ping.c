@@ -1,4 +1,4 @@
-/* node_ping.c: `ping -I` on a remote node (node_ping.h). */
+/* node_ping.c: `ping -I` on a remote node, every target at once (node_ping.h). */
 #include "core/node/node_ping.h"
 #include "core/node/node_remote_shared.h"
 #include "core/base/text.h"
@@ -8,68 +8,123 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char PING[] = PRE
+/* Arguments: IF DST SIZE, once per target. Each ping writes to a file of its own in a private
+ * directory; after all were started, each is waited for in order and one line printed for it:
+ * "INDEX STATUS SUMMARY" ("INDEX -" for an interface that is not there). */
+static const char PING_ALL[] = PRE
 	"command -v ping >/dev/null 2>&1 || exit 11\n"
-	"i=$1; d=$2; s=$3; [ -e \"/sys/class/net/$i\" ] || exit 3\n"
-	"if [ \"$s\" = 0 ]; then\n"
-	"  ping -n -q -c 3 -i 0.2 -W 1 -I \"$i\" \"$d\" 2>&1\n"
-	"else\n"
-	"  ping -n -q -c 3 -i 0.2 -W 1 -I \"$i\" -M do -s \"$s\" \"$d\" 2>&1\n"
-	"fi\n"
-	/* iputils' ping: 1 no reply, 2 and others an error (e.g. no permission to open its socket) */
-	"r=$?; [ $r = 0 ] || { [ $r = 1 ] && exit 20; exit 21; }\n";
+	"t=$(mktemp -d) || exit 22\n"
+	"trap 'rm -rf \"$t\"' EXIT\n"
+	"k=0\n"
+	"while [ $# -ge 3 ]; do\n"
+	"  if [ ! -e \"/sys/class/net/$1\" ]; then eval \"p$k=-\"\n"
+	"  elif [ \"$3\" = 0 ]; then\n"
+	"    ping -n -q -c 3 -i 0.2 -W 1 -I \"$1\" \"$2\" >\"$t/$k\" 2>&1 & eval \"p$k=\\$!\"\n"
+	"  else\n"
+	"    ping -n -q -c 3 -i 0.2 -W 1 -I \"$1\" -M do -s \"$3\" \"$2\" >\"$t/$k\" 2>&1 &"
+	" eval \"p$k=\\$!\"\n"
+	"  fi\n"
+	"  shift 3; k=$((k + 1))\n"
+	"done\n"
+	"j=0\n"
+	"while [ $j -lt $k ]; do\n"
+	"  eval \"p=\\$p$j\"\n"
+	"  if [ \"$p\" = - ]; then echo \"$j -\"; else\n"
+	"    wait \"$p\"; r=$?\n"
+	"    l=$(grep -m 1 'packets transmitted' \"$t/$j\" || head -n 1 \"$t/$j\")\n"
+	"    printf '%s %s %.200s\\n' \"$j\" \"$r\" \"$l\"\n"
+	"  fi\n"
+	"  j=$((j + 1))\n"
+	"done\n";
 
-int node_remote_ping(struct node *n, const char *ifname, const char *dst, unsigned size, char *out,
-		     size_t outsize, char *err, size_t errsize)
+/* A decimal number of 1 to digits digits without a leading zero, at s (n bytes): its length,
+ * 0 if there is none. */
+static size_t number(const char *s, size_t n, size_t digits, unsigned long *v)
 {
-	out[0] = '\0';
+	size_t k = 0;
+	*v = 0;
+	while (k < n && k < digits + 1 && s[k] >= '0' && s[k] <= '9')
+		*v = *v * 10 + (unsigned long)(s[k++] - '0');
+	if (k == 0 || k > digits || (s[0] == '0' && k > 1))
+		return 0;
+	return k;
+}
+
+bool node_ping_parse(const char *data, size_t len, struct node_ping *t, size_t nt)
+{
+	size_t pos = 0;
+	for (size_t i = 0; i < nt; i++) {
+		const char *line = data + pos;
+		const char *nl = memchr(line, '\n', len - pos);
+		if (!nl)
+			goto refused;
+		size_t ll = (size_t)(nl - line), p;
+		unsigned long v;
+		/* the index, this target's */
+		if (!(p = number(line, ll, 2, &v)) || v != i || p >= ll || line[p] != ' ')
+			goto refused;
+		p++;
+		t[i].out[0] = '\0';
+		if (p + 1 == ll && line[p] == '-') {
+			t[i].rc = -ENODEV;
+		} else {
+			size_t d = number(line + p, ll - p, 3, &v);
+			if (!d || v > 255 || (p + d < ll && line[p + d] != ' '))
+				goto refused;
+			p += d;
+			if (p < ll)
+				p++; /* the space before the text */
+			text_clean(t[i].out, sizeof(t[i].out), line + p, ll - p, 0);
+			t[i].rc = v == 0 ? 0 : v == 1 ? -EHOSTUNREACH : -EIO;
+		}
+		pos += ll + 1;
+	}
+	if (pos == len)
+		return true;
+refused:
+	for (size_t i = 0; i < nt; i++)
+		t[i].rc = -EIO, t[i].out[0] = '\0';
+	return false;
+}
+
+int node_remote_ping_all(struct node *n, struct node_ping *t, size_t nt, char *err, size_t errsize)
+{
 	if (n->ops != &node_remote_ops) {
 		snprintf(err, errsize, "not a remote node");
 		return -ENOTSUP;
 	}
-	struct in_addr a;
-	if (!remote_ifname_ok(ifname, err, errsize))
-		return -EINVAL;
-	if (inet_pton(AF_INET, dst, &a) != 1 || size > 65000) {
-		snprintf(err, errsize, "not an IPv4 address to ping");
+	if (!nt || nt > NODE_PING_MAX) {
+		snprintf(err, errsize, "1 to %d pings at once", NODE_PING_MAX);
 		return -EINVAL;
 	}
-	char sz[16];
-	snprintf(sz, sizeof(sz), "%u", size);
-	const char *args[] = { ifname, dst, sz };
+	char sz[NODE_PING_MAX][16];
+	const char *args[3 * NODE_PING_MAX];
+	for (size_t i = 0; i < nt; i++) {
+		struct in_addr a;
+		if (!remote_ifname_ok(t[i].ifname, err, errsize))
+			return -EINVAL;
+		if (inet_pton(AF_INET, t[i].dst, &a) != 1 || t[i].size > 65000) {
+			snprintf(err, errsize, "not an IPv4 address to ping");
+			return -EINVAL;
+		}
+		snprintf(sz[i], sizeof(sz[i]), "%u", t[i].size);
+		args[3 * i] = t[i].ifname, args[3 * i + 1] = t[i].dst, args[3 * i + 2] = sz[i];
+	}
 	struct reply rep;
 	remote_reply_init(&rep);
-	int rc = remote_run(R(n), AS_USER, PING, args, 3, NULL, 0, 0, &rep, err, errsize);
+	int rc = remote_run(R(n), AS_USER, PING_ALL, args, 3 * nt, NULL, 0, 0, &rep, err, errsize);
 	if (rc == 0) {
-		/* the summary line: "3 packets transmitted, 3 received, 0% packet loss, ..." */
-		const char *d = rep.out.data ? rep.out.data : "";
-		const char *line = memmem(d, rep.out.len, "packets transmitted", 19);
-		if (line) {
-			while (line > d && line[-1] != '\n')
-				line--;
-			const char *end = memchr(line, '\n', rep.out.len - (size_t)(line - d));
-			text_clean(out, outsize, line, end ? (size_t)(end - line) : strlen(line),
-				   0);
-		}
-		if (rep.status == 20) {
-			rc = -EHOSTUNREACH;
-		} else if (rep.status == 21) {
-			/* ping itself failed: its first line says why (cleaned: the peer may be hostile) */
-			const char *t = rep.out.data ? rep.out.data : "";
-			const char *nl = rep.out.len ? memchr(t, '\n', rep.out.len) : NULL;
-			char why[160];
-			text_clean(why, sizeof(why), t, nl ? (size_t)(nl - t) : rep.out.len, 0);
-			snprintf(err, errsize, "ping on %s did not run: %s", n->host,
-				 why[0] ? why : "no message");
-			rc = -EIO;
-		} else if (rep.status == X_NOTOOL) {
+		if (rep.status == X_NOTOOL) {
 			snprintf(err, errsize, "%s has no ping (install iputils-ping)", n->host);
 			rc = -ENOENT;
-		} else if (rep.status == X_MISSING) {
-			snprintf(err, errsize, "%s has no interface %s", n->host, ifname);
-			rc = -ENODEV;
 		} else if (rep.status != 0) {
 			rc = remote_failed(R(n), &rep, "run ping", err, errsize);
+		} else if (!node_ping_parse(rep.out.data ? rep.out.data : "", rep.out.len, t, nt)) {
+			snprintf(
+				err, errsize,
+				"%s answered the pings with something this version does not expect",
+				n->host);
+			rc = -EPROTO;
 		}
 	}
 	remote_reply_free(&rep);

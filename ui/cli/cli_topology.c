@@ -116,20 +116,10 @@ int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int t
 	model_rebuild(&m);
 	struct peers peers;
 	peers_init(&peers);
-	browse(&peers, &m);
-	struct node *self = node_local_new(err, sizeof(err));
 	struct gather *g = NULL;
 	struct pair_request *rs = NULL;
+	bool *started = NULL;
 	*nviews = 0;
-	if (!self || cluster_view_read(self, &views[0], err, sizeof(err)) < 0) {
-		fprintf(stderr, "%s: this node: %s\n", cmd, err);
-		node_free(self);
-		rc = -1;
-		goto out;
-	}
-	node_free(self);
-	cluster_view_sightings(&views[0].cables, &peers, &m);
-	*nviews = 1;
 	struct invocation inv;
 	if (invocation_get(&inv, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: %s\n", cmd, err);
@@ -140,7 +130,7 @@ int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int t
 		nhosts = CLUSTER_MAX_NODES - 1;
 	g = xcalloc(nhosts + 1, sizeof(*g));
 	rs = xcalloc(nhosts + 1, sizeof(*rs));
-	bool *started = xcalloc(nhosts + 1, sizeof(*started));
+	started = xcalloc(nhosts + 1, sizeof(*started));
 	const char *hp[CLUSTER_MAX_NODES];
 	for (size_t h = 0; h < nhosts; h++)
 		hp[h] = hosts[h];
@@ -162,10 +152,23 @@ int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int t
 		if (!started[h])
 			gather_one(&g[h]); /* no thread: this one in turn */
 	}
+	/* this node's side while the peers' are read: its own mDNS sightings (a browse of up to
+	 * 2 s) and its twins */
+	browse(&peers, &m);
+	struct node *self = node_local_new(err, sizeof(err));
+	if (!self || cluster_view_read(self, &views[0], err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s: this node: %s\n", cmd, err);
+		rc = -1;
+	} else {
+		cluster_view_sightings(&views[0].cables, &peers, &m);
+		*nviews = 1;
+	}
+	node_free(self);
 	for (size_t h = 0; h < nhosts; h++)
 		if (started[h])
 			pthread_join(g[h].thread, NULL);
-	free(started);
+	if (rc < 0)
+		goto out;
 	/* in the order given: a host that is a node already in the map is said so */
 	for (size_t h = 0; h < nhosts && *nviews < CLUSTER_MAX_NODES; h++) {
 		if (!g[h].ok) {
@@ -189,6 +192,7 @@ int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int t
 		views[(*nviews)++] = g[h].v;
 	}
 out:
+	free(started);
 	free(g);
 	free(rs);
 	peers_free(&peers);
