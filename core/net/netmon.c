@@ -1,11 +1,14 @@
-/* netmon.c: libnl cache manager glue. */
+/* netmon.c: netdev state from netlink: dumps through libnl, notifications through nlparse.c. */
 #include "core/net/netmon.h"
+#include "core/net/nlparse.h"
 #include "core/net/sysfs.h"
 #include "core/base/text.h"
 #include "core/base/util.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <netlink/cache.h>
 #include <netlink/errno.h>
@@ -16,8 +19,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
-/* bytes libnl receives a notification into */
+/* bytes a notification datagram is received into (a link or address message is a few kB; one
+ * that does not fit is answered with a resync, as an overrun is) */
 #define NETMON_MSG_BUF 32768
 
 struct netmon {
@@ -25,76 +31,108 @@ struct netmon {
 	struct model *model;
 	netmon_change_fn *fn;
 	void *arg;
-	struct nl_sock *evsock; /* notifications, owned by the manager */
-	struct nl_sock *reqsock; /* dumps for resync */
-	struct nl_cache_mngr *mngr;
-	struct nl_cache *links, *addrs;
+	int evfd; /* notifications, read with nlparse.c */
+	struct nl_sock *reqsock; /* dumps: at the start and to resync */
+	struct nl_cache *links, *addrs; /* the last dump (not kept up to date) */
 	struct loop_watch *watch;
 	bool changed;
-	bool full; /* a link came or went (or too much changed): rebuild the whole table */
-	/* this batch: the links that changed (the cache's object, a reference held) and the
-	 * ifindexes whose addresses changed */
-	struct nl_object *pend_links[NETMON_PENDING];
-	int pend_addrs[NETMON_PENDING];
-	size_t npend_links, npend_addrs;
+	bool full; /* a link came or went (or too much changed): dump and rebuild the whole table */
+	bool addrs_changed; /* this batch changed a netdev's addresses */
+	/* this batch: the links that changed, newest version per ifindex; addresses are applied to
+	 * the model's netdevs as they arrive */
+	struct netdev pend_links[NETMON_PENDING];
+	size_t npend_links;
 	unsigned resyncs;
 	struct netmon_stats stats;
+	unsigned char buf[NETMON_MSG_BUF];
 };
 
-/* Note the link object (its newest version, one per ifindex); false when the list is full. */
-static bool pend_link(struct netmon *nm, struct nl_object *obj)
+/* Note the link (its newest version, one per ifindex); false when the list is full. */
+static bool pend_link(struct netmon *nm, const struct netdev *d)
 {
-	int ifindex = rtnl_link_get_ifindex((struct rtnl_link *)obj);
 	for (size_t i = 0; i < nm->npend_links; i++)
-		if (rtnl_link_get_ifindex((struct rtnl_link *)nm->pend_links[i]) == ifindex) {
-			nl_object_put(nm->pend_links[i]);
-			nl_object_get(obj);
-			nm->pend_links[i] = obj;
+		if (nm->pend_links[i].ifindex == d->ifindex) {
+			nm->pend_links[i] = *d;
 			return true;
 		}
 	if (nm->npend_links == NETMON_PENDING)
 		return false;
-	nl_object_get(obj);
-	nm->pend_links[nm->npend_links++] = obj;
+	nm->pend_links[nm->npend_links++] = *d;
 	return true;
 }
 
 static void pend_clear(struct netmon *nm)
 {
-	for (size_t i = 0; i < nm->npend_links; i++)
-		nl_object_put(nm->pend_links[i]);
-	nm->npend_links = nm->npend_addrs = 0;
-	nm->full = false;
+	nm->npend_links = 0;
+	nm->full = nm->addrs_changed = false;
 }
 
-/* Note ifindex once in v (n of them); false when v is full. */
-static bool pend_add(int *v, size_t *n, int ifindex)
+static struct netdev *netdev_by_ifindex(struct model *m, int ifindex)
 {
-	for (size_t i = 0; i < *n; i++)
-		if (v[i] == ifindex)
-			return true;
-	if (*n == NETMON_PENDING)
-		return false;
-	v[(*n)++] = ifindex;
+	for (size_t k = 0; k < m->nnetdevs; k++)
+		if (m->netdevs[k].ifindex == ifindex)
+			return &m->netdevs[k];
+	return NULL;
+}
+
+/* libnl's identity of an address: family, interface, local address, and the prefix length
+ * for IPv4 (an IPv4 address with a peer goes the full way) */
+static bool same_addr(const struct netdev_addr *a, const struct netdev_addr *b)
+{
+	return a->family == b->family && strcmp(a->text, b->text) == 0 &&
+	       (a->family == AF_INET6 || a->prefixlen == b->prefixlen);
+}
+
+/* One address notification, applied to its netdev as libnl's cache would keep it: a new or
+ * changed address at the end of the list, a removed one out. true when the list changed. */
+static bool apply_addr(struct netdev *d, const struct nlparse_event *ev)
+{
+	size_t i = 0;
+	while (i < d->naddrs && !same_addr(&d->addrs[i], &ev->addr))
+		i++;
+	if (ev->kind == NLPARSE_ADDR_DEL) {
+		if (i == d->naddrs)
+			return false;
+		memmove(&d->addrs[i], &d->addrs[i + 1], (d->naddrs - i - 1) * sizeof(*d->addrs));
+		d->naddrs--;
+		return true;
+	}
+	if (i < d->naddrs) {
+		bool last = i == d->naddrs - 1;
+		bool same = memcmp(&d->addrs[i], &ev->addr, sizeof(ev->addr)) == 0;
+		if (last && same)
+			return false;
+		memmove(&d->addrs[i], &d->addrs[i + 1], (d->naddrs - i - 1) * sizeof(*d->addrs));
+		d->addrs[d->naddrs - 1] = ev->addr;
+		return true;
+	}
+	d->addrs = xrealloc(d->addrs, d->naddrs + 1, sizeof(*d->addrs));
+	d->addrs[d->naddrs++] = ev->addr;
 	return true;
 }
 
-/* What a message changed, noted; the model is brought up to date once, after the whole batch:
- * only the netdevs named here (netmon_apply), or all of them when a link came or went. */
-static void on_change(struct nl_cache *cache, struct nl_object *obj, int action, void *arg)
+/* What a message changed, noted (links) or applied (addresses); the links are brought up to date
+ * once, after the whole batch (netmon_apply), or everything is dumped again when a link came or
+ * went. */
+static void on_event(const struct nlparse_event *ev, void *arg)
 {
 	struct netmon *nm = arg;
-	nm->changed = true;
-	if (cache == nm->links) {
-		struct rtnl_link *l = (struct rtnl_link *)obj;
-		/* per-family link objects (AF_INET6 ...) are not the link: add_link ignores them */
-		if (rtnl_link_get_family(l) != AF_UNSPEC)
-			return;
-		if (action != NL_ACT_CHANGE || !pend_link(nm, obj))
+	switch (ev->kind) {
+	case NLPARSE_LINK_NEW:
+		nm->changed = true;
+		if (!pend_link(nm, &ev->link))
 			nm->full = true;
-	} else if (!pend_add(nm->pend_addrs, &nm->npend_addrs,
-			     rtnl_addr_get_ifindex((struct rtnl_addr *)obj))) {
-		nm->full = true;
+		break;
+	case NLPARSE_LINK_DEL: nm->changed = nm->full = true; break;
+	case NLPARSE_ADDR_NEW:
+	case NLPARSE_ADDR_DEL: {
+		struct netdev *d = netdev_by_ifindex(nm->model, ev->ifindex);
+		if (ev->peer)
+			nm->changed = nm->full = true;
+		else if (d && apply_addr(d, ev))
+			nm->changed = nm->addrs_changed = true;
+		break;
+	}
 	}
 }
 
@@ -266,37 +304,21 @@ void netmon_sync(struct netmon *nm)
 	model_rebuild(m);
 }
 
-static bool same_addrs(const struct netdev_addr *a, size_t na, const struct netdev_addr *b,
-		       size_t nb)
-{
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (a[i].family != b[i].family || a[i].prefixlen != b[i].prefixlen ||
-		    a[i].link_local != b[i].link_local || strcmp(a[i].text, b[i].text) != 0)
-			return false;
-	return true;
-}
-
 enum apply_result { APPLY_FULL = -1, APPLY_SAME, APPLY_CHANGED };
 
-/* Bring only the netdevs this batch named up to date: a link's attributes in place (its
- * addresses kept), an interface's addresses read again from the cache. APPLY_FULL when that is
- * not enough (a name that moved, an ifindex the table does not have): then sync all;
- * APPLY_SAME when nothing the model keeps changed (the kernel announces more than that). */
+/* Bring only the links this batch named up to date, in place (their addresses, applied as they
+ * came, kept). APPLY_FULL when that is not enough (a name that moved, an ifindex the table does
+ * not have): then dump and sync all; APPLY_SAME when nothing the model keeps changed (the
+ * kernel announces more than that). */
 static enum apply_result netmon_apply(struct netmon *nm)
 {
 	struct model *m = nm->model;
-	bool changed = false;
+	bool changed = nm->addrs_changed;
 	for (size_t i = 0; i < nm->npend_links; i++) {
-		struct link_ctx lc = { 0 };
-		add_link(nm->pend_links[i], &lc);
-		struct netdev *d = lc.n == 1 ? &lc.devs[0] : NULL;
-		struct netdev *old = d ? (struct netdev *)model_netdev(m, d->name) : NULL;
-		if (!old || old->ifindex != d->ifindex) {
-			free(lc.devs);
+		struct netdev *d = &nm->pend_links[i];
+		struct netdev *old = (struct netdev *)model_netdev(m, d->name);
+		if (!old || old->ifindex != d->ifindex)
 			return APPLY_FULL;
-		}
 		/* what does not change with the cable is kept; the speed is read when it comes up */
 		memcpy(d->phys_port_name, old->phys_port_name, sizeof(d->phys_port_name));
 		long v;
@@ -321,24 +343,6 @@ static enum apply_result netmon_apply(struct netmon *nm)
 		/* both were zeroed before they were filled: the bytes compare */
 		changed |= memcmp(old, d, sizeof(*d)) != 0;
 		*old = *d;
-		free(lc.devs);
-	}
-	for (size_t i = 0; i < nm->npend_addrs; i++) {
-		struct netdev *d = NULL;
-		for (size_t k = 0; k < m->nnetdevs && !d; k++)
-			if (m->netdevs[k].ifindex == nm->pend_addrs[i])
-				d = &m->netdevs[k];
-		if (!d)
-			continue; /* gone already, or an address of no interface we list */
-		struct netdev_addr *was = d->addrs;
-		size_t nwas = d->naddrs;
-		d->addrs = NULL;
-		d->naddrs = 0;
-		struct ifx one = { d->ifindex, d };
-		struct addr_ctx ac = { &one, 1 };
-		nl_cache_foreach(nm->addrs, add_addr, &ac);
-		changed |= !same_addrs(was, nwas, d->addrs, d->naddrs);
-		free(was);
 	}
 	if (!changed)
 		return APPLY_SAME;
@@ -346,29 +350,51 @@ static enum apply_result netmon_apply(struct netmon *nm)
 	return APPLY_CHANGED;
 }
 
-static void resync(struct netmon *nm)
+/* Dump links and addresses again (libnl) and rebuild the whole table from them. */
+static void netmon_dump(struct netmon *nm)
 {
-	nm->resyncs++;
-	nm->full = true;
 	nl_cache_refill(nm->reqsock, nm->links);
 	nl_cache_refill(nm->reqsock, nm->addrs);
-	nm->changed = true;
+	netmon_sync(nm);
 }
 
-static void on_readable(struct loop_watch *w, int fd, short revents, void *arg)
+/* Read every datagram waiting (until EAGAIN); false after an overrun or a datagram too long
+ * for the buffer (notifications were lost: resync). */
+static bool read_batch(struct netmon *nm)
 {
-	(void)w;
-	(void)fd;
-	(void)revents;
-	struct netmon *nm = arg;
-	int r = nl_cache_mngr_data_ready(nm->mngr);
-	if (r == -NLE_NOMEM || r == -NLE_DUMP_INTR || r == -NLE_MSG_OVERFLOW || r == -NLE_MSG_TRUNC)
-		resync(nm);
+	while (nm->evfd >= 0) {
+		struct sockaddr_nl from;
+		struct iovec iov = { nm->buf, sizeof(nm->buf) };
+		struct msghdr mh = { .msg_name = &from,
+				     .msg_namelen = sizeof(from),
+				     .msg_iov = &iov,
+				     .msg_iovlen = 1 };
+		ssize_t n = recvmsg(nm->evfd, &mh, 0);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno != ENOBUFS; /* EAGAIN: all read */
+		}
+		if (mh.msg_flags & MSG_TRUNC)
+			return false;
+		/* only the kernel's own notifications */
+		if (mh.msg_namelen != sizeof(from) || from.nl_pid != 0)
+			continue;
+		if (nlparse_datagram(nm->buf, (size_t)n, on_event, nm) < 0)
+			nm->changed = nm->full =
+				true; /* not understood: read the kernel's state again */
+	}
+	return true;
+}
+
+/* After a batch: apply what it noted, or dump again; tell the owner when the model changed. */
+static void batch_done(struct netmon *nm)
+{
 	if (nm->changed) {
 		nm->changed = false;
 		enum apply_result res = nm->full ? APPLY_FULL : netmon_apply(nm);
 		if (res == APPLY_FULL) {
-			netmon_sync(nm);
+			netmon_dump(nm);
 			nm->stats.full_syncs++;
 		} else {
 			nm->stats.partial_syncs++;
@@ -379,50 +405,81 @@ static void on_readable(struct loop_watch *w, int fd, short revents, void *arg)
 	}
 }
 
+static void on_readable(struct loop_watch *w, int fd, short revents, void *arg)
+{
+	(void)w;
+	(void)fd;
+	(void)revents;
+	struct netmon *nm = arg;
+	if (!read_batch(nm)) {
+		nm->resyncs++;
+		nm->changed = nm->full = true;
+	}
+	batch_done(nm);
+}
+
+void netmon_inject(struct netmon *nm, const void *buf, size_t len)
+{
+	if (nlparse_datagram(buf, len, on_event, nm) < 0)
+		nm->changed = nm->full = true;
+	batch_done(nm);
+}
+
+/* The notification socket: link and IPv4/IPv6 address groups, non-blocking; -errno. */
+static int evsock_open(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0)
+		return -errno;
+	/* a large buffer makes overruns rare; SPARKLINK_NETLINK_RCVBUF (bytes) shrinks it so the
+	 * tests can provoke one and see the resync */
+	const char *rb = getenv("SPARKLINK_NETLINK_RCVBUF");
+	int size = rb && atoi(rb) > 0 ? atoi(rb) : 4 << 20;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK,
+				  .nl_groups = RTMGRP_LINK | RTMGRP_IPV4_IFADDR |
+					       RTMGRP_IPV6_IFADDR };
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
 struct netmon *netmon_new(struct loop *loop, struct model *m, netmon_change_fn *fn, void *arg,
 			  char *err, size_t errsize)
 {
 	struct netmon *nm = xcalloc(1, sizeof(*nm));
 	nm->loop = loop, nm->model = m, nm->fn = fn, nm->arg = arg;
+	nm->evfd = -1;
 	int r;
 	const char *what = "allocate a netlink socket";
-	nm->evsock = nl_socket_alloc();
+	/* subscribed before the dump: nothing that changes after it is missed */
+	if (loop && (nm->evfd = evsock_open()) < 0) {
+		snprintf(err, errsize, "cannot listen to netlink: %s", strerror(-nm->evfd));
+		netmon_free(nm);
+		return NULL;
+	}
 	nm->reqsock = nl_socket_alloc();
-	if (!nm->evsock || !nm->reqsock) {
+	if (!nm->reqsock) {
 		r = -NLE_NOMEM;
 		goto fail;
 	}
 	what = "connect to netlink";
 	if ((r = nl_connect(nm->reqsock, NETLINK_ROUTE)) < 0)
 		goto fail;
-	what = "start the netlink cache manager";
-	/* caches not provided to the rest of libnl: provided, every address notification's parse
-	 * looked its interface up in the link cache (rtnl_link_get(), a walk of every link: with
-	 * 500 netdevs the largest part of a transition's cost); netmon needs only the ifindex */
-	if ((r = nl_cache_mngr_alloc(nm->evsock, NETLINK_ROUTE, 0, &nm->mngr)) < 0)
-		goto fail;
-	/* a large buffer makes overruns rare; SPARKLINK_NETLINK_RCVBUF (bytes) shrinks it so the
-	 * tests can provoke one and see the resync */
-	const char *rb = getenv("SPARKLINK_NETLINK_RCVBUF");
-	nl_socket_set_buffer_size(nm->evsock, rb && atoi(rb) > 0 ? atoi(rb) : 4 << 20, 0);
-	/* one recvmsg() a notification, not two: libnl peeks at each message's size first unless
-	 * its buffer is big enough for any (a link or address notification is a few kB; one that
-	 * does not fit is -NLE_MSG_TRUNC, answered with a resync as an overrun is) */
-	nl_socket_disable_msg_peek(nm->evsock);
-	nl_socket_set_msg_buf_size(nm->evsock, NETMON_MSG_BUF);
+	/* caches not provided to the rest of libnl: provided, every address's parse looks its
+	 * interface up in the link cache (a walk of every link); netmon needs only the ifindex */
 	what = "read the interface list";
-	if ((r = nl_cache_mngr_add(nm->mngr, "route/link", on_change, nm, &nm->links)) < 0)
+	if ((r = rtnl_link_alloc_cache(nm->reqsock, AF_UNSPEC, &nm->links)) < 0)
 		goto fail;
-	/* the link cache also listens to IPv6's per-interface notices (an AF_INET6 link object
-	 * with each carrier change), which on_change ignores: not received, not parsed */
-	nl_socket_drop_membership(nm->evsock, RTNLGRP_IPV6_IFINFO);
 	what = "read the address list";
-	if ((r = nl_cache_mngr_add(nm->mngr, "route/addr", on_change, nm, &nm->addrs)) < 0)
+	if ((r = rtnl_addr_alloc_cache(nm->reqsock, &nm->addrs)) < 0)
 		goto fail;
 	netmon_sync(nm);
 	if (loop)
-		nm->watch = loop_watch_new(loop, nl_cache_mngr_get_fd(nm->mngr), POLLIN,
-					   on_readable, nm);
+		nm->watch = loop_watch_new(loop, nm->evfd, POLLIN, on_readable, nm);
 	return nm;
 fail:
 	snprintf(err, errsize, "cannot %s: %s", what, nl_geterror(r));
@@ -434,12 +491,13 @@ void netmon_free(struct netmon *nm)
 {
 	if (!nm)
 		return;
-	pend_clear(nm);
 	loop_watch_free(nm->watch);
-	if (nm->mngr)
-		nl_cache_mngr_free(nm->mngr); /* frees the caches, not the socket we gave it */
-	if (nm->evsock)
-		nl_socket_free(nm->evsock);
+	if (nm->evfd >= 0)
+		close(nm->evfd);
+	if (nm->links)
+		nl_cache_free(nm->links);
+	if (nm->addrs)
+		nl_cache_free(nm->addrs);
 	if (nm->reqsock)
 		nl_socket_free(nm->reqsock);
 	free(nm);

@@ -1,10 +1,10 @@
-/* netmon.h: live netdev state from netlink (libnl-route-3 cache manager) on the core loop.
+/* netmon.h: live netdev state from netlink on the core loop.
  *
- * Link and address changes arrive as netlink events; after each batch only the netdevs the batch
- * named are brought up to date from the caches (the whole table is rebuilt when a link came or
+ * The table is filled from a dump (libnl-route-3). Link and address changes then arrive as
+ * netlink notifications, read with nlparse.c and applied by ifindex: after each batch only the
+ * netdevs the batch named are brought up to date (everything is dumped again when a link came or
  * went), RDMA port state is re-read for netdevs whose carrier changed, and the model is
- * regrouped. Nothing is polled on a timer. A socket overrun is recovered by a full
- * resync. */
+ * refreshed. Nothing is polled on a timer. A socket overrun is recovered by a full resync. */
 #ifndef SPARKLINK_NETMON_H
 #define SPARKLINK_NETMON_H
 
@@ -21,8 +21,11 @@ typedef void netmon_change_fn(void *arg);
 struct netmon *netmon_new(struct loop *loop, struct model *m, netmon_change_fn *fn, void *arg,
 			  char *err, size_t errsize);
 void netmon_free(struct netmon *nm);
-/* Rebuild the model's netdevs from the caches now (done automatically after events). */
+/* Rebuild the model's netdevs from the last dump (done automatically after events). */
 void netmon_sync(struct netmon *nm);
+/* Apply one datagram of notifications as if it had just been read (tests: the same path the
+ * socket's batches take, the owner told when the model changed). */
+void netmon_inject(struct netmon *nm, const void *buf, size_t len);
 /* How many resyncs after overruns happened (for tests and the log). */
 unsigned netmon_resyncs(const struct netmon *nm);
 
@@ -30,7 +33,7 @@ unsigned netmon_resyncs(const struct netmon *nm);
 #define NETMON_PENDING 32
 
 /* How batches were applied: only the netdevs they named, or the whole table again (a link
- * came or went, an overrun, more than NETMON_PENDING interfaces). For tests and benchmarks. */
+ * came or went, an overrun, more than NETMON_PENDING links). For tests and benchmarks. */
 struct netmon_stats {
 	unsigned long partial_syncs, full_syncs;
 };
