@@ -56,35 +56,61 @@ static uint32_t attr_u32(const struct attr *a)
 	return v;
 }
 
-/* rtnl_link_operstate2str()'s words */
-static void operstate_text(char *out, size_t size, unsigned st)
+/* Copy s (made of name characters only) into out, cut to fit as text_clean() cuts ASCII. */
+static void copy_name(char *out, size_t size, const char *s, size_t len)
+{
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, s, len);
+	out[len] = '\0';
+}
+
+/* rtnl_link_operstate2str()'s words ("0x%x" for a state it has no word for) */
+static void operstate_text(char *out, size_t size, unsigned char st)
 {
 	static const char *const words[] = { "unknown", "notpresent", "down", "lowerlayerdown",
 					     "testing", "dormant",    "up" };
-	char tmp[16];
-	if (st < sizeof(words) / sizeof(words[0]))
-		snprintf(tmp, sizeof(tmp), "%s", words[st]);
-	else
-		snprintf(tmp, sizeof(tmp), "0x%x", st);
-	text_clean(out, size, tmp, strlen(tmp), TEXT_NAME);
+	static const char hex[] = "0123456789abcdef";
+	if (st < sizeof(words) / sizeof(words[0])) {
+		copy_name(out, size, words[st], strlen(words[st]));
+		return;
+	}
+	char tmp[8] = "0x";
+	size_t n = 2;
+	if (st >= 16)
+		tmp[n++] = hex[st >> 4];
+	tmp[n++] = hex[st & 15];
+	copy_name(out, size, tmp, n);
 }
 
 /* nl_addr2str() of a link address as libnl guesses its family from its length (4: IPv4, 16:
- * IPv6, else hex bytes with colons), into a 64-byte buffer as netmon's dump path does */
+ * IPv6, else hex bytes with colons), cut to 63 bytes as netmon's dump path does; written by
+ * hand: it is made for every link notification */
 static void mac_text(char *out, size_t size, const unsigned char *p, size_t len)
 {
-	char tmp[64], b[8];
+	static const char hex[] = "0123456789abcdef";
+	char tmp[64];
+	size_t n = 0;
 	if (len == 4 || len == 16) {
 		if (!inet_ntop(len == 4 ? AF_INET : AF_INET6, p, tmp, sizeof(tmp)))
 			return;
+		n = strlen(tmp);
 	} else {
-		snprintf(tmp, sizeof(tmp), "%02x", p[0]);
-		for (size_t i = 1; i < len; i++) {
-			snprintf(b, sizeof(b), ":%02x", p[i]);
-			strncat(tmp, b, sizeof(tmp) - strlen(tmp) - 1);
+		for (size_t i = 0; i < len && n + (i ? 3 : 2) < sizeof(tmp); i++) {
+			if (i)
+				tmp[n++] = ':';
+			tmp[n++] = hex[p[i] >> 4];
+			tmp[n++] = hex[p[i] & 15];
+		}
+		/* strncat's cut: the last piece as far as it fits */
+		if (n < sizeof(tmp) - 1 && n < 3 * len - 1) {
+			size_t i = (n + 1) / 3;
+			char piece[3] = { ':', hex[p[i] >> 4], hex[p[i] & 15] };
+			for (size_t k = 0; k < 3 && n < sizeof(tmp) - 1; k++)
+				tmp[n++] = piece[k];
 		}
 	}
-	text_clean(out, size, tmp, strlen(tmp), TEXT_NAME);
+	copy_name(out, size, tmp, n);
 }
 
 static bool parse_link(const unsigned char *p, size_t len, struct nlparse_event *ev)
