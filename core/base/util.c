@@ -2,6 +2,7 @@
 #include "core/base/util.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -70,6 +71,36 @@ size_t str_copy(char *dst, const char *src, size_t dst_size)
 		dst[c] = '\0';
 	}
 	return n;
+}
+
+size_t str_join(char *dst, size_t size, ...)
+{
+	size_t n = 0;
+	if (!size)
+		return 0;
+	va_list ap;
+	va_start(ap, size);
+	for (const char *s; (s = va_arg(ap, const char *)) != NULL;) {
+		size_t l = strlen(s);
+		if (l > size - 1 - n)
+			l = size - 1 - n;
+		memcpy(dst + n, s, l);
+		n += l;
+	}
+	va_end(ap);
+	dst[n] = '\0';
+	return n;
+}
+
+size_t str_ulong(char *dst, size_t size, unsigned long v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp);
+	tmp[--i] = '\0';
+	do
+		tmp[--i] = (char)('0' + v % 10);
+	while ((v /= 10) && i);
+	return str_join(dst, size, tmp + i, (const char *)NULL);
 }
 
 void str_rstrip(char *s)

@@ -19,6 +19,12 @@ size_t str_copy(char *dst, const char *src, size_t dst_size);
 /* Remove trailing white space (newlines from sysfs files) in place. */
 void str_rstrip(char *s);
 bool str_starts(const char *s, const char *prefix);
+/* The strings up to a NULL, one after the other, into dst (size bytes, always NUL-terminated,
+ * cut as snprintf cuts): snprintf's "%s%s..." without its cost, for text made per frame.
+ * Returns the length written. */
+__attribute__((sentinel)) size_t str_join(char *dst, size_t size, ...);
+/* v in decimal ("%lu"), as str_join writes; returns the length written. */
+size_t str_ulong(char *dst, size_t size, unsigned long v);
 
 /* Read a small file whole into buf (NUL-terminated, trailing white space removed).
  * Returns the length, or -errno. A file longer than buf is truncated (not an error). */

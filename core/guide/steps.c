@@ -251,9 +251,14 @@ void step_render(const struct step *s, step_key_fn *key, void *arg, char *out, s
 	size_t from = 0, len = strlen(s->reason);
 	for (size_t i = 0; i <= s->nactions; i++) {
 		size_t to = i < s->nactions && s->actions[i].at < len ? s->actions[i].at : len;
-		size_t used = strlen(out);
-		snprintf(out + used, size - used, "%.*s%s", (int)(to - from), s->reason + from,
-			 i < s->nactions ? key(s->actions[i].action, arg) : "");
+		/* snprintf's "%.*s%s" (a negative precision: all of it), made per frame */
+		size_t used = strlen(out), n = to >= from ? to - from : len - from;
+		if (n > size - 1 - used)
+			n = size - 1 - used;
+		memcpy(out + used, s->reason + from, n);
+		used += n;
+		str_join(out + used, size - used,
+			 i < s->nactions ? key(s->actions[i].action, arg) : "", NULL);
 		from = to;
 	}
 }

@@ -3,6 +3,7 @@
  * The oracle here is independent of core/base/text.c: is_safe_utf8() decodes UTF-8 on its own and
  * rejects every byte sequence a terminal could act on (C0/C1 controls, DEL, bidi controls). */
 #include "core/base/text.h"
+#include "core/base/util.h"
 
 #include <locale.h>
 #include <stdarg.h>
@@ -302,10 +303,35 @@ static void test_width(void **state)
 	setlocale(LC_CTYPE, "C");
 }
 
+/* str_join and str_ulong write what snprintf writes, cut where it cuts. */
+static void test_str_join_as_snprintf(void **state)
+{
+	(void)state;
+	const char *a = "PROBLEM", *b = ": ", *c = "enp1s0f1np1 has no carrier \xc3\xa9";
+	for (size_t size = 1; size < 64; size++) {
+		char x[64], y[64];
+		memset(x, 'x', sizeof(x));
+		memset(y, 'y', sizeof(y));
+		int n = snprintf(x, size, "%s%s%s", a, b, c);
+		size_t m = str_join(y, size, a, b, c, NULL);
+		assert_memory_equal(x, y, (size_t)n + 1 < size ? (size_t)n + 1 : size);
+		assert_int_equal(m, (size_t)n < size ? (size_t)n : size - 1);
+	}
+	unsigned long v[] = { 0, 7, 10, 9000, 200000, 4294967295UL, (unsigned long)-1 };
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++)
+		for (size_t size = 1; size < 24; size++) {
+			char x[24], y[24];
+			snprintf(x, size, "%lu", v[i]);
+			str_ulong(y, size, v[i]);
+			assert_string_equal(x, y);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_text_unchanged),
+		cmocka_unit_test(test_str_join_as_snprintf),
 		cmocka_unit_test(test_escape_sequences),
 		cmocka_unit_test(test_c1_controls),
 		cmocka_unit_test(test_invalid_utf8),

@@ -173,7 +173,7 @@ static void names_of(const struct key_row *rows, size_t n, bool help_column, cha
 			char name[16];
 			name_of_key(rows[r].keys[k], name, sizeof(name));
 			size_t len = strlen(one);
-			snprintf(one + len, sizeof(one) - len, "%s%s", r ? "/" : "", name);
+			str_join(one + len, sizeof(one) - len, r ? "/" : "", name, NULL);
 		}
 		bool again = false; /* '\r', '\n' and KEY_ENTER are one "Enter" */
 		for (size_t j = 0; j < k && n == 1; j++) {
@@ -187,7 +187,7 @@ static void names_of(const struct key_row *rows, size_t n, bool help_column, cha
 		if (help_column && k == 1 && is_fkey(rows[0].keys[0]))
 			snprintf(out + len, size - len, "%*s%s", 4 - (int)len, "", one);
 		else
-			snprintf(out + len, size - len, "%s%s", len ? " " : "", one);
+			str_join(out + len, size - len, len ? " " : "", one, NULL);
 	}
 }
 

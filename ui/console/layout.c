@@ -129,16 +129,17 @@ void layout_draw(struct console *c)
 	}
 	char title[200], renderer[64] = "";
 	const struct nm_node *nn = &c->model.nm.node;
+	/* made per frame: str_join, not snprintf */
 	if (c->model.nm.probed && nn->renderer == NM_RENDERER_UNKNOWN)
-		snprintf(renderer, sizeof(renderer), "  |  renderer unknown (no system bus)");
+		str_copy(renderer, "  |  renderer unknown (no system bus)", sizeof(renderer));
 	else if (c->model.nm.probed && nn->renderer == NM_RENDERER_NONE)
-		snprintf(renderer, sizeof(renderer), "  |  no renderer");
+		str_copy(renderer, "  |  no renderer", sizeof(renderer));
 	else if (c->model.nm.probed)
-		snprintf(renderer, sizeof(renderer), "  |  %s%s%s", nm_renderer_name(nn->renderer),
-			 nn->version[0] ? " " : "", nn->version);
-	snprintf(title, sizeof(title), " sparklink %s  |  %s  |  %s%s", SPARKLINK_VERSION,
-		 c->hostname, c->model.netlink_ok ? "live (netlink)" : "static (sysfs only)",
-		 renderer);
+		str_join(renderer, sizeof(renderer), "  |  ", nm_renderer_name(nn->renderer),
+			 nn->version[0] ? " " : "", nn->version, NULL);
+	str_join(title, sizeof(title), " sparklink ", SPARKLINK_VERSION, "  |  ", c->hostname,
+		 "  |  ", c->model.netlink_ok ? "live (netlink)" : "static (sysfs only)", renderer,
+		 NULL);
 	screen_fill(s, 0, 0, 1, s->cols, ROLE_TITLE);
 	screen_text(s, 0, 0, s->cols, ROLE_TITLE, title);
 	int top = 1, bottom = s->rows - 2; /* rows [top, bottom) */

@@ -11,10 +11,12 @@ static void speed_text(const struct netdev *d, char *out, size_t size)
 {
 	if (!d || !d->carrier || d->speed_mbps <= 0)
 		str_copy(out, "-", size);
-	else if (d->speed_mbps % 1000 == 0)
-		snprintf(out, size, "%ld Gb/s", d->speed_mbps / 1000);
-	else
-		snprintf(out, size, "%ld Mb/s", d->speed_mbps);
+	else { /* made per frame: not with snprintf */
+		char n[24];
+		bool gb = d->speed_mbps % 1000 == 0;
+		str_ulong(n, sizeof(n), (unsigned long)(gb ? d->speed_mbps / 1000 : d->speed_mbps));
+		str_join(out, size, n, gb ? " Gb/s" : " Mb/s", NULL);
+	}
 }
 
 /* IPv4 addresses first, then IPv6; as many as fit, then "+N". The first one is always shown
@@ -30,12 +32,12 @@ static void addr_text(const struct netdev *d, char *out, size_t size, int maxw)
 			const struct netdev_addr *a = &d->addrs[i];
 			if ((pass == 0) != (a->family == AF_INET))
 				continue;
-			char one[64];
-			if (a->family == AF_INET6 && a->link_local)
-				snprintf(one, sizeof(one), "%s%s", out[0] ? " " : "", a->text);
-			else
-				snprintf(one, sizeof(one), "%s%s/%u", out[0] ? " " : "", a->text,
-					 a->prefixlen);
+			char one[64], plen[16] = "";
+			if (!(a->family == AF_INET6 && a->link_local)) {
+				plen[0] = '/';
+				str_ulong(plen + 1, sizeof(plen) - 1, a->prefixlen);
+			}
+			str_join(one, sizeof(one), out[0] ? " " : "", a->text, plen, NULL);
 			if (shown && (int)(strlen(out) + strlen(one)) > maxw - 4) {
 				char more[16];
 				snprintf(more, sizeof(more), " +%zu", d->naddrs - shown);
@@ -75,7 +77,7 @@ static void row(const struct screen *s, int y, int x, int w, const char *ibdev, 
 	char speed[24], mtu[16], addrs[512];
 	speed_text(d, speed, sizeof(speed));
 	if (d && d->mtu)
-		snprintf(mtu, sizeof(mtu), "%u", d->mtu);
+		str_ulong(mtu, sizeof(mtu), d->mtu);
 	else
 		str_copy(mtu, "-", sizeof(mtu));
 	int cx = x;
@@ -205,12 +207,12 @@ int iface_panel_rows(const struct model *m)
 static void finding_lines(const struct finding *f, char *line, size_t lsize, char *fix,
 			  size_t fsize)
 {
-	snprintf(line, lsize, "%s: %s",
+	str_join(line, lsize,
 		 f->level == FINDING_ERROR  ? "PROBLEM"
 		 : f->level == FINDING_WARN ? "WARNING"
 					    : "NOTE",
-		 f->text);
-	snprintf(fix, fsize, "Fix: %s", f->fix);
+		 ": ", f->text, NULL);
+	str_join(fix, fsize, "Fix: ", f->fix, NULL);
 }
 
 int findings_panel_rows(const struct model *m, int w)

@@ -595,7 +595,7 @@ void screen_box(const struct screen *s, int y, int x, int h, int w, enum role r,
 	}
 	if (title && title[0]) {
 		char t[256];
-		snprintf(t, sizeof(t), " %s ", title);
+		str_join(t, sizeof(t), " ", title, " ", NULL);
 		screen_text(s, y, x + 2, w - 4, ROLE_HEADER, t);
 	}
 }

@@ -89,13 +89,18 @@ int step_panel_rows(const struct step *steps, int w, bool full)
 static void head(const struct screen *s, const struct step *st, int i, bool sel, bool focused,
 		 int y, int x, int w)
 {
-	char t[64];
-	snprintf(t, sizeof(t), "%s%d %-10s", sel ? ">" : " ", i + 1, step_title((enum step_id)i));
+	/* "%s%d %-10s", made per frame: not with snprintf */
+	char t[64], num[16], pad[11] = "          ";
+	str_ulong(num, sizeof(num), (unsigned long)(i + 1));
+	const char *title = step_title((enum step_id)i);
+	size_t tl = strlen(title);
+	pad[tl < 10 ? 10 - tl : 0] = '\0';
+	str_join(t, sizeof(t), sel ? ">" : " ", num, " ", title, pad, NULL);
 	if (sel)
 		screen_fill(s, y, x, 1, w, focused ? ROLE_SELECT : ROLE_NORMAL);
 	screen_text(s, y, x, w, sel && focused ? ROLE_SELECT : ROLE_HEADER, t);
 	char m[16];
-	snprintf(m, sizeof(m), "[%s]", step_mark_word(st->mark));
+	str_join(m, sizeof(m), "[", step_mark_word(st->mark), "]", NULL);
 	screen_text(s, y, x + 14, w - 14, sel && focused ? ROLE_SELECT : mark_role(st->mark), m);
 }
 
