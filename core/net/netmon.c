@@ -380,9 +380,9 @@ static bool read_batch(struct netmon *nm)
 		/* only the kernel's own notifications */
 		if (mh.msg_namelen != sizeof(from) || from.nl_pid != 0)
 			continue;
+		/* not understood: read the kernel's state again */
 		if (nlparse_datagram(nm->buf, (size_t)n, on_event, nm) < 0)
-			nm->changed = nm->full =
-				true; /* not understood: read the kernel's state again */
+			nm->changed = nm->full = true;
 	}
 	return true;
 }
