@@ -3,6 +3,7 @@
  * daemon that goes away, no D-Bus); what it finds is published into the peer list (peers.h). */
 #include "core/mdns/discovery.h"
 #include "core/mdns/avahi_poll.h"
+#include "core/mdns/self_announce.h"
 #include "core/base/text.h"
 #include "core/base/util.h"
 
@@ -103,6 +104,7 @@ struct discovery {
 	AvahiClient *dead;
 	int retry_ms;
 	char self_fqdn[256];
+	struct self_announce *self; /* has avahi-daemon announced this node? */
 };
 
 /* A DNS name that is safe on any command line or in any file: labels of [A-Za-z0-9-]. */
@@ -635,6 +637,7 @@ static void client_cb(AvahiClient *c, AvahiClientState state, void *arg)
 {
 	struct discovery *d = arg;
 	d->client = c; /* can run before avahi_client_new returns */
+	self_announce_update(d->self, state);
 	switch (state) {
 	case AVAHI_CLIENT_S_RUNNING:
 	case AVAHI_CLIENT_S_REGISTERING:
@@ -734,6 +737,13 @@ static void bus_changed(struct loop_watch *w, int fd, short revents, void *arg)
 	}
 }
 
+static void self_stalled(void *arg)
+{
+	struct discovery *d = arg;
+	if (d->fn)
+		d->fn(d->arg);
+}
+
 struct discovery *discovery_new(struct loop *loop, struct peers *out, const struct model *model,
 				discovery_change_fn *fn, void *arg)
 {
@@ -744,6 +754,7 @@ struct discovery *discovery_new(struct loop *loop, struct peers *out, const stru
 	d->lan_wait = loop_timer_new(loop, lan_wait_fired, d);
 	d->retry = loop_timer_new(loop, retry_fired, d);
 	d->reap = loop_timer_new(loop, reap_fired, d);
+	d->self = self_announce_new(loop, out, self_stalled, d);
 	d->inotify_fd = -1;
 	d->retry_ms = RETRY_MIN_MS;
 	start_client(d);
@@ -762,6 +773,7 @@ void discovery_free(struct discovery *d)
 	loop_timer_free(d->reap);
 	loop_timer_free(d->pub);
 	loop_timer_free(d->lan_wait);
+	self_announce_free(d->self);
 	avahi_poll_free(d->ap);
 	free(d);
 }

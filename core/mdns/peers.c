@@ -39,6 +39,16 @@ const char *mdns_state_word(enum mdns_state s)
 	}
 }
 
+const char *mdns_self_word(enum mdns_self s)
+{
+	switch (s) {
+	case MDNS_SELF_ANNOUNCED: return "announced";
+	case MDNS_SELF_REGISTERING: return "registering";
+	case MDNS_SELF_STALLED: return "stalled";
+	default: return "unknown";
+	}
+}
+
 int peers_ifname_port(const struct model *m, const char *ifname)
 {
 	for (size_t k = 0; k < m->nports; k++)

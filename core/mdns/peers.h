@@ -19,6 +19,14 @@ enum mdns_state {
 	MDNS_UNAVAILABLE, /* no system D-Bus / client failed: retrying */
 };
 
+/* Whether avahi-daemon has announced this node (self_announce.h): peers find it only then. */
+enum mdns_self {
+	MDNS_SELF_UNKNOWN, /* no daemon to ask */
+	MDNS_SELF_ANNOUNCED,
+	MDNS_SELF_REGISTERING, /* for less than SELF_ANNOUNCE_STALL_MS so far */
+	MDNS_SELF_STALLED, /* registering for longer: avahi 0.8 stays so */
+};
+
 /* At most this many browse records (service x interface x protocol) are kept. */
 #define PEERS_MAX_RECORDS 4096
 
@@ -47,6 +55,8 @@ struct peers {
 	enum mdns_state state;
 	char state_text[160]; /* for the screen: "mDNS unavailable: ...; retrying" */
 	char reason[128]; /* why mDNS is unavailable, without the retry: for the CLI */
+	enum mdns_self self;
+	char self_text[200]; /* for the screen, when stalled: what it means and what to do */
 	bool all_for_now; /* the browser has reported its initial set */
 	bool cache_exhausted; /* the daemon's cache has been read out */
 	bool cable_cache_exhausted; /* ... for the ConnectX interfaces (each browsed first) */
@@ -63,6 +73,8 @@ void peers_free(struct peers *p);
 /* Empty the list (its state and counters are kept). */
 void peers_clear(struct peers *p);
 const char *mdns_state_word(enum mdns_state s);
+/* "announced", "registering", "stalled" or "unknown". */
+const char *mdns_self_word(enum mdns_self s);
 
 /* The physical port number of the ConnectX twin whose netdev is ifname, or -1. */
 int peers_ifname_port(const struct model *m, const char *ifname);

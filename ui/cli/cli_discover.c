@@ -150,6 +150,7 @@ static void json_out(const struct model *m, const struct peers *p)
 	json_object_begin(&j, NULL);
 	json_int(&j, "version", 1);
 	json_string(&j, "mdns", mdns_state_word(p->state));
+	json_string(&j, "this_node", mdns_self_word(p->self));
 	json_array_begin(&j, "peers");
 	for (size_t i = 0; i < p->n; i++) {
 		const struct peer *pe = &p->v[i];
@@ -346,6 +347,13 @@ int cli_discover(int argc, char **argv)
 			timeout);
 		rc = EXIT_NOTHING;
 	}
+	if (peers.state == MDNS_RUNNING &&
+	    (peers.self == MDNS_SELF_REGISTERING || peers.self == MDNS_SELF_STALLED))
+		fprintf(stderr,
+			"sparklink discover: avahi-daemon has not announced this node yet (it is "
+			"still registering): peers cannot find it. If that lasts, restart it: "
+			"systemctl restart avahi-daemon (avahi 0.8 stalls when an address goes away "
+			"while it probes)\n");
 	if (ctx.lan && peers.ignored)
 		fprintf(stderr,
 			"sparklink discover: %zu more _ssh._tcp records were ignored: at most %d "

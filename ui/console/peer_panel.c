@@ -68,6 +68,8 @@ int peer_panel_rows(const struct model *m, const struct peers *p)
 	int need = 2;
 	for (size_t i = 0; i < n; i++)
 		need += 1 + (int)peer_live_addrs(m, peer_panel_get(p, i));
+	if (p->state == MDNS_RUNNING && p->self == MDNS_SELF_STALLED)
+		need += 3; /* the warning, wrapped */
 	return need < 5 ? 5 : need;
 }
 
@@ -98,7 +100,10 @@ int peer_panel_draw(const struct screen *s, const struct model *m, const struct 
 	int ry = y + 1, last = y + ph - 1;
 	if (p->state != MDNS_RUNNING) {
 		ry += screen_text_wrap(s, ry, x + 2, w - 4, last - ry, ROLE_WARN, p->state_text);
-	} else if (n == 0) {
+	} else if (p->self == MDNS_SELF_STALLED) {
+		ry += screen_text_wrap(s, ry, x + 2, w - 4, last - ry, ROLE_WARN, p->self_text);
+	}
+	if (p->state == MDNS_RUNNING && n == 0 && ry < last) {
 		screen_text(s, ry++, x + 2, w - 4, ROLE_DIM,
 			    "No other Spark seen yet (mDNS _ssh._tcp).");
 	}
