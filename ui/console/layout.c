@@ -51,7 +51,7 @@ static int steps_draw(struct console *c, int y, int x, int h, int w, int rows[ST
 {
 	struct steps_drawn d;
 	key_place(y, x, h, w, c->step_sel | (c->focus == FOCUS_STEPS) << 16);
-	buf_add(&key, (const char *)c->steps, sizeof(c->steps));
+	step_panel_key(c->steps, c->step_sel, h, w, &key);
 	if (!screen_memo_replay(&c->scr, MEMO_STEPS, key.data, key.len, &d, sizeof(d))) {
 		d.used = step_panel_draw(&c->scr, c->steps, c->step_sel, c->focus == FOCUS_STEPS, y,
 					 x, h, w, d.rows, d.cols, d.widths);
