@@ -491,7 +491,13 @@ static void on_readable(struct loop_watch *w, int fd, short revents, void *arg)
 	(void)w;
 	(void)fd;
 	(void)revents;
-	struct netmon *nm = arg;
+	netmon_drain(arg);
+}
+
+void netmon_drain(struct netmon *nm)
+{
+	if (!nm || nm->evfd < 0)
+		return;
 	if (!read_batch(nm)) {
 		nm->resyncs++;
 		nm->changed = nm->full = true;
