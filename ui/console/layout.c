@@ -19,7 +19,7 @@
 /* The parts a frame keeps for the next (screen_memo_replay): drawn again only when what they
  * show changed; a twin going down leaves the steps, the F-key bar and, when only another
  * interface changed, the ports and the findings as they were. */
-enum { MEMO_FINDINGS, MEMO_STEPS, MEMO_KEYS }; /* port_panel.h keeps its own from 8 */
+enum { MEMO_FINDINGS, MEMO_STEPS, MEMO_KEYS, MEMO_STATUS }; /* port_panel.h's from 8 */
 
 static struct buf key; /* made again for each part */
 
@@ -194,12 +194,18 @@ void layout_draw(struct console *c)
 	else if (c->state != STATE_MONITOR)
 		draw_narrow(c, top, bottom);
 	size_t n = actlog_count(&c->log);
-	if (n) {
+	if (n) { /* the status line: the newest entry of the log, made again when it changed */
 		const struct actlog_entry *e = actlog_get(&c->log, n - 1);
-		char t[700];
-		actlog_format(e, false, t, sizeof(t));
-		screen_text(s, s->rows - 2, 1, s->cols - 2,
-			    e->level == ACTLOG_FAIL ? ROLE_BAD : ROLE_DIM, t);
+		key_place(s->rows - 2, 1, 1, s->cols - 2, e->level);
+		buf_add(&key, (const char *)&e->when, sizeof(e->when));
+		buf_add(&key, e->text, strlen(e->text));
+		if (!screen_memo_replay(s, MEMO_STATUS, key.data, key.len, NULL, 0)) {
+			char t[700];
+			actlog_format(e, false, t, sizeof(t));
+			screen_text(s, s->rows - 2, 1, s->cols - 2,
+				    e->level == ACTLOG_FAIL ? ROLE_BAD : ROLE_DIM, t);
+			screen_memo_keep(s, MEMO_STATUS, NULL, 0);
+		}
 	}
 	/* the F-key bar: the same for a size (the key table does not change) */
 	struct {
