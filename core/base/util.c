@@ -137,6 +137,10 @@ int file_read_small(const char *path, char *buf, size_t size)
 		if (r == 0)
 			break;
 		len += (size_t)r;
+		/* less than asked: the end of the file (a regular file, or a sysfs or proc
+		 * attribute, which is read whole at once); no second read() to see it again */
+		if ((size_t)r < size - 1 - (len - (size_t)r))
+			break;
 	}
 	close(fd);
 	buf[len] = '\0';

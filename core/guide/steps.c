@@ -213,14 +213,20 @@ int steps_read_journal(struct steps_facts *f, const struct invocation *inv)
 void steps_set(struct step *s, enum step_mark mark, const char *fmt, ...)
 {
 	char t[2 * sizeof(s->reason)], other[sizeof(t)], fmt2[512];
-	str_copy(fmt2, fmt, sizeof(fmt2));
-	for (char *p = fmt2; (p = strchr(p, DO_MARK)); p++)
-		*p = DO_MARK - 1;
 	va_list ap, ap2;
 	va_start(ap, fmt);
 	va_copy(ap2, ap);
 	vsnprintf(t, sizeof(t), fmt, ap);
-	vsnprintf(other, sizeof(other), fmt2, ap2);
+	/* the marks the format put there, told from the same byte in an argument by formatting
+	 * again with other marks; without the byte in the text there is nothing to tell apart */
+	if (strchr(t, DO_MARK)) {
+		str_copy(fmt2, fmt, sizeof(fmt2));
+		for (char *p = fmt2; (p = strchr(p, DO_MARK)); p++)
+			*p = DO_MARK - 1;
+		vsnprintf(other, sizeof(other), fmt2, ap2);
+	} else {
+		other[0] = '\0';
+	}
 	va_end(ap2);
 	va_end(ap);
 	s->mark = mark;

@@ -181,15 +181,8 @@ void findings_compute(struct model *m)
 	}
 	/* two interfaces in one IPv4 subnet (link-local 169.254/16 is per link by definition);
 	 * only netdevs with such an address take part: with hundreds of netdevs, few have one */
-	size_t *v4 = xcalloc(m->nnetdevs ? m->nnetdevs : 1, sizeof(size_t)), nv4 = 0;
-	for (size_t i = 0; i < m->nnetdevs; i++) {
-		const struct netdev *d = &m->netdevs[i];
-		for (size_t x = 0; x < d->naddrs; x++)
-			if (d->addrs[x].family == AF_INET && !d->addrs[x].link_local) {
-				v4[nv4++] = i;
-				break;
-			}
-	}
+	model_v4_index(m);
+	const size_t *v4 = m->v4, nv4 = m->nv4;
 	for (size_t ii = 0; ii < nv4; ii++) {
 		const struct netdev *a = &m->netdevs[v4[ii]];
 		for (size_t jj = ii + 1; jj < nv4; jj++) {
@@ -219,6 +212,5 @@ void findings_compute(struct model *m)
 			}
 		}
 	}
-	free(v4);
 	findings_coexist(m);
 }

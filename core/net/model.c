@@ -6,6 +6,7 @@
 #include "core/base/text.h"
 #include "core/base/util.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ void model_free(struct model *m)
 	free(m->ports);
 	free(m->others);
 	free(m->findings);
+	free(m->v4);
 	linkhist_free(&m->linkhist);
 	nm_view_free(&m->nm);
 	netplan_scan_free(&m->netplan);
@@ -132,6 +134,7 @@ void model_load_sysfs_netdevs(struct model *m)
 	}
 	free(names);
 	model_sort_netdevs(m);
+	m->v4_ok = false;
 	m->netlink_ok = false;
 }
 
@@ -145,8 +148,49 @@ size_t model_twin_names(const struct model *m, const char **out, size_t max)
 	return n;
 }
 
+static bool has_routable_v4(const struct netdev *d)
+{
+	for (size_t x = 0; x < d->naddrs; x++)
+		if (d->addrs[x].family == AF_INET && !d->addrs[x].link_local)
+			return true;
+	return false;
+}
+
+void model_v4_index(struct model *m)
+{
+	if (m->v4_ok)
+		return;
+	m->v4 = xrealloc(m->v4, m->nnetdevs ? m->nnetdevs : 1, sizeof(*m->v4));
+	m->nv4 = 0;
+	for (size_t i = 0; i < m->nnetdevs; i++)
+		if (has_routable_v4(&m->netdevs[i]))
+			m->v4[m->nv4++] = i;
+	m->v4_ok = true;
+}
+
+/* netdev i in or out of m->v4 as its addresses are now (the list stays ascending) */
+static void v4_update(struct model *m, size_t i)
+{
+	size_t k = 0;
+	while (k < m->nv4 && m->v4[k] < i)
+		k++;
+	bool in = k < m->nv4 && m->v4[k] == i, want = has_routable_v4(&m->netdevs[i]);
+	if (in == want)
+		return;
+	if (want) {
+		m->v4 = xrealloc(m->v4, m->nv4 + 1, sizeof(*m->v4));
+		memmove(&m->v4[k + 1], &m->v4[k], (m->nv4 - k) * sizeof(*m->v4));
+		m->v4[k] = i;
+		m->nv4++;
+	} else {
+		memmove(&m->v4[k], &m->v4[k + 1], (m->nv4 - k - 1) * sizeof(*m->v4));
+		m->nv4--;
+	}
+}
+
 void model_rebuild(struct model *m)
 {
+	m->v4_ok = false;
 	ports_group(m);
 	findings_compute(m);
 	m->generation++;
@@ -155,6 +199,19 @@ void model_rebuild(struct model *m)
 
 void model_refresh(struct model *m)
 {
+	m->v4_ok = false;
+	ports_cabled(m);
+	findings_compute(m);
+	m->generation++;
+	m->dirty = true;
+}
+
+void model_refresh_netdevs(struct model *m, const size_t *idx, size_t n)
+{
+	if (m->v4_ok)
+		for (size_t k = 0; k < n; k++)
+			if (idx[k] < m->nnetdevs)
+				v4_update(m, idx[k]);
 	ports_cabled(m);
 	findings_compute(m);
 	m->generation++;

@@ -73,6 +73,12 @@ struct model {
 	size_t nothers;
 	struct finding *findings;
 	size_t nfindings;
+	/* indexes into netdevs (ascending) of those with an IPv4 address that is not link-local:
+	 * the same-subnet finding pairs only these; kept by model_refresh_netdevs() for the
+	 * netdevs a change named, found again by a scan after any other change (v4_ok false) */
+	size_t *v4;
+	size_t nv4;
+	bool v4_ok;
 	struct linkhist linkhist; /* carrier transitions seen since start (netmon notes them) */
 	/* who else configures the twins (filled by whoever probes: `status`, the console's
 	 * nmwatch.c; nothing is known until then): NetworkManager's view of the twins and the
@@ -91,6 +97,11 @@ void model_rebuild(struct model *m);
  * the table has, under the same names): the grouping stands; cables and findings again, bump
  * generation. */
 void model_refresh(struct model *m);
+/* The same after only the netdevs at these indexes changed in place (netmon's batches): the
+ * cost follows what changed, not the size of the table. */
+void model_refresh_netdevs(struct model *m, const size_t *idx, size_t n);
+/* The netdevs with an IPv4 address that is not link-local (m->v4), scanned when not known. */
+void model_v4_index(struct model *m);
 const struct netdev *model_netdev(const struct model *m, const char *name);
 void netdev_clear(struct netdev *d);
 const char *finding_level_word(enum finding_level l);

@@ -25,6 +25,16 @@
 /* bytes a notification datagram is received into (a link or address message is a few kB; one
  * that does not fit is answered with a resync, as an overrun is) */
 #define NETMON_MSG_BUF 32768
+/* datagrams one recvmmsg() takes: a cable pulled makes 2-4 (the link, its peer's, addresses) */
+#define NETMON_MSGS 8
+/* netdevs a batch may change before the model's derived state is found again by a full scan */
+#define NETMON_TOUCHED 64
+
+/* a netdev's place in the model's table, by ifindex (searched by halves) */
+struct ifx {
+	int ifindex;
+	size_t idx;
+};
 
 struct netmon {
 	struct loop *loop;
@@ -42,9 +52,18 @@ struct netmon {
 	 * the model's netdevs as they arrive */
 	struct netdev pend_links[NETMON_PENDING];
 	size_t npend_links;
+	/* this batch: the netdevs (indexes into the model's table) whose state changed */
+	size_t touched[NETMON_TOUCHED];
+	size_t ntouched;
+	bool touched_all;
+	struct ifx *byindex; /* the table by ifindex, made again after every sync */
+	size_t nbyindex;
 	unsigned resyncs;
 	struct netmon_stats stats;
-	unsigned char buf[NETMON_MSG_BUF];
+	struct mmsghdr mm[NETMON_MSGS];
+	struct iovec iov[NETMON_MSGS];
+	struct sockaddr_nl from[NETMON_MSGS];
+	unsigned char buf[NETMON_MSGS][NETMON_MSG_BUF];
 };
 
 /* Note the link (its newest version, one per ifindex); false when the list is full. */
@@ -65,11 +84,51 @@ static void pend_clear(struct netmon *nm)
 {
 	nm->npend_links = 0;
 	nm->full = nm->addrs_changed = false;
+	nm->ntouched = 0;
+	nm->touched_all = false;
 }
 
-static struct netdev *netdev_by_ifindex(struct model *m, int ifindex)
+/* Note that the netdev at index i changed (once). */
+static void touch(struct netmon *nm, size_t i)
 {
-	for (size_t k = 0; k < m->nnetdevs; k++)
+	for (size_t k = 0; k < nm->ntouched; k++)
+		if (nm->touched[k] == i)
+			return;
+	if (nm->ntouched == NETMON_TOUCHED)
+		nm->touched_all = true;
+	else
+		nm->touched[nm->ntouched++] = i;
+}
+
+static int cmp_ifx(const void *a, const void *b)
+{
+	int x = ((const struct ifx *)a)->ifindex, y = ((const struct ifx *)b)->ifindex;
+	return (x > y) - (x < y);
+}
+
+/* The table by ifindex, after it was made again. */
+static void index_netdevs(struct netmon *nm)
+{
+	const struct model *m = nm->model;
+	nm->byindex = xrealloc(nm->byindex, m->nnetdevs ? m->nnetdevs : 1, sizeof(*nm->byindex));
+	nm->nbyindex = 0;
+	for (size_t i = 0; i < m->nnetdevs; i++)
+		if (m->netdevs[i].ifindex)
+			nm->byindex[nm->nbyindex++] = (struct ifx){ m->netdevs[i].ifindex, i };
+	if (nm->nbyindex > 1)
+		qsort(nm->byindex, nm->nbyindex, sizeof(*nm->byindex), cmp_ifx);
+}
+
+static struct netdev *netdev_by_ifindex(struct netmon *nm, int ifindex)
+{
+	struct model *m = nm->model;
+	struct ifx key = { .ifindex = ifindex };
+	struct ifx *hit = nm->nbyindex ? bsearch(&key, nm->byindex, nm->nbyindex,
+						 sizeof(*nm->byindex), cmp_ifx)
+				       : NULL;
+	if (hit && hit->idx < m->nnetdevs && m->netdevs[hit->idx].ifindex == ifindex)
+		return &m->netdevs[hit->idx];
+	for (size_t k = 0; k < m->nnetdevs; k++) /* the index is behind the table */
 		if (m->netdevs[k].ifindex == ifindex)
 			return &m->netdevs[k];
 	return NULL;
@@ -126,37 +185,40 @@ static void on_event(const struct nlparse_event *ev, void *arg)
 	case NLPARSE_LINK_DEL: nm->changed = nm->full = true; break;
 	case NLPARSE_ADDR_NEW:
 	case NLPARSE_ADDR_DEL: {
-		struct netdev *d = netdev_by_ifindex(nm->model, ev->ifindex);
-		if (ev->peer)
+		struct netdev *d = netdev_by_ifindex(nm, ev->ifindex);
+		if (ev->peer) {
 			nm->changed = nm->full = true;
-		else if (d && apply_addr(d, ev))
+		} else if (d && apply_addr(d, ev)) {
 			nm->changed = nm->addrs_changed = true;
+			touch(nm, (size_t)(d - nm->model->netdevs));
+		}
 		break;
 	}
 	}
 }
 
-/* netdevs by ifindex, for the address walk: an index sorted by ifindex, searched by halves */
-struct ifx {
+/* the dump's links by ifindex, for its address walk (searched by halves) */
+struct link_ifx {
 	int ifindex;
 	struct netdev *dev;
 };
 
 struct addr_ctx {
-	struct ifx *index;
+	struct link_ifx *index;
 	size_t n;
 };
 
-static int cmp_ifx(const void *a, const void *b)
+static int cmp_link_ifx(const void *a, const void *b)
 {
-	int x = ((const struct ifx *)a)->ifindex, y = ((const struct ifx *)b)->ifindex;
+	int x = ((const struct link_ifx *)a)->ifindex, y = ((const struct link_ifx *)b)->ifindex;
 	return (x > y) - (x < y);
 }
 
 static struct netdev *by_ifindex(const struct addr_ctx *c, int ifindex)
 {
-	struct ifx key = { .ifindex = ifindex };
-	struct ifx *hit = c->n ? bsearch(&key, c->index, c->n, sizeof(*c->index), cmp_ifx) : NULL;
+	struct link_ifx key = { .ifindex = ifindex };
+	struct link_ifx *hit = c->n ? bsearch(&key, c->index, c->n, sizeof(*c->index), cmp_link_ifx)
+				    : NULL;
 	return hit ? hit->dev : NULL;
 }
 
@@ -251,11 +313,11 @@ void netmon_sync(struct netmon *nm)
 	struct model *m = nm->model;
 	struct link_ctx lc = { 0 };
 	nl_cache_foreach(nm->links, add_link, &lc);
-	struct addr_ctx ac = { xcalloc(lc.n ? lc.n : 1, sizeof(struct ifx)), lc.n };
+	struct addr_ctx ac = { xcalloc(lc.n ? lc.n : 1, sizeof(struct link_ifx)), lc.n };
 	for (size_t i = 0; i < lc.n; i++)
-		ac.index[i] = (struct ifx){ lc.devs[i].ifindex, &lc.devs[i] };
+		ac.index[i] = (struct link_ifx){ lc.devs[i].ifindex, &lc.devs[i] };
 	if (ac.n > 1)
-		qsort(ac.index, ac.n, sizeof(*ac.index), cmp_ifx);
+		qsort(ac.index, ac.n, sizeof(*ac.index), cmp_link_ifx);
 	nl_cache_foreach(nm->addrs, add_addr, &ac);
 	free(ac.index);
 	if (lc.n > 1)
@@ -302,6 +364,7 @@ void netmon_sync(struct netmon *nm)
 	m->nnetdevs = lc.n;
 	m->netlink_ok = true;
 	model_rebuild(m);
+	index_netdevs(nm);
 }
 
 enum apply_result { APPLY_FULL = -1, APPLY_SAME, APPLY_CHANGED };
@@ -341,12 +404,20 @@ static enum apply_result netmon_apply(struct netmon *nm)
 		d->naddrs = old->naddrs;
 		d->rdma = old->rdma;
 		/* both were zeroed before they were filled: the bytes compare */
-		changed |= memcmp(old, d, sizeof(*d)) != 0;
+		if (memcmp(old, d, sizeof(*d)) != 0) {
+			changed = true;
+			touch(nm, (size_t)(old - m->netdevs));
+		}
 		*old = *d;
 	}
 	if (!changed)
 		return APPLY_SAME;
-	model_refresh(m); /* the same netdevs under the same names: no regrouping */
+	/* the same netdevs under the same names: no regrouping; what depends on a netdev's state
+	 * found again for the netdevs that changed */
+	if (nm->touched_all)
+		model_refresh(m);
+	else
+		model_refresh_netdevs(m, nm->touched, nm->ntouched);
 	return APPLY_CHANGED;
 }
 
@@ -363,26 +434,36 @@ static void netmon_dump(struct netmon *nm)
 static bool read_batch(struct netmon *nm)
 {
 	while (nm->evfd >= 0) {
-		struct sockaddr_nl from;
-		struct iovec iov = { nm->buf, sizeof(nm->buf) };
-		struct msghdr mh = { .msg_name = &from,
-				     .msg_namelen = sizeof(from),
-				     .msg_iov = &iov,
-				     .msg_iovlen = 1 };
-		ssize_t n = recvmsg(nm->evfd, &mh, 0);
-		if (n < 0) {
+		/* up to NETMON_MSGS datagrams a system call */
+		for (int i = 0; i < NETMON_MSGS; i++) {
+			nm->iov[i] = (struct iovec){ nm->buf[i], sizeof(nm->buf[i]) };
+			nm->mm[i].msg_hdr = (struct msghdr){ .msg_name = &nm->from[i],
+							     .msg_namelen = sizeof(nm->from[i]),
+							     .msg_iov = &nm->iov[i],
+							     .msg_iovlen = 1 };
+		}
+		int got = recvmmsg(nm->evfd, nm->mm, NETMON_MSGS, MSG_DONTWAIT, NULL);
+		if (got < 0) {
 			if (errno == EINTR)
 				continue;
 			return errno != ENOBUFS; /* EAGAIN: all read */
 		}
-		if (mh.msg_flags & MSG_TRUNC)
-			return false;
-		/* only the kernel's own notifications */
-		if (mh.msg_namelen != sizeof(from) || from.nl_pid != 0)
-			continue;
-		/* not understood: read the kernel's state again */
-		if (nlparse_datagram(nm->buf, (size_t)n, on_event, nm) < 0)
-			nm->changed = nm->full = true;
+		for (int i = 0; i < got; i++) {
+			const struct msghdr *mh = &nm->mm[i].msg_hdr;
+			if (mh->msg_flags & MSG_TRUNC)
+				return false;
+			/* only the kernel's own notifications */
+			if (mh->msg_namelen != sizeof(nm->from[i]) || nm->from[i].nl_pid != 0)
+				continue;
+			/* not understood: read the kernel's state again */
+			if (nlparse_datagram(nm->buf[i], nm->mm[i].msg_len, on_event, nm) < 0)
+				nm->changed = nm->full = true;
+		}
+		/* fewer than asked: the socket was empty (an overrun met after the first
+		 * datagram is kept by the kernel for the next call: the socket polls
+		 * readable at once and that batch resyncs) */
+		if (got < NETMON_MSGS)
+			return true;
 	}
 	return true;
 }
@@ -410,7 +491,13 @@ static void on_readable(struct loop_watch *w, int fd, short revents, void *arg)
 	(void)w;
 	(void)fd;
 	(void)revents;
-	struct netmon *nm = arg;
+	netmon_drain(arg);
+}
+
+void netmon_drain(struct netmon *nm)
+{
+	if (!nm || nm->evfd < 0)
+		return;
 	if (!read_batch(nm)) {
 		nm->resyncs++;
 		nm->changed = nm->full = true;
@@ -500,6 +587,7 @@ void netmon_free(struct netmon *nm)
 		nl_cache_free(nm->addrs);
 	if (nm->reqsock)
 		nl_socket_free(nm->reqsock);
+	free(nm->byindex);
 	free(nm);
 }
 

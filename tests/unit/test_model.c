@@ -226,6 +226,57 @@ static void test_refresh_as_rebuild(void **state)
 	model_free(&b);
 }
 
+static void del_addrs(struct model *m, const char *name)
+{
+	struct netdev *d = nd(m, name);
+	free(d->addrs);
+	d->addrs = NULL;
+	d->naddrs = 0;
+}
+
+/* Only the netdevs a batch named refreshed (netmon's path, model_refresh_netdevs): the same
+ * findings as a full rebuild, the same-subnet finding too, as addresses come and go on a twin
+ * and on another interface. */
+static void test_refresh_netdevs_as_rebuild(void **state)
+{
+	(void)state;
+	struct model a, b;
+	spark(&a);
+	spark(&b);
+	healthy_port1(&a);
+	healthy_port1(&b);
+	model_rebuild(&a);
+	model_rebuild(&b);
+	const char *names[] = { "wlP9s9", "wlP9s9", "enP2p1s0f1np1", "enP7s7", "enp1s0f1np1" };
+	for (size_t step = 0; step < ARRAY_LEN(names); step++) {
+		for (struct model *m = &a; m; m = m == &a ? &b : NULL) {
+			if (step == 0) /* an interface without IPv4 comes into a twin's subnet */
+				add_addr(m, "wlP9s9", "192.168.100.99/24");
+			else if (step == 1) /* and leaves it */
+				del_addrs(m, "wlP9s9");
+			else if (step == 2)
+				del_addrs(m, "enP2p1s0f1np1");
+			else if (step == 3) /* the management LAN moves into a twin's subnet */
+				add_addr(m, "enP7s7", "192.168.100.5/24");
+			else
+				set_up(m, "enp1s0f1np1", false);
+		}
+		size_t idx = (size_t)(nd(&a, names[step]) - a.netdevs);
+		unsigned long gen = a.generation;
+		model_refresh_netdevs(&a, &idx, 1);
+		model_rebuild(&b);
+		assert_true(a.generation > gen && a.dirty);
+		assert_int_equal(a.nfindings, b.nfindings);
+		for (size_t i = 0; i < a.nfindings; i++) {
+			assert_string_equal(a.findings[i].code, b.findings[i].code);
+			assert_string_equal(a.findings[i].text, b.findings[i].text);
+		}
+		assert_int_equal(count_code(&a, "same-subnet"), step == 0 || step >= 3 ? 1 : 0);
+	}
+	model_free(&a);
+	model_free(&b);
+}
+
 /* Without netdevs (no phys_port_name), the PCI function numbers the port. */
 static void test_grouping_without_netdevs(void **state)
 {
@@ -532,6 +583,7 @@ int main(void)
 		cmocka_unit_test(test_twin_grouping),
 		cmocka_unit_test(test_cabled_by_one_twin),
 		cmocka_unit_test(test_refresh_as_rebuild),
+		cmocka_unit_test(test_refresh_netdevs_as_rebuild),
 		cmocka_unit_test(test_grouping_without_netdevs),
 		cmocka_unit_test(test_not_twins),
 		cmocka_unit_test(test_other_adapters),

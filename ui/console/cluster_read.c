@@ -67,6 +67,11 @@ void cluster_read_after_turn(struct console *c)
 	}
 	if (r->worker || (c->state != STATE_MAIN && c->state != STATE_CABLING))
 		return;
+	if (!c->cluster.n) { /* no cluster: nothing to read (and the request, ~13 kB, not cleared
+			      * after every turn) */
+		r->again = false;
+		return;
+	}
 	struct cluster_gather_request *q = &r->job.req;
 	memset(q, 0, sizeof(*q));
 	for (size_t i = 0; i < c->cluster.n; i++) {

@@ -16,6 +16,53 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The parts a frame keeps for the next (screen_memo_replay): drawn again only when what they
+ * show changed; a twin going down leaves the steps, the F-key bar and, when only another
+ * interface changed, the ports and the findings as they were. */
+enum { MEMO_FINDINGS, MEMO_STEPS, MEMO_KEYS, MEMO_STATUS }; /* port_panel.h's from 8 */
+
+static struct buf key; /* made again for each part */
+
+static void key_place(int y, int x, int h, int w, int extra)
+{
+	const int place[] = { y, x, h, w, extra };
+	key.len = 0;
+	buf_add(&key, (const char *)place, sizeof(place));
+}
+
+static void findings_draw(struct console *c, int y, int x, int h, int w)
+{
+	int used;
+	key_place(y, x, h, w, 0);
+	findings_panel_key(&c->model, &key);
+	if (!screen_memo_replay(&c->scr, MEMO_FINDINGS, key.data, key.len, &used, sizeof(used))) {
+		used = findings_panel_draw(&c->scr, &c->model, y, x, h, w);
+		screen_memo_keep(&c->scr, MEMO_FINDINGS, &used, sizeof(used));
+	}
+}
+
+/* the steps and where each landed (for the mouse) */
+struct steps_drawn {
+	int used, rows[STEP_COUNT], cols[STEP_COUNT], widths[STEP_COUNT];
+};
+
+static int steps_draw(struct console *c, int y, int x, int h, int w, int rows[STEP_COUNT],
+		      int cols[STEP_COUNT], int widths[STEP_COUNT])
+{
+	struct steps_drawn d;
+	key_place(y, x, h, w, c->step_sel | (c->focus == FOCUS_STEPS) << 16);
+	step_panel_key(c->steps, c->step_sel, h, w, &key);
+	if (!screen_memo_replay(&c->scr, MEMO_STEPS, key.data, key.len, &d, sizeof(d))) {
+		d.used = step_panel_draw(&c->scr, c->steps, c->step_sel, c->focus == FOCUS_STEPS, y,
+					 x, h, w, d.rows, d.cols, d.widths);
+		screen_memo_keep(&c->scr, MEMO_STEPS, &d, sizeof(d));
+	}
+	memcpy(rows, d.rows, sizeof(d.rows));
+	memcpy(cols, d.cols, sizeof(d.cols));
+	memcpy(widths, d.widths, sizeof(d.widths));
+	return d.used;
+}
+
 static void add_hit(struct console *c, int y, int x, int w, enum hit_kind kind, int index)
 {
 	if (c->nhits < MAX_HITS && y >= 0 && w > 0)
@@ -35,7 +82,7 @@ static void draw_wide(struct console *c, int top, int bottom)
 	int y = top;
 	y += port_panel_draw(s, m, y, 0, bottom - y, lw, true, true);
 	y += iface_panel_draw(s, m, y, 0, bottom - y - 3, lw);
-	findings_panel_draw(s, m, y, 0, bottom - y, lw);
+	findings_draw(c, y, 0, bottom - y, lw);
 	int H = bottom - top, ph = peer_panel_rows(m, &c->peers);
 	if (ph > H / 3)
 		ph = H / 3 > 5 ? H / 3 : 5;
@@ -50,8 +97,7 @@ static void draw_wide(struct console *c, int top, int bottom)
 	int full = step_panel_rows(c->steps, pw, true);
 	int sh = bottom - y >= full ? full : bottom - y;
 	int rows[STEP_COUNT], cols[STEP_COUNT], widths[STEP_COUNT];
-	y += step_panel_draw(s, c->steps, c->step_sel, c->focus == FOCUS_STEPS, y, lw, sh, pw, rows,
-			     cols, widths);
+	y += steps_draw(c, y, lw, sh, pw, rows, cols, widths);
 	for (int i = 0; i < STEP_COUNT; i++)
 		if (rows[i] >= 0)
 			add_hit(c, rows[i], cols[i], widths[i], HIT_STEP, i);
@@ -92,8 +138,7 @@ static void draw_narrow(struct console *c, int top, int bottom)
 	}
 	sh += left;
 	int rows[STEP_COUNT], cols[STEP_COUNT], widths[STEP_COUNT];
-	y += step_panel_draw(s, c->steps, c->step_sel, c->focus == FOCUS_STEPS, y, 0, sh, w, rows,
-			     cols, widths);
+	y += steps_draw(c, y, 0, sh, w, rows, cols, widths);
 	for (int k = 0; k < STEP_COUNT; k++)
 		if (rows[k] >= 0)
 			add_hit(c, rows[k], cols[k], widths[k], HIT_STEP, k);
@@ -107,7 +152,7 @@ static void draw_narrow(struct console *c, int top, int bottom)
 	if (i)
 		y += iface_panel_draw(s, m, y, 0, i, w);
 	if (f >= 3)
-		findings_panel_draw(s, m, y, 0, bottom - y, w);
+		findings_draw(c, y, 0, bottom - y, w);
 }
 
 void layout_draw(struct console *c)
@@ -149,18 +194,34 @@ void layout_draw(struct console *c)
 	else if (c->state != STATE_MONITOR)
 		draw_narrow(c, top, bottom);
 	size_t n = actlog_count(&c->log);
-	if (n) {
+	if (n) { /* the status line: the newest entry of the log, made again when it changed */
 		const struct actlog_entry *e = actlog_get(&c->log, n - 1);
-		char t[700];
-		actlog_format(e, false, t, sizeof(t));
-		screen_text(s, s->rows - 2, 1, s->cols - 2,
-			    e->level == ACTLOG_FAIL ? ROLE_BAD : ROLE_DIM, t);
+		key_place(s->rows - 2, 1, 1, s->cols - 2, e->level);
+		buf_add(&key, (const char *)&e->when, sizeof(e->when));
+		buf_add(&key, e->text, strlen(e->text));
+		if (!screen_memo_replay(s, MEMO_STATUS, key.data, key.len, NULL, 0)) {
+			char t[700];
+			actlog_format(e, false, t, sizeof(t));
+			screen_text(s, s->rows - 2, 1, s->cols - 2,
+				    e->level == ACTLOG_FAIL ? ROLE_BAD : ROLE_DIM, t);
+			screen_memo_keep(s, MEMO_STATUS, NULL, 0);
+		}
 	}
-	enum key_action acts[16];
-	int xs[16], ws[16];
-	size_t nkeys = keys_bar_draw(s, s->rows - 1, acts, xs, ws, ARRAY_LEN(acts));
-	for (size_t i = 0; i < nkeys; i++)
-		add_hit(c, s->rows - 1, xs[i], ws[i], HIT_KEY, (int)acts[i]);
+	/* the F-key bar: the same for a size (the key table does not change) */
+	struct {
+		size_t n;
+		enum key_action acts[16];
+		int xs[16], ws[16];
+	} bar;
+	key_place(s->rows - 1, 0, 1, s->cols, 0);
+	if (!screen_memo_replay(s, MEMO_KEYS, key.data, key.len, &bar, sizeof(bar))) {
+		memset(&bar, 0, sizeof(bar));
+		bar.n = keys_bar_draw(s, s->rows - 1, bar.acts, bar.xs, bar.ws,
+				      ARRAY_LEN(bar.acts));
+		screen_memo_keep(s, MEMO_KEYS, &bar, sizeof(bar));
+	}
+	for (size_t i = 0; i < bar.n; i++)
+		add_hit(c, s->rows - 1, bar.xs[i], bar.ws[i], HIT_KEY, (int)bar.acts[i]);
 	switch (c->state) {
 	case STATE_HELP: help_draw(s, &c->help); break;
 	case STATE_PAIR: pair_dialog_draw(s, &c->pair); break;

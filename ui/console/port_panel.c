@@ -125,12 +125,86 @@ static enum role nm_text(const struct model *m, const char *ifname, char *out, s
 	return np->state == 100 ? ROLE_NORMAL : np->state == 120 ? ROLE_BAD : ROLE_DIM;
 }
 
+/* ---- keys: everything a panel shows, as bytes (screen_memo_replay) ---- */
+
+static void key_int(struct buf *k, long v)
+{
+	buf_add(k, (const char *)&v, sizeof(v));
+}
+
+static void key_str(struct buf *k, const char *str)
+{
+	buf_add(k, str, strlen(str) + 1);
+}
+
+/* what row() shows of a netdev */
+static void key_netdev(struct buf *k, const struct netdev *d)
+{
+	key_int(k, d != NULL);
+	if (!d)
+		return;
+	key_str(k, d->name);
+	key_int(k, d->carrier | d->admin_up << 1);
+	key_int(k, d->speed_mbps);
+	key_int(k, d->mtu);
+	key_int(k, (long)d->naddrs);
+	for (size_t i = 0; i < d->naddrs; i++) {
+		key_int(k, d->addrs[i].family | d->addrs[i].link_local << 8);
+		key_int(k, d->addrs[i].prefixlen);
+		key_str(k, d->addrs[i].text);
+	}
+}
+
+/* what one port's panel shows of the model */
+static void port_key(const struct model *m, const struct phys_port *pp, struct buf *k)
+{
+	key_int(k, m->nm.node.renderer);
+	key_int(k, pp->number);
+	key_int(k, pp->cabled);
+	key_int(k, (long)pp->ntwins);
+	for (size_t t = 0; t < pp->ntwins; t++) {
+		const struct twin *tw = &pp->twins[t];
+		key_str(k, tw->rdma->ibdev);
+		key_str(k, tw->netdev_name);
+		key_netdev(k, tw->netdev);
+		const struct nm_port *np = nm_view_port(&m->nm, tw->netdev_name);
+		key_int(k, np != NULL);
+		if (np) {
+			key_int(k, np->known | np->managed << 1);
+			key_int(k, np->state);
+			key_str(k, np->profile);
+		}
+	}
+}
+
+/* The key of a part at its place: the place first, then what it shows (added by the caller). */
+static struct buf *key_at(int y, int x, int h, int w, int extra)
+{
+	static struct buf k;
+	k.len = 0;
+	const int place[] = { y, x, h, w, extra };
+	buf_add(&k, (const char *)place, sizeof(place));
+	return &k;
+}
+
+void findings_panel_key(const struct model *m, struct buf *k)
+{
+	key_int(k, (long)m->nfindings);
+	for (size_t i = 0; i < m->nfindings; i++) {
+		key_int(k, m->findings[i].level);
+		key_str(k, m->findings[i].text);
+		key_str(k, m->findings[i].fix);
+	}
+}
+
+static int port_draw(const struct screen *s, const struct model *m, const struct phys_port *pp,
+		     int y, int x, int bottom, int w, int hd, int per, bool nm_rows);
+
 int port_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w,
 		    bool all_headers, bool nm_rows)
 {
 	bool nm = m->nm.node.renderer == NM_RENDERER_NM;
 	int y0 = y, bottom = y + h;
-	char title[128];
 	if (m->nports == 0 && y + 3 <= bottom) {
 		screen_box(s, y, x, 3, w, ROLE_FRAME, "ConnectX ports");
 		const char *why = m->rdma.no_class ? "No RDMA devices on this machine"
@@ -145,35 +219,55 @@ int port_panel_draw(const struct screen *s, const struct model *m, int y, int x,
 		const struct phys_port *pp = &m->ports[k];
 		int hd = k == 0 || all_headers ? 1 : 0;
 		int per = nm && nm_rows ? 2 : 1; /* a twin's row, and NetworkManager's under it */
-		int ph = 2 + hd + per * (int)pp->ntwins;
-		int tl = snprintf(title, sizeof(title), "Port %d: %s", pp->number,
-				  pp->cabled ? "cable seen" : "no cable");
-		/* no room for a row each: NetworkManager's profiles in the title */
-		for (size_t t = 0; nm && !nm_rows && t < pp->ntwins && tl < (int)sizeof(title);
-		     t++) {
-			char one[160];
-			nm_text(m, pp->twins[t].netdev_name, one, sizeof(one));
-			tl += snprintf(title + tl, sizeof(title) - (size_t)tl, "%s%s",
-				       t ? ", " : " | ", t ? one + 4 : one);
+		/* each port a part of the frame of its own: drawn again only when it changed */
+		int id = PORT_PANEL_MEMO_PORTS + (int)k, ph;
+		struct buf *key = key_at(y, x, bottom - y, w, hd | per << 1 | nm_rows << 3);
+		port_key(m, pp, key);
+		if (k < PORT_PANEL_MEMO_NPORTS &&
+		    screen_memo_replay(s, id, key->data, key->len, &ph, sizeof(ph))) {
+			y += ph;
+			continue;
 		}
-		screen_box(s, y, x, ph, w, ROLE_FRAME, title);
-		if (hd)
-			header(s, y + 1, x + 2, w - 4, "RDMA device");
-		for (size_t t = 0; t < pp->ntwins; t++) {
-			const struct twin *tw = &pp->twins[t];
-			int ty = y + 1 + hd + per * (int)t;
-			if (ty >= bottom)
-				break;
-			row(s, ty, x + 2, w - 4, tw->rdma->ibdev, tw->netdev_name, tw->netdev);
-			if (per == 2 && ty + 1 < bottom) {
-				char line[160];
-				enum role r = nm_text(m, tw->netdev_name, line, sizeof(line));
-				screen_text(s, ty + 1, x + 2 + 15, w - 4 - 15, r, line);
-			}
-		}
+		ph = port_draw(s, m, pp, y, x, bottom, w, hd, per, nm_rows);
+		if (k < PORT_PANEL_MEMO_NPORTS)
+			screen_memo_keep(s, id, &ph, sizeof(ph));
 		y += ph;
 	}
 	return y - y0;
+}
+
+/* One port's panel at y (rows up to bottom); returns its rows. */
+static int port_draw(const struct screen *s, const struct model *m, const struct phys_port *pp,
+		     int y, int x, int bottom, int w, int hd, int per, bool nm_rows)
+{
+	bool nm = m->nm.node.renderer == NM_RENDERER_NM;
+	char title[128];
+	int ph = 2 + hd + per * (int)pp->ntwins;
+	int tl = snprintf(title, sizeof(title), "Port %d: %s", pp->number,
+			  pp->cabled ? "cable seen" : "no cable");
+	/* no room for a row each: NetworkManager's profiles in the title */
+	for (size_t t = 0; nm && !nm_rows && t < pp->ntwins && tl < (int)sizeof(title); t++) {
+		char one[160];
+		nm_text(m, pp->twins[t].netdev_name, one, sizeof(one));
+		tl += snprintf(title + tl, sizeof(title) - (size_t)tl, "%s%s", t ? ", " : " | ",
+			       t ? one + 4 : one);
+	}
+	screen_box(s, y, x, ph, w, ROLE_FRAME, title);
+	if (hd)
+		header(s, y + 1, x + 2, w - 4, "RDMA device");
+	for (size_t t = 0; t < pp->ntwins; t++) {
+		const struct twin *tw = &pp->twins[t];
+		int ty = y + 1 + hd + per * (int)t;
+		if (ty >= bottom)
+			break;
+		row(s, ty, x + 2, w - 4, tw->rdma->ibdev, tw->netdev_name, tw->netdev);
+		if (per == 2 && ty + 1 < bottom) {
+			char line[160];
+			enum role r = nm_text(m, tw->netdev_name, line, sizeof(line));
+			screen_text(s, ty + 1, x + 2 + 15, w - 4 - 15, r, line);
+		}
+	}
+	return ph;
 }
 
 int iface_panel_draw(const struct screen *s, const struct model *m, int y, int x, int h, int w)
@@ -183,18 +277,36 @@ int iface_panel_draw(const struct screen *s, const struct model *m, int y, int x
 	int oh = 3 + (int)m->nothers;
 	if (oh > h)
 		oh = h;
-	screen_box(s, y, x, oh, w, ROLE_FRAME, "Other interfaces");
-	header(s, y + 1, x + 2, w - 4, "");
+	/* the box, then each row, parts of the frame of their own: a netdev that changed is
+	 * its row drawn again */
+	struct buf *key = key_at(y, x, oh, w, 0);
+	if (!screen_memo_replay(s, PORT_PANEL_MEMO_BOX, key->data, key->len, NULL, 0)) {
+		screen_box(s, y, x, oh, w, ROLE_FRAME, "Other interfaces");
+		header(s, y + 1, x + 2, w - 4, "");
+		screen_memo_keep(s, PORT_PANEL_MEMO_BOX, NULL, 0);
+	}
 	size_t fit = (size_t)(oh - 3);
 	for (size_t i = 0; i < m->nothers && i < fit; i++) {
 		const struct netdev *d = &m->netdevs[m->others[i]];
-		if (i + 1 == fit && m->nothers > fit) {
-			char more[64];
-			snprintf(more, sizeof(more), "... %zu more", m->nothers - i);
-			screen_text(s, y + 2 + (int)i, x + 2, w - 4, ROLE_DIM, more);
-			break;
+		bool more = i + 1 == fit && m->nothers > fit;
+		int id = PORT_PANEL_MEMO_ROWS + (int)i, ry = y + 2 + (int)i;
+		key = key_at(ry, x, 1, w, more ? (int)(m->nothers - i) : -1);
+		if (!more)
+			key_netdev(key, d);
+		if (i < PORT_PANEL_MEMO_NROWS &&
+		    screen_memo_replay(s, id, key->data, key->len, NULL, 0))
+			continue;
+		if (more) {
+			char text[64];
+			snprintf(text, sizeof(text), "... %zu more", m->nothers - i);
+			screen_text(s, ry, x + 2, w - 4, ROLE_DIM, text);
+		} else {
+			row(s, ry, x + 2, w - 4, "", d->name, d);
 		}
-		row(s, y + 2 + (int)i, x + 2, w - 4, "", d->name, d);
+		if (i < PORT_PANEL_MEMO_NROWS)
+			screen_memo_keep(s, id, NULL, 0);
+		if (more)
+			break;
 	}
 	return oh;
 }
@@ -219,12 +331,25 @@ int findings_panel_rows(const struct model *m, int w)
 {
 	if (!m->nfindings)
 		return 3;
+	/* asked by the layout and by the drawing, every frame: found again only when the
+	 * findings or the width changed */
+	static struct buf last, now;
+	static int last_w = -1, last_n;
+	now.len = 0;
+	findings_panel_key(m, &now);
+	if (w == last_w && now.len == last.len && memcmp(now.data, last.data, now.len) == 0)
+		return last_n;
 	int n = 2;
 	for (size_t i = 0; i < m->nfindings; i++) {
 		char line[400], fix[400];
 		finding_lines(&m->findings[i], line, sizeof(line), fix, sizeof(fix));
 		n += screen_wrap_rows(line, w - 4) + screen_wrap_rows(fix, w - 6);
 	}
+	struct buf t = last;
+	last = now;
+	now = t;
+	last_w = w;
+	last_n = n;
 	return n;
 }
 

@@ -247,12 +247,23 @@ struct row_ops {
 	int ncells;
 };
 
+/* A part of the frame kept for the next frame (screen_memo_replay): its key, what the drawing
+ * returned, and the operations it added, row by row (int row, size_t len, the bytes). */
+struct memo {
+	struct buf key, ops, out;
+	bool valid;
+};
+
 static struct {
 	struct row_ops *rows;
 	int nrows;
 	bool on;
+	struct memo memos[SCREEN_MEMOS];
+	int recording; /* the memo being drawn, or -1 */
+	int cols; /* the width the memos were drawn for */
+	size_t *rec_start; /* each row's operations' length when it began */
 	struct screen_frame_stats stats;
-} frame;
+} frame = { .recording = -1 };
 
 static void op_add(const struct screen *s, int y, struct op op, const void *payload, size_t len)
 {
@@ -397,19 +408,86 @@ void screen_frame_begin(const struct screen *s)
 		free(frame.rows);
 		frame.rows = xcalloc((size_t)(s->rows > 0 ? s->rows : 1), sizeof(*frame.rows));
 		frame.nrows = s->rows;
+		frame.rec_start = xrealloc(frame.rec_start, (size_t)(s->rows > 0 ? s->rows : 1),
+					   sizeof(*frame.rec_start));
+		for (int i = 0; i < SCREEN_MEMOS; i++) /* kept for rows that are no more */
+			frame.memos[i].valid = false;
 		for (int y = 0; y < frame.nrows; y++) {
 			buf_init(&frame.rows[y].b);
 			buf_init(&frame.rows[y].last);
 		}
 	}
+	if (frame.cols != s->cols) {
+		for (int i = 0; i < SCREEN_MEMOS; i++)
+			frame.memos[i].valid = false;
+		frame.cols = s->cols;
+	}
 	for (int y = 0; y < frame.nrows; y++)
 		frame.rows[y].b.len = 0;
 	frame.on = true;
+	frame.recording = -1;
+}
+
+bool screen_memo_replay(const struct screen *s, int id, const void *key, size_t keylen, void *out,
+			size_t outlen)
+{
+	(void)s;
+	if (!frame.on || id < 0 || id >= SCREEN_MEMOS || frame.recording >= 0)
+		return false; /* drawn, not kept */
+	struct memo *mo = &frame.memos[id];
+	if (mo->valid && mo->key.len == keylen && mo->out.len == outlen &&
+	    memcmp(mo->key.data, key, keylen) == 0) {
+		/* the same operations, appended to the same rows in the same order: the rows'
+		 * operations are byte for byte what drawing again would make */
+		for (size_t at = 0; at < mo->ops.len;) {
+			int y;
+			size_t len;
+			memcpy(&y, mo->ops.data + at, sizeof(y));
+			memcpy(&len, mo->ops.data + at + sizeof(y), sizeof(len));
+			at += sizeof(y) + sizeof(len);
+			buf_add(&frame.rows[y].b, mo->ops.data + at, len);
+			at += len;
+		}
+		if (outlen)
+			memcpy(out, mo->out.data, outlen);
+		frame.stats.memo_hits++;
+		return true;
+	}
+	mo->valid = false;
+	mo->key.len = 0;
+	buf_add(&mo->key, key, keylen);
+	for (int y = 0; y < frame.nrows; y++)
+		frame.rec_start[y] = frame.rows[y].b.len;
+	frame.recording = id;
+	return false;
+}
+
+void screen_memo_keep(const struct screen *s, int id, const void *out, size_t outlen)
+{
+	(void)s;
+	if (frame.recording != id || id < 0)
+		return;
+	frame.recording = -1;
+	struct memo *mo = &frame.memos[id];
+	mo->ops.len = mo->out.len = 0;
+	for (int y = 0; y < frame.nrows; y++) {
+		const struct buf *b = &frame.rows[y].b;
+		size_t len = b->len - frame.rec_start[y];
+		if (!len)
+			continue;
+		buf_add(&mo->ops, (const char *)&y, sizeof(y));
+		buf_add(&mo->ops, (const char *)&len, sizeof(len));
+		buf_add(&mo->ops, b->data + frame.rec_start[y], len);
+	}
+	if (outlen)
+		buf_add(&mo->out, out, outlen);
+	mo->valid = true;
 }
 
 void screen_frame_end(const struct screen *s)
 {
 	frame.on = false;
+	frame.recording = -1;
 	frame.stats.frames++;
 	for (int y = 0; y < frame.nrows && y < s->rows; y++) {
 		struct row_ops *r = &frame.rows[y];
@@ -443,6 +521,10 @@ void screen_frame_invalidate(void)
 {
 	for (int y = 0; y < frame.nrows; y++)
 		frame.rows[y].valid = false;
+	/* every part drawn from the model again, none replayed: a repaint (Ctrl-L) shows what
+	 * the model says, whatever the last frames kept */
+	for (int i = 0; i < SCREEN_MEMOS; i++)
+		frame.memos[i].valid = false;
 	termout_clear();
 }
 

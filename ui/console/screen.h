@@ -4,6 +4,7 @@
 #define SPARKLINK_SCREEN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Keys curses has no name for (characters, as get_wch() returns them). */
 #define KEY_ESC 27
@@ -63,10 +64,20 @@ void screen_fill(const struct screen *s, int y, int x, int h, int w, enum role r
  * erase(): a row nothing is drawn on is cleared. */
 void screen_frame_begin(const struct screen *s);
 void screen_frame_end(const struct screen *s);
-void screen_frame_invalidate(void);
-/* For the benchmarks: frames ended and rows drawn again. */
+void screen_frame_invalidate(void); /* also drops every part kept (screen_memo_replay) */
+/* A part of the frame drawn again only when what it shows changed. key is bytes that say
+ * everything the part shows (its place on the screen included). When the last frame kept this
+ * part (id, 0 .. SCREEN_MEMOS - 1) under the same key, its drawing operations are added again
+ * and out gets what its drawing gave (outlen bytes): returns true, nothing is drawn. Else
+ * returns false: draw it, then screen_memo_keep() with what the drawing gave. Parts are not
+ * nested; what is drawn between replay and keep must depend only on the key. */
+#define SCREEN_MEMOS 64
+bool screen_memo_replay(const struct screen *s, int id, const void *key, size_t keylen, void *out,
+			size_t outlen);
+void screen_memo_keep(const struct screen *s, int id, const void *out, size_t outlen);
+/* For the benchmarks: frames ended, rows drawn again, parts replayed. */
 struct screen_frame_stats {
-	unsigned long frames, rows_drawn;
+	unsigned long frames, rows_drawn, memo_hits;
 };
 struct screen_frame_stats screen_frame_stats(void);
 

@@ -104,6 +104,22 @@ static void head(const struct screen *s, const struct step *st, int i, bool sel,
 	screen_text(s, y, x + 14, w - 14, sel && focused ? ROLE_SELECT : mark_role(st->mark), m);
 }
 
+void step_panel_key(const struct step *steps, int sel, int h, int w, struct buf *k)
+{
+	/* as step_panel_draw chooses its form: three columns of marks and the chosen step's reason
+	 * below the list's rows, else every step's reason */
+	if (h < 4 || w < 20)
+		return;
+	if (h < step_panel_rows(steps, w - 4, false)) {
+		for (int i = 0; i < STEP_COUNT; i++)
+			buf_add(k, (const char *)&steps[i].mark, sizeof(steps[i].mark));
+		if (sel >= 0 && sel < STEP_COUNT)
+			buf_add(k, (const char *)&steps[sel], sizeof(steps[sel]));
+		return;
+	}
+	buf_add(k, (const char *)steps, STEP_COUNT * sizeof(*steps));
+}
+
 int step_panel_draw(const struct screen *s, const struct step *steps, int sel, bool focused, int y,
 		    int x, int h, int w, int rows[STEP_COUNT], int cols[STEP_COUNT],
 		    int widths[STEP_COUNT])
@@ -116,10 +132,14 @@ int step_panel_draw(const struct screen *s, const struct step *steps, int sel, b
 	char hint[120] = "", reason[STEP_COUNT][400];
 	if (sel >= 0 && sel < STEP_COUNT)
 		step_panel_hint((enum step_id)sel, steps[sel].mark, hint, sizeof(hint));
+	int list = step_panel_rows(steps, iw, false), full = h + 1;
+	/* the full form needs at least two rows a step: below that (and below the list's rows)
+	 * only the chosen step's reason is shown, the only one made */
 	for (int i = 0; i < STEP_COUNT; i++)
-		keys_step_reason(&steps[i], reason[i], sizeof(reason[i]));
-	int full = rows_full((const char(*)[400])reason, iw + 4),
-	    list = step_panel_rows(steps, iw, false);
+		if (h >= list || i == sel)
+			keys_step_reason(&steps[i], reason[i], sizeof(reason[i]));
+	if (h >= 3 + 2 * STEP_COUNT)
+		full = rows_full((const char(*)[400])reason, iw + 4);
 	int ph;
 	if (h >= full)
 		ph = full;

@@ -5,6 +5,7 @@
 #ifndef SPARKLINK_STEP_PANEL_H
 #define SPARKLINK_STEP_PANEL_H
 
+#include "core/base/util.h"
 #include "core/guide/actlog.h"
 #include "core/guide/steps.h"
 #include "ui/console/screen.h"
@@ -20,6 +21,9 @@ int step_panel_rows(const struct step *steps, int w, bool full);
  * per step with the chosen step's reason below, or (from 5 rows) three columns of marks and the
  * chosen step's reason. rows[i] gets the screen row of step i (-1 when not shown), cols[i] its
  * first column and widths[i] its width. Returns the rows used. */
+/* What step_panel_draw shows of the steps in h rows and w columns, as bytes (a frame keeps the
+ * panel under them, screen_memo_replay); the place, sel and the focus are the caller's to add. */
+void step_panel_key(const struct step *steps, int sel, int h, int w, struct buf *k);
 int step_panel_draw(const struct screen *s, const struct step *steps, int sel, bool focused, int y,
 		    int x, int h, int w, int rows[STEP_COUNT], int cols[STEP_COUNT],
 		    int widths[STEP_COUNT]);

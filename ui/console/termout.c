@@ -205,6 +205,11 @@ static char *reserve(size_t n)
 /* A cell's characters at p (room for TERMOUT_CHARS * MB_LEN_MAX bytes); returns the end. */
 static char *put_cell(char *p, const struct tcell *c)
 {
+	unsigned c0 = (unsigned)c->ch[0];
+	if (!c->ch[1] && c0 < 0x80) { /* most cells: one ASCII character */
+		*p++ = (char)c0;
+		return p;
+	}
 	for (int i = 0; i < TERMOUT_CHARS && c->ch[i]; i++) {
 		unsigned wc = (unsigned)c->ch[i];
 		if (wc < 0x80) {
