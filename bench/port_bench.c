@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -51,6 +52,7 @@ struct opts {
 	const char *label;
 	char *cables[8], *twins[8];
 	int ncables, ntwins;
+	const char *cable_netns; /* the cables' far ends live in this named netns (NULL: here) */
 };
 
 struct con {
@@ -475,12 +477,19 @@ static int64_t flap_netlink(struct nl_sock *sk, struct con *c, struct cable *cb,
 
 /* The same with the real command: `ip link set dev CABLE up|down`; the start time is when the
  * process has exited (pidfd readable), as a shell would see `ip` return. */
+static const char *cable_netns; /* --cable-netns, for `ip -n` */
+
 static int64_t flap_ip(struct con *c, struct cable *cb, bool up, const struct twin_state *want,
 		       int64_t *seen)
 {
-	char *argv[] = { "ip", "link", "set", "dev", (char *)cb->name, up ? "up" : "down", NULL };
+	char *argv[] = { "ip",	"-n",  (char *)cable_netns, "link",
+			 "set", "dev", (char *)cb->name,    up ? "up" : "down",
+			 NULL };
+	char **av = cable_netns ? argv : argv + 2;
+	if (!cable_netns)
+		av[0] = "ip";
 	pid_t pid;
-	int r = posix_spawnp(&pid, "ip", NULL, NULL, argv, environ);
+	int r = posix_spawnp(&pid, "ip", NULL, NULL, av, environ);
 	if (r)
 		die("cannot run ip: %s", strerror(r));
 	child_ip = pid;
@@ -596,6 +605,19 @@ static int run_flaps(const struct opts *o)
 {
 	if (o->ncables < 1 || o->ncables != o->ntwins)
 		die("--cables and --twins must name the same number of interfaces");
+	/* with --cable-netns the socket is made in the far ends' namespace (as the other machine of
+	 * a real cable would set its end down) and the console is started back here */
+	int home = -1;
+	if (o->cable_netns) {
+		char path[256];
+		snprintf(path, sizeof(path), "/run/netns/%s", o->cable_netns);
+		int far = open(path, O_RDONLY | O_CLOEXEC);
+		home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (far < 0 || home < 0 || setns(far, CLONE_NEWNET) < 0)
+			die("cannot enter the network namespace %s: %s", o->cable_netns,
+			    strerror(errno));
+		close(far);
+	}
 	struct nl_sock *sk = nl_socket_alloc();
 	if (!sk || nl_connect(sk, NETLINK_ROUTE) < 0)
 		die("cannot open a netlink socket");
@@ -606,6 +628,12 @@ static int run_flaps(const struct opts *o)
 		if (r < 0)
 			die("no interface %s here: %s", cables[i].name, nl_geterror(r));
 	}
+	if (home >= 0) {
+		if (setns(home, CLONE_NEWNET) < 0)
+			die("cannot return to the bench's network namespace: %s", strerror(errno));
+		close(home);
+	}
+	cable_netns = o->cable_netns;
 	size_t cap = 2 * (size_t)(o->flaps + o->ip_flaps) + 2;
 	struct series nl_all = { calloc(cap, 8), 0, 0 }, nl_down = { calloc(cap, 8), 0, 0 },
 		      nl_up = { calloc(cap, 8), 0, 0 }, ip_all = { calloc(cap, 8), 0, 0 },
@@ -841,7 +869,7 @@ static const char usage[] =
 	"usage: port-bench flaps|idle|startup|screen|monitor --binary SPARKLINK [options]\n"
 	"  --flaps N (200)  --ip-flaps N (50)  --cables c1,c2  --twins enp1s0f1np1,enP2p1s0f1np1\n"
 	"  --seconds S (60)  --runs N (20)  --label TEXT  --rows R (40)  --cols C (120)\n"
-	"  --settle-ms MS (1000)\n";
+	"  --settle-ms MS (1000)  --cable-netns NAME (the cables' far ends are in that netns)\n";
 
 int main(int argc, char **argv)
 {
@@ -891,6 +919,8 @@ int main(int argc, char **argv)
 			o.ncables = split(argv[i], o.cables, 8);
 		else if (!strcmp(a, "--twins"))
 			o.ntwins = split(argv[i], o.twins, 8);
+		else if (!strcmp(a, "--cable-netns"))
+			o.cable_netns = v;
 		else {
 			fputs(usage, stderr);
 			return 2;
