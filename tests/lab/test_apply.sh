@@ -73,10 +73,11 @@ sl() {
 out() { cat "$LAB_TMP/out" "$LAB_TMP/err"; }
 same_as_before() { # what
 	local a b i
-	# NetworkManager settles its automatic profiles some seconds after a restart
-	for ((i = 0; NM && i < 40; i++)); do
+	# NetworkManager settles its automatic profiles some seconds after a restart (40 s at most)
+	local t0=$SECONDS
+	while [ $NM = 1 ] && [ $((SECONDS - t0)) -lt 40 ]; do
 		[ "$(snap spark-1)" = "$before1" ] && [ "$(snap spark-2)" = "$before2" ] && return 0
-		sleep 1
+		sleep 0.2
 	done
 	a=$(snap spark-1) b=$(snap spark-2)
 	[ "$a" = "$before1" ] || fail "$1: spark-1 differs from before: $(diff <(printf '%s\n' "$before1") <(printf '%s\n' "$a"))"
@@ -146,6 +147,40 @@ all_addrs() {
 	done
 }
 ll4s() { for n in 1 2; do lx spark-$n ip -4 -o addr show dev $T1 | grep -q " 169\.254\." || return 1; done; }
+
+# on the static plan, before its rollback (on NetworkManager nodes while its addresses are
+# watched past the DHCP timeout)
+status_and_session() {
+	step "status after apply: plan, addresses, rails and journal"
+	sl status --json || fail "status --json: exit $?: $(out)"
+	python3 - "$LAB_TMP/out" <<'EOF' || fail "status --json is not what was applied: $(out)"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["plan"]["kind"] == "static" and s["plan"]["node"] == 1, s["plan"]
+assert len(s["rails"]) == 2 and all(r["ok"] for r in s["rails"]), s["rails"]
+assert s["journal"]["pending"] > 0, s["journal"]
+EOF
+	if [ $NM = 1 ]; then
+		python3 - "$LAB_TMP/out" <<'EOF' || fail "status --json does not name NetworkManager and the profiles: $(out)"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["this_node"]["renderer"] == "NetworkManager" and s["peer_node"]["renderer"] == "NetworkManager"
+assert s["this_node"]["networkmanager_version"].startswith("1."), s["this_node"]
+for i in s["interfaces"]:
+	for k in ("networkmanager", "peer_networkmanager"):
+		assert i[k]["managed"] and i[k]["profile"] == "sparklink-" + i["name"], (k, i)
+EOF
+	fi
+
+	step "the user's SSH session on a planned interface: refused, then allowed explicitly"
+	printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SSH_CONNECTION="192.168.100.11 50000 192.168.100.10 22" \
+		sudo -S -p '' "$SPARKLINK" rollback --password-stdin >"$LAB_TMP/out" 2>"$LAB_TMP/err"
+	rc=$?
+	# sudo drops SSH_CONNECTION; sparklink finds it in its parent's environment, as under a real sshd
+	[ $rc -eq 9 ] || fail "rollback on the session's interface: exit $rc, want 9: $(out)"
+	has_addr spark-1 $T1 192.168.100.10/24 || fail "a refused rollback changed $T1"
+}
+
 for plan in static link-local "static-persistent --mtu 9000"; do
 	step "apply $plan on both nodes"
 	# the peer's management address as the kernel reports it while apply runs (the blip of its
@@ -205,53 +240,33 @@ for plan in static link-local "static-persistent --mtu 9000"; do
 		"$SPARKLAB" plug spark-1 p1 >/dev/null || fail "plug"
 		t_plug=$SECONDS
 		wait_until 30 "$plan: the addresses did not come back after a replug: $(snap spark-2)" held
-		sl status || fail "$plan: status after the replug: $(out)"
-		[ "$(grep -c "^Rail ok" "$LAB_TMP/out")" -eq "$nrails" ] || fail "$plan: not every rail answers after the replug: $(out)"
 		# past NetworkManager's DHCP (and RA) timeout counted from the last change to the ports (the
 		# replug re-activates them; apply was before): any DHCP attempt that was running then has
 		# ended, and NetworkManager resets a port whose attempt failed, removing addresses it did
-		# not put there. Checked through the wait too, every 0.1 s
-		while [ $((SECONDS - t_plug)) -lt $((dhcp_timeout + 5)) ]; do
-			held || fail "$plan: an address is gone $((SECONDS - t_plug)) s after the replug (NetworkManager's DHCP timeout: $dhcp_timeout s): $(snap spark-2)"
-			sleep 0.1
-		done
-		held || fail "$plan: an address is gone after NetworkManager's DHCP timeout: $(snap spark-2)"
+		# not put there. Checked all through the wait, every 0.1 s, by a watcher beside the checks
+		# below (status, and on the static plan status --json and the refused rollback)
+		rm -f "$LAB_TMP/held.fail"
+		(
+			while [ $((SECONDS - t_plug)) -lt $((dhcp_timeout + 5)) ]; do
+				held || { echo "$((SECONDS - t_plug)) s after the replug: $(snap spark-2)" >"$LAB_TMP/held.fail"; exit 1; }
+				sleep 0.1
+			done
+			held || echo "after the wait: $(snap spark-2)" >"$LAB_TMP/held.fail"
+		) &
+		watcher=$!
+		lab_on_exit "kill $watcher 2>/dev/null"
+		sl status || fail "$plan: status after the replug: $(out)"
+		[ "$(grep -c "^Rail ok" "$LAB_TMP/out")" -eq "$nrails" ] || fail "$plan: not every rail answers after the replug: $(out)"
+	fi
+	[ "$plan" = static ] && status_and_session
+	if [ $NM = 1 ]; then
+		wait "$watcher"
+		[ -s "$LAB_TMP/held.fail" ] &&
+			fail "$plan: an address is gone (NetworkManager's DHCP timeout: $dhcp_timeout s): $(cat "$LAB_TMP/held.fail")"
 	fi
 	[ "$(lx spark-1 stat -c %a /var/lib/sparklink)" = 700 ] || fail "the journal directory is not 0700"
 	rollback_ok "$plan"
 done
-
-step "status after apply: plan, addresses, rails and journal"
-sl apply --plan static --peer 10.77.0.2 --password-stdin || fail "apply static again: $(out)"
-sl status --json || fail "status --json: exit $?: $(out)"
-python3 - "$LAB_TMP/out" <<'EOF' || fail "status --json is not what was applied: $(out)"
-import json, sys
-s = json.load(open(sys.argv[1]))
-assert s["plan"]["kind"] == "static" and s["plan"]["node"] == 1, s["plan"]
-assert len(s["rails"]) == 2 and all(r["ok"] for r in s["rails"]), s["rails"]
-assert s["journal"]["pending"] > 0, s["journal"]
-EOF
-if [ $NM = 1 ]; then
-	python3 - "$LAB_TMP/out" <<'EOF' || fail "status --json does not name NetworkManager and the profiles: $(out)"
-import json, sys
-s = json.load(open(sys.argv[1]))
-assert s["this_node"]["renderer"] == "NetworkManager" and s["peer_node"]["renderer"] == "NetworkManager"
-assert s["this_node"]["networkmanager_version"].startswith("1."), s["this_node"]
-for i in s["interfaces"]:
-	for k in ("networkmanager", "peer_networkmanager"):
-		assert i[k]["managed"] and i[k]["profile"] == "sparklink-" + i["name"], (k, i)
-EOF
-fi
-
-step "the user's SSH session on a planned interface: refused, then allowed explicitly"
-printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SSH_CONNECTION="192.168.100.11 50000 192.168.100.10 22" \
-	sudo -S -p '' "$SPARKLINK" rollback --password-stdin >"$LAB_TMP/out" 2>"$LAB_TMP/err"
-rc=$?
-# sudo drops SSH_CONNECTION; sparklink finds it in its parent's environment, as under a real sshd
-[ $rc -eq 9 ] || fail "rollback on the session's interface: exit $rc, want 9: $(out)"
-has_addr spark-1 $T1 192.168.100.10/24 || fail "a refused rollback changed $T1"
-sl rollback --password-stdin || fail "rollback: $(out)"
-same_as_before "static, then rolled back"
 
 step "an address already there is reused, and kept by rollback"
 # (networkd nodes only: on a NetworkManager node an address added by hand behind its back is gone
@@ -282,7 +297,15 @@ lx spark-2 sh -c "printf 'network:\n  version: 2\n  ethernets:\n    $T2:\n      
 	fail "cannot write the foreign files"
 # the user's files are in force before sparklink comes
 lx spark-2 netplan apply >/dev/null 2>&1 || fail "netplan apply of the foreign files"
-sleep 4 # IPv6 DAD (networkd), NetworkManager's activations
+# in force: the vLLM helper's address on, no IPv6 address in DAD, and on NetworkManager nodes both
+# twins connected (under the profiles netplan rendered from these files): 1-3 s after the apply
+foreign_on() {
+	[ -z "$(lx spark-2 ip -6 addr show tentative)" ] && has_addr spark-2 $T2 192.168.101.22/24 || return 1
+	[ $NM = 0 ] && return 0
+	local d
+	d=$(lx spark-2 nmcli -t -f DEVICE,STATE device) && grep -qx "$T1:connected" <<<"$d" && grep -qx "$T2:connected" <<<"$d"
+}
+wait_until 30 "the foreign files are not in force on spark-2: $(snap spark-2)" foreign_on
 before2=$(snap spark-2)
 sums=$(lx spark-2 sh -c 'cd /etc/netplan && sha256sum -- *')
 foreign=$(lx spark-2 sha256sum /etc/netplan/40-cx7.yaml | awk '{print $1}')
@@ -314,6 +337,21 @@ rollback_ok "foreign file"
 # Here between two of its scripts (a pause after each journal record), on networkd nodes; on
 # NetworkManager nodes the next step cuts in the middle of the scripts that matter there (the
 # connection code is the same: core/node/node_remote.c)
+# in spark-1, until its journal holds N records (checked there every 0.02 s, for 60 s at most),
+# then (with a second argument) kill -9 the apply that wrote the last one: its PID is in its own
+# records. Done inside the node, so that it lands within the apply's pause after record N
+journal_at() { # N [kill]
+	lx spark-1 sh -c 'j=/var/lib/sparklink/journal.jsonl i=0
+		while [ "$(wc -l <$j)" -lt "$1" ]; do
+			i=$((i + 1))
+			[ $i -lt 3000 ] || { echo "the journal never held $1 records" >&2; exit 1; }
+			sleep 0.02
+		done
+		[ -z "$2" ] && exit 0
+		pid=$(tail -n 1 $j | sed -n "s/.*\"pid\":\([0-9]*\).*/\1/p")
+		[ -n "$pid" ] || { echo "no PID in the journal" >&2; exit 1; }
+		kill -9 "$pid" || { echo "cannot kill sparklink ($pid)" >&2; exit 1; }' sh "$@"
+}
 cut_sessions() {
 	local p killed=0
 	for p in $(pgrep -f '^sshd(-session)?: nvidia'); do
@@ -325,13 +363,12 @@ cut_sessions() {
 if [ $NM = 0 ]; then
 	step "the SSH connection to the peer breaks during apply: sparklink connects again and goes on"
 	start=$(lx spark-1 sh -c 'wc -l < /var/lib/sparklink/journal.jsonl')
-	printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SPARKLINK_TEST_STEP_DELAY_MS=700 \
+	printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SPARKLINK_TEST_STEP_DELAY_MS=350 \
 		sudo -S -p '' --preserve-env=SPARKLINK_TEST_STEP_DELAY_MS "$SPARKLINK" apply \
 		--plan static-persistent --mtu 9000 --peer 10.77.0.2 --password-stdin \
 		>"$LAB_TMP/out" 2>"$LAB_TMP/err" &
 	bg=$!
-	wait_until 60 "apply never recorded 3 changes: $(out)" \
-		lx spark-1 sh -c "[ \$(wc -l < /var/lib/sparklink/journal.jsonl) -ge $((start + 3)) ]"
+	journal_at $((start + 3)) || fail "apply never recorded 3 changes: $(out)"
 	cut_sessions || fail "no sshd session of sparklink's on spark-2 to cut"
 	wait "$bg" || fail "apply did not survive its SSH connection breaking: exit $?: $(out)"
 	grep -q "spark-2: the SSH connection broke 1 time and was made again" "$LAB_TMP/out" ||
@@ -398,17 +435,12 @@ for k in 1 3 6 9 12; do
 	[ $NM = 1 ] && [ $k = 3 ] && kplan=static
 	start=$(lx spark-1 sh -c 'wc -l < /var/lib/sparklink/journal.jsonl')
 	# a pause after each journal record (a test knob) lets the kill land between two changes
-	printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SPARKLINK_TEST_STEP_DELAY_MS=300 \
+	printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 env SPARKLINK_TEST_STEP_DELAY_MS=150 \
 		sudo -S -p '' --preserve-env=SPARKLINK_TEST_STEP_DELAY_MS "$SPARKLINK" apply \
 		--plan $kplan --mtu 9000 --peer 10.77.0.2 --password-stdin \
 		>"$LAB_TMP/out" 2>"$LAB_TMP/err" &
 	bg=$!
-	wait_until 60 "apply never recorded $k changes: $(out)" \
-		lx spark-1 sh -c "[ \$(wc -l < /var/lib/sparklink/journal.jsonl) -ge $((start + k)) ]"
-	# the PID of the apply is in its own journal records
-	pid=$(lx spark-1 tail -n 1 /var/lib/sparklink/journal.jsonl | sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
-	[ -n "$pid" ] || fail "no PID in the journal"
-	lx spark-1 kill -9 "$pid" || fail "cannot kill sparklink ($pid) at record $k"
+	journal_at $((start + k)) kill || fail "kill -9 at record $k: $(out)"
 	wait "$bg" 2>/dev/null
 	sl rollback --password-stdin || fail "rollback after kill -9 at record $k: $(out)"
 	same_as_before "kill -9 at record $k, rolled back"

@@ -33,6 +33,9 @@ judge() { # from to-address: OpenSSH, keys only, known hosts only
 }
 
 step "up"
+# every key of the nodes is made after this second (fresh nodes): a file holding a copy of one was
+# written after it too (its ctime, which no program can set back)
+t_fresh=$(($(date +%s) - 1))
 lab_up 2
 fp2=$(fp_of spark-2)
 [ -n "$fp2" ] || fail "cannot read spark-2's host key fingerprint"
@@ -87,13 +90,20 @@ done
 
 step "no private key crossed: neither node holds the other's private key anywhere"
 # a copy of a private key is a file holding a private key block: on the other node, every such
-# file (any wrapping) must differ from this node's key, compared as one base64 body
+# file (any wrapping) must differ from this node's key, compared as one base64 body. The files
+# searched: every regular file under /home /root /tmp /etc/ssh /var/lib written since the lab
+# came up (a key made in this test can be in no older file); /tmp is this machine's own on a
+# networkd node, and grepping all of it took 17-25 s, more when a large file was being written
 keybody() { tr -d '\n\r' | sed -e 's/-----[A-Z ]*-----//g'; }
 for pair_ in "spark-1 spark-2" "spark-2 spark-1"; do
 	set -- $pair_
 	mine=$(lx "$1" cat /home/$U/.ssh/id_ed25519 | keybody)
 	[ ${#mine} -gt 100 ] || fail "cannot read $1's private key"
-	for f in $(lx "$2" grep -rlsF -- "PRIVATE KEY" /home /root /tmp /etc/ssh /var/lib 2>/dev/null); do
+	found=$(lx "$2" find /home /root /tmp /etc/ssh /var/lib -type f -newerct "@$t_fresh" \
+		-exec grep -lsF -- "PRIVATE KEY" {} + 2>/dev/null)
+	# the search sees what it must: $2's own key, made in this test
+	grep -qx "/home/$U/.ssh/id_ed25519" <<<"$found" || fail "the search on $2 does not find $2's own key: $found"
+	for f in $found; do
 		[ "$(lx "$2" cat "$f" | keybody)" = "$mine" ] && fail "$1's private key was found on $2 as $f"
 	done
 done

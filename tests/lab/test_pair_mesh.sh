@@ -1,5 +1,7 @@
 #!/bin/bash
 # lab_pair_mesh: `sparklink pair HOST HOST...`, a mesh of nodes on a switch, judged by OpenSSH.
+# One lab of 8 nodes on a switch: first a cluster of 4 of them (spark-1..4; spark-5..8 stand by
+# on the same switch, untouched), then all 8.
 # - 4 nodes on a switch (each also with an IPv4 address on its cable port, and an /etc/hosts
 #   naming the others as mDNS would: the lab's nodes have no nss-mdns): refused with nothing
 #   written for unknown host keys without a terminal (exit 5), a node's fingerprint missing
@@ -22,7 +24,8 @@
 # - spark-3 killed in the middle of a cluster apply (its sshd and every session): apply ends
 #   naming spark-3; rollback --local-only touches no peer; rollback undoes the rest and says
 #   spark-3's changes stay (exit 1); with spark-3 back, rollback leaves every node as before;
-# - 8 nodes on a switch: pair, every direction verified by sparklink and by OpenSSH; apply,
+# - 8 nodes on a switch (spark-1..4 as the 4-node part left them, with ~/.ssh files of their own;
+#   spark-5..8 fresh): pair, every direction verified by sparklink and by OpenSSH; apply,
 #   every rail checked on every node, status (a twin's address deleted: the 14 rails named,
 #   exit 8), rollback byte-identical.
 set -u
@@ -65,10 +68,20 @@ prepare() { # every node: a key of its own, an authorized_keys and a known_hosts
 	done
 }
 # judge FROM NAMES...: on FROM, OpenSSH with keys and known hosts only, to each NAME -> "NAME=host"
+# (the logins at once, one ssh each, their answers printed in the order of the NAMEs)
 judge() {
 	local from=$1
 	shift
-	lxu "$from" sh -c 'for h; do printf "%s=%s\n" "$h" "$(ssh -n -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=5 "$h" hostname 2>&1 | tr "\n" " " | sed "s/ *$//")"; done' sh "$@"
+	lxu "$from" sh -c 'd=$(mktemp -d) || exit 1
+		i=0
+		for h; do
+			i=$((i + 1))
+			ssh -n -o BatchMode=yes -o StrictHostKeyChecking=yes -o ConnectTimeout=10 "$h" hostname >"$d/$i" 2>&1 &
+		done
+		wait
+		i=0
+		for h; do i=$((i + 1)); printf "%s=%s\n" "$h" "$(tr "\n" " " <"$d/$i" | sed "s/ *$//")"; done
+		rm -rf "$d"' sh "$@"
 }
 judge_mesh() { # NAMEFN: every node to every other by the names NAMEFN K prints
 	local i j want got bad=""
@@ -79,6 +92,7 @@ judge_mesh() { # NAMEFN: every node to every other by the names NAMEFN K prints
 			for h in $($1 "$j"); do names+=("$h"); done
 		done
 		got=$(judge "spark-$i" "${names[@]}")
+		[ "$(grep -c = <<<"$got")" = "${#names[@]}" ] || fail "spark-$i: not one answer per name: $got"
 		while IFS='=' read -r h res; do
 			j=$(printf '%s\n' "$h" | sed -E 's/^spark-([0-9]+).*/\1/; s/^10\.[0-9]+\.[0-9]+\.([0-9]+)$/\1/')
 			[ "$res" = "spark-$j" ] || bad="$bad spark-$i->$h ($res);"
@@ -151,8 +165,9 @@ judge_switch() {
 }
 
 N=4
-step "4 nodes on a switch: up, each with its own ~/.ssh"
-lab_up 4 --cabling switch
+step "8 nodes on a switch: up; spark-1..4 each with its own ~/.ssh"
+t_fresh=$(($(date +%s) - 1)) # every key of the nodes is made after this second
+lab_up 8 --cabling switch
 prepare
 before=$(all_sums)
 
@@ -193,6 +208,17 @@ judge_mesh every_name
 
 step "modes and owners on every node; no private key crossed"
 keybody() { tr -d '\n\r' | sed -e 's/-----[A-Z ]*-----//g'; }
+# every file on a node holding a private key block (any wrapping), as "FILE BODY": the regular
+# files under /home /root /etc/ssh /var/lib written since the lab came up (the nodes' keys were
+# made after that: a copy of one can be in no older file); each node's own key must be among them
+for j in $(seq 1 $N); do
+	for f in $(lx "spark-$j" find /home /root /etc/ssh /var/lib -type f -newerct "@$t_fresh" \
+		-exec grep -lsF -- "PRIVATE KEY" {} + 2>/dev/null); do
+		printf '%s %s\n' "$f" "$(lx "spark-$j" cat "$f" | keybody)"
+	done >"$LAB_TMP/keys.$j"
+	grep -q "^/home/$U/.ssh/id_ed25519 " "$LAB_TMP/keys.$j" ||
+		fail "the search on spark-$j does not find its own key: $(cut -d' ' -f1 "$LAB_TMP/keys.$j")"
+done
 for i in $(seq 1 $N); do
 	lx "spark-$i" sh -c "stat -c '%a %U %n' /home/$U/.ssh /home/$U/.ssh/*" >"$LAB_TMP/modes" || fail "stat on spark-$i"
 	awk -v u=$U '$2 != u { print "owner " $0; bad=1 } $3 ~ /\.ssh$/ && $1 != "700" { print "dir " $0; bad=1 }
@@ -202,9 +228,8 @@ for i in $(seq 1 $N); do
 	[ ${#mine} -gt 100 ] || fail "cannot read spark-$i's private key"
 	for j in $(seq 1 $N); do
 		[ "$i" = "$j" ] && continue
-		for f in $(lx "spark-$j" grep -rlsF -- "PRIVATE KEY" /home /root /etc/ssh /var/lib 2>/dev/null); do
-			[ "$(lx "spark-$j" cat "$f" | keybody)" = "$mine" ] && fail "spark-$i's private key was found on spark-$j as $f"
-		done
+		f=$(awk -v k="$mine" '$2 == k { print $1 }' "$LAB_TMP/keys.$j")
+		[ -z "$f" ] || fail "spark-$i's private key was found on spark-$j as $f"
 	done
 done
 
@@ -307,11 +332,9 @@ grep -q "FAILED:.*spark-3\|spark-3.*FAILED" "$LAB_TMP/pair.out" || fail "no fail
 "$SPARKLAB" daemon spark-3 sshd start >/dev/null || fail "cannot start spark-3's sshd again"
 rollback
 [ "$(all_sums)" = "$before" ] || fail "after the interrupted mesh, rollback did not restore every ~/.ssh: $(diff <(echo "$before") <(all_sums)); $(cat "$LAB_TMP/rb.out")"
-lab_down
 
 N=8
 step "8 nodes on a switch: pair, then OpenSSH every direction"
-lab_up 8 --cabling switch
 t0=$SECONDS
 # shellcheck disable=SC2046
 pair $(fps) $(hosts_of) || fail "pair of 8 failed (exit $?): $(out)"
