@@ -6,9 +6,10 @@
 # - no private key of either node is found anywhere on the other node;
 # - a changed host key on spark-2: refused (exit 5), nothing written, the fix command shown;
 # - wrong passwords: refused after three tries (exit 6), nothing written;
-# - sshd killed in the middle: a clear error, no half-written file anywhere;
-# - different user names: detected and explained (exit 7);
-# - under sudo: every file in ~/.ssh belongs to the user, ~/.ssh 0700, files 0600.
+# - without a terminal and without --accept-fingerprint, an unknown host key is refused;
+# - modes and owners on both nodes; --ssh-config writes a Host block OpenSSH uses;
+# - different user names: detected and explained (exit 7).
+# (sshd killed in the middle and pairing under sudo: lab_pair_edge.)
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
