@@ -182,18 +182,32 @@ static void test_cabled_by_one_twin(void **state)
 	model_free(&m);
 }
 
+/* Two models of the same Spark, port 1 healthy, each built. */
+static void two_healthy(struct model *a, struct model *b)
+{
+	for (struct model *m = a; m; m = m == a ? b : NULL) {
+		spark(m);
+		healthy_port1(m);
+		model_rebuild(m);
+	}
+}
+
+static void assert_same_findings(const struct model *a, const struct model *b)
+{
+	assert_int_equal(a->nfindings, b->nfindings);
+	for (size_t i = 0; i < a->nfindings; i++) {
+		assert_string_equal(a->findings[i].code, b->findings[i].code);
+		assert_string_equal(a->findings[i].text, b->findings[i].text);
+	}
+}
+
 /* Netdevs changed in place (a cable pulled, then an address, as netmon applies them): refresh
  * gives what a full rebuild gives, the grouping kept. */
 static void test_refresh_as_rebuild(void **state)
 {
 	(void)state;
 	struct model a, b;
-	spark(&a);
-	spark(&b);
-	healthy_port1(&a);
-	healthy_port1(&b);
-	model_rebuild(&a);
-	model_rebuild(&b);
+	two_healthy(&a, &b);
 	for (int step = 0; step < 3; step++) {
 		for (struct model *m = &a; m; m = m == &a ? &b : NULL) {
 			if (step == 0)
@@ -213,11 +227,7 @@ static void test_refresh_as_rebuild(void **state)
 			assert_int_equal(a.ports[k].cabled, b.ports[k].cabled);
 			assert_int_equal(a.ports[k].ntwins, b.ports[k].ntwins);
 		}
-		assert_int_equal(a.nfindings, b.nfindings);
-		for (size_t i = 0; i < a.nfindings; i++) {
-			assert_string_equal(a.findings[i].code, b.findings[i].code);
-			assert_string_equal(a.findings[i].text, b.findings[i].text);
-		}
+		assert_same_findings(&a, &b);
 	}
 	/* both twins of port 1 down: no cable seen there any more */
 	assert_false(a.ports[1].cabled);
@@ -241,12 +251,7 @@ static void test_refresh_netdevs_as_rebuild(void **state)
 {
 	(void)state;
 	struct model a, b;
-	spark(&a);
-	spark(&b);
-	healthy_port1(&a);
-	healthy_port1(&b);
-	model_rebuild(&a);
-	model_rebuild(&b);
+	two_healthy(&a, &b);
 	const char *names[] = { "wlP9s9", "wlP9s9", "enP2p1s0f1np1", "enP7s7", "enp1s0f1np1" };
 	for (size_t step = 0; step < ARRAY_LEN(names); step++) {
 		for (struct model *m = &a; m; m = m == &a ? &b : NULL) {
@@ -266,11 +271,7 @@ static void test_refresh_netdevs_as_rebuild(void **state)
 		model_refresh_netdevs(&a, &idx, 1);
 		model_rebuild(&b);
 		assert_true(a.generation > gen && a.dirty);
-		assert_int_equal(a.nfindings, b.nfindings);
-		for (size_t i = 0; i < a.nfindings; i++) {
-			assert_string_equal(a.findings[i].code, b.findings[i].code);
-			assert_string_equal(a.findings[i].text, b.findings[i].text);
-		}
+		assert_same_findings(&a, &b);
 		assert_int_equal(count_code(&a, "same-subnet"), step == 0 || step >= 3 ? 1 : 0);
 	}
 	model_free(&a);
