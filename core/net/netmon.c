@@ -106,28 +106,33 @@ static int cmp_ifx(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The table by ifindex, after it was made again. */
-static void index_netdevs(struct netmon *nm)
+/* devs[0..n) by ifindex into *v (made again, grown as needed); returns how many it holds */
+static size_t ifx_index(const struct netdev *devs, size_t n, struct ifx **v)
 {
-	const struct model *m = nm->model;
-	nm->byindex = xrealloc(nm->byindex, m->nnetdevs ? m->nnetdevs : 1, sizeof(*nm->byindex));
-	nm->nbyindex = 0;
-	for (size_t i = 0; i < m->nnetdevs; i++)
-		if (m->netdevs[i].ifindex)
-			nm->byindex[nm->nbyindex++] = (struct ifx){ m->netdevs[i].ifindex, i };
-	if (nm->nbyindex > 1)
-		qsort(nm->byindex, nm->nbyindex, sizeof(*nm->byindex), cmp_ifx);
+	*v = xrealloc(*v, n ? n : 1, sizeof(**v));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (devs[i].ifindex)
+			(*v)[k++] = (struct ifx){ devs[i].ifindex, i };
+	if (k > 1)
+		qsort(*v, k, sizeof(**v), cmp_ifx);
+	return k;
+}
+
+/* the index into devs of ifindex in v (searched by halves), or -1 */
+static long ifx_find(const struct ifx *v, size_t n, int ifindex)
+{
+	struct ifx key = { .ifindex = ifindex };
+	const struct ifx *hit = n ? bsearch(&key, v, n, sizeof(*v), cmp_ifx) : NULL;
+	return hit ? (long)hit->idx : -1;
 }
 
 static struct netdev *netdev_by_ifindex(struct netmon *nm, int ifindex)
 {
 	struct model *m = nm->model;
-	struct ifx key = { .ifindex = ifindex };
-	struct ifx *hit = nm->nbyindex ? bsearch(&key, nm->byindex, nm->nbyindex,
-						 sizeof(*nm->byindex), cmp_ifx)
-				       : NULL;
-	if (hit && hit->idx < m->nnetdevs && m->netdevs[hit->idx].ifindex == ifindex)
-		return &m->netdevs[hit->idx];
+	long i = ifx_find(nm->byindex, nm->nbyindex, ifindex);
+	if (i >= 0 && (size_t)i < m->nnetdevs && m->netdevs[i].ifindex == ifindex)
+		return &m->netdevs[i];
 	for (size_t k = 0; k < m->nnetdevs; k++) /* the index is behind the table */
 		if (m->netdevs[k].ifindex == ifindex)
 			return &m->netdevs[k];
@@ -197,29 +202,17 @@ static void on_event(const struct nlparse_event *ev, void *arg)
 	}
 }
 
-/* the dump's links by ifindex, for its address walk (searched by halves) */
-struct link_ifx {
-	int ifindex;
-	struct netdev *dev;
-};
-
+/* the dump's links by ifindex, for its address walk */
 struct addr_ctx {
-	struct link_ifx *index;
+	struct netdev *devs;
+	struct ifx *index;
 	size_t n;
 };
 
-static int cmp_link_ifx(const void *a, const void *b)
-{
-	int x = ((const struct link_ifx *)a)->ifindex, y = ((const struct link_ifx *)b)->ifindex;
-	return (x > y) - (x < y);
-}
-
 static struct netdev *by_ifindex(const struct addr_ctx *c, int ifindex)
 {
-	struct link_ifx key = { .ifindex = ifindex };
-	struct link_ifx *hit = c->n ? bsearch(&key, c->index, c->n, sizeof(*c->index), cmp_link_ifx)
-				    : NULL;
-	return hit ? hit->dev : NULL;
+	long i = ifx_find(c->index, c->n, ifindex);
+	return i >= 0 ? &c->devs[i] : NULL;
 }
 
 static void add_addr(struct nl_object *obj, void *arg)
@@ -313,11 +306,8 @@ void netmon_sync(struct netmon *nm)
 	struct model *m = nm->model;
 	struct link_ctx lc = { 0 };
 	nl_cache_foreach(nm->links, add_link, &lc);
-	struct addr_ctx ac = { xcalloc(lc.n ? lc.n : 1, sizeof(struct link_ifx)), lc.n };
-	for (size_t i = 0; i < lc.n; i++)
-		ac.index[i] = (struct link_ifx){ lc.devs[i].ifindex, &lc.devs[i] };
-	if (ac.n > 1)
-		qsort(ac.index, ac.n, sizeof(*ac.index), cmp_link_ifx);
+	struct addr_ctx ac = { lc.devs, NULL, 0 };
+	ac.n = ifx_index(lc.devs, lc.n, &ac.index);
 	nl_cache_foreach(nm->addrs, add_addr, &ac);
 	free(ac.index);
 	if (lc.n > 1)
@@ -364,7 +354,7 @@ void netmon_sync(struct netmon *nm)
 	m->nnetdevs = lc.n;
 	m->netlink_ok = true;
 	model_rebuild(m);
-	index_netdevs(nm);
+	nm->nbyindex = ifx_index(m->netdevs, m->nnetdevs, &nm->byindex);
 }
 
 enum apply_result { APPLY_FULL = -1, APPLY_SAME, APPLY_CHANGED };
