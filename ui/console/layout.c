@@ -21,21 +21,12 @@
  * interface changed, the ports and the findings as they were. */
 enum { MEMO_FINDINGS, MEMO_STEPS, MEMO_KEYS, MEMO_STATUS }; /* port_panel.h's from 8 */
 
-static struct buf key; /* made again for each part */
-
-static void key_place(int y, int x, int h, int w, int extra)
-{
-	const int place[] = { y, x, h, w, extra };
-	key.len = 0;
-	buf_add(&key, (const char *)place, sizeof(place));
-}
-
 static void findings_draw(struct console *c, int y, int x, int h, int w)
 {
 	int used;
-	key_place(y, x, h, w, 0);
-	findings_panel_key(&c->model, &key);
-	if (!screen_memo_replay(&c->scr, MEMO_FINDINGS, key.data, key.len, &used, sizeof(used))) {
+	struct buf *key = screen_memo_key(y, x, h, w, 0);
+	findings_panel_key(&c->model, key);
+	if (!screen_memo_replay(&c->scr, MEMO_FINDINGS, key->data, key->len, &used, sizeof(used))) {
 		used = findings_panel_draw(&c->scr, &c->model, y, x, h, w);
 		screen_memo_keep(&c->scr, MEMO_FINDINGS, &used, sizeof(used));
 	}
@@ -50,9 +41,10 @@ static int steps_draw(struct console *c, int y, int x, int h, int w, int rows[ST
 		      int cols[STEP_COUNT], int widths[STEP_COUNT])
 {
 	struct steps_drawn d;
-	key_place(y, x, h, w, c->step_sel | (c->focus == FOCUS_STEPS) << 16);
-	step_panel_key(c->steps, c->step_sel, h, w, &key);
-	if (!screen_memo_replay(&c->scr, MEMO_STEPS, key.data, key.len, &d, sizeof(d))) {
+	struct buf *key =
+		screen_memo_key(y, x, h, w, c->step_sel | (c->focus == FOCUS_STEPS) << 16);
+	step_panel_key(c->steps, c->step_sel, h, w, key);
+	if (!screen_memo_replay(&c->scr, MEMO_STEPS, key->data, key->len, &d, sizeof(d))) {
 		d.used = step_panel_draw(&c->scr, c->steps, c->step_sel, c->focus == FOCUS_STEPS, y,
 					 x, h, w, d.rows, d.cols, d.widths);
 		screen_memo_keep(&c->scr, MEMO_STEPS, &d, sizeof(d));
@@ -196,10 +188,10 @@ void layout_draw(struct console *c)
 	size_t n = actlog_count(&c->log);
 	if (n) { /* the status line: the newest entry of the log, made again when it changed */
 		const struct actlog_entry *e = actlog_get(&c->log, n - 1);
-		key_place(s->rows - 2, 1, 1, s->cols - 2, e->level);
-		buf_add(&key, (const char *)&e->when, sizeof(e->when));
-		buf_add(&key, e->text, strlen(e->text));
-		if (!screen_memo_replay(s, MEMO_STATUS, key.data, key.len, NULL, 0)) {
+		struct buf *key = screen_memo_key(s->rows - 2, 1, 1, s->cols - 2, e->level);
+		buf_add(key, (const char *)&e->when, sizeof(e->when));
+		buf_add(key, e->text, strlen(e->text));
+		if (!screen_memo_replay(s, MEMO_STATUS, key->data, key->len, NULL, 0)) {
 			char t[700];
 			actlog_format(e, false, t, sizeof(t));
 			screen_text(s, s->rows - 2, 1, s->cols - 2,
@@ -213,8 +205,8 @@ void layout_draw(struct console *c)
 		enum key_action acts[16];
 		int xs[16], ws[16];
 	} bar;
-	key_place(s->rows - 1, 0, 1, s->cols, 0);
-	if (!screen_memo_replay(s, MEMO_KEYS, key.data, key.len, &bar, sizeof(bar))) {
+	struct buf *bkey = screen_memo_key(s->rows - 1, 0, 1, s->cols, 0);
+	if (!screen_memo_replay(s, MEMO_KEYS, bkey->data, bkey->len, &bar, sizeof(bar))) {
 		memset(&bar, 0, sizeof(bar));
 		bar.n = keys_bar_draw(s, s->rows - 1, bar.acts, bar.xs, bar.ws,
 				      ARRAY_LEN(bar.acts));

@@ -177,16 +177,6 @@ static void port_key(const struct model *m, const struct phys_port *pp, struct b
 	}
 }
 
-/* The key of a part at its place: the place first, then what it shows (added by the caller). */
-static struct buf *key_at(int y, int x, int h, int w, int extra)
-{
-	static struct buf k;
-	k.len = 0;
-	const int place[] = { y, x, h, w, extra };
-	buf_add(&k, (const char *)place, sizeof(place));
-	return &k;
-}
-
 void findings_panel_key(const struct model *m, struct buf *k)
 {
 	key_int(k, (long)m->nfindings);
@@ -221,7 +211,8 @@ int port_panel_draw(const struct screen *s, const struct model *m, int y, int x,
 		int per = nm && nm_rows ? 2 : 1; /* a twin's row, and NetworkManager's under it */
 		/* each port a part of the frame of its own: drawn again only when it changed */
 		int id = PORT_PANEL_MEMO_PORTS + (int)k, ph;
-		struct buf *key = key_at(y, x, bottom - y, w, hd | per << 1 | nm_rows << 3);
+		struct buf *key =
+			screen_memo_key(y, x, bottom - y, w, hd | per << 1 | nm_rows << 3);
 		port_key(m, pp, key);
 		if (k < PORT_PANEL_MEMO_NPORTS &&
 		    screen_memo_replay(s, id, key->data, key->len, &ph, sizeof(ph))) {
@@ -279,7 +270,7 @@ int iface_panel_draw(const struct screen *s, const struct model *m, int y, int x
 		oh = h;
 	/* the box, then each row, parts of the frame of their own: a netdev that changed is
 	 * its row drawn again */
-	struct buf *key = key_at(y, x, oh, w, 0);
+	struct buf *key = screen_memo_key(y, x, oh, w, 0);
 	if (!screen_memo_replay(s, PORT_PANEL_MEMO_BOX, key->data, key->len, NULL, 0)) {
 		screen_box(s, y, x, oh, w, ROLE_FRAME, "Other interfaces");
 		header(s, y + 1, x + 2, w - 4, "");
@@ -290,7 +281,7 @@ int iface_panel_draw(const struct screen *s, const struct model *m, int y, int x
 		const struct netdev *d = &m->netdevs[m->others[i]];
 		bool more = i + 1 == fit && m->nothers > fit;
 		int id = PORT_PANEL_MEMO_ROWS + (int)i, ry = y + 2 + (int)i;
-		key = key_at(ry, x, 1, w, more ? (int)(m->nothers - i) : -1);
+		key = screen_memo_key(ry, x, 1, w, more ? (int)(m->nothers - i) : -1);
 		if (!more)
 			key_netdev(key, d);
 		if (i < PORT_PANEL_MEMO_NROWS &&

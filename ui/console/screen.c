@@ -484,6 +484,15 @@ void screen_memo_keep(const struct screen *s, int id, const void *out, size_t ou
 	mo->valid = true;
 }
 
+struct buf *screen_memo_key(int y, int x, int h, int w, int extra)
+{
+	static struct buf k;
+	const int place[] = { y, x, h, w, extra };
+	k.len = 0;
+	buf_add(&k, (const char *)place, sizeof(place));
+	return &k;
+}
+
 void screen_frame_end(const struct screen *s)
 {
 	frame.on = false;

@@ -75,6 +75,10 @@ void screen_frame_invalidate(void); /* also drops every part kept (screen_memo_r
 bool screen_memo_replay(const struct screen *s, int id, const void *key, size_t keylen, void *out,
 			size_t outlen);
 void screen_memo_keep(const struct screen *s, int id, const void *out, size_t outlen);
+/* A part's key begun with its place (and extra, what else of the caller's it depends on): one
+ * buffer, emptied by each call; the caller adds what the part shows. */
+struct buf;
+struct buf *screen_memo_key(int y, int x, int h, int w, int extra);
 /* For the benchmarks: frames ended, rows drawn again, parts replayed. */
 struct screen_frame_stats {
 	unsigned long frames, rows_drawn, memo_hits;
