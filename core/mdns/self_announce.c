@@ -3,6 +3,7 @@
 #include "core/base/util.h"
 
 #include <avahi-client/client.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 struct self_announce {
@@ -24,10 +25,13 @@ static void stall_fired(struct loop_timer *t, void *arg)
 	struct self_announce *s = arg;
 	if (s->out->self != MDNS_SELF_REGISTERING)
 		return;
-	set(s, MDNS_SELF_STALLED,
-	    "Peers cannot find this node: avahi-daemon has not announced it for 10 s (avahi 0.8 "
-	    "stalls when an address goes away while it probes). Restart it: "
-	    "systemctl restart avahi-daemon");
+	char text[sizeof(s->out->self_text)];
+	snprintf(text, sizeof(text),
+		 "Peers cannot find this node: avahi-daemon has not announced it for %d s (avahi "
+		 "0.8 stalls when an address goes away while it probes). Restart it: "
+		 "systemctl restart avahi-daemon",
+		 SELF_ANNOUNCE_STALL_S);
+	set(s, MDNS_SELF_STALLED, text);
 	s->out->generation++;
 	s->out->dirty = true;
 	if (s->fn)

@@ -13,7 +13,8 @@
 #include "core/base/loop.h"
 #include "core/mdns/peers.h"
 
-#define SELF_ANNOUNCE_STALL_MS 10000
+#define SELF_ANNOUNCE_STALL_S 10
+#define SELF_ANNOUNCE_STALL_MS (SELF_ANNOUNCE_STALL_S * 1000)
 
 struct self_announce;
 typedef void self_announce_fn(void *arg);
