@@ -482,14 +482,17 @@ static const char *cable_netns; /* --cable-netns, for `ip -n` */
 static int64_t flap_ip(struct con *c, struct cable *cb, bool up, const struct twin_state *want,
 		       int64_t *seen)
 {
-	char *argv[] = { "ip",	"-n",  (char *)cable_netns, "link",
-			 "set", "dev", (char *)cb->name,    up ? "up" : "down",
-			 NULL };
-	char **av = cable_netns ? argv : argv + 2;
-	if (!cable_netns)
-		av[0] = "ip";
+	/* `ip [-n NETNS] link set dev CABLE up|down` */
+	char *argv[9], **a = argv;
+	*a++ = "ip";
+	if (cable_netns) {
+		*a++ = "-n";
+		*a++ = (char *)cable_netns;
+	}
+	char *rest[] = { "link", "set", "dev", (char *)cb->name, up ? "up" : "down", NULL };
+	memcpy(a, rest, sizeof(rest));
 	pid_t pid;
-	int r = posix_spawnp(&pid, "ip", NULL, NULL, av, environ);
+	int r = posix_spawnp(&pid, "ip", NULL, NULL, argv, environ);
 	if (r)
 		die("cannot run ip: %s", strerror(r));
 	child_ip = pid;
