@@ -8,13 +8,17 @@
 #include "core/base/util.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 struct reader {
 	const struct cluster_gather_request *req;
-	struct cluster_gather_outcome *out;
 	size_t i;
+	struct cluster_view view; /* what this reading found */
+	char error[256];
+	bool ok;
 	pthread_t thread;
 	bool joinable;
 };
@@ -35,18 +39,47 @@ static void *read_one(void *arg)
 	for (size_t k = 0; k < g->nnames && o.nnames < ARRAY_LEN(o.names); k++)
 		o.names[o.nnames++] = g->names[k];
 	struct node *n = node_remote_new(&o, err, sizeof(err));
-	struct cluster_view *v = &r->out->views[r->i];
+	struct cluster_view *v = &r->view;
 	if (!n || cluster_view_read(n, v, err, sizeof(err)) < 0) {
-		text_clean(r->out->error[r->i], sizeof(r->out->error[0]), err, strlen(err), 0);
+		text_clean(r->error, sizeof(r->error), err, strlen(err), 0);
 	} else if (g->name[0] && strcmp(v->name, g->name) != 0) {
-		snprintf(r->out->error[r->i], sizeof(r->out->error[0]),
-			 "%s answers as %s, not %s: not put on the map", g->address, v->name,
-			 g->name);
+		snprintf(r->error, sizeof(r->error), "%s answers as %s, not %s: not put on the map",
+			 g->address, v->name, g->name);
 	} else {
-		r->out->ok[r->i] = true;
+		r->ok = true;
 	}
 	node_free(n);
 	return NULL;
+}
+
+/* Read the nodes whose want[i] is set, at once (a thread each). */
+static void read_all(struct reader *r, size_t n, const bool *want)
+{
+	for (size_t i = 0; i < n; i++) {
+		r[i].joinable = false;
+		if (!want[i])
+			continue;
+		r[i].ok = false;
+		r[i].error[0] = '\0';
+		if (pthread_create(&r[i].thread, NULL, read_one, &r[i]) == 0)
+			r[i].joinable = true;
+		else
+			read_one(&r[i]); /* no thread: this one in turn */
+	}
+	for (size_t i = 0; i < n; i++)
+		if (r[i].joinable)
+			pthread_join(r[i].thread, NULL);
+}
+
+/* Wait ms unless the job is cancelled first; false when it is. */
+static bool wait_ms(struct worker *w, int ms)
+{
+	for (; ms > 0; ms -= 100) {
+		if (worker_cancelled(w))
+			return false;
+		usleep((useconds_t)(ms < 100 ? ms : 100) * 1000);
+	}
+	return !worker_cancelled(w);
 }
 
 void cluster_gather_job_run(struct worker *w, void *arg)
@@ -55,21 +88,46 @@ void cluster_gather_job_run(struct worker *w, void *arg)
 	const struct cluster_gather_request *req = &job->req;
 	struct cluster_gather_outcome *out = &job->out;
 	memset(out, 0, sizeof(*out));
-	struct reader r[CLUSTER_MAX_PEERS];
-	memset(r, 0, sizeof(r));
+	struct reader *r = xcalloc(CLUSTER_MAX_PEERS, sizeof(*r));
 	size_t n = req->n < CLUSTER_MAX_PEERS ? req->n : CLUSTER_MAX_PEERS;
+	bool want[CLUSTER_MAX_PEERS];
 	for (size_t i = 0; i < n; i++) {
-		r[i] = (struct reader){ .req = req, .out = out, .i = i };
+		r[i] = (struct reader){ .req = req, .i = i };
+		want[i] = true;
 		job_progress(w, "Reading %s's cables over SSH (%s, keys only)", req->nodes[i].name,
 			     req->nodes[i].address);
-		if (pthread_create(&r[i].thread, NULL, read_one, &r[i]) == 0)
-			r[i].joinable = true;
+	}
+	read_all(r, n, want);
+	for (size_t i = 0; i < n; i++) {
+		out->ok[i] = r[i].ok;
+		if (r[i].ok)
+			out->views[i] = r[i].view;
 		else
-			read_one(&r[i]); /* no thread: this one in turn */
+			str_copy(out->error[i], r[i].error, sizeof(out->error[0]));
+	}
+	/* a port with carrier where nobody answered: read that node again (its address may have
+	 * been away for a moment) and keep what either reading saw */
+	for (int again = 0; again < CLUSTER_REREADS; again++) {
+		size_t nwant = 0;
+		char what[160] = "";
+		for (size_t i = 0; i < n; i++) {
+			want[i] = out->ok[i] &&
+				  cluster_view_unanswered(&out->views[i], what[0] ? NULL : what,
+							  what[0] ? 0 : sizeof(what)) > 0;
+			nwant += want[i];
+		}
+		if (!nwant)
+			break;
+		job_progress(w, "Nobody answered on %s over mDNS: reading %zu node%s again in %d s",
+			     what, nwant, nwant == 1 ? "" : "s", CLUSTER_REREAD_WAIT_MS / 1000);
+		if (!wait_ms(w, CLUSTER_REREAD_WAIT_MS))
+			break;
+		read_all(r, n, want);
+		for (size_t i = 0; i < n; i++)
+			if (want[i] && r[i].ok)
+				cluster_view_merge(&out->views[i], &r[i].view);
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (r[i].joinable)
-			pthread_join(r[i].thread, NULL);
 		char text[400];
 		if (out->ok[i])
 			snprintf(text, sizeof(text), "%s: %zu twins, %zu sightings",
@@ -80,6 +138,7 @@ void cluster_gather_job_run(struct worker *w, void *arg)
 		job_result(w, (int)i, out->ok[i], text);
 		out->nread += out->ok[i];
 	}
+	free(r);
 	char summary[200];
 	snprintf(summary, sizeof(summary), "%zu of %zu nodes' cables read", out->nread, n);
 	job_done(w, out->nread == n ? 0 : 1, summary);

@@ -51,8 +51,12 @@ void cluster_map_build(struct cablemap *m, const struct cluster_view *v, size_t 
 			const struct node_sighting *g = &v[i].cables.seen[s];
 			const struct node_cable_if *f = view_if(&v[i], g->ifname);
 			int peer = cablemap_find(m, g->host);
-			if (!f || !f->carrier || peer < 0 || peer == idx[i])
+			if (!f || !f->carrier || peer == idx[i])
 				continue;
+			if (peer < 0) {
+				cablemap_see_outside(m, idx[i], f->port, g->host);
+				continue;
+			}
 			size_t pv = 0;
 			while (pv < n && idx[pv] != peer)
 				pv++;
@@ -60,6 +64,75 @@ void cluster_map_build(struct cablemap *m, const struct cluster_view *v, size_t 
 			cablemap_see(m, idx[i], f->port, peer, pport);
 		}
 	}
+}
+
+/* Whether the sighting is in c already. */
+static bool seen_has(const struct node_cables *c, const struct node_sighting *g)
+{
+	for (size_t i = 0; i < c->nseen; i++)
+		if (strcmp(c->seen[i].ifname, g->ifname) == 0 &&
+		    strcmp(c->seen[i].host, g->host) == 0 && strcmp(c->seen[i].addr, g->addr) == 0)
+			return true;
+	return false;
+}
+
+void cluster_view_merge(struct cluster_view *into, const struct cluster_view *again)
+{
+	struct node_cables *c = &into->cables;
+	const struct node_cables *a = &again->cables;
+	struct node_cable_if before[NODE_MAX_CABLE_IFS];
+	size_t nbefore = c->nifs;
+	memcpy(before, c->ifs, sizeof(before));
+	memcpy(c->ifs, a->ifs, sizeof(c->ifs));
+	c->nifs = a->nifs;
+	for (size_t i = 0; i < c->nifs; i++) { /* the addresses of either reading */
+		struct node_cable_if *f = &c->ifs[i];
+		for (size_t b = 0; b < nbefore; b++) {
+			if (strcmp(before[b].ifname, f->ifname) != 0)
+				continue;
+			for (size_t k = 0; k < before[b].naddrs && f->naddrs < NODE_MAX_ADDRS;
+			     k++) {
+				bool has = false;
+				for (size_t j = 0; j < f->naddrs; j++)
+					has = has || strcmp(f->addrs[j], before[b].addrs[k]) == 0;
+				if (!has)
+					str_copy(f->addrs[f->naddrs++], before[b].addrs[k],
+						 sizeof(f->addrs[0]));
+			}
+		}
+	}
+	for (size_t i = 0; i < a->nseen && c->nseen < NODE_MAX_SIGHTINGS; i++)
+		if (!seen_has(c, &a->seen[i]))
+			c->seen[c->nseen++] = a->seen[i];
+	c->browsed = c->browsed || a->browsed;
+}
+
+size_t cluster_view_unanswered(const struct cluster_view *v, char *what, size_t size)
+{
+	const struct node_cables *c = &v->cables;
+	size_t n = 0;
+	if (size)
+		what[0] = '\0';
+	if (!c->browsed)
+		return 0;
+	for (int port = 0; port < CABLEMAP_PORTS; port++) {
+		const char *up = NULL;
+		bool answered = false;
+		for (size_t i = 0; i < c->nifs; i++) {
+			const struct node_cable_if *f = &c->ifs[i];
+			if (f->port != port)
+				continue;
+			if (f->carrier && !up)
+				up = f->ifname;
+			for (size_t s = 0; s < c->nseen && f->carrier; s++) /* a dead twin's: old */
+				answered = answered || strcmp(c->seen[s].ifname, f->ifname) == 0;
+		}
+		if (!up || answered)
+			continue;
+		if (!n++ && size)
+			snprintf(what, size, "%s p%d (%s)", v->name, port, up);
+	}
+	return n;
 }
 
 void cluster_view_sightings(struct node_cables *c, const struct peers *peers, const struct model *m)
@@ -126,6 +199,10 @@ void cluster_map_json(const struct cablemap *m, enum topology want, struct buf *
 	struct buf check;
 	buf_init(&check);
 	size_t problems = cablemap_check(m, want, &check);
+	struct cablemap_port dark[CLUSTER_MAX_NODES * CABLEMAP_PORTS];
+	size_t ndark = cablemap_unanswered(m, dark, ARRAY_LEN(dark));
+	if (ndark > ARRAY_LEN(dark))
+		ndark = ARRAY_LEN(dark);
 	struct json j;
 	json_init(&j, b, true);
 	json_object_begin(&j, NULL);
@@ -153,6 +230,13 @@ void cluster_map_json(const struct cablemap *m, enum topology want, struct buf *
 						 c->pa);
 			}
 			json_string(&j, "to", to[0] ? to : NULL);
+			bool unanswered = false;
+			for (size_t k = 0; k < ndark; k++)
+				unanswered = unanswered ||
+					     (dark[k].node == (int)a && dark[k].port == p);
+			json_bool(&j, "unanswered", unanswered);
+			const char *outside = m->nodes[a].outside[p];
+			json_string(&j, "outside", outside[0] ? outside : NULL);
 			json_array_begin(&j, "twins");
 			for (int w = 0; w < CABLEMAP_TWINS; w++) {
 				const struct cablemap_twin *t = &m->nodes[a].twin[p][w];

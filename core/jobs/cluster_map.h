@@ -35,6 +35,23 @@ struct cluster_view {
  * between them (those of hosts not among v are left out). */
 void cluster_map_build(struct cablemap *m, const struct cluster_view *v, size_t n);
 
+/* A node's cable side read again (again) merged into into: the twins (carrier, speed) as they
+ * are now, with the addresses either reading found; the sightings of both readings. A cable
+ * seen once is a cable: NetworkManager's automatic profiles take a port's address away and put
+ * it back every few seconds while they try DHCP, and for that moment neither end of the cable
+ * hears the other (a node's avahi drops what it knew of a link whose address went away). */
+void cluster_view_merge(struct cluster_view *into, const struct cluster_view *again);
+
+/* How many of v's ports have carrier and no sighting at all on their twins (nobody answered
+ * there over mDNS when v was read); the first one in what ("spark-2 p1 (enp1s0f1np1)"). 0 when v
+ * has no mDNS view of its own (not browsed). What is worth reading again before a map is
+ * trusted. */
+size_t cluster_view_unanswered(const struct cluster_view *v, char *what, size_t size);
+/* How often such a node is read again, and the wait before each (longer than a port's address
+ * is away while NetworkManager replaces it, ~2 s). */
+#define CLUSTER_REREADS 2
+#define CLUSTER_REREAD_WAIT_MS 3000
+
 /* This node's own mDNS view as sightings in c: every live address of a peer (its host name
  * without ".local") seen on one of this node's ConnectX twins. */
 struct peers;
@@ -46,7 +63,8 @@ void cluster_view_sightings(struct node_cables *c, const struct peers *peers,
 int cluster_view_read(struct node *node, struct cluster_view *out, char *err, size_t errsize);
 
 /* The map as JSON (cablemap_links' links, the topology and check's problems) into b: an object
- * {"topology":..., "nodes":[{"name","ports":[{"port","to","twins":[{"ifname","up","speed"}]}]}],
+ * {"topology":..., "nodes":[{"name","ports":[{"port","to","unanswered","outside",
+ * "twins":[{"ifname","up","speed"}]}]}],
  * "links":[...], "problems":[...], "notes":[...]}. */
 void cluster_map_json(const struct cablemap *m, enum topology want, struct buf *b);
 

@@ -65,6 +65,13 @@ void cablemap_see(struct cablemap *m, int node, int port, int peer, int peer_por
 		m->seen[m->nseen++] = (struct cablemap_seen){ node, port, peer, peer_port };
 }
 
+void cablemap_see_outside(struct cablemap *m, int node, int port, const char *host)
+{
+	if (!valid(m, node, port) || !text_is_hostname(host) || m->nodes[node].outside[port][0])
+		return;
+	str_copy(m->nodes[node].outside[port], host, sizeof(m->nodes[node].outside[port]));
+}
+
 /* The distinct nodes a port reaches, from its own sightings and from sightings of it. */
 static size_t port_peers(const struct cablemap *m, int node, int port, int *peers, int *pports)
 {
@@ -187,6 +194,48 @@ size_t cablemap_links(const struct cablemap *m, struct cablemap_link *out, size_
 #define MAX_LINKS (CLUSTER_MAX_NODES * CABLEMAP_PORTS)
 
 /* The direct cables of node: how many, and the nodes at their far ends. */
+static bool port_up(const struct cablemap_node *n, int port)
+{
+	return n->twin[port][0].up || n->twin[port][1].up;
+}
+
+/* Whether a link ends at node's port; a cable to node whose port there is not known yet counts
+ * for every port of node (that link's own problem says so). */
+static bool port_linked(const struct cablemap_link *l, size_t nl, int node, int port)
+{
+	for (size_t i = 0; i < nl; i++) {
+		if (l[i].a == node && l[i].pa == port)
+			return true;
+		if (!l[i].via_switch && l[i].b == node && (l[i].pb == port || l[i].pb < 0))
+			return true;
+	}
+	return false;
+}
+
+static bool unanswered(const struct cablemap *m, const struct cablemap_link *l, size_t nl, int node,
+		       int port)
+{
+	return port_up(&m->nodes[node], port) && !m->nodes[node].outside[port][0] &&
+	       !port_linked(l, nl, node, port);
+}
+
+size_t cablemap_unanswered(const struct cablemap *m, struct cablemap_port *out, size_t max)
+{
+	struct cablemap_link l[MAX_LINKS];
+	size_t nl = cablemap_links(m, l, MAX_LINKS), n = 0;
+	if (nl > MAX_LINKS)
+		nl = MAX_LINKS;
+	for (size_t a = 0; a < m->nnodes; a++)
+		for (int p = 0; p < CABLEMAP_PORTS; p++) {
+			if (!unanswered(m, l, nl, (int)a, p))
+				continue;
+			if (n < max)
+				out[n] = (struct cablemap_port){ (int)a, p };
+			n++;
+		}
+	return n;
+}
+
 static size_t node_cables(const struct cablemap_link *l, size_t nl, int node, int *far)
 {
 	size_t n = 0;
@@ -377,10 +426,34 @@ size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *
 	enum topology have = cablemap_topology(m);
 	if (want == TOPOLOGY_NONE)
 		want = have;
+	size_t dark = 0; /* unanswered ports: what the topology checks below cannot judge */
+	for (size_t a = 0; a < m->nnodes; a++)
+		for (int p = 0; p < CABLEMAP_PORTS; p++) {
+			const struct cablemap_node *nd = &m->nodes[a];
+			if (unanswered(m, l, nl, (int)a, p)) {
+				const struct cablemap_twin *t = nd->twin[p];
+				buf_printf(
+					out,
+					"%s %s (%s) is Up but no node answered on it over mDNS: "
+					"where its cable goes is not known; check avahi-daemon on "
+					"the node at its other end (systemctl restart "
+					"avahi-daemon there) and read the map again\n",
+					nd->name, port_name(p),
+					t[0].up && t[0].ifname[0] ? t[0].ifname : t[1].ifname);
+				problems++, dark++;
+			} else if (nd->outside[p][0] && port_up(nd, p) &&
+				   !port_linked(l, nl, (int)a, p)) {
+				buf_printf(out,
+					   "note: %s %s reaches %s, which is not one of the nodes: "
+					   "its cable is left as it is\n",
+					   nd->name, port_name(p), nd->outside[p]);
+			}
+		}
 	if (nl == 0) {
-		buf_puts(out, "no cable between the nodes is seen: plug the QSFP cables in and "
-			      "wait for the ports to come Up\n");
-		return 1;
+		if (!problems)
+			buf_puts(out, "no cable between the nodes is seen: plug the QSFP cables in "
+				      "and wait for the ports to come Up\n");
+		return problems ? problems : 1;
 	}
 	for (size_t i = 0; i < nl; i++) {
 		const struct cablemap_link *c = &l[i];
@@ -436,7 +509,7 @@ size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *
 					    ((l[i].a == (int)a && l[i].pa == p) ||
 					     (l[i].b == (int)a && l[i].pb == p)))
 						cabled = true;
-				if (!cabled) {
+				if (!cabled && !unanswered(m, l, nl, (int)a, p)) {
 					buf_printf(out,
 						   "%s %s has no cable to another node: in a ring "
 						   "every node's p0 goes to the next node's p1\n",
@@ -454,7 +527,7 @@ size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *
 					m->nodes[l[i].b].name, port_name(l[i].pb));
 				problems++;
 			}
-		if (problems == before && have != TOPOLOGY_RING) {
+		if (problems == before && have != TOPOLOGY_RING && !dark) {
 			buf_puts(out,
 				 "the cables do not make one ring through every node: follow "
 				 "each node's p0 to the next node's p1 and back to the first\n");
@@ -467,7 +540,7 @@ size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *
 			bool on = false;
 			for (size_t i = 0; i < nl; i++)
 				on = on || (l[i].via_switch && l[i].a == (int)a);
-			if (!on) {
+			if (!on && !dark) {
 				buf_printf(out,
 					   "%s has no port on the switch (none of its ports sees "
 					   "two other nodes): cable its p1 to the switch\n",
@@ -475,7 +548,8 @@ size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *
 				problems++;
 			}
 		}
-		if (have == TOPOLOGY_OTHER || have == TOPOLOGY_RING || have == TOPOLOGY_DIRECT) {
+		if (!dark &&
+		    (have == TOPOLOGY_OTHER || have == TOPOLOGY_RING || have == TOPOLOGY_DIRECT)) {
 			buf_puts(out, "some nodes are cabled to each other, not to the switch\n");
 			problems++;
 		}
@@ -491,6 +565,10 @@ static void draw_port(const struct cablemap *m, const struct cablemap_link *l, s
 {
 	const struct cablemap_twin *t = m->nodes[node].twin[port];
 	char where[96] = "no cable";
+	if (m->nodes[node].outside[port][0] && port_up(&m->nodes[node], port))
+		snprintf(where, sizeof(where), "%s (not a node)", m->nodes[node].outside[port]);
+	else if (unanswered(m, l, nl, node, port))
+		str_copy(where, "? (no mDNS answer)", sizeof(where));
 	for (size_t i = 0; i < nl; i++) {
 		if (l[i].via_switch && l[i].a == node && l[i].pa == port)
 			snprintf(where, sizeof(where), "switch %d", l[i].segment + 1);

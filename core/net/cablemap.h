@@ -32,6 +32,8 @@ struct cablemap_twin {
 struct cablemap_node {
 	char name[64];
 	struct cablemap_twin twin[CABLEMAP_PORTS][CABLEMAP_TWINS];
+	/* a host that is not one of the nodes answered on this port ("" if none) */
+	char outside[CABLEMAP_PORTS][64];
 };
 
 /* Node `node`'s port `port` sees node `peer` (on its port `peer_port`, -1 while unknown). */
@@ -64,6 +66,18 @@ void cablemap_set_twin(struct cablemap *m, int node, int port, int twin, const c
 /* node's port saw peer (peer_port -1 if not known yet); repeated sightings are merged. */
 void cablemap_see(struct cablemap *m, int node, int port, int peer, int peer_port);
 
+/* node's port saw host, which is not one of the nodes (its cable leaves the cluster). */
+void cablemap_see_outside(struct cablemap *m, int node, int port, const char *host);
+
+/* A port with carrier (a twin Up) where no host answered at all: a cable whose other end is not
+ * known (its mDNS was not answering when the nodes were read: avahi not running or stalled
+ * there, or the port's address being replaced at that moment, as NetworkManager's automatic
+ * profiles do). The nodes and ports of those, at most max; returns how many there are. */
+struct cablemap_port {
+	int node, port;
+};
+size_t cablemap_unanswered(const struct cablemap *m, struct cablemap_port *out, size_t max);
+
 /* The cables and switch ports, direct cables first (each once, a < b or same node order), then
  * switch ports by segment and node. Returns how many (at most max are written). */
 size_t cablemap_links(const struct cablemap *m, struct cablemap_link *out, size_t max);
@@ -77,8 +91,10 @@ int topology_parse(const char *s);
 void cablemap_number(struct cablemap *m, enum topology t);
 
 /* What does not match topology want, one sentence per line (each ends in "\n"), appended to
- * out; problems that make a plan wrong are counted in the return value, notes (a cross-cabled
- * pair, a link below 200G) are written but not counted. */
+ * out; problems that make a plan wrong are counted in the return value (an unanswered port is
+ * one: a plan made without its cable would be wrong), notes (a cross-cabled pair, a link below
+ * 200G, a port whose cable reaches a host that is not one of the nodes) are written but not
+ * counted. */
 size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *out);
 
 /* The map drawn in text: one line per node with its ports and where each goes. */

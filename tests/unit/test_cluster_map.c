@@ -121,6 +121,111 @@ static void test_map_p1_p0(void **state)
 	assert_string_equal(m.nodes[1].twin[0][1].ifname, "enP2p1s0f0np0");
 }
 
+/* The race NetworkManager's automatic profiles make: spark-2's p1 address was away when both
+ * were read, so neither end saw the cable spark-1 p0 <-> spark-2 p1. Each view says its port is
+ * Up and unanswered; the map says so (a problem, no "no cable"); a second reading of spark-2,
+ * merged, finds the cable, keeps the first reading's sighting and address and takes the twins'
+ * carrier as read now. */
+static void test_unanswered_then_read_again(void **state)
+{
+	(void)state;
+	struct cluster_view v[2], again;
+	memset(v, 0, sizeof(v));
+	memset(&again, 0, sizeof(again));
+	str_copy(v[0].name, "spark-1", sizeof(v[0].name));
+	v[0].cables.browsed = true;
+	twin(&v[0], "enp1s0f0np0", 0, 0, true, "fe80::4ebb:47ff:fe11:1");
+	twin(&v[0], "enP2p1s0f0np0", 0, 1, true, "fe80::4ebb:47ff:fe12:2");
+	str_copy(v[1].name, "spark-2", sizeof(v[1].name));
+	v[1].cables.browsed = true;
+	twin(&v[1], "enp1s0f1np1", 1, 0, true, NULL); /* its address away at that moment */
+	twin(&v[1], "enP2p1s0f1np1", 1, 1, true, "fe80::5ebb:47ff:fe14:4");
+	seen(&v[1], "enp1s0f1np1", "spark-9", "fe80::1"); /* on a dead twin of spark-2: ... */
+	v[1].cables.ifs[0].carrier = false; /* ... not an answer */
+	char what[160];
+	assert_int_equal(cluster_view_unanswered(&v[0], what, sizeof(what)), 1);
+	assert_string_equal(what, "spark-1 p0 (enp1s0f0np0)");
+	assert_int_equal(cluster_view_unanswered(&v[1], what, sizeof(what)), 1);
+	assert_string_equal(what, "spark-2 p1 (enP2p1s0f1np1)");
+	v[1].cables.browsed = false; /* no avahi-browse there: nothing to read again for */
+	assert_int_equal(cluster_view_unanswered(&v[1], what, sizeof(what)), 0);
+	v[1].cables.browsed = true;
+	v[1].cables.ifs[0].carrier = true;
+	v[1].cables.nseen = 0;
+
+	struct cablemap m;
+	cluster_map_build(&m, v, 2);
+	struct cablemap_port dark[4];
+	assert_int_equal(cablemap_unanswered(&m, dark, 4), 2);
+	assert_int_equal(dark[0].node, 0);
+	assert_int_equal(dark[0].port, 0);
+	assert_int_equal(dark[1].node, 1);
+	assert_int_equal(dark[1].port, 1);
+	struct buf b;
+	buf_init(&b);
+	assert_int_equal(cablemap_check(&m, TOPOLOGY_NONE, &b), 2);
+	assert_non_null(
+		strstr(b.data, "spark-1 p0 (enp1s0f0np0) is Up but no node answered on it"));
+	assert_null(strstr(b.data, "no cable between the nodes"));
+	buf_free(&b);
+	buf_init(&b);
+	cablemap_draw(&m, &b);
+	assert_non_null(strstr(b.data, "p0 -> ? (no mDNS answer)"));
+	assert_non_null(strstr(b.data, "p1 -> ? (no mDNS answer)"));
+	buf_free(&b);
+
+	/* spark-1 read again: spark-2 answers on both p0 twins, one of them with the address
+	 * spark-2's own reading missed; spark-1's p0 twin 1 has lost carrier since */
+	str_copy(again.name, "spark-1", sizeof(again.name));
+	again.cables.browsed = true;
+	twin(&again, "enp1s0f0np0", 0, 0, true, NULL);
+	twin(&again, "enP2p1s0f0np0", 0, 1, false, NULL);
+	seen(&again, "enp1s0f0np0", "spark-2", "fe80::5ebb:47ff:fe13:3");
+	seen(&again, "enp1s0f0np0", "spark-2", "fe80::5ebb:47ff:fe13:3");
+	cluster_view_merge(&v[0], &again);
+	assert_int_equal(v[0].cables.nseen, 1); /* merged, not twice */
+	assert_false(v[0].cables.ifs[1].carrier); /* as read now */
+	assert_int_equal(v[0].cables.ifs[0].naddrs, 1); /* the first reading's address kept */
+	assert_string_equal(v[0].cables.ifs[0].addrs[0], "fe80::4ebb:47ff:fe11:1");
+	assert_int_equal(cluster_view_unanswered(&v[0], what, sizeof(what)), 0);
+	/* spark-2 read again with the address back: merged, the cable's far port is known */
+	memset(&again, 0, sizeof(again));
+	str_copy(again.name, "spark-2", sizeof(again.name));
+	again.cables.browsed = true;
+	twin(&again, "enp1s0f1np1", 1, 0, true, "fe80::5ebb:47ff:fe13:3");
+	twin(&again, "enP2p1s0f1np1", 1, 1, true, "fe80::5ebb:47ff:fe14:4");
+	cluster_view_merge(&v[1], &again);
+	cluster_map_build(&m, v, 2);
+	assert_int_equal(cablemap_unanswered(&m, dark, 4), 0);
+	struct cablemap_link l[8];
+	assert_int_equal(cablemap_links(&m, l, 8), 1);
+	assert_int_equal(l[0].pa, 0);
+	assert_int_equal(l[0].pb, 1);
+	buf_init(&b); /* the one problem left: the twin that lost carrier */
+	assert_int_equal(cablemap_check(&m, TOPOLOGY_NONE, &b), 1);
+	assert_non_null(strstr(b.data, "spark-1 enP2p1s0f0np0 is Down while its twin"));
+	buf_free(&b);
+
+	/* a port whose cable reaches a host that is not a node: a note, not a problem */
+	twin(&v[1], "enp1s0f0np0", 0, 0, true, NULL); /* spark-2 p0 Up, only spark-9 on it */
+	twin(&v[1], "enP2p1s0f0np0", 0, 1, true, NULL);
+	seen(&v[1], "enP2p1s0f0np0", "spark-9", "fe80::99");
+	cluster_map_build(&m, v, 2);
+	assert_string_equal(m.nodes[1].outside[0], "spark-9");
+	assert_int_equal(cablemap_unanswered(&m, dark, 4), 0);
+	buf_init(&b);
+	assert_int_equal(cablemap_check(&m, TOPOLOGY_NONE, &b), 1);
+	assert_non_null(
+		strstr(b.data, "note: spark-2 p0 reaches spark-9, which is not one of the"));
+	buf_free(&b);
+	buf_init(&b);
+	cluster_map_json(&m, TOPOLOGY_NONE, &b);
+	assert_non_null(strstr(b.data, "\"outside\": \"spark-9\""));
+	buf_free(&b);
+	cablemap_see_outside(&m, 0, 1, "\x1b[2J"); /* not a host name: not kept */
+	assert_string_equal(m.nodes[0].outside[1], "");
+}
+
 /* The two-node plan with the peer's own names: its preview and netplan file use spark-2's p0
  * twins; the record keeps them and reads back the same. */
 static void test_plan_peer_ifs(void **state)
@@ -170,6 +275,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_capture),
 		cmocka_unit_test(test_map_p1_p0),
+		cmocka_unit_test(test_unanswered_then_read_again),
 		cmocka_unit_test(test_plan_peer_ifs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,8 +168,12 @@ static void test_ring_of_four_and_wrong_rings(void **state)
 	assert_true(cablemap_check(&m, TOPOLOGY_RING, &b) > 0);
 	assert_non_null(strstr(b.data, "spark-1 p0 is cabled to spark-2 p0: in a ring"));
 
-	/* a chain, not a ring: spark-3 p0 and spark-1 p1 have no cable */
+	/* a chain, not a ring: spark-3 p0 and spark-1 p1 have no cable (their twins Down) */
 	nodes(&m, 3, 3);
+	for (int t = 0; t < 2; t++) {
+		cablemap_set_twin(&m, 0, 1, t, ifn[1][t], false, 0);
+		cablemap_set_twin(&m, 2, 0, t, ifn[0][t], false, 0);
+	}
 	cable(&m, 1, 0, 2, 1);
 	cable(&m, 2, 0, 3, 1);
 	buf_free(&b);
@@ -178,6 +182,16 @@ static void test_ring_of_four_and_wrong_rings(void **state)
 	assert_int_equal(cablemap_check(&m, TOPOLOGY_RING, &b), 2);
 	assert_non_null(strstr(b.data, "spark-1 p1 has no cable to another node"));
 	assert_non_null(strstr(b.data, "spark-3 p0 has no cable to another node"));
+	/* the same ports Up, nobody answering there: said as that, not as "no cable" */
+	nodes(&m, 3, 3);
+	cable(&m, 1, 0, 2, 1);
+	cable(&m, 2, 0, 3, 1);
+	buf_free(&b);
+	buf_init(&b);
+	assert_int_equal(cablemap_check(&m, TOPOLOGY_RING, &b), 2);
+	assert_non_null(strstr(b.data, "spark-1 p1 (enp1s0f1np1) is Up but no node answered"));
+	assert_null(strstr(b.data, "has no cable"));
+	assert_null(strstr(b.data, "do not make one ring"));
 	buf_free(&b);
 }
 
@@ -208,8 +222,10 @@ static void test_switch_of_eight(void **state)
 	assert_string_equal(addr_of(&p, "spark-8", "enP2p1s0f1np1"), "192.168.101.8/24");
 	assert_string_equal(addr_of(&p, "spark-1", "enp1s0f1np1"), "192.168.100.1/24");
 
-	/* spark-5 unplugged from the switch: said by name */
+	/* spark-3 unplugged from the switch: said by name */
 	nodes(&m, 3, 2);
+	for (int t = 0; t < 2; t++)
+		cablemap_set_twin(&m, 2, 1, t, ifn[1][t], false, 0);
 	for (int a = 1; a <= 2; a++)
 		for (int c = 1; c <= 2; c++)
 			if (a != c)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/base/loop.h"
 #include "core/base/text.h"
@@ -104,6 +105,82 @@ static void *gather_one(void *arg)
 	return NULL;
 }
 
+/* This node's side: its twins and its own mDNS sightings (a browse of up to 2 s). */
+static int self_view(struct cluster_view *v, char *err, size_t errsize)
+{
+	struct model m;
+	model_init(&m);
+	rdma_inventory_scan(&m.rdma, false);
+	netmon_snapshot(&m, err, errsize);
+	model_rebuild(&m);
+	struct peers peers;
+	peers_init(&peers);
+	browse(&peers, &m);
+	struct node *self = node_local_new(err, errsize);
+	int rc = self ? cluster_view_read(self, v, err, errsize) : -1;
+	if (rc >= 0)
+		cluster_view_sightings(&v->cables, &peers, &m);
+	node_free(self);
+	peers_free(&peers);
+	model_free(&m);
+	return rc < 0 ? -1 : 0;
+}
+
+/* A port with carrier where nobody answered over mDNS (cluster_view_unanswered): that node is
+ * read again, up to CLUSTER_REREADS times, and what either reading saw is kept. */
+static void read_again(struct gather *g, size_t nhosts, struct cluster_view *self, bool quiet)
+{
+	struct gather *a = xcalloc(nhosts + 1, sizeof(*a));
+	bool *want = xcalloc(nhosts + 1, sizeof(*want));
+	for (int again = 0; again < CLUSTER_REREADS; again++) {
+		char what[160] = "", err[1024];
+		bool want_self = cluster_view_unanswered(self, what, sizeof(what)) > 0;
+		size_t nwant = want_self;
+		for (size_t h = 0; h < nhosts; h++) {
+			want[h] = g[h].ok &&
+				  cluster_view_unanswered(&g[h].v, what[0] ? NULL : what,
+							  what[0] ? 0 : sizeof(what)) > 0;
+			nwant += want[h];
+		}
+		if (!nwant)
+			break;
+		if (!quiet)
+			fprintf(stderr,
+				"  nobody answered on %s over mDNS: reading %zu node%s again in %d s\n",
+				what, nwant, nwant == 1 ? "" : "s", CLUSTER_REREAD_WAIT_MS / 1000);
+		usleep((useconds_t)CLUSTER_REREAD_WAIT_MS * 1000);
+		for (size_t h = 0; h < nhosts; h++) {
+			if (!want[h])
+				continue;
+			a[h] = (struct gather){ .cmd = g[h].cmd,
+						.r = g[h].r,
+						.inv = g[h].inv,
+						.timeout_s = g[h].timeout_s,
+						.quiet = quiet };
+			str_copy(a[h].shown, g[h].shown, sizeof(a[h].shown));
+			if (pthread_create(&a[h].thread, NULL, gather_one, &a[h]) != 0) {
+				gather_one(&a[h]); /* no thread: this one in turn */
+				want[h] = false;
+				if (a[h].ok)
+					cluster_view_merge(&g[h].v, &a[h].v);
+			}
+		}
+		struct cluster_view *v = want_self ? xcalloc(1, sizeof(*v)) : NULL;
+		if (v && self_view(v, err, sizeof(err)) == 0)
+			cluster_view_merge(self, v);
+		free(v);
+		for (size_t h = 0; h < nhosts; h++) {
+			if (!want[h])
+				continue;
+			pthread_join(a[h].thread, NULL);
+			if (a[h].ok)
+				cluster_view_merge(&g[h].v, &a[h].v);
+		}
+	}
+	free(want);
+	free(a);
+}
+
 int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int timeout_s,
 		       struct cluster_view *views, size_t *nviews, bool quiet)
 {
@@ -114,8 +191,6 @@ int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int t
 	rdma_inventory_scan(&m.rdma, false);
 	netmon_snapshot(&m, err, sizeof(err));
 	model_rebuild(&m);
-	struct peers peers;
-	peers_init(&peers);
 	struct gather *g = NULL;
 	struct pair_request *rs = NULL;
 	bool *started = NULL;
@@ -152,23 +227,19 @@ int cli_cluster_gather(const char *cmd, char (*hosts)[256], size_t nhosts, int t
 		if (!started[h])
 			gather_one(&g[h]); /* no thread: this one in turn */
 	}
-	/* this node's side while the peers' are read: its own mDNS sightings (a browse of up to
-	 * 2 s) and its twins */
-	browse(&peers, &m);
-	struct node *self = node_local_new(err, sizeof(err));
-	if (!self || cluster_view_read(self, &views[0], err, sizeof(err)) < 0) {
+	/* this node's side while the peers' are read */
+	if (self_view(&views[0], err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s: this node: %s\n", cmd, err);
 		rc = -1;
 	} else {
-		cluster_view_sightings(&views[0].cables, &peers, &m);
 		*nviews = 1;
 	}
-	node_free(self);
 	for (size_t h = 0; h < nhosts; h++)
 		if (started[h])
 			pthread_join(g[h].thread, NULL);
 	if (rc < 0)
 		goto out;
+	read_again(g, nhosts, &views[0], quiet);
 	/* in the order given: a host that is a node already in the map is said so */
 	for (size_t h = 0; h < nhosts && *nviews < CLUSTER_MAX_NODES; h++) {
 		if (!g[h].ok) {
@@ -195,7 +266,6 @@ out:
 	free(started);
 	free(g);
 	free(rs);
-	peers_free(&peers);
 	model_free(&m);
 	return rc;
 }
