@@ -172,9 +172,11 @@ static void port_line(const struct cluster_state *s, const struct cablemap *map,
 		else
 			snprintf(where, sizeof(where), "%s, its port not known", fname);
 	}
-	if (!where[0])
-		str_copy(where,
-			 t[0].up || t[1].up ? "no node of the cluster seen on it" : "no cable",
+	const char *outside = map->nodes[node].outside[port];
+	if (!where[0] && (t[0].up || t[1].up) && outside[0])
+		snprintf(where, sizeof(where), "%s, not in the cluster", outside);
+	else if (!where[0])
+		str_copy(where, t[0].up || t[1].up ? "nobody answers on it (mDNS)" : "no cable",
 			 sizeof(where));
 	buf_printf(out, "  p%d  %-30s %-30s -> %s\n", port, tw[0], tw[1], where);
 }

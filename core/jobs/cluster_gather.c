@@ -108,18 +108,12 @@ void cluster_gather_job_run(struct worker *w, void *arg)
 	/* a port with carrier where nobody answered: read that node again (its address may have
 	 * been away for a moment) and keep what either reading saw */
 	for (int again = 0; again < CLUSTER_REREADS; again++) {
-		size_t nwant = 0;
-		char what[160] = "";
-		for (size_t i = 0; i < n; i++) {
-			want[i] = out->ok[i] &&
-				  cluster_view_unanswered(&out->views[i], what[0] ? NULL : what,
-							  what[0] ? 0 : sizeof(what)) > 0;
-			nwant += want[i];
-		}
+		char what[160];
+		size_t nwant = cluster_views_to_read_again(out->views, n, want, what, sizeof(what));
 		if (!nwant)
 			break;
-		job_progress(w, "Nobody answered on %s over mDNS: reading %zu node%s again in %d s",
-			     what, nwant, nwant == 1 ? "" : "s", CLUSTER_REREAD_WAIT_MS / 1000);
+		job_progress(w, "%s: reading %zu node%s again in %d s", what, nwant,
+			     nwant == 1 ? "" : "s", CLUSTER_REREAD_WAIT_MS / 1000);
 		if (!wait_ms(w, CLUSTER_REREAD_WAIT_MS))
 			break;
 		read_all(r, n, want);

@@ -5,6 +5,7 @@
 #include "core/mdns/peers.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const struct node_cable_if *view_if(const struct cluster_view *v, const char *ifname)
@@ -107,32 +108,53 @@ void cluster_view_merge(struct cluster_view *into, const struct cluster_view *ag
 	c->browsed = c->browsed || a->browsed;
 }
 
-size_t cluster_view_unanswered(const struct cluster_view *v, char *what, size_t size)
+size_t cluster_views_to_read_again(const struct cluster_view *v, size_t n, bool *again, char *what,
+				   size_t size)
 {
-	const struct node_cables *c = &v->cables;
-	size_t n = 0;
+	struct cablemap *m = xcalloc(1, sizeof(*m));
+	cluster_map_build(m, v, n);
+	struct cablemap_port dark[CLUSTER_MAX_NODES * CABLEMAP_PORTS];
+	size_t ndark = cablemap_unanswered(m, dark, ARRAY_LEN(dark));
+	if (ndark > ARRAY_LEN(dark))
+		ndark = ARRAY_LEN(dark);
+	struct cablemap_link l[CLUSTER_MAX_NODES * CABLEMAP_PORTS];
+	size_t nl = cablemap_links(m, l, ARRAY_LEN(l)), count = 0;
+	if (nl > ARRAY_LEN(l))
+		nl = ARRAY_LEN(l);
 	if (size)
 		what[0] = '\0';
-	if (!c->browsed)
-		return 0;
-	for (int port = 0; port < CABLEMAP_PORTS; port++) {
-		const char *up = NULL;
-		bool answered = false;
-		for (size_t i = 0; i < c->nifs; i++) {
-			const struct node_cable_if *f = &c->ifs[i];
-			if (f->port != port)
+	for (size_t i = 0; i < n; i++) {
+		again[i] = false;
+		int node = v[i].name[0] ? cablemap_find(m, v[i].name) : -1;
+		char one[160] = "";
+		for (size_t k = 0; k < ndark && node >= 0; k++) {
+			const struct cablemap_twin *t = m->nodes[node].twin[dark[k].port];
+			if (dark[k].node != node)
 				continue;
-			if (f->carrier && !up)
-				up = f->ifname;
-			for (size_t s = 0; s < c->nseen && f->carrier; s++) /* a dead twin's: old */
-				answered = answered || strcmp(c->seen[s].ifname, f->ifname) == 0;
+			again[i] = true;
+			if (!one[0])
+				snprintf(one, sizeof(one),
+					 "nobody answered on %s p%d (%s) over mDNS", v[i].name,
+					 dark[k].port,
+					 t[0].up && t[0].ifname[0] ? t[0].ifname : t[1].ifname);
 		}
-		if (!up || answered)
-			continue;
-		if (!n++ && size)
-			snprintf(what, size, "%s p%d (%s)", v->name, port, up);
+		/* a cable seen reaching this node at an address its own reading did not have */
+		for (size_t k = 0; k < nl && node >= 0 && v[i].cables.nifs; k++) {
+			if (l[k].via_switch || l[k].b != node || l[k].pb >= 0)
+				continue;
+			again[i] = true;
+			if (!one[0])
+				snprintf(
+					one, sizeof(one),
+					"which port of %s the cable from %s p%d reaches is not known",
+					v[i].name, m->nodes[l[k].a].name, l[k].pa);
+		}
+		if (again[i] && !count && size)
+			str_copy(what, one, size);
+		count += again[i];
 	}
-	return n;
+	free(m);
+	return count;
 }
 
 void cluster_view_sightings(struct node_cables *c, const struct peers *peers, const struct model *m)

@@ -42,11 +42,14 @@ void cluster_map_build(struct cablemap *m, const struct cluster_view *v, size_t 
  * hears the other (a node's avahi drops what it knew of a link whose address went away). */
 void cluster_view_merge(struct cluster_view *into, const struct cluster_view *again);
 
-/* How many of v's ports have carrier and no sighting at all on their twins (nobody answered
- * there over mDNS when v was read); the first one in what ("spark-2 p1 (enp1s0f1np1)"). 0 when v
- * has no mDNS view of its own (not browsed). What is worth reading again before a map is
- * trusted. */
-size_t cluster_view_unanswered(const struct cluster_view *v, char *what, size_t size);
+/* The nodes of the map v[0..n) makes that are worth reading again before the map is trusted:
+ * those with a port with carrier where nobody answered over mDNS (cablemap_unanswered: neither
+ * end of its cable was heard), and those a cable was seen reaching at an address their own
+ * reading did not hold (which of their ports it reaches is not known). again[i] is set for each,
+ * their count returned, the first reason in what ("nobody answered on spark-2 p1 (enp1s0f1np1)
+ * over mDNS"). A view without a name (not read) is left out. */
+size_t cluster_views_to_read_again(const struct cluster_view *v, size_t n, bool *again, char *what,
+				   size_t size);
 /* How often such a node is read again, and the wait before each (longer than a port's address
  * is away while NetworkManager replaces it, ~2 s). */
 #define CLUSTER_REREADS 2

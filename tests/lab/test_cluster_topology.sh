@@ -9,7 +9,9 @@
 # Under both renderers ($SPARKLAB_RENDERER: lab_cluster_topology on NetworkManager nodes,
 # lab_cluster_topology_networkd); on NetworkManager nodes also: the cabled twins under sparklink's
 # in-memory profiles (nmcli), the uncabled ones not, and NetworkManager's list of profiles and each
-# twin's profile as before after the rollback.
+# twin's profile as before after the rollback. And a map read while the cable's ends are silent
+# on mDNS (spark-2's avahi stopped): the ports said Up with no answer, read again, refused (topology
+# and apply's dry run); avahi started while it reads again: the cable found.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
@@ -79,6 +81,36 @@ cp "$LAB_TMP/out" "$LAB_TMP/p1p0.txt"
 line_of spark-1 | grep -q 'p0 -> no cable .*p1 -> spark-2 p0' || fail "spark-1's line: $(out)"
 line_of spark-2 | grep -q 'p0 -> spark-1 p1 .*p1 -> no cable' || fail "spark-2's line: $(out)"
 grep -q 'spark-1 p1 is cabled to spark-2 p0' "$LAB_TMP/out" || fail "the cross-cabling is not noted: $(out)"
+
+step "the cable's ends silent on mDNS (spark-2's avahi stopped): 'no mDNS answer', read again, refused"
+# What a map read while nobody answers on a cable says: not "no cable" (the ports are Up), and
+# apply refuses before changing anything. The same silence on both ends comes for a moment when
+# NetworkManager's automatic profiles replace a port's address; here it lasts (avahi stopped).
+"$SPARKLAB" daemon spark-2 avahi stop >/dev/null || fail "cannot stop spark-2's avahi-daemon"
+topo --peers 10.77.0.2
+[ $rc -eq 1 ] || fail "topology with spark-2 silent: exit $rc, not 1: $(out)"
+line_of spark-1 | grep -q 'p1 -> ? (no mDNS answer)' || fail "spark-1's line: $(out)"
+line_of spark-2 | grep -q 'p0 -> ? (no mDNS answer)' || fail "spark-2's line: $(out)"
+grep -q 'spark-1 p1 (enp1s0f1np1) is Up but no node answered on it' "$LAB_TMP/out" ||
+	fail "the silent port is not said: $(out)"
+[ "$(grep -c 'reading .* again in' "$LAB_TMP/err")" = 2 ] || fail "not read again twice: $(out)"
+lxu spark-1 "$SPARKLINK" apply --plan static --peers 10.77.0.2 --dry-run >"$LAB_TMP/out" 2>"$LAB_TMP/err"
+rc=$?
+[ $rc -eq 9 ] && grep -q 'refused: the cables do not match' "$LAB_TMP/err" &&
+	grep -q 'spark-2 p0 (enp1s0f0np0) is Up but no node answered on it' "$LAB_TMP/out" ||
+	fail "the dry run with spark-2 silent: exit $rc: $(out)"
+
+step "spark-2's avahi back while the map is read again: the cable found, both readings kept"
+lxu spark-1 "$SPARKLINK" topology --peers 10.77.0.2 >"$LAB_TMP/out" 2>"$LAB_TMP/err" &
+topo_pid=$!
+lab_on_exit '[ -n "$topo_pid" ] && kill "$topo_pid" 2>/dev/null'
+wait_until 30 "topology never said it reads a node again" grep -q 'reading .* again in' "$LAB_TMP/err"
+"$SPARKLAB" daemon spark-2 avahi start >/dev/null || fail "cannot start spark-2's avahi-daemon"
+wait $topo_pid
+rc=$? topo_pid=
+[ $rc -eq 0 ] || fail "topology with spark-2's avahi back: exit $rc: $(out)"
+line_of spark-1 | grep -q 'p0 -> no cable .*p1 -> spark-2 p0' || fail "spark-1's line: $(out)"
+line_of spark-2 | grep -q 'p0 -> spark-1 p1 ' || fail "spark-2's line: $(out)"
 before1=$(snap spark-1) before2=$(snap spark-2)
 printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" apply --plan static \
 	--peer 10.77.0.2 --password-stdin >"$LAB_TMP/out" 2>"$LAB_TMP/err"

@@ -141,17 +141,22 @@ static void test_unanswered_then_read_again(void **state)
 	twin(&v[1], "enp1s0f1np1", 1, 0, true, NULL); /* its address away at that moment */
 	twin(&v[1], "enP2p1s0f1np1", 1, 1, true, "fe80::5ebb:47ff:fe14:4");
 	seen(&v[1], "enp1s0f1np1", "spark-9", "fe80::1"); /* on a dead twin of spark-2: ... */
-	v[1].cables.ifs[0].carrier = false; /* ... not an answer */
+	v[1].cables.ifs[0].carrier = false; /* ... not an answer (checked below) */
 	char what[160];
-	assert_int_equal(cluster_view_unanswered(&v[0], what, sizeof(what)), 1);
-	assert_string_equal(what, "spark-1 p0 (enp1s0f0np0)");
-	assert_int_equal(cluster_view_unanswered(&v[1], what, sizeof(what)), 1);
-	assert_string_equal(what, "spark-2 p1 (enP2p1s0f1np1)");
-	v[1].cables.browsed = false; /* no avahi-browse there: nothing to read again for */
-	assert_int_equal(cluster_view_unanswered(&v[1], what, sizeof(what)), 0);
-	v[1].cables.browsed = true;
-	v[1].cables.ifs[0].carrier = true;
+	bool again_[2];
+	assert_int_equal(cluster_views_to_read_again(v, 2, again_, what, sizeof(what)), 2);
+	assert_string_equal(what, "nobody answered on spark-1 p0 (enp1s0f0np0) over mDNS");
+	assert_true(again_[0]);
+	assert_true(again_[1]);
+	str_copy(v[1].cables.seen[0].ifname, "enP2p1s0f1np1", 16); /* spark-9 on a live twin */
+	assert_int_equal(cluster_views_to_read_again(v, 2, again_, what, sizeof(what)), 1);
+	assert_false(again_[1]); /* its cable leaves the cluster: nothing to read again */
 	v[1].cables.nseen = 0;
+	v[1].cables.ifs[0].carrier = true;
+	v[1].name[0] = '\0'; /* not read: left out */
+	assert_int_equal(cluster_views_to_read_again(v, 2, again_, what, sizeof(what)), 1);
+	assert_false(again_[1]);
+	str_copy(v[1].name, "spark-2", sizeof(v[1].name));
 
 	struct cablemap m;
 	cluster_map_build(&m, v, 2);
@@ -187,7 +192,11 @@ static void test_unanswered_then_read_again(void **state)
 	assert_false(v[0].cables.ifs[1].carrier); /* as read now */
 	assert_int_equal(v[0].cables.ifs[0].naddrs, 1); /* the first reading's address kept */
 	assert_string_equal(v[0].cables.ifs[0].addrs[0], "fe80::4ebb:47ff:fe11:1");
-	assert_int_equal(cluster_view_unanswered(&v[0], what, sizeof(what)), 0);
+	assert_int_equal(cluster_views_to_read_again(v, 2, again_, what, sizeof(what)), 1);
+	assert_false(again_[0]); /* spark-1 heard spark-2 now, at an address spark-2 did not hold */
+	assert_true(again_[1]);
+	assert_string_equal(what,
+			    "which port of spark-2 the cable from spark-1 p0 reaches is not known");
 	/* spark-2 read again with the address back: merged, the cable's far port is known */
 	memset(&again, 0, sizeof(again));
 	str_copy(again.name, "spark-2", sizeof(again.name));

@@ -126,31 +126,33 @@ static int self_view(struct cluster_view *v, char *err, size_t errsize)
 	return rc < 0 ? -1 : 0;
 }
 
-/* A port with carrier where nobody answered over mDNS (cluster_view_unanswered): that node is
- * read again, up to CLUSTER_REREADS times, and what either reading saw is kept. */
+/* A port with carrier where nobody answered over mDNS, at either end of its cable
+ * (cluster_views_to_read_again): that node is read again, up to CLUSTER_REREADS times, and what
+ * either reading saw is kept. */
 static void read_again(struct gather *g, size_t nhosts, struct cluster_view *self, bool quiet)
 {
 	struct gather *a = xcalloc(nhosts + 1, sizeof(*a));
-	bool *want = xcalloc(nhosts + 1, sizeof(*want));
+	struct cluster_view *all = xcalloc(nhosts + 1, sizeof(*all));
+	bool want[CLUSTER_MAX_NODES];
 	for (int again = 0; again < CLUSTER_REREADS; again++) {
-		char what[160] = "", err[1024];
-		bool want_self = cluster_view_unanswered(self, what, sizeof(what)) > 0;
-		size_t nwant = want_self;
+		char what[160], err[1024];
+		all[0] = *self;
 		for (size_t h = 0; h < nhosts; h++) {
-			want[h] = g[h].ok &&
-				  cluster_view_unanswered(&g[h].v, what[0] ? NULL : what,
-							  what[0] ? 0 : sizeof(what)) > 0;
-			nwant += want[h];
+			if (g[h].ok)
+				all[h + 1] = g[h].v;
+			else
+				memset(&all[h + 1], 0, sizeof(all[0]));
 		}
+		size_t nwant =
+			cluster_views_to_read_again(all, nhosts + 1, want, what, sizeof(what));
 		if (!nwant)
 			break;
 		if (!quiet)
-			fprintf(stderr,
-				"  nobody answered on %s over mDNS: reading %zu node%s again in %d s\n",
-				what, nwant, nwant == 1 ? "" : "s", CLUSTER_REREAD_WAIT_MS / 1000);
+			fprintf(stderr, "  %s: reading %zu node%s again in %d s\n", what, nwant,
+				nwant == 1 ? "" : "s", CLUSTER_REREAD_WAIT_MS / 1000);
 		usleep((useconds_t)CLUSTER_REREAD_WAIT_MS * 1000);
 		for (size_t h = 0; h < nhosts; h++) {
-			if (!want[h])
+			if (!want[h + 1])
 				continue;
 			a[h] = (struct gather){ .cmd = g[h].cmd,
 						.r = g[h].r,
@@ -160,24 +162,22 @@ static void read_again(struct gather *g, size_t nhosts, struct cluster_view *sel
 			str_copy(a[h].shown, g[h].shown, sizeof(a[h].shown));
 			if (pthread_create(&a[h].thread, NULL, gather_one, &a[h]) != 0) {
 				gather_one(&a[h]); /* no thread: this one in turn */
-				want[h] = false;
+				want[h + 1] = false;
 				if (a[h].ok)
 					cluster_view_merge(&g[h].v, &a[h].v);
 			}
 		}
-		struct cluster_view *v = want_self ? xcalloc(1, sizeof(*v)) : NULL;
-		if (v && self_view(v, err, sizeof(err)) == 0)
-			cluster_view_merge(self, v);
-		free(v);
+		if (want[0] && self_view(&all[0], err, sizeof(err)) == 0)
+			cluster_view_merge(self, &all[0]);
 		for (size_t h = 0; h < nhosts; h++) {
-			if (!want[h])
+			if (!want[h + 1])
 				continue;
 			pthread_join(a[h].thread, NULL);
 			if (a[h].ok)
 				cluster_view_merge(&g[h].v, &a[h].v);
 		}
 	}
-	free(want);
+	free(all);
 	free(a);
 }
 
