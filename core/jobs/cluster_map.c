@@ -43,6 +43,11 @@ void cluster_map_build(struct cablemap *m, const struct cluster_view *v, size_t 
 			const struct node_cable_if *f = &v[i].cables.ifs[k];
 			cablemap_set_twin(m, idx[i], f->port, f->twin, f->ifname, f->carrier,
 					  f->speed_mbps);
+			bool ll = false;
+			for (size_t x = 0; x < f->naddrs; x++)
+				ll = ll || strncmp(f->addrs[x], "fe80:", 5) == 0;
+			if (!ll)
+				cablemap_set_no_link_local(m, idx[i], f->port, f->twin);
 		}
 	}
 	for (size_t i = 0; i < n && i < CLUSTER_MAX_NODES; i++) {
@@ -127,17 +132,6 @@ size_t cluster_views_to_read_again(const struct cluster_view *v, size_t n, bool 
 		again[i] = false;
 		int node = v[i].name[0] ? cablemap_find(m, v[i].name) : -1;
 		char one[160] = "";
-		for (size_t k = 0; k < ndark && node >= 0; k++) {
-			const struct cablemap_twin *t = m->nodes[node].twin[dark[k].port];
-			if (dark[k].node != node)
-				continue;
-			again[i] = true;
-			if (!one[0])
-				snprintf(one, sizeof(one),
-					 "nobody answered on %s p%d (%s) over mDNS", v[i].name,
-					 dark[k].port,
-					 t[0].up && t[0].ifname[0] ? t[0].ifname : t[1].ifname);
-		}
 		/* a cable seen reaching this node at an address its own reading did not have */
 		for (size_t k = 0; k < nl && node >= 0 && v[i].cables.nifs; k++) {
 			if (l[k].via_switch || l[k].b != node || l[k].pb >= 0)
@@ -148,6 +142,17 @@ size_t cluster_views_to_read_again(const struct cluster_view *v, size_t n, bool 
 					one, sizeof(one),
 					"which port of %s the cable from %s p%d reaches is not known",
 					v[i].name, m->nodes[l[k].a].name, l[k].pa);
+		}
+		for (size_t k = 0; k < ndark && node >= 0; k++) {
+			const struct cablemap_twin *t = m->nodes[node].twin[dark[k].port];
+			if (dark[k].node != node)
+				continue;
+			again[i] = true;
+			if (!one[0])
+				snprintf(one, sizeof(one),
+					 "nobody answered on %s p%d (%s) over mDNS", v[i].name,
+					 dark[k].port,
+					 t[0].up && t[0].ifname[0] ? t[0].ifname : t[1].ifname);
 		}
 		if (again[i] && !count && size)
 			str_copy(what, one, size);

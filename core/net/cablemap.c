@@ -65,6 +65,12 @@ void cablemap_see(struct cablemap *m, int node, int port, int peer, int peer_por
 		m->seen[m->nseen++] = (struct cablemap_seen){ node, port, peer, peer_port };
 }
 
+void cablemap_set_no_link_local(struct cablemap *m, int node, int port, int twin)
+{
+	if (valid(m, node, port) && twin >= 0 && twin < CABLEMAP_TWINS)
+		m->nodes[node].twin[port][twin].no_link_local = true;
+}
+
 void cablemap_see_outside(struct cablemap *m, int node, int port, const char *host)
 {
 	if (!valid(m, node, port) || !text_is_hostname(host) || m->nodes[node].outside[port][0])
@@ -199,24 +205,48 @@ static bool port_up(const struct cablemap_node *n, int port)
 	return n->twin[port][0].up || n->twin[port][1].up;
 }
 
-/* Whether a link ends at node's port; a cable to node whose port there is not known yet counts
- * for every port of node (that link's own problem says so). */
-static bool port_linked(const struct cablemap_link *l, size_t nl, int node, int port)
+/* Whether the node's twins were read (its cable side is known, not only its name). */
+static bool node_read(const struct cablemap_node *n)
+{
+	for (int p = 0; p < CABLEMAP_PORTS; p++)
+		for (int w = 0; w < CABLEMAP_TWINS; w++)
+			if (n->twin[p][w].ifname[0])
+				return true;
+	return false;
+}
+
+/* Whether a link ends at node's port; a cable to a node not read yet, whose port there is not
+ * known, counts for every port of it (that link's own problem says so). */
+static bool port_linked(const struct cablemap *m, const struct cablemap_link *l, size_t nl,
+			int node, int port)
 {
 	for (size_t i = 0; i < nl; i++) {
 		if (l[i].a == node && l[i].pa == port)
 			return true;
-		if (!l[i].via_switch && l[i].b == node && (l[i].pb == port || l[i].pb < 0))
+		if (!l[i].via_switch && l[i].b == node &&
+		    (l[i].pb == port || (l[i].pb < 0 && !node_read(&m->nodes[node]))))
 			return true;
 	}
 	return false;
+}
+
+/* Every Up twin of the port known to have no IPv6 link-local address. */
+static bool no_link_local(const struct cablemap_twin *t)
+{
+	bool any = false;
+	for (int w = 0; w < CABLEMAP_TWINS; w++) {
+		if (t[w].up && !t[w].no_link_local)
+			return false;
+		any = any || t[w].up;
+	}
+	return any;
 }
 
 static bool unanswered(const struct cablemap *m, const struct cablemap_link *l, size_t nl, int node,
 		       int port)
 {
 	return port_up(&m->nodes[node], port) && !m->nodes[node].outside[port][0] &&
-	       !port_linked(l, nl, node, port);
+	       !port_linked(m, l, nl, node, port);
 }
 
 size_t cablemap_unanswered(const struct cablemap *m, struct cablemap_port *out, size_t max)
@@ -430,19 +460,29 @@ size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *
 	for (size_t a = 0; a < m->nnodes; a++)
 		for (int p = 0; p < CABLEMAP_PORTS; p++) {
 			const struct cablemap_node *nd = &m->nodes[a];
-			if (unanswered(m, l, nl, (int)a, p)) {
-				const struct cablemap_twin *t = nd->twin[p];
+			const struct cablemap_twin *t = nd->twin[p];
+			const char *ifn = t[0].up && t[0].ifname[0] ? t[0].ifname : t[1].ifname;
+			if (unanswered(m, l, nl, (int)a, p) && no_link_local(t)) {
+				buf_printf(
+					out,
+					"%s %s (%s) is Up but has no IPv6 link-local address, so "
+					"nothing is heard on its cable over mDNS: NetworkManager "
+					"takes it away when a port's automatic profile gives up (the "
+					"port shows \"disconnected\"); on %s run: sudo nmcli device "
+					"connect %s (or wait: it tries again within 5 minutes)\n",
+					nd->name, port_name(p), ifn, nd->name, ifn);
+				problems++, dark++;
+			} else if (unanswered(m, l, nl, (int)a, p)) {
 				buf_printf(
 					out,
 					"%s %s (%s) is Up but no node answered on it over mDNS: "
 					"where its cable goes is not known; check avahi-daemon on "
 					"the node at its other end (systemctl restart "
 					"avahi-daemon there) and read the map again\n",
-					nd->name, port_name(p),
-					t[0].up && t[0].ifname[0] ? t[0].ifname : t[1].ifname);
+					nd->name, port_name(p), ifn);
 				problems++, dark++;
 			} else if (nd->outside[p][0] && port_up(nd, p) &&
-				   !port_linked(l, nl, (int)a, p)) {
+				   !port_linked(m, l, nl, (int)a, p)) {
 				buf_printf(out,
 					   "note: %s %s reaches %s, which is not one of the nodes: "
 					   "its cable is left as it is\n",
@@ -460,6 +500,16 @@ size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *
 		problems += check_port(m, c->a, c->pa, c->via_switch, out);
 		if (c->via_switch)
 			continue;
+		if (c->pb < 0 && node_read(&m->nodes[c->b])) {
+			buf_printf(out,
+				   "%s %s heard %s at an address %s does not hold now (a record "
+				   "of an address since taken away): which of its ports the cable "
+				   "reaches is not known; read the map again\n",
+				   m->nodes[c->a].name, port_name(c->pa), m->nodes[c->b].name,
+				   m->nodes[c->b].name);
+			problems++;
+			continue;
+		}
 		if (c->pb < 0) {
 			buf_printf(
 				out,
@@ -568,7 +618,8 @@ static void draw_port(const struct cablemap *m, const struct cablemap_link *l, s
 	if (m->nodes[node].outside[port][0] && port_up(&m->nodes[node], port))
 		snprintf(where, sizeof(where), "%s (not a node)", m->nodes[node].outside[port]);
 	else if (unanswered(m, l, nl, node, port))
-		str_copy(where, "? (no mDNS answer)", sizeof(where));
+		str_copy(where, no_link_local(t) ? "? (no link-local)" : "? (no mDNS answer)",
+			 sizeof(where));
 	for (size_t i = 0; i < nl; i++) {
 		if (l[i].via_switch && l[i].a == node && l[i].pa == port)
 			snprintf(where, sizeof(where), "switch %d", l[i].segment + 1);

@@ -11,7 +11,9 @@
 # in-memory profiles (nmcli), the uncabled ones not, and NetworkManager's list of profiles and each
 # twin's profile as before after the rollback. And a map read while the cable's ends are silent
 # on mDNS (spark-2's avahi stopped): the ports said Up with no answer, read again, refused (topology
-# and apply's dry run); avahi started while it reads again: the cable found.
+# and apply's dry run); avahi started while it reads again: the cable found. On NetworkManager
+# nodes: spark-2's p0 twins disconnected (no IPv6 link-local): the map says so and gives the
+# command; after it, the map is right again.
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/lab.sh"
@@ -111,6 +113,31 @@ rc=$? topo_pid=
 [ $rc -eq 0 ] || fail "topology with spark-2's avahi back: exit $rc: $(out)"
 line_of spark-1 | grep -q 'p0 -> no cable .*p1 -> spark-2 p0' || fail "spark-1's line: $(out)"
 line_of spark-2 | grep -q 'p0 -> spark-1 p1 ' || fail "spark-2's line: $(out)"
+
+if [ $NM = 1 ]; then
+	step "spark-2's p0 twins disconnected (as NetworkManager leaves a port whose automatic profile gave up)"
+	ll_of() { lx "$1" ip -6 -o addr show dev "$2" scope link | grep -v tentative; }
+	for i in enp1s0f0np0 enP2p1s0f0np0; do
+		lx spark-2 nmcli device disconnect "$i" >/dev/null || fail "nmcli device disconnect $i failed"
+	done
+	wait_until 20 "spark-2 enp1s0f0np0 kept its IPv6 link-local address" \
+		sh -c "! $SPARKLAB exec spark-2 -- ip -6 -o addr show dev enp1s0f0np0 | grep -q fe80"
+	topo --peers 10.77.0.2
+	[ $rc -eq 1 ] || fail "topology with spark-2's p0 disconnected: exit $rc, not 1: $(out)"
+	line_of spark-2 | grep -q 'p0 -> ? (no link-local)' || fail "spark-2's line: $(out)"
+	grep -q 'spark-2 p0 (enp1s0f0np0) is Up but has no IPv6 link-local address' "$LAB_TMP/out" &&
+		grep -q 'on spark-2 run: sudo nmcli device connect enp1s0f0np0' "$LAB_TMP/out" ||
+		fail "the port without link-local is not said with its fix: $(out)"
+	for i in enp1s0f0np0 enP2p1s0f0np0; do # the fix the map gives (not waiting for DHCP)
+		lx spark-2 nmcli -w 0 device connect "$i" >/dev/null || fail "nmcli device connect $i failed"
+	done
+	for i in enp1s0f0np0 enP2p1s0f0np0; do
+		wait_until 30 "spark-2 $i has no IPv6 link-local address after nmcli device connect" ll_of spark-2 "$i"
+	done
+	topo --peers 10.77.0.2
+	[ $rc -eq 0 ] && line_of spark-1 | grep -q 'p1 -> spark-2 p0' ||
+		fail "topology after nmcli device connect: exit $rc: $(out)"
+fi
 before1=$(snap spark-1) before2=$(snap spark-2)
 printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" apply --plan static \
 	--peer 10.77.0.2 --password-stdin >"$LAB_TMP/out" 2>"$LAB_TMP/err"
