@@ -43,11 +43,8 @@ void cluster_map_build(struct cablemap *m, const struct cluster_view *v, size_t 
 			const struct node_cable_if *f = &v[i].cables.ifs[k];
 			cablemap_set_twin(m, idx[i], f->port, f->twin, f->ifname, f->carrier,
 					  f->speed_mbps);
-			bool ll = false;
-			for (size_t x = 0; x < f->naddrs; x++)
-				ll = ll || strncmp(f->addrs[x], "fe80:", 5) == 0;
-			if (!ll)
-				cablemap_set_no_link_local(m, idx[i], f->port, f->twin);
+			if (!f->naddrs)
+				cablemap_set_no_address(m, idx[i], f->port, f->twin);
 		}
 	}
 	for (size_t i = 0; i < n && i < CLUSTER_MAX_NODES; i++) {

@@ -65,10 +65,10 @@ void cablemap_see(struct cablemap *m, int node, int port, int peer, int peer_por
 		m->seen[m->nseen++] = (struct cablemap_seen){ node, port, peer, peer_port };
 }
 
-void cablemap_set_no_link_local(struct cablemap *m, int node, int port, int twin)
+void cablemap_set_no_address(struct cablemap *m, int node, int port, int twin)
 {
 	if (valid(m, node, port) && twin >= 0 && twin < CABLEMAP_TWINS)
-		m->nodes[node].twin[port][twin].no_link_local = true;
+		m->nodes[node].twin[port][twin].no_address = true;
 }
 
 void cablemap_see_outside(struct cablemap *m, int node, int port, const char *host)
@@ -230,12 +230,12 @@ static bool port_linked(const struct cablemap *m, const struct cablemap_link *l,
 	return false;
 }
 
-/* Every Up twin of the port known to have no IPv6 link-local address. */
-static bool no_link_local(const struct cablemap_twin *t)
+/* Every Up twin of the port known to have no address at all. */
+static bool no_address(const struct cablemap_twin *t)
 {
 	bool any = false;
 	for (int w = 0; w < CABLEMAP_TWINS; w++) {
-		if (t[w].up && !t[w].no_link_local)
+		if (t[w].up && !t[w].no_address)
 			return false;
 		any = any || t[w].up;
 	}
@@ -462,10 +462,11 @@ size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *
 			const struct cablemap_node *nd = &m->nodes[a];
 			const struct cablemap_twin *t = nd->twin[p];
 			const char *ifn = t[0].up && t[0].ifname[0] ? t[0].ifname : t[1].ifname;
-			if (unanswered(m, l, nl, (int)a, p) && no_link_local(t)) {
+			if (unanswered(m, l, nl, (int)a, p) && no_address(t)) {
 				buf_printf(
 					out,
-					"%s %s (%s) is Up but has no IPv6 link-local address, so "
+					"%s %s (%s) is Up but has no address at all (not even an IPv6 "
+					"link-local one), so "
 					"nothing is heard on its cable over mDNS: NetworkManager "
 					"takes it away when a port's automatic profile gives up (the "
 					"port shows \"disconnected\"); on %s run: sudo nmcli device "
@@ -618,7 +619,7 @@ static void draw_port(const struct cablemap *m, const struct cablemap_link *l, s
 	if (m->nodes[node].outside[port][0] && port_up(&m->nodes[node], port))
 		snprintf(where, sizeof(where), "%s (not a node)", m->nodes[node].outside[port]);
 	else if (unanswered(m, l, nl, node, port))
-		str_copy(where, no_link_local(t) ? "? (no link-local)" : "? (no mDNS answer)",
+		str_copy(where, no_address(t) ? "? (no address)" : "? (no mDNS answer)",
 			 sizeof(where));
 	for (size_t i = 0; i < nl; i++) {
 		if (l[i].via_switch && l[i].a == node && l[i].pa == port)

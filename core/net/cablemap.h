@@ -27,7 +27,7 @@ struct cablemap_twin {
 	char ifname[16]; /* "" if the node has no such netdev */
 	bool up;
 	unsigned speed_mbps; /* 0 when unknown */
-	bool no_link_local; /* read, and without an IPv6 link-local address: mDNS cannot be heard */
+	bool no_address; /* read, and without any address (no IPv6 link-local): mDNS is deaf there */
 };
 
 struct cablemap_node {
@@ -67,8 +67,8 @@ void cablemap_set_twin(struct cablemap *m, int node, int port, int twin, const c
 /* node's port saw peer (peer_port -1 if not known yet); repeated sightings are merged. */
 void cablemap_see(struct cablemap *m, int node, int port, int peer, int peer_port);
 
-/* What a node reports of one twin's addresses: it has no IPv6 link-local address. */
-void cablemap_set_no_link_local(struct cablemap *m, int node, int port, int twin);
+/* What a node reports of one twin's addresses: it has none at all. */
+void cablemap_set_no_address(struct cablemap *m, int node, int port, int twin);
 /* node's port saw host, which is not one of the nodes (its cable leaves the cluster). */
 void cablemap_see_outside(struct cablemap *m, int node, int port, const char *host);
 

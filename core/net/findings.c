@@ -52,6 +52,14 @@ static bool has_ipv4(const struct netdev *d)
 	return false;
 }
 
+static bool has_ipv6_link_local(const struct netdev *d)
+{
+	for (size_t i = 0; i < d->naddrs; i++)
+		if (d->addrs[i].family == AF_INET6 && d->addrs[i].link_local)
+			return true;
+	return false;
+}
+
 static void coexist_netplan(struct model *m, const struct netplan_other *o)
 {
 	char ifs[NETPLAN_IFS_MAX * 17] = "";
@@ -173,6 +181,21 @@ void findings_compute(struct model *m)
 					d->speed_mbps / 1000),
 				    "Auto-negotiation picked a lower rate: force 200G on the switch port, or "
 				    "reseat the cable; on a direct cable, replug both ends.");
+			bool deaf = !has_ipv6_link_local(d) && !has_ipv4(d);
+			if (deaf) {
+				struct finding *f =
+					add(m, FINDING_WARN, "no-link-local",
+					    "%s is Up but has no address at all (not even an "
+					    "IPv6 link-local one): peers on its cable cannot "
+					    "be found over mDNS.",
+					    d->name);
+				snprintf(f->fix, sizeof(f->fix),
+					 "NetworkManager takes it away when the port's automatic "
+					 "profile gives up (nmcli shows the port 'disconnected'): "
+					 "sudo nmcli device connect %s, or wait (it tries again "
+					 "within 5 minutes).",
+					 d->name);
+			}
 			if (!has_ipv4(d))
 				fix(add(m, FINDING_INFO, "no-address",
 					"%s is Up but has no IPv4 address.", d->name),

@@ -89,6 +89,8 @@ static void healthy_port1(struct model *m)
 	nd(m, "enP2p1s0f1np1")->mtu = 9000;
 	add_addr(m, "enp1s0f1np1", "192.168.100.10/24");
 	add_addr(m, "enP2p1s0f1np1", "192.168.101.10/24");
+	add_addr(m, "enp1s0f1np1", "fe80::5ebb:47ff:fe13:3/64");
+	add_addr(m, "enP2p1s0f1np1", "fe80::5ebb:47ff:fe14:4/64");
 }
 
 static size_t count_code(const struct model *m, const char *code)
@@ -499,6 +501,8 @@ static void test_same_subnet(void **state)
 	/* both twins in one /24 (the mistake NVIDIA's own texts disagree about) */
 	add_addr(&m, "enp1s0f1np1", "192.168.100.10/24");
 	add_addr(&m, "enP2p1s0f1np1", "192.168.100.11/24");
+	add_addr(&m, "enp1s0f1np1", "fe80::1/64");
+	add_addr(&m, "enP2p1s0f1np1", "fe80::2/64");
 	model_rebuild(&m);
 	dump(&m);
 	assert_int_equal(count_code(&m, "same-subnet"), 1);
@@ -527,6 +531,8 @@ static void test_same_subnet(void **state)
 	set_up(&m, "enP2p1s0f1np1", true);
 	add_addr(&m, "enp1s0f1np1", "169.254.10.1/16");
 	add_addr(&m, "enP2p1s0f1np1", "169.254.20.2/16");
+	add_addr(&m, "enp1s0f1np1", "fe80::1/64");
+	add_addr(&m, "enP2p1s0f1np1", "fe80::2/64");
 	model_rebuild(&m);
 	dump(&m);
 	assert_int_equal(count_code(&m, "same-subnet"), 0);
@@ -559,7 +565,23 @@ static void test_no_address(void **state)
 	assert_int_equal(f->level, FINDING_INFO);
 	assert_non_null(strstr(f->text, "enp1s0f1np1"));
 	assert_null(strstr(f->text, "enP2p1s0f1np1"));
-	assert_int_equal(m.nfindings, 1);
+	assert_int_equal(m.nfindings, 1); /* an IPv4 address alone is enough for mDNS */
+	check_sentences(&m);
+	model_free(&m);
+	/* enP2p1s0f1np1 Up without any address (NetworkManager gave up on it): nothing on its
+	 * cable can be heard over mDNS; said, with the command */
+	spark(&m);
+	set_up(&m, "enp1s0f1np1", true);
+	set_up(&m, "enP2p1s0f1np1", true);
+	add_addr(&m, "enp1s0f1np1", "fe80::1/64");
+	model_rebuild(&m);
+	assert_int_equal(count_code(&m, "no-link-local"), 1);
+	f = finding(&m, "no-link-local");
+	assert_int_equal(f->level, FINDING_WARN);
+	assert_non_null(strstr(f->text, "enP2p1s0f1np1 is Up but has no address at all"));
+	assert_non_null(strstr(f->fix, "sudo nmcli device connect enP2p1s0f1np1"));
+	assert_int_equal(count_code(&m, "no-address"), 2); /* and neither has IPv4 */
+	assert_int_equal(m.nfindings, 3);
 	check_sentences(&m);
 	/* a Down twin without an address is not reported: only cabled ones need one */
 	model_free(&m);

@@ -33,6 +33,8 @@ static const char topology_usage[] =
 	"  Learned from the cable side: each node's mDNS sees the others' SSH announcements on\n"
 	"  its own twins (IPv6 link-local); which port of the peer the cable reaches is the twin\n"
 	"  of the peer holding the address seen, read over SSH (read-only, no sudo).\n"
+	"  A port Up where nobody answered is \"? (no mDNS answer)\", a problem: its node is\n"
+	"  read again (twice, 3 s apart) before the map is given.\n"
 	"  --peers HOST,...   the other nodes (paired with this one); default: the Sparks this\n"
 	"                     node sees over mDNS on its ConnectX ports\n"
 	"  --topology T       check the cables against T (default auto: what they make)\n"
