@@ -171,6 +171,19 @@ printf '%s\n%s\n' "$PW" "$PW" | lxu spark-1 sudo -S -p '' "$SPARKLINK" rollback 
 	>"$LAB_TMP/out" 2>"$LAB_TMP/err" || fail "rollback failed: $(out)"
 same_as spark-1 "$before1"
 same_as spark-2 "$before2"
+if [ $NM = 1 ]; then
+	step "spark-1's own p1 disconnected: discover finds nobody and says why, with the fix"
+	for i in enp1s0f1np1 enP2p1s0f1np1; do
+		lx spark-1 nmcli device disconnect "$i" >/dev/null || fail "nmcli device disconnect $i failed"
+	done
+	wait_until 20 "spark-1 enp1s0f1np1 kept its IPv6 link-local address" \
+		sh -c "! $SPARKLAB exec spark-1 -- ip -6 -o addr show dev enp1s0f1np1 | grep -q fe80"
+	lxu spark-1 "$SPARKLINK" discover --timeout 3 >"$LAB_TMP/out" 2>"$LAB_TMP/err"
+	rc=$?
+	[ $rc -eq 3 ] && grep -q 'enp1s0f1np1 is Up but has no address at all' "$LAB_TMP/err" &&
+		grep -q 'sudo nmcli device connect enp1s0f1np1' "$LAB_TMP/err" ||
+		fail "discover with spark-1's p1 disconnected: exit $rc: $(out)"
+fi
 lab_down
 
 for f in p1p0; do

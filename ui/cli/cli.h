@@ -64,6 +64,11 @@ int cli_pair_host(const char *cmd, int argc, char **argv, struct pair_job *job,
 struct loop;
 void cli_loop_end_on_stop(struct loop *l, bool reader);
 
+/* When no peer was seen on the cable: each cabled ConnectX twin with no address at all (the
+ * model's "no-link-local" finding: nothing on its cable can be heard over mDNS), with its fix,
+ * on stderr after "cmd: ". m must be rebuilt (model_rebuild). */
+void cli_silent_ports(const char *cmd, const struct model *m);
+
 /* Read a line from /dev/tty after prompt, without echo when secret; false if there is none. */
 bool cli_tty_line(const char *prompt, char *out, size_t size, bool secret);
 /* A password for a job's question: a line of standard input when from_stdin, else asked on the

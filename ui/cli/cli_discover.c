@@ -346,6 +346,8 @@ int cli_discover(int argc, char **argv)
 			all ? "on any interface"
 			    : "on an Up ConnectX interface (try --all for the LAN)",
 			timeout);
+		model_rebuild(&m);
+		cli_silent_ports("sparklink discover", &m);
 		rc = EXIT_NOTHING;
 	}
 	if (peers.state == MDNS_RUNNING &&

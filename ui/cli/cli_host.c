@@ -172,3 +172,11 @@ int cli_peer_lookup(const char *cmd, const char *host, enum peer_purpose why, co
 	free(r);
 	return rc < 0 ? -1 : 0;
 }
+
+void cli_silent_ports(const char *cmd, const struct model *m)
+{
+	for (size_t i = 0; i < m->nfindings; i++)
+		if (strcmp(m->findings[i].code, "no-link-local") == 0)
+			fprintf(stderr, "%s: %s %s\n", cmd, m->findings[i].text,
+				m->findings[i].fix);
+}

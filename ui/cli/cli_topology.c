@@ -272,7 +272,8 @@ out:
 	return rc;
 }
 
-/* The peers this node sees on its ConnectX ports (no --peers). */
+/* The peers this node sees on its ConnectX ports (no --peers); none: why not, if a cabled twin
+ * has no address at all. */
 static size_t cable_peers(char (*hosts)[256], size_t max, int *mdns_state)
 {
 	struct model m;
@@ -297,6 +298,8 @@ static size_t cable_peers(char (*hosts)[256], size_t max, int *mdns_state)
 		plain_host(p->host, hosts[n], 256);
 		n++;
 	}
+	if (!n)
+		cli_silent_ports("sparklink topology", &m);
 	peers_free(&peers);
 	model_free(&m);
 	return n;
