@@ -202,7 +202,8 @@ static void on_netlink_change(void *arg)
 {
 	struct console *c = arg;
 	nmwatch_check(c->nmwatch); /* a twin came or went: NetworkManager's view of it */
-	c->dirty = true;
+	/* the model is dirty (netmon refreshed it); c->dirty is left to the other causes, so that
+	 * a change to other interfaces only does not make the steps again (guide_steps_stale) */
 }
 
 /* NetworkManager or /etc/netplan changed (a probe after their own events): the model's view and
@@ -249,7 +250,8 @@ static void on_peers_change(void *arg)
  * log screen and the peer choice brought up to date, then drawn. */
 static void update(struct console *c)
 {
-	guide_update(c);
+	if (guide_steps_stale(c))
+		guide_update(c);
 	if (c->state == STATE_LOG)
 		log_view_update(&c->logview, &c->log);
 	if (c->state == STATE_PEERS)
