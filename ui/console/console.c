@@ -1,7 +1,8 @@
 /* console.c: the full-screen console. One loop owns the terminal, netlink, mDNS, the workers'
  * pipes and signals; events update the model and mark it dirty. After each loop turn the state
  * is brought up to date (the step guide, core/guide/steps.h, recomputed from the model, the
- * chosen peer and what jobs learned, so its marks follow the cable at once) and, when dirty, the
+ * chosen peer and what jobs learned when one of them may have changed, so its marks follow the
+ * cable at once) and, when dirty, the
  * screen is drawn once. Dialogs and overlays are states, never nested loops; this file routes the
  * terminal's keys and clicks to them (actions.c, the dialogs) and every action and its outcome
  * goes to the log (core/guide/actlog.h), whose newest entry is the status line. */
