@@ -29,6 +29,7 @@ void coexist_apply(struct model *m, struct coexist *c)
 	memset(&c->netplan, 0, sizeof(c->netplan));
 	findings_compute(m);
 	m->generation++;
+	m->ports_generation++;
 	m->dirty = true;
 }
 

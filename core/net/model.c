@@ -194,6 +194,7 @@ void model_rebuild(struct model *m)
 	ports_group(m);
 	findings_compute(m);
 	m->generation++;
+	m->ports_generation++;
 	m->dirty = true;
 }
 
@@ -203,6 +204,7 @@ void model_refresh(struct model *m)
 	ports_cabled(m);
 	findings_compute(m);
 	m->generation++;
+	m->ports_generation++;
 	m->dirty = true;
 }
 
@@ -212,6 +214,11 @@ void model_refresh_netdevs(struct model *m, const size_t *idx, size_t n)
 		for (size_t k = 0; k < n; k++)
 			if (idx[k] < m->nnetdevs)
 				v4_update(m, idx[k]);
+	for (size_t k = 0; k < n; k++)
+		if (idx[k] >= m->nnetdevs || m->netdevs[idx[k]].rdma) {
+			m->ports_generation++; /* a twin's netdev */
+			break;
+		}
 	ports_cabled(m);
 	findings_compute(m);
 	m->generation++;

@@ -31,6 +31,7 @@ struct netdev {
 	unsigned mtu;
 	char mac[24];
 	long speed_mbps; /* from sysfs speed; -1 unknown */
+	bool no_speed; /* its sysfs speed file does not exist (ENOENT): not opened again */
 	char phys_port_name[16];
 	struct netdev_addr *addrs;
 	size_t naddrs;
@@ -86,6 +87,10 @@ struct model {
 	struct nm_view nm;
 	struct netplan_scan netplan;
 	unsigned long generation;
+	/* bumped by the updates that may change the ports (the grouping, a twin's netdev, what
+	 * NetworkManager says): not by a change to other interfaces only, which the steps do not
+	 * read */
+	unsigned long ports_generation;
 	bool dirty;
 };
 

@@ -286,17 +286,29 @@ static int cmp_name(const void *key, const void *elem)
 	return strcmp(key, ((const struct netdev *)elem)->name);
 }
 
+/* The speed from sysfs while it has carrier, else -1; a netdev without the file (a veth's far
+ * end in a fixture tree) is not asked again. */
+static long read_speed(struct netdev *d)
+{
+	long v;
+	if (!d->carrier || d->no_speed)
+		return -1;
+	int r = sysfs_read_long(&v, "class/net/%s/speed", d->name);
+	if (r == -ENOENT)
+		d->no_speed = true;
+	return r == 0 ? v : -1;
+}
+
 /* Static attributes from sysfs for one netdev (speed only while it has carrier). */
 static void read_sysfs_extras(struct netdev *d, const struct netdev *old)
 {
 	if (old && old->carrier == d->carrier && strcmp(old->name, d->name) == 0) {
 		d->speed_mbps = old->speed_mbps;
+		d->no_speed = old->no_speed;
 		memcpy(d->phys_port_name, old->phys_port_name, sizeof(d->phys_port_name));
 		return;
 	}
-	long v;
-	d->speed_mbps = d->carrier && sysfs_read_long(&v, "class/net/%s/speed", d->name) == 0 ? v
-											      : -1;
+	d->speed_mbps = read_speed(d);
 	sysfs_read(d->phys_port_name, sizeof(d->phys_port_name), "class/net/%s/phys_port_name",
 		   d->name);
 }
@@ -374,14 +386,11 @@ static enum apply_result netmon_apply(struct netmon *nm)
 			return APPLY_FULL;
 		/* what does not change with the cable is kept; the speed is read when it comes up */
 		memcpy(d->phys_port_name, old->phys_port_name, sizeof(d->phys_port_name));
-		long v;
+		d->no_speed = old->no_speed;
 		if (old->carrier == d->carrier)
 			d->speed_mbps = old->speed_mbps;
 		else
-			d->speed_mbps = d->carrier && sysfs_read_long(&v, "class/net/%s/speed",
-								      d->name) == 0
-						? v
-						: -1;
+			d->speed_mbps = read_speed(d);
 		if (old->carrier != d->carrier)
 			linkhist_note(&m->linkhist, d->name, d->carrier, d->speed_mbps,
 				      clock_wall_ms(), clock_ms());

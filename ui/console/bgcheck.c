@@ -23,6 +23,7 @@ void bgcheck_after_turn(struct console *c)
 		worker_free(b->worker);
 		b->worker = NULL;
 		if (!steps_peer(&c->facts, b->peer)) { /* a dialog may have learned more */
+			c->dirty = true; /* new facts: the steps again (guide_steps_stale) */
 			steps_learn_pair(&c->facts, b->peer, true, b->job.out.status,
 					 b->job.req.local.name, b->job.out.summary);
 			actlog_add(&c->log, b->job.out.status == PAIR_OK ? ACTLOG_OK : ACTLOG_FAIL,

@@ -1,7 +1,8 @@
 /* console.c: the full-screen console. One loop owns the terminal, netlink, mDNS, the workers'
  * pipes and signals; events update the model and mark it dirty. After each loop turn the state
  * is brought up to date (the step guide, core/guide/steps.h, recomputed from the model, the
- * chosen peer and what jobs learned, so its marks follow the cable at once) and, when dirty, the
+ * chosen peer and what jobs learned when one of them may have changed, so its marks follow the
+ * cable at once) and, when dirty, the
  * screen is drawn once. Dialogs and overlays are states, never nested loops; this file routes the
  * terminal's keys and clicks to them (actions.c, the dialogs) and every action and its outcome
  * goes to the log (core/guide/actlog.h), whose newest entry is the status line. */
@@ -202,7 +203,8 @@ static void on_netlink_change(void *arg)
 {
 	struct console *c = arg;
 	nmwatch_check(c->nmwatch); /* a twin came or went: NetworkManager's view of it */
-	c->dirty = true;
+	/* the model is dirty (netmon refreshed it); c->dirty is left to the other causes, so that
+	 * a change to other interfaces only does not make the steps again (guide_steps_stale) */
 }
 
 /* NetworkManager or /etc/netplan changed (a probe after their own events): the model's view and
@@ -249,7 +251,8 @@ static void on_peers_change(void *arg)
  * log screen and the peer choice brought up to date, then drawn. */
 static void update(struct console *c)
 {
-	guide_update(c);
+	if (guide_steps_stale(c))
+		guide_update(c);
 	if (c->state == STATE_LOG)
 		log_view_update(&c->logview, &c->log);
 	if (c->state == STATE_PEERS)

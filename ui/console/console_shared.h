@@ -94,6 +94,7 @@ struct console {
 	struct step steps[STEP_COUNT];
 	enum step_mark marks[STEP_COUNT]; /* as last logged */
 	bool marks_known;
+	unsigned long steps_ports_gen; /* the model's ports_generation the steps were made from */
 	int step_sel;
 	bool step_follow; /* the selection follows the next step not done */
 	enum focus focus;
@@ -132,6 +133,11 @@ const struct peer *guide_peer(struct console *c);
 void guide_choose_peer(struct console *c, size_t index);
 void guide_reread_journal(struct console *c);
 void guide_update(struct console *c);
+/* Whether the steps may have changed since guide_update(): something set c->dirty (keys, jobs,
+ * peers, new facts), a change to the ports (a twin's netdev), cluster mode, or an applied plan
+ * naming a netdev that is not a twin. A change to other interfaces only leaves them as they
+ * are. */
+bool guide_steps_stale(const struct console *c);
 void guide_learn_pair(struct console *c);
 void guide_learn_addr(struct console *c);
 void guide_learn_rollback(struct console *c);

@@ -48,8 +48,24 @@ void guide_choose_peer(struct console *c, size_t index)
 
 void guide_reread_journal(struct console *c)
 {
+	c->dirty = true; /* new facts: the steps again (guide_steps_stale) */
 	if (steps_read_journal(&c->facts, &c->inv) < 0)
 		actlog_add(&c->log, ACTLOG_FAIL, "%s", c->facts.journal_error);
+}
+
+bool guide_steps_stale(const struct console *c)
+{
+	const struct model *m = &c->model;
+	if (c->dirty || !c->marks_known || m->ports_generation != c->steps_ports_gen ||
+	    guide_cluster_mode(c))
+		return true;
+	if (c->facts.plan_applied)
+		for (size_t i = 0; i < c->facts.plan.nifs; i++) {
+			const struct netdev *d = model_netdev(m, c->facts.plan.ifs[i].ifname);
+			if (d && !d->rdma)
+				return true;
+		}
+	return false;
 }
 
 /* Recompute the steps; log what changed (the cable, a mark) as events; the selection follows
@@ -88,6 +104,7 @@ void guide_update(struct console *c)
 		c->marks[i] = c->steps[i].mark;
 	}
 	c->marks_known = true;
+	c->steps_ports_gen = m->ports_generation;
 	if (c->step_follow) {
 		enum step_id next = steps_next(c->steps);
 		c->step_sel = next == STEP_COUNT ? STEP_VERIFY : (int)next;

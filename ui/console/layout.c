@@ -41,6 +41,7 @@ static int steps_draw(struct console *c, int y, int x, int h, int w, int rows[ST
 		      int cols[STEP_COUNT], int widths[STEP_COUNT])
 {
 	struct steps_drawn d;
+	h = step_panel_fit(c->steps, h, w);
 	struct buf *key =
 		screen_memo_key(y, x, h, w, c->step_sel | (c->focus == FOCUS_STEPS) << 16);
 	step_panel_key(c->steps, c->step_sel, h, w, key);

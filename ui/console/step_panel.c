@@ -104,6 +104,14 @@ static void head(const struct screen *s, const struct step *st, int i, bool sel,
 	screen_text(s, y, x + 14, w - 14, sel && focused ? ROLE_SELECT : mark_role(st->mark), m);
 }
 
+int step_panel_fit(const struct step *steps, int h, int w)
+{
+	/* below the list's rows the compact form is at most 7 rows high, whatever h is */
+	if (h >= 4 && w >= 20 && h > 7 && h < step_panel_rows(steps, w - 4, false))
+		return 7;
+	return h;
+}
+
 void step_panel_key(const struct step *steps, int sel, int h, int w, struct buf *k)
 {
 	/* as step_panel_draw chooses its form: three columns of marks and the chosen step's reason

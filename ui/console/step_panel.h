@@ -17,6 +17,10 @@
 void step_panel_hint(enum step_id id, enum step_mark mark, char *out, size_t size);
 /* Rows the panel wants at width w: full (every reason wrapped) or one line per step. */
 int step_panel_rows(const struct step *steps, int w, bool full);
+/* The height step_panel_draw draws the same in as in h rows (the compact form takes 7 of more):
+ * the height to key and draw with, so that a panel below that grew or shrank does not make the
+ * steps drawn again. */
+int step_panel_fit(const struct step *steps, int h, int w);
 /* Draw within [y, y+h) x [x, x+w); the richest layout that fits: every reason wrapped, one line
  * per step with the chosen step's reason below, or (from 5 rows) three columns of marks and the
  * chosen step's reason. rows[i] gets the screen row of step i (-1 when not shown), cols[i] its

@@ -271,7 +271,12 @@ static void put_span(int y, const struct tcell *cells, int x0, int x1, int n, bo
 		char *p = reserve((size_t)(k - x) * TERMOUT_CHARS * MB_LEN_MAX + 16);
 		for (; x < k; x++) {
 			const struct tcell *c = &cells[x];
-			if (!c->ch[0])
+			unsigned c0 = (unsigned)c->ch[0];
+			if (c0 - 1 < 0x7f && !c->ch[1] && !(last_row && x == n - 1)) {
+				*p++ = (char)c0; /* most cells: one ASCII character */
+				continue;
+			}
+			if (!c0)
 				continue; /* the right half of a wide character */
 			/* the last cell of the screen: a terminal that wraps at once would scroll */
 			if (last_row && x == n - 1 && t.am && !t.xenl) {
@@ -321,7 +326,14 @@ void termout_row(int y, const struct tcell *cells, const struct tcell *was, int 
 		put_span(y, cells, 0, end, n, true, last_row);
 		return;
 	}
-	for (int x = 0; x < n;) {
+	/* the unchanged cells at both ends are passed over by whole blocks (the cells are plain
+	 * bytes: every field written) */
+	int lo = 0, hi = n;
+	while (lo + 8 <= hi && memcmp(&cells[lo], &was[lo], 8 * sizeof(*cells)) == 0)
+		lo += 8;
+	while (hi - 8 >= lo && memcmp(&cells[hi - 8], &was[hi - 8], 8 * sizeof(*cells)) == 0)
+		hi -= 8;
+	for (int x = lo; x < hi;) {
 		if (same(&cells[x], &was[x])) {
 			x++;
 			continue;
