@@ -259,20 +259,6 @@ static void update(struct console *c)
 		peer_dialog_update(&c->peerdlg, &c->peers);
 }
 
-/* A change to other interfaces only (netlink, no twin's netdev, nothing else) is drawn within
- * OTHERS_DEFER_MS, with whatever comes meanwhile: a burst of changes to interfaces the steps do
- * not read (containers' veths, a cable's far end in this namespace) is one frame, not one per
- * message; a twin's change, a key, a job, a peer are drawn at once (and with them what waited). */
-#define OTHERS_DEFER_MS 5
-
-static void others_due(struct loop_timer *t, void *arg)
-{
-	(void)t;
-	struct console *c = arg;
-	c->others_armed = false;
-	c->dirty = true;
-}
-
 static void after_turn(void *arg)
 {
 	struct console *c = arg;
@@ -282,16 +268,6 @@ static void after_turn(void *arg)
 	if (c->dirty || c->model.dirty) {
 		/* netlink once more before the frame: what came meanwhile is in it (no wait) */
 		netmon_drain(c->netmon);
-		if (!c->dirty && c->marks_known && c->others_timer &&
-		    c->model.ports_generation == c->steps_ports_gen) {
-			if (!c->others_armed)
-				loop_timer_after(c->others_timer, OTHERS_DEFER_MS);
-			c->others_armed = true;
-			return;
-		}
-		if (c->others_armed)
-			loop_timer_at(c->others_timer, -1);
-		c->others_armed = false;
 		update(c);
 		layout_draw(c);
 		c->dirty = false;
@@ -370,7 +346,6 @@ int console_main(int argc, char **argv)
 	c->discovery = discovery_new(c->loop, &c->peers, &c->model, on_peers_change, c);
 	loop_watch_new(c->loop, STDIN_FILENO, POLLIN, on_terminal, c);
 	loop_after_turn(c->loop, after_turn, c);
-	c->others_timer = loop_timer_new(c->loop, others_due, c);
 	update(c);
 	layout_draw(c);
 	int rc = loop_run(c->loop);
@@ -394,7 +369,6 @@ int console_main(int argc, char **argv)
 	discovery_free(c->discovery);
 	peers_free(&c->peers);
 	nmwatch_free(c->nmwatch);
-	loop_timer_free(c->others_timer);
 	netmon_free(c->netmon);
 	model_free(&c->model);
 	loop_free(c->loop);

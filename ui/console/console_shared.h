@@ -95,8 +95,6 @@ struct console {
 	enum step_mark marks[STEP_COUNT]; /* as last logged */
 	bool marks_known;
 	unsigned long steps_ports_gen; /* the model's ports_generation the steps were made from */
-	struct loop_timer *others_timer; /* a change to other interfaces only: drawn when it fires */
-	bool others_armed;
 	int step_sel;
 	bool step_follow; /* the selection follows the next step not done */
 	enum focus focus;
