@@ -141,15 +141,13 @@ size_t cluster_views_to_read_again(const struct cluster_view *v, size_t n, bool 
 					v[i].name, m->nodes[l[k].a].name, l[k].pa);
 		}
 		for (size_t k = 0; k < ndark && node >= 0; k++) {
-			const struct cablemap_twin *t = m->nodes[node].twin[dark[k].port];
 			if (dark[k].node != node)
 				continue;
 			again[i] = true;
 			if (!one[0])
 				snprintf(one, sizeof(one),
 					 "nobody answered on %s p%d (%s) over mDNS", v[i].name,
-					 dark[k].port,
-					 t[0].up && t[0].ifname[0] ? t[0].ifname : t[1].ifname);
+					 dark[k].port, cablemap_port_ifname(m, node, dark[k].port));
 		}
 		if (again[i] && !count && size)
 			str_copy(what, one, size);

@@ -199,7 +199,6 @@ size_t cablemap_links(const struct cablemap *m, struct cablemap_link *out, size_
 
 #define MAX_LINKS (CLUSTER_MAX_NODES * CABLEMAP_PORTS)
 
-/* The direct cables of node: how many, and the nodes at their far ends. */
 static bool port_up(const struct cablemap_node *n, int port)
 {
 	return n->twin[port][0].up || n->twin[port][1].up;
@@ -242,6 +241,12 @@ static bool no_address(const struct cablemap_twin *t)
 	return any;
 }
 
+const char *cablemap_port_ifname(const struct cablemap *m, int node, int port)
+{
+	const struct cablemap_twin *t = m->nodes[node].twin[port];
+	return t[0].up && t[0].ifname[0] ? t[0].ifname : t[1].ifname;
+}
+
 static bool unanswered(const struct cablemap *m, const struct cablemap_link *l, size_t nl, int node,
 		       int port)
 {
@@ -266,6 +271,7 @@ size_t cablemap_unanswered(const struct cablemap *m, struct cablemap_port *out, 
 	return n;
 }
 
+/* The direct cables of node: how many, and the nodes at their far ends. */
 static size_t node_cables(const struct cablemap_link *l, size_t nl, int node, int *far)
 {
 	size_t n = 0;
@@ -460,9 +466,9 @@ size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *
 	for (size_t a = 0; a < m->nnodes; a++)
 		for (int p = 0; p < CABLEMAP_PORTS; p++) {
 			const struct cablemap_node *nd = &m->nodes[a];
-			const struct cablemap_twin *t = nd->twin[p];
-			const char *ifn = t[0].up && t[0].ifname[0] ? t[0].ifname : t[1].ifname;
-			if (unanswered(m, l, nl, (int)a, p) && no_address(t)) {
+			const char *ifn = cablemap_port_ifname(m, (int)a, p);
+			bool silent = unanswered(m, l, nl, (int)a, p);
+			if (silent && no_address(nd->twin[p])) {
 				buf_printf(
 					out,
 					"%s %s (%s) is Up but has no address at all (not even an IPv6 "
@@ -473,7 +479,7 @@ size_t cablemap_check(const struct cablemap *m, enum topology want, struct buf *
 					"connect %s (or wait: it tries again within 5 minutes)\n",
 					nd->name, port_name(p), ifn, nd->name, ifn);
 				problems++, dark++;
-			} else if (unanswered(m, l, nl, (int)a, p)) {
+			} else if (silent) {
 				buf_printf(
 					out,
 					"%s %s (%s) is Up but no node answered on it over mDNS: "

@@ -80,6 +80,8 @@ struct cablemap_port {
 	int node, port;
 };
 size_t cablemap_unanswered(const struct cablemap *m, struct cablemap_port *out, size_t max);
+/* The name of node's port's first Up twin (the other twin's if neither is Up), for sentences. */
+const char *cablemap_port_ifname(const struct cablemap *m, int node, int port);
 
 /* The cables and switch ports, direct cables first (each once, a < b or same node order), then
  * switch ports by segment and node. Returns how many (at most max are written). */
