@@ -181,10 +181,9 @@ void findings_compute(struct model *m)
 					d->speed_mbps / 1000),
 				    "Auto-negotiation picked a lower rate: force 200G on the switch port, or "
 				    "reseat the cable; on a direct cable, replug both ends.");
-			bool deaf = !has_ipv6_link_local(d) && !has_ipv4(d);
-			if (deaf) {
+			if (!has_ipv6_link_local(d) && !has_ipv4(d)) {
 				struct finding *f =
-					add(m, FINDING_WARN, "no-link-local",
+					add(m, FINDING_WARN, "no-address-at-all",
 					    "%s is Up but has no address at all (not even an "
 					    "IPv6 link-local one): peers on its cable cannot "
 					    "be found over mDNS.",

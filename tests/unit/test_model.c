@@ -575,8 +575,8 @@ static void test_no_address(void **state)
 	set_up(&m, "enP2p1s0f1np1", true);
 	add_addr(&m, "enp1s0f1np1", "fe80::1/64");
 	model_rebuild(&m);
-	assert_int_equal(count_code(&m, "no-link-local"), 1);
-	f = finding(&m, "no-link-local");
+	assert_int_equal(count_code(&m, "no-address-at-all"), 1);
+	f = finding(&m, "no-address-at-all");
 	assert_int_equal(f->level, FINDING_WARN);
 	assert_non_null(strstr(f->text, "enP2p1s0f1np1 is Up but has no address at all"));
 	assert_non_null(strstr(f->fix, "sudo nmcli device connect enP2p1s0f1np1"));

@@ -65,7 +65,7 @@ struct loop;
 void cli_loop_end_on_stop(struct loop *l, bool reader);
 
 /* When no peer was seen on the cable: each cabled ConnectX twin with no address at all (the
- * model's "no-link-local" finding: nothing on its cable can be heard over mDNS), with its fix,
+ * model's "no-address-at-all" finding: nothing on its cable can be heard over mDNS), with its fix,
  * on stderr after "cmd: ". m must be rebuilt (model_rebuild). */
 void cli_silent_ports(const char *cmd, const struct model *m);
 

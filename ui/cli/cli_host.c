@@ -176,7 +176,7 @@ int cli_peer_lookup(const char *cmd, const char *host, enum peer_purpose why, co
 void cli_silent_ports(const char *cmd, const struct model *m)
 {
 	for (size_t i = 0; i < m->nfindings; i++)
-		if (strcmp(m->findings[i].code, "no-link-local") == 0)
+		if (strcmp(m->findings[i].code, "no-address-at-all") == 0)
 			fprintf(stderr, "%s: %s %s\n", cmd, m->findings[i].text,
 				m->findings[i].fix);
 }
