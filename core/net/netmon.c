@@ -1,5 +1,6 @@
 /* netmon.c: netdev state from netlink: dumps through libnl, notifications through nlparse.c. */
 #include "core/net/netmon.h"
+#include "core/net/link_speed.h"
 #include "core/net/nlparse.h"
 #include "core/net/sysfs.h"
 #include "core/base/text.h"
@@ -60,6 +61,7 @@ struct netmon {
 	size_t nbyindex;
 	unsigned resyncs;
 	struct netmon_stats stats;
+	struct link_speed speed; /* the speed files read on carrier up, kept open */
 	struct mmsghdr mm[NETMON_MSGS];
 	struct iovec iov[NETMON_MSGS];
 	struct sockaddr_nl from[NETMON_MSGS];
@@ -288,19 +290,19 @@ static int cmp_name(const void *key, const void *elem)
 
 /* The speed from sysfs while it has carrier, else -1; a netdev without the file (a veth's far
  * end in a fixture tree) is not asked again. */
-static long read_speed(struct netdev *d)
+static long read_speed(struct netmon *nm, struct netdev *d)
 {
 	long v;
 	if (!d->carrier || d->no_speed)
 		return -1;
-	int r = sysfs_read_long(&v, "class/net/%s/speed", d->name);
+	int r = link_speed_read(&nm->speed, d->ifindex, d->name, &v);
 	if (r == -ENOENT)
 		d->no_speed = true;
 	return r == 0 ? v : -1;
 }
 
 /* Static attributes from sysfs for one netdev (speed only while it has carrier). */
-static void read_sysfs_extras(struct netdev *d, const struct netdev *old)
+static void read_sysfs_extras(struct netmon *nm, struct netdev *d, const struct netdev *old)
 {
 	if (old && old->carrier == d->carrier && strcmp(old->name, d->name) == 0) {
 		d->speed_mbps = old->speed_mbps;
@@ -308,7 +310,7 @@ static void read_sysfs_extras(struct netdev *d, const struct netdev *old)
 		memcpy(d->phys_port_name, old->phys_port_name, sizeof(d->phys_port_name));
 		return;
 	}
-	d->speed_mbps = read_speed(d);
+	d->speed_mbps = read_speed(nm, d);
 	sysfs_read(d->phys_port_name, sizeof(d->phys_port_name), "class/net/%s/phys_port_name",
 		   d->name);
 }
@@ -349,7 +351,7 @@ void netmon_sync(struct netmon *nm)
 		struct netdev *d = &lc.devs[i];
 		const struct netdev *old = model_netdev(m, d->name);
 		if (d->ifindex)
-			read_sysfs_extras(d, old);
+			read_sysfs_extras(nm, d, old);
 		if (old && old->carrier != d->carrier)
 			linkhist_note(&m->linkhist, d->name, d->carrier, d->speed_mbps,
 				      clock_wall_ms(), clock_ms());
@@ -390,7 +392,7 @@ static enum apply_result netmon_apply(struct netmon *nm)
 		if (old->carrier == d->carrier)
 			d->speed_mbps = old->speed_mbps;
 		else
-			d->speed_mbps = read_speed(d);
+			d->speed_mbps = read_speed(nm, d);
 		if (old->carrier != d->carrier)
 			linkhist_note(&m->linkhist, d->name, d->carrier, d->speed_mbps,
 				      clock_wall_ms(), clock_ms());
@@ -485,18 +487,13 @@ static void batch_done(struct netmon *nm)
 	}
 }
 
+/* The socket polls readable: read and apply what waits (never blocks). */
 static void on_readable(struct loop_watch *w, int fd, short revents, void *arg)
 {
 	(void)w;
 	(void)fd;
 	(void)revents;
-	netmon_drain(arg);
-}
-
-void netmon_drain(struct netmon *nm)
-{
-	if (!nm || nm->evfd < 0)
-		return;
+	struct netmon *nm = arg;
 	if (!read_batch(nm)) {
 		nm->resyncs++;
 		nm->changed = nm->full = true;
@@ -539,6 +536,7 @@ struct netmon *netmon_new(struct loop *loop, struct model *m, netmon_change_fn *
 	struct netmon *nm = xcalloc(1, sizeof(*nm));
 	nm->loop = loop, nm->model = m, nm->fn = fn, nm->arg = arg;
 	nm->evfd = -1;
+	link_speed_init(&nm->speed);
 	int r;
 	const char *what = "allocate a netlink socket";
 	/* subscribed before the dump: nothing that changes after it is missed */
@@ -587,6 +585,7 @@ void netmon_free(struct netmon *nm)
 	if (nm->reqsock)
 		nl_socket_free(nm->reqsock);
 	free(nm->byindex);
+	link_speed_clear(&nm->speed);
 	free(nm);
 }
 

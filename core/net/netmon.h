@@ -23,11 +23,6 @@ struct netmon *netmon_new(struct loop *loop, struct model *m, netmon_change_fn *
 void netmon_free(struct netmon *nm);
 /* Rebuild the model's netdevs from the last dump (done automatically after events). */
 void netmon_sync(struct netmon *nm);
-/* Read and apply what netlink has waiting now (never blocks), as when its socket polls
- * readable: the console calls it right before it draws, so that a change that arrived while the
- * last batch was being applied (a cable's two ends come a few microseconds apart) is drawn in
- * the same frame instead of in a second one. */
-void netmon_drain(struct netmon *nm);
 /* Apply one datagram of notifications as if it had just been read (tests: the same path the
  * socket's batches take, the owner told when the model changed). */
 void netmon_inject(struct netmon *nm, const void *buf, size_t len);
