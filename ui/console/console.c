@@ -266,8 +266,6 @@ static void after_turn(void *arg)
 	cluster_read_after_turn(c);
 	env_view_after_turn(c);
 	if (c->dirty || c->model.dirty) {
-		/* netlink once more before the frame: what came meanwhile is in it (no wait) */
-		netmon_drain(c->netmon);
 		update(c);
 		layout_draw(c);
 		c->dirty = false;
