@@ -66,13 +66,21 @@ bool text_clean(char *dst, size_t dst_size, const char *src, size_t srclen, unsi
 	if (dst_size == 0)
 		return srclen > 0;
 	while (i < srclen && s[i]) {
-		/* printable ASCII (most text): kept as it is under every flag but TEXT_NAME */
+		/* printable ASCII (most text): kept as it is under every flag but TEXT_NAME, a run
+		 * at a time */
 		if (s[i] >= 0x20 && s[i] < 0x7f && !(flags & TEXT_NAME)) {
-			if (o + 1 >= dst_size) {
+			size_t run = 1;
+			while (i + run < srclen && s[i + run] >= 0x20 && s[i + run] < 0x7f)
+				run++;
+			bool cut = o + run >= dst_size;
+			if (cut)
+				run = dst_size - 1 - o;
+			memmove(dst + o, s + i, run);
+			o += run, i += run;
+			if (cut) {
 				changed = true;
 				break;
 			}
-			dst[o++] = (char)s[i++];
 			continue;
 		}
 		uint32_t cp = 0;

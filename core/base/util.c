@@ -181,21 +181,15 @@ void buf_free(struct buf *b)
 	buf_init(b);
 }
 
-void buf_add(struct buf *b, const char *s, size_t n)
+void buf_reserve(struct buf *b, size_t n)
 {
-	if (n == 0 && b->data)
+	if (b->len + n + 1 <= b->cap)
 		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		b->data = xrealloc(b->data, cap, 1);
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->data + b->len, s, n);
-	b->len += n;
-	b->data[b->len] = '\0';
+	size_t cap = b->cap ? b->cap : 256;
+	while (cap < b->len + n + 1)
+		cap *= 2;
+	b->data = xrealloc(b->data, cap, 1);
+	b->cap = cap;
 }
 
 void buf_puts(struct buf *b, const char *s)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -50,7 +51,19 @@ struct buf {
 };
 void buf_init(struct buf *b);
 void buf_free(struct buf *b);
-void buf_add(struct buf *b, const char *s, size_t n);
+/* Room for n more bytes and the NUL (the buffer grown, at least 256 bytes, doubling). */
+void buf_reserve(struct buf *b, size_t n);
+/* Append n bytes (kept NUL-terminated); inline: the frame's keys and operations are many small
+ * appends, where a call and a memcpy of unknown size cost more than the copy. */
+static inline void buf_add(struct buf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		buf_reserve(b, n);
+	if (n)
+		memcpy(b->data + b->len, s, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
 void buf_puts(struct buf *b, const char *s);
 __attribute__((format(printf, 2, 3))) void buf_printf(struct buf *b, const char *fmt, ...);
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);

@@ -271,7 +271,7 @@ static void op_add(const struct screen *s, int y, struct op op, const void *payl
 		return;
 	struct buf *b = &frame.rows[y].b;
 	buf_add(b, (const char *)&op, sizeof(op));
-	if (len)
+	if (len && payload)
 		buf_add(b, payload, len);
 }
 
