@@ -692,6 +692,12 @@ static int run_flaps(const struct opts *o)
 	       ntr ? (double)(after.run_ns - before.run_ns) / 1e3 / (double)ntr : 0.0,
 	       (double)(after.run_ns - before.run_ns) / 1e6, ntr, (double)t_nl / 1e9,
 	       ntr ? (double)(after.slices - before.slices) / (double)ntr : 0.0);
+	/* a voluntary switch is a sleep in poll() (a wake-up follows it), an involuntary one a
+	 * preemption (the terminal's kworker after a write, mostly) */
+	printf("    console wake-ups per transition: %.1f (voluntary context switches), "
+	       "preempted %.1f times\n",
+	       ntr ? (double)(after.vcsw - before.vcsw) / (double)ntr : 0.0,
+	       ntr ? (double)(after.ivcsw - before.ivcsw) / (double)ntr : 0.0);
 	printf("    emulator check: %s; %lu escape sequences not understood\n",
 	       diff ? "screen DIFFERS from a full repaint (see stderr)"
 		    : "screen after all updates = full repaint (Ctrl-L)",
