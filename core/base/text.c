@@ -199,3 +199,36 @@ int text_width(const char *s)
 	}
 	return w;
 }
+
+size_t text_wrap_cut(const char *s, int cols)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, after_space = 0;
+	int used = 0;
+	bool word = false; /* a row of only the indentation is no row */
+	while (i < n) {
+		uint32_t cp = p[i];
+		size_t len = cp < 0x80 ? 1 : utf8_decode(p + i, n - i, &cp);
+		if (!len) {
+			len = 1;
+			cp = '?';
+		}
+		int cw = cp < 0x80 ? 1 : wcwidth((wchar_t)cp);
+		if (cw < 0)
+			cw = 0;
+		if (used + cw > cols) {
+			if (cp == ' ' && word)
+				return i; /* the row ends with a word that fits exactly */
+			if (after_space)
+				return after_space;
+			return i ? i : len; /* at least one character, or no row ever ends */
+		}
+		used += cw;
+		i += len;
+		if (cp != ' ')
+			word = true;
+		else if (word)
+			after_space = i;
+	}
+	return n;
+}

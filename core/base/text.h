@@ -36,4 +36,9 @@ bool text_is_hostname(const char *s);
 /* Display width of a clean UTF-8 string (as wcwidth counts). */
 int text_width(const char *s);
 
+/* Where a row of at most cols columns ends in the clean UTF-8 string s: all of s if it fits,
+ * else just after the last space that fits, else (one word longer than the row) at the last
+ * whole character that fits (at least one character). Returns a byte count. */
+size_t text_wrap_cut(const char *s, int cols);
+
 #endif

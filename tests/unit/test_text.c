@@ -280,6 +280,34 @@ static void test_is_ifname(void **state)
 	assert_false(text_is_ifname("r\xc3\xa9seau"));
 }
 
+/* Where a row ends: at a space that fits, within a word only when the word is longer than the
+ * row, never inside a character; an indentation alone is not a row. */
+static void test_wrap_cut(void **state)
+{
+	(void)state;
+	if (!setlocale(LC_CTYPE, "C.UTF-8") && !setlocale(LC_CTYPE, "C.utf8")) {
+		print_message("no C.UTF-8 locale; wcwidth cannot measure wide characters\n");
+		skip();
+	}
+	assert_int_equal(text_wrap_cut("", 10), 0);
+	assert_int_equal(text_wrap_cut("short", 10), 5);
+	assert_int_equal(text_wrap_cut("exactly10!", 10), 10);
+	/* "delete the profile": 10 columns hold "delete the", 9 only "delete " */
+	assert_int_equal(text_wrap_cut("delete the profile", 10), 10);
+	assert_int_equal(text_wrap_cut("delete the profile", 9), 7);
+	assert_int_equal(text_wrap_cut("delete the profile", 12), 11);
+	/* one word longer than the row: cut where the row ends */
+	assert_int_equal(text_wrap_cut("cc71e5f1-3263-392a", 8), 8);
+	/* the indentation is not a place to end a row */
+	assert_int_equal(text_wrap_cut("    averyveryverylongword", 10), 10);
+	/* wide characters stay whole: three CJK characters (6 columns) in 5 columns: two */
+	assert_int_equal(text_wrap_cut("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 5), 6);
+	assert_int_equal(text_wrap_cut("caf\xc3\xa9 au lait", 6), 6);
+	/* a row too narrow for the first character still takes it (no endless wrap) */
+	assert_int_equal(text_wrap_cut("\xe6\x97\xa5x", 1), 3);
+	assert_int_equal(text_wrap_cut("abc", 0), 1);
+}
+
 static void test_width(void **state)
 {
 	(void)state;
@@ -342,6 +370,7 @@ int main(void)
 		cmocka_unit_test(test_inplace),
 		cmocka_unit_test(test_is_ifname),
 		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_wrap_cut),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

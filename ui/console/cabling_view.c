@@ -30,7 +30,7 @@ void cabling_view_update(struct cabling_view *v, const struct cluster_state *cl,
 	scroll_text_add(&v->text, b.data ? b.data : "", b.len);
 	buf_free(&b);
 	v->text.follow = false;
-	v->text.top = top < v->text.n ? top : 0;
+	v->text.top = top; /* the next draw keeps it within the rows */
 	v->step = *step2;
 }
 

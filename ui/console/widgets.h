@@ -20,11 +20,15 @@ enum dialog_flags {
 };
 
 /* Lines of text shown in a box that scrolls (Up/Down/PgUp/PgDn/Home/End); while it follows,
- * new lines keep the last one in view. */
+ * new lines keep the last one in view. A line wider than the box wraps (at a space where one
+ * fits), its further rows indented two columns more than it is; the scrolling counts rows. */
 struct scroll_text {
 	char **lines;
+	unsigned *rows; /* each line's rows at width wrap_w */
 	size_t n, cap;
-	size_t top; /* first line shown */
+	size_t nrows; /* all lines' rows at width wrap_w */
+	int wrap_w; /* the width the rows were counted for (0: not yet) */
+	size_t top; /* first row shown */
 	bool follow; /* stick to the end as lines arrive */
 	int page; /* rows shown at the last draw (for PgUp/PgDn) */
 };
@@ -37,7 +41,8 @@ void scroll_text_add(struct scroll_text *t, const char *text, size_t len);
 /* A scrolling key; true if it was one. */
 bool scroll_text_key(struct scroll_text *t, int key, bool is_char);
 /* Draw into [y, y+h) x [x, x+w); lines starting with "! " in ROLE_WARN, "== " and "-- " as
- * headers; a position mark on the last column when not all fits. */
+ * headers (all of a wrapped line's rows); a position mark on the last column when not all
+ * fits. */
 void scroll_text_draw(const struct screen *s, struct scroll_text *t, int y, int x, int h, int w);
 
 /* A password typed into a dialog (an SSH login's or sudo's): never drawn, wiped after use. */
