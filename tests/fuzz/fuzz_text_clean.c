@@ -5,7 +5,7 @@
  * TEXT_LINES), ASCII with TEXT_ASCII, name characters or '?' with TEXT_NAME, never longer than
  * the input; "nothing replaced or cut" means the output is the input; cleaning it again changes
  * nothing; text_clean_inplace() gives what text_clean() gives, text_clean_wide() the same
- * characters as code points. */
+ * characters as code points; text_wrap_cut() rows the text whole, a character never cut. */
 #include "tests/fuzz/fuzz.h"
 #include "core/base/text.h"
 
@@ -61,6 +61,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	bool c2 = text_clean_inplace(inpl, flags);
 	FZ_CHECK(c1 == c2 && strcmp(whole, inpl) == 0, "text_clean_inplace differs");
 	FZ_CHECK(text_width(whole) >= 0, "negative width");
+	/* text_wrap_cut, row by row through the clean text at a width from the flags byte: every
+	 * row moves on, is whole characters (cleaning it changes nothing) and fits, unless it
+	 * is one character wider than the row */
+	int cols = (data[0] >> 3) + 1;
+	for (const char *p = whole; *p;) {
+		size_t cut = text_wrap_cut(p, cols);
+		FZ_CHECK(cut > 0 && cut <= strlen(p), "text_wrap_cut: %zu bytes of %zu", cut,
+			 strlen(p));
+		char *row = fz_strndup((const uint8_t *)p, cut);
+		FZ_CHECK(!text_clean_inplace(row, flags), "text_wrap_cut cut a character");
+		wchar_t two[3];
+		FZ_CHECK(text_width(row) <= cols || text_clean_wide(two, 3, row, cut, 0) == 1,
+			 "a row of %d columns in %d", text_width(row), cols);
+		free(row);
+		p += cut;
+	}
 	/* text_clean_wide: the same characters, as code points (encoded again here) */
 	wchar_t *wide = malloc((strl + 1) * sizeof(wchar_t));
 	char *enc = malloc(strl * 4 + 1);
