@@ -49,6 +49,7 @@ struct opts {
 	int seconds;
 	int runs;
 	int settle_ms;
+	int netdevs; /* startup: how many the namespace holds (counted by run-port-bench) */
 	const char *label;
 	char *cables[8], *twins[8];
 	int ncables, ntwins;
@@ -813,21 +814,11 @@ static int run_startup(const struct opts *o)
 	int64_t *t = calloc((size_t)o->runs, sizeof(*t));
 	long *hwm = calloc((size_t)o->runs, sizeof(*hwm));
 	long *rss = calloc((size_t)o->runs, sizeof(*rss));
-	int interfaces = -1;
 	int n = 0;
 	for (int i = 0; i < o->runs && !stop_requested; i++) {
 		struct con c;
 		start_and_wait_frame(&c, o);
 		t[n] = c.t_last - c.t_exec;
-		if (interfaces < 0) {
-			int col;
-			int y = vt_find(&c.vt, "Watching ", &col);
-			if (y >= 0) {
-				char row[1024];
-				vt_row(&c.vt, y, row);
-				interfaces = atoi(row + col + 9);
-			}
-		}
 		settle(&c, 100); /* let the first turn finish before the peak is read */
 		struct procstat s = proc_read(c.pid);
 		hwm[n] = s.vmhwm_kb;
@@ -841,7 +832,7 @@ static int run_startup(const struct opts *o)
 	qsort(t, (size_t)n, sizeof(*t), cmp_i64);
 	qsort(hwm, (size_t)n, sizeof(*hwm), cmp_long);
 	qsort(rss, (size_t)n, sizeof(*rss), cmp_long);
-	printf("  %-34s %4d %6d %8.1f %8.1f %8.1f %9.2f %9.2f %9.2f\n", o->label, n, interfaces,
+	printf("  %-34s %4d %6d %8.1f %8.1f %8.1f %9.2f %9.2f %9.2f\n", o->label, n, o->netdevs,
 	       pct(t, (size_t)n, 50) / 1e6, t[0] / 1e6, t[n - 1] / 1e6, hwm[n / 2] / 1024.0,
 	       hwm[n - 1] / 1024.0, rss[n / 2] / 1024.0);
 	free(t), free(hwm), free(rss);
@@ -878,7 +869,8 @@ static const char usage[] =
 	"usage: port-bench flaps|idle|startup|screen|monitor --binary SPARKLINK [options]\n"
 	"  --flaps N (200)  --ip-flaps N (50)  --cables c1,c2  --twins enp1s0f1np1,enP2p1s0f1np1\n"
 	"  --seconds S (60)  --runs N (20)  --label TEXT  --rows R (40)  --cols C (120)\n"
-	"  --settle-ms MS (1000)  --cable-netns NAME (the cables' far ends are in that netns)\n";
+	"  --settle-ms MS (1000)  --cable-netns NAME (the cables' far ends are in that netns)\n"
+	"  --netdevs N (startup: the netdevs the namespace holds, for the table; -1)\n";
 
 int main(int argc, char **argv)
 {
@@ -889,6 +881,7 @@ int main(int argc, char **argv)
 			  .seconds = 60,
 			  .runs = 20,
 			  .settle_ms = 1000,
+			  .netdevs = -1,
 			  .label = "" };
 	char cables[] = "c1,c2", twins[] = "enp1s0f1np1,enP2p1s0f1np1";
 	o.ncables = split(cables, o.cables, 8);
@@ -924,6 +917,8 @@ int main(int argc, char **argv)
 			o.cols = atoi(v);
 		else if (!strcmp(a, "--settle-ms"))
 			o.settle_ms = atoi(v);
+		else if (!strcmp(a, "--netdevs"))
+			o.netdevs = atoi(v);
 		else if (!strcmp(a, "--cables"))
 			o.ncables = split(argv[i], o.cables, 8);
 		else if (!strcmp(a, "--twins"))
