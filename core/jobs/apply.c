@@ -190,7 +190,7 @@ static enum apply_status change_if_nm(struct ctx *c, struct node_state *s, size_
 	const char *name = apply_node_name(c, s);
 	const char *cidr = pf->addr[s->number - 1];
 	const char *ifn = plan_ifname(p, i, s->number);
-	char err[1024], data[128], uuid[40], profile[64];
+	char err[1024], data[160], uuid[40], profile[64];
 	nm_profile_name(ifn, profile, sizeof(profile));
 	if (strcmp(np->profile, profile) == 0 && apply_has_addr(f, cidr) && f->mtu == p->mtu) {
 		job_progress(c->w, "%s: %s already has %s (profile %s, reused)", name, ifn, cidr,
@@ -204,7 +204,9 @@ static enum apply_status change_if_nm(struct ctx *c, struct node_state *s, size_
 			return c->out->status;
 	}
 	nm_uuid_new(uuid);
-	snprintf(data, sizeof(data), "%s %s", uuid, np->uuid[0] ? np->uuid : "-");
+	/* the address too: the rollback's list says what goes with the profile */
+	snprintf(data, sizeof(data), "%s %s%s%s", uuid, np->uuid[0] ? np->uuid : "-",
+		 cidr && cidr[0] ? " " : "", cidr ? cidr : "");
 	if (record(c, s, JOP_NM_PROFILE, ifn, data) < 0)
 		return c->out->status;
 	if (n->ops->nm_activate(n, ifn, uuid, cidr, p->mtu, err, sizeof(err)) < 0)

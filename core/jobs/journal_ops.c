@@ -266,15 +266,19 @@ static bool rule_ll(const struct journal_record *v, size_t i, const struct journ
 	return rule_interface(v, i, s, why, whysize);
 }
 
-/* nm-profile: "UUID PREVIOUS" (PREVIOUS a UUID or "-") */
+/* nm-profile: "UUID PREVIOUS [ADDRESS]" (PREVIOUS a UUID or "-", ADDRESS one address/len) */
 static bool rule_nm_profile(const struct journal_record *v, size_t i, const struct journal_scope *s,
 			    char *why, size_t whysize)
 {
-	char uuid[40], prev[40], end;
+	char uuid[40], prev[40], addr[64] = "", end;
 	const char *d = v[i].data ? v[i].data : "";
-	if (sscanf(d, "%39s %39s%c", uuid, prev, &end) != 2 || !nm_uuid_valid(uuid) ||
-	    (strcmp(prev, "-") != 0 && !nm_uuid_valid(prev)) || strlen(d) != 36 + 1 + strlen(prev))
+	int n = sscanf(d, "%39s %39s %63s%c", uuid, prev, addr, &end);
+	size_t len = 36 + 1 + strlen(prev) + (n == 3 ? 1 + strlen(addr) : 0);
+	if ((n != 2 && n != 3) || !nm_uuid_valid(uuid) ||
+	    (strcmp(prev, "-") != 0 && !nm_uuid_valid(prev)) || strlen(d) != len)
 		return refuse(why, whysize, "%s", "the profile record is not two UUIDs");
+	if (n == 3 && (strchr(addr, ',') || !addr_list_ok(addr)))
+		return refuse(why, whysize, "%s", "the profile record's address is not an address");
 	return rule_interface(v, i, s, why, whysize);
 }
 

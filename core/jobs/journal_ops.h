@@ -9,10 +9,12 @@
  *                  an interface that a plan record before it names, on this node or on that
  *                  plan's peer, or that a cluster-plan record before it gives to the node
  *                  written under that host; the data as apply writes it
- *   nm-profile     the same interfaces; the data "UUID PREVIOUS": the in-memory NetworkManager
- *                  profile sparklink activated there and the one active before ("-": none),
- *                  both UUIDs; undo deletes UUID only while it is named "sparklink-IF" (never
- *                  another tool's profile) and activates PREVIOUS again if it still exists
+ *   nm-profile     the same interfaces; the data "UUID PREVIOUS [ADDRESS]": the in-memory
+ *                  NetworkManager profile sparklink activated there and the one active before
+ *                  ("-": none), both UUIDs, then the address/len the profile set (since
+ *                  December 2026; shown in the rollback's list, nothing acts on it); undo
+ *                  deletes UUID only while it is named "sparklink-IF" (never another tool's
+ *                  profile) and activates PREVIOUS again if it still exists
  *   authkeys-add, known-hosts-add, ssh-config-host, key-create
  *                  the invoking user's own ~/.ssh/{authorized_keys,known_hosts,config} (key-create:
  *                  a file in that ~/.ssh); on a peer, ~/.ssh/authorized_keys or known_hosts of

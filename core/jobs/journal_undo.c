@@ -423,22 +423,24 @@ enum journal_undo undo_user_create(const struct journal_record *r, const struct 
 /* nm-profile: delete sparklink's in-memory profile, activate the one before it again */
 enum journal_undo undo_nm_profile(const struct journal_record *r, const struct undo_ctx *u)
 {
-	char err[1024], uuid[40] = "", prev[40] = "-";
+	char err[1024], uuid[40] = "", prev[40] = "-", addr[64] = "", with[80] = "";
 	const char *at = where(r);
-	if (!r->data || sscanf(r->data, "%39s %39s", uuid, prev) != 2) {
+	if (!r->data || sscanf(r->data, "%39s %39s %63s", uuid, prev, addr) < 2) {
 		buf_printf(u->log, "FAILED: %s: the profile record of %s is malformed\n", at,
 			   r->path);
 		return UNDO_FAILED;
 	}
+	if (addr[0]) /* what the profile set (journals before December 2026 do not say) */
+		snprintf(with, sizeof(with), " (%s)", addr);
 	if (u->dry) {
 		if (strcmp(prev, "-") == 0)
-			buf_printf(u->log, "%s: delete NetworkManager's profile sparklink-%s\n", at,
-				   r->path);
+			buf_printf(u->log, "%s: delete NetworkManager's profile sparklink-%s%s\n",
+				   at, r->path, with);
 		else
 			buf_printf(u->log,
-				   "%s: delete NetworkManager's profile sparklink-%s, activate "
+				   "%s: delete NetworkManager's profile sparklink-%s%s, activate "
 				   "the profile %s on it again\n",
-				   at, r->path, prev);
+				   at, r->path, with, prev);
 		return UNDO_DESCRIBED;
 	}
 	struct nm_node nn;

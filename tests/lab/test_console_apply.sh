@@ -267,10 +267,13 @@ step "r: what would be undone; s adds the SSH lines and takes them away"
 tmux_keys "$sess" r
 tmux_wait "$sess" 'Rollback: undo what sparklink changed' 5 || fail "r did not open the rollback dialog"
 tmux_wait "$sess" 'Would undo, newest first' 10 || fail "no list of what would be undone"
-# spark-2's changes under the address the console reached it at (its peer panel, behind the
-# dialog, names 192.168.100.11 too: not a proof)
+# spark-2's changes under the address the console reached it at, its rail's address among them
+# (on NetworkManager nodes with the profile that set it); the peer panel behind the dialog names
+# 192.168.100.11 too, so the line is matched whole
+tmux_wait "$sess" '10\.77\.0\.2: delete (NetworkManager.s profile sparklink-enp1s0f1np1 \()?192\.168\.100\.11/24' 2 ||
+	fail "the list does not name spark-2's address"
 tmux_wait "$sess" '10\.77\.0\.2: MTU of enp1s0f1np1 back to 1500' 2 ||
-	fail "the list does not name what it undoes on spark-2 (10.77.0.2)"
+	fail "the list does not name spark-2's MTU change"
 if [ "$RENDERER" = NetworkManager ]; then # a line wider than the dialog wraps, whole
 	tmux_wait "$sess" '[│|] {3,}[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12} on it again' 2 ||
 		fail "the profile to activate again is not shown whole: $(tmux_screen "$sess" | grep -A1 'activate')"

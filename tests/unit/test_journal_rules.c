@@ -83,6 +83,12 @@ static void test_genuine_records(void **state)
 		"d969ee58-5677-4c67-b2be-29b19d20ae8f f8f0b7d3-ee54-3417-8dd8-e47eaa054c1b");
 	ALLOWED(false, "nm-profile", "10.77.0.2", "enP2p1s0f1np1",
 		"d969ee58-5677-4c67-b2be-29b19d20ae8f -");
+	/* since December 2026 the address the profile set follows */
+	ALLOWED(false, "nm-profile", "10.77.0.2", "enP2p1s0f1np1",
+		"d969ee58-5677-4c67-b2be-29b19d20ae8f - 192.168.101.11/24");
+	ALLOWED(false, "nm-profile", "local", "enp1s0f1np1",
+		"d969ee58-5677-4c67-b2be-29b19d20ae8f f8f0b7d3-ee54-3417-8dd8-e47eaa054c1b "
+		"192.168.100.10/24");
 	ALLOWED(false, "authkeys-add", "local", "/home/nvidia/.ssh/authorized_keys", KEY " a@b");
 	ALLOWED(false, "authkeys-add", "10.77.0.2", "~/.ssh/authorized_keys", KEY " a@b");
 	ALLOWED(false, "known-hosts-add", "local", "/home/nvidia/.ssh/known_hosts",
@@ -171,6 +177,17 @@ static void test_forged_records(void **state)
 		"d969ee58-5677-4c67-b2be-29b19d20ae8f -; rm -rf /", R, "not two UUIDs");
 	REFUSED(false, "nm-profile", "local", "enp1s0f1np1", "Wired connection 1 -", R,
 		"not two UUIDs");
+	REFUSED(false, "nm-profile", "local", "enp1s0f1np1",
+		"d969ee58-5677-4c67-b2be-29b19d20ae8f - 192.168.100.10", R, "not an address");
+	REFUSED(false, "nm-profile", "local", "enp1s0f1np1",
+		"d969ee58-5677-4c67-b2be-29b19d20ae8f - 192.168.100.10/24,10.0.0.1/8", R,
+		"not an address");
+	REFUSED(false, "nm-profile", "local", "enp1s0f1np1",
+		"d969ee58-5677-4c67-b2be-29b19d20ae8f - 192.168.100.10/24 x", R, "not two UUIDs");
+	REFUSED(false, "nm-profile", "local", "enp1s0f1np1",
+		"d969ee58-5677-4c67-b2be-29b19d20ae8f -  192.168.100.10/24", R, "not two UUIDs");
+	REFUSED(false, "nm-profile", "local", "enp1s0f1np1",
+		"d969ee58-5677-4c67-b2be-29b19d20ae8f - \x1b[2J/24", R, "not an address");
 	REFUSED(false, "nm-profile", "local", "enP7s7", "d969ee58-5677-4c67-b2be-29b19d20ae8f -", R,
 		"no plan before it");
 	REFUSED(false, "authkeys-add", "local", "/root/.ssh/authorized_keys", KEY " a@b", R,
