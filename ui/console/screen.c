@@ -577,28 +577,27 @@ void screen_text(const struct screen *s, int y, int x, int maxw, enum role r, co
 	op_put(s, y, op, wbuf);
 }
 
+/* The next row of text from *p within maxw columns (text_wrap_cut(): at a space, whole
+ * characters): the spaces before it passed over, its length in bytes; 0 at the end. */
+static size_t wrap_row(const char **p, int maxw)
+{
+	while (**p == ' ')
+		(*p)++;
+	return **p ? text_wrap_cut(*p, maxw) : 0;
+}
+
 int screen_text_wrap(const struct screen *s, int y, int x, int maxw, int maxh, enum role r,
 		     const char *text)
 {
 	int rows = 0;
 	const char *p = text;
-	while (*p && rows < maxh && maxw > 0) {
-		while (*p == ' ')
-			p++;
-		size_t len = strlen(p);
-		size_t cut = len;
-		if (text_width(p) > maxw) {
-			/* the last space that keeps the line within maxw columns (ASCII widths) */
-			cut = 0;
-			for (size_t i = 0; i < len && (int)i <= maxw; i++)
-				if (p[i] == ' ')
-					cut = i;
-			if (cut == 0)
-				cut = (size_t)maxw;
-		}
+	size_t cut;
+	while (rows < maxh && maxw > 0 && (cut = wrap_row(&p, maxw)) > 0) {
 		char line[512];
 		size_t n = cut < sizeof(line) - 1 ? cut : sizeof(line) - 1;
 		memcpy(line, p, n);
+		while (n && line[n - 1] == ' ')
+			n--; /* the space the row ended at */
 		line[n] = '\0';
 		screen_text(s, y + rows++, x, maxw, r, line);
 		p += cut;
@@ -610,20 +609,8 @@ int screen_wrap_rows(const char *text, int maxw)
 {
 	int rows = 0;
 	const char *p = text;
-	while (*p && maxw > 0) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		size_t len = strlen(p), cut = len;
-		if (text_width(p) > maxw) {
-			cut = 0;
-			for (size_t i = 0; i < len && (int)i <= maxw; i++)
-				if (p[i] == ' ')
-					cut = i;
-			if (cut == 0)
-				cut = (size_t)maxw;
-		}
+	size_t cut;
+	while (maxw > 0 && (cut = wrap_row(&p, maxw)) > 0) {
 		p += cut;
 		rows++;
 	}
