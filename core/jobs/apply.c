@@ -206,7 +206,7 @@ static enum apply_status change_if_nm(struct ctx *c, struct node_state *s, size_
 	nm_uuid_new(uuid);
 	/* the address too: the rollback's list says what goes with the profile */
 	snprintf(data, sizeof(data), "%s %s%s%s", uuid, np->uuid[0] ? np->uuid : "-",
-		 cidr && cidr[0] ? " " : "", cidr ? cidr : "");
+		 cidr[0] ? " " : "", cidr);
 	if (record(c, s, JOP_NM_PROFILE, ifn, data) < 0)
 		return c->out->status;
 	if (n->ops->nm_activate(n, ifn, uuid, cidr, p->mtu, err, sizeof(err)) < 0)

@@ -211,13 +211,19 @@ static bool rule_interface(const struct journal_record *v, size_t i, const struc
 	return refuse(why, whysize, "no plan before it names %s for that node", r->path);
 }
 
-static bool rule_addr(const struct journal_record *v, size_t i, const struct journal_scope *s,
-		      char *why, size_t whysize)
+/* One address/prefix, as node_cidr_parse() takes it. */
+static bool cidr_ok(const char *a)
 {
 	int fam, plen;
 	unsigned char ip[16];
 	char canon[64];
-	if (!v[i].data || !node_cidr_parse(v[i].data, &fam, ip, &plen, canon, sizeof(canon)))
+	return node_cidr_parse(a, &fam, ip, &plen, canon, sizeof(canon));
+}
+
+static bool rule_addr(const struct journal_record *v, size_t i, const struct journal_scope *s,
+		      char *why, size_t whysize)
+{
+	if (!v[i].data || !cidr_ok(v[i].data))
 		return refuse(why, whysize, "%s", "the address is not an address/prefix");
 	return rule_interface(v, i, s, why, whysize);
 }
@@ -240,13 +246,9 @@ static bool addr_list_ok(const char *list)
 	if (str_copy(copy, list, sizeof(copy)) >= sizeof(copy))
 		return false;
 	char *save = NULL;
-	for (char *a = strtok_r(copy, ",", &save); a; a = strtok_r(NULL, ",", &save)) {
-		int fam, plen;
-		unsigned char ip[16];
-		char canon[64];
-		if (!node_cidr_parse(a, &fam, ip, &plen, canon, sizeof(canon)))
+	for (char *a = strtok_r(copy, ",", &save); a; a = strtok_r(NULL, ",", &save))
+		if (!cidr_ok(a))
 			return false;
-	}
 	return true;
 }
 
@@ -277,7 +279,7 @@ static bool rule_nm_profile(const struct journal_record *v, size_t i, const stru
 	if ((n != 2 && n != 3) || !nm_uuid_valid(uuid) ||
 	    (strcmp(prev, "-") != 0 && !nm_uuid_valid(prev)) || strlen(d) != len)
 		return refuse(why, whysize, "%s", "the profile record is not two UUIDs");
-	if (n == 3 && (strchr(addr, ',') || !addr_list_ok(addr)))
+	if (n == 3 && !cidr_ok(addr))
 		return refuse(why, whysize, "%s", "the profile record's address is not an address");
 	return rule_interface(v, i, s, why, whysize);
 }
