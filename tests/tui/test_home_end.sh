@@ -5,6 +5,7 @@
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/tmux.sh"
+. "$here/../lib/tui.sh"
 : "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
 : "${SPARK_SYSFS:=$here/../../assets/lab/spark-sysfs}"
 fail() { echo "FAIL [tui_home_end]: $*" >&2; exit 1; }
@@ -13,11 +14,7 @@ tmp=$(mktemp -d) || fail "mktemp"
 sess=homeend-$$
 cleanup() { tmux_stop "$sess" 2>/dev/null; rm -rf -- "$tmp"; }
 trap cleanup EXIT
-"$SPARK_SYSFS" make "$tmp/sys" --up p1 || fail "cannot build a fixture tree"
-TMUX_COLS=80 TMUX_ROWS=24 tmux_start "$sess" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-bus" \
-	SPARKLINK_SYSFS="$tmp/sys" SPARKLINK_STATE_DIR="$tmp/state" "$SPARKLINK" ||
-	fail "cannot start the console in tmux"
-tmux_wait "$sess" 'F10' 10 || fail "the console did not start"
+tui_console "$sess" 80 24
 # the arrow keys as tmux sends them in the keypad's application mode (ESC O B), which the console
 # must have switched on: it moves the steps' selection, not read as Esc and two characters
 tmux_wait "$sess" '>1 Same user' 5 || fail "step 1 is not the chosen step at start"
@@ -37,7 +34,5 @@ tmux_wait "$sess" 'takes two DGX Sparks' 5 || fail "Home did not go back to the 
 tmux_wait "$sess" 'Help \(Esc closes\)' 1 || fail "Home closed the help"
 tmux_keys "$sess" Escape
 tmux_wait_gone "$sess" 'Help \(Esc closes\)' 5 || fail "Esc does not close the help"
-tmux_keys "$sess" q
-for _ in $(seq 50); do tmux_alive "$sess" || break; sleep 0.1; done
-tmux_alive "$sess" && fail "q did not quit the console"
+tui_quit "$sess"
 echo "PASS [tui_home_end]"

@@ -7,6 +7,7 @@
 set -u
 here=$(cd -- "$(dirname -- "$0")" && pwd)
 . "$here/../lib/tmux.sh"
+. "$here/../lib/tui.sh"
 : "${SPARKLINK:?SPARKLINK must name the sparklink binary}"
 : "${SPARK_SYSFS:=$here/../../assets/lab/spark-sysfs}"
 fail() { echo "FAIL [tui_wrap]: $*" >&2; exit 1; }
@@ -15,11 +16,7 @@ tmp=$(mktemp -d) || fail "mktemp"
 sess=wrap-$$
 cleanup() { tmux_stop "$sess" 2>/dev/null; rm -rf -- "$tmp"; }
 trap cleanup EXIT
-"$SPARK_SYSFS" make "$tmp/sys" --up p1 || fail "cannot build a fixture tree"
-TMUX_COLS=80 TMUX_ROWS=24 tmux_start "$sess" env DBUS_SYSTEM_BUS_ADDRESS="unix:path=$tmp/no-bus" \
-	SPARKLINK_SYSFS="$tmp/sys" SPARKLINK_STATE_DIR="$tmp/state" "$SPARKLINK" ||
-	fail "cannot start the console in tmux"
-tmux_wait "$sess" 'F10' 10 || fail "the console did not start"
+tui_console "$sess" 80 24
 tmux_keys "$sess" F8
 tmux_wait "$sess" 'Log .*Esc closes' 5 || fail "F8 did not open the log"
 
@@ -45,7 +42,5 @@ wrapped || fail "back at 80 columns the line is not wrapped again: $(tmux_screen
 
 tmux_keys "$sess" Escape
 tmux_wait_gone "$sess" 'Log .*Esc closes' 5 || fail "Esc does not close the log"
-tmux_keys "$sess" q
-for _ in $(seq 50); do tmux_alive "$sess" || break; sleep 0.1; done
-tmux_alive "$sess" && fail "q did not quit the console"
+tui_quit "$sess"
 echo "PASS [tui_wrap]"
